@@ -1,0 +1,1 @@
+"""Coopetition: off-chain oracle, scoring, IPFS, CLI and API."""

@@ -1,0 +1,1 @@
+"""The `coop` command line: a thin layer over the library."""

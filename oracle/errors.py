@@ -1,0 +1,49 @@
+"""The exception tree: one root, subclasses that also inherit the builtin they resemble.
+
+Every error says what is wrong and what to do next; the CLI prints it without a traceback
+and the API maps it to a status code in one handler.
+"""
+
+
+class CoopError(Exception):
+    """Root of every error Coopetition raises on purpose."""
+
+
+class ConfigError(CoopError, ValueError):
+    """Settings or a file given by the user are missing or malformed."""
+
+
+class InvalidSpec(CoopError, ValueError):
+    """A challenge spec does not satisfy the JSON schema or its own rules."""
+
+
+class InvalidArtifact(CoopError, ValueError):
+    """A submitted artifact (predictions file, scorer) cannot be scored; carries a status."""
+
+
+class IpfsError(CoopError):
+    """Root of the IPFS errors."""
+
+
+class CidMismatch(IpfsError, ValueError):
+    """Bytes fetched for a CID do not hash to that CID; they were not used."""
+
+
+class ContentUnreachable(IpfsError, LookupError):
+    """No backend could deliver the content of a CID within the limits."""
+
+
+class ContentTooLarge(IpfsError, ValueError):
+    """Content is larger than the limit that applies to it; reading stopped."""
+
+
+class ChainError(CoopError):
+    """Root of the errors talking to the chain."""
+
+
+class TransactionReverted(ChainError):
+    """A transaction or call reverted; carries the decoded custom error when known."""
+
+
+class RetryableError(CoopError):
+    """A transient fault: the same work may succeed when tried again later."""

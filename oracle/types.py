@@ -1,0 +1,15 @@
+"""Typed values shared by every module: ids, fixed-point numbers, addresses, CIDs."""
+
+from typing import NewType
+
+ChallengeId = NewType("ChallengeId", int)
+SubmissionId = NewType("SubmissionId", int)
+PhaseIndex = NewType("PhaseIndex", int)
+Wad = NewType("Wad", int)  # a number scaled by 10**18 (int256 scores, uint256 amounts)
+Wei = NewType("Wei", int)  # an amount of token base units
+Address = NewType("Address", str)  # checksummed 0x-hex address
+Cid = NewType("Cid", str)  # a CIDv1 string (base32) or CIDv0 ("Qm...")
+
+WAD: int = 10**18
+PPM: int = 1_000_000
+BPS: int = 10_000
