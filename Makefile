@@ -1,0 +1,43 @@
+# Coopetition: `make run` starts the whole platform locally, `make test` runs every test.
+# Both set up what they need first (tools/setup.sh is idempotent).
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+export PATH := $(ROOT)/.tools/bin:$(ROOT)/node_modules/.bin:$(VENV)/bin:$(PATH)
+export SOLCX_BINARY_PATH := $(ROOT)/.tools/bin
+export COOP_KUBO_BIN := $(ROOT)/.tools/bin/ipfs
+
+.PHONY: setup test lint test-python test-forge slither bench run demo clean help
+
+help:
+	@echo "make run    - start anvil, deploy, seed a demo challenge, oracles and the web app"
+	@echo "make test   - set up and run every test (lint, forge, brownie, python, kubo)"
+	@echo "make bench  - run the benchmarks; writes bench/report.json and docs/gas.md"
+	@echo "make setup  - install everything (venv, npm ci, solc shim, kubo, apt packages)"
+
+setup:
+	@bash tools/setup.sh
+
+test: setup lint test-forge slither test-python
+
+lint:
+	ruff check oracle tests scripts bench
+	ruff format --check oracle tests scripts bench
+	mypy
+	forge fmt --check
+
+test-forge:
+	forge test
+
+slither:
+	bash tools/slither.sh
+
+test-python:
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf build reports .pytest_cache

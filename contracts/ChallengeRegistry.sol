@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
+import {IRewardVault} from "./interfaces/IRewardVault.sol";
+
+/// @title ChallengeRegistry
+/// @notice Stores challenges, their versioned phases, oracle sets and holdout commitments.
+/// Full CIDs and configs live in events; storage keeps their hashes.
+contract ChallengeRegistry is IChallengeRegistry {
+    uint8 public constant MAX_DAILY_CAP = 6;
+    uint256 public constant MAX_ORACLES = 32;
+
+    address private immutable _deployer;
+    IRewardVault private _vault;
+
+    uint256 private _challengeCount;
+    mapping(uint256 challengeId => Challenge) private _challenges;
+    mapping(uint256 challengeId => mapping(uint32 phase => Phase)) private _phases;
+    mapping(uint256 challengeId => address[]) private _oracles;
+    /// @dev config version in which an address is an oracle (0: never).
+    mapping(uint256 challengeId => mapping(address oracle => uint32)) private _oracleVersion;
+
+    constructor() {
+        _deployer = msg.sender;
+    }
+
+    modifier onlyOwnerOf(uint256 challengeId) {
+        address owner = _challenges[challengeId].owner;
+        if (owner == address(0)) revert UnknownChallenge(challengeId);
+        if (msg.sender != owner) revert NotChallengeOwner(challengeId, msg.sender, owner);
+        _;
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function bindVault(IRewardVault vault_) external {
+        if (msg.sender != _deployer) revert NotDeployer(msg.sender, _deployer);
+        if (address(_vault) != address(0)) revert VaultAlreadyBound(address(_vault));
+        _vault = vault_;
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function vault() external view returns (IRewardVault) {
+        return _vault;
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function createChallenge(
+        ChallengeConfig calldata config,
+        string calldata specCid,
+        PhaseConfig calldata phase0
+    ) external returns (uint256 challengeId) {
+        _checkConfig(config);
+        IRewardVault vault_ = _boundVault();
+        challengeId = ++_challengeCount;
+        // Submissions store the challenge id in 32 bits.
+        if (challengeId > type(uint32).max) revert ChallengeIdOverflow(challengeId);
+        Challenge storage c = _challenges[challengeId];
+        c.owner = msg.sender;
+        c.token = config.token;
+        c.arbiter = config.arbiter;
+        c.higherIsBetter = config.higherIsBetter;
+        c.dailyCap = config.dailyCap;
+        c.disputeWindow = config.disputeWindow;
+        c.specHash = keccak256(bytes(specCid));
+        c.baseline = config.baseline;
+        c.target = config.target;
+        c.eta = config.eta;
+        c.bounty = config.bounty;
+        c.disputeBond = config.disputeBond;
+        c.commitBond = config.commitBond;
+        c.parentChallenge = config.parentChallenge;
+        emit ChallengeCreated(challengeId, msg.sender, config, specCid);
+        _rotateOracles(challengeId, c, config.oracles, config.quorum);
+        _appendPhase(challengeId, c, phase0, 0, 0);
+        if (config.bounty > 0) vault_.escrow(challengeId, config.token, msg.sender, config.bounty);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function addPhase(uint256 challengeId, PhaseConfig calldata config, uint256 topUp)
+        external
+        onlyOwnerOf(challengeId)
+        returns (uint32 phase)
+    {
+        IRewardVault vault_ = _boundVault();
+        if (vault_.isClosed(challengeId)) revert ChallengeClosed(challengeId);
+        Challenge storage c = _challenges[challengeId];
+        Phase storage last = _phases[challengeId][c.phaseCount - 1];
+        c.bounty += topUp;
+        phase = _appendPhase(challengeId, c, config, last.revealEnd, topUp);
+        if (topUp > 0) vault_.escrow(challengeId, c.token, msg.sender, topUp);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function setOracles(uint256 challengeId, address[] calldata oracles_, uint8 quorum_)
+        external
+        onlyOwnerOf(challengeId)
+    {
+        _rotateOracles(challengeId, _challenges[challengeId], oracles_, quorum_);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function revealHoldout(
+        uint256 challengeId,
+        uint32 phase,
+        string calldata labelsCid,
+        bytes32 labelsDigest,
+        bytes32 splitSalt
+    ) external onlyOwnerOf(challengeId) {
+        Phase storage p = _phaseOf(challengeId, phase);
+        if (block.timestamp <= p.revealEnd) {
+            revert HoldoutTooEarly(challengeId, phase, p.revealEnd, block.timestamp);
+        }
+        if (p.holdoutRevealed) revert HoldoutAlreadyRevealed(challengeId, phase);
+        bytes32 computed = keccak256(abi.encode(labelsDigest, keccak256(abi.encode(splitSalt))));
+        if (computed != p.holdoutCommitment) revert HoldoutMismatch(p.holdoutCommitment, computed);
+        p.holdoutRevealed = true;
+        emit HoldoutRevealed(challengeId, phase, labelsCid, labelsDigest, splitSalt);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function challengeCount() external view returns (uint256) {
+        return _challengeCount;
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function getChallenge(uint256 challengeId) external view returns (Challenge memory) {
+        return _challengeOf(challengeId);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function getPhase(uint256 challengeId, uint32 phase) external view returns (Phase memory) {
+        return _phaseOf(challengeId, phase);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function openPhase(uint256 challengeId) external view returns (uint32 phase, Phase memory) {
+        Challenge storage c = _challengeOf(challengeId);
+        phase = _openPhaseIndex(challengeId, c.phaseCount);
+        return (phase, _phases[challengeId][phase]);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function commitRules(uint256 challengeId)
+        external
+        view
+        returns (uint32 phase, uint8 dailyCap, uint256 commitBond)
+    {
+        Challenge storage c = _challengeOf(challengeId);
+        return (_openPhaseIndex(challengeId, c.phaseCount), c.dailyCap, c.commitBond);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function revealRules(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint64 revealEnd, uint256 commitBond, address owner)
+    {
+        Phase storage p = _phaseOf(challengeId, phase);
+        Challenge storage c = _challenges[challengeId];
+        return (p.revealEnd, c.commitBond, c.owner);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function scoringRules(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint256 eta, bool higherIsBetter, uint64 revealEnd)
+    {
+        Phase storage p = _phaseOf(challengeId, phase);
+        Challenge storage c = _challenges[challengeId];
+        return (c.eta, c.higherIsBetter, p.revealEnd);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function payoutRules(uint256 challengeId)
+        external
+        view
+        returns (
+            address token,
+            address owner,
+            address arbiter,
+            uint32 disputeWindow,
+            uint256 disputeBond,
+            uint32 phaseCount
+        )
+    {
+        Challenge storage c = _challengeOf(challengeId);
+        return (c.token, c.owner, c.arbiter, c.disputeWindow, c.disputeBond, c.phaseCount);
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function isOracle(uint256 challengeId, address account) external view returns (bool) {
+        uint32 version = _oracleVersion[challengeId][account];
+        return version != 0 && version == _challenges[challengeId].configVersion;
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function oracles(uint256 challengeId) external view returns (address[] memory) {
+        return _oracles[challengeId];
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function configDigest(uint256 challengeId) external view returns (bytes32) {
+        return _challengeOf(challengeId).configDigest;
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function quorum(uint256 challengeId) external view returns (uint8) {
+        return _challengeOf(challengeId).quorum;
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function computeConfigDigest(
+        uint256 challengeId,
+        uint32 configVersion,
+        address[] calldata oracles_,
+        uint8 quorum_
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(challengeId, configVersion, oracles_, quorum_));
+    }
+
+    function _checkConfig(ChallengeConfig calldata config) private view {
+        if (config.token == address(0)) revert InvalidToken();
+        if (config.arbiter == address(0)) revert InvalidArbiter();
+        if (config.eta == 0) revert InvalidEta(config.eta);
+        bool ordered = config.higherIsBetter
+            ? config.target > config.baseline
+            : config.target < config.baseline;
+        if (!ordered) revert InvalidScoreRange(config.baseline, config.target, config.higherIsBetter);
+        if (config.dailyCap > MAX_DAILY_CAP) revert InvalidDailyCap(config.dailyCap, MAX_DAILY_CAP);
+        if (config.parentChallenge != 0 && _challenges[config.parentChallenge].owner == address(0))
+        {
+            revert UnknownChallenge(config.parentChallenge);
+        }
+    }
+
+    function _rotateOracles(
+        uint256 challengeId,
+        Challenge storage c,
+        address[] calldata oracles_,
+        uint8 quorum_
+    ) private {
+        uint256 n = oracles_.length;
+        if (n == 0 || n > MAX_ORACLES || quorum_ == 0 || quorum_ > n) {
+            revert InvalidOracleSet(n, quorum_);
+        }
+        uint32 version = c.configVersion + 1;
+        address previous = address(0);
+        for (uint256 i = 0; i < n; ++i) {
+            address next = oracles_[i];
+            if (next <= previous) revert OraclesNotSorted(i, previous, next);
+            _oracleVersion[challengeId][next] = version;
+            previous = next;
+        }
+        bytes32 digest = computeConfigDigest(challengeId, version, oracles_, quorum_);
+        c.configVersion = version;
+        c.quorum = quorum_;
+        c.configDigest = digest;
+        _oracles[challengeId] = oracles_;
+        emit OraclesRotated(challengeId, version, oracles_, quorum_, digest);
+    }
+
+    function _appendPhase(
+        uint256 challengeId,
+        Challenge storage c,
+        PhaseConfig calldata config,
+        uint64 notBefore,
+        uint256 topUp
+    ) private returns (uint32 phase) {
+        if (
+            config.commitStart < notBefore || config.commitEnd <= config.commitStart
+                || config.revealEnd <= config.commitEnd
+        ) revert InvalidWindows(config.commitStart, config.commitEnd, config.revealEnd, notBefore);
+        uint256 unallocated = c.bounty - c.allocated;
+        if (config.bounty > unallocated) revert PhaseBountyExceedsEscrow(config.bounty, unallocated);
+        c.allocated += config.bounty;
+        phase = c.phaseCount++;
+        _phases[challengeId][phase] = Phase({
+            commitStart: config.commitStart,
+            commitEnd: config.commitEnd,
+            revealEnd: config.revealEnd,
+            holdoutRevealed: false,
+            specHash: keccak256(bytes(config.specCid)),
+            holdoutCommitment: config.holdoutCommitment,
+            bounty: config.bounty
+        });
+        emit PhaseAdded(challengeId, phase, config, topUp);
+    }
+
+    function _openPhaseIndex(uint256 challengeId, uint32 phaseCount)
+        private
+        view
+        returns (uint32 phase)
+    {
+        // Phases are appended in time order, so the open one is the newest that has started.
+        for (phase = phaseCount; phase > 0;) {
+            --phase;
+            Phase storage p = _phases[challengeId][phase];
+            if (p.commitStart <= block.timestamp) {
+                if (block.timestamp < p.commitEnd) return phase;
+                break;
+            }
+        }
+        revert NoOpenPhase(challengeId, block.timestamp);
+    }
+
+    function _boundVault() private view returns (IRewardVault vault_) {
+        vault_ = _vault;
+        if (address(vault_) == address(0)) revert VaultNotBound();
+    }
+
+    function _challengeOf(uint256 challengeId) private view returns (Challenge storage c) {
+        c = _challenges[challengeId];
+        if (c.owner == address(0)) revert UnknownChallenge(challengeId);
+    }
+
+    function _phaseOf(uint256 challengeId, uint32 phase) private view returns (Phase storage) {
+        uint32 count = _challengeOf(challengeId).phaseCount;
+        if (phase >= count) revert UnknownPhase(challengeId, phase, count);
+        return _phases[challengeId][phase];
+    }
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {OracleQuorum} from "./OracleQuorum.sol";
+import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
+import {IScoreBoard} from "./interfaces/IScoreBoard.sol";
+import {ISubmissionBook} from "./interfaces/ISubmissionBook.sol";
+
+/// @title ScoreBoard
+/// @notice Accepts quorum-signed score batches, keeps the Ladder's released bests, and
+/// checks revealed private scores against the commitments the quorum signed.
+contract ScoreBoard is IScoreBoard, OracleQuorum {
+    bytes32 public constant SCORE_BATCH_TYPEHASH = keccak256(
+        "ScoreBatch(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,bytes32 itemsHash)"
+    );
+    uint8 public constant MAX_STATUS = 11;
+
+    struct Batch {
+        bytes32 itemsHash;
+        uint32 phase;
+        bool privateRevealed;
+    }
+
+    ISubmissionBook public immutable book;
+
+    mapping(uint256 challengeId => uint64) private _lastSeq;
+    mapping(uint256 challengeId => mapping(uint64 seq => Batch)) private _batches;
+    mapping(uint256 word => uint256) private _scoredBits;
+    mapping(uint256 challengeId => mapping(address participant => Best)) private _best;
+
+    constructor(IChallengeRegistry registry_, ISubmissionBook book_) OracleQuorum(registry_) {
+        book = book_;
+    }
+
+    /// @inheritdoc IScoreBoard
+    function postScores(
+        ScoreBatch calldata header,
+        ScoreItem[] calldata items,
+        bytes[] calldata signatures
+    ) external {
+        uint256 challengeId = header.challengeId;
+        if (items.length == 0) revert EmptyBatch();
+        uint64 last = _lastSeq[challengeId];
+        if (header.seq <= last) revert StaleSeq(challengeId, header.seq, last);
+        bytes32 computed = keccak256(abi.encode(items));
+        if (computed != header.itemsHash) revert ItemsHashMismatch(header.itemsHash, computed);
+        _requireQuorum(challengeId, header.configDigest, _structHash(header), signatures);
+        (uint256 eta, bool higherIsBetter,) = registry.scoringRules(challengeId, header.phase);
+
+        _lastSeq[challengeId] = header.seq;
+        _batches[challengeId][header.seq] =
+            Batch({itemsHash: computed, phase: header.phase, privateRevealed: false});
+        for (uint256 i = 0; i < items.length; ++i) {
+            _record(header, items[i], eta, higherIsBetter);
+        }
+        emit ScoresPosted(challengeId, header.phase, header.seq, computed, items.length, msg.sender);
+    }
+
+    /// @inheritdoc IScoreBoard
+    function revealPrivateScores(
+        uint256 challengeId,
+        uint64 seq,
+        ScoreItem[] calldata items,
+        int256[] calldata privateScores,
+        bytes32[] calldata salts
+    ) external {
+        Batch storage batch = _batches[challengeId][seq];
+        if (batch.itemsHash == bytes32(0)) revert UnknownBatch(challengeId, seq);
+        if (batch.privateRevealed) revert PrivateScoresAlreadyRevealed(challengeId, seq);
+        bytes32 computed = keccak256(abi.encode(items));
+        if (computed != batch.itemsHash) revert ItemsHashMismatch(batch.itemsHash, computed);
+        if (privateScores.length != items.length || salts.length != items.length) {
+            revert LengthMismatch(items.length, privateScores.length, salts.length);
+        }
+        (,, uint64 revealEnd) = registry.scoringRules(challengeId, batch.phase);
+        if (block.timestamp <= revealEnd) {
+            revert RevealBeforePhaseEnd(challengeId, batch.phase, revealEnd);
+        }
+        batch.privateRevealed = true;
+        for (uint256 i = 0; i < items.length; ++i) {
+            uint256 id = items[i].submissionId;
+            bytes32 expected = items[i].privateCommitment;
+            bytes32 opened = keccak256(abi.encode(id, privateScores[i], salts[i]));
+            if (opened != expected) revert PrivateCommitmentMismatch(id, expected, opened);
+            emit PrivateScoreRevealed(id, challengeId, privateScores[i], salts[i]);
+        }
+    }
+
+    /// @inheritdoc IScoreBoard
+    function lastSeq(uint256 challengeId) external view returns (uint64) {
+        return _lastSeq[challengeId];
+    }
+
+    /// @inheritdoc IScoreBoard
+    function batchHash(uint256 challengeId, uint64 seq) external view returns (bytes32) {
+        return _batches[challengeId][seq].itemsHash;
+    }
+
+    /// @inheritdoc IScoreBoard
+    function batchPhase(uint256 challengeId, uint64 seq) external view returns (uint32) {
+        return _batches[challengeId][seq].phase;
+    }
+
+    /// @inheritdoc IScoreBoard
+    function isScored(uint256 submissionId) public view returns (bool) {
+        return _scoredBits[submissionId >> 8] & (1 << (submissionId & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IScoreBoard
+    function privateRevealed(uint256 challengeId, uint64 seq) external view returns (bool) {
+        return _batches[challengeId][seq].privateRevealed;
+    }
+
+    /// @inheritdoc IScoreBoard
+    function releasedBest(uint256 challengeId, address participant)
+        external
+        view
+        returns (Best memory)
+    {
+        return _best[challengeId][participant];
+    }
+
+    /// @inheritdoc IScoreBoard
+    function scoreBatchDigest(ScoreBatch calldata header) external view returns (bytes32) {
+        return _hashTypedDataV4(_structHash(header));
+    }
+
+    function _structHash(ScoreBatch calldata h) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(SCORE_BATCH_TYPEHASH, h.challengeId, h.phase, h.seq, h.configDigest, h.itemsHash)
+        );
+    }
+
+    function _record(
+        ScoreBatch calldata header,
+        ScoreItem calldata item,
+        uint256 eta,
+        bool higherIsBetter
+    ) private {
+        uint256 id = item.submissionId;
+        ISubmissionBook.Submission memory s = book.getSubmission(id);
+        if (s.challengeId != header.challengeId || s.phase != header.phase) {
+            revert WrongSubmission(id, header.challengeId, header.phase);
+        }
+        if (!s.revealed) revert SubmissionNotRevealed(id);
+        if (isScored(id)) revert AlreadyScored(id);
+        _scoredBits[id >> 8] |= 1 << (id & 0xff);
+        if (item.status > MAX_STATUS) revert InvalidStatus(id, item.status);
+        emit ScoreRecorded(
+            id,
+            header.challengeId,
+            header.seq,
+            item.status,
+            item.publicScore,
+            item.privateCommitment,
+            item.reportDigest
+        );
+        if (item.status != 0) {
+            if (item.publicScore != 0) revert ScoreOnInvalid(id, item.status, item.publicScore);
+            return;
+        }
+        if (item.publicScore % SafeCast.toInt256(eta) != 0) {
+            revert OffGridScore(id, item.publicScore, eta);
+        }
+        _climbLadder(header.challengeId, s.submitter, id, item.publicScore, eta, higherIsBetter);
+    }
+
+    /// @dev A participant's released best moves only by at least eta (Blum & Hardt's Ladder).
+    function _climbLadder(
+        uint256 challengeId,
+        address participant,
+        uint256 submissionId,
+        int256 score,
+        uint256 eta,
+        bool higherIsBetter
+    ) private {
+        Best storage best = _best[challengeId][participant];
+        if (best.released) {
+            int256 step = SafeCast.toInt256(eta);
+            int256 current = best.score;
+            bool improved = higherIsBetter ? score - current >= step : current - score >= step;
+            if (!improved) return;
+        }
+        best.score = SafeCast.toInt248(score);
+        best.released = true;
+        emit BestReleased(challengeId, participant, submissionId, score);
+    }
+}

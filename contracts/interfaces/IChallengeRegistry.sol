@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title Challenges, their phases, their oracle sets and their holdout commitments
+/// @notice A challenge is a data-science task with an escrowed bounty. Each phase is one
+/// version of its figure of merit (spec CID) with its own commit/reveal window, holdout
+/// commitment and share of the bounty. Adding a phase never changes an older one.
+import {IRewardVault} from "./IRewardVault.sol";
+
+interface IChallengeRegistry {
+    /// @notice Everything fixed when a challenge is created (oracles can be rotated later).
+    struct ChallengeConfig {
+        address token; // ERC-20 the bounty is paid in
+        uint256 bounty; // escrowed at creation, pulled from the owner by the RewardVault
+        bool higherIsBetter;
+        int256 baseline; // WAD score the crowd starts from
+        int256 target; // WAD score that earns the whole improvement pool
+        uint256 eta; // WAD ladder step: public scores are multiples of it
+        address[] oracles; // strictly ascending, no zero address
+        uint8 quorum; // signatures needed, 1..oracles.length
+        uint32 disputeWindow; // seconds between a rewards root and its first claim
+        uint256 disputeBond; // wei a disputer locks
+        address arbiter; // decides disputes
+        uint8 dailyCap; // commits per address per rolling day, 0 = no cap, at most 6
+        uint256 commitBond; // wei locked by each commit, refunded on reveal
+        uint256 parentChallenge; // 0, or the challenge this one forks
+    }
+
+    /// @notice One version of the challenge: its spec, its windows, its holdout, its money.
+    struct PhaseConfig {
+        string specCid; // JSON spec on IPFS (metric, dataset version, split...)
+        uint64 commitStart;
+        uint64 commitEnd;
+        uint64 revealEnd;
+        bytes32 holdoutCommitment; // keccak256(abi.encode(labelsDigest, keccak256(splitSalt)))
+        uint256 bounty; // this phase's share of the escrow
+    }
+
+    /// @dev Field order packs the hot fields (read on every commit) into the first slots.
+    struct Challenge {
+        address owner;
+        bool higherIsBetter;
+        uint8 quorum;
+        uint8 dailyCap;
+        uint32 disputeWindow;
+        uint32 configVersion;
+        address token;
+        uint32 phaseCount;
+        address arbiter;
+        uint256 commitBond;
+        bytes32 specHash;
+        bytes32 configDigest;
+        int256 baseline;
+        int256 target;
+        uint256 eta;
+        uint256 bounty; // total escrowed so far (creation + top-ups)
+        uint256 allocated; // sum of the phases' bounties
+        uint256 disputeBond;
+        uint256 parentChallenge;
+    }
+
+    struct Phase {
+        uint64 commitStart;
+        uint64 commitEnd;
+        uint64 revealEnd;
+        bool holdoutRevealed;
+        bytes32 specHash;
+        bytes32 holdoutCommitment;
+        uint256 bounty;
+    }
+
+    /// @notice A challenge was created and its bounty escrowed.
+    event ChallengeCreated(
+        uint256 indexed challengeId, address indexed owner, ChallengeConfig config, string specCid
+    );
+    /// @notice A phase (phase 0 at creation) was appended to a challenge.
+    event PhaseAdded(
+        uint256 indexed challengeId, uint32 indexed phase, PhaseConfig config, uint256 topUp
+    );
+    /// @notice The oracle set changed; signatures under older config digests stop counting.
+    event OraclesRotated(
+        uint256 indexed challengeId,
+        uint32 configVersion,
+        address[] oracles,
+        uint8 quorum,
+        bytes32 configDigest
+    );
+    /// @notice The owner revealed a phase's holdout labels and split salt.
+    event HoldoutRevealed(
+        uint256 indexed challengeId,
+        uint32 indexed phase,
+        string labelsCid,
+        bytes32 labelsDigest,
+        bytes32 splitSalt
+    );
+
+    error UnknownChallenge(uint256 challengeId);
+    error UnknownPhase(uint256 challengeId, uint32 phase, uint32 phaseCount);
+    error NotChallengeOwner(uint256 challengeId, address caller, address owner);
+    error InvalidOracleSet(uint256 oracleCount, uint8 quorum);
+    error OraclesNotSorted(uint256 index, address previous, address next);
+    error InvalidScoreRange(int256 baseline, int256 target, bool higherIsBetter);
+    error InvalidEta(uint256 eta);
+    error InvalidDailyCap(uint8 dailyCap, uint8 maxDailyCap);
+    error InvalidArbiter();
+    error InvalidToken();
+    error InvalidWindows(uint64 commitStart, uint64 commitEnd, uint64 revealEnd, uint64 notBefore);
+    error PhaseBountyExceedsEscrow(uint256 requested, uint256 unallocated);
+    error HoldoutTooEarly(uint256 challengeId, uint32 phase, uint64 revealEnd, uint256 now_);
+    error HoldoutAlreadyRevealed(uint256 challengeId, uint32 phase);
+    error HoldoutMismatch(bytes32 expected, bytes32 computed);
+    error NoOpenPhase(uint256 challengeId, uint256 now_);
+    error NotDeployer(address caller, address deployer);
+    error VaultAlreadyBound(address vault);
+    error VaultNotBound();
+    error ChallengeClosed(uint256 challengeId);
+    error ChallengeIdOverflow(uint256 next);
+
+    /// @notice Creates a challenge with its phase 0 and escrows `config.bounty` of `config.token`.
+    /// @dev The owner must have approved the RewardVault for `config.bounty` first.
+    /// @return challengeId The new challenge's id (ids start at 1).
+    function createChallenge(
+        ChallengeConfig calldata config,
+        string calldata specCid,
+        PhaseConfig calldata phase0
+    ) external returns (uint256 challengeId);
+
+    /// @notice Appends a phase (a new metric or dataset version); older phases stay as they were.
+    /// @param topUp Extra bounty escrowed now (approve the RewardVault first); may be 0.
+    function addPhase(uint256 challengeId, PhaseConfig calldata config, uint256 topUp)
+        external
+        returns (uint32 phase);
+
+    /// @notice Replaces the oracle set and quorum; bumps the config version and digest.
+    function setOracles(uint256 challengeId, address[] calldata oracles, uint8 quorum) external;
+
+    /// @notice Reveals a phase's holdout after its reveal end; checked against the commitment.
+    function revealHoldout(
+        uint256 challengeId,
+        uint32 phase,
+        string calldata labelsCid,
+        bytes32 labelsDigest,
+        bytes32 splitSalt
+    ) external;
+
+    function challengeCount() external view returns (uint256);
+    function getChallenge(uint256 challengeId) external view returns (Challenge memory);
+    function getPhase(uint256 challengeId, uint32 phase) external view returns (Phase memory);
+    /// @notice The phase whose commit window contains `block.timestamp`; reverts if none.
+    function openPhase(uint256 challengeId) external view returns (uint32 phase, Phase memory);
+    /// @notice What a commit needs, read in one call: the open phase, the cap and the bond.
+    function commitRules(uint256 challengeId)
+        external
+        view
+        returns (uint32 phase, uint8 dailyCap, uint256 commitBond);
+    /// @notice What a reveal or review needs: the phase's reveal end, the bond, the owner.
+    function revealRules(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint64 revealEnd, uint256 commitBond, address owner);
+    /// @notice What scoring needs: the ladder step, the direction, the phase's reveal end.
+    function scoringRules(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint256 eta, bool higherIsBetter, uint64 revealEnd);
+    /// @notice What the RewardVault needs: token, owner, arbiter, dispute rules, phase count.
+    function payoutRules(uint256 challengeId)
+        external
+        view
+        returns (
+            address token,
+            address owner,
+            address arbiter,
+            uint32 disputeWindow,
+            uint256 disputeBond,
+            uint32 phaseCount
+        );
+    /// @notice The vault that escrows bounties, bound once by the deployer.
+    function vault() external view returns (IRewardVault);
+    /// @notice Binds the RewardVault (which needs this registry's address) once, by the deployer.
+    function bindVault(IRewardVault vault_) external;
+    function isOracle(uint256 challengeId, address account) external view returns (bool);
+    function oracles(uint256 challengeId) external view returns (address[] memory);
+    function configDigest(uint256 challengeId) external view returns (bytes32);
+    function quorum(uint256 challengeId) external view returns (uint8);
+    /// @notice keccak256(abi.encode(challengeId, configVersion, oracles, quorum)).
+    function computeConfigDigest(
+        uint256 challengeId,
+        uint32 configVersion,
+        address[] calldata oracles,
+        uint8 quorum
+    ) external pure returns (bytes32);
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title Escrow of challenge bounties, quorum-posted reward roots, disputes and pull claims
+/// @notice Oracles post one Merkle root per phase; leaves are OpenZeppelin StandardMerkleTree
+/// leaves of `(address account, uint256 amount)`. Claims open after the dispute window; a
+/// disputer with a bond can have the challenge's arbiter void a root before that.
+import {IOracleQuorum} from "./IOracleQuorum.sol";
+
+interface IRewardVault is IOracleQuorum {
+    /// @notice The header oracles sign (EIP-712 `RewardRoot`).
+    struct RewardRoot {
+        uint256 challengeId;
+        uint32 phase;
+        uint64 seq;
+        bytes32 configDigest;
+        bytes32 merkleRoot;
+        uint256 total;
+        bytes32 reportCidHash; // keccak256(bytes(reportCid))
+    }
+
+    enum RootState {
+        None,
+        Posted,
+        Disputed,
+        Voided
+    }
+
+    struct RootRecord {
+        bytes32 merkleRoot;
+        uint256 total;
+        uint256 claimed;
+        uint64 seq;
+        uint64 claimableAt;
+        RootState state;
+        address disputer;
+        uint256 disputeBond;
+    }
+
+    event BountyEscrowed(uint256 indexed challengeId, address indexed from, uint256 amount);
+    event RewardsPosted(
+        uint256 indexed challengeId,
+        uint32 indexed phase,
+        uint64 seq,
+        bytes32 merkleRoot,
+        uint256 total,
+        string reportCid,
+        uint64 claimableAt
+    );
+    event RewardsDisputed(
+        uint256 indexed challengeId,
+        uint32 indexed phase,
+        address indexed disputer,
+        uint256 bond,
+        string reasonCid
+    );
+    event DisputeResolved(
+        uint256 indexed challengeId, uint32 indexed phase, bool upheld, address arbiter
+    );
+    event Claimed(
+        uint256 indexed challengeId, uint32 indexed phase, address indexed account, uint256 amount
+    );
+    event RemainderRefunded(uint256 indexed challengeId, address indexed owner, uint256 amount);
+    event BondCredited(address indexed account, uint256 amount);
+    event BondWithdrawn(address indexed account, uint256 amount);
+
+    error OnlyRegistry(address caller);
+    error HoldoutNotRevealed(uint256 challengeId, uint32 phase);
+    error StaleRewardSeq(uint256 challengeId, uint64 seq, uint64 lastSeq);
+    error RootAlreadyPosted(uint256 challengeId, uint32 phase, RootState state);
+    error RewardsExceedPhaseBounty(uint256 total, uint256 phaseBounty);
+    error RewardsExceedEscrow(uint256 total, uint256 available);
+    error ReportCidMismatch(bytes32 signed, bytes32 computed);
+    error NotDisputable(uint256 challengeId, uint32 phase, RootState state);
+    error DisputeWindowClosed(uint256 challengeId, uint32 phase, uint64 claimableAt);
+    error WrongDisputeBond(uint256 sent, uint256 required);
+    error NotDisputed(uint256 challengeId, uint32 phase, RootState state);
+    error NotArbiter(address caller, address arbiter);
+    error ClaimsNotOpen(uint256 challengeId, uint32 phase, uint64 claimableAt, RootState state);
+    error AlreadyClaimed(uint256 challengeId, uint32 phase, address account);
+    error InvalidProof(address account, uint256 amount);
+    error NotRefundable(uint256 challengeId, uint64 refundableAt);
+    error AlreadyRefunded(uint256 challengeId);
+    error NothingToWithdraw(address account);
+    error EthTransferFailed(address to, uint256 amount);
+
+    /// @notice Pulls `amount` of the challenge token from `from` into escrow. Registry only.
+    function escrow(uint256 challengeId, address token, address from, uint256 amount) external;
+
+    /// @notice Posts a phase's rewards root signed by a quorum of the challenge's oracles.
+    /// @param signatures 65-byte signatures, signers strictly ascending.
+    function postRewards(
+        RewardRoot calldata root,
+        string calldata reportCid,
+        bytes[] calldata signatures
+    ) external;
+
+    /// @notice Disputes a posted root before its claims open; `msg.value` must equal the bond.
+    function dispute(uint256 challengeId, uint32 phase, string calldata reasonCid)
+        external
+        payable;
+
+    /// @notice The arbiter upholds (root voided, oracles repost) or rejects (bond forfeited).
+    function resolveDispute(uint256 challengeId, uint32 phase, bool uphold) external;
+
+    /// @notice Pays `account` its leaf amount once, after the dispute window. Anyone may relay.
+    function claim(
+        uint256 challengeId,
+        uint32 phase,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof
+    ) external;
+
+    /// @notice Sends the owner what no root has allocated, once the final phase is settled:
+    /// its root's claims are open, or 30 days have passed since its reveal end.
+    function refundRemainder(uint256 challengeId) external;
+
+    /// @notice Withdraws dispute bonds credited to the caller (returned or forfeited to it).
+    function withdrawBonds() external;
+
+    function getRoot(uint256 challengeId, uint32 phase) external view returns (RootRecord memory);
+    function isClaimed(uint256 challengeId, uint32 phase, address account)
+        external
+        view
+        returns (bool);
+    /// @notice Tokens held for a challenge: escrowed − claimed − refunded.
+    function escrowBalance(uint256 challengeId) external view returns (uint256);
+    /// @notice What a new root may still allocate: escrowed − live roots' totals − refunded.
+    function unallocated(uint256 challengeId) external view returns (uint256);
+    function isClosed(uint256 challengeId) external view returns (bool);
+    function bondCredit(address account) external view returns (uint256);
+    function lastRewardSeq(uint256 challengeId) external view returns (uint64);
+    /// @notice The EIP-712 digest oracles sign for `root`.
+    function rewardRootDigest(RewardRoot calldata root) external view returns (bytes32);
+}

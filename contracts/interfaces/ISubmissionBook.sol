@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title Commit–reveal submissions, their fork edges and their reviews
+/// @notice `commit` fixes priority (the submission id follows commit order) without showing
+/// the artifact; `reveal` shows its CID and its parents. The commitment binds the chain,
+/// this contract, the challenge and the submitter, so a copied reveal is worthless:
+/// `keccak256(abi.encode(block.chainid, book, challengeId, submitter,
+///   keccak256(bytes(artifactCid)), keccak256(abi.encode(parents, weightsPpm)), salt))`.
+interface ISubmissionBook {
+    struct Submission {
+        address submitter;
+        uint32 challengeId;
+        uint16 phase;
+        uint40 commitBlock;
+        bool revealed;
+        /// @dev the commitment until reveal, then the id the next commit received at reveal
+        /// time (a child must have a larger id than this to fork the submission)
+        bytes32 commitmentOrMark;
+    }
+
+    event Committed(
+        uint256 indexed submissionId,
+        uint256 indexed challengeId,
+        address indexed submitter,
+        uint32 phase,
+        bytes32 commitment,
+        uint256 bond
+    );
+    event Revealed(
+        uint256 indexed submissionId,
+        uint256 indexed challengeId,
+        address indexed submitter,
+        string artifactCid,
+        uint256[] parents,
+        uint32[] weightsPpm
+    );
+    event Reviewed(
+        uint256 indexed submissionId,
+        uint256 indexed challengeId,
+        address indexed reviewer,
+        uint8 verdict,
+        string reviewCid
+    );
+    event BondForfeited(uint256 indexed submissionId, address indexed to, uint256 amount);
+
+    error WrongCommitBond(uint256 sent, uint256 required);
+    error DailyCapReached(address submitter, uint8 cap, uint256 nextCommitAt);
+    error UnknownSubmission(uint256 submissionId);
+    error NotCommitter(uint256 submissionId, address caller, address committer);
+    error AlreadyRevealed(uint256 submissionId);
+    error RevealTooEarly(uint256 submissionId, uint256 commitBlock);
+    error RevealWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_);
+    error CommitmentMismatch(uint256 submissionId, bytes32 expected, bytes32 computed);
+    error TooManyParents(uint256 count, uint256 max);
+    error WeightsLengthMismatch(uint256 parents, uint256 weights);
+    error WeightsDoNotSumToMillion(uint256 sum);
+    error ZeroWeight(uint256 index);
+    error ParentsNotAscending(uint256 index, uint256 previous, uint256 next);
+    error ParentNotRevealedBeforeCommit(uint256 parentId, uint256 childId);
+    error NotRevealed(uint256 submissionId);
+    error SelfReview(uint256 submissionId, address reviewer);
+    error AlreadyReviewed(uint256 submissionId, address reviewer);
+    error InvalidVerdict(uint8 verdict);
+    error ReviewWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_);
+    error BondNotForfeitable(uint256 submissionId);
+    error EthTransferFailed(address to, uint256 amount);
+
+    /// @notice Records a commitment in the challenge's open phase; `msg.value` = commit bond.
+    /// @return submissionId Increasing with commit order across all challenges.
+    function commit(uint256 challengeId, bytes32 commitment)
+        external
+        payable
+        returns (uint256 submissionId);
+
+    /// @notice Reveals a committed submission: only its committer, from the block after the
+    /// commit until the phase's reveal end. Refunds the commit bond.
+    /// @param parents Up to 8 revealed submissions (any challenge), strictly ascending ids,
+    /// each revealed before this submission was committed.
+    /// @param weightsPpm Parts per million per parent, summing to 1,000,000 when parents exist.
+    function reveal(
+        uint256 submissionId,
+        string calldata artifactCid,
+        uint256[] calldata parents,
+        uint32[] calldata weightsPpm,
+        bytes32 salt
+    ) external;
+
+    /// @notice One review per reviewer per revealed submission, not by its submitter, until
+    /// the phase's reveal end. Verdict: 1 approve, 2 concern, 3 reject.
+    function review(uint256 submissionId, uint8 verdict, string calldata reviewCid) external;
+
+    /// @notice After the reveal end, sends an unrevealed submission's bond to the challenge owner.
+    function forfeitBond(uint256 submissionId) external;
+
+    function submissionCount() external view returns (uint256);
+    function getSubmission(uint256 submissionId) external view returns (Submission memory);
+    function hasReviewed(uint256 submissionId, address reviewer) external view returns (bool);
+    function bondOf(uint256 submissionId) external view returns (uint256);
+    /// @notice The commitment a submitter must send for these reveal values.
+    function computeCommitment(
+        uint256 challengeId,
+        address submitter,
+        string calldata artifactCid,
+        uint256[] calldata parents,
+        uint32[] calldata weightsPpm,
+        bytes32 salt
+    ) external view returns (bytes32);
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Idempotent setup: Debian packages, the Python virtualenv, npm packages, the solc-js shim
+# and kubo. Needs only python3.11, node/npm and go on the machine. Each step is skipped when
+# what it makes is already there and up to date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools/bin
+mkdir -p "$TOOLS" .tools/stamps
+
+step() { printf '\n== setup: %s\n' "$*"; }
+stamp_ok() { [ -f ".tools/stamps/$1" ] && [ "$(cat ".tools/stamps/$1")" = "$2" ]; }
+stamp_set() { printf '%s' "$2" > ".tools/stamps/$1"; }
+
+# Debian packages: chromium (browser tests) and bubblewrap (scoring sandbox).
+missing=()
+command -v bwrap >/dev/null || missing+=(bubblewrap)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Python virtualenv with the package and its dev extras.
+py_key=$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -x .venv/bin/python ] || ! stamp_ok venv "$py_key"; then
+  step "python virtualenv (.venv)"
+  [ -x .venv/bin/python ] || python3.11 -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[dev]'
+  stamp_set venv "$py_key"
+fi
+
+# npm packages: solc-js, anvil/forge/cast, OpenZeppelin.
+npm_key=$(sha256sum package-lock.json | cut -c1-16)
+if [ ! -d node_modules ] || ! stamp_ok npm "$npm_key"; then
+  step "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  stamp_set npm "$npm_key"
+fi
+
+# The solc-compatible shim, named as py-solc-x expects it (solc-v<version>).
+solc_version=$(node -p "require('./node_modules/solc/package.json').version")
+shim="$TOOLS/solc-v$solc_version"
+printf '#!/bin/sh\nexec node "%s/tools/solc-shim.js" "$@"\n' "$ROOT" > "$shim"
+chmod +x "$shim"
+ln -sf "solc-v$solc_version" "$TOOLS/solc"
+
+# kubo, pinned in tools/kubo/go.mod, built with `go install`.
+kubo_key=$(sha256sum tools/kubo/go.mod tools/kubo/go.sum | sha256sum | cut -c1-16)
+if [ ! -x "$TOOLS/ipfs" ] || ! stamp_ok kubo "$kubo_key"; then
+  step "kubo (go install, a few minutes the first time)"
+  (cd tools/kubo && GOFLAGS=-mod=mod GOBIN="$TOOLS" go install github.com/ipfs/kubo/cmd/ipfs)
+  stamp_set kubo "$kubo_key"
+fi
+
+step "ready: $("$TOOLS/ipfs" version), solc $solc_version (solc-js), $(node_modules/.bin/anvil --version | head -1)"
