@@ -1,0 +1,1 @@
+"""Chain access: compiled artifacts, deployments, transactions, EIP-712 and commitments."""

@@ -1,0 +1,64 @@
+"""Sending transactions from a local key or an unlocked node account, with clear reverts."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account import Account
+from web3 import Web3
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError
+from web3.types import TxReceipt
+
+from oracle.errors import TransactionReverted
+from oracle.types import Address
+
+
+@dataclass
+class Sender:
+    """Who pays for and signs transactions: a private key, or an account the node unlocks."""
+
+    w3: Web3
+    address: Address
+    private_key: str | None = None
+
+    @classmethod
+    def from_key(cls, w3: Web3, private_key: str) -> "Sender":
+        return cls(w3, Address(Account.from_key(private_key).address), private_key)
+
+    def transact(self, fn: ContractFunction, value: int = 0) -> TxReceipt:
+        """Sends `fn` and waits for it; raises TransactionReverted naming the custom error."""
+        try:
+            tx: dict[str, Any] = dict(fn.build_transaction({"from": self.address, "value": value}))
+        except (ContractCustomError, ContractLogicError) as exc:
+            raise TransactionReverted(describe_revert(fn, exc)) from None
+        return self.send(tx)
+
+    def deploy(self, abi: list[dict[str, Any]], bytecode: str, *args: Any) -> TxReceipt:
+        factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
+        tx: dict[str, Any] = dict(factory.constructor(*args).build_transaction({"from": self.address}))
+        return self.send(tx)
+
+    def send(self, tx: dict[str, Any]) -> TxReceipt:
+        if self.private_key is None:
+            tx_hash = self.w3.eth.send_transaction(tx)  # type: ignore[arg-type]
+        else:
+            tx.setdefault("nonce", self.w3.eth.get_transaction_count(self.address, "pending"))
+            tx.setdefault("chainId", self.w3.eth.chain_id)
+            signed = Account.sign_transaction(tx, self.private_key)
+            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
+        if receipt["status"] != 1:
+            raise TransactionReverted(f"transaction {tx_hash.hex()} reverted on chain")
+        return receipt
+
+
+def describe_revert(fn: ContractFunction, exc: Exception) -> str:
+    """Names the custom error (and its values) that a call reverted with, from the ABI."""
+    data = getattr(exc, "data", None) or (exc.args[0] if exc.args else "")
+    if isinstance(data, str) and data.startswith("0x") and len(data) >= 10:
+        from oracle.chain.errors import decode_custom_error
+
+        decoded = decode_custom_error(fn.contract_abi, data)
+        if decoded is not None:
+            return f"{fn.fn_name} reverted: {decoded}"
+    return f"{fn.fn_name} reverted: {exc}"
