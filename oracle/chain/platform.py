@@ -27,7 +27,8 @@ class Platform:
     @classmethod
     def connect(cls, w3: Web3, deployment: Deployment) -> "Platform":
         def at(name: str, address: str) -> Contract:
-            return w3.eth.contract(address=Web3.to_checksum_address(address), abi=load_artifact(name).abi)
+            checksummed = Web3.to_checksum_address(address)
+            return w3.eth.contract(address=checksummed, abi=load_artifact(name).abi)
 
         return cls(
             w3=w3,
@@ -48,12 +49,15 @@ def deploy_platform(sender: Sender) -> Deployment:
     def deploy(name: str, *args: object) -> Address:
         artifact = load_artifact(name)
         receipt = sender.deploy(artifact.abi, artifact.bytecode, *args)
-        return Address(Web3.to_checksum_address(receipt["contractAddress"]))
+        return Address(Web3.to_checksum_address(str(receipt["contractAddress"])))
 
     token = deploy("CoopToken", TOKEN_NAME, TOKEN_SYMBOL, sender.address)
     registry = deploy("ChallengeRegistry")
     vault = deploy("RewardVault", registry)
-    registry_contract = w3.eth.contract(address=registry, abi=load_artifact("ChallengeRegistry").abi)
+    registry_abi = load_artifact("ChallengeRegistry").abi
+    registry_contract = w3.eth.contract(
+        address=Web3.to_checksum_address(registry), abi=registry_abi
+    )
     sender.transact(registry_contract.functions.bindVault(vault))
     book = deploy("SubmissionBook", registry)
     score_board = deploy("ScoreBoard", registry, book)

@@ -28,21 +28,24 @@ class Sender:
     def transact(self, fn: ContractFunction, value: int = 0) -> TxReceipt:
         """Sends `fn` and waits for it; raises TransactionReverted naming the custom error."""
         try:
-            tx: dict[str, Any] = dict(fn.build_transaction({"from": self.address, "value": value}))
+            params: dict[str, Any] = {"from": self.address, "value": value}
+            tx: dict[str, Any] = dict(fn.build_transaction(params))  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError) as exc:
             raise TransactionReverted(describe_revert(fn, exc)) from None
         return self.send(tx)
 
     def deploy(self, abi: list[dict[str, Any]], bytecode: str, *args: Any) -> TxReceipt:
         factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
-        tx: dict[str, Any] = dict(factory.constructor(*args).build_transaction({"from": self.address}))
+        constructor = factory.constructor(*args)
+        tx: dict[str, Any] = dict(constructor.build_transaction({"from": self.address}))
         return self.send(tx)
 
     def send(self, tx: dict[str, Any]) -> TxReceipt:
         if self.private_key is None:
             tx_hash = self.w3.eth.send_transaction(tx)  # type: ignore[arg-type]
         else:
-            tx.setdefault("nonce", self.w3.eth.get_transaction_count(self.address, "pending"))
+            account = Web3.to_checksum_address(self.address)
+            tx.setdefault("nonce", self.w3.eth.get_transaction_count(account, "pending"))
             tx.setdefault("chainId", self.w3.eth.chain_id)
             signed = Account.sign_transaction(tx, self.private_key)
             tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
@@ -58,7 +61,7 @@ def describe_revert(fn: ContractFunction, exc: Exception) -> str:
     if isinstance(data, str) and data.startswith("0x") and len(data) >= 10:
         from oracle.chain.errors import decode_custom_error
 
-        decoded = decode_custom_error(fn.contract_abi, data)
+        decoded = decode_custom_error([dict(e) for e in fn.contract_abi], data)
         if decoded is not None:
             return f"{fn.fn_name} reverted: {decoded}"
     return f"{fn.fn_name} reverted: {exc}"
