@@ -1,0 +1,78 @@
+"""A throw-away anvil chain on a free loopback port, for tests, benchmarks and `make run`."""
+
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+import httpx
+
+from oracle.errors import ConfigError
+
+# anvil's well-known development keys (from its default mnemonic): never hold real funds.
+ANVIL_KEYS = (
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+    "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+    "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+    "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+    "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Anvil:
+    """An anvil process this program started; `stop()` ends exactly that process."""
+
+    port: int
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_anvil(port: int | None = None, block_time: float | None = None) -> Anvil:
+    """Starts anvil (from PATH) and waits until it answers JSON-RPC."""
+    binary = shutil.which("anvil")
+    if binary is None:
+        raise ConfigError("anvil is not on PATH; run `make setup` (it installs it from npm)")
+    port = port or free_port()
+    cmd = [binary, "--port", str(port), "--host", "127.0.0.1", "--silent"]
+    if block_time is not None:
+        cmd += ["--block-time", str(block_time)]
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    anvil = Anvil(port, process)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            err = process.stderr.read().decode() if process.stderr else ""
+            raise ConfigError(f"anvil exited at start (port {port}): {err.strip()}")
+        try:
+            body = {"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}
+            httpx.post(anvil.url, json=body, timeout=1).raise_for_status()
+            return anvil
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    anvil.stop()
+    raise ConfigError(f"anvil did not answer on {anvil.url} within 30 s")

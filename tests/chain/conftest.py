@@ -1,0 +1,69 @@
+"""Fixtures for tests against a real anvil chain with the real compiled contracts."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from web3 import Web3
+
+from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
+from oracle.chain.artifacts import REPO_ROOT
+from oracle.chain.deployment import Deployment
+from oracle.chain.platform import Platform
+
+
+@pytest.fixture
+def anvil() -> Iterator[Anvil]:
+    chain = start_anvil()
+    try:
+        yield chain
+    finally:
+        chain.stop()
+
+
+def brownie_deploy(anvil: Anvil, tmp_path: Path) -> Deployment:
+    """Runs `brownie run scripts/deploy.py` against `anvil`, as a challenge owner would.
+
+    brownie reads its networks from ~/.brownie; a private HOME points its development
+    network at this anvil's port without touching the user's own brownie settings.
+    """
+    home = tmp_path / "home"
+    data = home / ".brownie"
+    data.mkdir(parents=True)
+    import brownie
+
+    defaults = Path(brownie.__file__).parent / "data" / "network-config.yaml"
+    networks = yaml.safe_load(defaults.read_text())
+    for network in networks["development"]:
+        if network["id"] == "development":
+            network["cmd_settings"]["port"] = anvil.port
+    (data / "network-config.yaml").write_text(yaml.safe_dump(networks))
+    deployment_file = tmp_path / "deployment.json"
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        COOP_DEPLOYER_KEY=ANVIL_KEYS[0],
+        COOP_DEPLOYMENT=str(deployment_file),
+    )
+    brownie_bin = Path(sys.executable).parent / "brownie"
+    result = subprocess.run(
+        [str(brownie_bin), "run", "scripts/deploy.py", "--network", "development"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Deployed Coopetition on chain 31337" in result.stdout
+    return Deployment.load(deployment_file)
+
+
+@pytest.fixture
+def platform(anvil: Anvil, tmp_path: Path) -> Platform:
+    deployment = brownie_deploy(anvil, tmp_path)
+    return Platform.connect(Web3(Web3.HTTPProvider(anvil.url)), deployment)
