@@ -227,8 +227,12 @@ contract ChallengeRegistry is IChallengeRegistry {
         bool ordered = config.higherIsBetter
             ? config.target > config.baseline
             : config.target < config.baseline;
-        if (!ordered) revert InvalidScoreRange(config.baseline, config.target, config.higherIsBetter);
-        if (config.dailyCap > MAX_DAILY_CAP) revert InvalidDailyCap(config.dailyCap, MAX_DAILY_CAP);
+        if (!ordered) {
+            revert InvalidScoreRange(config.baseline, config.target, config.higherIsBetter);
+        }
+        if (config.dailyCap > MAX_DAILY_CAP) {
+            revert InvalidDailyCap(config.dailyCap, MAX_DAILY_CAP);
+        }
         if (config.parentChallenge != 0 && _challenges[config.parentChallenge].owner == address(0))
         {
             revert UnknownChallenge(config.parentChallenge);
@@ -271,9 +275,13 @@ contract ChallengeRegistry is IChallengeRegistry {
         if (
             config.commitStart < notBefore || config.commitEnd <= config.commitStart
                 || config.revealEnd <= config.commitEnd
-        ) revert InvalidWindows(config.commitStart, config.commitEnd, config.revealEnd, notBefore);
+        ) {
+            revert InvalidWindows(config.commitStart, config.commitEnd, config.revealEnd, notBefore);
+        }
         uint256 unallocated = c.bounty - c.allocated;
-        if (config.bounty > unallocated) revert PhaseBountyExceedsEscrow(config.bounty, unallocated);
+        if (config.bounty > unallocated) {
+            revert PhaseBountyExceedsEscrow(config.bounty, unallocated);
+        }
         c.allocated += config.bounty;
         phase = c.phaseCount++;
         _phases[challengeId][phase] = Phase({

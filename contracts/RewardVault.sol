@@ -93,7 +93,9 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         payable
     {
         RootRecord storage record = _roots[challengeId][phase];
-        if (record.state != RootState.Posted) revert NotDisputable(challengeId, phase, record.state);
+        if (record.state != RootState.Posted) {
+            revert NotDisputable(challengeId, phase, record.state);
+        }
         if (block.timestamp >= record.claimableAt) {
             revert DisputeWindowClosed(challengeId, phase, record.claimableAt);
         }
@@ -108,7 +110,9 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     /// @inheritdoc IRewardVault
     function resolveDispute(uint256 challengeId, uint32 phase, bool uphold) external {
         RootRecord storage record = _roots[challengeId][phase];
-        if (record.state != RootState.Disputed) revert NotDisputed(challengeId, phase, record.state);
+        if (record.state != RootState.Disputed) {
+            revert NotDisputed(challengeId, phase, record.state);
+        }
         (, address owner, address arbiter,,,) = registry.payoutRules(challengeId);
         if (msg.sender != arbiter) revert NotArbiter(msg.sender, arbiter);
         uint256 bond = record.disputeBond;
@@ -137,7 +141,9 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         if (record.state != RootState.Posted || block.timestamp < record.claimableAt) {
             revert ClaimsNotOpen(challengeId, phase, record.claimableAt, record.state);
         }
-        if (_claimed[challengeId][phase][account]) revert AlreadyClaimed(challengeId, phase, account);
+        if (_claimed[challengeId][phase][account]) {
+            revert AlreadyClaimed(challengeId, phase, account);
+        }
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, amount))));
         if (!MerkleProof.verifyCalldata(proof, record.merkleRoot, leaf)) {
             revert InvalidProof(account, amount);
@@ -156,8 +162,8 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         if (e.closed) revert AlreadyRefunded(challengeId);
         uint32 finalPhase = phaseCount - 1;
         RootRecord storage record = _roots[challengeId][finalPhase];
-        uint64 refundableAt = registry.getPhase(challengeId, finalPhase).revealEnd
-            + uint64(REFUND_GRACE);
+        uint64 refundableAt =
+            registry.getPhase(challengeId, finalPhase).revealEnd + uint64(REFUND_GRACE);
         bool settled = record.state == RootState.Posted && block.timestamp >= record.claimableAt;
         if (!settled && (block.timestamp < refundableAt || record.state == RootState.Disputed)) {
             revert NotRefundable(challengeId, refundableAt);

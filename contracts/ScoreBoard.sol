@@ -128,7 +128,9 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
 
     function _structHash(ScoreBatch calldata h) private pure returns (bytes32) {
         return keccak256(
-            abi.encode(SCORE_BATCH_TYPEHASH, h.challengeId, h.phase, h.seq, h.configDigest, h.itemsHash)
+            abi.encode(
+                SCORE_BATCH_TYPEHASH, h.challengeId, h.phase, h.seq, h.configDigest, h.itemsHash
+            )
         );
     }
 

@@ -48,6 +48,14 @@ printf '#!/bin/sh\nexec node "%s/tools/solc-shim.js" "$@"\n' "$ROOT" > "$shim"
 chmod +x "$shim"
 ln -sf "solc-v$solc_version" "$TOOLS/solc"
 
+# Compiled contracts (brownie's build JSON is what the Python side reads ABIs from).
+contracts_key=$(cat brownie-config.yaml $(find contracts -name '*.sol' | sort) | sha256sum | cut -c1-16)
+if ! stamp_ok contracts "$contracts_key" || [ ! -f build/brownie/contracts/RewardVault.json ]; then
+  step "compile contracts (brownie, solc-js)"
+  PATH="$TOOLS:$ROOT/node_modules/.bin:$PATH" SOLCX_BINARY_PATH="$TOOLS" .venv/bin/brownie compile >/dev/null
+  stamp_set contracts "$contracts_key"
+fi
+
 # kubo, pinned in tools/kubo/go.mod, built with `go install`.
 kubo_key=$(sha256sum tools/kubo/go.mod tools/kubo/go.sum | sha256sum | cut -c1-16)
 if [ ! -x "$TOOLS/ipfs" ] || ! stamp_ok kubo "$kubo_key"; then

@@ -96,9 +96,7 @@ interface IRewardVault is IOracleQuorum {
     ) external;
 
     /// @notice Disputes a posted root before its claims open; `msg.value` must equal the bond.
-    function dispute(uint256 challengeId, uint32 phase, string calldata reasonCid)
-        external
-        payable;
+    function dispute(uint256 challengeId, uint32 phase, string calldata reasonCid) external payable;
 
     /// @notice The arbiter upholds (root voided, oracles repost) or rejects (bond forfeited).
     function resolveDispute(uint256 challengeId, uint32 phase, bool uphold) external;
