@@ -47,3 +47,23 @@ class TransactionReverted(ChainError):
 
 class RetryableError(CoopError):
     """A transient fault: the same work may succeed when tried again later."""
+
+
+class InvalidCid(IpfsError, ValueError):
+    """A string or byte sequence is not a CID this project can handle."""
+
+
+class MalformedDag(IpfsError, ValueError):
+    """Blocks hash to their CIDs but do not form a valid UnixFS file or directory."""
+
+
+class NotAFile(IpfsError, ValueError):
+    """A CID names a directory or symlink where the content of a file was asked for."""
+
+
+class ReadOnlyBackend(IpfsError, PermissionError):
+    """The backend can only fetch (an HTTP gateway); add, put and pin go elsewhere."""
+
+
+class BackendUnavailable(IpfsError, ConnectionError):
+    """An IPFS backend (kubo RPC, gateway) did not answer after bounded retries."""

@@ -10,3 +10,7 @@ def cli() -> None:
 
     Every command explains itself with --help; most take --json for scripts.
     """
+
+from oracle.cli.cid_cmd import cid  # noqa: E402
+
+cli.add_command(cid)

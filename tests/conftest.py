@@ -1,0 +1,23 @@
+"""Fixtures shared by the whole test suite."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from oracle.ipfs.kubo_daemon import KuboDaemon, find_kubo_binary, start_kubo
+
+
+@pytest.fixture(scope="session")
+def kubo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KuboDaemon]:
+    """A throw-away offline kubo daemon (own repo, loopback API and gateway), one per run.
+
+    Skips when no kubo binary is found (COOP_KUBO_BIN, .tools/bin/ipfs, or PATH).
+    """
+    binary = find_kubo_binary()
+    if binary is None:
+        pytest.skip("kubo not found: build .tools/bin/ipfs (tools/kubo) or set COOP_KUBO_BIN")
+    daemon = start_kubo(tmp_path_factory.mktemp("kubo") / "repo", binary)
+    try:
+        yield daemon
+    finally:
+        daemon.stop()
