@@ -11,11 +11,12 @@ from oracle.ipfs.kubo_daemon import KuboDaemon, find_kubo_binary, start_kubo
 def kubo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KuboDaemon]:
     """A throw-away offline kubo daemon (own repo, loopback API and gateway), one per run.
 
-    Skips when no kubo binary is found (COOP_KUBO_BIN, .tools/bin/ipfs, or PATH).
+    Fails, never skips, when no kubo binary is found (COOP_KUBO_BIN, .tools/bin/ipfs, or
+    PATH): `make setup` builds it, and a suite that silently left kubo out would lie.
     """
     binary = find_kubo_binary()
     if binary is None:
-        pytest.skip("kubo not found: build .tools/bin/ipfs (tools/kubo) or set COOP_KUBO_BIN")
+        pytest.fail("kubo not found: run `make setup` (it builds .tools/bin/ipfs)")
     daemon = start_kubo(tmp_path_factory.mktemp("kubo") / "repo", binary)
     try:
         yield daemon
