@@ -1,0 +1,84 @@
+"""One settings object for every command: defaults < config file (TOML) < COOP_* environment.
+
+pydantic-settings cannot be installed beside eth-brownie 1.22.2 (brownie pins
+python-dotenv 0.16.0, every pydantic-settings release needs >= 0.21), so this module
+does the same job in a few lines: a pydantic model filled from a file and the environment.
+Secrets (passwords, keys) are SecretStr so they never appear in logs or reprs.
+"""
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from oracle.errors import ConfigError
+
+ENV_PREFIX = "COOP_"
+DEFAULT_CONFIG_FILE = Path("coop.toml")
+
+
+class Settings(BaseModel):
+    """Every knob, with the default a newcomer on a laptop wants."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rpc_url: str = "http://127.0.0.1:8545"
+    deployment: Path = Path("deployments/31337.json")
+    data_dir: Path = Path(".coop")
+    keystore_dir: Path = Path(".coop/keystores")
+    account: str | None = None  # keystore name used to sign transactions
+    password: SecretStr | None = None  # keystore password for scripts (else prompted)
+    private_key: SecretStr | None = None  # raw key for throw-away dev chains only
+    confirmations: int = Field(default=1, ge=0)
+    poll_seconds: float = Field(default=1.0, gt=0)
+    ipfs_backend: str = Field(default="embedded", pattern="^(embedded|kubo|gateway)$")
+    kubo_api: str = "http://127.0.0.1:5001"
+    gateways: tuple[str, ...] = ()
+    oracle_shared_key: SecretStr | None = None  # derives private-score salts
+    peers: tuple[str, ...] = ()  # peer oracles' base URLs
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8700, ge=0, le=65535)
+    api_port: int = Field(default=8000, ge=0, le=65535)
+    challenges: tuple[int, ...] = ()  # served challenge ids; empty = all
+
+
+def _from_env(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is None:
+            continue
+        is_tuple = "tuple" in str(field.annotation)
+        values[name] = tuple(p.strip() for p in raw.split(",") if p.strip()) if is_tuple else raw
+    return values
+
+
+def load_settings(
+    config_file: Path | None = None,
+    environ: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Settings from the file (COOP_CONFIG or ./coop.toml if present), then env, then overrides."""
+    env = dict(os.environ if environ is None else environ)
+    path = config_file or Path(env.get(ENV_PREFIX + "CONFIG", DEFAULT_CONFIG_FILE))
+    values: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            values.update(tomllib.loads(path.read_text()))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    elif config_file is not None:
+        raise ConfigError(f"config file {path} does not exist")
+    values.update(_from_env(env))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid settings ({problems}); fix {path} or the COOP_* environment variables"
+        ) from None
