@@ -52,6 +52,7 @@ ln -sf "solc-v$solc_version" "$TOOLS/solc"
 contracts_key=$(cat brownie-config.yaml $(find contracts -name '*.sol' | sort) | sha256sum | cut -c1-16)
 if ! stamp_ok contracts "$contracts_key" || [ ! -f build/brownie/contracts/RewardVault.json ]; then
   step "compile contracts (brownie, solc-js)"
+  mkdir -p build/brownie
   PATH="$TOOLS:$ROOT/node_modules/.bin:$PATH" SOLCX_BINARY_PATH="$TOOLS" .venv/bin/brownie compile >/dev/null
   stamp_set contracts "$contracts_key"
 fi
