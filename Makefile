@@ -22,8 +22,8 @@ setup:
 test: setup lint test-forge slither test-python
 
 lint:
-	ruff check oracle tests scripts bench
-	ruff format --check oracle tests scripts bench
+	ruff check .
+	ruff format --check .
 	mypy
 	forge fmt --check
 

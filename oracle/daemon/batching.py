@@ -1,0 +1,83 @@
+"""Deterministic score batches: every honest oracle forms the same bytes from the same chain.
+
+Rule (documented in docs/oracle.md): for a challenge and a cut block, the batch holds the
+scored submissions revealed at or before the cut and not yet on chain, of the lowest phase
+among them, in ascending submission id, at most `MAX_ITEMS`. Its sequence number is the
+chain's last seq + 1. The poster of seq `s` is the oracle at index `s mod n` of the
+ascending oracle set; every `failover_seconds` without the batch on chain, the next one.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from oracle.chain.attestation import ScoreBatch, ScoreItem, score_batch
+
+MAX_ITEMS = 100
+
+
+@dataclass(frozen=True)
+class ScoredSubmission:
+    """A submission this oracle scored, with where and when it was revealed."""
+
+    challenge_id: int
+    phase: int
+    reveal_block: int
+    item: ScoreItem
+
+    @property
+    def submission_id(self) -> int:
+        return self.item.submission_id
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a poster asks its peers to sign: the cut it used and the batch it formed."""
+
+    cut_block: int
+    batch: ScoreBatch
+    items: tuple[ScoreItem, ...]
+
+
+def form_items(
+    scored: Iterable[ScoredSubmission],
+    challenge_id: int,
+    cut_block: int,
+    posted: set[int],
+    max_items: int = MAX_ITEMS,
+) -> tuple[int, tuple[ScoreItem, ...]]:
+    """(phase, items) of the next batch for `challenge_id` at `cut_block`; () when empty."""
+    pending = [
+        s
+        for s in scored
+        if s.challenge_id == challenge_id
+        and s.reveal_block <= cut_block
+        and s.submission_id not in posted
+    ]
+    if not pending:
+        return 0, ()
+    phase = min(s.phase for s in pending)
+    chosen = sorted((s for s in pending if s.phase == phase), key=lambda s: s.submission_id)
+    return phase, tuple(s.item for s in chosen[:max_items])
+
+
+def propose(
+    scored: Iterable[ScoredSubmission],
+    challenge_id: int,
+    cut_block: int,
+    posted: set[int],
+    last_seq: int,
+    config_digest: bytes,
+) -> Proposal | None:
+    phase, items = form_items(scored, challenge_id, cut_block, posted)
+    if not items:
+        return None
+    batch = score_batch(challenge_id, phase, last_seq + 1, config_digest, items)
+    return Proposal(cut_block, batch, items)
+
+
+def poster_for(seq: int, oracles: Sequence[str], waited_seconds: float,
+               failover_seconds: float) -> str:  # fmt: skip
+    """The oracle expected to post batch `seq` after waiting `waited_seconds` for it."""
+    ordered = sorted(oracles, key=lambda a: int(a, 16))
+    turns = int(waited_seconds // failover_seconds) if failover_seconds > 0 else 0
+    return ordered[(seq + turns) % len(ordered)]
