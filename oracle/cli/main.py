@@ -1,9 +1,27 @@
 """Entry point of the `coop` command: the group that every subcommand hangs from."""
 
+from typing import Any
+
 import click
 
+from oracle.errors import CoopError
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class UserError(click.ClickException):
+    """A CoopError shown as one line with what to do; exit status 2, never a traceback."""
+
+    exit_code = 2
+
+
+class CoopGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CoopError as exc:
+            raise UserError(str(exc)) from None
+
+
+@click.group(cls=CoopGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="coopetition")
 def cli() -> None:
     """Coopetition: publish data-science challenges, submit, score, audit and get paid.
@@ -11,6 +29,13 @@ def cli() -> None:
     Every command explains itself with --help; most take --json for scripts.
     """
 
+
 from oracle.cli.cid_cmd import cid  # noqa: E402
 
 cli.add_command(cid)
+
+from oracle.cli.account_cmd import account  # noqa: E402
+from oracle.cli.participant_cmd import reveal_pending, review, submit  # noqa: E402
+
+for command in (account, submit, reveal_pending, review):
+    cli.add_command(command)

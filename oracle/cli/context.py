@@ -1,0 +1,92 @@
+"""What chain commands share: options, settings, the platform and the signing account."""
+
+import functools
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from web3 import Web3
+
+from oracle.chain.deployment import Deployment
+from oracle.chain.platform import Platform
+from oracle.chain.sender import Sender
+from oracle.errors import ConfigError
+from oracle.keystore import unlock
+from oracle.settings import Settings, load_settings
+from oracle.types import Address
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def chain_options(fn: F) -> F:
+    """Adds --config, --rpc-url, --deployment, --account and --json to a command."""
+    options = [
+        click.option("--config", type=click.Path(path_type=Path), help="TOML settings file."),
+        click.option("--rpc-url", help="JSON-RPC endpoint [env COOP_RPC_URL]."),
+        click.option(
+            "--deployment",
+            type=click.Path(path_type=Path),
+            help="Deployment JSON [env COOP_DEPLOYMENT].",
+        ),  # fmt: skip
+        click.option("--account", help="Keystore name to sign with [env COOP_ACCOUNT]."),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@dataclass
+class ChainContext:
+    settings: Settings
+    as_json: bool
+
+    @classmethod
+    def from_options(cls, config: Path | None, rpc_url: str | None, deployment: Path | None,
+                     account: str | None, as_json: bool) -> "ChainContext":  # fmt: skip
+        settings = load_settings(config, rpc_url=rpc_url, deployment=deployment, account=account)
+        return cls(settings, as_json)
+
+    @functools.cached_property
+    def platform(self) -> Platform:
+        w3 = Web3(Web3.HTTPProvider(self.settings.rpc_url, request_kwargs={"timeout": 30}))
+        if not w3.is_connected():
+            raise ConfigError(
+                f"no Ethereum node answers at {self.settings.rpc_url}; start one "
+                "(`make run` starts anvil) or pass --rpc-url / set COOP_RPC_URL"
+            )
+        return Platform.connect(w3, Deployment.load(self.settings.deployment))
+
+    @functools.cached_property
+    def sender(self) -> Sender:
+        """The signing account: a keystore (password prompted hidden) or a dev key from env."""
+        s = self.settings
+        w3 = self.platform.w3
+        if s.private_key is not None:
+            return Sender.from_key(w3, s.private_key.get_secret_value())
+        if s.account is None:
+            raise ConfigError(
+                "no account to sign with: pass --account NAME (see `coop account list`) "
+                "or set COOP_ACCOUNT; create one with `coop account new NAME`"
+            )
+        password = (
+            s.password.get_secret_value()
+            if s.password is not None
+            else click.prompt(f"Password for {s.account}", hide_input=True)
+        )
+        local = unlock(s.keystore_dir, s.account, password)
+        return Sender(w3, Address(local.address), local.key.hex())
+
+    def emit(self, human: str, data: dict[str, Any]) -> None:
+        click.echo(json.dumps(data, default=str) if self.as_json else human)
+
+
+def password_for_new_key() -> str:
+    from_env = os.environ.get("COOP_PASSWORD")
+    if from_env:
+        return from_env
+    return str(click.prompt("New password", hide_input=True, confirmation_prompt=True))

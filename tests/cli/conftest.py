@@ -1,0 +1,55 @@
+"""Fixtures for CLI tests: a real anvil chain with the platform deployed and a challenge open."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
+from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
+from oracle.chain.platform import Platform, deploy_platform
+from oracle.chain.sender import Sender
+from oracle.types import WAD
+
+
+@pytest.fixture
+def chain() -> Iterator[Anvil]:
+    anvil = start_anvil()
+    try:
+        yield anvil
+    finally:
+        anvil.stop()
+
+
+@pytest.fixture
+def deployed(chain: Anvil, tmp_path: Path) -> tuple[Platform, Path]:
+    w3 = Web3(Web3.HTTPProvider(chain.url))
+    deployment = deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0]))
+    path = tmp_path / "deployment.json"
+    deployment.save(path)
+    platform = Platform.connect(w3, deployment)
+    owner = Sender.from_key(w3, ANVIL_KEYS[0])
+    now = w3.eth.get_block("latest")["timestamp"]
+    terms = ChallengeTerms(
+        token=platform.token.address, bounty=0, higher_is_better=True, baseline=0, target=WAD,
+        eta=10**16, oracles=(Account.from_key(ANVIL_KEYS[9]).address,), quorum=1,
+        arbiter=owner.address,
+    )  # fmt: skip
+    phase = PhaseTerms("bafkreispec", now, now + 1000, now + 2000, b"\x01" * 32, 0)
+    create_challenge(platform, owner, terms, "bafkreispec", phase)
+    return platform, path
+
+
+@pytest.fixture
+def cli_env(chain: Anvil, deployed: tuple[Platform, Path], tmp_path: Path) -> dict[str, str]:
+    _, deployment = deployed
+    return {
+        "COOP_RPC_URL": chain.url,
+        "COOP_DEPLOYMENT": str(deployment),
+        "COOP_DATA_DIR": str(tmp_path / "data"),
+        "COOP_KEYSTORE_DIR": str(tmp_path / "keys"),
+        "COOP_PASSWORD": "correct horse",
+        "COOP_CONFIG": str(tmp_path / "absent.toml"),
+    }
