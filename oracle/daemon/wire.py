@@ -1,0 +1,87 @@
+"""JSON forms of proposals and signatures exchanged between peer oracles over HTTP."""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from oracle.chain.attestation import ScoreBatch, ScoreItem
+from oracle.daemon.batching import Proposal
+
+
+class ItemModel(BaseModel):
+    submission_id: int
+    status: int
+    public_score: str  # decimal string: WAD values overflow JSON numbers
+    private_commitment: str
+    report_digest: str
+
+
+class ProposalModel(BaseModel):
+    cut_block: int
+    challenge_id: int
+    phase: int
+    seq: int
+    config_digest: str
+    items_hash: str
+    items: list[ItemModel]
+
+    @classmethod
+    def of(cls, proposal: Proposal) -> "ProposalModel":
+        b = proposal.batch
+        return cls(
+            cut_block=proposal.cut_block,
+            challenge_id=b.challenge_id,
+            phase=b.phase,
+            seq=b.seq,
+            config_digest="0x" + b.config_digest.hex(),
+            items_hash="0x" + b.items_hash.hex(),
+            items=[
+                ItemModel(
+                    submission_id=i.submission_id,
+                    status=i.status,
+                    public_score=str(i.public_score),
+                    private_commitment="0x" + i.private_commitment.hex(),
+                    report_digest="0x" + i.report_digest.hex(),
+                )
+                for i in proposal.items
+            ],
+        )
+
+    def to_proposal(self) -> Proposal:
+        items = tuple(
+            ScoreItem(
+                i.submission_id,
+                i.status,
+                int(i.public_score),
+                _b32(i.private_commitment),
+                _b32(i.report_digest),
+            )
+            for i in self.items
+        )
+        batch = ScoreBatch(
+            self.challenge_id, self.phase, self.seq, _b32(self.config_digest), _b32(self.items_hash)
+        )
+        return Proposal(self.cut_block, batch, items)
+
+
+class SignatureModel(BaseModel):
+    signer: str
+    signature: str
+
+
+class RefusalModel(BaseModel):
+    """Why a peer did not sign: `retry` when it has not caught up, else a disagreement."""
+
+    retry: bool
+    reason: str
+
+
+def _b32(text: str) -> bytes:
+    raw = bytes.fromhex(text.removeprefix("0x"))
+    if len(raw) != 32:
+        raise ValueError(f"expected 32 bytes of hex, got {len(raw)}")
+    return raw
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump()
