@@ -49,6 +49,26 @@ class RetryableError(CoopError):
     """A transient fault: the same work may succeed when tried again later."""
 
 
+class InvalidRewardInputs(CoopError, ValueError):
+    """Reward inputs (or Merkle leaves) break the rule's preconditions; fix the data source."""
+
+
+class RewardsExceedEscrow(CoopError, ValueError):
+    """The rewards computed add up to more than the escrow has left; nothing may be posted."""
+
+    def __init__(self, total: int, escrow_left: int) -> None:
+        super().__init__(
+            f"rewards total {total} exceeds the {escrow_left} left in escrow: check the phase "
+            "bounty and the escrow balance before posting a root"
+        )
+        self.total = total
+        self.escrow_left = escrow_left
+
+
+class NotInRewardTree(CoopError, LookupError):
+    """An address has no leaf in a reward Merkle tree, so it has nothing to claim there."""
+
+
 class InvalidCid(IpfsError, ValueError):
     """A string or byte sequence is not a CID this project can handle."""
 

@@ -1,0 +1,152 @@
+"""The reward report: JSON-serializable results of one rule run, and the inputs digest."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum
+from typing import Any
+
+from eth_utils.crypto import keccak
+
+from oracle.rewards.model import Leaf, RewardInputs
+from oracle.types import Address, ChallengeId, PhaseIndex, SubmissionId, Wad
+
+RULE_VERSION = "1"
+
+
+class ReviewStatus(Enum):
+    """Why a review earns a share of the review pool, or why it does not."""
+
+    COUNTED = "counted"
+    UNKNOWN_SUBMISSION = "unknown submission"
+    INVALID_SUBMISSION = "invalid submission"
+    OWN_SUBMISSION = "own submission"
+    REPEATED_PAIR = "repeated pair"
+    REVIEWER_CAP_REACHED = "reviewer cap reached"
+
+
+@dataclass(frozen=True)
+class PoolSplit:
+    """An amount per pool: the pools themselves, or what each one paid."""
+
+    improvement: int
+    prize: int
+    review: int
+
+
+@dataclass(frozen=True)
+class ParentPass:
+    """What a child passed to one parent; `in_phase` is False for a parent outside these inputs."""
+
+    parent_id: SubmissionId
+    parent_submitter: Address
+    in_phase: bool
+    amount: int
+
+
+@dataclass(frozen=True)
+class SubmissionAward:
+    """Everything one submission earned, received and passed on.
+
+    `final = improvement_award + prize_award + received_from_children - passed_to_parents`.
+    `paid_to_reviewers` is review-pool money credited to this submission's reviewers; it is
+    not part of `final`.
+    """
+
+    submission_id: SubmissionId
+    submitter: Address
+    commit_block: int
+    valid: bool
+    private_score: Wad | None
+    improvement_award: int
+    prize_rank: int | None
+    prize_award: int
+    paid_to_reviewers: int
+    received_from_children: int
+    rho_bps: int
+    passes: tuple[ParentPass, ...]
+    passed_to_parents: int
+    final: int
+
+
+@dataclass(frozen=True)
+class ReviewAward:
+    """One review event and what it earned its reviewer."""
+
+    reviewer: Address
+    submission_id: SubmissionId
+    block: int
+    log_index: int
+    status: ReviewStatus
+    award: int
+
+
+@dataclass(frozen=True)
+class AccountTotal:
+    """What one address is owed, by source; `total` is its Merkle leaf amount."""
+
+    account: Address
+    from_submissions: int
+    from_reviews: int
+    from_outside_children: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RewardReport:
+    """The published result of reward rule v1 for one phase (see docs/rewards.md)."""
+
+    rule_version: str
+    inputs_digest: str
+    challenge_id: ChallengeId
+    phase: PhaseIndex
+    bounty: int
+    escrow_left: int
+    pools: PoolSplit
+    paid: PoolSplit
+    total: int
+    unassigned: int
+    submissions: tuple[SubmissionAward, ...]
+    reviews: tuple[ReviewAward, ...]
+    accounts: tuple[AccountTotal, ...]
+    leaves: tuple[Leaf, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data; every integer is a decimal string."""
+        data = to_jsonable(self)
+        assert isinstance(data, dict)
+        return data
+
+    def to_json(self) -> str:
+        """The report as canonical JSON text (sorted keys, no spaces)."""
+        return canonical_json(self)
+
+
+def to_jsonable(value: object) -> Any:
+    """Convert dataclasses, enums, tuples and ints into JSON data (ints become strings).
+
+    JavaScript loses integer precision above 2**53, so token amounts and WAD scores are
+    written as decimal strings; every integer is, so a reader needs one rule only.
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Enum):
+        return to_jsonable(value.value)
+    if isinstance(value, tuple | list):
+        return [to_jsonable(item) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
+    raise TypeError(f"cannot encode {type(value).__name__} in a reward report")
+
+
+def canonical_json(value: object) -> str:
+    """Canonical JSON text of a report or inputs: sorted keys, no whitespace, ASCII only."""
+    return json.dumps(to_jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def inputs_digest(inputs: RewardInputs) -> str:
+    """keccak256 of the canonical JSON of the inputs (already sorted), as 0x-hex."""
+    return "0x" + keccak(text=canonical_json(inputs)).hex()
