@@ -8,7 +8,7 @@ export PATH := $(ROOT)/.tools/bin:$(ROOT)/node_modules/.bin:$(VENV)/bin:$(PATH)
 export SOLCX_BINARY_PATH := $(ROOT)/.tools/bin
 export COOP_KUBO_BIN := $(ROOT)/.tools/bin/ipfs
 
-.PHONY: setup test lint test-python test-forge slither bench run demo clean help
+.PHONY: setup test lint test-python test-forge test-brownie slither bench run demo clean help
 
 help:
 	@echo "make run    - start anvil, deploy, seed a demo challenge, oracles and the web app"
@@ -19,7 +19,7 @@ help:
 setup:
 	@bash tools/setup.sh
 
-test: setup lint test-forge slither test-python
+test: setup lint test-forge slither test-brownie test-python
 
 lint:
 	ruff check .
@@ -29,6 +29,10 @@ lint:
 
 test-forge:
 	forge test
+
+# brownie's plugin is disabled for plain pytest (pyproject addopts); `brownie test` needs it.
+test-brownie:
+	brownie test tests/brownie -o addopts="-p no:cacheprovider"
 
 slither:
 	bash tools/slither.sh

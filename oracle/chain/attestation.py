@@ -5,13 +5,18 @@ ScoreBoard for scores, the RewardVault for rewards). `itemsHash = keccak256(abi.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from eth_abi.abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils.crypto import keccak
+
+def _values(record: Any) -> tuple[Any, ...]:
+    """A dataclass's field values, shallow (unlike astuple, which deep-copies them)."""
+    return tuple(getattr(record, f.name) for f in fields(record))
+
 
 DOMAIN_NAME = "Coopetition"
 DOMAIN_VERSION = "1"
@@ -53,7 +58,7 @@ class ScoreBatch:
     items_hash: bytes
 
     def as_call_arg(self) -> tuple[int, int, int, bytes, bytes]:
-        return astuple(self)
+        return _values(self)
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,11 @@ class RewardRoot:
     report_cid_hash: bytes
 
     def as_call_arg(self) -> tuple[int, int, int, bytes, bytes, int, bytes]:
-        return astuple(self)
+        return _values(self)
 
 
 def items_as_call_arg(items: Sequence[ScoreItem]) -> list[tuple[int, int, int, bytes, bytes]]:
-    return [astuple(item) for item in items]
+    return [_values(item) for item in items]
 
 
 def items_hash(items: Sequence[ScoreItem]) -> bytes:
@@ -81,7 +86,7 @@ def items_hash(items: Sequence[ScoreItem]) -> bytes:
 
 def score_batch(challenge_id: int, phase: int, seq: int, config_digest: bytes,
                 items: Sequence[ScoreItem]) -> ScoreBatch:  # fmt: skip
-    return ScoreBatch(challenge_id, phase, seq, config_digest, items_hash(items))
+    return ScoreBatch(challenge_id, phase, seq, bytes(config_digest), items_hash(items))
 
 
 def _typed_data(
@@ -110,12 +115,12 @@ def _typed_data(
 
 
 def score_batch_typed_data(batch: ScoreBatch, chain_id: int, score_board: str) -> dict[str, Any]:
-    message = dict(zip([f["name"] for f in SCORE_BATCH_FIELDS], astuple(batch), strict=True))
+    message = dict(zip([f["name"] for f in SCORE_BATCH_FIELDS], _values(batch), strict=True))
     return _typed_data("ScoreBatch", SCORE_BATCH_FIELDS, message, chain_id, score_board)
 
 
 def reward_root_typed_data(root: RewardRoot, chain_id: int, vault: str) -> dict[str, Any]:
-    message = dict(zip([f["name"] for f in REWARD_ROOT_FIELDS], astuple(root), strict=True))
+    message = dict(zip([f["name"] for f in REWARD_ROOT_FIELDS], _values(root), strict=True))
     return _typed_data("RewardRoot", REWARD_ROOT_FIELDS, message, chain_id, vault)
 
 
