@@ -69,7 +69,6 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         _roots[root.challengeId][root.phase] = RootRecord({
             merkleRoot: root.merkleRoot,
             total: root.total,
-            claimed: 0,
             seq: root.seq,
             claimableAt: claimableAt,
             state: RootState.Posted,
@@ -149,7 +148,6 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
             revert InvalidProof(account, amount);
         }
         _claimed[challengeId][phase][account] = true;
-        record.claimed += amount;
         _escrows[challengeId].claimed += amount;
         emit Claimed(challengeId, phase, account, amount);
         IERC20(_escrows[challengeId].token).safeTransfer(account, amount);

@@ -29,7 +29,6 @@ interface IRewardVault is IOracleQuorum {
     struct RootRecord {
         bytes32 merkleRoot;
         uint256 total;
-        uint256 claimed;
         uint64 seq;
         uint64 claimableAt;
         RootState state;

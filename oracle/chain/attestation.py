@@ -13,6 +13,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils.crypto import keccak
 
+
 def _values(record: Any) -> tuple[Any, ...]:
     """A dataclass's field values, shallow (unlike astuple, which deep-copies them)."""
     return tuple(getattr(record, f.name) for f in fields(record))

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each module adds rows to bench/report.json."""

@@ -1,0 +1,21 @@
+"""`python -m bench [--only NAME]`: run the benchmarks and write bench/report.json."""
+
+import argparse
+
+from bench import gas
+
+BENCHMARKS = {"gas": gas.main}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), help="run one benchmark")
+    args = parser.parse_args()
+    for name, run in BENCHMARKS.items():
+        if args.only in (None, name):
+            print(f"== bench: {name}")
+            run()
+
+
+if __name__ == "__main__":
+    main()
