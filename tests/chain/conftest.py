@@ -3,7 +3,7 @@
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,42 +25,57 @@ def anvil() -> Iterator[Anvil]:
         chain.stop()
 
 
-def brownie_deploy(anvil: Anvil, tmp_path: Path) -> Deployment:
-    """Runs `brownie run scripts/deploy.py` against `anvil`, as a challenge owner would.
+def run_brownie(
+    anvil: Anvil, tmp_path: Path, *args: str, **env_vars: str
+) -> subprocess.CompletedProcess[str]:
+    """Runs `brownie run ARGS` against `anvil`, as a challenge owner would.
 
     brownie reads its networks from ~/.brownie; a private HOME points its development
     network at this anvil's port without touching the user's own brownie settings.
     """
     home = tmp_path / "home"
     data = home / ".brownie"
-    data.mkdir(parents=True)
-    import brownie
+    if not (data / "network-config.yaml").exists():
+        data.mkdir(parents=True)
+        import brownie
 
-    defaults = Path(brownie.__file__).parent / "data" / "network-config.yaml"
-    networks = yaml.safe_load(defaults.read_text())
-    for network in networks["development"]:
-        if network["id"] == "development":
-            network["cmd_settings"]["port"] = anvil.port
-    (data / "network-config.yaml").write_text(yaml.safe_dump(networks))
-    deployment_file = tmp_path / "deployment.json"
-    env = dict(
-        os.environ,
-        HOME=str(home),
-        COOP_DEPLOYER_KEY=ANVIL_KEYS[0],
-        COOP_DEPLOYMENT=str(deployment_file),
-    )
+        defaults = Path(brownie.__file__).parent / "data" / "network-config.yaml"
+        networks = yaml.safe_load(defaults.read_text())
+        for network in networks["development"]:
+            if network["id"] == "development":
+                network["cmd_settings"]["port"] = anvil.port
+        (data / "network-config.yaml").write_text(yaml.safe_dump(networks))
+    env = dict(os.environ, HOME=str(home), **env_vars)
     brownie_bin = Path(sys.executable).parent / "brownie"
-    result = subprocess.run(
-        [str(brownie_bin), "run", "scripts/deploy.py", "--network", "development"],
+    return subprocess.run(
+        [str(brownie_bin), "run", *args, "--network", "development"],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+def brownie_deploy(anvil: Anvil, tmp_path: Path) -> Deployment:
+    deployment_file = tmp_path / "deployment.json"
+    result = run_brownie(
+        anvil, tmp_path, "scripts/deploy.py",
+        COOP_DEPLOYER_KEY=ANVIL_KEYS[0], COOP_DEPLOYMENT=str(deployment_file),
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Deployed Coopetition on chain 31337" in result.stdout
     return Deployment.load(deployment_file)
+
+
+@pytest.fixture
+def brownie_run(anvil: Anvil, tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`brownie_run(*args, **env)` runs a brownie script against this test's anvil."""
+
+    def run(*args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
+        return run_brownie(anvil, tmp_path, *args, **env_vars)
+
+    return run
 
 
 @pytest.fixture
