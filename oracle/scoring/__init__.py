@@ -1,0 +1,1 @@
+"""Scoring: read a predictions file, validate it, split public/private, compute the metric."""
