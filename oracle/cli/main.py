@@ -36,6 +36,7 @@ cli.add_command(cid)
 
 from oracle.cli.account_cmd import account  # noqa: E402
 from oracle.cli.participant_cmd import reveal_pending, review, submit  # noqa: E402
+from oracle.cli.score_cmd import score  # noqa: E402
 
-for command in (account, submit, reveal_pending, review):
+for command in (account, submit, reveal_pending, review, score):
     cli.add_command(command)
