@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from oracle.scoring.files import ArtifactRejected, Table, align, read_table
 from oracle.scoring.metrics import METRICS
+from oracle.scoring.sandbox import Limits, run_scorer
 from oracle.spec import ChallengeSpec
 from oracle.status import Status
 
@@ -76,9 +77,16 @@ def read_labels(spec: ChallengeSpec, data: bytes) -> Table:
     return read_table(data, spec.id_column, (spec.target_column,), max_bytes=2**40)
 
 
-def _metric(spec: ChallengeSpec, y_true: NDArray[Any], y_pred: NDArray[Any]) -> float:
-    fn = METRICS[spec.metric]
+def _metric(spec: ChallengeSpec, y_true: NDArray[Any], y_pred: NDArray[Any],
+            program: bytes | None) -> float:  # fmt: skip
     predictions = y_pred[:, 0] if y_pred.shape[1] == 1 else y_pred
+    if spec.scorer["kind"] == "program":
+        if program is None:
+            raise ArtifactRejected(Status.SCORER_FAILED, "the scorer program was not available")
+        limits = Limits(spec.scorer["cpu_seconds"], spec.scorer["memory_mb"],
+                        spec.scorer["wall_seconds"])  # fmt: skip
+        return run_scorer(program, y_true, predictions, spec.metric_params, limits)
+    fn = METRICS[spec.metric]
     if spec.metric in CLASS_LABEL_METRICS and not np.all(predictions == np.round(predictions)):
         raise ArtifactRejected(Status.WRONG_TYPE, f"{spec.metric} needs class labels, not scores")
     if spec.metric in {"log_loss", "roc_auc", "average_precision"} and (
@@ -88,17 +96,26 @@ def _metric(spec: ChallengeSpec, y_true: NDArray[Any], y_pred: NDArray[Any]) -> 
     return float(fn(y_true, predictions, **spec.metric_params))
 
 
-def score_submission(spec: ChallengeSpec, labels: Table, predictions: bytes,
-                     split_salt: bytes) -> ScoreResult:  # fmt: skip
-    """Public and private scores of a predictions file, or the status that stops it."""
+def score_submission(
+    spec: ChallengeSpec,
+    labels: Table,
+    predictions: bytes,
+    split_salt: bytes,
+    scorer_program: bytes | None = None,
+) -> ScoreResult:
+    """Public and private scores of a predictions file, or the status that stops it.
+
+    `scorer_program` is the custom scorer's source (fetched by its CID) when the spec's
+    scorer is a program; it then runs in the sandbox, once per split.
+    """
     try:
         table = read_table(predictions, spec.id_column, spec.prediction_columns,
                            spec.max_artifact_bytes)  # fmt: skip
         y_pred = align(labels, table)
         y_true = labels.values[:, 0]
         public = public_mask(labels.ids, split_salt, spec.public_fraction)
-        public_score = _metric(spec, y_true[public], y_pred[public])
-        private_score = _metric(spec, y_true[~public], y_pred[~public])
+        public_score = _metric(spec, y_true[public], y_pred[public], scorer_program)
+        private_score = _metric(spec, y_true[~public], y_pred[~public], scorer_program)
     except ArtifactRejected as exc:
         return ScoreResult(exc.status, exc.reason, rows=0)
     if not (np.isfinite(public_score) and np.isfinite(private_score)):
