@@ -1,14 +1,17 @@
 """Scoring a submission exactly as every oracle does: same split, same numbers, same bytes.
 
 Rules (docs/scoring.md):
-- split: row `id` is public iff the first 8 bytes of keccak256(salt ‖ utf8(id)), read
-  big-endian, are below `floor(public_fraction * 2^64)` (fraction read as its decimal repr);
+- split: row `id` is public iff BLAKE2b-64(salt ‖ utf8(id)) (hashlib.blake2b with
+  digest_size=8, read big-endian) is below `floor(public_fraction * 2^64)` (the fraction
+  read as its decimal repr). BLAKE2b rather than keccak: for 2.8M ids it takes ~4 s in
+  CPython against ~43 s for keccak (measured), and any language has it;
 - float → WAD: `Decimal(repr(x))` scaled by 10^18, rounded half to even;
 - public score: the WAD snapped to the nearest multiple of eta (ties to the even multiple),
   the grid the ScoreBoard accepts;
 - private commitment: keccak256(abi.encode(uint256 id, int256 privateWad, bytes32 salt)).
 """
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -20,6 +23,8 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from numpy.typing import NDArray
 
+from oracle.chain.challenges import holdout_commitment
+from oracle.errors import InvalidArtifact
 from oracle.scoring.files import ArtifactRejected, Table, align, read_table
 from oracle.scoring.metrics import METRICS
 from oracle.scoring.sandbox import Limits, run_scorer
@@ -55,11 +60,14 @@ def snap_to_eta(wad: int, eta_wad: int) -> int:
 
 def public_mask(ids: NDArray[Any], salt: bytes, public_fraction: float) -> NDArray[np.bool_]:
     threshold = int(Decimal(repr(public_fraction)) * 2**64)
-    return np.fromiter(
-        (int.from_bytes(keccak(salt + str(i).encode())[:8], "big") < threshold for i in ids),
-        dtype=bool,
-        count=len(ids),
-    )
+    base = hashlib.blake2b(salt, digest_size=8)
+
+    def is_public(row_id: Any) -> bool:
+        h = base.copy()
+        h.update(str(row_id).encode())
+        return int.from_bytes(h.digest(), "big") < threshold
+
+    return np.fromiter((is_public(i) for i in ids), dtype=bool, count=len(ids))
 
 
 def private_salt(shared_key: bytes, chain_id: int, board: str, challenge_id: int,
@@ -71,6 +79,16 @@ def private_salt(shared_key: bytes, chain_id: int, board: str, challenge_id: int
 
 def private_commitment(submission_id: int, private_wad: int, salt: bytes) -> bytes:
     return keccak(encode(["uint256", "int256", "bytes32"], [submission_id, private_wad, salt]))
+
+
+def check_holdout(labels: bytes, split_salt: bytes, commitment: bytes) -> None:
+    """Refuses a labels file (or salt) that is not the one the owner committed to on chain."""
+    computed = holdout_commitment(keccak(labels), split_salt)
+    if computed != commitment:
+        raise InvalidArtifact(
+            "these labels and split salt do not match the on-chain holdout commitment "
+            f"(0x{commitment.hex()}); use the exact files published with the challenge"
+        )
 
 
 def read_labels(spec: ChallengeSpec, data: bytes) -> Table:

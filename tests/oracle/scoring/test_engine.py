@@ -130,3 +130,34 @@ def test_coop_score_cli_exit_codes(data, tmp_path: Path) -> None:  # type: ignor
     assert out["status"] == 0 and int(out["public_wad"]) % 10**16 == 0
     bad = runner.invoke(cli, [*args, str(tmp_path / "bad.csv")])
     assert bad.exit_code == 2 and "WRONG_IDS (3)" in bad.output and "Traceback" not in bad.output
+
+
+def test_split_is_recomputable_from_the_documented_rule() -> None:
+    import hashlib
+
+    ids = np.array([f"row-{i}" for i in range(2000)])
+    salt = bytes(range(32, 64))
+    mask = public_mask(ids, salt, 0.25)
+    threshold = 2**64 // 4
+    independent = [
+        int.from_bytes(hashlib.blake2b(salt + i.encode(), digest_size=8).digest(), "big")
+        < threshold
+        for i in ids
+    ]
+    assert mask.tolist() == independent
+    assert 0.2 < mask.mean() < 0.3
+    assert public_mask(ids, bytes(32), 0.25).tolist() != independent  # the salt matters
+
+
+def test_labels_are_checked_against_the_onchain_commitment() -> None:
+    from oracle.chain.challenges import holdout_commitment
+    from oracle.errors import InvalidArtifact
+    from oracle.scoring.engine import check_holdout
+
+    labels, salt = b"id,target\n1,2\n", b"\x05" * 32
+    from eth_utils.crypto import keccak
+
+    commitment = holdout_commitment(keccak(labels), salt)
+    check_holdout(labels, salt, commitment)
+    with pytest.raises(InvalidArtifact, match="do not match the on-chain holdout commitment"):
+        check_holdout(labels + b"3,4\n", salt, commitment)
