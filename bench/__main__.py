@@ -2,9 +2,9 @@
 
 import argparse
 
-from bench import gas
+from bench import gas, scoring
 
-BENCHMARKS = {"gas": gas.main}
+BENCHMARKS = {"gas": gas.main, "scoring": scoring.main}
 
 
 def main() -> None:
