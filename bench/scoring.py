@@ -89,7 +89,7 @@ def main() -> None:
             "ratio <= 0.2 (5x faster)",
         ),  # fmt: skip
         Row(
-            "scoring.rmse_2817131_rows.peak_python_mib",
+            "scoring.rmse_2817131_rows.peak_rss_mib",
             round(ours_mem, 1),
             "MiB",
             "pandas.read_csv+sklearn.mean_squared_error",
