@@ -4,7 +4,18 @@ from collections.abc import Iterator
 
 import pytest
 
+from oracle.chain.anvil import Anvil, start_anvil
 from oracle.ipfs.kubo_daemon import KuboDaemon, find_kubo_binary, start_kubo
+
+
+@pytest.fixture
+def anvil() -> Iterator[Anvil]:
+    """A fresh anvil chain for one test, stopped (by its pid) afterwards."""
+    chain = start_anvil()
+    try:
+        yield chain
+    finally:
+        chain.stop()
 
 
 @pytest.fixture(scope="session")

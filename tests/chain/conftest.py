@@ -3,26 +3,17 @@
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 from web3 import Web3
 
-from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
+from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.deployment import Deployment
 from oracle.chain.platform import Platform
-
-
-@pytest.fixture
-def anvil() -> Iterator[Anvil]:
-    chain = start_anvil()
-    try:
-        yield chain
-    finally:
-        chain.stop()
 
 
 def run_brownie(

@@ -1,13 +1,12 @@
 """Fixtures for CLI tests: a real anvil chain with the platform deployed and a challenge open."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from eth_account import Account
 from web3 import Web3
 
-from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
+from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
@@ -15,17 +14,8 @@ from oracle.types import WAD
 
 
 @pytest.fixture
-def chain() -> Iterator[Anvil]:
-    anvil = start_anvil()
-    try:
-        yield anvil
-    finally:
-        anvil.stop()
-
-
-@pytest.fixture
-def deployed(chain: Anvil, tmp_path: Path) -> tuple[Platform, Path]:
-    w3 = Web3(Web3.HTTPProvider(chain.url))
+def deployed(anvil: Anvil, tmp_path: Path) -> tuple[Platform, Path]:
+    w3 = Web3(Web3.HTTPProvider(anvil.url))
     deployment = deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0]))
     path = tmp_path / "deployment.json"
     deployment.save(path)
@@ -43,10 +33,10 @@ def deployed(chain: Anvil, tmp_path: Path) -> tuple[Platform, Path]:
 
 
 @pytest.fixture
-def cli_env(chain: Anvil, deployed: tuple[Platform, Path], tmp_path: Path) -> dict[str, str]:
+def cli_env(anvil: Anvil, deployed: tuple[Platform, Path], tmp_path: Path) -> dict[str, str]:
     _, deployment = deployed
     return {
-        "COOP_RPC_URL": chain.url,
+        "COOP_RPC_URL": anvil.url,
         "COOP_DEPLOYMENT": str(deployment),
         "COOP_DATA_DIR": str(tmp_path / "data"),
         "COOP_KEYSTORE_DIR": str(tmp_path / "keys"),
