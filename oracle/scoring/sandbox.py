@@ -54,6 +54,18 @@ def _bwrap() -> str:
     return binary
 
 
+def _python_binds() -> list[str]:
+    """Read-only binds that keep this Python (and its venv) visible when it lives under
+    /tmp, which the sandbox replaces with a private tmpfs."""
+    binds: list[str] = []
+    for prefix in sorted(
+        {sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parents[1])}
+    ):
+        if Path(prefix).resolve().is_relative_to("/tmp"):
+            binds += ["--ro-bind", prefix, prefix]
+    return binds
+
+
 def _limit(limits: Limits) -> None:
     cpu = max(1, int(limits.cpu_seconds + 0.999))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -72,8 +84,8 @@ def run_scorer(program: bytes, y_true: NDArray[Any], y_pred: NDArray[Any],
         np.save(inputs / "y_pred.npy", y_pred)
         (inputs / "params.json").write_text(json.dumps(params))
         cmd = [
-            _bwrap(), "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--ro-bind", str(inputs), "/tmp/in",
-            "--dev", "/dev", "--proc", "/proc",
+            _bwrap(), "--ro-bind", "/", "/", "--tmpfs", "/tmp", *_python_binds(),
+            "--ro-bind", str(inputs), "/tmp/in", "--dev", "/dev", "--proc", "/proc",
             "--unshare-all", "--die-with-parent", "--new-session", "--chdir", "/tmp",
             "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
             sys.executable, "-I", "/tmp/in/runner.py",

@@ -51,7 +51,7 @@ def challenge(platform, owner, oracles):  # type: ignore[no-untyped-def]
     _, token, registry, vault, _, _ = platform
     token.mint(owner, BOUNTY, {"from": owner})
     token.approve(vault, BOUNTY, {"from": owner})
-    now = chain.time()
+    now = chain[-1].timestamp
     config = (token, BOUNTY, True, 0, 10**18, ETA, [o.address for o in oracles], 2, 3600,
               10**18, owner, 0, 0, 0)  # fmt: skip
     phase = ("bafkreispec", now, now + 86400, now + 2 * 86400, holdout_commitment(), BOUNTY)

@@ -16,7 +16,7 @@ def config(token, oracles, owner, **changes):  # type: ignore[no-untyped-def]
 
 
 def phase(start_offset: int = 0, bounty: int = 0):  # type: ignore[no-untyped-def]
-    now = chain.time() + start_offset
+    now = chain[-1].timestamp + start_offset
     return ("bafkreispec", now, now + 100, now + 200, b"\x01" * 32, bounty)
 
 

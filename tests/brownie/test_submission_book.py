@@ -78,7 +78,7 @@ def test_fork_rules(platform, challenge) -> None:  # type: ignore[no-untyped-def
 
 def test_commit_bond_refund_and_forfeit(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]
     _, token, registry, _, book, _ = platform
-    now = chain.time()
+    now = chain[-1].timestamp
     cfg = (token, 0, True, 0, 10**18, 10**16, [o.address for o in oracles], 2, 3600, 0, owner,
            0, 10**17, 0)  # fmt: skip
     tx = registry.createChallenge(cfg, "s", ("s", now, now + 1000, now + 2000, b"\x01" * 32, 0),
