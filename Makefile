@@ -32,7 +32,7 @@ test-forge:
 
 # brownie's plugin is disabled for plain pytest (pyproject addopts); `brownie test` needs it.
 test-brownie:
-	brownie test tests/brownie -o addopts="-p no:cacheprovider"
+	brownie test tests/brownie -o addopts="-p no:cacheprovider -W ignore::FutureWarning -W ignore::DeprecationWarning"
 
 slither:
 	bash tools/slither.sh
