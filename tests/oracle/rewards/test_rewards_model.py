@@ -126,8 +126,8 @@ def test_inconsistent_records_are_refused(overrides: dict[str, Any]) -> None:
 def test_addresses_are_checksummed_and_lists_sorted() -> None:
     lower = "0x" + "ab" * 20
     built = inputs(
-        submissions=[record(2, 6, submitter=lower), record(1, 5)],
-        reviews=[Review(BOB, SubmissionId(1), 9), Review(lower, SubmissionId(2), 8)],
+        submissions=[record(2, 6, submitter=Address(lower)), record(1, 5)],
+        reviews=[Review(BOB, SubmissionId(1), 9), Review(Address(lower), SubmissionId(2), 8)],
     )
     assert [r.submission_id for r in built.submissions] == [1, 2]
     assert built.submissions[1].submitter == "0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB"

@@ -61,7 +61,8 @@ def reward_inputs(draw: st.DrawFn) -> RewardInputs:
             else []
         )
         if draw(st.booleans()):
-            outside_score = draw(st.none() | scores)
+            outside = draw(st.none() | scores)
+            outside_score = None if outside is None else Wad(outside)
             parents.append(ParentRef(SubmissionId(5_000 + sid), OUTSIDER, outside_score))
         records.append(
             SubmissionRecord(
