@@ -87,3 +87,7 @@ class ReadOnlyBackend(IpfsError, PermissionError):
 
 class BackendUnavailable(IpfsError, ConnectionError):
     """An IPFS backend (kubo RPC, gateway) did not answer after bounded retries."""
+
+
+class InvalidHoldout(CoopError, ValueError):
+    """The owner's labels or split salt are unusable or not the committed ones; nothing scored."""

@@ -1,21 +1,115 @@
-"""The challenge spec: JSON validated by oracle/schemas/challenge-spec.v1.json, then typed.
+"""The challenge spec as typed, frozen dataclasses, loaded and checked by `load_spec`.
 
-`load_spec` raises InvalidSpec naming the JSON path and what to change; it also checks the
-rules a schema cannot say (direction vs baseline/target, basis points summing to 100%).
+The JSON must satisfy oracle/schemas/challenge-spec.v1.json; `load_spec` then checks what a
+schema cannot say (metric vs task and direction, baseline vs target, basis points adding
+up). Every refusal is an InvalidSpec naming the JSON path and what to change.
 """
 
 import json
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
 from functools import cache
 from importlib import resources
+from os import PathLike
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
 
 from oracle.errors import InvalidSpec
-from oracle.types import BPS, WAD
+from oracle.types import Cid, Wad
+
+SCHEMA_VERSION = 1
+SCHEMA_FILE = "oracle/schemas/challenge-spec.v1.json"
+INT256_MAX = 2**255 - 1
+ZERO_HASH = "0x" + "00" * 32
+
+
+class Task(StrEnum):
+    REGRESSION = "regression"
+    BINARY = "binary"
+    MULTICLASS = "multiclass"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class ScorerKind(StrEnum):
+    BUILTIN = "builtin"
+    PROGRAM = "program"
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What a built-in metric accepts: tasks, the direction it improves in, its params."""
+
+    tasks: frozenset[Task]
+    direction: Direction
+    params: frozenset[str] = frozenset()
+
+
+_REG = frozenset({Task.REGRESSION})
+_CLS = frozenset({Task.BINARY, Task.MULTICLASS})
+BUILTIN_METRICS: Mapping[str, MetricInfo] = MappingProxyType(
+    {
+        "rmse": MetricInfo(_REG, Direction.LOWER),
+        "mae": MetricInfo(_REG, Direction.LOWER),
+        "r2": MetricInfo(_REG, Direction.HIGHER),
+        "accuracy": MetricInfo(_CLS, Direction.HIGHER, frozenset({"threshold"})),
+        "balanced_accuracy": MetricInfo(_CLS, Direction.HIGHER, frozenset({"threshold"})),
+        "f1": MetricInfo(_CLS, Direction.HIGHER, frozenset({"threshold", "average"})),
+        "log_loss": MetricInfo(_CLS, Direction.LOWER),
+        "roc_auc": MetricInfo(_CLS, Direction.HIGHER, frozenset({"average", "multi_class"})),
+        "average_precision": MetricInfo(_CLS, Direction.HIGHER, frozenset({"average"})),
+    }
+)
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    name: str
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class ColumnsSpec:
+    id: str
+    target: str
+    prediction: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SplitSpec:
+    public_fraction: Decimal
+    salt_hash: str  # 0x + 64 lowercase hex digits: keccak256 of the 32-byte split salt
+
+    @property
+    def threshold(self) -> int:
+        """A row is public iff its 64-bit split hash is below this: floor(fraction * 2^64)."""
+        return math.floor(Fraction(self.public_fraction) * 2**64)
+
+
+@dataclass(frozen=True)
+class ScorerSpec:
+    kind: ScorerKind
+    cid: Cid | None = None
+    cpu_seconds: float = 0.0
+    memory_mb: int = 0
+    wall_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    train: Cid
+    test_features: Cid
+    public: Mapping[str, Cid] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -25,121 +119,267 @@ class RewardsSpec:
     review_bps: int
     prize_ranks_bps: tuple[int, ...]
     review_cap_per_reviewer: int
-    fork_share_bps: int
+    fork_share_bps: int  # declared; the rewards engine clamps it to [1000, 9000]
 
 
 @dataclass(frozen=True)
 class ChallengeSpec:
     title: str
-    task: str
-    metric: str
-    metric_params: dict[str, Any]
-    higher_is_better: bool
-    id_column: str
-    target_column: str
-    prediction_columns: tuple[str, ...]
-    public_fraction: float
-    salt_hash: str
+    description: str
+    task: Task
+    metric: MetricSpec
+    direction: Direction
+    columns: ColumnsSpec
+    classes: tuple[str, ...]  # empty for regression; binary: (negative, positive)
+    split: SplitSpec
     baseline: Decimal
     target: Decimal
     eta: Decimal
     max_artifact_bytes: int
-    scorer: dict[str, Any]
+    max_uncompressed_bytes: int
+    scorer: ScorerSpec
+    data: DataSpec
     daily_cap: int
     commit_bond_wei: int
     rewards: RewardsSpec
-    raw: dict[str, Any]
+    raw: Mapping[str, Any]  # the JSON as parsed (floats as float), e.g. to re-publish it
 
-    def wad(self, value: Decimal) -> int:
-        """A decimal from the spec as a WAD integer (exact: specs use at most 18 decimals)."""
-        return int(value * WAD)
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction is Direction.HIGHER
+
+    @property
+    def salt_hash(self) -> str:
+        return self.split.salt_hash
+
+    @property
+    def eta_wad(self) -> Wad:
+        return self.wad(self.eta)
+
+    def wad(self, value: Decimal) -> Wad:
+        """A decimal of the spec as a WAD integer (exact: specs use at most 18 decimals)."""
+        return Wad(int(value.scaleb(18)))
 
 
 @cache
-def schema() -> dict[str, Any]:
+def schema() -> Mapping[str, Any]:
     text = resources.files("oracle").joinpath("schemas/challenge-spec.v1.json").read_text()
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
 
-def load_spec(source: Path | bytes) -> ChallengeSpec:
-    """Parses and validates a spec file (or its bytes)."""
-    where = source.as_posix() if isinstance(source, Path) else "spec"
+def load_spec(source: str | PathLike[str] | bytes) -> ChallengeSpec:
+    """Parses, validates and types a spec file (a path) or its bytes."""
+    where = Path(source).as_posix() if not isinstance(source, bytes) else "spec"
     try:
-        data = json.loads(source.read_bytes() if isinstance(source, Path) else source)
+        text = Path(source).read_bytes() if not isinstance(source, bytes) else source
     except FileNotFoundError:
         raise InvalidSpec(f"no spec file at {where}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidSpec(f"{where} is not valid JSON: {exc}") from None
-    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data), key=str)
-    if errors:
-        first = errors[0]
-        path = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise InvalidSpec(
-            f"{where}: at {path}: {first.message} (schema oracle/schemas/challenge-spec.v1.json;"
-            f" {len(errors)} problem(s) in all)"
-        )
-    return _typed(data, where)
+    except OSError as exc:
+        raise InvalidSpec(f"cannot read the spec {where}: {exc.strerror}") from None
+    exact = _parse_json(text, where)
+    _check_schema(exact, where)
+    return _build(exact, json.loads(text), where)
 
 
-def _decimal(value: Any, field: str, where: str) -> Decimal:
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+    return dict(pairs)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse_json(text: bytes, where: str) -> dict[str, Any]:
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise InvalidSpec(f"{where}: {field} {value!r} is not a decimal number") from None
-    if number.as_tuple().exponent < -18:  # type: ignore[operator]
-        raise InvalidSpec(f"{where}: {field} has more than 18 decimals; round it")
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_no_constant,
+            object_pairs_hook=_no_duplicates,
+        )
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidSpec(f"{where} is not valid JSON: {exc}; fix the file's syntax") from None
+    if not isinstance(data, dict):
+        raise InvalidSpec(f"{where} is not valid JSON for a spec: the top level must be an object")
+    return data
+
+
+_HINTS = {
+    "required": "add the field",
+    "additionalProperties": "remove the field or fix its spelling",
+    "enum": "use one of the listed values",
+    "const": "use the value shown",
+    "type": "change the value's type",
+    "maxProperties": "remove the extra fields",
+}
+
+
+def _path(error: jsonschema.ValidationError) -> str:
+    path = str(error.json_path).removeprefix("$").removeprefix(".")
+    return path or "(top level)"
+
+
+def _check_schema(data: dict[str, Any], where: str) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.path)), e.message))
+    if not errors:
+        return
+    lines = []
+    for error in errors[:8]:
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        hint = _HINTS.get(str(error.validator)) or (f"expected {described}" if described else "")
+        lines.append(f"at {_path(error)}: {error.message}" + (f"; {hint}" if hint else ""))
+    more = f"\n  ... and {len(errors) - 8} more" if len(errors) > 8 else ""
+    raise InvalidSpec(
+        f"{where} does not match the schema {SCHEMA_FILE} ({len(errors)} problem(s)):\n  "
+        + "\n  ".join(lines)
+        + more
+    )
+
+
+# --- rules the schema cannot express, then the typed spec --------------------------------
+
+
+def _decimal(value: str | int | Decimal, path: str, where: str) -> Decimal:
+    number = Decimal(value)
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -18:
+        raise InvalidSpec(f"{where}: at {path}: {value} has more than 18 decimals; round it")
+    if abs(number.scaleb(18)) > INT256_MAX:
+        raise InvalidSpec(
+            f"{where}: at {path}: {value} does not fit an int256 WAD; make it smaller"
+        )
     return number
 
 
-def _typed(data: dict[str, Any], where: str) -> ChallengeSpec:
-    baseline = _decimal(data["baseline"], "baseline", where)
-    target = _decimal(data["target"], "target", where)
-    eta = _decimal(data["eta"], "eta", where)
-    higher = data["direction"] == "higher"
+def _metric_problems(d: dict[str, Any], task: Task) -> Iterator[tuple[str, str]]:
+    name, params = d["metric"]["name"], d["metric"].get("params", {})
+    info = BUILTIN_METRICS[name]
+    if task not in info.tasks:
+        fits = ", ".join(n for n, i in BUILTIN_METRICS.items() if task in i.tasks)
+        yield "metric.name", f"{name} does not apply to a {task} task; use one of {fits}"
+    if d["direction"] != info.direction:
+        yield "direction", f'{name} improves when it is {info.direction}: "{info.direction}"'
+    for key, value in params.items():
+        allowed: Any = {"multi_class": {"ovr"}, "average": {"macro"}}.get(key)
+        if name == "f1" and key == "average" and task is Task.BINARY:
+            allowed = {"binary", "macro"}
+        if key not in info.params or (key == "threshold" and task is not Task.BINARY):
+            yield f"metric.params.{key}", f"{name} takes no {key!r} here; remove it"
+        elif key == "threshold" and not (isinstance(value, int | Decimal) and 0 < value < 1):
+            yield f"metric.params.{key}", f"{value!r} is not a number in (0, 1); use e.g. 0.5"
+        elif key != "threshold" and value not in allowed:
+            yield f"metric.params.{key}", f"{value!r} is not supported; use {sorted(allowed)}"
+
+
+def _problems(d: dict[str, Any], scores: tuple[Decimal, ...]) -> Iterator[tuple[str, str]]:
+    """(JSON path, what is wrong and what to do) for each broken cross-field rule."""
+    task, classes, columns = Task(d["task"]), d.get("classes"), d["columns"]
+    if task is Task.REGRESSION and classes is not None:
+        yield "classes", "a regression task has no classes; remove the field"
+    if task is Task.BINARY and classes is not None and len(classes) != 2:
+        yield "classes", 'a binary task has 2 classes, [negative, positive]: e.g. ["0", "1"]'
+    if task is Task.MULTICLASS and len(classes or ()) < 3:
+        yield "classes", 'list the 3 or more classes of a multiclass task ("binary" for two)'
+    wanted = len(classes or ()) if task is Task.MULTICLASS else 1
+    if len(columns["prediction"]) != wanted:
+        per_class = " (one probability column per class, in the order of classes)"
+        yield "columns.prediction", f"a {task} task takes {wanted} column(s){per_class}"
+    if columns["id"] in columns["prediction"]:
+        yield "columns.id", "the id column is also a prediction column; rename one of them"
+    if d["scorer"]["kind"] == ScorerKind.BUILTIN:
+        yield from _metric_problems(d, task)
+    baseline, target, eta, fraction = scores
+    higher = d["direction"] == Direction.HIGHER
     if eta <= 0:
-        raise InvalidSpec(f"{where}: eta must be above 0 (it is the leaderboard's step)")
+        yield "eta", f"eta must be above 0 (the leaderboard's step), not {eta}"
     if (target <= baseline) if higher else (target >= baseline):
-        word = "above" if higher else "below"
-        raise InvalidSpec(
-            f"{where}: with direction {data['direction']!r} the target ({target}) must be "
-            f"{word} the baseline ({baseline})"
+        side = "above" if higher else "below"
+        yield (
+            "target",
+            (
+                f"the target ({target}) must be {side} the baseline ({baseline}) when "
+                f"{d['direction']} is better; swap them or fix the direction"
+            ),
         )
-    r = data["rewards"]
+    elif eta > abs(target - baseline):
+        yield "eta", f"eta ({eta}) is larger than the whole baseline-target gap; make it smaller"
+    if not 0 < fraction < 1:
+        yield "split.public_fraction", f"{fraction} is not between 0 and 1; use e.g. 0.3"
+    r = d["rewards"]
     pools = r["improvement_bps"] + r["prize_bps"] + r["review_bps"]
-    if pools != BPS:
-        raise InvalidSpec(f"{where}: rewards pools sum to {pools} bps; they must sum to {BPS}")
-    if r["prize_ranks_bps"] and sum(r["prize_ranks_bps"]) != BPS:
-        raise InvalidSpec(
-            f"{where}: rewards.prize_ranks_bps sum to {sum(r['prize_ranks_bps'])}; "
-            f"they must sum to {BPS}"
+    if pools != 10_000:
+        yield "rewards", f"the improvement, prize and review pools sum to {pools} bps, not 10000"
+    if (r["prize_ranks_bps"] or r["prize_bps"]) and sum(r["prize_ranks_bps"]) != 10_000:
+        yield (
+            "rewards.prize_ranks_bps",
+            f"the ranks sum to {sum(r['prize_ranks_bps'])} bps, not 10000",
         )
-    columns, limits = data["columns"], data.get("limits", {})
+    if (
+        d["scorer"]["kind"] == ScorerKind.PROGRAM
+        and d["scorer"]["wall_seconds"] < d["scorer"]["cpu_seconds"]
+    ):
+        yield "scorer.wall_seconds", "the wall-clock limit is below the CPU limit; raise it"
+    if d.get("max_uncompressed_bytes", 2**62) < d["max_artifact_bytes"]:
+        yield "max_uncompressed_bytes", "it is below max_artifact_bytes; raise it or remove it"
+
+
+def _plain(value: Any) -> Any:
+    """Metric params as plain Python values (JSON decimals become floats)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return MappingProxyType({k: _plain(v) for k, v in value.items()})
+    return tuple(_plain(v) for v in value) if isinstance(value, list) else value
+
+
+def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
+    names = ("baseline", "target", "eta", "split.public_fraction")
+    values = (d["baseline"], d["target"], d["eta"], d["split"]["public_fraction"])
+    scores = tuple(_decimal(v, name, where) for v, name in zip(values, names, strict=True))
+    problems = [f"at {path}: {problem}" for path, problem in _problems(d, scores)]
+    if problems:
+        raise InvalidSpec(f"{where} breaks the spec's rules:\n  " + "\n  ".join(problems))
+    c, r, s, data = d["columns"], d["rewards"], d["scorer"], d["data"]
+    task = Task(d["task"])
     return ChallengeSpec(
-        title=data["title"],
-        task=data["task"],
-        metric=data["metric"]["name"],
-        metric_params=dict(data["metric"].get("params", {})),
-        higher_is_better=higher,
-        id_column=columns["id"],
-        target_column=columns["target"],
-        prediction_columns=tuple(columns["prediction"]),
-        public_fraction=float(data["split"]["public_fraction"]),
-        salt_hash=data["split"]["salt_hash"],
-        baseline=baseline,
-        target=target,
-        eta=eta,
-        max_artifact_bytes=data["max_artifact_bytes"],
-        scorer=dict(data["scorer"]),
-        daily_cap=limits.get("daily_cap", 0),
-        commit_bond_wei=limits.get("commit_bond_wei", 0),
-        rewards=RewardsSpec(
-            improvement_bps=r["improvement_bps"],
-            prize_bps=r["prize_bps"],
-            review_bps=r["review_bps"],
-            prize_ranks_bps=tuple(r["prize_ranks_bps"]),
-            review_cap_per_reviewer=r["review_cap_per_reviewer"],
-            fork_share_bps=r["fork_share_bps"],
+        title=d["title"],
+        description=d["description"],
+        task=task,
+        metric=MetricSpec(d["metric"]["name"], _plain(d["metric"].get("params", {}))),
+        direction=Direction(d["direction"]),
+        columns=ColumnsSpec(c["id"], c["target"], tuple(c["prediction"])),
+        classes=tuple(d.get("classes", ("0", "1") if task is Task.BINARY else ())),
+        split=SplitSpec(scores[3], d["split"]["salt_hash"].lower()),
+        baseline=scores[0],
+        target=scores[1],
+        eta=scores[2],
+        max_artifact_bytes=d["max_artifact_bytes"],
+        max_uncompressed_bytes=d.get("max_uncompressed_bytes", 20 * d["max_artifact_bytes"]),
+        scorer=ScorerSpec(
+            ScorerKind(s["kind"]),
+            s.get("cid"),
+            float(s.get("cpu_seconds", 0)),
+            int(s.get("memory_mb", 0)),
+            float(s.get("wall_seconds", 0)),
         ),
-        raw=data,
+        data=DataSpec(
+            data["train"], data["test_features"], MappingProxyType(data.get("public", {}))
+        ),
+        daily_cap=d["limits"]["daily_cap"],
+        commit_bond_wei=int(d["limits"]["commit_bond_wei"]),
+        rewards=RewardsSpec(
+            r["improvement_bps"],
+            r["prize_bps"],
+            r["review_bps"],
+            tuple(r["prize_ranks_bps"]),
+            r["review_cap_per_reviewer"],
+            r["fork_share_bps"],
+        ),
+        raw=raw,
     )

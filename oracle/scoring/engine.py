@@ -1,150 +1,118 @@
-"""Scoring a submission exactly as every oracle does: same split, same numbers, same bytes.
+"""Scoring one submission exactly as every oracle does: `score_submission` → ScoreResult.
 
-Rules (docs/scoring.md):
-- split: row `id` is public iff BLAKE2b-64(salt ‖ utf8(id)) (hashlib.blake2b with
-  digest_size=8, read big-endian) is below `floor(public_fraction * 2^64)` (the fraction
-  read as its decimal repr). BLAKE2b rather than keccak: for 2.8M ids it takes ~4 s in
-  CPython against ~43 s for keccak (measured), and any language has it;
-- float → WAD: `Decimal(repr(x))` scaled by 10^18, rounded half to even;
-- public score: the WAD snapped to the nearest multiple of eta (ties to the even multiple),
-  the grid the ScoreBoard accepts;
-- private commitment: keccak256(abi.encode(uint256 id, int256 privateWad, bytes32 salt)).
+Steps: read the predictions file (size and format checks), check it and line it up with
+the labels, compute the metric separately on the public and the private rows (built-in,
+or the spec's scorer program in the sandbox), turn both floats into WADs and snap the
+public one to the eta grid. A bad file gives a status and a reason, never an exception;
+an unusable holdout or scorer program raises (it is not the submitter's fault).
 """
 
-import hashlib
-import hmac
+import os
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
-from hashlib import sha256
-from typing import Any
 
 import numpy as np
-from eth_abi.abi import encode
-from eth_utils.crypto import keccak
 from numpy.typing import NDArray
 
-from oracle.chain.challenges import holdout_commitment
-from oracle.errors import InvalidArtifact
-from oracle.scoring.files import ArtifactRejected, Table, align, read_table
-from oracle.scoring.metrics import METRICS
-from oracle.scoring.sandbox import Limits, run_scorer
-from oracle.spec import ChallengeSpec
+from oracle.errors import CidMismatch, ConfigError
+from oracle.ipfs.importer import import_bytes
+from oracle.scoring.labels import Holdout, Labels, split_holdout
+from oracle.scoring.metrics import compute
+from oracle.scoring.predictions import read_predictions
+from oracle.scoring.rejection import ArtifactRejected
+from oracle.scoring.sandbox import SandboxLimits, run_scorer
+from oracle.scoring.wad import ScoreOutOfRange, snap_to_eta, to_wad
+from oracle.spec import ChallengeSpec, ScorerKind
 from oracle.status import Status
-
-CLASS_LABEL_METRICS = {"accuracy", "balanced_accuracy", "f1"}
+from oracle.types import Wad
 
 
 @dataclass(frozen=True)
 class ScoreResult:
+    """What the oracles sign for one submission: status, reason and both scores.
+
+    Scores are None unless the status is VALID; `public_wad` is on the eta grid,
+    `private_wad` is not rounded further (it goes into the private commitment)."""
+
     status: Status
     reason: str
-    rows: int
+    rows: int = 0
+    public_rows: int = 0
+    private_rows: int = 0
     public_score: float | None = None
     private_score: float | None = None
-    public_wad: int = 0  # snapped to the eta grid
-    private_wad: int = 0
+    public_wad: Wad | None = None
+    private_wad: Wad | None = None
 
     @property
     def valid(self) -> bool:
         return self.status is Status.VALID
 
 
-def to_wad(value: float) -> int:
-    return int(Decimal(repr(float(value))).scaleb(18).quantize(Decimal(1), ROUND_HALF_EVEN))
-
-
-def snap_to_eta(wad: int, eta_wad: int) -> int:
-    steps = Decimal(wad) / Decimal(eta_wad)
-    return int(steps.quantize(Decimal(1), ROUND_HALF_EVEN)) * eta_wad
-
-
-def public_mask(ids: NDArray[Any], salt: bytes, public_fraction: float) -> NDArray[np.bool_]:
-    threshold = int(Decimal(repr(public_fraction)) * 2**64)
-    base = hashlib.blake2b(salt, digest_size=8)
-
-    def is_public(row_id: Any) -> bool:
-        h = base.copy()
-        h.update(str(row_id).encode())
-        return int.from_bytes(h.digest(), "big") < threshold
-
-    return np.fromiter((is_public(i) for i in ids), dtype=bool, count=len(ids))
-
-
-def private_salt(shared_key: bytes, chain_id: int, board: str, challenge_id: int,
-                 submission_id: int) -> bytes:  # fmt: skip
-    message = encode(["uint256", "address", "uint256", "uint256"],
-                     [chain_id, board, challenge_id, submission_id])  # fmt: skip
-    return hmac.new(shared_key, message, sha256).digest()
-
-
-def private_commitment(submission_id: int, private_wad: int, salt: bytes) -> bytes:
-    return keccak(encode(["uint256", "int256", "bytes32"], [submission_id, private_wad, salt]))
-
-
-def check_holdout(labels: bytes, split_salt: bytes, commitment: bytes) -> None:
-    """Refuses a labels file (or salt) that is not the one the owner committed to on chain."""
-    computed = holdout_commitment(keccak(labels), split_salt)
-    if computed != commitment:
-        raise InvalidArtifact(
-            "these labels and split salt do not match the on-chain holdout commitment "
-            f"(0x{commitment.hex()}); use the exact files published with the challenge"
-        )
-
-
-def read_labels(spec: ChallengeSpec, data: bytes) -> Table:
-    return read_table(data, spec.id_column, (spec.target_column,), max_bytes=2**40)
-
-
-def _metric(spec: ChallengeSpec, y_true: NDArray[Any], y_pred: NDArray[Any],
-            program: bytes | None) -> float:  # fmt: skip
-    predictions = y_pred[:, 0] if y_pred.shape[1] == 1 else y_pred
-    if spec.scorer["kind"] == "program":
-        if program is None:
-            raise ArtifactRejected(Status.SCORER_FAILED, "the scorer program was not available")
-        limits = Limits(spec.scorer["cpu_seconds"], spec.scorer["memory_mb"],
-                        spec.scorer["wall_seconds"])  # fmt: skip
-        return run_scorer(program, y_true, predictions, spec.metric_params, limits)
-    fn = METRICS[spec.metric]
-    if spec.metric in CLASS_LABEL_METRICS and not np.all(predictions == np.round(predictions)):
-        raise ArtifactRejected(Status.WRONG_TYPE, f"{spec.metric} needs class labels, not scores")
-    if spec.metric in {"log_loss", "roc_auc", "average_precision"} and (
-        (predictions < 0).any() or (predictions > 1).any()
-    ):
-        raise ArtifactRejected(Status.WRONG_TYPE, "probabilities must lie in [0, 1]")
-    return float(fn(y_true, predictions, **spec.metric_params))
-
-
 def score_submission(
     spec: ChallengeSpec,
-    labels: Table,
-    predictions: bytes,
-    split_salt: bytes,
+    labels: Holdout | Labels,
+    predictions: bytes | str | os.PathLike[str],
+    split_salt: bytes | None = None,
     scorer_program: bytes | None = None,
 ) -> ScoreResult:
-    """Public and private scores of a predictions file, or the status that stops it.
+    """Scores a predictions file (bytes or a path) against the holdout.
 
-    `scorer_program` is the custom scorer's source (fetched by its CID) when the spec's
-    scorer is a program; it then runs in the sandbox, once per split.
-    """
+    Pass a Holdout (labels split once, see `load_holdout`), or Labels with the split salt.
+    `scorer_program` is the source of the spec's scorer program, when it has one; its CID
+    is checked against the spec before it runs."""
+    holdout = _holdout(spec, labels, split_salt)
+    program = _program(spec, scorer_program)
+    source = predictions if isinstance(predictions, bytes) else os.fspath(predictions)
     try:
-        table = read_table(predictions, spec.id_column, spec.prediction_columns,
-                           spec.max_artifact_bytes)  # fmt: skip
-        y_pred = align(labels, table)
-        y_true = labels.values[:, 0]
-        public = public_mask(labels.ids, split_salt, spec.public_fraction)
-        public_score = _metric(spec, y_true[public], y_pred[public], scorer_program)
-        private_score = _metric(spec, y_true[~public], y_pred[~public], scorer_program)
+        y_pred = read_predictions(spec, source, holdout.labels)
+        public, private = _scores(spec, holdout, y_pred, program)
     except ArtifactRejected as exc:
-        return ScoreResult(exc.status, exc.reason, rows=0)
-    if not (np.isfinite(public_score) and np.isfinite(private_score)):
-        return ScoreResult(Status.NOT_FINITE, "the metric is not finite on these predictions",
-                           rows=len(labels.ids))  # fmt: skip
-    return ScoreResult(
-        Status.VALID,
-        "ok",
-        rows=len(labels.ids),
-        public_score=public_score,
-        private_score=private_score,
-        public_wad=snap_to_eta(to_wad(public_score), spec.wad(spec.eta)),
-        private_wad=to_wad(private_score),
-    )
+        return ScoreResult(exc.status, exc.reason)
+    rows = (len(holdout.labels), holdout.public_rows, holdout.private_rows)
+    try:
+        public_wad = snap_to_eta(to_wad(public), spec.eta_wad)
+        private_wad = to_wad(private)
+    except ScoreOutOfRange as exc:
+        return ScoreResult(Status.NOT_FINITE, f"{exc}; check the predictions' magnitude", *rows)
+    return ScoreResult(Status.VALID, "ok", *rows, public, private, public_wad, private_wad)
+
+
+def _holdout(spec: ChallengeSpec, labels: Holdout | Labels, split_salt: bytes | None) -> Holdout:
+    if isinstance(labels, Holdout):
+        if split_salt is not None and bytes(split_salt) != labels.split_salt:
+            raise ValueError("this holdout was split with another salt")
+        return labels
+    if split_salt is None:
+        raise ValueError("labels without a split: pass the split salt, or a Holdout")
+    return split_holdout(spec, labels, split_salt)
+
+
+def _program(spec: ChallengeSpec, program: bytes | None) -> bytes | None:
+    if spec.scorer.kind is not ScorerKind.PROGRAM:
+        return None
+    if program is None:
+        raise ConfigError(f"the spec's scorer is the program {spec.scorer.cid}: pass its bytes")
+    cid = str(import_bytes(program).cid)
+    if cid != spec.scorer.cid:
+        raise CidMismatch(
+            f"the scorer program given has CID {cid}; the spec pins {spec.scorer.cid}"
+        )
+    return program
+
+
+def _scores(
+    spec: ChallengeSpec, holdout: Holdout, y_pred: NDArray[np.float64], program: bytes | None
+) -> tuple[float, float]:
+    y_true, public = holdout.labels.y, holdout.public
+    parts = {
+        "public": (y_true[public], y_pred[public]),
+        "private": (y_true[~public], y_pred[~public]),
+    }
+    if program is not None:
+        scores = run_scorer(program, parts, spec.metric.params, SandboxLimits.of(spec.scorer))
+    else:
+        scores = {
+            name: compute(spec.metric.name, t, p, spec.metric.params)
+            for name, (t, p) in parts.items()
+        }
+    return scores["public"], scores["private"]

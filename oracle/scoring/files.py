@@ -1,140 +1,205 @@
-"""Reading predictions and labels (CSV, gzip CSV, Parquet) into typed tables, or a status.
+"""Reading predictions and labels files (CSV, gzip-compressed CSV, Parquet) into Arrow tables.
 
-Every refusal is an ArtifactRejected carrying a Status and a sentence a participant can act
-on; nothing here raises anything else for bad input.
+The format is told by the first bytes, never by a file name. Every refusal is an
+ArtifactRejected carrying a Status and a sentence the submitter can act on; nothing here
+raises anything else for bad input.
 """
 
-import io
+import csv
+import os
 import zlib
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-from numpy.typing import NDArray
 
-from oracle.errors import InvalidArtifact
+from oracle.scoring.rejection import ArtifactRejected
 from oracle.status import Status
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
-MAX_EXPANSION = 20  # a gzip file may inflate to at most 20x the artifact size limit
+UTF8_BOM = b"\xef\xbb\xbf"
+UNSUPPORTED = {  # magic bytes of containers people upload by mistake
+    b"PK\x03\x04": "a zip archive",
+    b"BZh": "bzip2 data",
+    b"\xfd7zXZ\x00": "xz data",
+    b"\x28\xb5\x2f\xfd": "zstd data",
+}
+FORMATS = "CSV, gzip-compressed CSV or Parquet"
 
 
-class ArtifactRejected(InvalidArtifact):
-    def __init__(self, status: Status, reason: str) -> None:
-        super().__init__(f"{status.name.lower()}: {reason}")
-        self.status = status
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Table:
-    ids: NDArray[Any]  # strings
-    values: NDArray[np.float64]  # rows x columns
+def load_bytes(source: bytes | str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The file's bytes; refuses a file over `max_bytes` before reading all of it."""
+    if isinstance(source, bytes):
+        data = source
+    else:
+        try:
+            with Path(source).open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise ArtifactRejected(
+                Status.UNREADABLE, f"cannot read the file: {exc.strerror}"
+            ) from None
+    if len(data) > max_bytes:
+        size = f"{len(data)} bytes" if isinstance(source, bytes) else "the file"
+        raise ArtifactRejected(
+            Status.TOO_LARGE, f"{size} is over the challenge's limit of {max_bytes} bytes"
+        )
+    return data
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise ArtifactRejected(Status.UNREADABLE, f"gzip data is corrupt ({exc})") from None
-    if len(out) > limit or inflater.unconsumed_tail:
-        raise ArtifactRejected(
-            Status.TOO_LARGE,
-            f"decompresses to more than {limit} bytes (decompression bomb?); "
-            "submit the plain CSV or a smaller file",
-        )
-    return out
+    """Inflates (possibly multi-member) gzip data, stopping as soon as it passes `limit`."""
+    out = bytearray()
+    rest = data
+    while rest:
+        if rest[:2] != GZIP_MAGIC:
+            raise ArtifactRejected(Status.UNREADABLE, "bytes follow the gzip data; remove them")
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(rest, limit + 1 - len(out))
+        except zlib.error as exc:
+            raise ArtifactRejected(Status.UNREADABLE, f"the gzip data is corrupt ({exc})") from None
+        if len(out) > limit:
+            raise ArtifactRejected(
+                Status.TOO_LARGE,
+                f"it decompresses to more than {limit} bytes (a decompression bomb?); "
+                "submit a smaller file",
+            )
+        if not inflater.eof:
+            raise ArtifactRejected(Status.UNREADABLE, "the gzip data is truncated")
+        rest = inflater.unused_data
+    return bytes(out)
 
 
-def _arrow_table(data: bytes, id_col: str, value_cols: tuple[str, ...], limit: int) -> pa.Table:
+def read_table(data: bytes, types: Mapping[str, pa.DataType], max_uncompressed: int) -> pa.Table:
+    """The file as a table with exactly the columns of `types`, converted to those types."""
     if data[:2] == GZIP_MAGIC:
-        data = _gunzip(data, limit * MAX_EXPANSION)
+        data = _gunzip(data, max_uncompressed)
+    for magic, what in UNSUPPORTED.items():
+        if data.startswith(magic):
+            raise ArtifactRejected(Status.UNREADABLE, f"this is {what}; submit {FORMATS}")
     if not data.strip():
         raise ArtifactRejected(Status.UNREADABLE, "the file is empty")
     if data[:4] == PARQUET_MAGIC:
-        try:
-            return pq.read_table(pa.BufferReader(data))
-        except (pa.ArrowException, OSError) as exc:
-            raise ArtifactRejected(
-                Status.UNREADABLE, f"not a readable Parquet file ({exc})"
-            ) from None
-    header = data.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
-    _check_columns(header, id_col, value_cols)
-    types = {id_col: pa.string(), **{c: pa.float64() for c in value_cols}}
-    try:
-        return pa_csv.read_csv(
-            io.BytesIO(data), convert_options=pa_csv.ConvertOptions(column_types=types)
-        )
-    except pa.ArrowInvalid as exc:
-        message = str(exc)
-        if "conversion" in message.lower() or "convert" in message.lower():
-            raise ArtifactRejected(
-                Status.WRONG_TYPE, f"a value is not a number ({message.splitlines()[0]})"
-            ) from None
-        raise ArtifactRejected(Status.UNREADABLE, f"not a readable CSV file ({message})") from None
+        return _read_parquet(data, types, max_uncompressed)
+    return _read_csv(data, types)
 
 
-def _check_columns(columns: list[str], id_col: str, value_cols: tuple[str, ...]) -> None:
-    expected = [id_col, *value_cols]
-    missing = [c for c in expected if c not in columns]
-    extra = [c for c in columns if c not in expected]
-    if missing or extra:
+def _check_columns(found: list[str], wanted: list[str]) -> None:
+    duplicated = sorted({c for c in found if found.count(c) > 1})
+    missing = [c for c in wanted if c not in found]
+    extra = [c for c in found if c not in wanted]
+    if duplicated or missing or extra:
+        problems = [
+            f"{what} {', '.join(map(repr, cols))}"
+            for what, cols in (
+                ("missing", missing),
+                ("unexpected", extra),
+                ("repeated", duplicated),
+            )
+            if cols
+        ]
         raise ArtifactRejected(
             Status.WRONG_FORMAT,
-            f"columns must be exactly {','.join(expected)}"
-            + (f"; missing {','.join(missing)}" if missing else "")
-            + (f"; unexpected {','.join(extra)}" if extra else ""),
+            f"the columns must be exactly {','.join(wanted)}; " + "; ".join(problems),
         )
 
 
-def read_table(data: bytes, id_col: str, value_cols: tuple[str, ...], max_bytes: int) -> Table:
-    """The rows of a predictions or labels file, checked for format, ids and finiteness."""
-    if len(data) > max_bytes:
-        raise ArtifactRejected(
-            Status.TOO_LARGE, f"{len(data)} bytes is over the challenge's limit of {max_bytes}"
-        )
-    table = _arrow_table(data, id_col, value_cols, max_bytes)
-    _check_columns(table.column_names, id_col, value_cols)
-    ids = np.asarray(table.column(id_col).cast(pa.string()).to_pylist(), dtype=object)
+def _read_csv(data: bytes, types: Mapping[str, pa.DataType]) -> pa.Table:
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    first_line = data.split(b"\n", 1)[0].rstrip(b"\r")
     try:
-        columns = [table.column(c).cast(pa.float64()).to_numpy() for c in value_cols]
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise ArtifactRejected(Status.WRONG_TYPE, f"a value is not a number ({exc})") from None
-    values = np.column_stack(columns) if columns else np.empty((len(ids), 0))
-    if any(i is None or i == "" for i in ids):
-        raise ArtifactRejected(Status.WRONG_IDS, "a row has an empty id")
-    finite = np.isfinite(values).all(axis=1)
-    if not finite.all():
-        bad = int(np.flatnonzero(~finite)[0])
+        header = next(csv.reader([first_line.decode("utf-8")]))
+    except UnicodeDecodeError:
         raise ArtifactRejected(
-            Status.NOT_FINITE, f"row {bad + 1} has an empty, NaN or infinite value"
-        )
-    unique, counts = np.unique(ids.astype(str), return_counts=True)
-    if (counts > 1).any():
-        raise ArtifactRejected(Status.WRONG_IDS, f"id {str(unique[counts > 1][0])!r} appears twice")
-    return Table(ids=ids.astype(str), values=values)
+            Status.UNREADABLE, f"the header is not UTF-8; submit {FORMATS}"
+        ) from None
+    _check_columns(header, list(types))
+    options = pa_csv.ConvertOptions(
+        column_types=dict(types),
+        null_values=[""],  # an empty cell is missing; "nan" and "inf" stay numbers
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    try:
+        return pa_csv.read_csv(pa.BufferReader(data), convert_options=options)
+    except pa.ArrowInvalid as exc:
+        raise _csv_rejection(str(exc).splitlines()[0]) from None
 
 
-def align(labels: Table, predictions: Table) -> NDArray[np.float64]:
-    """Prediction rows in the labels' id order; refuses missing, extra or miscounted ids."""
-    if len(predictions.ids) != len(labels.ids):
-        raise ArtifactRejected(
-            Status.WRONG_ROW_COUNT,
-            f"{len(predictions.ids)} rows; the challenge has {len(labels.ids)}",
+def _csv_rejection(message: str) -> ArtifactRejected:
+    if "invalid UTF8" in message:
+        return ArtifactRejected(Status.UNREADABLE, "the file is not UTF-8 text")
+    if "conversion error to" in message:
+        value = message.rsplit("invalid value", 1)[-1].strip()
+        return ArtifactRejected(Status.WRONG_TYPE, f"a value is not a number: {value}")
+    if "Expected" in message and "columns" in message:
+        return ArtifactRejected(
+            Status.WRONG_FORMAT,
+            f"a row has the wrong number of fields "
+            f"({message.removeprefix('CSV parse error: ')[:200]})",
         )
-    order = np.argsort(predictions.ids)
-    sorted_ids = predictions.ids[order]
-    positions = np.searchsorted(sorted_ids, labels.ids)
-    positions = np.clip(positions, 0, len(sorted_ids) - 1)
-    found = sorted_ids[positions] == labels.ids
-    if not found.all():
-        missing = labels.ids[~found][0]
+    return ArtifactRejected(Status.UNREADABLE, f"not a readable CSV file ({message[:200]})")
+
+
+def _read_parquet(data: bytes, types: Mapping[str, pa.DataType], limit: int) -> pa.Table:
+    try:
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        meta = parquet.metadata
+        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    except (pa.ArrowException, OSError) as exc:
+        raise ArtifactRejected(Status.UNREADABLE, f"not a readable Parquet file ({exc})") from None
+    if unpacked > limit:
         raise ArtifactRejected(
-            Status.WRONG_IDS, f"id {str(missing)!r} is missing (and others extra)"
+            Status.TOO_LARGE, f"its columns decompress to {unpacked} bytes, over {limit}"
         )
-    return predictions.values[order[positions]]
+    _check_columns(parquet.schema_arrow.names, list(types))
+    schema = parquet.schema_arrow
+    text = [n for n in types if _is_bytes(schema.field(n).type)]
+    try:  # strings stay dictionary-encoded until their decoded size is known
+        encoded = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text)
+        table = encoded.read(columns=list(types), use_threads=True)
+    except (pa.ArrowException, OSError) as exc:
+        raise ArtifactRejected(Status.UNREADABLE, f"not a readable Parquet file ({exc})") from None
+    decoded = meta.num_rows * 12 * len(types) + sum(_text_bytes(table.column(n)) for n in text)
+    if decoded > limit:
+        raise ArtifactRejected(
+            Status.TOO_LARGE, f"its columns decode to about {decoded} bytes, over {limit}"
+        )
+    return pa.table({name: _cast(table.column(name), name, t) for name, t in types.items()})
+
+
+def _is_bytes(kind: pa.DataType) -> bool:
+    return any(
+        check(kind)
+        for check in (pa.types.is_string, pa.types.is_large_string, pa.types.is_binary,
+                      pa.types.is_large_binary)
+    )  # fmt: skip
+
+
+def _text_bytes(column: pa.ChunkedArray) -> int:
+    """Bytes of a dictionary-encoded string column once decoded, without decoding it."""
+    total = 0
+    for chunk in column.chunks:
+        lengths = pc.binary_length(chunk.dictionary).cast(pa.int64())
+        total += pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0
+    return int(total)
+
+
+def _cast(column: pa.ChunkedArray, name: str, wanted: pa.DataType) -> pa.ChunkedArray:
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    if wanted == pa.float64() and numeric:
+        return column.cast(pa.float64())
+    if wanted == pa.string() and (text or pa.types.is_integer(kind)):
+        return column.cast(pa.string())
+    needed = "numbers" if wanted == pa.float64() else "text or whole numbers"
+    raise ArtifactRejected(
+        Status.WRONG_TYPE, f"column {name!r} holds {kind}; it must hold {needed}"
+    )

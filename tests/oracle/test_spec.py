@@ -1,53 +1,170 @@
-"""Specs are validated by the JSON schema and by the rules a schema cannot express."""
+"""Specs are validated by the JSON schema and by the rules a schema cannot express; every
+refusal names the JSON path and what to change."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from oracle.errors import InvalidSpec
-from oracle.spec import load_spec
+from oracle.spec import Direction, ScorerKind, Task, load_spec
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "specs" / "diabetes-regression.json"
+SPECS = Path(__file__).resolve().parents[2] / "examples" / "specs"
+EXAMPLE = SPECS / "diabetes-regression.json"
 
 
-def variant(**changes: Any) -> bytes:
-    data = json.loads(EXAMPLE.read_text())
+def variant(name: str = "diabetes-regression", **changes: Any) -> bytes:
+    data = json.loads((SPECS / f"{name}.json").read_text())
     for dotted, value in changes.items():
         node = data
         *parents, last = dotted.split("__")
         for key in parents:
             node = node[key]
-        node[last] = value
+        if value is DELETE:
+            del node[last]
+        else:
+            node[last] = value
     return json.dumps(data).encode()
 
 
-def test_example_spec_loads_with_exact_wad_values() -> None:
+DELETE = object()
+
+
+def test_example_specs_load_as_typed_values() -> None:
     spec = load_spec(EXAMPLE)
-    assert spec.metric == "rmse" and not spec.higher_is_better
-    assert spec.wad(spec.eta) == 10**16 and spec.wad(spec.baseline) == 77 * 10**18
+    assert (spec.task, spec.direction, spec.metric.name) == (
+        Task.REGRESSION,
+        Direction.LOWER,
+        "rmse",
+    )
+    assert not spec.higher_is_better and spec.classes == ()
+    assert spec.eta == Decimal("0.01") and spec.eta_wad == 10**16
+    assert spec.wad(spec.baseline) == 84 * 10**18
+    assert spec.split.threshold == (2**64 * 3) // 10
+    assert spec.scorer.kind is ScorerKind.BUILTIN and spec.data.train.startswith("bafkrei")
+    assert spec.rewards.prize_ranks_bps == (5000, 3000, 2000)
+    assert spec.max_uncompressed_bytes == 20 * spec.max_artifact_bytes
+    digits = load_spec(SPECS / "digits-multiclass.json")
+    assert digits.task is Task.MULTICLASS and len(digits.classes) == len(digits.columns.prediction)
+    cancer = load_spec(SPECS / "breast-cancer-binary.json")
+    assert cancer.higher_is_better and cancer.commit_bond_wei == 10**15
+
+
+def test_decimals_as_numbers_or_strings_are_exact_and_raw_republishes() -> None:
+    as_number = load_spec(variant(eta=0.01, baseline=84, split__public_fraction=0.3))
+    assert as_number.eta == Decimal("0.01") and as_number.eta_wad == 10**16
+    assert as_number.split == load_spec(EXAMPLE).split
+    again = load_spec(json.dumps(dict(as_number.raw)).encode())  # what publishing uploads
+    assert again == as_number
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"metric__name": "accuracyy"}, r"at metric/name: 'accuracyy' is not one of"),
-        ({"split__public_fraction": 1.5}, r"at split/public_fraction"),
-        ({"target": "90"}, r"target \(90\) must be below the baseline \(77.0\)"),
-        ({"eta": "0"}, r"eta must be above 0"),
-        ({"rewards__prize_bps": 2000}, r"pools sum to 9000 bps"),
-        ({"limits__daily_cap": 7}, r"at limits/daily_cap: 7 is greater than the maximum of 6"),
-        ({"eta": "0.0000000000000000001"}, r"more than 18 decimals"),
+        ({"metric__name": "accuracyy"}, "at metric.name: 'accuracyy' is not one of"),
+        ({"direction": "sideways"}, "at direction: 'sideways' is not one of"),
+        ({"split__public_fraction": "30%"}, "at split.public_fraction: '30%' does not match"),
+        ({"split__salt_hash": "0x12"}, "at split.salt_hash: '0x12' does not match"),
+        ({"title": DELETE}, "at (top level): 'title' is a required property; add the field"),
+        ({"colour": "red"}, "('colour' was unexpected); remove the field or fix its spelling"),
+        ({"data__train": "not-a-cid"}, "at data.train: 'not-a-cid' does not match"),
+        ({"limits__daily_cap": 7}, "at limits.daily_cap: 7 is greater than the maximum of 6"),
+        ({"scorer": {"kind": "builtin", "cpu_seconds": 3}}, "at scorer: {'kind': 'builtin'"),
+        ({"scorer": {"kind": "program"}}, "at scorer: 'cid' is a required property"),
+        ({"schema_version": 2}, "at schema_version: 1 was expected"),
+        ({"rewards__prize_ranks_bps": [5000, "x"]}, "at rewards.prize_ranks_bps[1]"),
     ],
 )
-def test_bad_specs_name_the_field_and_the_fix(changes: dict[str, Any], message: str) -> None:
-    with pytest.raises(InvalidSpec, match=message):
+def test_schema_errors_name_the_path_and_the_fix(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidSpec, match="does not match the schema") as caught:
         load_spec(variant(**changes))
+    assert message in str(caught.value)
 
 
-def test_not_json_and_missing_file_are_clear(tmp_path: Path) -> None:
-    with pytest.raises(InvalidSpec, match="not valid JSON"):
-        load_spec(b"{nope")
+@pytest.mark.parametrize(
+    ("name", "changes", "message"),
+    [
+        ("diabetes-regression", {"target": "90"}, "at target: the target (90) must be below the "
+         "baseline (84) when lower is better"),
+        ("diabetes-regression", {"eta": "0"}, "at eta: eta must be above 0"),
+        ("diabetes-regression", {"eta": "50"}, "larger than the whole baseline-target gap"),
+        ("diabetes-regression", {"rewards__prize_bps": 2000}, "pools sum to 9000 bps"),
+        ("diabetes-regression", {"rewards__prize_ranks_bps": [5000]}, "ranks sum to 5000 bps"),
+        ("diabetes-regression", {"split__public_fraction": "1"}, "1 is not between 0 and 1"),
+        ("diabetes-regression", {"classes": ["a", "b"]}, "a regression task has no classes"),
+        ("diabetes-regression", {"direction": "higher", "target": "90"},
+         'at direction: rmse improves when it is lower: "lower"'),
+        ("diabetes-regression", {"metric__name": "accuracy"},
+         "accuracy does not apply to a regression task; use one of rmse, mae, r2"),
+        ("diabetes-regression", {"columns__prediction": ["id"]}, "the id column is also"),
+        ("diabetes-regression", {"max_uncompressed_bytes": 10}, "below max_artifact_bytes"),
+        ("breast-cancer-binary", {"classes": ["0", "1", "2"]}, "a binary task has 2 classes"),
+        ("breast-cancer-binary", {"metric__params": {"average": "weighted"}},
+         "'weighted' is not supported; use ['macro']"),
+        ("breast-cancer-binary", {"metric__name": "accuracy", "metric__params": {"threshold": 1.5}},
+         "not a number in (0, 1)"),
+        ("digits-multiclass", {"columns__prediction": ["p0", "p1"]},
+         "a multiclass task takes 10 column(s) (one probability column per class"),
+        ("digits-multiclass", {"metric__name": "f1", "direction": "higher",
+                               "metric__params": {"threshold": 0.5}}, "takes no 'threshold'"),
+        ("digits-multiclass", {"classes": DELETE}, "list the 3 or more classes"),
+    ],
+)  # fmt: skip
+def test_cross_field_rules_name_the_path_and_the_fix(
+    name: str, changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(InvalidSpec, match="breaks the spec's rules") as caught:
+        load_spec(variant(name, **changes))
+    assert message in str(caught.value)
+
+
+def test_every_broken_rule_is_listed_at_once() -> None:
+    with pytest.raises(InvalidSpec) as caught:
+        load_spec(variant(eta="0", rewards__prize_bps=0, split__public_fraction="0"))
+    assert str(caught.value).count("\n  at ") == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"eta": "0.0000000000000000001"}, "at eta: 0.0000000000000000001 has more than 18"),
+        ({"baseline": "1" + "0" * 60}, "does not fit an int256 WAD"),
+    ],
+)
+def test_numbers_must_be_exact_wads(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidSpec) as caught:
+        load_spec(variant(**changes))
+    assert message in str(caught.value)
+
+
+def test_a_program_scorer_names_its_own_metric_and_limits() -> None:
+    cid = "bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq"
+    program = {"kind": "program", "cid": cid, "cpu_seconds": 30, "memory_mb": 512,
+               "wall_seconds": 60}  # fmt: skip
+    spec = load_spec(variant(scorer=program, metric={"name": "pinball", "params": {"q": 0.9}}))
+    assert spec.scorer.kind is ScorerKind.PROGRAM and spec.scorer.memory_mb == 512
+    assert spec.metric.params["q"] == 0.9 and isinstance(spec.metric.params["q"], float)
+    with pytest.raises(InvalidSpec, match="wall-clock limit is below the CPU limit"):
+        load_spec(variant(scorer={**program, "wall_seconds": 10}))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"{nope", "not valid JSON"),
+        (b'{"title": "a", "title": "b"}', "the key 'title' appears twice"),
+        (EXAMPLE.read_bytes().replace(b'"0.01"', b"NaN"), "NaN is not a JSON number"),
+        (b"[1, 2]", "the top level must be an object"),
+        (b"\xff\xfe", "not valid JSON"),
+    ],
+)
+def test_malformed_json_is_refused_clearly(text: bytes, message: str) -> None:
+    with pytest.raises(InvalidSpec, match=message):
+        load_spec(text)
+
+
+def test_missing_file_is_clear(tmp_path: Path) -> None:
     with pytest.raises(InvalidSpec, match="no spec file"):
         load_spec(tmp_path / "absent.json")

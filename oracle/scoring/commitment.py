@@ -1,0 +1,51 @@
+"""Hashes that bind scores and the holdout: the private-score commitment and its salt,
+the holdout commitment the owner puts on chain, and the split salt's hash in the spec.
+
+All are keccak256 over Solidity `abi.encode`, so the contracts can recompute them.
+"""
+
+import hmac
+from hashlib import sha256
+
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+
+from oracle.types import Wad
+
+
+def _salt32(salt: bytes, what: str) -> bytes:
+    if len(salt) != 32:
+        raise ValueError(f"the {what} is 32 bytes, got {len(salt)}")
+    return salt
+
+
+def split_salt_hash(split_salt: bytes) -> bytes:
+    """keccak256(splitSalt): what the spec's `split.salt_hash` holds."""
+    return keccak(_salt32(split_salt, "split salt"))
+
+
+def holdout_commitment(labels: bytes, split_salt: bytes) -> bytes:
+    """keccak256(abi.encode(bytes32 keccak256(labels file), bytes32 keccak256(splitSalt)))."""
+    return keccak(encode(["bytes32", "bytes32"], [keccak(labels), split_salt_hash(split_salt)]))
+
+
+def commitment_salt(
+    oracle_key: bytes, chain_id: int, score_board: str, challenge_id: int, submission_id: int
+) -> bytes:
+    """HMAC-SHA256(oracle_key, abi.encode(uint256 chainId, address scoreBoard,
+    uint256 challengeId, uint256 submissionId)): the same salt at every oracle sharing the key,
+    unguessable by anyone else until the private scores are opened."""
+    message = encode(
+        ["uint256", "address", "uint256", "uint256"],
+        [chain_id, score_board, challenge_id, submission_id],
+    )
+    return hmac.new(oracle_key, message, sha256).digest()
+
+
+def private_commitment(submission_id: int, private_wad: Wad, salt: bytes) -> bytes:
+    """keccak256(abi.encode(uint256 submissionId, int256 privateScore, bytes32 salt))."""
+    return keccak(
+        encode(
+            ["uint256", "int256", "bytes32"], [submission_id, private_wad, _salt32(salt, "salt")]
+        )
+    )

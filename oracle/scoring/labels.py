@@ -1,0 +1,135 @@
+"""The owner's labels (the hidden targets of the test rows) and the holdout: labels + split.
+
+An oracle loads the holdout once per phase (`load_holdout`, which checks the labels and the
+split salt against the commitments) and scores every submission against it. Problems with
+the labels are the owner's, so they raise InvalidHoldout instead of giving a status.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from eth_utils.crypto import keccak
+from numpy.typing import NDArray
+
+from oracle.errors import InvalidHoldout
+from oracle.scoring.commitment import holdout_commitment
+from oracle.scoring.files import read_table
+from oracle.scoring.ids import IdIndex
+from oracle.scoring.rejection import ArtifactRejected
+from oracle.scoring.split import public_mask
+from oracle.spec import ChallengeSpec, Task
+
+MIN_ROWS_PER_PART = 2
+MAX_LABELS_BYTES = 2**36
+
+
+@dataclass(frozen=True, eq=False)
+class Labels:
+    """Test rows in file order: unique string ids and their targets (float, or class index)."""
+
+    ids: pa.Array
+    y: NDArray[np.float64] | NDArray[np.int64]
+    n_classes: int  # 0 for regression
+    index: IdIndex
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True, eq=False)
+class Holdout:
+    """Labels with their public/private split under one split salt."""
+
+    labels: Labels
+    split_salt: bytes
+    public: NDArray[np.bool_]
+
+    @property
+    def public_rows(self) -> int:
+        return int(self.public.sum())
+
+    @property
+    def private_rows(self) -> int:
+        return len(self.labels) - self.public_rows
+
+
+def read_labels(spec: ChallengeSpec, data: bytes) -> Labels:
+    """The labels file (`id,target` or the spec's columns; CSV, gzip CSV or Parquet)."""
+    classification = spec.task is not Task.REGRESSION
+    target_type = pa.string() if classification else pa.float64()
+    types = {spec.columns.id: pa.string(), spec.columns.target: target_type}
+    try:
+        table = read_table(data, types, MAX_LABELS_BYTES)
+    except ArtifactRejected as exc:
+        raise InvalidHoldout(f"the labels file is unusable: {exc.reason}") from None
+    ids = table.column(spec.columns.id).combine_chunks()
+    target = table.column(spec.columns.target).combine_chunks()
+    if len(ids) == 0:
+        raise InvalidHoldout("the labels file has no rows")
+    if ids.null_count or target.null_count:
+        raise InvalidHoldout("the labels file has an empty id or target; fill it in")
+    index = IdIndex.build(ids)
+    repeated = index.first_repeated()
+    if repeated is not None:
+        raise InvalidHoldout(f"the labels file repeats the id {repeated!r}; ids are unique")
+    if classification:
+        class_of = pc.index_in(target, value_set=pa.array(spec.classes))
+        if class_of.null_count:
+            unknown = target.filter(class_of.is_null())[0].as_py()
+            raise InvalidHoldout(
+                f"the label {unknown!r} is not one of the spec's classes {list(spec.classes)}"
+            )
+        y: NDArray[np.float64] | NDArray[np.int64] = class_of.to_numpy().astype(np.int64)
+        return Labels(ids, y, len(spec.classes), index)
+    values = target.to_numpy()
+    if not np.isfinite(values).all():
+        raise InvalidHoldout("the labels file has a NaN or infinite target; fix it")
+    return Labels(ids, values.astype(np.float64), 0, index)
+
+
+def split_holdout(spec: ChallengeSpec, labels: Labels, split_salt: bytes) -> Holdout:
+    """The labels split by the salt; refuses a split that leaves a part unscorable."""
+    return _split(labels, bytes(split_salt), spec.split.threshold, spec.classes)
+
+
+@lru_cache(maxsize=4)
+def _split(labels: Labels, salt: bytes, threshold: int, classes: tuple[str, ...]) -> Holdout:
+    public = public_mask(labels.ids, salt, threshold)
+    for name, part in (("public", public), ("private", ~public)):
+        if int(part.sum()) < MIN_ROWS_PER_PART:
+            raise InvalidHoldout(
+                f"the {name} part has {int(part.sum())} row(s) under this salt; it needs at "
+                f"least {MIN_ROWS_PER_PART}: use more test rows or another public_fraction"
+            )
+        if labels.n_classes:
+            present = np.bincount(labels.y[part], minlength=labels.n_classes)
+            if (present == 0).any():
+                absent = classes[int(np.flatnonzero(present == 0)[0])]
+                raise InvalidHoldout(
+                    f"class {absent!r} has no row in the {name} part under this salt; every "
+                    "class must appear in both parts: draw another split salt before publishing"
+                )
+    return Holdout(labels, salt, public)
+
+
+def load_holdout(
+    spec: ChallengeSpec, labels: bytes, split_salt: bytes, commitment: bytes | None = None
+) -> Holdout:
+    """Labels and split for scoring, after checking the salt against the spec's salt hash
+    and, when given, both against the phase's on-chain holdout commitment."""
+    if len(split_salt) != 32:
+        raise InvalidHoldout(f"the split salt is 32 bytes, got {len(split_salt)}")
+    if "0x" + keccak(split_salt).hex() != spec.split.salt_hash:
+        raise InvalidHoldout(
+            f"keccak256 of this split salt is not the spec's split.salt_hash "
+            f"({spec.split.salt_hash}); use the salt drawn when the challenge was published"
+        )
+    if commitment is not None and holdout_commitment(labels, split_salt) != commitment:
+        raise InvalidHoldout(
+            f"these labels and split salt do not match the on-chain holdout commitment "
+            f"0x{commitment.hex()}; use the exact labels file committed at publication"
+        )
+    return split_holdout(spec, read_labels(spec, labels), split_salt)

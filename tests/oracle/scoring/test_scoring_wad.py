@@ -1,0 +1,93 @@
+"""Scores become WADs by one rule, the public one lands on the eta grid, and the commitments
+are the exact Solidity encodings the contracts check."""
+
+import hmac
+from hashlib import sha256
+
+import pytest
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+
+from oracle.chain.challenges import holdout_commitment as chain_holdout_commitment
+from oracle.scoring import (
+    commitment_salt,
+    holdout_commitment,
+    private_commitment,
+    snap_to_eta,
+    split_salt_hash,
+    to_wad,
+)
+from oracle.scoring.wad import ScoreOutOfRange
+from oracle.types import Wad
+
+
+@pytest.mark.parametrize(
+    ("score", "wad"),
+    [
+        (0.1, 10**17),  # the decimal a person reads, not 0.1000000000000000055...
+        (-2.5, -25 * 10**17),
+        (0.0, 0),
+        (-0.0, 0),  # no negative zero in an int256
+        (1e-18, 1),
+        (5e-19, 0),  # exactly half a wei: to the even neighbour, 0
+        (1.5e-18, 2),  # half: to the even neighbour, 2
+        (2.5e-18, 2),
+        (-1.5e-18, -2),
+        (1e-19, 0),
+        (0.30000000000000004, 300000000000000040),
+        (1e40, 10**58),
+        (123456.789, 123456789 * 10**15),
+    ],
+)
+def test_float_to_wad(score: float, wad: int) -> None:
+    assert to_wad(score) == wad
+
+
+@pytest.mark.parametrize("score", [float("nan"), float("inf"), -float("inf"), 1e60, -1e59])
+def test_non_finite_or_huge_scores_are_refused(score: float) -> None:
+    with pytest.raises(ScoreOutOfRange):
+        to_wad(score)
+
+
+@pytest.mark.parametrize(
+    ("wad", "eta", "snapped"),
+    [
+        (14, 10, 10),
+        (15, 10, 20),  # halfway: to the even multiple (2 x 10)
+        (25, 10, 20),  # halfway: to the even multiple (2 x 10), down
+        (26, 10, 30),
+        (-15, 10, -20),
+        (-25, 10, -20),
+        (-14, 10, -10),
+        (0, 7, 0),
+        (10**40 + 1, 3, 10**40 + 2),  # exact integers: no float or Decimal rounding
+        (84745295916803260000, 10**16, 84750000000000000000),
+    ],
+)
+def test_snap_to_eta_grid(wad: int, eta: int, snapped: int) -> None:
+    assert snap_to_eta(wad, eta) == snapped
+    assert snapped % eta == 0
+
+
+def test_private_commitment_is_the_solidity_encoding() -> None:
+    salt = bytes(range(32))
+    expected = keccak(
+        (7).to_bytes(32, "big") + (-5 % 2**256).to_bytes(32, "big") + salt
+    )  # abi.encode(uint256 7, int256 -5, bytes32 salt)
+    assert private_commitment(7, Wad(-5), salt) == expected
+    assert private_commitment(7, Wad(-4), salt) != expected
+
+
+def test_commitment_salt_is_hmac_of_the_context() -> None:
+    key, board = b"shared oracle key", "0x" + "ab" * 20
+    message = encode(["uint256", "address", "uint256", "uint256"], [31337, board, 4, 9])
+    assert commitment_salt(key, 31337, board, 4, 9) == hmac.new(key, message, sha256).digest()
+    assert commitment_salt(key, 31337, board, 4, 10) != commitment_salt(key, 31337, board, 4, 9)
+
+
+def test_holdout_commitment_matches_the_chain_library() -> None:
+    labels, salt = b"id,target\n1,2\n", b"\x05" * 32
+    assert holdout_commitment(labels, salt) == chain_holdout_commitment(keccak(labels), salt)
+    assert split_salt_hash(salt) == keccak(salt)
+    with pytest.raises(ValueError, match="32 bytes"):
+        holdout_commitment(labels, b"short")
