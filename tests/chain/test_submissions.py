@@ -3,12 +3,11 @@
 from pathlib import Path
 
 import pytest
+from chain_helpers import open_challenge
 from eth_account import Account
-from web3 import Web3
 
-from oracle.chain.anvil import ANVIL_KEYS, Anvil
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
-from oracle.chain.platform import Platform, deploy_platform
+from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import (
     InvalidForkWeights,
@@ -18,25 +17,6 @@ from oracle.chain.submissions import (
     reveal,
 )
 from oracle.errors import TransactionReverted
-from oracle.types import WAD
-
-
-@pytest.fixture
-def fast_platform(anvil: Anvil) -> Platform:
-    w3 = Web3(Web3.HTTPProvider(anvil.url))
-    return Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
-
-
-def open_challenge(platform: Platform) -> int:
-    owner = Sender.from_key(platform.w3, ANVIL_KEYS[0])
-    now = platform.w3.eth.get_block("latest")["timestamp"]
-    terms = ChallengeTerms(
-        token=platform.token.address, bounty=0, higher_is_better=True, baseline=0,
-        target=WAD, eta=10**16, oracles=(Account.from_key(ANVIL_KEYS[9]).address,), quorum=1,
-        arbiter=owner.address, commit_bond=10**15,
-    )  # fmt: skip
-    phase = PhaseTerms("bafkreispec", now, now + 1000, now + 2000, b"\x01" * 32, 0)
-    return create_challenge(platform, owner, terms, "bafkreispec", phase)
 
 
 def test_commitment_matches_contract(fast_platform: Platform) -> None:
