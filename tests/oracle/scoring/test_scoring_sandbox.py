@@ -3,12 +3,13 @@ with the reason, and the oracle process carries on unharmed."""
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from scoring_helpers import ROOT, SALT, csv_bytes, spec_json
+from scoring_helpers import SALT, csv_bytes, spec_json
 
 from oracle.errors import CidMismatch, ConfigError
 from oracle.ipfs.importer import import_bytes
@@ -38,6 +39,10 @@ def test_honest_scorer_gets_each_part_and_its_params() -> None:
     assert run(program, {"power": 1}) == {"public": 0.5, "private": 2.5 / 3}
 
 
+# Bound read-only wherever the checkout lives (a repository under /tmp would land in the
+# scorer's private tmpfs instead, which is allowed).
+ESCAPE_TARGET = Path(sys.executable).parent / "escaped.txt"
+
 MISBEHAVIOUR = [
     ("endless loop", "def score(a, b):\n    while True: pass\n", Status.TIMEOUT, "CPU time"),
     (
@@ -62,8 +67,8 @@ MISBEHAVIOUR = [
         "Network is unreachable",
     ),
     (
-        "writes into the repository",
-        f"def score(a, b):\n    open({str(ROOT / 'escaped.txt')!r}, 'w').write('x')\n",
+        "writes into its Python installation",
+        f"def score(a, b):\n    open({str(ESCAPE_TARGET)!r}, 'w').write('x')\n",
         Status.SCORER_FAILED,
         "Read-only file system",
     ),
@@ -101,7 +106,7 @@ def test_misbehaving_scorer_gets_a_status_and_the_caller_carries_on(
     assert caught.value.status is status
     assert reason in caught.value.reason
     assert time.monotonic() - started < LIMITS.wall_seconds + 2
-    assert not (ROOT / "escaped.txt").exists()
+    assert not ESCAPE_TARGET.exists()
     assert run("def score(a, b):\n    return 1.0\n") == {"public": 1.0, "private": 1.0}
 
 
