@@ -3,8 +3,11 @@
 from collections.abc import Iterator
 
 import pytest
+from web3 import Web3
 
-from oracle.chain.anvil import Anvil, start_anvil
+from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
+from oracle.chain.platform import Platform, deploy_platform
+from oracle.chain.sender import Sender
 from oracle.ipfs.kubo_daemon import KuboDaemon, find_kubo_binary, start_kubo
 
 
@@ -16,6 +19,13 @@ def anvil() -> Iterator[Anvil]:
         yield chain
     finally:
         chain.stop()
+
+
+@pytest.fixture
+def fast_platform(anvil: Anvil) -> Platform:
+    """The platform deployed on this test's anvil straight from Python (deployer: key 0)."""
+    w3 = Web3(Web3.HTTPProvider(anvil.url))
+    return Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,7 @@ from web3 import Web3
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.deployment import Deployment
-from oracle.chain.platform import Platform, deploy_platform
-from oracle.chain.sender import Sender
+from oracle.chain.platform import Platform
 
 
 def run_brownie(
@@ -74,10 +73,3 @@ def brownie_run(anvil: Anvil, tmp_path: Path) -> Callable[..., subprocess.Comple
 def platform(anvil: Anvil, tmp_path: Path) -> Platform:
     deployment = brownie_deploy(anvil, tmp_path)
     return Platform.connect(Web3(Web3.HTTPProvider(anvil.url)), deployment)
-
-
-@pytest.fixture
-def fast_platform(anvil: Anvil) -> Platform:
-    """The platform deployed straight from Python (seconds faster than `brownie run`)."""
-    w3 = Web3(Web3.HTTPProvider(anvil.url))
-    return Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
