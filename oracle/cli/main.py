@@ -40,3 +40,7 @@ from oracle.cli.score_cmd import score  # noqa: E402
 
 for command in (account, submit, reveal_pending, review, score):
     cli.add_command(command)
+
+from oracle.cli.audit_cmd import audit  # noqa: E402
+
+cli.add_command(audit)

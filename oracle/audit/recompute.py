@@ -1,0 +1,170 @@
+"""Recomputing what the oracles attested: every score from IPFS data, every rewards root.
+
+Content is fetched through the verifying IPFS stack, so a CID that does not match its
+bytes is a finding, never used. Scores can be recomputed once a phase's holdout is
+revealed (labels CID + split salt); rewards once the root is posted.
+"""
+
+from eth_utils.crypto import keccak
+
+from oracle.audit.findings import AuditReport
+from oracle.errors import CoopError, IpfsError
+from oracle.ipfs.store import ContentStore
+from oracle.ledger.model import Challenge, Ledger, Phase, Submission
+from oracle.ledger.reward_inputs import escrow_left, reward_inputs
+from oracle.rewards.merkle import build_tree
+from oracle.rewards.rule_v1 import compute_rewards
+from oracle.scoring.commitment import private_commitment
+from oracle.scoring.engine import score_submission
+from oracle.scoring.labels import Holdout, load_holdout
+from oracle.spec import ChallengeSpec, ScorerKind, load_spec
+from oracle.status import Status
+from oracle.types import Wad
+
+SPEC_MAX_BYTES = 1 << 20
+REPORT_MAX_BYTES = 64 << 20
+
+
+class Fetcher:
+    """Verified reads that turn IPFS failures into findings instead of exceptions."""
+
+    def __init__(self, store: ContentStore, report: AuditReport) -> None:
+        self.store = store
+        self.report = report
+
+    def get(self, cid: str, max_bytes: int, what: str) -> bytes | None:
+        try:
+            data = self.store.cat(cid, max_bytes=max_bytes)
+        except IpfsError as exc:
+            self.report.fail("content", what, f"{cid}: {exc}")
+            return None
+        self.report.passed("content")
+        return data
+
+    def spec(self, phase: Phase) -> ChallengeSpec | None:
+        raw = self.get(phase.spec_cid, SPEC_MAX_BYTES, f"spec of phase {phase.index}")
+        if raw is None:
+            return None
+        try:
+            return load_spec(raw)
+        except CoopError as exc:
+            self.report.fail("content", f"spec of phase {phase.index}", str(exc))
+            return None
+
+
+def check_scores(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
+    report = fetch.report
+    for phase in challenge.phases:
+        scored = [s for s in ledger.submissions_of(challenge.challenge_id, phase.index) if s.score]
+        if phase.holdout is None:
+            if scored:
+                report.notes.append(
+                    f"phase {phase.index}: holdout not revealed yet, {len(scored)} scores "
+                    "cannot be recomputed until the owner reveals it"
+                )
+            continue
+        spec = fetch.spec(phase)
+        holdout = _holdout(phase, spec, fetch) if spec is not None else None
+        if spec is None or holdout is None:
+            continue
+        program = None
+        if spec.scorer.kind is ScorerKind.PROGRAM and spec.scorer.cid is not None:
+            program = fetch.get(spec.scorer.cid, spec.max_artifact_bytes, "scorer program")
+            if program is None:
+                continue
+        for submission in scored:
+            _check_one(submission, spec, holdout, program, fetch)
+
+
+def _holdout(phase: Phase, spec: ChallengeSpec, fetch: Fetcher) -> Holdout | None:
+    assert phase.holdout is not None
+    subject = f"holdout of phase {phase.index}"
+    labels = fetch.get(phase.holdout.labels_cid, spec.max_uncompressed_bytes, subject)
+    if labels is None:
+        return None
+    if keccak(labels) != phase.holdout.labels_digest:
+        fetch.report.fail("content", subject, "labels do not hash to the revealed digest")
+        return None
+    try:
+        return load_holdout(spec, labels, phase.holdout.split_salt, phase.holdout_commitment)
+    except CoopError as exc:
+        fetch.report.fail("scores", subject, str(exc))
+        return None
+
+
+def _check_one(submission: Submission, spec: ChallengeSpec, holdout: Holdout,
+               program: bytes | None, fetch: Fetcher) -> None:  # fmt: skip
+    report = fetch.report
+    score, reveal = submission.score, submission.reveal
+    assert score is not None and reveal is not None
+    subject = f"submission #{submission.submission_id}"
+    try:
+        artifact = fetch.store.cat(reveal.artifact_cid, max_bytes=spec.max_artifact_bytes)
+    except IpfsError as exc:
+        if score.status in (Status.UNREACHABLE, Status.DIGEST_MISMATCH, Status.TOO_LARGE):
+            report.passed("scores")
+        else:
+            report.fail("scores", subject, f"artifact cannot be fetched to recompute: {exc}")
+        return
+    result = score_submission(spec, holdout, artifact, scorer_program=program)
+    if int(result.status) != score.status:
+        report.fail(
+            "scores", subject,
+            f"status on chain {Status(score.status).name}, recomputed {result.status.name} "
+            f"({result.reason})",
+        )  # fmt: skip
+        return
+    if result.valid and result.public_wad != score.public_score:
+        report.fail(
+            "scores",
+            subject,
+            f"public score on chain {score.public_score}, recomputed {result.public_wad}",
+        )
+        return
+    opened = submission.private
+    if result.valid and opened is not None:
+        if opened.score != result.private_wad:
+            report.fail(
+                "scores",
+                subject,
+                f"private score on chain {opened.score}, recomputed {result.private_wad}",
+            )
+            return
+        expected = private_commitment(submission.submission_id, Wad(opened.score), opened.salt)
+        if expected != score.private_commitment:
+            report.fail("scores", subject, "opened private score does not match its commitment")
+            return
+    report.passed("scores")
+
+
+def check_rewards(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
+    report = fetch.report
+    for root in challenge.roots:
+        subject = f"rewards root of phase {root.phase} (seq {root.seq})"
+        if root.state == "voided":
+            report.notes.append(f"{subject} was voided by the arbiter; not recomputed")
+            continue
+        spec = fetch.spec(challenge.phases[root.phase])
+        if spec is None:
+            continue
+        try:
+            inputs = reward_inputs(
+                ledger, challenge.challenge_id, root.phase, spec, escrow_left(challenge, root.block)
+            )
+            ours = compute_rewards(inputs)
+        except CoopError as exc:
+            report.fail("rewards", subject, f"cannot recompute: {exc}")
+            continue
+        our_root = bytes.fromhex(build_tree(ours.leaves).root[2:]) if ours.leaves else None
+        if ours.total != root.total or our_root != root.merkle_root:
+            report.fail(
+                "rewards", subject,
+                f"posted root 0x{root.merkle_root.hex()} paying {root.total}; the ledger gives "
+                f"{'0x' + our_root.hex() if our_root else 'no leaves'} paying {ours.total}",
+            )  # fmt: skip
+            continue
+        published = fetch.get(root.report_cid, REPORT_MAX_BYTES, f"report of {subject}")
+        if published is not None and published.decode(errors="replace") != ours.to_json():
+            report.fail("rewards", subject, "the report on IPFS differs from the recomputed one")
+            continue
+        report.passed("rewards")

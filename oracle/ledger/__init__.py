@@ -1,0 +1,1 @@
+"""The platform history rebuilt from events: model (typed records) and replay."""

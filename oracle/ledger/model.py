@@ -1,0 +1,188 @@
+"""The platform's history as typed records, rebuilt from events alone (see replay.py).
+
+Nothing here is read from contract storage: an auditor with only the logs gets the same
+records. Scores are WAD integers, amounts token base units, addresses checksummed.
+"""
+
+from dataclasses import dataclass, field
+
+from oracle.types import Address
+
+
+@dataclass(frozen=True)
+class OracleSet:
+    """Who may sign for a challenge from `from_block` on, and how many signatures count."""
+
+    version: int
+    oracles: tuple[Address, ...]
+    quorum: int
+    config_digest: bytes
+    from_block: int
+
+
+@dataclass(frozen=True)
+class HoldoutReveal:
+    labels_cid: str
+    labels_digest: bytes
+    split_salt: bytes
+    block: int
+
+
+@dataclass
+class Phase:
+    index: int
+    spec_cid: str
+    commit_start: int
+    commit_end: int
+    reveal_end: int
+    holdout_commitment: bytes
+    bounty: int
+    block: int
+    holdout: HoldoutReveal | None = None
+
+
+@dataclass(frozen=True)
+class Reveal:
+    artifact_cid: str
+    parents: tuple[int, ...]
+    weights_ppm: tuple[int, ...]
+    block: int
+
+
+@dataclass(frozen=True)
+class Score:
+    """One ScoreRecorded: what a quorum attested for a submission, and where."""
+
+    seq: int
+    status: int
+    public_score: int
+    private_commitment: bytes
+    report_digest: bytes
+    block: int
+    tx_hash: bytes
+
+
+@dataclass(frozen=True)
+class PrivateScore:
+    score: int
+    salt: bytes
+    block: int
+
+
+@dataclass
+class Submission:
+    submission_id: int
+    challenge_id: int
+    submitter: Address
+    phase: int
+    commitment: bytes
+    bond: int
+    commit_block: int
+    reveal: Reveal | None = None
+    score: Score | None = None
+    private: PrivateScore | None = None
+
+
+@dataclass(frozen=True)
+class ScoreBatchPosted:
+    """One ScoresPosted event: the batch header parts the event carries and its transaction."""
+
+    challenge_id: int
+    phase: int
+    seq: int
+    items_hash: bytes
+    item_count: int
+    relayer: Address
+    block: int
+    tx_hash: bytes
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    submission_id: int
+    challenge_id: int
+    reviewer: Address
+    verdict: int
+    review_cid: str
+    block: int
+    log_index: int
+
+
+@dataclass
+class RewardRootPosted:
+    """A rewards root as posted; `state` follows disputes: live, disputed, voided, confirmed."""
+
+    challenge_id: int
+    phase: int
+    seq: int
+    merkle_root: bytes
+    total: int
+    report_cid: str
+    claimable_at: int
+    block: int
+    tx_hash: bytes
+    state: str = "live"
+    disputes: list[str] = field(default_factory=list)  # disputers, in order
+
+
+@dataclass(frozen=True)
+class Claim:
+    challenge_id: int
+    phase: int
+    account: Address
+    amount: int
+    block: int
+
+
+@dataclass
+class Challenge:
+    challenge_id: int
+    owner: Address
+    token: str
+    higher_is_better: bool
+    baseline: int
+    target: int
+    eta: int
+    dispute_window: int
+    dispute_bond: int
+    arbiter: Address
+    daily_cap: int
+    commit_bond: int
+    parent_challenge: int
+    spec_cid: str
+    block: int
+    oracle_sets: list[OracleSet] = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
+    deposited: int = 0
+    refunded: int = 0
+    batches: list[ScoreBatchPosted] = field(default_factory=list)
+    roots: list[RewardRootPosted] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    def oracle_set_at(self, block: int) -> OracleSet:
+        """The oracle set in force at `block` (the last rotation at or before it)."""
+        current = self.oracle_sets[0]
+        for candidate in self.oracle_sets:
+            if candidate.from_block <= block:
+                current = candidate
+        return current
+
+
+@dataclass
+class Ledger:
+    """Every challenge, submission and review the events tell of, up to `last_block`."""
+
+    last_block: int
+    challenges: dict[int, Challenge] = field(default_factory=dict)
+    submissions: dict[int, Submission] = field(default_factory=dict)
+    reviews: list[ReviewEntry] = field(default_factory=list)
+
+    def submissions_of(self, challenge_id: int, phase: int | None = None) -> list[Submission]:
+        return [
+            s
+            for s in sorted(self.submissions.values(), key=lambda s: s.submission_id)
+            if s.challenge_id == challenge_id and (phase is None or s.phase == phase)
+        ]
+
+    def reviews_of(self, challenge_id: int) -> list[ReviewEntry]:
+        return [r for r in self.reviews if r.challenge_id == challenge_id]

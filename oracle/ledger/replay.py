@@ -1,0 +1,238 @@
+"""Replaying the platform's events into a Ledger: the auditor's view of the chain.
+
+`read_ledger` fetches every platform log from the deployment block to a block (the head
+by default) and `replay` folds them, in chain order, into typed records. Only events are
+read, never contract storage, so what the ledger says can be checked by anyone with logs.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from web3.types import FilterParams
+
+from oracle.chain.events import ChainEvent, EventDecoder
+from oracle.chain.platform import Platform
+from oracle.ledger.model import (
+    Challenge,
+    Claim,
+    HoldoutReveal,
+    Ledger,
+    OracleSet,
+    Phase,
+    PrivateScore,
+    Reveal,
+    ReviewEntry,
+    RewardRootPosted,
+    Score,
+    ScoreBatchPosted,
+    Submission,
+)
+
+BLOCKS_PER_QUERY = 5000
+
+
+def read_events(platform: Platform, to_block: int | None = None) -> list[ChainEvent]:
+    """Every platform event from the deployment block to `to_block`, in chain order."""
+    w3 = platform.w3
+    decoder = EventDecoder(platform)
+    last = int(w3.eth.block_number) if to_block is None else to_block
+    addresses = [w3.to_checksum_address(a) for a in decoder.addresses]
+    events: list[ChainEvent] = []
+    start = platform.deployment.block
+    while start <= last:
+        end = min(last, start + BLOCKS_PER_QUERY - 1)
+        logs = w3.eth.get_logs(FilterParams(fromBlock=start, toBlock=end, address=addresses))
+        events.extend(decoder.decode_all(logs))
+        start = end + 1
+    return events
+
+
+def read_ledger(platform: Platform, to_block: int | None = None) -> Ledger:
+    last = int(platform.w3.eth.block_number) if to_block is None else to_block
+    return replay(read_events(platform, last), last)
+
+
+def replay(events: Iterable[ChainEvent], last_block: int) -> Ledger:
+    ledger = Ledger(last_block=last_block)
+    for event in sorted(events, key=lambda e: e.position):
+        handler = _HANDLERS.get(event.name)
+        if handler is not None:
+            handler(ledger, event)
+    return ledger
+
+
+def _challenge_created(ledger: Ledger, e: ChainEvent) -> None:
+    c: Any = e["config"]
+    challenge_id = int(e["challengeId"])
+    ledger.challenges[challenge_id] = Challenge(
+        challenge_id=challenge_id, owner=e["owner"], token=c["token"],
+        higher_is_better=bool(c["higherIsBetter"]), baseline=int(c["baseline"]),
+        target=int(c["target"]), eta=int(c["eta"]), dispute_window=int(c["disputeWindow"]),
+        dispute_bond=int(c["disputeBond"]), arbiter=c["arbiter"], daily_cap=int(c["dailyCap"]),
+        commit_bond=int(c["commitBond"]), parent_challenge=int(c["parentChallenge"]),
+        spec_cid=str(e["specCid"]), block=e.block_number,
+    )  # fmt: skip
+
+
+def _oracles_rotated(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.challenges[int(e["challengeId"])].oracle_sets.append(
+        OracleSet(
+            version=int(e["configVersion"]),
+            oracles=tuple(e["oracles"]),
+            quorum=int(e["quorum"]),
+            config_digest=e["configDigest"],
+            from_block=e.block_number,
+        )
+    )
+
+
+def _phase_added(ledger: Ledger, e: ChainEvent) -> None:
+    c: Any = e["config"]
+    challenge = ledger.challenges[int(e["challengeId"])]
+    challenge.phases.append(
+        Phase(
+            index=int(e["phase"]),
+            spec_cid=str(c["specCid"]),
+            commit_start=int(c["commitStart"]),
+            commit_end=int(c["commitEnd"]),
+            reveal_end=int(c["revealEnd"]),
+            holdout_commitment=c["holdoutCommitment"],
+            bounty=int(c["bounty"]),
+            block=e.block_number,
+        )  # fmt: skip
+    )
+
+
+def _holdout_revealed(ledger: Ledger, e: ChainEvent) -> None:
+    phase = ledger.challenges[int(e["challengeId"])].phases[int(e["phase"])]
+    phase.holdout = HoldoutReveal(
+        str(e["labelsCid"]), e["labelsDigest"], e["splitSalt"], e.block_number
+    )
+
+
+def _bounty_escrowed(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.challenges[int(e["challengeId"])].deposited += int(e["amount"])
+
+
+def _committed(ledger: Ledger, e: ChainEvent) -> None:
+    sid = int(e["submissionId"])
+    ledger.submissions[sid] = Submission(
+        submission_id=sid, challenge_id=int(e["challengeId"]), submitter=e["submitter"],
+        phase=int(e["phase"]), commitment=e["commitment"], bond=int(e["bond"]),
+        commit_block=e.block_number,
+    )  # fmt: skip
+
+
+def _revealed(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.submissions[int(e["submissionId"])].reveal = Reveal(
+        str(e["artifactCid"]),
+        tuple(int(p) for p in e["parents"]),
+        tuple(int(w) for w in e["weightsPpm"]),
+        e.block_number,
+    )
+
+
+def _reviewed(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.reviews.append(
+        ReviewEntry(
+            int(e["submissionId"]),
+            int(e["challengeId"]),
+            e["reviewer"],
+            int(e["verdict"]),
+            str(e["reviewCid"]),
+            e.block_number,
+            e.log_index,
+        )  # fmt: skip
+    )
+
+
+def _scores_posted(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.challenges[int(e["challengeId"])].batches.append(
+        ScoreBatchPosted(
+            int(e["challengeId"]),
+            int(e["phase"]),
+            int(e["seq"]),
+            e["itemsHash"],
+            int(e["itemCount"]),
+            e["relayer"],
+            e.block_number,
+            e.tx_hash,
+        )  # fmt: skip
+    )
+
+
+def _score_recorded(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.submissions[int(e["submissionId"])].score = Score(
+        int(e["seq"]), int(e["status"]), int(e["publicScore"]), e["privateCommitment"],
+        e["reportDigest"], e.block_number, e.tx_hash,
+    )  # fmt: skip
+
+
+def _private_revealed(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.submissions[int(e["submissionId"])].private = PrivateScore(
+        int(e["privateScore"]), e["salt"], e.block_number
+    )
+
+
+def _rewards_posted(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.challenges[int(e["challengeId"])].roots.append(
+        RewardRootPosted(
+            int(e["challengeId"]),
+            int(e["phase"]),
+            int(e["seq"]),
+            e["merkleRoot"],
+            int(e["total"]),
+            str(e["reportCid"]),
+            int(e["claimableAt"]),
+            e.block_number,
+            e.tx_hash,
+        )  # fmt: skip
+    )
+
+
+def _latest_root(ledger: Ledger, e: ChainEvent) -> RewardRootPosted:
+    challenge = ledger.challenges[int(e["challengeId"])]
+    phase = int(e["phase"])
+    return [r for r in challenge.roots if r.phase == phase][-1]
+
+
+def _rewards_disputed(ledger: Ledger, e: ChainEvent) -> None:
+    root = _latest_root(ledger, e)
+    root.state = "disputed"
+    root.disputes.append(e["disputer"])
+
+
+def _dispute_resolved(ledger: Ledger, e: ChainEvent) -> None:
+    _latest_root(ledger, e).state = "voided" if e["upheld"] else "live"
+
+
+def _claimed(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.challenges[int(e["challengeId"])].claims.append(
+        Claim(
+            int(e["challengeId"]), int(e["phase"]), e["account"], int(e["amount"]), e.block_number
+        )  # fmt: skip
+    )
+
+
+def _refunded(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.challenges[int(e["challengeId"])].refunded += int(e["amount"])
+
+
+_HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
+    "ChallengeCreated": _challenge_created,
+    "OraclesRotated": _oracles_rotated,
+    "PhaseAdded": _phase_added,
+    "HoldoutRevealed": _holdout_revealed,
+    "BountyEscrowed": _bounty_escrowed,
+    "Committed": _committed,
+    "Revealed": _revealed,
+    "Reviewed": _reviewed,
+    "ScoresPosted": _scores_posted,
+    "ScoreRecorded": _score_recorded,
+    "PrivateScoreRevealed": _private_revealed,
+    "RewardsPosted": _rewards_posted,
+    "RewardsDisputed": _rewards_disputed,
+    "DisputeResolved": _dispute_resolved,
+    "Claimed": _claimed,
+    "RemainderRefunded": _refunded,
+}

@@ -1,0 +1,83 @@
+"""What reward rule v1 reads for one phase, taken from the ledger and the phase's spec.
+
+The oracles (before posting a root) and the auditor (after) both call `reward_inputs`, so
+a root can only be recomputed one way. A submission counts as valid when a quorum scored
+it valid and its private score was opened on chain; everything else earns nothing.
+"""
+
+from oracle.ledger.model import Challenge, Ledger, Submission
+from oracle.rewards.model import Direction, ParentRef, Review, RewardInputs, SubmissionRecord
+from oracle.spec import ChallengeSpec
+from oracle.status import Status
+from oracle.types import ChallengeId, PhaseIndex, SubmissionId, Wad
+
+
+def escrow_left(challenge: Challenge, before_block: int) -> int:
+    """Deposited - allocated to live roots - refunded, as the vault saw it before a block."""
+    allocated = sum(
+        r.total for r in challenge.roots if r.block < before_block and r.state != "voided"
+    )
+    return max(0, challenge.deposited - allocated - challenge.refunded)
+
+
+def reward_inputs(
+    ledger: Ledger, challenge_id: int, phase: int, spec: ChallengeSpec, escrow: int
+) -> RewardInputs:
+    """RewardInputs of `phase`; `escrow` is what the vault has left for this root."""
+    challenge = ledger.challenges[challenge_id]
+    rules = spec.rewards
+    revealed = [s for s in ledger.submissions_of(challenge_id, phase) if s.reveal is not None]
+    phase_ids = {s.submission_id for s in revealed}
+    return RewardInputs(
+        challenge_id=ChallengeId(challenge_id),
+        phase=PhaseIndex(phase),
+        bounty=challenge.phases[phase].bounty,
+        improvement_bps=rules.improvement_bps,
+        prize_bps=rules.prize_bps,
+        review_bps=rules.review_bps,
+        prize_ranks_bps=rules.prize_ranks_bps,
+        review_cap_per_reviewer=rules.review_cap_per_reviewer,
+        fork_share_bps=rules.fork_share_bps,
+        direction=Direction.HIGHER if challenge.higher_is_better else Direction.LOWER,
+        baseline=Wad(challenge.baseline),
+        target=Wad(challenge.target),
+        eta=Wad(challenge.eta),
+        escrow_left=escrow,
+        submissions=tuple(_record(ledger, s) for s in revealed),
+        reviews=tuple(
+            Review(r.reviewer, SubmissionId(r.submission_id), r.block, r.log_index)
+            for r in ledger.reviews_of(challenge_id)
+            if r.submission_id in phase_ids
+        ),
+    )
+
+
+def private_score(submission: Submission) -> Wad | None:
+    """The opened private score of a submission a quorum scored valid; else None."""
+    score, opened = submission.score, submission.private
+    if score is None or opened is None or score.status != Status.VALID:
+        return None
+    return Wad(opened.score)
+
+
+def _record(ledger: Ledger, s: Submission) -> SubmissionRecord:
+    assert s.reveal is not None
+    parents = tuple(
+        ParentRef(
+            SubmissionId(pid),
+            ledger.submissions[pid].submitter,
+            private_score(ledger.submissions[pid]),
+        )
+        for pid in s.reveal.parents
+    )
+    score = private_score(s)
+    return SubmissionRecord(
+        submission_id=SubmissionId(s.submission_id),
+        submitter=s.submitter,
+        challenge_id=ChallengeId(s.challenge_id),
+        commit_block=s.commit_block,
+        valid=score is not None,
+        private_score=score,
+        parents=parents,
+        weights_ppm=s.reveal.weights_ppm,
+    )

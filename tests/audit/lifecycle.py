@@ -1,0 +1,203 @@
+"""A whole challenge life on a real chain, driven step by step from the test.
+
+The oracles' part (score, sign, post, open private scores, post the rewards root) is done
+here with the library's own pieces and real oracle keys, with a hook to make the quorum
+lie, so the auditor can be shown both an honest and a colluding ledger.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from eth_utils.crypto import keccak
+from sklearn.linear_model import LinearRegression
+from web3 import Web3
+
+from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.attestation import (
+    RewardRoot,
+    ScoreItem,
+    items_as_call_arg,
+    ordered_signatures,
+    reward_root_typed_data,
+    score_batch,
+    score_batch_typed_data,
+    sign_typed,
+)
+from oracle.chain.challenges import reveal_holdout
+from oracle.chain.platform import Platform
+from oracle.chain.publish import PublishOptions, publish_challenge
+from oracle.chain.sender import Sender
+from oracle.chain.submissions import commit, reveal
+from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.replay import read_ledger
+from oracle.ledger.reward_inputs import escrow_left, reward_inputs
+from oracle.rewards.merkle import build_tree
+from oracle.rewards.model import Leaf
+from oracle.rewards.report import RewardReport
+from oracle.rewards.rule_v1 import compute_rewards
+from oracle.scoring.commitment import commitment_salt, private_commitment
+from oracle.scoring.engine import score_submission
+from oracle.scoring.labels import Holdout, load_holdout
+from oracle.spec import ChallengeSpec, load_spec
+from oracle.types import Wad
+
+ROOT = Path(__file__).resolve().parents[2]
+ORACLE_KEYS = ANVIL_KEYS[7:10]
+SHARED_ORACLE_KEY = b"test oracles' shared key"
+BOUNTY = 1000 * 10**18
+COMMIT_SECONDS = 1000
+REVEAL_SECONDS = 1000
+
+
+def diabetes_files() -> dict[str, bytes]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_data", ROOT / "examples" / "specs" / "make_data.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    files: dict[str, bytes] = module.build("diabetes-regression")
+    return files
+
+
+def predictions(files: dict[str, bytes], model: str) -> bytes:
+    """A real model's predictions for the test rows: "baseline" (the mean) or "linear"."""
+    train = np.genfromtxt(files["train.csv"].splitlines(), delimiter=",", skip_header=1)
+    test = np.genfromtxt(files["test_features.csv"].splitlines(), delimiter=",", skip_header=1)
+    ids, x_test = test[:, 0].astype(int), test[:, 1:]
+    if model == "baseline":
+        y = np.full(len(ids), train[:, -1].mean())
+    else:
+        y = LinearRegression().fit(train[:, :-1], train[:, -1]).predict(x_test)
+    rows = "".join(f"{i},{v!r}\n" for i, v in zip(ids, y.tolist(), strict=True))
+    return ("id,prediction\n" + rows).encode()
+
+
+Tamper = Callable[[list[ScoreItem]], list[ScoreItem]]
+
+
+@dataclass
+class Life:
+    platform: Platform
+    store: EmbeddedStore
+    data_dir: Path
+    files: dict[str, bytes]
+    challenge_id: int = 0
+    spec: ChallengeSpec | None = None
+    split_salt: bytes = b""
+    private: dict[int, tuple[int, bytes]] = field(default_factory=dict)  # id → (score, salt)
+    batches: list[tuple[int, list[ScoreItem]]] = field(default_factory=list)
+
+    @property
+    def w3(self) -> Web3:
+        return self.platform.w3
+
+    @property
+    def owner(self) -> Sender:
+        return Sender.from_key(self.w3, ANVIL_KEYS[0])
+
+    def publish(self) -> None:
+        p = self.platform
+        self.owner.transact(p.token.functions.mint(self.owner.address, BOUNTY))
+        spec_path = self.data_dir / "spec.json"
+        spec_path.write_text((ROOT / "examples/specs/diabetes-regression.json").read_text())
+        labels_path = self.data_dir / "labels.csv"
+        labels_path.write_bytes(self.files["labels.csv"])
+        oracles = tuple(Sender.from_key(self.w3, k).address for k in ORACLE_KEYS)
+        options = PublishOptions(
+            bounty=BOUNTY, oracles=oracles, quorum=2, arbiter=self.owner.address,
+            commit_seconds=COMMIT_SECONDS, reveal_seconds=REVEAL_SECONDS, dispute_window=0,
+        )  # fmt: skip
+        published = publish_challenge(
+            p, self.owner, self.store, self.data_dir, spec_path, labels_path, options
+        )
+        self.challenge_id = published.challenge_id
+        self.spec = load_spec(self.store.cat(published.spec_cid))
+        secret = json.loads(published.secret_path.read_text())
+        self.split_salt = bytes.fromhex(secret["split_salt"][2:])
+
+    def submit(self, who: int, artifact: bytes, parents: tuple[int, ...] = (),
+               weights: tuple[int, ...] = ()) -> int:  # fmt: skip
+        sender = Sender.from_key(self.w3, ANVIL_KEYS[who])
+        cid = str(self.store.add_bytes(artifact).cid)
+        pending = commit(self.platform, sender, self.data_dir / f"p{who}", self.challenge_id,
+                         cid, parents, weights)  # fmt: skip
+        return reveal(self.platform, sender, pending)
+
+    def holdout(self) -> Holdout:
+        assert self.spec is not None
+        phase = read_ledger(self.platform).challenges[self.challenge_id].phases[0]
+        commitment = phase.holdout_commitment
+        return load_holdout(self.spec, self.files["labels.csv"], self.split_salt, commitment)
+
+    def score_and_post(self, tamper: Tamper = lambda items: items) -> None:
+        """Scores every revealed, unscored submission and posts them as one 2-of-3 batch."""
+        assert self.spec is not None
+        p = self.platform
+        ledger = read_ledger(p)
+        holdout = self.holdout()
+        items = []
+        for s in ledger.submissions_of(self.challenge_id):
+            if s.reveal is None or s.score is not None:
+                continue
+            result = score_submission(self.spec, holdout, self.store.cat(s.reveal.artifact_cid))
+            salt = commitment_salt(SHARED_ORACLE_KEY, self.w3.eth.chain_id, p.score_board.address,
+                                   self.challenge_id, s.submission_id)  # fmt: skip
+            private = result.private_wad if result.valid else 0
+            assert private is not None
+            self.private[s.submission_id] = (private, salt)
+            items.append(
+                ScoreItem(s.submission_id, int(result.status), result.public_wad or 0,
+                          private_commitment(s.submission_id, Wad(private), salt), b"\0" * 32)
+            )  # fmt: skip
+        items = tamper(items)
+        seq = p.score_board.functions.lastSeq(self.challenge_id).call() + 1
+        digest = p.registry.functions.configDigest(self.challenge_id).call()
+        batch = score_batch(self.challenge_id, 0, seq, digest, items)
+        typed = score_batch_typed_data(batch, self.w3.eth.chain_id, p.score_board.address)
+        signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
+        self.owner.transact(p.score_board.functions.postScores(
+            batch.as_call_arg(), items_as_call_arg(items), signatures))  # fmt: skip
+        self.batches.append((seq, items))
+
+    def end_phase(self) -> None:
+        """Past the reveal end: open every private score, then reveal the holdout."""
+        p = self.platform
+        self.w3.provider.make_request(  # type: ignore[arg-type]
+            "evm_increaseTime", [COMMIT_SECONDS + REVEAL_SECONDS + 10]
+        )
+        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        for seq, items in self.batches:
+            scores = [self.private[i.submission_id][0] for i in items]
+            salts = [self.private[i.submission_id][1] for i in items]
+            self.owner.transact(p.score_board.functions.revealPrivateScores(
+                self.challenge_id, seq, items_as_call_arg(items), scores, salts))  # fmt: skip
+        labels_cid = str(self.store.add_bytes(self.files["labels.csv"]).cid)
+        reveal_holdout(p, self.owner, self.challenge_id, 0, labels_cid,
+                       keccak(self.files["labels.csv"]), self.split_salt)  # fmt: skip
+
+    def rewards(self) -> RewardReport:
+        assert self.spec is not None
+        ledger = read_ledger(self.platform)
+        challenge = ledger.challenges[self.challenge_id]
+        escrow = escrow_left(challenge, ledger.last_block + 1)
+        return compute_rewards(reward_inputs(ledger, self.challenge_id, 0, self.spec, escrow))
+
+    def post_root(self, report: RewardReport, leaves: tuple[Leaf, ...] | None = None) -> None:
+        """Posts a rewards root signed by two oracles: the report's, or made of `leaves`."""
+        p = self.platform
+        leaves = report.leaves if leaves is None else leaves
+        tree = build_tree(leaves)
+        report_cid = str(self.store.add_bytes(report.to_json().encode()).cid)
+        digest = p.registry.functions.configDigest(self.challenge_id).call()
+        root = RewardRoot(self.challenge_id, 0, 1, digest, bytes.fromhex(tree.root[2:]),
+                          sum(leaf.amount for leaf in leaves), keccak(text=report_cid))  # fmt: skip
+        typed = reward_root_typed_data(root, self.w3.eth.chain_id, p.vault.address)
+        signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[1:3])
+        self.owner.transact(p.vault.functions.postRewards(root.as_call_arg(), report_cid,
+                                                          signatures))  # fmt: skip
