@@ -6,15 +6,10 @@ from oracle.audit.findings import AuditReport
 from oracle.audit.recompute import Fetcher, check_rewards, check_scores
 from oracle.audit.signatures import check_signatures
 from oracle.chain.platform import Platform
-from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.replay import read_ledger
 
 Progress = Callable[[str], None]
-
-
-class UnknownChallenge(CoopError, LookupError):
-    """No ChallengeCreated event names this id on this deployment."""
 
 
 def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
@@ -22,12 +17,7 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     """Checks everything the ledger says about `challenge_id`; report.ok when all matches."""
     progress("replaying events")
     ledger = read_ledger(platform)
-    challenge = ledger.challenges.get(challenge_id)
-    if challenge is None:
-        known = ", ".join(str(c) for c in sorted(ledger.challenges)) or "none yet"
-        raise UnknownChallenge(
-            f"challenge {challenge_id} does not exist on this deployment (known: {known})"
-        )
+    challenge = ledger.challenge(challenge_id)
     report = AuditReport(challenge_id, ledger.last_block)
     progress("checking signatures")
     check_signatures(platform, ledger, challenge, report)

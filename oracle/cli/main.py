@@ -42,5 +42,7 @@ for command in (account, submit, reveal_pending, review, score):
     cli.add_command(command)
 
 from oracle.cli.audit_cmd import audit  # noqa: E402
+from oracle.cli.board_cmd import leaderboard, profile_cmd  # noqa: E402
 
-cli.add_command(audit)
+for command in (audit, leaderboard, profile_cmd):
+    cli.add_command(command)

@@ -6,7 +6,12 @@ records. Scores are WAD integers, amounts token base units, addresses checksumme
 
 from dataclasses import dataclass, field
 
+from oracle.errors import CoopError
 from oracle.types import Address
+
+
+class UnknownChallenge(CoopError, LookupError):
+    """No ChallengeCreated event names this id on this deployment."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,16 @@ class Score:
     report_digest: bytes
     block: int
     tx_hash: bytes
+
+
+@dataclass(frozen=True)
+class BestRelease:
+    """A participant's public best moved (Ladder): first valid score or a gain of >= eta."""
+
+    participant: Address
+    submission_id: int
+    score: int
+    block: int
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,7 @@ class Challenge:
     deposited: int = 0
     refunded: int = 0
     batches: list[ScoreBatchPosted] = field(default_factory=list)
+    releases: list[BestRelease] = field(default_factory=list)
     roots: list[RewardRootPosted] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 
@@ -176,6 +192,15 @@ class Ledger:
     challenges: dict[int, Challenge] = field(default_factory=dict)
     submissions: dict[int, Submission] = field(default_factory=dict)
     reviews: list[ReviewEntry] = field(default_factory=list)
+
+    def challenge(self, challenge_id: int) -> Challenge:
+        found = self.challenges.get(challenge_id)
+        if found is None:
+            known = ", ".join(str(c) for c in sorted(self.challenges)) or "none yet"
+            raise UnknownChallenge(
+                f"challenge {challenge_id} does not exist on this deployment (known: {known})"
+            )
+        return found
 
     def submissions_of(self, challenge_id: int, phase: int | None = None) -> list[Submission]:
         return [

@@ -6,10 +6,11 @@ import json
 from click.testing import CliRunner
 from lifecycle import Life, predictions
 
-from oracle.audit.run import UnknownChallenge, audit_challenge
+from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.sender import Sender
 from oracle.cli.main import cli
+from oracle.ledger.model import UnknownChallenge
 from oracle.rewards.model import Leaf
 from oracle.status import Status
 from oracle.types import PPM, Address

@@ -1,0 +1,129 @@
+"""`coop leaderboard` and `coop profile`: what the ledger says about a challenge or a person."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from oracle.cli.context import ChainContext, chain_options
+from oracle.errors import CoopError
+from oracle.ledger.boards import BoardEntry, private_board, profile, public_board
+from oracle.ledger.model import Challenge
+from oracle.ledger.replay import read_ledger
+from oracle.types import WAD
+
+
+def score_text(wad: int) -> str:
+    """A WAD score as a plain decimal (exact, trailing zeros dropped)."""
+    text = format((Decimal(wad) / WAD).normalize(), "f")
+    return text
+
+
+@click.command()
+@click.argument("challenge_id", type=int)
+@click.option(
+    "--private",
+    "private",
+    is_flag=True,
+    help="The private board (opened after the phase ends; it decides prizes).",
+)
+@click.option("--phase", type=int, default=None, help="Phase of the private board [latest].")
+@chain_options
+def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Path | None,
+                rpc_url: str | None, deployment: Path | None, account: str | None,
+                as_json: bool) -> None:  # fmt: skip
+    """Show a challenge's leaderboard, best first, read from the chain's events.
+
+    The public board holds each participant's released best: the oracles round public
+    scores to the challenge's eta grid and a best only moves by at least eta (the Ladder),
+    so the board cannot be climbed by probing the public rows.
+
+    \b
+    Examples:
+      coop leaderboard 1
+      coop leaderboard 1 --private --json
+    """
+    ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
+    ledger = read_ledger(ctx.platform)
+    challenge = ledger.challenge(challenge_id)
+    if private:
+        phase = len(challenge.phases) - 1 if phase is None else phase
+        entries = private_board(ledger, challenge, phase)
+        title = f"Private leaderboard, challenge {challenge_id} phase {phase}"
+        empty = "No private scores yet: they are opened after the phase's reveal end."
+    else:
+        entries = public_board(challenge)
+        title = f"Public leaderboard, challenge {challenge_id}"
+        empty = "No scores yet: the oracles post them shortly after each reveal."
+    ctx.emit(_board_text(title, challenge, entries, empty), {
+        "challenge_id": challenge_id, "private": private,
+        "entries": [
+            {"rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
+             "score": score_text(e.score), "score_wad": str(e.score)}
+            for e in entries
+        ],
+    })  # fmt: skip
+
+
+def _board_text(title: str, challenge: Challenge, entries: list[BoardEntry], empty: str) -> str:
+    direction = "higher" if challenge.higher_is_better else "lower"
+    lines = [title, f"baseline {score_text(challenge.baseline)}, target "
+             f"{score_text(challenge.target)} ({direction} is better)"]  # fmt: skip
+    if not entries:
+        return "\n".join([*lines, empty])
+    lines.append(f"{'rank':>4}  {'participant':42}  {'submission':>10}  score")
+    lines += [f"{e.rank:>4}  {e.participant:42}  {e.submission_id:>10}  {score_text(e.score)}"
+              for e in entries]  # fmt: skip
+    return "\n".join(lines)
+
+
+@click.command("profile")
+@click.argument("address", required=False)
+@chain_options
+def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
+                deployment: Path | None, account: str | None, as_json: bool) -> None:  # fmt: skip
+    """Show someone's contributions: submissions (with forks), improvements, reviews, claims.
+
+    ADDRESS defaults to your account (--account / COOP_ACCOUNT).
+
+    \b
+    Examples:
+      coop profile 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+      coop profile --account alice --json
+    """
+    ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
+    if address is None:
+        if ctx.settings.account is None and ctx.settings.private_key is None:
+            raise CoopError("say whose profile: pass an ADDRESS or --account NAME")
+        address = ctx.sender.address
+    found = profile(read_ledger(ctx.platform), address)
+    lines = [f"Profile of {found.address}"]
+    lines.append(f"submissions: {len(found.submissions)}")
+    for view in found.submissions:
+        s = view.submission
+        forks = f", builds on {list(s.reveal.parents)}" if s.reveal and s.reveal.parents else ""
+        kids = f", built on by {list(view.children)}" if view.children else ""
+        lines.append(f"  #{s.submission_id} challenge {s.challenge_id}: {view.status}{forks}{kids}")
+    lines.append(f"improvements of a public best: {len(found.improvements)}")
+    lines += [f"  #{i.submission_id}: {score_text(i.previous_best)} -> {score_text(i.score)}"
+              for i in found.improvements]  # fmt: skip
+    lines.append(f"reviews: {len(found.reviews)}")
+    lines.append(f"claimed: {found.claimed_total} token base units in {len(found.claims)} claims")
+    ctx.emit("\n".join(lines), {
+        "address": found.address,
+        "submissions": [
+            {"submission_id": v.submission.submission_id,
+             "challenge_id": v.submission.challenge_id, "status": v.status,
+             "parents": list(v.submission.reveal.parents) if v.submission.reveal else [],
+             "children": list(v.children)}
+            for v in found.submissions
+        ],
+        "improvements": [
+            {"submission_id": i.submission_id, "from": score_text(i.previous_best),
+             "to": score_text(i.score)} for i in found.improvements
+        ],
+        "reviews": [{"submission_id": r.submission_id, "verdict": r.verdict}
+                    for r in found.reviews],
+        "claims": [{"challenge_id": c.challenge_id, "phase": c.phase, "amount": str(c.amount)}
+                   for c in found.claims],
+    })  # fmt: skip

@@ -1,0 +1,124 @@
+"""Leaderboards and profiles read from the ledger (what `coop leaderboard` / `coop profile` show).
+
+- Public board: each participant's released best (the Ladder's BestReleased events).
+- Private board: each participant's best opened private score among valid submissions;
+  it exists once the phase's private scores are opened, and it decides the prizes.
+- Improvements: releases that moved the challenge's public best past the running best
+  (starting at the baseline), in the order they happened.
+"""
+
+from dataclasses import dataclass, field
+
+from oracle.ledger.model import Challenge, Claim, Ledger, ReviewEntry, Submission
+from oracle.ledger.reward_inputs import private_score
+from oracle.status import Status
+from oracle.types import Address
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    rank: int
+    participant: Address
+    submission_id: int
+    score: int  # WAD
+
+
+@dataclass(frozen=True)
+class Improvement:
+    submission_id: int
+    participant: Address
+    previous_best: int
+    score: int
+    block: int
+
+
+def _better(challenge: Challenge, a: int, b: int) -> bool:
+    return a > b if challenge.higher_is_better else a < b
+
+
+def _ranked(challenge: Challenge, best: dict[Address, tuple[int, int]]) -> list[BoardEntry]:
+    sign = -1 if challenge.higher_is_better else 1
+    ordered = sorted(best.items(), key=lambda kv: (sign * kv[1][1], kv[1][0]))
+    return [
+        BoardEntry(rank, who, submission_id, score)
+        for rank, (who, (submission_id, score)) in enumerate(ordered, start=1)
+    ]
+
+
+def public_board(challenge: Challenge) -> list[BoardEntry]:
+    best: dict[Address, tuple[int, int]] = {}
+    for release in challenge.releases:
+        best[release.participant] = (release.submission_id, release.score)
+    return _ranked(challenge, best)
+
+
+def private_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[BoardEntry]:
+    best: dict[Address, tuple[int, int]] = {}
+    for s in ledger.submissions_of(challenge.challenge_id, phase):
+        score = private_score(s)
+        if score is None:
+            continue
+        held = best.get(s.submitter)
+        if held is None or _better(challenge, score, held[1]):
+            best[s.submitter] = (s.submission_id, score)
+    return _ranked(challenge, best)
+
+
+def improvements(challenge: Challenge) -> list[Improvement]:
+    running = challenge.baseline
+    found = []
+    for release in challenge.releases:
+        if _better(challenge, release.score, running):
+            found.append(Improvement(release.submission_id, release.participant, running,
+                                     release.score, release.block))  # fmt: skip
+            running = release.score
+    return found
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    submission: Submission
+    status: str  # "committed", "revealed", "scored: VALID", "scored: WRONG_IDS", ...
+    children: tuple[int, ...]
+
+
+@dataclass
+class Profile:
+    address: Address
+    submissions: list[SubmissionView] = field(default_factory=list)
+    improvements: list[Improvement] = field(default_factory=list)
+    reviews: list[ReviewEntry] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def claimed_total(self) -> int:
+        return sum(c.amount for c in self.claims)
+
+
+def status_of(submission: Submission) -> str:
+    if submission.score is not None:
+        return f"scored: {Status(submission.score.status).name}"
+    return "revealed" if submission.reveal is not None else "committed"
+
+
+def children_of(ledger: Ledger, submission_id: int) -> tuple[int, ...]:
+    return tuple(
+        s.submission_id
+        for s in sorted(ledger.submissions.values(), key=lambda s: s.submission_id)
+        if s.reveal is not None and submission_id in s.reveal.parents
+    )
+
+
+def profile(ledger: Ledger, address: str) -> Profile:
+    who = Address(address)
+    lower = address.lower()
+    mine = Profile(who)
+    for s in sorted(ledger.submissions.values(), key=lambda s: s.submission_id):
+        if s.submitter.lower() == lower:
+            view = SubmissionView(s, status_of(s), children_of(ledger, s.submission_id))
+            mine.submissions.append(view)
+    for challenge in ledger.challenges.values():
+        mine.improvements += [i for i in improvements(challenge) if i.participant.lower() == lower]
+        mine.claims += [c for c in challenge.claims if c.account.lower() == lower]
+    mine.reviews = [r for r in ledger.reviews if r.reviewer.lower() == lower]
+    return mine
