@@ -28,9 +28,11 @@ from oracle.chain.attestation import (
 )
 from oracle.chain.challenges import reveal_holdout
 from oracle.chain.platform import Platform
-from oracle.chain.publish import PublishOptions, publish_challenge
+from oracle.chain.publish import PublishOptions
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
+from oracle.devnet.datasets import example_files
+from oracle.devnet.seed import seed_example
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.reward_inputs import escrow_left, reward_inputs
@@ -44,7 +46,6 @@ from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import ChallengeSpec, load_spec
 from oracle.types import Wad
 
-ROOT = Path(__file__).resolve().parents[2]
 ORACLE_KEYS = ANVIL_KEYS[7:10]
 SHARED_ORACLE_KEY = b"test oracles' shared key"
 BOUNTY = 1000 * 10**18
@@ -53,16 +54,7 @@ REVEAL_SECONDS = 1000
 
 
 def diabetes_files() -> dict[str, bytes]:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "make_data", ROOT / "examples" / "specs" / "make_data.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    files: dict[str, bytes] = module.build("diabetes-regression")
-    return files
+    return example_files("diabetes-regression")
 
 
 def predictions(files: dict[str, bytes], model: str) -> bytes:
@@ -102,23 +94,16 @@ class Life:
         return Sender.from_key(self.w3, ANVIL_KEYS[0])
 
     def publish(self) -> None:
-        p = self.platform
-        self.owner.transact(p.token.functions.mint(self.owner.address, BOUNTY))
-        spec_path = self.data_dir / "spec.json"
-        spec_path.write_text((ROOT / "examples/specs/diabetes-regression.json").read_text())
-        labels_path = self.data_dir / "labels.csv"
-        labels_path.write_bytes(self.files["labels.csv"])
         oracles = tuple(Sender.from_key(self.w3, k).address for k in ORACLE_KEYS)
         options = PublishOptions(
             bounty=BOUNTY, oracles=oracles, quorum=2, arbiter=self.owner.address,
             commit_seconds=COMMIT_SECONDS, reveal_seconds=REVEAL_SECONDS, dispute_window=0,
         )  # fmt: skip
-        published = publish_challenge(
-            p, self.owner, self.store, self.data_dir, spec_path, labels_path, options
-        )
-        self.challenge_id = published.challenge_id
-        self.spec = load_spec(self.store.cat(published.spec_cid))
-        secret = json.loads(published.secret_path.read_text())
+        seeded = seed_example(self.platform, self.owner, self.store, self.data_dir,
+                              "diabetes-regression", options)  # fmt: skip
+        self.challenge_id = seeded.published.challenge_id
+        self.spec = load_spec(self.store.cat(seeded.published.spec_cid))
+        secret = json.loads(seeded.published.secret_path.read_text())
         self.split_salt = bytes.fromhex(secret["split_salt"][2:])
 
     def submit(self, who: int, artifact: bytes, parents: tuple[int, ...] = (),

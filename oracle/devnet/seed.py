@@ -1,0 +1,43 @@
+"""Publishing an example challenge: public data to IPFS, holdout committed, bounty escrowed."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from oracle.chain.platform import Platform
+from oracle.chain.publish import Published, PublishOptions, publish_challenge
+from oracle.chain.sender import Sender
+from oracle.devnet.datasets import PUBLIC_FILES, example_files, pinned_cids, spec_path
+from oracle.errors import CidMismatch
+from oracle.ipfs.store import ContentStore
+
+
+@dataclass(frozen=True)
+class SeededChallenge:
+    published: Published
+    files: dict[str, bytes]  # every file, the secret labels.csv included
+    data_dir: Path  # where the files were written
+
+
+def seed_example(platform: Platform, owner: Sender, store: ContentStore, data_dir: Path,
+                 name: str, options: PublishOptions) -> SeededChallenge:  # fmt: skip
+    """Writes the example's files under data_dir/NAME, adds the public ones to IPFS (their
+    CIDs must be the ones the spec pins), mints the bounty to the owner and publishes."""
+    files = example_files(name)
+    folder = data_dir / "examples" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for filename, data in files.items():
+        (folder / filename).write_bytes(data)
+    pinned = pinned_cids(name)
+    for filename in PUBLIC_FILES:
+        cid = str(store.add_bytes(files[filename]).cid)
+        store.pin(cid)
+        if cid != pinned[filename]:
+            raise CidMismatch(
+                f"{filename} of example {name} has CID {cid}, the spec pins {pinned[filename]}: "
+                "the data maker and the spec disagree (was scikit-learn upgraded?)"
+            )
+    owner.transact(platform.token.functions.mint(owner.address, options.bounty))
+    published = publish_challenge(
+        platform, owner, store, data_dir, spec_path(name), folder / "labels.csv", options
+    )
+    return SeededChallenge(published, files, folder)
