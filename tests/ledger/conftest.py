@@ -1,4 +1,4 @@
-"""A challenge life on a fresh anvil chain for the audit tests."""
+"""A challenge life on a fresh anvil chain for the ledger, audit and board tests."""
 
 from pathlib import Path
 
@@ -7,8 +7,6 @@ from lifecycle import Life, diabetes_files
 
 from oracle.chain.platform import Platform
 from oracle.ipfs.embedded import EmbeddedStore
-
-pytest_plugins = ["tests.chain.conftest"]
 
 
 @pytest.fixture
