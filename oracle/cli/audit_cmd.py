@@ -9,7 +9,6 @@ import click
 from oracle.audit.findings import AuditReport
 from oracle.audit.run import audit_challenge
 from oracle.cli.context import ChainContext, chain_options
-from oracle.ipfs.fallback import open_content_store
 
 EXIT_DISCREPANCY = 1
 
@@ -36,12 +35,7 @@ def audit(challenge_id: int, config: Path | None, rpc_url: str | None,
       coop audit 1 --json | jq .findings
     """
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
-    s = ctx.settings
-    store = open_content_store(
-        s.data_dir / "ipfs",
-        kubo_api=s.kubo_api if s.ipfs_backend == "kubo" else None,
-        gateways=s.gateways,
-    )
+    store = ctx.content_store
     progress = (lambda step: None) if as_json else (lambda step: click.echo(f"… {step}", err=True))
     report = audit_challenge(ctx.platform, store, challenge_id, progress)
     if as_json:

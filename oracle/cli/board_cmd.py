@@ -1,14 +1,16 @@
 """`coop leaderboard` and `coop profile`: what the ledger says about a challenge or a person."""
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import click
 
+from oracle.audit.recompute import REPORT_MAX_BYTES
 from oracle.cli.context import ChainContext, chain_options
-from oracle.errors import CoopError
+from oracle.errors import CoopError, IpfsError
 from oracle.ledger.boards import BoardEntry, private_board, profile, public_board
-from oracle.ledger.model import Challenge
+from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
 from oracle.types import WAD
 
@@ -96,7 +98,8 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
         if ctx.settings.account is None and ctx.settings.private_key is None:
             raise CoopError("say whose profile: pass an ADDRESS or --account NAME")
         address = ctx.sender.address
-    found = profile(read_ledger(ctx.platform), address)
+    ledger = read_ledger(ctx.platform)
+    found = profile(ledger, address)
     lines = [f"Profile of {found.address}"]
     lines.append(f"submissions: {len(found.submissions)}")
     for view in found.submissions:
@@ -108,7 +111,10 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
     lines += [f"  #{i.submission_id}: {score_text(i.previous_best)} -> {score_text(i.score)}"
               for i in found.improvements]  # fmt: skip
     lines.append(f"reviews: {len(found.reviews)}")
-    lines.append(f"claimed: {found.claimed_total} token base units in {len(found.claims)} claims")
+    owed = owed_rewards(ctx, ledger, found.address)
+    lines.append(f"rewards owed by posted roots: {token_text(sum(owed.values()))} COOP")
+    lines += [f"  challenge {c} phase {p}: {token_text(a)}" for (c, p), a in owed.items()]
+    lines.append(f"claimed: {token_text(found.claimed_total)} COOP in {len(found.claims)} claims")
     ctx.emit("\n".join(lines), {
         "address": found.address,
         "submissions": [
@@ -124,6 +130,34 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
         ],
         "reviews": [{"submission_id": r.submission_id, "verdict": r.verdict}
                     for r in found.reviews],
+        "owed": [{"challenge_id": c, "phase": p, "amount": str(a)}
+                 for (c, p), a in owed.items()],
         "claims": [{"challenge_id": c.challenge_id, "phase": c.phase, "amount": str(c.amount)}
                    for c in found.claims],
     })  # fmt: skip
+
+
+def token_text(amount: int) -> str:
+    """Token base units (18 decimals) as a decimal amount."""
+    return score_text(amount)
+
+
+def owed_rewards(ctx: ChainContext, ledger: Ledger, address: str) -> dict[tuple[int, int], int]:
+    """What the live rewards roots give `address`, read from their reports on IPFS."""
+    store = ctx.content_store
+    owed: dict[tuple[int, int], int] = {}
+    for challenge in ledger.challenges.values():
+        for root in challenge.roots:
+            if root.state == "voided":
+                continue
+            try:
+                report = json.loads(store.cat(root.report_cid, max_bytes=REPORT_MAX_BYTES))
+            except (IpfsError, ValueError):
+                click.echo(f"note: the report {root.report_cid} of challenge "
+                           f"{challenge.challenge_id} is not reachable; its rewards are not "
+                           "shown", err=True)  # fmt: skip
+                continue
+            for account in report.get("accounts", []):
+                if str(account.get("account", "")).lower() == address.lower():
+                    owed[(challenge.challenge_id, root.phase)] = int(account["total"])
+    return owed

@@ -15,6 +15,8 @@ from oracle.chain.deployment import Deployment
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.errors import ConfigError
+from oracle.ipfs.fallback import open_content_store
+from oracle.ipfs.store import ContentStore
 from oracle.keystore import unlock
 from oracle.settings import Settings, load_settings
 from oracle.types import Address
@@ -80,6 +82,13 @@ class ChainContext:
         )
         local = unlock(s.keystore_dir, s.account, password)
         return Sender(w3, Address(local.address), local.key.hex())
+
+    @functools.cached_property
+    def content_store(self) -> ContentStore:
+        """The IPFS stack from settings: the embedded store, then kubo / gateways if set."""
+        s = self.settings
+        kubo = s.kubo_api if s.ipfs_backend == "kubo" else None
+        return open_content_store(s.data_dir / "ipfs", kubo_api=kubo, gateways=s.gateways)
 
     def emit(self, human: str, data: dict[str, Any]) -> None:
         click.echo(json.dumps(data, default=str) if self.as_json else human)
