@@ -103,11 +103,8 @@ def _program(spec: ChallengeSpec, program: bytes | None) -> bytes | None:
 def _scores(
     spec: ChallengeSpec, holdout: Holdout, y_pred: NDArray[np.float64], program: bytes | None
 ) -> tuple[float, float]:
-    y_true, public = holdout.labels.y, holdout.public
-    parts = {
-        "public": (y_true[public], y_pred[public]),
-        "private": (y_true[~public], y_pred[~public]),
-    }
+    y_true = holdout.labels.y
+    parts = {name: (y_true[rows], y_pred[rows]) for name, rows in holdout.part_rows.items()}
     if program is not None:
         scores = run_scorer(program, parts, spec.metric.params, SandboxLimits.of(spec.scorer))
     else:

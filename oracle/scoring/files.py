@@ -6,9 +6,12 @@ raises anything else for bad input.
 """
 
 import csv
+import itertools
 import os
+import re
 import zlib
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,6 +32,9 @@ UNSUPPORTED = {  # magic bytes of containers people upload by mistake
     b"\x28\xb5\x2f\xfd": "zstd data",
 }
 FORMATS = "CSV, gzip-compressed CSV or Parquet"
+PARALLEL_CSV_BYTES = 4 * 2**20  # smaller CSV bodies are parsed in one thread
+MAX_CSV_THREADS = 8
+_NON_SPACE = re.compile(rb"\S")  # what bytes.strip() keeps, found without a copy
 
 
 def load_bytes(source: bytes | str | os.PathLike[str], max_bytes: int) -> bytes:
@@ -82,7 +88,7 @@ def read_table(data: bytes, types: Mapping[str, pa.DataType], max_uncompressed: 
     for magic, what in UNSUPPORTED.items():
         if data.startswith(magic):
             raise ArtifactRejected(Status.UNREADABLE, f"this is {what}; submit {FORMATS}")
-    if not data.strip():
+    if _NON_SPACE.search(data) is None:
         raise ArtifactRejected(Status.UNREADABLE, "the file is empty")
     if data[:4] == PARQUET_MAGIC:
         return _read_parquet(data, types, max_uncompressed)
@@ -110,26 +116,59 @@ def _check_columns(found: list[str], wanted: list[str]) -> None:
 
 
 def _read_csv(data: bytes, types: Mapping[str, pa.DataType]) -> pa.Table:
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM) :]
-    first_line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
+    header_end = data.find(b"\n", start)
+    body_start = len(data) if header_end < 0 else header_end + 1
     try:
-        header = next(csv.reader([first_line.decode("utf-8")]))
+        first_line = data[start:body_start].rstrip(b"\r\n").decode("utf-8")
     except UnicodeDecodeError:
         raise ArtifactRejected(
             Status.UNREADABLE, f"the header is not UTF-8; submit {FORMATS}"
         ) from None
+    header = next(csv.reader([first_line]))
     _check_columns(header, list(types))
-    options = pa_csv.ConvertOptions(
+    if _NON_SPACE.search(data, body_start) is None:
+        return pa.table({name: pa.array([], type=kind) for name, kind in types.items()})
+    read = pa_csv.ReadOptions(column_names=header, use_threads=False)
+    convert = pa_csv.ConvertOptions(
         column_types=dict(types),
         null_values=[""],  # an empty cell is missing; "nan" and "inf" stay numbers
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
+
+    def parse(part: pa.Buffer) -> pa.Table:
+        return pa_csv.read_csv(pa.BufferReader(part), read_options=read, convert_options=convert)
+
+    buffer = pa.py_buffer(data)
+    cuts = _line_cuts(data, body_start)
+    parts = [buffer.slice(a, b - a) for a, b in itertools.pairwise(cuts)]
     try:
-        return pa_csv.read_csv(pa.BufferReader(data), convert_options=options)
+        if len(parts) == 1:
+            return parse(parts[0])
+        # Our own threads, joined before returning: Arrow's global pool (use_threads=True)
+        # can abort the interpreter at exit (apache/arrow#34314).
+        with ThreadPoolExecutor(len(parts), thread_name_prefix="coop-csv") as pool:
+            futures = [pool.submit(parse, part) for part in parts]
+        return pa.concat_tables([future.result() for future in futures])  # first error first
     except pa.ArrowInvalid as exc:
         raise _csv_rejection(str(exc).splitlines()[0]) from None
+
+
+def _line_cuts(data: bytes, start: int) -> list[int]:
+    """Offsets cutting data[start:] at line ends into one part per CPU, or into one part
+    when it is small or holds a quote (a quoted field may contain a line break)."""
+    count = min(os.cpu_count() or 1, MAX_CSV_THREADS)
+    size = len(data) - start
+    if count == 1 or size < PARALLEL_CSV_BYTES or data.find(b'"', start) >= 0:
+        return [start, len(data)]
+    cuts = [start]
+    for i in range(1, count):
+        end = data.find(b"\n", max(cuts[-1], start + size * i // count))
+        if end < 0 or end + 1 >= len(data):
+            break
+        cuts.append(end + 1)
+    return [*cuts, len(data)]
 
 
 def _csv_rejection(message: str) -> ArtifactRejected:
@@ -163,7 +202,7 @@ def _read_parquet(data: bytes, types: Mapping[str, pa.DataType], limit: int) -> 
     text = [n for n in types if _is_bytes(schema.field(n).type)]
     try:  # strings stay dictionary-encoded until their decoded size is known
         encoded = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text)
-        table = encoded.read(columns=list(types), use_threads=True)
+        table = encoded.read(columns=list(types), use_threads=False)  # see _read_csv
     except (pa.ArrowException, OSError) as exc:
         raise ArtifactRejected(Status.UNREADABLE, f"not a readable Parquet file ({exc})") from None
     decoded = meta.num_rows * 12 * len(types) + sum(_text_bytes(table.column(n)) for n in text)

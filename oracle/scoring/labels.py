@@ -5,8 +5,10 @@ split salt against the commitments) and scores every submission against it. Prob
 the labels are the owner's, so they raise InvalidHoldout instead of giving a status.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 import numpy as np
 import pyarrow as pa
@@ -54,6 +56,13 @@ class Holdout:
     @property
     def private_rows(self) -> int:
         return len(self.labels) - self.public_rows
+
+    @cached_property
+    def part_rows(self) -> Mapping[str, NDArray[np.intp]]:
+        """Positions of the "public" and the "private" rows, ascending (computed once)."""
+        return MappingProxyType(
+            {"public": np.flatnonzero(self.public), "private": np.flatnonzero(~self.public)}
+        )
 
 
 def read_labels(spec: ChallengeSpec, data: bytes) -> Labels:

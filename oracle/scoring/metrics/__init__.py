@@ -33,7 +33,7 @@ def compute(name: str, y_true: Any, y_pred: Any, params: Mapping[str, Any]) -> f
     with np.errstate(over="ignore", invalid="ignore"):
         try:
             return float(METRICS[name](y_true, y_pred, **params))
-        except OverflowError:  # math.fsum: the exact sum is beyond the largest float
+        except OverflowError:  # exact_sum: the exact sum is beyond the largest float
             return math.inf
 
 

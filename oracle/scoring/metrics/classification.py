@@ -7,10 +7,10 @@ turn them into labels the way a scikit-learn classifier's `predict` does: positi
 p > threshold (default 0.5) for binary, the first most probable class for multiclass.
 """
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
+
+from oracle.scoring.metrics.exact import exact_sum
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -44,7 +44,7 @@ def balanced_accuracy(y_true: Ints, y_pred: Floats, threshold: float = 0.5) -> f
     support = counts.sum(axis=1)
     present = np.flatnonzero(support)
     recalls = [int(counts[c, c]) / int(support[c]) for c in present]
-    return math.fsum(recalls) / len(recalls)
+    return exact_sum(recalls) / len(recalls)
 
 
 def f1(y_true: Ints, y_pred: Floats, average: str = "", threshold: float = 0.5) -> float:
@@ -63,7 +63,7 @@ def f1(y_true: Ints, y_pred: Floats, average: str = "", threshold: float = 0.5) 
     if average == "binary":
         return f1_of(1)
     seen = np.flatnonzero(true_sum + pred_sum)
-    return math.fsum(f1_of(int(c)) for c in seen) / len(seen)
+    return exact_sum([f1_of(int(c)) for c in seen]) / len(seen)
 
 
 def log_loss(y_true: Ints, y_pred: Floats) -> float:
@@ -73,4 +73,4 @@ def log_loss(y_true: Ints, y_pred: Floats) -> float:
         chosen = np.where(y_true == 1, y_pred, 1.0 - y_pred)
     else:
         chosen = y_pred[np.arange(len(y_true)), y_true]
-    return -math.fsum(np.log(np.clip(chosen, eps, 1.0 - eps))) / len(y_true)
+    return -exact_sum(np.log(np.clip(chosen, eps, 1.0 - eps))) / len(y_true)

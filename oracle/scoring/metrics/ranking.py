@@ -6,11 +6,12 @@ with the trapezoid rule. Average precision is scikit-learn's step-wise sum
 sum_k (R_k - R_{k-1}) P_k over the distinct score thresholds, with an exactly rounded sum.
 """
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
+
+from oracle.scoring.metrics.exact import exact_sum
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -42,14 +43,14 @@ def binary_average_precision(positive: Bools, scores: Floats) -> float:
     seen = np.cumsum(pos + neg)
     # (dTP / P) * (TP / seen) as one rounding of exact integer products (each < 2^53)
     terms = (pos * tps).astype(np.float64) / (float(tps[-1]) * seen.astype(np.float64))
-    return math.fsum(terms)
+    return exact_sum(terms)
 
 
 def _one_vs_rest(y_true: Ints, y_pred: Floats, fn: Callable[[Bools, Floats], float]) -> float:
     if y_pred.ndim == 1:
         return fn(y_true == 1, y_pred)
     k = int(y_pred.shape[1])
-    return math.fsum(fn(y_true == c, y_pred[:, c]) for c in range(k)) / k
+    return exact_sum([fn(y_true == c, y_pred[:, c]) for c in range(k)]) / k
 
 
 def roc_auc(

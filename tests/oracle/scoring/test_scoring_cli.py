@@ -14,6 +14,7 @@ from eth_utils.crypto import keccak
 from scoring_helpers import SPECS, spec_json
 
 from oracle.cli.main import cli
+from oracle.scoring.files import PARALLEL_CSV_BYTES
 
 SALT_HEX = "0x" + "07" * 32
 Files = Callable[[str], dict[str, bytes]]
@@ -120,3 +121,22 @@ def test_two_independent_runs_print_identical_bytes(diabetes: dict[str, Path]) -
     ]  # fmt: skip
     assert [r.returncode for r in runs] == [0, 0], [r.stderr[-2000:] for r in runs]
     assert runs[0].stdout == runs[1].stdout and json.loads(runs[0].stdout)["status"] == 0
+
+
+def test_short_lived_processes_reading_csv_exit_cleanly(tmp_path: Path) -> None:
+    """Arrow's own CSV thread pool made 10-60% of short processes (such as `coop score`)
+    abort at exit: "terminate called without an active exception", apache/arrow#34314.
+    The reader now parses in threads it joins itself; a >4 MiB file takes that path."""
+    data = tmp_path / "predictions.csv"
+    data.write_text("id,prediction\n" + "".join(f"{i},{i % 5 / 3!r}\n" for i in range(250_000)))
+    assert data.stat().st_size > PARALLEL_CSV_BYTES
+    program = (
+        "import sys, pyarrow as pa\n"
+        "from oracle.scoring.files import read_table\n"
+        "types = {'id': pa.string(), 'prediction': pa.float64()}\n"
+        "for path in sys.argv[1:]:\n"
+        "    print(read_table(open(path, 'rb').read(), types, 2**30).num_rows)\n"
+    )
+    for _ in range(8):
+        run = subprocess.run([sys.executable, "-c", program, str(data)], capture_output=True)
+        assert (run.returncode, run.stderr, run.stdout) == (0, b"", b"250000\n")

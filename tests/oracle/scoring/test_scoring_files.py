@@ -9,12 +9,15 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
 from scoring_helpers import SALT, csv_bytes, make_spec
 
-from oracle.scoring import read_labels, score_submission, split_holdout
+from oracle.scoring import files, read_labels, score_submission, split_holdout
 from oracle.scoring.engine import ScoreResult
+from oracle.scoring.files import read_table
+from oracle.scoring.rejection import ArtifactRejected
 from oracle.spec import ChallengeSpec
 from oracle.status import Status
 
@@ -178,3 +181,20 @@ def test_multiclass_rows_must_sum_to_one() -> None:
     result = score_submission(spec, labels, csv_bytes(header, rows))
     assert result.status is Status.WRONG_TYPE
     assert "probabilities of id '4' sum to 1.99999" in result.reason
+
+
+def test_a_large_csv_read_in_parallel_parts_equals_one_serial_read() -> None:
+    rng = np.random.default_rng(5)
+    rows = 400_000  # about 9 MiB: above PARALLEL_CSV_BYTES, so cut at line ends
+    values = rng.normal(size=rows)
+    body = "".join(f"k{i},{v!r}\n" for i, v in enumerate(values.tolist())).encode()
+    types = {"id": pa.string(), "prediction": pa.float64()}
+    for data in (b"id,prediction\r\n" + body.replace(b"\n", b"\r\n"),
+                 b'id,prediction\n"k-quoted",1\n' + body):  # fmt: skip
+        assert len(data) > files.PARALLEL_CSV_BYTES
+        serial = pa_csv.read_csv(pa.BufferReader(data), convert_options=pa_csv.ConvertOptions(
+            column_types=types))  # fmt: skip
+        assert read_table(data, types, len(data)).equals(serial)
+    broken = b"id,prediction\n" + body + b"k-last,oops\n"
+    with pytest.raises(ArtifactRejected, match="not a number: 'oops'"):
+        read_table(broken, types, len(broken))
