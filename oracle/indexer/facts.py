@@ -1,0 +1,213 @@
+"""One row per platform event: `apply_events` writes each decoded event into its fact table.
+
+Rows are written in chain order inside the caller's transaction. The leaderboards and
+improvements that an event moves are updated right after its row (boards.py). Events the
+index has no table for (token transfers, bond bookkeeping) are skipped.
+"""
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from oracle.chain.events import ChainEvent
+from oracle.indexer import boards
+from oracle.indexer.encoding import hex32, rank_key
+
+Handler = Callable[[sqlite3.Connection, ChainEvent], None]
+
+
+def apply_events(db: sqlite3.Connection, events: Iterable[ChainEvent]) -> int:
+    """Writes every event the index knows; returns how many it wrote."""
+    applied = 0
+    for event in events:
+        handler = HANDLERS.get(event.name)
+        if handler is not None:
+            handler(db, event)
+            applied += 1
+    return applied
+
+
+def _place(e: ChainEvent) -> tuple[int, int]:
+    return e.block_number, e.log_index
+
+
+def _insert(db: sqlite3.Connection, table: str, values: tuple[Any, ...]) -> None:
+    marks = ",".join("?" * len(values))
+    db.execute(f"INSERT INTO {table} VALUES ({marks})", values)
+
+
+def _challenge_created(db: sqlite3.Connection, e: ChainEvent) -> None:
+    c: Any = e["config"]
+    _insert(db, "challenges", (
+        int(e["challengeId"]), e["owner"], c["token"], int(bool(c["higherIsBetter"])),
+        str(c["baseline"]), str(c["target"]), str(c["eta"]), int(c["disputeWindow"]),
+        str(c["disputeBond"]), c["arbiter"], int(c["dailyCap"]), str(c["commitBond"]),
+        int(c["parentChallenge"]), str(e["specCid"]), *_place(e), hex32(e.tx_hash),
+    ))  # fmt: skip
+
+
+def _phase_added(db: sqlite3.Connection, e: ChainEvent) -> None:
+    c: Any = e["config"]
+    _insert(db, "phases", (
+        int(e["challengeId"]), int(e["phase"]), str(c["specCid"]), int(c["commitStart"]),
+        int(c["commitEnd"]), int(c["revealEnd"]), hex32(c["holdoutCommitment"]),
+        str(c["bounty"]), str(e["topUp"]), *_place(e),
+    ))  # fmt: skip
+
+
+def _holdout_revealed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "holdouts", (
+        int(e["challengeId"]), int(e["phase"]), str(e["labelsCid"]),
+        hex32(e["labelsDigest"]), hex32(e["splitSalt"]), *_place(e),
+    ))  # fmt: skip
+
+
+def _oracles_rotated(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "oracle_sets", (
+        int(e["challengeId"]), int(e["configVersion"]), json.dumps(list(e["oracles"])),
+        int(e["quorum"]), hex32(e["configDigest"]), *_place(e),
+    ))  # fmt: skip
+
+
+def _bounty_escrowed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "escrows", (int(e["challengeId"]), e["from"], str(e["amount"]), *_place(e)))
+
+
+def _committed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "submissions", (
+        int(e["submissionId"]), int(e["challengeId"]), int(e["phase"]), e["submitter"],
+        hex32(e["commitment"]), str(e["bond"]), *_place(e), hex32(e.tx_hash),
+    ))  # fmt: skip
+
+
+def _revealed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    child = int(e["submissionId"])
+    _insert(db, "reveals", (child, str(e["artifactCid"]), *_place(e), hex32(e.tx_hash)))
+    db.executemany(
+        "INSERT INTO fork_edges VALUES (?, ?, ?, ?, ?)",
+        [
+            (child, int(parent), int(weight), position, e.block_number)
+            for position, (parent, weight) in enumerate(
+                zip(e["parents"], e["weightsPpm"], strict=True)
+            )
+        ],
+    )
+
+
+def _reviewed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "reviews", (
+        int(e["submissionId"]), e["reviewer"], int(e["challengeId"]), int(e["verdict"]),
+        str(e["reviewCid"]), *_place(e),
+    ))  # fmt: skip
+
+
+def _bond_forfeited(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "forfeited_bonds", (int(e["submissionId"]), e["to"], str(e["amount"]), *_place(e)))
+
+
+def _scores_posted(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "score_batches", (
+        int(e["challengeId"]), int(e["seq"]), int(e["phase"]), hex32(e["itemsHash"]),
+        int(e["itemCount"]), e["relayer"], *_place(e), hex32(e.tx_hash),
+    ))  # fmt: skip
+
+
+def _score_recorded(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "scores", (
+        int(e["submissionId"]), int(e["challengeId"]), int(e["seq"]), int(e["status"]),
+        str(e["publicScore"]), hex32(e["privateCommitment"]), hex32(e["reportDigest"]),
+        *_place(e), hex32(e.tx_hash),
+    ))  # fmt: skip
+
+
+def _higher_is_better(db: sqlite3.Connection, challenge_id: int) -> bool:
+    row = db.execute(
+        "SELECT higher_is_better FROM challenges WHERE challenge_id = ?", (challenge_id,)
+    ).fetchone()
+    return bool(row[0]) if row else True
+
+
+def _best_released(db: sqlite3.Connection, e: ChainEvent) -> None:
+    challenge_id, score = int(e["challengeId"]), int(e["score"])
+    release = boards.Release(
+        challenge_id=challenge_id,
+        participant=e["participant"],
+        submission_id=int(e["submissionId"]),
+        score=score,
+        rank_key=rank_key(score, _higher_is_better(db, challenge_id)),
+        block=e.block_number,
+        log_index=e.log_index,
+    )
+    _insert(db, "releases", (
+        release.challenge_id, release.participant, release.submission_id, str(score),
+        release.rank_key, *_place(e),
+    ))  # fmt: skip
+    boards.record_release(db, release)
+
+
+def _private_revealed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    challenge_id, score = int(e["challengeId"]), int(e["privateScore"])
+    key = rank_key(score, _higher_is_better(db, challenge_id))
+    _insert(db, "private_scores", (
+        int(e["submissionId"]), challenge_id, str(score), key, hex32(e["salt"]), *_place(e),
+    ))  # fmt: skip
+    boards.record_private_score(db, int(e["submissionId"]), score, key, e.block_number)
+
+
+def _rewards_posted(db: sqlite3.Connection, e: ChainEvent) -> None:
+    challenge_id, seq = int(e["challengeId"]), int(e["seq"])
+    _insert(db, "reward_roots", (
+        challenge_id, seq, int(e["phase"]), hex32(e["merkleRoot"]), str(e["total"]),
+        str(e["reportCid"]), int(e["claimableAt"]), *_place(e), hex32(e.tx_hash),
+    ))  # fmt: skip
+    _insert(db, "reward_reports", (
+        challenge_id, seq, "pending", "not fetched yet", 0, e.block_number,
+    ))  # fmt: skip
+
+
+def _rewards_disputed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "disputes", (
+        int(e["challengeId"]), int(e["phase"]), e["disputer"], str(e["bond"]),
+        str(e["reasonCid"]), *_place(e),
+    ))  # fmt: skip
+
+
+def _dispute_resolved(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "resolutions", (
+        int(e["challengeId"]), int(e["phase"]), int(bool(e["upheld"])), e["arbiter"],
+        *_place(e),
+    ))  # fmt: skip
+
+
+def _claimed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "claims", (
+        int(e["challengeId"]), int(e["phase"]), e["account"], str(e["amount"]), *_place(e),
+        hex32(e.tx_hash),
+    ))  # fmt: skip
+
+
+def _refunded(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "refunds", (int(e["challengeId"]), e["owner"], str(e["amount"]), *_place(e)))
+
+
+HANDLERS: dict[str, Handler] = {
+    "ChallengeCreated": _challenge_created,
+    "PhaseAdded": _phase_added,
+    "HoldoutRevealed": _holdout_revealed,
+    "OraclesRotated": _oracles_rotated,
+    "BountyEscrowed": _bounty_escrowed,
+    "Committed": _committed,
+    "Revealed": _revealed,
+    "Reviewed": _reviewed,
+    "BondForfeited": _bond_forfeited,
+    "ScoresPosted": _scores_posted,
+    "ScoreRecorded": _score_recorded,
+    "BestReleased": _best_released,
+    "PrivateScoreRevealed": _private_revealed,
+    "RewardsPosted": _rewards_posted,
+    "RewardsDisputed": _rewards_disputed,
+    "DisputeResolved": _dispute_resolved,
+    "Claimed": _claimed,
+    "RemainderRefunded": _refunded,
+}
