@@ -103,8 +103,9 @@ def _program(spec: ChallengeSpec, program: bytes | None) -> bytes | None:
 def _scores(
     spec: ChallengeSpec, holdout: Holdout, y_pred: NDArray[np.float64], program: bytes | None
 ) -> tuple[float, float]:
-    y_true = holdout.labels.y
-    parts = {name: (y_true[rows], y_pred[rows]) for name, rows in holdout.part_rows.items()}
+    parts = {
+        name: (holdout.part_truth[name], y_pred[rows]) for name, rows in holdout.part_rows.items()
+    }
     if program is not None:
         scores = run_scorer(program, parts, spec.metric.params, SandboxLimits.of(spec.scorer))
     else:

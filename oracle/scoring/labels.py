@@ -64,6 +64,12 @@ class Holdout:
             {"public": np.flatnonzero(self.public), "private": np.flatnonzero(~self.public)}
         )
 
+    @cached_property
+    def part_truth(self) -> Mapping[str, NDArray[np.float64] | NDArray[np.int64]]:
+        """The targets of each part's rows, in row order (computed once)."""
+        parts = self.part_rows.items()
+        return MappingProxyType({name: self.labels.y[rows] for name, rows in parts})
+
 
 def read_labels(spec: ChallengeSpec, data: bytes) -> Labels:
     """The labels file (`id,target` or the spec's columns; CSV, gzip CSV or Parquet)."""

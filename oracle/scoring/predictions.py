@@ -27,9 +27,8 @@ def read_predictions(
     types = {spec.columns.id: pa.string(), **{c: pa.float64() for c in spec.columns.prediction}}
     table = read_table(data, types, spec.max_uncompressed_bytes)
     ids = table.column(spec.columns.id).combine_chunks()
-    values = np.column_stack(
-        [_numbers(table.column(c).combine_chunks(), c, ids) for c in spec.columns.prediction]
-    )
+    columns = [_numbers(table.column(c).combine_chunks(), c, ids) for c in spec.columns.prediction]
+    values = columns[0][:, np.newaxis] if len(columns) == 1 else np.column_stack(columns)
     order = _positions(ids, labels)
     _check_values(spec, values, ids)
     aligned = values if order is None else _scatter(values, order, len(labels))
