@@ -46,3 +46,9 @@ from oracle.cli.board_cmd import leaderboard, profile_cmd  # noqa: E402
 
 for command in (audit, leaderboard, profile_cmd):
     cli.add_command(command)
+
+from oracle.cli.api_cmd import api  # noqa: E402
+from oracle.cli.index_cmd import index  # noqa: E402
+
+for command in (api, index):
+    cli.add_command(command)

@@ -4,6 +4,7 @@
 - Private board: per phase, each participant's best opened private score of a submission a
   quorum scored valid; a tie keeps the lower submission id.
 - Improvements: releases that beat the challenge's running best (from the baseline).
+- Participants: who committed to a challenge, how often (for counts without a scan).
 
 Each is updated as its event is written, and recomputed from the fact tables after a
 rewind (`recompute`); both paths give the same rows (tests/indexer checks it).
@@ -24,6 +25,14 @@ class Release:
     rank_key: str
     block: int
     log_index: int
+
+
+def record_commit(db: sqlite3.Connection, challenge_id: int, submitter: str, block: int) -> None:
+    db.execute(
+        "INSERT INTO participants VALUES (?, ?, 1, ?) ON CONFLICT (challenge_id, submitter) "
+        "DO UPDATE SET submissions = submissions + 1",
+        (challenge_id, submitter, block),
+    )
 
 
 def record_release(db: sqlite3.Connection, release: Release) -> None:
@@ -82,8 +91,13 @@ def record_private_score(
 
 
 def recompute(db: sqlite3.Connection) -> None:
-    """Rebuilds both boards from the fact tables (improvements only need their old rows
-    past the fork deleted: each depends on the releases before it alone)."""
+    """Rebuilds participants and both boards from the fact tables (improvements only need
+    their rows past the fork deleted: each depends on the releases before it alone)."""
+    db.execute("DELETE FROM participants")
+    db.execute(
+        "INSERT INTO participants SELECT challenge_id, submitter, count(*), min(block) "
+        "FROM submissions GROUP BY challenge_id, submitter"
+    )
     db.execute("DELETE FROM public_board")
     db.execute(
         "INSERT INTO public_board SELECT challenge_id, participant, submission_id, score, "

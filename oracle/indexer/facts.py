@@ -79,6 +79,7 @@ def _committed(db: sqlite3.Connection, e: ChainEvent) -> None:
         int(e["submissionId"]), int(e["challengeId"]), int(e["phase"]), e["submitter"],
         hex32(e["commitment"]), str(e["bond"]), *_place(e), hex32(e.tx_hash),
     ))  # fmt: skip
+    boards.record_commit(db, int(e["challengeId"]), e["submitter"], e.block_number)
 
 
 def _revealed(db: sqlite3.Connection, e: ChainEvent) -> None:

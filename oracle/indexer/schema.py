@@ -3,7 +3,7 @@
 Every row carries the block (and log index) of the event it comes from, so a reorg is
 undone by deleting rows of blocks past the fork point (see rewind.py). Three kinds:
 - fact tables: one row per event, never updated;
-- derived tables (leaderboards, improvements): recomputable from the facts;
+- derived tables (who took part, leaderboards, improvements): recomputable from the facts;
 - report tables: what a rewards root's report on IPFS says, keyed to the root's block.
 Big integers (WAD scores, token amounts) are decimal TEXT; `rank_key` columns are
 fixed-width hex that sorts best first whatever the challenge's direction (encoding.py).
@@ -108,6 +108,9 @@ FACT_TABLES: dict[str, str] = {
 }
 
 DERIVED_TABLES: dict[str, str] = {
+    "participants": """
+        challenge_id INTEGER NOT NULL, submitter TEXT NOT NULL, submissions INTEGER NOT NULL,
+        block INTEGER NOT NULL, PRIMARY KEY (challenge_id, submitter)""",
     "public_board": """
         challenge_id INTEGER NOT NULL, participant TEXT NOT NULL, submission_id INTEGER NOT NULL,
         score TEXT NOT NULL, rank_key TEXT NOT NULL, block INTEGER NOT NULL,
@@ -149,8 +152,10 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS submissions_challenge ON submissions "
     "(challenge_id, submission_id)",
     "CREATE INDEX IF NOT EXISTS submissions_submitter ON submissions " "(submitter, submission_id)",
+    "CREATE INDEX IF NOT EXISTS scores_batch ON scores (challenge_id, seq)",
     "CREATE INDEX IF NOT EXISTS fork_edges_parent ON fork_edges (parent_id)",
     "CREATE INDEX IF NOT EXISTS reviews_reviewer ON reviews (reviewer)",
+    "CREATE INDEX IF NOT EXISTS reviews_challenge ON reviews (challenge_id)",
     "CREATE INDEX IF NOT EXISTS releases_participant ON releases (challenge_id, participant)",
     "CREATE INDEX IF NOT EXISTS claims_account ON claims (account)",
     "CREATE INDEX IF NOT EXISTS public_board_rank ON public_board "
@@ -159,6 +164,7 @@ INDEXES = (
     "(challenge_id, phase, rank_key, submission_id)",
     "CREATE INDEX IF NOT EXISTS improvements_participant ON improvements (participant)",
     "CREATE INDEX IF NOT EXISTS reward_leaves_account ON reward_leaves (account)",
+    "CREATE INDEX IF NOT EXISTS reward_passes_edge ON reward_passes (child_id, parent_id)",
     "CREATE INDEX IF NOT EXISTS reward_awards_submission ON reward_awards (submission_id)",
 )
 

@@ -1,0 +1,27 @@
+"""The FastAPI application: routers, problem handlers, the block store, the web app at /."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from oracle.api import problems
+from oracle.api.config import ApiConfig
+from oracle.api.db import IndexReader
+from oracle.api.routes import challenges, ipfs, profiles, status, stream, submissions
+from oracle.ipfs.embedded import EmbeddedStore
+
+DESCRIPTION = """Challenges, leaderboards, submissions, fork graph, profiles, rewards and
+proofs, read from the Coopetition index; an IPFS gateway over the node's block store.
+Errors are application/problem+json with a `reason` code. See docs/api.md."""
+
+
+def create_app(config: ApiConfig) -> FastAPI:
+    app = FastAPI(title="Coopetition API", version="1", description=DESCRIPTION)
+    app.state.config = config
+    app.state.reader = IndexReader(config.db_path)
+    app.state.store = EmbeddedStore(config.ipfs_dir)
+    problems.install(app)
+    for module in (status, challenges, stream, submissions, profiles, ipfs):
+        app.include_router(module.router)
+    if config.web_dir is not None and config.web_dir.is_dir():
+        app.mount("/", StaticFiles(directory=config.web_dir, html=True), name="web")
+    return app

@@ -1,0 +1,50 @@
+"""What handlers receive: the index connection of their thread, paging, ids, addresses."""
+
+import sqlite3
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+
+from oracle.api.config import ApiConfig
+from oracle.api.db import IndexReader
+from oracle.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from oracle.api.read.common import checksummed
+from oracle.ipfs.embedded import EmbeddedStore
+
+UINT256_LIMIT = 2**256
+
+
+def index_db(request: Request) -> sqlite3.Connection:
+    reader: IndexReader = request.app.state.reader
+    return reader.connection()
+
+
+def block_store(request: Request) -> EmbeddedStore:
+    store: EmbeddedStore = request.app.state.store
+    return store
+
+
+def api_config(request: Request) -> ApiConfig:
+    config: ApiConfig = request.app.state.config
+    return config
+
+
+def page_request(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(max_length=40, description="next_cursor of the previous page.")
+    ] = None,
+) -> PageRequest:
+    return PageRequest(limit, cursor)
+
+
+def address_param(address: Annotated[str, Path(max_length=64)]) -> str:
+    return checksummed(address)
+
+
+Db = Annotated[sqlite3.Connection, Depends(index_db)]
+Paging = Annotated[PageRequest, Depends(page_request)]
+ChallengeId = Annotated[int, Path(ge=0, lt=UINT256_LIMIT, description="Challenge id.")]
+SubmissionId = Annotated[int, Path(ge=0, lt=UINT256_LIMIT, description="Submission id.")]
+PhaseIndex = Annotated[int, Path(ge=0, lt=2**32, description="Phase index.")]
+AddressPath = Annotated[str, Depends(address_param)]

@@ -1,0 +1,410 @@
+"""The JSON the API answers with, as pydantic models (docs/api.md describes each one).
+
+Token amounts and WAD scores are decimal strings (they exceed 2**53); ids, blocks,
+timestamps and counts are numbers.
+"""
+
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from oracle.types import WAD
+
+T = TypeVar("T")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Score(Model):
+    wad: str
+    decimal: str
+
+    @classmethod
+    def of(cls, wad: int | str) -> "Score":
+        value = int(wad)
+        whole, fraction = divmod(abs(value), WAD)
+        text = f"{whole}.{fraction:018d}".rstrip("0").rstrip(".")
+        return cls(wad=str(value), decimal=("-" if value < 0 else "") + text)
+
+
+class Page(Model, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class BoardEntry(Model):
+    rank: int
+    participant: str
+    submission_id: int
+    score: Score
+    block: int
+
+
+class Leaderboard(Model):
+    challenge_id: int
+    board: Literal["public", "private"]
+    phase: int | None
+    higher_is_better: bool
+    baseline: Score
+    target: Score
+    opened: bool
+    note: str
+    total: int
+    items: list[BoardEntry]
+    next_cursor: str | None
+
+
+class Holdout(Model):
+    labels_cid: str
+    labels_digest: str
+    split_salt: str
+    block: int
+
+
+class Phase(Model):
+    phase: int
+    spec_cid: str
+    commit_start: int
+    commit_end: int
+    reveal_end: int
+    holdout_commitment: str
+    bounty: str
+    state: Literal["upcoming", "commit", "reveal", "ended"]
+    added_block: int
+    holdout: Holdout | None
+    score_batches: int
+    private_batches_opened: int
+
+
+class OracleSet(Model):
+    version: int
+    oracles: list[str]
+    quorum: int
+    config_digest: str
+    from_block: int
+
+
+class Escrow(Model):
+    deposited: str
+    allocated: str
+    claimed: str
+    refunded: str
+    balance: str
+
+
+class ChallengeSummary(Model):
+    challenge_id: int
+    owner: str
+    spec_cid: str
+    token: str
+    bounty: str
+    higher_is_better: bool
+    baseline: Score
+    target: Score
+    eta: Score
+    phase_count: int
+    state: Literal["upcoming", "commit", "reveal", "ended"]
+    submission_count: int
+    participant_count: int
+    best: BoardEntry | None
+    created_block: int
+    parent_challenge: int
+
+
+class Challenge(ChallengeSummary):
+    arbiter: str
+    dispute_window: int
+    dispute_bond: str
+    daily_cap: int
+    commit_bond: str
+    phases: list[Phase]
+    oracle_sets: list[OracleSet]
+    escrow: Escrow
+    review_count: int
+    improvement_count: int
+
+
+class Improvement(Model):
+    challenge_id: int
+    submission_id: int
+    participant: str
+    previous_best: Score
+    score: Score
+    block: int
+    timestamp: int | None
+
+
+class Improvements(Model):
+    challenge_id: int
+    higher_is_better: bool
+    baseline: Score
+    target: Score
+    items: list[Improvement]
+
+
+class SubmissionSummary(Model):
+    submission_id: int
+    challenge_id: int
+    phase: int
+    submitter: str
+    state: Literal["committed", "revealed", "scored"]
+    status: int | None
+    status_name: str | None
+    valid: bool | None
+    public_score: Score | None
+    artifact_cid: str | None
+    commit_block: int
+    parent_count: int
+    child_count: int
+
+
+class ForkLink(Model):
+    submission_id: int
+    challenge_id: int
+    submitter: str
+    weight_ppm: int
+
+
+class ScoreRecord(Model):
+    status: int
+    status_name: str
+    valid: bool
+    reason: str
+    public_score: Score | None
+    private_commitment: str
+    report_digest: str
+    seq: int
+    block: int
+    tx_hash: str
+
+
+class PrivateScore(Model):
+    score: Score
+    salt: str
+    block: int
+
+
+class Review(Model):
+    submission_id: int
+    challenge_id: int
+    reviewer: str
+    verdict: int
+    verdict_name: str
+    review_cid: str
+    block: int
+
+
+class SubmissionReward(Model):
+    phase: int
+    seq: int
+    improvement_award: str
+    prize_rank: int | None
+    prize_award: str
+    received_from_children: str
+    passed_to_parents: str
+    final: str
+
+
+class Submission(SubmissionSummary):
+    commitment: str
+    bond: str
+    commit_tx: str
+    commit_timestamp: int | None
+    reveal_block: int | None
+    parents: list[ForkLink]
+    children: list[ForkLink]
+    score: ScoreRecord | None
+    private_score: PrivateScore | None
+    reviews: list[Review]
+    rewards: list[SubmissionReward]
+
+
+class ForkNode(Model):
+    submission_id: int
+    challenge_id: int
+    submitter: str
+    state: Literal["committed", "revealed", "scored"]
+    status_name: str | None
+    public_score: Score | None
+    external: bool
+
+
+class ForkEdge(Model):
+    child: int
+    parent: int
+    weight_ppm: int
+    reward_flow: str | None
+
+
+class ForkGraph(Model):
+    challenge_id: int
+    nodes: list[ForkNode]
+    edges: list[ForkEdge]
+    next_cursor: str | None
+
+
+class Dispute(Model):
+    disputer: str
+    bond: str
+    reason_cid: str
+    block: int
+
+
+class Resolution(Model):
+    upheld: bool
+    arbiter: str
+    block: int
+
+
+class ReportState(Model):
+    status: Literal["pending", "available", "unavailable", "invalid"]
+    detail: str
+    leaf_count: int
+
+
+class RewardRoot(Model):
+    challenge_id: int
+    phase: int
+    seq: int
+    merkle_root: str
+    total: str
+    report_cid: str
+    claimable_at: int
+    block: int
+    tx_hash: str
+    state: Literal["live", "disputed", "voided"]
+    claims_open: bool
+    disputes: list[Dispute]
+    resolutions: list[Resolution]
+    report: ReportState
+    claimed_total: str
+    claim_count: int
+
+
+class Claim(Model):
+    challenge_id: int
+    phase: int
+    account: str
+    amount: str
+    block: int
+    tx_hash: str
+
+
+class Rewards(Model):
+    challenge_id: int
+    escrow: Escrow
+    roots: list[RewardRoot]
+    claims: list[Claim]
+
+
+class LeafEntry(Model):
+    account: str
+    amount: str
+    claimed: bool
+
+
+class Proof(Model):
+    challenge_id: int
+    phase: int
+    seq: int
+    account: str
+    amount: str
+    proof: list[str]
+    merkle_root: str
+    claimable_at: int
+    claims_open: bool
+    claimed: bool
+    root_state: Literal["live", "disputed", "voided"]
+
+
+class ProfileReward(Model):
+    challenge_id: int
+    phase: int
+    seq: int
+    amount: str
+    claimed: bool
+    claimable_at: int
+    root_state: Literal["live", "disputed", "voided"]
+
+
+class Profile(Model):
+    address: str
+    submission_count: int
+    challenges: list[int]
+    recent_submissions: list[SubmissionSummary]
+    improvements: list[Improvement]
+    reviews: list[Review]
+    rewards: list[ProfileReward]
+    claims: list[Claim]
+
+
+class PhaseAudit(Model):
+    phase: int
+    holdout_revealed: bool
+    score_batches: int
+    private_batches_opened: int
+    scored_submissions: int
+
+
+class BatchAudit(Model):
+    seq: int
+    phase: int
+    item_count: int
+    items_hash: str
+    relayer: str
+    block: int
+    tx_hash: str
+    private_opened: bool
+
+
+class AuditCheck(Model):
+    name: str
+    ok: bool | None
+    detail: str
+
+
+class AuditStatus(Model):
+    challenge_id: int
+    indexed_block: int
+    full_audit: str
+    phases: list[PhaseAudit]
+    score_batches: list[BatchAudit]
+    roots: list[RewardRoot]
+    escrow: Escrow
+    checks: list[AuditCheck]
+
+
+class DeploymentInfo(Model):
+    token: str
+    registry: str
+    book: str
+    score_board: str
+    vault: str
+    block: int
+
+
+class Status(Model):
+    chain_id: int
+    deployment: DeploymentInfo
+    indexed_block: int
+    chain_time: int | None
+    schema_version: str
+    challenge_count: int
+    submission_count: int
+
+
+class Added(Model):
+    cid: str
+    size: int
+
+
+class Problem(Model):
+    type: str
+    title: str
+    status: int
+    detail: str
+    reason: str
+    instance: str
+    errors: list[dict[str, object]] | None = None

@@ -1,0 +1,120 @@
+"""Leaderboards (public, private) and the improvements of the public best, from the index."""
+
+import sqlite3
+
+from oracle.api.models import BoardEntry, Improvement, Improvements, Leaderboard, Score
+from oracle.api.pagination import PageRequest, split_page
+from oracle.api.read.common import challenge_exists, latest_phase, phase_exists
+
+
+def _direction(db: sqlite3.Connection, challenge_id: int) -> tuple[bool, Score, Score]:
+    challenge_exists(db, challenge_id)
+    row = db.execute(
+        "SELECT higher_is_better, baseline, target FROM challenges WHERE challenge_id = ?",
+        (challenge_id,),
+    ).fetchone()
+    return bool(row[0]), Score.of(row[1]), Score.of(row[2])
+
+
+def _entries(rows: list[tuple[str, int, str, int]], offset: int) -> list[BoardEntry]:
+    return [
+        BoardEntry(rank=offset + i, participant=p, submission_id=s, score=Score.of(v), block=b)
+        for i, (p, s, v, b) in enumerate(rows, start=1)
+    ]
+
+
+def best_entry(db: sqlite3.Connection, challenge_id: int) -> BoardEntry | None:
+    row = db.execute(
+        "SELECT participant, submission_id, score, block FROM public_board "
+        "WHERE challenge_id = ? ORDER BY rank_key, submission_id LIMIT 1",
+        (challenge_id,),
+    ).fetchone()
+    return None if row is None else _entries([row], 0)[0]
+
+
+def public_board(db: sqlite3.Connection, challenge_id: int, page: PageRequest) -> Leaderboard:
+    higher, baseline, target = _direction(db, challenge_id)
+    offset = page.after() or 0
+    rows = db.execute(
+        "SELECT participant, submission_id, score, block FROM public_board "
+        "WHERE challenge_id = ? ORDER BY rank_key, submission_id LIMIT ? OFFSET ?",
+        (challenge_id, page.limit + 1, offset),
+    ).fetchall()
+    rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
+    (total,) = db.execute(
+        "SELECT count(*) FROM public_board WHERE challenge_id = ?", (challenge_id,)
+    ).fetchone()
+    note = (
+        "each participant's released best: public scores are on the eta grid and a best "
+        "moves only by at least eta (the Ladder)"
+    )
+    if total == 0:
+        note = "no scores yet: the oracles post them shortly after each reveal"
+    return Leaderboard(
+        challenge_id=challenge_id, board="public", phase=None, higher_is_better=higher,
+        baseline=baseline, target=target, opened=True, note=note, total=int(total),
+        items=_entries(rows, offset), next_cursor=cursor,
+    )  # fmt: skip
+
+
+def private_board(
+    db: sqlite3.Connection, challenge_id: int, phase: int | None, page: PageRequest
+) -> Leaderboard:
+    higher, baseline, target = _direction(db, challenge_id)
+    phase = latest_phase(db, challenge_id) if phase is None else phase
+    phase_exists(db, challenge_id, phase)
+    offset = page.after() or 0
+    rows = db.execute(
+        "SELECT participant, submission_id, score, block FROM private_board "
+        "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id LIMIT ? OFFSET ?",
+        (challenge_id, phase, page.limit + 1, offset),
+    ).fetchall()
+    rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
+    (total,) = db.execute(
+        "SELECT count(*) FROM private_board WHERE challenge_id = ? AND phase = ?",
+        (challenge_id, phase),
+    ).fetchone()
+    opened = _private_scores_opened(db, challenge_id, phase)
+    if opened:
+        note = "each participant's best private score among valid submissions; it decides prizes"
+    else:
+        note = ("private scores are opened after the phase's reveal end, once the oracles "
+                "reveal them; until then only the public board exists")  # fmt: skip
+    return Leaderboard(
+        challenge_id=challenge_id, board="private", phase=phase, higher_is_better=higher,
+        baseline=baseline, target=target, opened=opened, note=note, total=int(total),
+        items=_entries(rows, offset), next_cursor=cursor,
+    )  # fmt: skip
+
+
+def _private_scores_opened(db: sqlite3.Connection, challenge_id: int, phase: int) -> bool:
+    """True once every scored batch of the phase has its private scores revealed."""
+    batches, opened = db.execute(
+        "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM scores sc JOIN private_scores p "
+        "USING (submission_id) WHERE sc.challenge_id = b.challenge_id AND sc.seq = b.seq)), 0) "
+        "FROM score_batches b WHERE b.challenge_id = ? AND b.phase = ?",
+        (challenge_id, phase),
+    ).fetchone()
+    return int(batches) > 0 and int(batches) == int(opened)
+
+
+def improvements(db: sqlite3.Connection, challenge_id: int) -> Improvements:
+    higher, baseline, target = _direction(db, challenge_id)
+    rows = db.execute(
+        "SELECT i.challenge_id, i.submission_id, i.participant, i.previous_best, i.score, "
+        "i.block, t.timestamp FROM improvements i LEFT JOIN block_times t USING (block) "
+        "WHERE i.challenge_id = ? ORDER BY i.block, i.log_index",
+        (challenge_id,),
+    ).fetchall()
+    return Improvements(
+        challenge_id=challenge_id, higher_is_better=higher, baseline=baseline, target=target,
+        items=[improvement(row) for row in rows],
+    )  # fmt: skip
+
+
+def improvement(row: tuple[int, int, str, str, str, int, int | None]) -> Improvement:
+    c, s, p, before, after, block, timestamp = row
+    return Improvement(
+        challenge_id=c, submission_id=s, participant=p, previous_best=Score.of(before),
+        score=Score.of(after), block=block, timestamp=timestamp,
+    )  # fmt: skip

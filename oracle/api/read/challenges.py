@@ -1,0 +1,123 @@
+"""Challenges: the list, one challenge with its phases, oracle sets and escrow."""
+
+import json
+import sqlite3
+
+from oracle.api.models import (
+    Challenge,
+    ChallengeSummary,
+    Holdout,
+    OracleSet,
+    Page,
+    Phase,
+    Score,
+)
+from oracle.api.pagination import PageRequest, split_page
+from oracle.api.read.boards import best_entry
+from oracle.api.read.common import chain_time, challenge_exists, phase_state
+from oracle.api.read.rewards import escrow
+
+_COLUMNS = (
+    "challenge_id, owner, spec_cid, token, higher_is_better, baseline, target, eta, "
+    "parent_challenge, block, arbiter, dispute_window, dispute_bond, daily_cap, commit_bond"
+)
+
+
+def _summary(db: sqlite3.Connection, row: tuple[object, ...], now: int | None
+             ) -> ChallengeSummary:  # fmt: skip
+    cid = int(str(row[0]))
+    deposits = [r[0] for r in db.execute(
+        "SELECT amount FROM escrows WHERE challenge_id = ?", (cid,))]  # fmt: skip
+    phases = db.execute(
+        "SELECT count(*), (SELECT commit_start || ',' || commit_end || ',' || reveal_end "
+        "FROM phases WHERE challenge_id = ? ORDER BY phase DESC LIMIT 1) "
+        "FROM phases WHERE challenge_id = ?",
+        (cid, cid),
+    ).fetchone()
+    windows = [int(w) for w in str(phases[1]).split(",")] if phases[1] else [0, 0, 0]
+    submissions, participants = db.execute(
+        "SELECT coalesce(sum(submissions), 0), count(*) FROM participants WHERE challenge_id = ?",
+        (cid,),
+    ).fetchone()
+    return ChallengeSummary(
+        challenge_id=cid, owner=str(row[1]), spec_cid=str(row[2]), token=str(row[3]),
+        bounty=str(sum(int(str(d)) for d in deposits)), higher_is_better=bool(row[4]),
+        baseline=Score.of(str(row[5])), target=Score.of(str(row[6])), eta=Score.of(str(row[7])),
+        phase_count=int(phases[0]), state=phase_state(now, *windows),
+        submission_count=int(submissions), participant_count=int(participants),
+        best=best_entry(db, cid), created_block=int(str(row[9])),
+        parent_challenge=int(str(row[8])),
+    )  # fmt: skip
+
+
+def list_challenges(db: sqlite3.Connection, owner: str | None, page: PageRequest
+                    ) -> Page[ChallengeSummary]:  # fmt: skip
+    after = page.after() or 0
+    sql = f"SELECT {_COLUMNS} FROM challenges WHERE challenge_id > ?"
+    args: list[object] = [after]
+    if owner is not None:
+        sql += " AND owner = ?"
+        args.append(owner)
+    rows = db.execute(sql + " ORDER BY challenge_id LIMIT ?", (*args, page.limit + 1)).fetchall()
+    rows, cursor = split_page(rows, page.limit, lambda r: int(r[0]))
+    now = chain_time(db)
+    return Page[ChallengeSummary](items=[_summary(db, r, now) for r in rows], next_cursor=cursor)
+
+
+def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[Phase]:
+    found = []
+    for row in db.execute(
+        "SELECT p.phase, p.spec_cid, p.commit_start, p.commit_end, p.reveal_end, "
+        "p.holdout_commitment, p.bounty, p.block, h.labels_cid, h.labels_digest, h.split_salt, "
+        "h.block, (SELECT count(*) FROM score_batches b WHERE b.challenge_id = p.challenge_id "
+        "AND b.phase = p.phase), (SELECT count(*) FROM score_batches b WHERE b.challenge_id = "
+        "p.challenge_id AND b.phase = p.phase AND EXISTS (SELECT 1 FROM scores sc JOIN "
+        "private_scores ps USING (submission_id) WHERE sc.challenge_id = b.challenge_id AND "
+        "sc.seq = b.seq)) FROM phases p LEFT JOIN holdouts h USING (challenge_id, phase) "
+        "WHERE p.challenge_id = ? ORDER BY p.phase",
+        (challenge_id,),
+    ):
+        (phase, spec_cid, start, end, reveal_end, commitment, bounty, block,
+         labels_cid, digest, salt, holdout_block, batches, opened) = row  # fmt: skip
+        holdout = None
+        if labels_cid is not None:
+            holdout = Holdout(labels_cid=labels_cid, labels_digest=digest, split_salt=salt,
+                              block=holdout_block)  # fmt: skip
+        found.append(Phase(
+            phase=phase, spec_cid=spec_cid, commit_start=start, commit_end=end,
+            reveal_end=reveal_end, holdout_commitment=commitment, bounty=bounty,
+            state=phase_state(now, start, end, reveal_end), added_block=block, holdout=holdout,
+            score_batches=batches, private_batches_opened=opened,
+        ))  # fmt: skip
+    return found
+
+
+def oracle_sets(db: sqlite3.Connection, challenge_id: int) -> list[OracleSet]:
+    return [
+        OracleSet(version=v, oracles=json.loads(o), quorum=q, config_digest=d, from_block=b)
+        for v, o, q, d, b in db.execute(
+            "SELECT version, oracles, quorum, config_digest, block FROM oracle_sets "
+            "WHERE challenge_id = ? ORDER BY version", (challenge_id,)
+        )
+    ]  # fmt: skip
+
+
+def challenge(db: sqlite3.Connection, challenge_id: int) -> Challenge:
+    challenge_exists(db, challenge_id)
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM challenges WHERE challenge_id = ?", (challenge_id,)
+    ).fetchone()
+    now = chain_time(db)
+    summary = _summary(db, row, now)
+    (reviews,) = db.execute(
+        "SELECT count(*) FROM reviews WHERE challenge_id = ?", (challenge_id,)
+    ).fetchone()
+    (improved,) = db.execute(
+        "SELECT count(*) FROM improvements WHERE challenge_id = ?", (challenge_id,)
+    ).fetchone()
+    return Challenge(
+        **summary.model_dump(), arbiter=row[10], dispute_window=row[11], dispute_bond=row[12],
+        daily_cap=row[13], commit_bond=row[14], phases=phases(db, challenge_id, now),
+        oracle_sets=oracle_sets(db, challenge_id), escrow=escrow(db, challenge_id),
+        review_count=reviews, improvement_count=improved,
+    )  # fmt: skip

@@ -1,0 +1,64 @@
+"""A participant's profile: submissions, improvements made, reviews, rewards and claims."""
+
+import sqlite3
+
+from oracle.api.models import Claim, Page, Profile, SubmissionSummary
+from oracle.api.pagination import PageRequest, split_page
+from oracle.api.read.boards import improvement
+from oracle.api.read.common import SQLITE_MAX_INT
+from oracle.api.read.rewards import rewards_of
+from oracle.api.read.submissions import SUMMARY_SQL, reviews_of, summary
+
+RECENT = 20
+
+
+def profile(db: sqlite3.Connection, address: str) -> Profile:
+    """Everything `address` did; an address that never acted has an empty profile."""
+    counts = db.execute(
+        "SELECT challenge_id, submissions FROM participants WHERE submitter = ? "
+        "ORDER BY challenge_id", (address,)
+    ).fetchall()  # fmt: skip
+    recent = db.execute(
+        f"{SUMMARY_SQL} WHERE s.submitter = ? ORDER BY s.submission_id DESC LIMIT ?",
+        (address, RECENT),
+    ).fetchall()
+    improvements = db.execute(
+        "SELECT i.challenge_id, i.submission_id, i.participant, i.previous_best, i.score, "
+        "i.block, t.timestamp FROM improvements i LEFT JOIN block_times t USING (block) "
+        "WHERE i.participant = ? ORDER BY i.block, i.log_index", (address,)
+    ).fetchall()  # fmt: skip
+    claims = [
+        Claim(challenge_id=c, phase=p, account=a, amount=m, block=b, tx_hash=tx)
+        for c, p, a, m, b, tx in db.execute(
+            "SELECT challenge_id, phase, account, amount, block, tx_hash FROM claims "
+            "WHERE account = ? ORDER BY block, log_index", (address,)
+        )
+    ]  # fmt: skip
+    return Profile(
+        address=address,
+        submission_count=sum(int(n) for _, n in counts),
+        challenges=[int(c) for c, _ in counts],
+        recent_submissions=[summary(r) for r in recent],
+        improvements=[improvement(r) for r in improvements],
+        reviews=reviews_of(db, "reviewer", address),
+        rewards=rewards_of(db, address),
+        claims=claims,
+    )
+
+
+def profile_submissions(
+    db: sqlite3.Connection, address: str, challenge_id: int | None, page: PageRequest
+) -> Page[SubmissionSummary]:
+    """Newest first; the cursor is the last id seen."""
+    before = page.after()
+    where = ["s.submitter = ?", "s.submission_id < ?"]
+    args: list[object] = [address, SQLITE_MAX_INT if before is None else before]
+    if challenge_id is not None:
+        where.append("s.challenge_id = ?")
+        args.append(min(challenge_id, SQLITE_MAX_INT))
+    rows = db.execute(
+        f"{SUMMARY_SQL} WHERE {' AND '.join(where)} ORDER BY s.submission_id DESC LIMIT ?",
+        (*args, page.limit + 1),
+    ).fetchall()
+    rows, cursor = split_page(rows, page.limit, lambda r: int(r[0]))
+    return Page[SubmissionSummary](items=[summary(r) for r in rows], next_cursor=cursor)

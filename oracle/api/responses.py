@@ -1,0 +1,31 @@
+"""JSON answers with a strong ETag; `If-None-Match` with that tag gets a 304."""
+
+import hashlib
+
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+NO_CACHE = "no-cache"
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def matches(request: Request, etag: str) -> bool:
+    """Whether the request's If-None-Match names `etag` (weak tags compare equal too)."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in tags or etag in tags
+
+
+def json_response(request: Request, model: BaseModel, status_code: int = 200) -> Response:
+    body = model.model_dump_json().encode()
+    etag = etag_of(body)
+    headers = {"ETag": etag, "Cache-Control": NO_CACHE}
+    if matches(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, status_code=status_code, media_type="application/json", headers=headers)

@@ -1,0 +1,1 @@
+"""HTTP routes, one router per resource; each handler calls one reader in oracle/api/read."""

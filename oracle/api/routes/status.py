@@ -1,0 +1,16 @@
+"""/v1/status: which deployment the index follows and how far it has read."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from oracle.api.deps import Db
+from oracle.api.models import Status
+from oracle.api.read.status import status
+from oracle.api.responses import json_response
+
+router = APIRouter(prefix="/v1", tags=["status"])
+
+
+@router.get("/status", response_model=Status)
+def get_status(request: Request, db: Db) -> Response:
+    return json_response(request, status(db))
