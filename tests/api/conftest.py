@@ -3,9 +3,9 @@
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -37,22 +37,27 @@ class Served:
     server: uvicorn.Server
 
 
-@pytest.fixture
-def served(api_config: ApiConfig) -> Iterator[Served]:
+@contextmanager
+def serve(config: ApiConfig) -> Iterator[Served]:
     """uvicorn on a free loopback port in a thread of this process, stopped afterwards."""
-    app: FastAPI = create_app(api_config)
+    app: FastAPI = create_app(config)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           timeout_graceful_shutdown=2))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    httpx.get(f"{url}/v1/status").raise_for_status()
     try:
-        yield Served(url, server)
+        yield Served(f"http://127.0.0.1:{port}", server)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(api_config: ApiConfig) -> Iterator[Served]:
+    with serve(api_config) as running:
+        yield running

@@ -21,6 +21,7 @@ from oracle.api.deps import api_config, block_store
 from oracle.api.models import Added
 from oracle.api.problems import ApiProblem, not_found
 from oracle.api.responses import matches
+from oracle.errors import InvalidCid
 from oracle.ipfs.cids import cid_key, parse_cid
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ipfs.reader import iter_file
@@ -70,11 +71,17 @@ def _wanted(request: Request, format_: str | None) -> str:
     return "car" if CAR in accept else "file"
 
 
-@router.api_route("/ipfs/{cid}", methods=["GET", "HEAD"], response_class=Response)
+@router.head("/ipfs/{cid}", response_class=Response)
+async def gateway_head(request: Request, cid: CidPath, format_: Format = None) -> Response:
+    """200 when the root block of the CID is in this node's store, else 404."""
+    return await gateway(request, cid, format_)
+
+
+@router.get("/ipfs/{cid}", response_class=Response)
 async def gateway(request: Request, cid: CidPath, format_: Format = None) -> Response:
     """A verifiable gateway over the embedded store (raw block, CAR, or file bytes)."""
     store = block_store(request)
-    parsed = parse_cid(cid)
+    parsed = _parse(cid)
     key = cid_key(parsed)
     kind = _wanted(request, format_)
     etag = f'"{key}"' if kind == "file" else f'"{key}.{kind}"'
@@ -96,6 +103,16 @@ async def gateway(request: Request, cid: CidPath, format_: Format = None) -> Res
     first, rest = await run_in_threadpool(_start_file, store, parsed, config.max_file_bytes)
     return StreamingResponse(_chain(first, rest), media_type="application/octet-stream",
                              headers=headers)  # fmt: skip
+
+
+def _parse(text: str) -> CID:
+    """parse_cid, with the odd input multiformats fails on (IndexError) as InvalidCid too."""
+    try:
+        return parse_cid(text)
+    except (IndexError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, InvalidCid):
+            raise
+        raise InvalidCid(f"{text!r} is not a CID: {exc!r}") from None
 
 
 def _check_dag(store: EmbeddedStore, cid: CID) -> None:

@@ -1,0 +1,77 @@
+"""`coop index rebuild` and `coop api serve` as an operator runs them."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from click.testing import CliRunner
+
+from oracle.chain.anvil import free_port
+from oracle.cli.main import cli
+from tests.indexer.story import ALICE, BOB
+from tests.ledger.lifecycle import Life, predictions
+
+
+def chain_env(life: Life, data_dir: Path) -> dict[str, str]:
+    life.platform.deployment.save(data_dir / "deployment.json")
+    return {
+        "COOP_RPC_URL": life.w3.provider.endpoint_uri,  # type: ignore[attr-defined]
+        "COOP_DEPLOYMENT": str(data_dir / "deployment.json"),
+        "COOP_DATA_DIR": str(data_dir),
+        "COOP_CONFIRMATIONS": "0",
+        "COOP_POLL_SECONDS": "0.2",
+    }
+
+
+def test_index_rebuild_reads_every_event(life: Life, tmp_path: Path) -> None:
+    life.submit(ALICE, predictions(life.files, "baseline"))
+    env = chain_env(life, tmp_path / "node")
+
+    result = CliRunner().invoke(cli, ["index", "rebuild", "--json"], env=env)
+
+    assert result.exit_code == 0, result.output
+    done = json.loads(result.output)
+    assert done["events"] >= 4 and done["block"] == life.w3.eth.block_number
+    assert Path(done["db"]) == tmp_path / "node" / "index.sqlite3"
+
+
+def test_api_serve_follows_the_chain_while_it_serves(life: Life, tmp_path: Path) -> None:
+    data_dir = tmp_path / "node"
+    env = {**os.environ, **chain_env(life, data_dir)}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oracle.cli", "api", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        board = f"{url}/v1/challenges/{life.challenge_id}/leaderboard/public"
+        assert wait_for(lambda: httpx.get(board).json()["total"] == 0, process)
+        life.submit(BOB, predictions(life.files, "linear"))
+        life.score_and_post()
+        assert wait_for(lambda: httpx.get(board).json()["total"] == 1, process)
+        assert httpx.get(f"{url}/openapi.json").json()["info"]["title"] == "Coopetition API"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    log = process.stderr.read().decode() if process.stderr else ""
+    # uvicorn drains, then re-raises the SIGTERM it caught: exit by that signal is clean.
+    assert process.returncode in (0, -15) and "Finished server process" in log, log
+
+
+def wait_for(check: Callable[[], bool], process: "subprocess.Popen[bytes]") -> bool:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+        try:
+            if check():
+                return True
+        except (httpx.HTTPError, KeyError, ValueError):
+            pass
+        time.sleep(0.2)
+    return False

@@ -1,0 +1,124 @@
+"""Uploading through the API and the /ipfs gateway: every byte served verifies against its CID."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from multiformats import CID
+
+from oracle.api.app import create_app
+from oracle.api.car import varint
+from oracle.api.config import ApiConfig
+from oracle.ipfs.cids import cid_key, parse_cid, verify_block
+from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ipfs.gateway import GatewayStore
+from oracle.ipfs.importer import import_bytes
+from oracle.ipfs.kubo import KuboStore
+from oracle.ipfs.kubo_daemon import KuboDaemon
+from oracle.ipfs.reader import read_file
+from tests.api.conftest import Served, serve
+
+DATA = os.urandom(700_000)  # three 256 KiB chunks under one dag-pb root
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> ApiConfig:
+    """An API with a block store and no index: /ipfs needs none."""
+    return ApiConfig(db_path=tmp_path / "no-index.sqlite3", ipfs_dir=tmp_path / "ipfs",
+                     web_dir=None, max_upload_bytes=1_000_000)  # fmt: skip
+
+
+@pytest.fixture
+def gateway(config: ApiConfig) -> Iterator[Served]:
+    with serve(config) as running:
+        yield running
+
+
+def read_uvarint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+def car_blocks(car: bytes) -> tuple[bytes, dict[str, bytes]]:
+    """(header bytes, {cid: block}) of a CARv1; each block checked against its CID."""
+    size, at = read_uvarint(car, 0)
+    header, at = car[at : at + size], at + size
+    blocks = {}
+    while at < len(car):
+        size, at = read_uvarint(car, at)
+        section, at = car[at : at + size], at + size
+        cid = CID.decode(section[:36])  # CIDv1 sha2-256: 4 prefix bytes + 32 digest bytes
+        verify_block(cid, section[36:])
+        blocks[cid_key(cid)] = section[36:]
+    return header, blocks
+
+
+def test_an_upload_is_served_back_verified_as_file_raw_block_and_car(
+    gateway: Served, config: ApiConfig
+) -> None:
+    added = httpx.post(f"{gateway.url}/v1/ipfs", content=DATA, timeout=30)
+    assert added.status_code == 201
+    cid = added.json()["cid"]
+    assert cid == cid_key(import_bytes(DATA).cid) and added.json()["size"] == len(DATA)
+
+    file = httpx.get(f"{gateway.url}/ipfs/{cid}", timeout=30)
+    assert file.content == DATA and file.headers["etag"] == f'"{cid}"'
+    assert httpx.get(f"{gateway.url}/ipfs/{cid}",
+                     headers={"If-None-Match": f'"{cid}"'}).status_code == 304  # fmt: skip
+
+    raw = httpx.get(f"{gateway.url}/ipfs/{cid}?format=raw")
+    assert raw.headers["content-type"] == "application/vnd.ipld.raw"
+    verify_block(parse_cid(cid), raw.content)  # the root node, which hashes to the CID
+    accepted = httpx.get(f"{gateway.url}/ipfs/{cid}",
+                         headers={"Accept": "application/vnd.ipld.raw"})  # fmt: skip
+    assert accepted.content == raw.content
+
+    car = httpx.get(f"{gateway.url}/ipfs/{cid}?format=car", timeout=30)
+    assert car.headers["content-type"] == "application/vnd.ipld.car"
+    header, blocks = car_blocks(car.content)
+    assert b"roots" in header and bytes(parse_cid(cid)) in header
+    assert len(blocks) == 4 and next(iter(blocks)) == cid  # root first, then the three leaves
+    assert read_file(lambda c: blocks[cid_key(c)], parse_cid(cid), len(DATA)) == DATA
+
+    # Another oracle fetching through this API as a trustless gateway gets verified bytes.
+    assert GatewayStore(gateway.url).cat(cid) == DATA
+    assert httpx.head(f"{gateway.url}/ipfs/{cid}").status_code == 200
+
+
+def test_kubo_imports_the_car_the_gateway_serves(
+    gateway: Served, kubo: KuboDaemon, tmp_path: Path
+) -> None:
+    cid = httpx.post(f"{gateway.url}/v1/ipfs", content=DATA, timeout=30).json()["cid"]
+    car = tmp_path / "file.car"
+    car.write_bytes(httpx.get(f"{gateway.url}/ipfs/{cid}?format=car", timeout=30).content)
+
+    out = kubo.cli("dag", "import", "--pin-roots", str(car))
+
+    assert cid in out
+    with KuboStore(kubo.api_url) as node:  # the node has the blocks from our CAR alone
+        assert node.cat(cid) == DATA
+
+
+def test_uploads_over_the_limit_and_directories_are_refused(config: ApiConfig,
+                                                            tmp_path: Path) -> None:  # fmt: skip
+    client = TestClient(create_app(config))
+    too_big = client.post("/v1/ipfs", content=b"x" * (config.max_upload_bytes + 1))
+    assert too_big.status_code == 413 and too_big.json()["reason"] == "too_large"
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a")
+    directory = EmbeddedStore(config.ipfs_dir).add_path(folder).cid
+    listed = client.get(f"/ipfs/{directory}")
+    assert listed.status_code == 422 and listed.json()["reason"] == "not_a_file"
+    assert client.get(f"/ipfs/{directory}?format=car").status_code == 200
+    assert client.post("/v1/ipfs", content=b"").json()["cid"] == cid_key(import_bytes(b"").cid)
+    assert varint(300) == b"\xac\x02"
