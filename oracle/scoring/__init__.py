@@ -1,9 +1,16 @@
 """Scoring: predictions files checked, split public/private, scored, rounded to signed WADs.
 
-The oracle daemon loads a phase's holdout once (`load_holdout`) and calls
-`score_submission` for each artifact; docs/scoring.md states every rule.
+The oracle daemon loads a phase's holdout once (`load_holdout`, which checks it against the
+on-chain commitment) and calls `score_artifact` (fetch by CID within the spec's size limit,
+then `score_submission`) for each submission; docs/scoring.md states every rule.
 """
 
+from oracle.scoring.artifacts import (
+    fetch_artifact,
+    fetch_scorer_program,
+    score_artifact,
+    unfetchable,
+)
 from oracle.scoring.commitment import (
     commitment_salt,
     holdout_commitment,
@@ -22,15 +29,19 @@ __all__ = [
     "Labels",
     "ScoreResult",
     "commitment_salt",
+    "fetch_artifact",
+    "fetch_scorer_program",
     "holdout_commitment",
     "load_holdout",
     "private_commitment",
     "public_mask",
     "read_labels",
     "row_hash",
+    "score_artifact",
     "score_submission",
     "snap_to_eta",
     "split_holdout",
     "split_salt_hash",
     "to_wad",
+    "unfetchable",
 ]

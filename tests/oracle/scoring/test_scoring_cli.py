@@ -140,3 +140,26 @@ def test_short_lived_processes_reading_csv_exit_cleanly(tmp_path: Path) -> None:
     for _ in range(8):
         run = subprocess.run([sys.executable, "-c", program, str(data)], capture_output=True)
         assert (run.returncode, run.stderr, run.stdout) == (0, b"", b"250000\n")
+
+
+def test_the_installed_coop_command_exits_2_with_one_line_on_stderr(
+    diabetes: dict[str, Path], tmp_path: Path
+) -> None:
+    coop = Path(sys.executable).with_name("coop")  # the console script `pip install` made
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"id,prediction\n1,nan\n")
+    runs = {
+        "cid ok": subprocess.run([coop, "cid", diabetes["labels.csv"]], capture_output=True),
+        "cid missing": subprocess.run([coop, "cid", tmp_path / "nope"], capture_output=True),
+        "score invalid": subprocess.run(
+            [coop, "score", diabetes["spec"], diabetes["labels.csv"], bad, "--salt", SALT_HEX],
+            capture_output=True,
+        ),
+    }
+    ok = runs.pop("cid ok")
+    assert (ok.returncode, ok.stderr) == (0, b"") and ok.stdout.startswith(b"bafkrei")
+    for name, run in runs.items():
+        assert run.returncode == 2 and run.stdout == b"", name
+        assert b"Traceback" not in run.stderr and run.stderr.count(b"\n") == 1, run.stderr
+    assert b"does not exist" in runs["cid missing"].stderr
+    assert b"NOT_FINITE (5): column 'prediction' is nan for id '1'" in runs["score invalid"].stderr

@@ -149,3 +149,80 @@ def test_labels_with_a_salt_score_like_the_holdout(example_files: Files) -> None
         score_submission(spec, holdout, submission, bytes(32))
     with pytest.raises(ValueError, match="pass the split salt"):
         score_submission(spec, labels, submission)
+
+
+def _labels_of(p: np.ndarray) -> np.ndarray:
+    return np.argmax(p, axis=1) if p.ndim == 2 else (p > 0.5).astype(int)
+
+
+# (example, metric, params, scikit-learn on (y_true, y_pred) of one part)
+EVERY_METRIC: list[tuple[str, str, dict[str, str], Callable[[np.ndarray, np.ndarray], float]]] = [
+    ("diabetes-regression", "rmse", {}, sk.root_mean_squared_error),
+    ("diabetes-regression", "mae", {}, sk.mean_absolute_error),
+    ("diabetes-regression", "r2", {}, sk.r2_score),
+    ("breast-cancer-binary", "accuracy", {}, lambda y, p: sk.accuracy_score(y, _labels_of(p))),
+    ("breast-cancer-binary", "balanced_accuracy", {},
+     lambda y, p: sk.balanced_accuracy_score(y, _labels_of(p))),
+    ("breast-cancer-binary", "f1", {}, lambda y, p: sk.f1_score(y, _labels_of(p))),
+    ("breast-cancer-binary", "f1", {"average": "macro"},
+     lambda y, p: sk.f1_score(y, _labels_of(p), average="macro")),
+    ("breast-cancer-binary", "log_loss", {}, lambda y, p: sk.log_loss(y, p, labels=[0, 1])),
+    ("breast-cancer-binary", "roc_auc", {}, sk.roc_auc_score),
+    ("breast-cancer-binary", "average_precision", {}, sk.average_precision_score),
+    ("digits-multiclass", "accuracy", {}, lambda y, p: sk.accuracy_score(y, _labels_of(p))),
+    ("digits-multiclass", "balanced_accuracy", {},
+     lambda y, p: sk.balanced_accuracy_score(y, _labels_of(p))),
+    ("digits-multiclass", "f1", {}, lambda y, p: sk.f1_score(y, _labels_of(p), average="macro")),
+    ("digits-multiclass", "log_loss", {}, lambda y, p: sk.log_loss(y, p, labels=list(range(10)))),
+    ("digits-multiclass", "roc_auc", {"multi_class": "ovr"},
+     lambda y, p: sk.roc_auc_score(y, p, multi_class="ovr", labels=list(range(10)))),
+    ("digits-multiclass", "average_precision", {}, sk.average_precision_score),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize(
+    ("name", "metric", "params", "reference"),
+    EVERY_METRIC,
+    ids=[f"{e[0].split('-')[-1]}-{e[1]}-{e[2].get('average', '')}" for e in EVERY_METRIC],
+)
+def test_every_metric_scores_each_part_like_sklearn(
+    name: str,
+    metric: str,
+    params: dict[str, str],
+    reference: Callable[[np.ndarray, np.ndarray], float],
+    seed: int,
+) -> None:
+    """Through the whole engine (CSV in, split, both parts), on random data with ties."""
+    higher = metric not in ("rmse", "mae", "log_loss")
+    spec = make_spec(name, metric={"name": metric, "params": params},
+                     direction="higher" if higher else "lower",
+                     baseline="0" if higher else "1000", target="1" if higher else "0",
+                     eta="0.001", split__salt_hash="0x" + keccak(SALT).hex())  # fmt: skip
+    rng = np.random.default_rng(seed)
+    n = 600
+    ids = [f"row-{i}" for i in rng.permutation(n)]
+    if name == "diabetes-regression":
+        y = rng.normal(size=n) * 50 + 150
+        pred = np.round(y + rng.normal(size=n) * 30, 1)
+        columns, matrix = ["prediction"], pred[:, None]
+    elif name == "breast-cancer-binary":
+        y = rng.integers(0, 2, n)
+        pred = np.round(np.clip(y * 0.3 + rng.random(n) * 0.7, 0, 1), 2)  # many ties, some 0.5
+        columns, matrix = ["prediction"], pred[:, None]
+    else:
+        y = rng.integers(0, 10, n)
+        raw = np.round(rng.random((n, 10)), 1) + np.eye(10)[y] * 0.3 + 0.01
+        pred = raw / raw.sum(axis=1, keepdims=True)
+        columns, matrix = [f"p{c}" for c in range(10)], pred
+    labels = "id,target\n" + "".join(f"{i},{t!r}\n" for i, t in zip(ids, y.tolist(), strict=True))
+    rows = [",".join([i, *map(repr, r)]) for i, r in zip(ids, matrix.tolist(), strict=True)]
+    submission = "id," + ",".join(columns) + "\n" + "\n".join(rows) + "\n"
+    holdout = load_holdout(spec, labels.encode(), SALT)
+    result = score_submission(spec, holdout, submission.encode())
+    assert result.status is Status.VALID, result.reason
+    public = np.array([row_hash(SALT, i) < spec.split.threshold for i in ids])
+    assert 0 < public.sum() < n
+    for ours, part in ((result.public_score, public), (result.private_score, ~public)):
+        expected = float(reference(y[part], pred[part]))
+        assert ours is not None and abs(ours - expected) <= 1e-12 * max(1.0, abs(expected))

@@ -3,6 +3,8 @@ the same predictions in CSV, gzip CSV, Parquet or any row order give the same sc
 
 import gzip
 import io
+import os
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -198,3 +200,19 @@ def test_a_large_csv_read_in_parallel_parts_equals_one_serial_read() -> None:
     broken = b"id,prediction\n" + body + b"k-last,oops\n"
     with pytest.raises(ArtifactRejected, match="not a number: 'oops'"):
         read_table(broken, types, len(broken))
+
+
+def test_a_pipe_is_read_like_a_file_and_cut_off_past_the_limit(tmp_path: Path) -> None:
+    """Regular files are mapped; a pipe (e.g. /dev/stdin) is read, stopping past the limit."""
+    spec = make_spec(max_artifact_bytes=4096)
+    holdout = split_holdout(spec, read_labels(spec, csv_bytes("id,target", list(zip(
+        IDS, TRUTH, strict=True)))), SALT)  # fmt: skip
+    for payload, status in ((GOOD, Status.VALID), (GOOD + b"#" * 5000, Status.TOO_LARGE)):
+        fifo = tmp_path / f"pipe-{status.name}"
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=lambda: fifo.write_bytes(payload))  # noqa: B023
+        writer.start()
+        result = score_submission(spec, holdout, fifo)
+        writer.join(5)
+        assert result.status is status, result.reason
+    assert score_submission(spec, holdout, tmp_path / "absent.csv").status is Status.UNREADABLE

@@ -1,6 +1,7 @@
 """The public/private split is the documented rule, recomputable from the salt alone."""
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -58,3 +59,15 @@ def test_a_split_with_too_few_rows_is_refused() -> None:
     labels = read_labels(spec, csv_bytes("id,target", [(1, 1.0), (2, 2.0)]))
     with pytest.raises(InvalidHoldout, match="needs at least 2"):
         split_holdout(spec, labels, SALT)
+
+
+def test_the_shell_recipe_in_the_docs_gives_the_documented_split() -> None:
+    """docs/scoring.md shows how anyone recomputes a row's part with sha256sum once the salt
+    is revealed; the numbers it prints are the ones the engine uses."""
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "scoring.md").read_text()
+    assert "| sha256sum | cut -c1-16    # 5d772254909c0127" in docs
+    salt = bytes(range(32))
+    assert row_hash(salt, "42") == 0x5D772254909C0127 == 6734889514354606375
+    threshold = make_spec(split__public_fraction="0.3").split.threshold
+    assert threshold == 5534023222112865484 and f"floor(0.3 \u00d7 2^64) = {threshold}" in docs
+    assert not public_mask(pa.array(["42"]), salt, threshold)[0]  # private, as the docs say
