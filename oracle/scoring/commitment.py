@@ -30,14 +30,25 @@ def holdout_commitment(labels: bytes, split_salt: bytes) -> bytes:
 
 
 def commitment_salt(
-    oracle_key: bytes, chain_id: int, score_board: str, challenge_id: int, submission_id: int
+    oracle_key: bytes,
+    *,
+    chain_id: int,
+    score_board: str,
+    challenge_id: int,
+    phase: int,
+    submission_id: int,
 ) -> bytes:
-    """HMAC-SHA256(oracle_key, abi.encode(uint256 chainId, address scoreBoard,
-    uint256 challengeId, uint256 submissionId)): the same salt at every oracle sharing the key,
-    unguessable by anyone else until the private scores are opened."""
+    """The salt of a private-score commitment: HMAC-SHA256(oracle_key, abi.encode(uint256
+    chainId, address scoreBoard, uint256 challengeId, uint32 phase, uint256 submissionId)).
+
+    Every oracle holding the challenge's shared key derives the same salt for the same
+    submission and phase, so they sign the same commitment; nobody else can open it until
+    the oracles reveal the salts after the phase's reveal end."""
+    if not oracle_key:
+        raise ValueError("the shared oracle key is empty; set COOP_ORACLE_SHARED_KEY")
     message = encode(
-        ["uint256", "address", "uint256", "uint256"],
-        [chain_id, score_board, challenge_id, submission_id],
+        ["uint256", "address", "uint256", "uint32", "uint256"],
+        [chain_id, score_board, challenge_id, phase, submission_id],
     )
     return hmac.new(oracle_key, message, sha256).digest()
 

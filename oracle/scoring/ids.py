@@ -16,16 +16,28 @@ from numpy.typing import NDArray
 Positions = NDArray[np.int64]  # index into the test rows, -1 for an id not among them
 
 
+_POWERS_OF_TEN = np.array([10**k for k in range(19)], dtype=np.int64)  # 1 ... 10^18
+
+
 def canonical_ints(ids: pa.Array) -> NDArray[np.int64] | None:
-    """The ids as int64 when each one is exactly the decimal form of its integer."""
+    """The ids as int64 when each one is exactly the decimal form of its integer.
+
+    An id that parses as an integer but is not its canonical form ("007", "+7", "-0", " 7")
+    is always longer than that form, so comparing lengths is enough (and needs no second
+    string array)."""
     try:
         ints = pc.cast(ids, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if ints.null_count or not pc.cast(ints, pa.string()).equals(ids.cast(pa.string())):
+    if ints.null_count:
         return None
     values: NDArray[np.int64] = ints.to_numpy()
-    return values
+    if len(values) and values.min() == np.iinfo(np.int64).min:
+        return None  # |INT64_MIN| does not fit; such ids take the string path
+    magnitude = np.abs(values)
+    digits = np.maximum(np.searchsorted(_POWERS_OF_TEN, magnitude, side="right"), 1)
+    lengths = pc.binary_length(ids).to_numpy(zero_copy_only=False)
+    return values if np.array_equal(lengths, digits + (values < 0)) else None
 
 
 @dataclass(frozen=True, eq=False)

@@ -80,9 +80,17 @@ def test_private_commitment_is_the_solidity_encoding() -> None:
 
 def test_commitment_salt_is_hmac_of_the_context() -> None:
     key, board = b"shared oracle key", "0x" + "ab" * 20
-    message = encode(["uint256", "address", "uint256", "uint256"], [31337, board, 4, 9])
-    assert commitment_salt(key, 31337, board, 4, 9) == hmac.new(key, message, sha256).digest()
-    assert commitment_salt(key, 31337, board, 4, 10) != commitment_salt(key, 31337, board, 4, 9)
+    context = {"chain_id": 31337, "score_board": board, "challenge_id": 4, "phase": 1,
+               "submission_id": 9}  # fmt: skip
+    types = ["uint256", "address", "uint256", "uint32", "uint256"]
+    message = encode(types, [31337, board, 4, 1, 9])
+    assert commitment_salt(key, **context) == hmac.new(key, message, sha256).digest()
+    for field, other in (("submission_id", 10), ("phase", 2), ("challenge_id", 5),
+                         ("chain_id", 1), ("score_board", "0x" + "cd" * 20)):  # fmt: skip
+        assert commitment_salt(key, **{**context, field: other}) != commitment_salt(key, **context)
+    assert commitment_salt(b"another key", **context) != commitment_salt(key, **context)
+    with pytest.raises(ValueError, match="COOP_ORACLE_SHARED_KEY"):
+        commitment_salt(b"", **context)
 
 
 def test_holdout_commitment_matches_the_chain_library() -> None:
