@@ -131,8 +131,11 @@ class Life:
             if s.reveal is None or s.score is not None:
                 continue
             result = score_submission(self.spec, holdout, self.store.cat(s.reveal.artifact_cid))
-            salt = commitment_salt(SHARED_ORACLE_KEY, self.w3.eth.chain_id, p.score_board.address,
-                                   self.challenge_id, s.submission_id)  # fmt: skip
+            salt = commitment_salt(
+                SHARED_ORACLE_KEY, chain_id=self.w3.eth.chain_id,
+                score_board=p.score_board.address, challenge_id=self.challenge_id, phase=0,
+                submission_id=s.submission_id,
+            )  # fmt: skip
             private = result.private_wad if result.valid else 0
             assert private is not None
             self.private[s.submission_id] = (private, salt)
