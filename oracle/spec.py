@@ -37,8 +37,14 @@ class Task(StrEnum):
 
 
 class Direction(StrEnum):
+    """Which way a score gets better (the spec's `direction`)."""
+
     HIGHER = "higher"
     LOWER = "lower"
+
+    def gain(self, old: int, new: int) -> int:
+        """How much `new` improves on `old` (negative when it is worse)."""
+        return new - old if self is Direction.HIGHER else old - new
 
 
 class ScorerKind(StrEnum):

@@ -168,3 +168,9 @@ def test_malformed_json_is_refused_clearly(text: bytes, message: str) -> None:
 def test_missing_file_is_clear(tmp_path: Path) -> None:
     with pytest.raises(InvalidSpec, match="no spec file"):
         load_spec(tmp_path / "absent.json")
+
+
+def test_direction_says_how_much_a_score_improves() -> None:
+    assert Direction.LOWER.gain(84, 80) == 4 and Direction.LOWER.gain(80, 84) == -4
+    assert Direction.HIGHER.gain(5, 9) == 4 and Direction.HIGHER.gain(9, 5) == -4
+    assert load_spec(EXAMPLE).direction is Direction.LOWER and Direction("higher").gain(0, 1) == 1
