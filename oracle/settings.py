@@ -42,6 +42,21 @@ class Settings(BaseModel):
     listen_port: int = Field(default=8700, ge=0, le=65535)
     api_port: int = Field(default=8000, ge=0, le=65535)
     challenges: tuple[int, ...] = ()  # served challenge ids; empty = all
+    ipfs_dir: Path | None = None  # the embedded block store; default DATA_DIR/ipfs
+
+    @property
+    def ipfs_path(self) -> Path:
+        return self.ipfs_dir or self.data_dir / "ipfs"
+
+    # The oracle daemon (`coop oracle run`, docs/operator.md):
+    holdout_dir: Path | None = None  # the owner's holdouts/ folder (secrets + labels copies)
+    failover_seconds: float = Field(default=10.0, gt=0)  # next poster takes over after this
+    fetch_attempts: int = Field(default=3, ge=1)  # tries to fetch an artifact before a status
+    fetch_retry_seconds: float = Field(default=5.0, ge=0)  # first wait between tries (doubles)
+    peer_timeout_seconds: float = Field(default=5.0, gt=0)
+    # TEST ONLY fault injection: a lying oracle adds this many eta steps to every valid
+    # public score it signs. Never set it on a real oracle.
+    fault_score_offset: int = 0
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:

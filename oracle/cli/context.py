@@ -88,7 +88,7 @@ class ChainContext:
         """The IPFS stack from settings: the embedded store, then kubo / gateways if set."""
         s = self.settings
         kubo = s.kubo_api if s.ipfs_backend == "kubo" else None
-        return open_content_store(s.data_dir / "ipfs", kubo_api=kubo, gateways=s.gateways)
+        return open_content_store(s.ipfs_path, kubo_api=kubo, gateways=s.gateways)
 
     def emit(self, human: str, data: dict[str, Any]) -> None:
         click.echo(json.dumps(data, default=str) if self.as_json else human)
