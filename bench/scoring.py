@@ -18,6 +18,7 @@ store's `add_path` (blocks written) against `sha256sum` on the same file.
 import dataclasses
 import math
 import multiprocessing
+import os
 import subprocess
 import tempfile
 import time
@@ -43,7 +44,8 @@ BASELINE = "pandas.read_csv(labels, predictions)+sklearn.mean_squared_error(publ
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float  # best of REPEATS
+    seconds: float  # wall clock, best of REPEATS
+    cpu_seconds: float  # CPU time of all the process's threads, best of REPEATS
     public: float
     private: float
     peak_rss_mib: float
@@ -82,11 +84,11 @@ def _prepare(contender: str, labels: Path, predictions: Path) -> None:
     )
 
 
-def _time_once() -> tuple[float, Scores]:
+def _time_once() -> tuple[float, float, Scores]:
     assert _prepared is not None
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     scores = _prepared()
-    return time.perf_counter() - start, scores
+    return time.perf_counter() - start, time.process_time() - start_cpu, scores
 
 
 def _ours(labels: Path, predictions: Path) -> Callable[[], Scores]:
@@ -133,17 +135,21 @@ def _race(contenders: list[str], labels: Path, predictions: Path, repeats: int) 
     ]
     try:
         best = [math.inf] * len(pools)
+        best_cpu = [math.inf] * len(pools)
         scores: list[Scores] = [(math.nan, math.nan)] * len(pools)
         for _ in range(repeats):
             for i, pool in enumerate(pools):
-                seconds, scores[i] = pool.apply(_time_once)
-                best[i] = min(best[i], seconds)
+                seconds, cpu, scores[i] = pool.apply(_time_once)
+                best[i], best_cpu[i] = min(best[i], seconds), min(best_cpu[i], cpu)
         peaks = [pool.apply(_peak_rss_mib) for pool in pools]
     finally:
         for pool in pools:
             pool.close()
             pool.join()
-    return [Run(b, s[0], s[1], m) for b, s, m in zip(best, scores, peaks, strict=True)]
+    return [
+        Run(wall, cpu, score[0], score[1], peak)
+        for wall, cpu, score, peak in zip(best, best_cpu, scores, peaks, strict=True)
+    ]
 
 
 def _peak_rss_mib() -> float:
@@ -200,6 +206,8 @@ def main() -> None:
         Row(f"{name}.seconds", round(warm.seconds, 3), "s", BASELINE,
             round(base.seconds, 3), "ratio <= 0.2 (5x faster); per submission, holdout "
             "prepared once per phase"),
+        Row(f"{name}.cpu_seconds", round(warm.cpu_seconds, 3), "s", BASELINE,
+            round(base.cpu_seconds, 3), "report only: CPU time of all threads, per submission"),
         Row(f"{name}.cold.seconds", round(cold.seconds, 3), "s", BASELINE,
             round(base.seconds, 3), "report only: labels read and split hashed once per phase"),
         Row(f"{name}.peak_rss_mib", round(warm.peak_rss_mib, 1), "MiB", BASELINE,
@@ -211,6 +219,8 @@ def main() -> None:
             round(sha_mbs, 1)),
     ]  # fmt: skip
     merge_rows(rows)
+    print(f"  CPU: per submission {warm.cpu_seconds:.3f} s, baseline {base.cpu_seconds:.3f} s; "
+          f"load average while running: {os.getloadavg()[0]:.2f}")  # fmt: skip
     print(f"  per submission {warm.seconds:.3f} s, cold {cold.seconds:.3f} s, baseline "
           f"{base.seconds:.3f} s ({base.seconds / warm.seconds:.1f}x, cold "
           f"{base.seconds / cold.seconds:.2f}x); rmse public {warm.public!r} private "
