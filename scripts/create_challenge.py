@@ -1,31 +1,30 @@
-"""brownie run scripts/create_challenge.py main SPEC LABELS — publish a challenge.
+"""brownie run scripts/create_challenge.py main SPEC LABELS [DATA] — publish a challenge.
 
-Validates SPEC against oracle/schemas/challenge-spec.v1.json before sending anything, draws
-the split salt, uploads the spec to the embedded IPFS store, commits to the holdout labels,
-escrows the bounty and prints the challenge id. Settings (env): COOP_DEPLOYMENT,
+The same library call as `coop challenge create` (oracle/chain/publish.py): the spec, the
+labels and the public data (DATA: the folder with the files the spec pins by CID; default
+the labels' folder) are checked before anything is sent, the split salt is drawn, the data
+and the spec go to the embedded IPFS store, the bounty is escrowed and the challenge id is
+printed; the holdout secret stays in COOP_DATA_DIR/holdouts. Settings (env): COOP_DEPLOYMENT,
 COOP_DATA_DIR, COOP_BOUNTY (whole tokens, default 1000), COOP_ORACLES (comma-separated,
-default anvil accounts 7-9), COOP_QUORUM (default 2), COOP_OWNER_KEY (default: the node's
-first unlocked account). The owner is minted the bounty on a dev chain if it lacks it.
+default anvil accounts 7-9 on a dev chain), COOP_QUORUM (default 2), COOP_OWNER_KEY
+(default: the node's first unlocked account). The owner is minted the bounty on a dev chain
+if it lacks it.
 """
 
 import os
 from pathlib import Path
 
 from brownie import accounts, web3
-from eth_account import Account
 
-from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.deployment import Deployment
 from oracle.chain.platform import Platform
-from oracle.chain.publish import PublishOptions, publish_challenge
+from oracle.chain.publish import DEV_CHAIN_ID, PublishOptions, dev_oracles, publish_challenge
 from oracle.chain.sender import Sender
 from oracle.ipfs.embedded import EmbeddedStore
-from oracle.spec import load_spec
 from oracle.types import WAD, Address
 
 
-def main(spec: str, labels: str) -> int:
-    load_spec(Path(spec))  # fail before touching the chain
+def main(spec: str, labels: str, data: str | None = None) -> int:
     chain_id = web3.eth.chain_id
     platform = Platform.connect(
         web3,
@@ -34,15 +33,17 @@ def main(spec: str, labels: str) -> int:
     key = os.environ.get("COOP_OWNER_KEY")
     owner = Sender.from_key(web3, key) if key else Sender(web3, Address(accounts[0].address))
     bounty = int(os.environ.get("COOP_BOUNTY", "1000")) * WAD
-    if platform.token.functions.balanceOf(owner.address).call() < bounty:
-        owner.transact(platform.token.functions.mint(owner.address, bounty))
-    default_oracles = ",".join(Account.from_key(k).address for k in ANVIL_KEYS[7:10])
-    oracles = tuple(os.environ.get("COOP_ORACLES", default_oracles).split(","))
+    balance = platform.token.functions.balanceOf(owner.address).call()
+    if chain_id == DEV_CHAIN_ID and balance < bounty:
+        owner.transact(platform.token.functions.mint(owner.address, bounty - balance))
+    named = os.environ.get("COOP_ORACLES")
+    oracles = tuple(named.split(",")) if named else dev_oracles(chain_id) or ()
     data_dir = Path(os.environ.get("COOP_DATA_DIR", ".coop"))
     quorum = int(os.environ.get("COOP_QUORUM", "2"))
     options = PublishOptions(bounty=bounty, oracles=oracles, quorum=quorum, arbiter=owner.address)
+    folder = Path(data) if data else Path(labels).parent
     published = publish_challenge(platform, owner, EmbeddedStore(data_dir / "ipfs"), data_dir,
-                                  Path(spec), Path(labels), options)  # fmt: skip
+                                  Path(spec), Path(labels), options, folder, print)  # fmt: skip
     print(f"Created challenge {published.challenge_id} (spec {published.spec_cid}).")
     print(f"Keep {published.secret_path}: it reveals the holdout at the end.")
     return published.challenge_id

@@ -1,6 +1,8 @@
-"""Owner actions on challenges: create one (escrowing its bounty), reveal a phase's holdout."""
+"""Owner actions on challenges: create one (escrowing its bounty), add a phase, reveal a
+phase's holdout; and the registry's view of a challenge, read in one place."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
@@ -9,7 +11,12 @@ from web3.logs import DISCARD
 
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
+from oracle.errors import CoopError
 from oracle.types import ChallengeId
+
+
+class ChallengeNotFound(CoopError, LookupError):
+    """The registry has no challenge with this id."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,108 @@ def create_challenge(
     receipt = owner.transact(fn)
     (event,) = platform.registry.events.ChallengeCreated().process_receipt(receipt, errors=DISCARD)
     return ChallengeId(int(event["args"]["challengeId"]))
+
+
+def add_phase(
+    platform: Platform, owner: Sender, challenge_id: int, phase: PhaseTerms, top_up: int = 0
+) -> int:
+    """Approves the vault for `top_up` (if any), appends the phase, returns its index."""
+    if top_up > 0:
+        owner.transact(platform.token.functions.approve(platform.vault.address, top_up))
+    fn = platform.registry.functions.addPhase(challenge_id, phase.as_call_arg(), top_up)
+    receipt = owner.transact(fn)
+    (event,) = platform.registry.events.PhaseAdded().process_receipt(receipt, errors=DISCARD)
+    return int(event["args"]["phase"])
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    """A phase as the registry stores it (times are unix seconds)."""
+
+    index: int
+    commit_start: int
+    commit_end: int
+    reveal_end: int
+    holdout_revealed: bool
+    holdout_commitment: bytes
+    bounty: int
+
+
+@dataclass(frozen=True)
+class ChallengeView:
+    """`getChallenge` and every `getPhase` of one challenge, with names."""
+
+    challenge_id: int
+    owner: str
+    token: str
+    arbiter: str
+    higher_is_better: bool
+    baseline: int
+    target: int
+    eta: int
+    quorum: int
+    config_version: int
+    daily_cap: int
+    commit_bond: int
+    dispute_window: int
+    dispute_bond: int
+    bounty: int  # escrowed so far (creation + top-ups)
+    allocated: int  # given to phases
+    parent_challenge: int
+    phases: tuple[PhaseView, ...]
+
+    @property
+    def unallocated(self) -> int:
+        return self.bounty - self.allocated
+
+    @property
+    def last_reveal_end(self) -> int:
+        return self.phases[-1].reveal_end
+
+    def rules_of_spec(self) -> dict[str, object]:
+        """The challenge-wide rules a phase's spec must repeat, keyed like the spec's fields."""
+        return {
+            "direction": "higher" if self.higher_is_better else "lower",
+            "baseline": self.baseline, "target": self.target, "eta": self.eta,
+            "limits.daily_cap": self.daily_cap, "limits.commit_bond_wei": self.commit_bond,
+        }  # fmt: skip
+
+
+def _named(contract_fn: Any, value: Any) -> dict[str, Any]:
+    """A struct returned by a view, as {component name: value} (from the ABI)."""
+    components = contract_fn.abi["outputs"][0]["components"]
+    return {c["name"]: v for c, v in zip(components, value, strict=True)}
+
+
+def read_challenge(platform: Platform, challenge_id: int) -> ChallengeView:
+    """The registry's record of a challenge and its phases; ChallengeNotFound if none."""
+    registry = platform.registry.functions
+    count = int(registry.challengeCount().call())
+    if not 1 <= challenge_id <= count:
+        known = f"ids 1 to {count}" if count else "none yet"
+        raise ChallengeNotFound(
+            f"challenge {challenge_id} does not exist on this deployment ({known}); check the "
+            "id, or --deployment / COOP_DEPLOYMENT"
+        )
+    fn = registry.getChallenge(challenge_id)
+    c = _named(fn, fn.call())
+    phases = []
+    for index in range(int(c["phaseCount"])):
+        pfn = registry.getPhase(challenge_id, index)
+        p = _named(pfn, pfn.call())
+        phases.append(PhaseView(index, int(p["commitStart"]), int(p["commitEnd"]),
+                                int(p["revealEnd"]), bool(p["holdoutRevealed"]),
+                                bytes(p["holdoutCommitment"]), int(p["bounty"])))  # fmt: skip
+    return ChallengeView(
+        challenge_id=challenge_id, owner=c["owner"], token=c["token"], arbiter=c["arbiter"],
+        higher_is_better=bool(c["higherIsBetter"]), baseline=int(c["baseline"]),
+        target=int(c["target"]), eta=int(c["eta"]), quorum=int(c["quorum"]),
+        config_version=int(c["configVersion"]), daily_cap=int(c["dailyCap"]),
+        commit_bond=int(c["commitBond"]), dispute_window=int(c["disputeWindow"]),
+        dispute_bond=int(c["disputeBond"]), bounty=int(c["bounty"]),
+        allocated=int(c["allocated"]), parent_challenge=int(c["parentChallenge"]),
+        phases=tuple(phases),
+    )  # fmt: skip
 
 
 def reveal_holdout(

@@ -1,43 +1,47 @@
-"""Publishing a challenge from a spec file: validate, commit the holdout, upload, create.
+"""Publishing a challenge or a new phase from a spec file: check, upload, commit, escrow, send.
 
-Shared by `brownie run scripts/create_challenge.py` and (later) `coop challenge create`,
-so the logic lives once. Nothing is sent before the spec and the labels pass their checks.
+The one implementation behind `coop challenge create` / `coop challenge add-phase`,
+`brownie run scripts/create_challenge.py` and the devnet seed. Nothing is sent before the
+spec, the labels and the data pass their checks (oracle/chain/phase_data.py) and the owner
+is seen to hold the tokens; the holdout secret is on disk before the transaction that
+commits to it leaves (oracle/chain/holdout_secrets.py).
 """
 
-import json
-import os
-import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from eth_utils.crypto import keccak
+from eth_account import Account
+from web3 import Web3
 
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge, holdout_commitment
+from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.challenges import (
+    ChallengeTerms,
+    PhaseTerms,
+    add_phase,
+    create_challenge,
+    read_challenge,
+)
+from oracle.chain.clock import chain_now
+from oracle.chain.holdout_secrets import file_secret, new_secret, save_pending
+from oracle.chain.phase_data import PhaseFiles, Progress, prepare_phase, quiet
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
-from oracle.errors import InvalidSpec
-from oracle.ipfs.store import ContentStore
-from oracle.spec import load_spec
+from oracle.errors import CoopError, InvalidSpec, IpfsError
+from oracle.ipfs.fallback import FallbackStore
+from oracle.ipfs.gateway import GatewayStore
+from oracle.ipfs.store import ContentStore, replicate
+from oracle.spec import ChallengeSpec
 
-ZERO_HASH = "0x" + "00" * 32
+DEV_CHAIN_ID = 31337
+DAY = 86400
 
 
-@dataclass(frozen=True)
-class HoldoutSecret:
-    """What the owner needs to reveal the holdout later; kept out of git, mode 600."""
+class InvalidTerms(CoopError, ValueError):
+    """Challenge or phase terms the contracts would refuse, caught before sending."""
 
-    chain_id: int
-    challenge_id: int
-    labels_digest: str
-    split_salt: str
 
-    def save(self, data_dir: Path) -> Path:
-        path = data_dir / "holdouts" / f"{self.chain_id}-{self.challenge_id}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(asdict(self), handle, indent=2)
-        return path
+class InsufficientTokens(CoopError, ValueError):
+    """The owner holds fewer reward tokens than the bounty or top-up it wants to escrow."""
 
 
 @dataclass(frozen=True)
@@ -45,53 +49,196 @@ class Published:
     challenge_id: int
     spec_cid: str
     secret_path: Path
+    phase: int = 0
+    bounty: int = 0
+    commit_start: int = 0
+    commit_end: int = 0
+    reveal_end: int = 0
 
 
 @dataclass(frozen=True)
 class PublishOptions:
+    """Terms of a new challenge that the spec does not fix; amounts in token base units."""
+
     bounty: int
     oracles: tuple[str, ...]
     quorum: int
     arbiter: str
-    commit_seconds: int = 7 * 86400
-    reveal_seconds: int = 86400
+    commit_seconds: int = 7 * DAY
+    reveal_seconds: int = DAY
     dispute_window: int = 3600
     dispute_bond: int = 10**16
+    commit_start: int | None = None  # unix time; None: the latest block's time
+
+
+@dataclass(frozen=True)
+class PhaseOptions:
+    """Terms of an added phase: its share of the escrow and its windows."""
+
+    bounty: int | None = None  # None: everything not yet allocated (after the top-up)
+    top_up: int = 0  # extra bounty escrowed now
+    commit_seconds: int = 7 * DAY
+    reveal_seconds: int = DAY
+    commit_start: int | None = None  # None: now, or the previous phase's reveal end if later
+
+
+def dev_oracles(chain_id: int) -> tuple[str, ...] | None:
+    """anvil's accounts 7, 8 and 9 on a dev chain (what `make run` starts), else None."""
+    if chain_id != DEV_CHAIN_ID:
+        return None
+    return tuple(Account.from_key(k).address for k in ANVIL_KEYS[7:10])
 
 
 def publish_challenge(
     platform: Platform, owner: Sender, store: ContentStore, data_dir: Path, spec_path: Path,
-    labels_path: Path, options: PublishOptions,
+    labels_path: Path, options: PublishOptions, public_data: Path | None = None,
+    progress: Progress = quiet,
 ) -> Published:  # fmt: skip
-    spec = load_spec(spec_path)
-    labels = labels_path.read_bytes()
-    if not labels.strip():
-        raise InvalidSpec(f"labels file {labels_path} is empty")
-    salt = secrets.token_bytes(32)
-    raw = dict(spec.raw)
-    if raw["split"]["salt_hash"] != ZERO_HASH:
-        raise InvalidSpec(
-            f"{spec_path}: split.salt_hash must be {ZERO_HASH}; publishing draws the split salt "
-            "and writes its hash into the uploaded spec"
-        )
-    raw["split"] = {**raw["split"], "salt_hash": "0x" + keccak(salt).hex()}
-    spec_bytes = json.dumps(raw, indent=2, sort_keys=True).encode()
-    load_spec(spec_bytes)  # the uploaded spec is valid too
-    spec_cid = str(store.add_bytes(spec_bytes).cid)
-    store.pin(spec_cid)
-    labels_digest = keccak(labels)
-    now = platform.w3.eth.get_block("latest")["timestamp"]
+    """Checks everything, uploads the public files and the spec, escrows, creates phase 0.
+
+    `public_data` is a folder holding the files the spec pins by CID (files already in
+    `store` need not be there). The holdout secret ends up in data_dir/holdouts/.
+    """
+    _check_oracles(options.oracles, options.quorum)
+    files = prepare_phase(spec_path, labels_path, public_data, store, progress)
+    _check_balance(platform, owner, options.bounty, "the bounty")
+    spec_cid = _upload(store, files, progress)
+    spec = files.spec
     terms = ChallengeTerms(
         token=platform.token.address, bounty=options.bounty, higher_is_better=spec.higher_is_better,
-        baseline=spec.wad(spec.baseline), target=spec.wad(spec.target), eta=spec.wad(spec.eta),
+        baseline=spec.wad(spec.baseline), target=spec.wad(spec.target), eta=spec.eta_wad,
         oracles=options.oracles, quorum=options.quorum, arbiter=options.arbiter,
         dispute_window=options.dispute_window, dispute_bond=options.dispute_bond,
         daily_cap=spec.daily_cap, commit_bond=spec.commit_bond_wei,
     )  # fmt: skip
-    commit_end = now + options.commit_seconds
-    phase = PhaseTerms(spec_cid, now, commit_end, commit_end + options.reveal_seconds,
-                       holdout_commitment(labels_digest, salt), options.bounty)  # fmt: skip
+    start = options.commit_start if options.commit_start is not None else chain_now(platform)
+    phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
+                         options.bounty)  # fmt: skip
+    pending = new_secret(platform.w3.eth.chain_id, files.labels, files.split_salt, spec_cid,
+                         files.labels_suffix)  # fmt: skip
+    save_pending(data_dir, pending, files.labels)
+    progress("approving the bounty and creating the challenge")
     challenge_id = create_challenge(platform, owner, terms, spec_cid, phase)
-    secret = HoldoutSecret(platform.w3.eth.chain_id, challenge_id, "0x" + labels_digest.hex(),
-                           "0x" + salt.hex())  # fmt: skip
-    return Published(challenge_id, spec_cid, secret.save(data_dir))
+    path = file_secret(data_dir, pending, challenge_id, 0)
+    return Published(challenge_id, spec_cid, path, 0, options.bounty, phase.commit_start,
+                     phase.commit_end, phase.reveal_end)  # fmt: skip
+
+
+def publish_phase(
+    platform: Platform, owner: Sender, store: ContentStore, data_dir: Path, challenge_id: int,
+    spec_path: Path, labels_path: Path, options: PhaseOptions, public_data: Path | None = None,
+    progress: Progress = quiet,
+) -> Published:  # fmt: skip
+    """Appends a phase (a new metric or dataset version) to an existing challenge."""
+    current = read_challenge(platform, challenge_id)
+    if current.owner.lower() != owner.address.lower():
+        raise InvalidTerms(
+            f"challenge {challenge_id} belongs to {current.owner}; only its owner may add a "
+            f"phase (you are {owner.address}): pass --account with the owner's keystore"
+        )
+    files = prepare_phase(spec_path, labels_path, public_data, store, progress)
+    _check_same_rules(files.spec, current.rules_of_spec(), spec_path)
+    available = current.unallocated + options.top_up
+    bounty = available if options.bounty is None else options.bounty
+    if bounty > available:
+        raise InvalidTerms(
+            f"the phase bounty {bounty} is more than the {available} not yet given to a phase "
+            "(escrow minus earlier phases' bounties, plus --top-up): lower it or top up"
+        )
+    _check_balance(platform, owner, options.top_up, "the top-up")
+    spec_cid = _upload(store, files, progress)
+    start = options.commit_start
+    if start is None:
+        start = max(chain_now(platform), current.last_reveal_end)
+    phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
+                         bounty)  # fmt: skip
+    pending = new_secret(platform.w3.eth.chain_id, files.labels, files.split_salt, spec_cid,
+                         files.labels_suffix)  # fmt: skip
+    save_pending(data_dir, pending, files.labels)
+    progress("sending the new phase")
+    index = add_phase(platform, owner, challenge_id, phase, options.top_up)
+    path = file_secret(data_dir, pending, challenge_id, index)
+    return Published(challenge_id, spec_cid, path, index, bounty, phase.commit_start,
+                     phase.commit_end, phase.reveal_end)  # fmt: skip
+
+
+def _phase_terms(spec_cid: str, files: PhaseFiles, start: int, commit_seconds: int,
+                 reveal_seconds: int, bounty: int) -> PhaseTerms:  # fmt: skip
+    if commit_seconds <= 0 or reveal_seconds <= 0:
+        raise InvalidTerms("the commit and reveal windows must each last at least a second")
+    commit_end = start + commit_seconds
+    return PhaseTerms(spec_cid, start, commit_end, commit_end + reveal_seconds,
+                      files.holdout_commitment, bounty)  # fmt: skip
+
+
+def _check_oracles(oracles: tuple[str, ...], quorum: int) -> None:
+    if not oracles:
+        raise InvalidTerms("name at least one oracle (--oracle ADDRESS)")
+    if not all(Web3.is_address(o) for o in oracles):
+        bad = next(o for o in oracles if not Web3.is_address(o))
+        raise InvalidTerms(f"oracle {bad!r} is not an Ethereum address")
+    if len({o.lower() for o in oracles}) != len(oracles):
+        raise InvalidTerms("an oracle is named twice; each oracle address counts once")
+    if not 1 <= quorum <= len(oracles):
+        raise InvalidTerms(
+            f"quorum {quorum} is impossible with {len(oracles)} oracle(s): use 1 to {len(oracles)}"
+        )
+
+
+def _check_balance(platform: Platform, owner: Sender, amount: int, what: str) -> None:
+    if amount <= 0:
+        return
+    balance = int(platform.token.functions.balanceOf(owner.address).call())
+    if balance < amount:
+        symbol = platform.token.functions.symbol().call()
+        raise InsufficientTokens(
+            f"{owner.address} holds {balance} base units of {symbol}, {what} needs {amount}: "
+            "get more tokens or lower the amount"
+        )
+
+
+def _check_same_rules(spec: ChallengeSpec, rules: dict[str, object], spec_path: Path) -> None:
+    """A phase may change the metric or data, not the rules fixed for the whole challenge."""
+    ours = {
+        "direction": "higher" if spec.higher_is_better else "lower",
+        "baseline": spec.wad(spec.baseline), "target": spec.wad(spec.target),
+        "eta": spec.eta_wad, "limits.daily_cap": spec.daily_cap,
+        "limits.commit_bond_wei": spec.commit_bond_wei,
+    }  # fmt: skip
+    differ = [f"{k}: spec {ours[k]}, challenge {rules[k]}" for k in ours if ours[k] != rules[k]]
+    if differ:
+        raise InvalidSpec(
+            f"{spec_path} differs from what the challenge fixed at creation ("
+            + "; ".join(differ)
+            + "); a phase keeps the challenge's direction, baseline, "
+            "target, eta (WAD) and limits: copy them from the first spec"
+        )
+
+
+def writable_backends(store: ContentStore) -> list[ContentStore]:
+    """The backends content is published to: the embedded store and kubo, not gateways."""
+    backends = store.stores if isinstance(store, FallbackStore) else (store,)
+    return [b for b in backends if not isinstance(b, GatewayStore)]
+
+
+def _upload(store: ContentStore, files: PhaseFiles, progress: Progress) -> str:
+    """Adds and pins every public file and the spec on each writable backend."""
+    for file in files.public:
+        progress(f"uploading {file.role} ({file.cid})")
+        for backend in writable_backends(store):
+            if file.path is not None:
+                got = str(backend.add_path(file.path).cid)
+                if got != file.cid:
+                    raise IpfsError(f"{backend.name} gave {file.path} CID {got}, not {file.cid}")
+            elif not backend.has(file.cid):
+                replicate(store, backend, file.cid)
+            backend.pin(file.cid)
+    progress("uploading the spec")
+    cids = set()
+    for backend in writable_backends(store):
+        cid = str(backend.add_bytes(files.spec_bytes).cid)
+        backend.pin(cid)
+        cids.add(cid)
+    if len(cids) != 1:
+        raise IpfsError(f"the IPFS backends gave the spec different CIDs: {sorted(cids)}")
+    return cids.pop()

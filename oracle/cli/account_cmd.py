@@ -1,10 +1,14 @@
 """`coop account new|import|list`: encrypted keystores for participants, owners and oracles."""
 
+import json
+
 import click
 
 from oracle.cli.context import password_for_new_key
-from oracle.keystore import list_keys, new_key, save_key
+from oracle.keystore import KeystoreEntry, list_keys, new_key, save_key
 from oracle.settings import load_settings
+
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
 @click.group("account")
@@ -20,31 +24,58 @@ def account() -> None:
     """
 
 
+def _emit(entry: KeystoreEntry, verb: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"name": entry.name, "address": entry.address,
+                               "keystore": str(entry.path)}))  # fmt: skip
+    else:
+        click.echo(f"{verb} account {entry.name}: {entry.address}\nKeystore: {entry.path}\n"
+                   f"Sign with it: --account {entry.name}")  # fmt: skip
+
+
 @account.command("new")
 @click.argument("name")
-def new(name: str) -> None:
-    """Create a fresh random key stored encrypted as NAME."""
+@JSON_OPTION
+def new(name: str, as_json: bool) -> None:
+    """Create a fresh random key stored encrypted as NAME.
+
+    \b
+    Examples:
+      $ coop account new alice                       # asks the password twice, hidden
+      $ COOP_PASSWORD=... coop account new bot --json
+    """
     entry = new_key(load_settings().keystore_dir, name, password_for_new_key())
-    click.echo(f"Created account {entry.name}: {entry.address}\nKeystore: {entry.path}")
+    _emit(entry, "Created", as_json)
 
 
 @account.command("import")
 @click.argument("name")
-def import_(name: str) -> None:
-    """Store an existing private key (asked with a hidden prompt) encrypted as NAME."""
+@JSON_OPTION
+def import_(name: str, as_json: bool) -> None:
+    """Store an existing private key (asked with a hidden prompt, or read from stdin)
+    encrypted as NAME.
+
+    \b
+    Examples:
+      $ coop account import oracle1
+      $ COOP_PASSWORD=... coop account import bot --json < key.txt
+    """
     key = click.prompt("Private key (hex)", hide_input=True)
-    entry = save_key(load_settings().keystore_dir, name, key, password_for_new_key())
-    click.echo(f"Imported account {entry.name}: {entry.address}")
+    entry = save_key(load_settings().keystore_dir, name, key.strip(), password_for_new_key())
+    _emit(entry, "Imported", as_json)
 
 
 @account.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@JSON_OPTION
 def list_(as_json: bool) -> None:
-    """List stored accounts with their addresses."""
+    """List stored accounts with their addresses.
+
+    \b
+    Example:
+      $ coop account list --json
+    """
     entries = list_keys(load_settings().keystore_dir)
     if as_json:
-        import json
-
         click.echo(json.dumps([{"name": e.name, "address": e.address} for e in entries]))
     elif not entries:
         click.echo("No accounts yet: create one with `coop account new NAME`.")

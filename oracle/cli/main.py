@@ -52,3 +52,9 @@ from oracle.cli.index_cmd import index  # noqa: E402
 
 for command in (api, index):
     cli.add_command(command)
+
+from oracle.cli.challenge_cmd import challenge  # noqa: E402
+from oracle.cli.claim_cmd import claim  # noqa: E402
+
+for command in (challenge, claim):
+    cli.add_command(command)

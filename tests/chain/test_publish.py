@@ -9,10 +9,20 @@ from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.challenges import reveal_holdout
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
+from oracle.devnet.datasets import example_files
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.spec import load_spec
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "specs" / "diabetes-regression.json"
+
+
+def example_folder(tmp_path: Path) -> Path:
+    """The example's public files and secret labels, as an owner has them on disk."""
+    folder = tmp_path / "diabetes"
+    folder.mkdir()
+    for name, content in example_files("diabetes-regression").items():
+        (folder / name).write_bytes(content)
+    return folder
 
 
 def test_bad_spec_is_refused_before_anything_is_sent(
@@ -22,8 +32,7 @@ def test_bad_spec_is_refused_before_anything_is_sent(
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(EXAMPLE.read_text().replace('"lower"', '"sideways"'))
-    labels = tmp_path / "labels.csv"
-    labels.write_text("id,target\n1,3.5\n")
+    labels = example_folder(tmp_path) / "labels.csv"
     deployment = str(tmp_path / "deployment.json")
     result = brownie_run("scripts/create_challenge.py", "main", str(bad), str(labels),
                          COOP_DEPLOYMENT=deployment)  # fmt: skip
@@ -37,8 +46,7 @@ def test_published_challenge_commits_to_the_labels_and_uploads_the_spec(
     platform: Platform,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    labels = tmp_path / "labels.csv"
-    labels.write_text("id,target\n1,3.5\n2,4.0\n")
+    labels = example_folder(tmp_path) / "labels.csv"
     data_dir = tmp_path / "owner"
     result = brownie_run("scripts/create_challenge.py", "main", str(EXAMPLE),
                          str(labels), COOP_DEPLOYMENT=str(tmp_path / "deployment.json"),

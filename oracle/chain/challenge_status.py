@@ -1,0 +1,149 @@
+"""Where a challenge stands: its phases and what is open now, its money, oracles and roots.
+
+Read from the contracts' views (windows, escrow, current roots and their states) and from
+the events (spec CIDs, submissions, labels CIDs, report CIDs, claims), judged at the
+chain's own time. Each phase gets a stage and the next thing that will happen, with when.
+"""
+
+from dataclasses import dataclass
+
+from oracle.chain.challenges import ChallengeView, PhaseView, read_challenge
+from oracle.chain.claims import STATE_DISPUTED, STATE_NONE, STATE_POSTED, STATE_VOIDED
+from oracle.chain.clock import chain_now, time_text
+from oracle.chain.platform import Platform
+from oracle.errors import CoopError
+from oracle.ipfs.store import ContentStore
+from oracle.ledger.model import Challenge, Ledger
+from oracle.ledger.replay import read_ledger
+from oracle.spec import load_spec
+
+SPEC_MAX_BYTES = 1 << 20
+ROOT_STATES = {STATE_NONE: "none", STATE_POSTED: "posted", STATE_DISPUTED: "disputed",
+               STATE_VOIDED: "voided"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RootStatus:
+    seq: int
+    merkle_root: str
+    total: int
+    report_cid: str
+    claimable_at: int
+    state: str  # posted, disputed, voided
+    claimed: int  # paid so far under this phase's roots
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    phase: PhaseView
+    spec_cid: str
+    stage: str  # upcoming, commit, reveal, awaiting-holdout, awaiting-root, dispute-window,
+    #             disputed, voided, claims-open
+    next_step: str  # what happens next, with when, in words
+    committed: int
+    revealed: int
+    scored: int
+    labels_cid: str | None
+    root: RootStatus | None
+
+
+@dataclass(frozen=True)
+class ChallengeStatus:
+    view: ChallengeView
+    title: str | None  # from the spec on IPFS, when reachable
+    spec_cid: str
+    now: int
+    oracles: tuple[str, ...]
+    escrow_balance: int  # held by the vault: escrowed - claimed - refunded
+    refunded: int
+    closed: bool
+    phases: tuple[PhaseStatus, ...]
+
+    @property
+    def open_phases(self) -> list[int]:
+        return [p.phase.index for p in self.phases if p.stage in ("commit", "reveal")]
+
+
+def challenge_status(platform: Platform, store: ContentStore | None,
+                     challenge_id: int) -> ChallengeStatus:  # fmt: skip
+    view = read_challenge(platform, challenge_id)
+    ledger = read_ledger(platform)
+    events = ledger.challenge(challenge_id)
+    now = chain_now(platform)
+    vault = platform.vault.functions
+    phases = tuple(_phase_status(platform, ledger, events, p, now) for p in view.phases)
+    return ChallengeStatus(
+        view=view,
+        title=_title(store, events.spec_cid),
+        spec_cid=events.spec_cid,
+        now=now,
+        oracles=tuple(platform.registry.functions.oracles(challenge_id).call()),
+        escrow_balance=int(vault.escrowBalance(challenge_id).call()),
+        refunded=events.refunded,
+        closed=bool(vault.isClosed(challenge_id).call()),
+        phases=phases,
+    )
+
+
+def _title(store: ContentStore | None, spec_cid: str) -> str | None:
+    if store is None:
+        return None
+    try:
+        return load_spec(store.cat(spec_cid, max_bytes=SPEC_MAX_BYTES)).title
+    except CoopError:
+        return None
+
+
+def _root(platform: Platform, events: Challenge, phase: int) -> RootStatus | None:
+    fn = platform.vault.functions.getRoot(events.challenge_id, phase)
+    components = fn.abi["outputs"][0]["components"]
+    record = {c["name"]: v for c, v in zip(components, fn.call(), strict=True)}
+    if int(record["state"]) == STATE_NONE:
+        return None
+    root = "0x" + bytes(record["merkleRoot"]).hex()
+    posted = [r for r in events.roots if r.phase == phase and "0x" + r.merkle_root.hex() == root]
+    claimed = sum(c.amount for c in events.claims if c.phase == phase)
+    return RootStatus(
+        seq=int(record["seq"]), merkle_root=root, total=int(record["total"]),
+        report_cid=posted[-1].report_cid if posted else "", claimable_at=int(record["claimableAt"]),
+        state=ROOT_STATES[int(record["state"])], claimed=claimed,
+    )  # fmt: skip
+
+
+def _phase_status(platform: Platform, ledger: Ledger, events: Challenge, phase: PhaseView,
+                  now: int) -> PhaseStatus:  # fmt: skip
+    submissions = ledger.submissions_of(events.challenge_id, phase.index)
+    root = _root(platform, events, phase.index)
+    holdout = events.phases[phase.index].holdout
+    stage, next_step = _stage(phase, root, now)
+    return PhaseStatus(
+        phase=phase,
+        spec_cid=events.phases[phase.index].spec_cid,
+        stage=stage,
+        next_step=next_step,
+        committed=len(submissions),
+        revealed=sum(1 for s in submissions if s.reveal is not None),
+        scored=sum(1 for s in submissions if s.score is not None),
+        labels_cid=holdout.labels_cid if holdout else None,
+        root=root,
+    )
+
+
+def _stage(p: PhaseView, root: RootStatus | None, now: int) -> tuple[str, str]:
+    if now < p.commit_start:
+        return "upcoming", f"commits open {time_text(p.commit_start, now)}"
+    if now < p.commit_end:
+        return "commit", f"commits close {time_text(p.commit_end, now)}"
+    if now <= p.reveal_end:
+        return "reveal", f"reveals close {time_text(p.reveal_end, now)}"
+    if not p.holdout_revealed:
+        return "awaiting-holdout", "the owner reveals the holdout (coop challenge reveal-holdout)"
+    if root is None:
+        return "awaiting-root", "the oracles open the private scores and post the rewards root"
+    if root.state == "disputed":
+        return "disputed", "the arbiter upholds or voids the disputed root"
+    if root.state == "voided":
+        return "voided", "the oracles post a corrected rewards root"
+    if now < root.claimable_at:
+        return "dispute-window", f"claims open {time_text(root.claimable_at, now)}"
+    return "claims-open", "participants claim their rewards (coop claim)"

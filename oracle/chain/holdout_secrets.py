@@ -1,0 +1,147 @@
+"""The owner's holdout secrets: the labels and split salt of each phase, kept in the data dir.
+
+Nothing else can reveal a phase's holdout, so a secret is written (mode 600, atomically)
+*before* the transaction that commits to it is sent, under a name made of its commitment;
+once the chain has given the challenge its id, the secret is filed as
+`holdouts/<chain>-<challenge>.json` (phase 0) or `<chain>-<challenge>-phase<N>.json`. A file
+is never overwritten: an older secret with the same name (a chain restarted from scratch)
+is moved aside first. Secrets are found by the on-chain holdout commitment, so a secret
+whose transaction was interrupted is found too.
+
+The oracle operators get the same files (privately): the labels copy sits next to the JSON.
+"""
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from eth_utils.crypto import keccak
+
+from oracle.chain.challenges import holdout_commitment
+from oracle.errors import InvalidHoldout
+
+HOLDOUTS = "holdouts"
+
+
+class HoldoutSecretMissing(InvalidHoldout, LookupError):
+    """No stored secret matches a phase's on-chain holdout commitment."""
+
+
+@dataclass(frozen=True)
+class HoldoutSecret:
+    """What reveals one phase's holdout: the labels (a copy, by file name) and the split salt."""
+
+    chain_id: int
+    challenge_id: int  # 0 while the creating transaction is not mined yet
+    labels_digest: str  # 0x keccak256 of the labels file
+    split_salt: str  # 0x 32 bytes
+    phase: int = 0
+    commitment: str = ""  # 0x keccak256(abi.encode(labelsDigest, keccak256(splitSalt)))
+    labels_file: str = ""  # the labels copy, in the same folder
+    spec_cid: str = ""
+
+    @property
+    def salt_bytes(self) -> bytes:
+        return bytes.fromhex(self.split_salt.removeprefix("0x"))
+
+    @property
+    def digest_bytes(self) -> bytes:
+        return bytes.fromhex(self.labels_digest.removeprefix("0x"))
+
+    def file_name(self) -> str:
+        if self.challenge_id == 0:
+            return f"pending-{self.chain_id}-{self.commitment[2:18]}.json"
+        suffix = "" if self.phase == 0 else f"-phase{self.phase}"
+        return f"{self.chain_id}-{self.challenge_id}{suffix}.json"
+
+    def labels(self, folder: Path) -> bytes:
+        """The labels copy, checked against the digest committed on chain."""
+        path = folder / self.labels_file
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidHoldout(
+                f"the labels copy {path} cannot be read ({exc.strerror}); restore it from your "
+                "backup: the holdout cannot be revealed without the exact committed file"
+            ) from None
+        if "0x" + keccak(data).hex() != self.labels_digest:
+            raise InvalidHoldout(
+                f"{path} was changed since it was committed (its keccak256 is not "
+                f"{self.labels_digest}); restore the original file"
+            )
+        return data
+
+
+def new_secret(chain_id: int, labels: bytes, split_salt: bytes, spec_cid: str,
+               labels_suffix: str = ".csv") -> HoldoutSecret:  # fmt: skip
+    digest = keccak(labels)
+    commitment = holdout_commitment(digest, split_salt)
+    return HoldoutSecret(
+        chain_id=chain_id, challenge_id=0, labels_digest="0x" + digest.hex(),
+        split_salt="0x" + split_salt.hex(), commitment="0x" + commitment.hex(),
+        labels_file=f"labels-{digest.hex()[:16]}{labels_suffix}", spec_cid=spec_cid,
+    )  # fmt: skip
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Writes `data` to `path` (mode 600) through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+def _move_aside(path: Path) -> None:
+    if path.exists():
+        path.replace(path.with_name(f"{path.stem}.superseded-{time.time_ns()}{path.suffix}"))
+
+
+def save_pending(data_dir: Path, secret: HoldoutSecret, labels: bytes) -> Path:
+    """Stores the labels copy and the secret before the committing transaction is sent."""
+    folder = data_dir / HOLDOUTS
+    labels_path = folder / secret.labels_file
+    if not labels_path.exists():
+        _write_private(labels_path, labels)
+    path = folder / secret.file_name()
+    _write_private(path, json.dumps(asdict(secret), indent=2).encode())
+    return path
+
+
+def file_secret(data_dir: Path, pending: HoldoutSecret, challenge_id: int, phase: int) -> Path:
+    """Files a pending secret under its challenge and phase once the chain has accepted it."""
+    folder = data_dir / HOLDOUTS
+    final = replace(pending, challenge_id=challenge_id, phase=phase)
+    path = folder / final.file_name()
+    _move_aside(path)
+    _write_private(path, json.dumps(asdict(final), indent=2).encode())
+    (folder / pending.file_name()).unlink(missing_ok=True)
+    return path
+
+
+def load_secret(path: Path) -> HoldoutSecret:
+    data = json.loads(path.read_text())
+    return HoldoutSecret(**data)
+
+
+def find_secret(data_dir: Path, commitment: bytes) -> tuple[Path, HoldoutSecret]:
+    """The stored secret whose labels and salt give `commitment` (the phase's on-chain one)."""
+    folder = data_dir / HOLDOUTS
+    wanted = "0x" + commitment.hex()
+    for path in sorted(folder.glob("*.json")):
+        try:
+            secret = load_secret(path)
+        except (ValueError, TypeError, OSError):
+            continue
+        computed = holdout_commitment(secret.digest_bytes, secret.salt_bytes)
+        if "0x" + computed.hex() == wanted:
+            return path, secret
+    raise HoldoutSecretMissing(
+        f"no holdout secret in {folder} matches the on-chain commitment {wanted}; run this "
+        "where the challenge was created (same COOP_DATA_DIR), or copy its holdouts/ folder here"
+    )

@@ -1,0 +1,408 @@
+"""`coop challenge create|add-phase|reveal-holdout|status`: what a challenge owner does."""
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from oracle.chain.challenge_status import ChallengeStatus, PhaseStatus, challenge_status
+from oracle.chain.clock import iso_time, time_text
+from oracle.chain.holdout_reveal import reveal_stored_holdout
+from oracle.chain.phase_data import Progress
+from oracle.chain.platform import Platform
+from oracle.chain.publish import (
+    PhaseOptions,
+    Published,
+    PublishOptions,
+    dev_oracles,
+    publish_challenge,
+    publish_phase,
+)
+from oracle.cli.context import ChainContext, chain_options
+from oracle.errors import ConfigError
+
+UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+class Duration(click.ParamType[int]):
+    """`7d`, `12h`, `30m`, `45s`, `1w` or plain seconds."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        found = re.fullmatch(r"\s*(\d+)\s*(s|m|min|h|d|w)?\s*", str(value))
+        if found is None or int(found[1]) <= 0:
+            self.fail(f"{value!r} is not a duration: use e.g. 7d, 12h, 30m or 3600", param, ctx)
+        return int(found[1]) * UNITS[found[2] or "s"]
+
+
+class Amount(click.ParamType[Decimal]):
+    """A token amount in whole tokens (decimals allowed): `1000`, `12.5`."""
+
+    name = "amount"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Decimal:  # fmt: skip
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            self.fail(f"{value!r} is not an amount: use e.g. 1000 or 12.5", param, ctx)
+        if not amount.is_finite() or amount < 0:
+            self.fail(f"{value!r} is not an amount of 0 or more", param, ctx)
+        return amount
+
+
+class StartTime(click.ParamType[int | None]):
+    """`now`, unix seconds, or an ISO 8601 time such as 2025-03-01T12:00:00+00:00."""
+
+    name = "time"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int | None:  # fmt: skip
+        text = str(value).strip()
+        if text == "now":
+            return None
+        if text.isdigit():
+            return int(text)
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{value!r} is not a time: use now, unix seconds or ISO 8601", param, ctx)
+        if moment.tzinfo is None:
+            self.fail(f"{value!r} has no time zone: add one, e.g. +00:00 or Z", param, ctx)
+        return int(moment.timestamp())
+
+
+def base_units(platform: Platform, amount: Decimal, what: str) -> int:
+    """Whole tokens → the token's base units (its `decimals()`), refusing finer amounts."""
+    decimals = int(platform.token.functions.decimals().call())
+    units = amount.scaleb(decimals)
+    if units != units.to_integral_value():
+        raise ConfigError(f"{what} {amount} has more than {decimals} decimals; round it")
+    return int(units)
+
+
+def tokens(amount: int) -> str:
+    """Base units (18 decimals) as whole tokens, trailing zeros dropped."""
+    return format((Decimal(amount) / 10**18).normalize(), "f")
+
+
+def _progress(ctx: ChainContext) -> Progress:
+    if ctx.as_json:
+        return lambda step: None
+    return lambda step: click.echo(f"… {step}", err=True)
+
+
+def _data_options(fn: Any) -> Any:
+    options = [
+        click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder with the public files the spec pins by CID (train, test "
+                     "features, ...) [default: the spec's folder]."),
+        click.option("--labels", type=click.Path(dir_okay=False, path_type=Path),
+                     help="The secret labels (id,target of every test row) "
+                     "[default: DATA/labels.csv]."),
+        click.option("--start", type=StartTime(), default="now", show_default=True,
+                     help="When commits open: now, unix seconds or ISO 8601."),
+        click.option("--commit-for", type=Duration(), default="7d", show_default=True,
+                     help="How long commits stay open (7d, 12h, 30m, seconds)."),
+        click.option("--reveal-for", type=Duration(), default="1d", show_default=True,
+                     help="How long reveals stay open after commits close."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _files(spec: Path, data: Path | None, labels: Path | None) -> tuple[Path, Path]:
+    folder = data if data is not None else spec.parent
+    return folder, labels if labels is not None else folder / "labels.csv"
+
+
+@click.group("challenge")
+def challenge() -> None:
+    """Publish and run a challenge: create it, add phases, reveal the holdout, see its state.
+
+    \b
+    Examples:
+      $ coop challenge create spec.json --data data/ --bounty 1000 --account owner
+      $ coop challenge status 1
+      $ coop challenge reveal-holdout 1 --account owner
+    """
+
+
+@challenge.command("create")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_data_options
+@click.option(
+    "--bounty",
+    type=Amount(),
+    default="1000",
+    show_default=True,
+    help="Tokens escrowed for the rewards (pulled from your account).",
+)
+@click.option(
+    "--oracle",
+    "oracles",
+    multiple=True,
+    metavar="ADDRESS",
+    help="An oracle that may sign scores (repeat). Default on a dev chain (id "
+    "31337): anvil accounts 7, 8 and 9; required elsewhere.",
+)
+@click.option(
+    "--quorum",
+    type=int,
+    default=None,
+    help="Signatures a batch needs [default: a majority of the oracles].",
+)
+@click.option("--arbiter", metavar="ADDRESS", help="Who decides disputes [default: you].")
+@click.option(
+    "--dispute-window",
+    type=Duration(),
+    default="1h",
+    show_default=True,
+    help="Time between a rewards root and its first claim.",
+)
+@click.option(
+    "--dispute-bond", type=Amount(), default="0.01", show_default=True, help="ETH a disputer locks."
+)
+@chain_options
+def create(spec: Path, data: Path | None, labels: Path | None, start: int | None,
+           commit_for: int, reveal_for: int, bounty: Decimal, oracles: tuple[str, ...],
+           quorum: int | None, arbiter: str | None, dispute_window: int, dispute_bond: Decimal,
+           **options: Any) -> None:  # fmt: skip
+    """Publish SPEC as a new challenge with its phase 0, and escrow its bounty.
+
+    Checks the spec (schema and rules), the labels (readable, exactly one per test row),
+    the public data (every file the spec pins by CID is found in --data or IPFS) and the
+    sample submission (it must score), all before sending anything. Then draws the
+    public/private split salt, uploads the data and the spec to IPFS (the embedded store;
+    kubo too when COOP_IPFS_BACKEND=kubo), approves and escrows the bounty and creates the
+    challenge. The labels and the split salt stay in DATA_DIR/holdouts (mode 600): back
+    them up; `coop challenge reveal-holdout` needs them after the reveal window.
+
+    \b
+    Examples:
+      $ coop challenge create diabetes.json --data diabetes/ --account owner
+      $ coop challenge create spec.json --data data/ --bounty 5000 --commit-for 14d \\
+          --oracle 0xA... --oracle 0xB... --oracle 0xC... --quorum 2 --account owner --json
+    """
+    ctx = ChainContext.from_options(**options)
+    platform, owner = ctx.platform, ctx.sender
+    chosen = oracles or dev_oracles(platform.w3.eth.chain_id)
+    if not chosen:
+        raise ConfigError("name the oracles with --oracle ADDRESS (repeat for each)")
+    publish = PublishOptions(
+        bounty=base_units(platform, bounty, "--bounty"), oracles=tuple(chosen),
+        quorum=quorum if quorum is not None else len(chosen) // 2 + 1,
+        arbiter=arbiter or owner.address, commit_seconds=commit_for, reveal_seconds=reveal_for,
+        dispute_window=dispute_window, dispute_bond=int(dispute_bond.scaleb(18)),
+        commit_start=start,
+    )  # fmt: skip
+    folder, labels_path = _files(spec, data, labels)
+    published = publish_challenge(platform, owner, ctx.content_store, ctx.settings.data_dir,
+                                  spec, labels_path, publish, folder, _progress(ctx))  # fmt: skip
+    _report(ctx, published, f"Created challenge {published.challenge_id}")
+
+
+@challenge.command("add-phase")
+@click.argument("challenge_id", metavar="CHALLENGE", type=int)
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_data_options
+@click.option(
+    "--bounty",
+    type=Amount(),
+    default=None,
+    help="This phase's share of the escrow [default: all not yet given to a phase].",
+)
+@click.option(
+    "--top-up",
+    type=Amount(),
+    default="0",
+    show_default=True,
+    help="Extra tokens escrowed now (pulled from your account).",
+)
+@chain_options
+def add_phase_cmd(challenge_id: int, spec: Path, data: Path | None, labels: Path | None,
+                  start: int | None, commit_for: int, reveal_for: int, bounty: Decimal | None,
+                  top_up: Decimal, **options: Any) -> None:  # fmt: skip
+    """Append a phase to CHALLENGE: a new metric or dataset version, with its own windows,
+    holdout and share of the bounty. Earlier phases stay exactly as they were.
+
+    The new spec keeps the challenge's direction, baseline, target, eta and limits. Its
+    commits open at --start, or when the previous phase's reveals close if that is later.
+
+    \b
+    Examples:
+      $ coop challenge add-phase 1 spec-v2.json --data v2/ --top-up 500 --account owner
+      $ coop challenge add-phase 1 spec-v2.json --bounty 250 --commit-for 3d --json
+    """
+    ctx = ChainContext.from_options(**options)
+    platform, owner = ctx.platform, ctx.sender
+    phase = PhaseOptions(
+        bounty=None if bounty is None else base_units(platform, bounty, "--bounty"),
+        top_up=base_units(platform, top_up, "--top-up"), commit_seconds=commit_for,
+        reveal_seconds=reveal_for, commit_start=start,
+    )  # fmt: skip
+    folder, labels_path = _files(spec, data, labels)
+    published = publish_phase(platform, owner, ctx.content_store, ctx.settings.data_dir,
+                              challenge_id, spec, labels_path, phase, folder,
+                              _progress(ctx))  # fmt: skip
+    _report(ctx, published, f"Added phase {published.phase} to challenge {challenge_id}")
+
+
+def _report(ctx: ChainContext, published: Published, headline: str) -> None:
+    cid, p = published.challenge_id, published
+    url = f"http://127.0.0.1:{ctx.settings.api_port}/v1/challenges/{cid}"
+    now = int(published.commit_start)
+    ctx.emit(
+        "\n".join([
+            f"{headline} (phase {p.phase}).",
+            f"  spec:     {p.spec_cid}",
+            f"  bounty:   {tokens(p.bounty)} tokens for this phase",
+            f"  commits:  {iso_time(p.commit_start)} to {iso_time(p.commit_end)}",
+            f"  reveals:  until {iso_time(p.reveal_end)}",
+            f"  holdout:  {p.secret_path} (secret: back it up, share it only with the oracles)",
+            f"  API:      {url} (while `coop api serve` runs)",
+            "Next:",
+            f"  coop challenge status {cid}",
+            f"  participants: coop submit {cid} predictions.csv",
+            f"  after {time_text(p.reveal_end + 1, now)}: "
+            f"coop challenge reveal-holdout {cid} --phase {p.phase}",
+        ]),
+        {"challenge_id": cid, "phase": p.phase, "spec_cid": p.spec_cid, "bounty": str(p.bounty),
+         "commit_start": p.commit_start, "commit_end": p.commit_end, "reveal_end": p.reveal_end,
+         "holdout_secret": str(p.secret_path), "url": url},
+    )  # fmt: skip
+
+
+@challenge.command("reveal-holdout")
+@click.argument("challenge_id", metavar="CHALLENGE", type=int)
+@click.option(
+    "--phase",
+    type=int,
+    default=None,
+    help="Phase to reveal [default: the earliest one not revealed].",
+)
+@click.option(
+    "--labels",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The committed labels file, if the stored copy is gone.",
+)
+@chain_options
+def reveal_holdout_cmd(challenge_id: int, phase: int | None, labels: Path | None,
+                       **options: Any) -> None:  # fmt: skip
+    """Reveal a phase's holdout once its reveal window has ended: the labels go to IPFS, the
+    split salt on chain (checked against the commitment made at creation), so the oracles
+    can open the private scores and anyone can rescore every submission.
+
+    Uses the secret `coop challenge create` / `add-phase` stored in DATA_DIR/holdouts.
+
+    \b
+    Examples:
+      $ coop challenge reveal-holdout 1 --account owner
+      $ coop challenge reveal-holdout 1 --phase 1 --account owner --json
+    """
+    ctx = ChainContext.from_options(**options)
+    done = reveal_stored_holdout(ctx.platform, ctx.sender, ctx.content_store,
+                                 ctx.settings.data_dir, challenge_id, phase, labels)  # fmt: skip
+    ctx.emit(
+        f"Revealed the holdout of challenge {challenge_id} phase {done.phase}.\n"
+        f"  labels: {done.labels_cid}\n"
+        "Next: the oracles open the private scores and post the rewards root; follow it with "
+        f"`coop challenge status {challenge_id}` and `coop leaderboard {challenge_id} --private`.",
+        {"challenge_id": challenge_id, "phase": done.phase, "labels_cid": done.labels_cid,
+         "labels_digest": done.labels_digest, "split_salt": done.split_salt},
+    )  # fmt: skip
+
+
+@challenge.command("status")
+@click.argument("challenge_id", metavar="CHALLENGE", type=int)
+@chain_options
+def status_cmd(challenge_id: int, **options: Any) -> None:
+    """Show where CHALLENGE stands: each phase's windows and what is open now, the bounty
+    and escrow left, the oracle set and quorum, holdout reveals and rewards roots.
+
+    Times are the chain's (a dev chain can run ahead of the wall clock), shown in UTC.
+
+    \b
+    Examples:
+      $ coop challenge status 1
+      $ coop challenge status 1 --json | jq '.phases[0].stage'
+    """
+    ctx = ChainContext.from_options(**options)
+    status = challenge_status(ctx.platform, ctx.content_store, challenge_id)
+    ctx.emit(_status_text(status), _status_json(status))
+
+
+def _status_text(s: ChallengeStatus) -> str:
+    v = s.view
+    direction = "higher" if v.higher_is_better else "lower"
+    lines = [
+        f"Challenge {v.challenge_id}" + (f": {s.title}" if s.title else ""),
+        f"  owner {v.owner}, arbiter {v.arbiter}",
+        f"  spec {s.spec_cid} ({direction} is better)",
+        f"  chain time {iso_time(s.now)}",
+        f"  bounty escrowed {tokens(v.bounty)}, given to phases {tokens(v.allocated)}, "
+        f"held by the vault {tokens(s.escrow_balance)}"
+        + (f", refunded {tokens(s.refunded)}" if s.refunded else "")
+        + (" (closed)" if s.closed else ""),
+        f"  oracles ({v.quorum} of {len(s.oracles)} sign): {', '.join(s.oracles)}",
+        f"  dispute window {v.dispute_window} s; open now: "
+        + (", ".join(f"phase {i}" for i in s.open_phases) or "no phase takes commits or reveals"),
+    ]
+    for p in s.phases:
+        lines += _phase_text(p, s.now)
+    return "\n".join(lines)
+
+
+def _phase_text(p: PhaseStatus, now: int) -> list[str]:
+    w = p.phase
+    lines = [
+        f"Phase {w.index}: {p.stage} — next: {p.next_step}",
+        f"  spec {p.spec_cid}, bounty {tokens(w.bounty)}",
+        f"  commits {time_text(w.commit_start, now)} to {time_text(w.commit_end, now)}",
+        f"  reveals until {time_text(w.reveal_end, now)}",
+        f"  submissions: {p.committed} committed, {p.revealed} revealed, {p.scored} scored",
+        "  holdout: " + (f"revealed, labels {p.labels_cid}" if w.holdout_revealed else "hidden"),
+    ]
+    r = p.root
+    if r is None:
+        lines.append("  rewards root: not posted")
+    else:
+        lines.append(f"  rewards root {r.merkle_root} ({r.state}), pays {tokens(r.total)}, "
+                     f"claimed {tokens(r.claimed)}, claims from "
+                     f"{time_text(r.claimable_at, now)}")  # fmt: skip
+        lines.append(f"  report {r.report_cid}")
+    return lines
+
+
+def _status_json(s: ChallengeStatus) -> dict[str, Any]:
+    v = s.view
+    return {
+        "challenge_id": v.challenge_id, "title": s.title, "spec_cid": s.spec_cid,
+        "owner": v.owner, "arbiter": v.arbiter, "token": v.token, "now": s.now,
+        "higher_is_better": v.higher_is_better, "baseline": str(v.baseline),
+        "target": str(v.target), "eta": str(v.eta), "bounty": str(v.bounty),
+        "allocated": str(v.allocated), "escrow_balance": str(s.escrow_balance),
+        "refunded": str(s.refunded), "closed": s.closed, "oracles": list(s.oracles),
+        "quorum": v.quorum, "dispute_window": v.dispute_window, "open_phases": s.open_phases,
+        "phases": [
+            {"phase": p.phase.index, "stage": p.stage, "next": p.next_step,
+             "spec_cid": p.spec_cid, "bounty": str(p.phase.bounty),
+             "commit_start": p.phase.commit_start, "commit_end": p.phase.commit_end,
+             "reveal_end": p.phase.reveal_end, "holdout_revealed": p.phase.holdout_revealed,
+             "labels_cid": p.labels_cid, "committed": p.committed, "revealed": p.revealed,
+             "scored": p.scored,
+             "root": None if p.root is None else {
+                 "seq": p.root.seq, "merkle_root": p.root.merkle_root,
+                 "total": str(p.root.total), "report_cid": p.root.report_cid,
+                 "claimable_at": p.root.claimable_at, "state": p.root.state,
+                 "claimed": str(p.root.claimed)}}
+            for p in s.phases
+        ],
+    }  # fmt: skip
