@@ -59,12 +59,12 @@ class OwnerWorld:
     def coop(self, *args: str, stdin: str | None = None, **env: str | None) -> Result:
         return CliRunner().invoke(cli, list(args), env={**self.env, **env}, input=stdin)
 
-    def create(self, *extra: str) -> dict[str, Any]:
+    def create(self, *extra: str, **env: str) -> dict[str, Any]:
         """`coop challenge create` with the example and short windows; its JSON output."""
         result = self.coop(
             "challenge", "create", str(self.spec), "--data", str(self.data),
             "--commit-for", str(COMMIT_SECONDS), "--reveal-for", str(REVEAL_SECONDS),
-            "--dispute-window", "10m", "--json", *extra,
+            "--dispute-window", "10m", "--json", *extra, **env,
         )  # fmt: skip
         assert result.exit_code == 0, result.output
         created: dict[str, Any] = last_json(result)

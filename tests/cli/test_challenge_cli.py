@@ -5,6 +5,7 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from eth_utils.crypto import keccak
 from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
@@ -12,6 +13,8 @@ from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, m
 from oracle.chain.anvil import Anvil
 from oracle.chain.challenges import holdout_commitment
 from oracle.ipfs.importer import import_bytes
+from oracle.ipfs.kubo import KuboStore
+from oracle.ipfs.kubo_daemon import KuboDaemon
 from oracle.spec import load_spec
 from oracle.types import WAD
 
@@ -51,6 +54,19 @@ def test_create_escrows_uploads_and_keeps_the_holdout_secret(world: OwnerWorld) 
     assert phase[5] == holdout_commitment(keccak(world.files["labels.csv"]), salt)
     assert phase[1] - phase[0] == COMMIT_SECONDS and phase[2] - phase[1] == REVEAL_SECONDS
     assert not list(secret_path.parent.glob("pending-*"))
+
+
+def test_with_kubo_configured_the_data_is_pinned_on_the_node_too(
+    world: OwnerWorld, kubo: KuboDaemon
+) -> None:
+    created = world.create(COOP_IPFS_BACKEND="kubo", COOP_KUBO_API=kubo.api_url)
+    node = KuboStore(kubo.api_url)
+    spec = load_spec(node.cat(created["spec_cid"]))
+    for cid in (created["spec_cid"], spec.data.train, spec.data.test_features):
+        query = {"arg": cid, "type": "recursive"}
+        pinned = httpx.post(f"{kubo.api_url}/api/v0/pin/ls", params=query)
+        assert pinned.status_code == 200 and cid in pinned.text
+    assert world.store.has(created["spec_cid"])  # the embedded store keeps its copy
 
 
 def test_human_output_says_what_to_do_next(world: OwnerWorld) -> None:
