@@ -1,0 +1,214 @@
+// Every custom error the deployed contracts can revert with, and what it means for the
+// person at the keyboard. Keys are the Solidity declarations (types and parameter names);
+// tests/web/test_contract_tables.py fails when this list and the compiled ABIs
+// (build/brownie) disagree. In explanations, {name} is an argument; {name|time} formats a
+// unix time, {name|eth} an amount of wei, {name|root} a RewardVault root state.
+
+import { ERROR_STRING, PANIC, decodeError, parseSignature } from "../lib/abi.js";
+
+export const ERRORS = {
+  // -- participants: commit ------------------------------------------------------------
+  "NoOpenPhase(uint256 challengeId, uint256 now_)":
+    "No phase of challenge {challengeId} is open for commits at the chain's time ({now_|time}). Commits are accepted only inside a phase's commit window.",
+  "WrongCommitBond(uint256 sent, uint256 required)":
+    "A commit must lock exactly the challenge's commit bond: {required|eth} was required, {sent|eth} was sent.",
+  "DailyCapReached(address submitter, uint8 cap, uint256 nextCommitAt)":
+    "{submitter} already made {cap} commits to this challenge in the last 24 hours (the daily cap). The next commit is accepted from {nextCommitAt|time}.",
+  "UnknownChallenge(uint256 challengeId)": "There is no challenge {challengeId} on this chain.",
+  // -- participants: reveal ------------------------------------------------------------
+  "UnknownSubmission(uint256 submissionId)": "There is no submission {submissionId} on this chain.",
+  "NotCommitter(uint256 submissionId, address caller, address committer)":
+    "Only the account that committed submission {submissionId} ({committer}) can reveal it; the wallet is {caller}. Switch accounts in your wallet.",
+  "AlreadyRevealed(uint256 submissionId)": "Submission {submissionId} is revealed already: nothing left to do.",
+  "RevealTooEarly(uint256 submissionId, uint256 commitBlock)":
+    "A reveal must land in a later block than its commit (block {commitBlock}). Wait for one more block and reveal again.",
+  "RevealWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_)":
+    "The reveal window of this phase ended at {revealEnd|time} (chain time now {now_|time}). An unrevealed commit is never scored and its bond can be forfeited.",
+  "CommitmentMismatch(uint256 submissionId, bytes32 expected, bytes32 computed)":
+    "The file, parents, weights or salt differ from what was committed (committed {expected}, these values give {computed}). Reveal with exactly the values saved at the commit.",
+  "TooManyParents(uint256 count, uint256 max)": "A fork may name at most {max} parents; this one names {count}.",
+  "WeightsLengthMismatch(uint256 parents, uint256 weights)":
+    "Each parent needs one weight: {parents} parents but {weights} weights.",
+  "WeightsDoNotSumToMillion(uint256 sum)":
+    "The parents' weights must add up to 100% (1,000,000 ppm); they add up to {sum} ppm.",
+  "ZeroWeight(uint256 index)": "Parent number {index} (counting from 0) has a weight of zero: give it a share or remove it.",
+  "ParentsNotAscending(uint256 index, uint256 previous, uint256 next)":
+    "Parents must be listed by increasing submission id, each once: {next} comes after {previous}.",
+  "ParentNotRevealedBeforeCommit(uint256 parentId, uint256 childId)":
+    "Submission {parentId} was not revealed before submission {childId} was committed, so it cannot be its parent (you can only build on what was public when you committed).",
+  "EthTransferFailed(address to, uint256 amount)": "Sending {amount|eth} to {to} failed: that account refuses the chain's coin.",
+  "ReentrancyGuardReentrantCall()": "A protected function was entered twice in one transaction (re-entrancy); the call was refused.",
+  // -- participants: review ------------------------------------------------------------
+  "NotRevealed(uint256 submissionId)": "Submission {submissionId} is not revealed yet: there is nothing to review.",
+  "SelfReview(uint256 submissionId, address reviewer)": "{reviewer} submitted {submissionId}: nobody may review their own submission.",
+  "InvalidVerdict(uint8 verdict)": "The verdict must be 1 (approve), 2 (concern) or 3 (reject), not {verdict}.",
+  "AlreadyReviewed(uint256 submissionId, address reviewer)": "{reviewer} reviewed submission {submissionId} already (one review per reviewer).",
+  "ReviewWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_)":
+    "Reviews of this phase closed at {revealEnd|time} (chain time now {now_|time}).",
+  "BondNotForfeitable(uint256 submissionId)":
+    "The bond of submission {submissionId} cannot be forfeited: it was revealed, already forfeited, there is no bond, or the reveal window is still open.",
+  // -- participants: claim -------------------------------------------------------------
+  "ClaimsNotOpen(uint256 challengeId, uint32 phase, uint64 claimableAt, uint8 state)":
+    "Claims for phase {phase} are not open: the rewards root is {state|root}; claims open at {claimableAt|time} once the dispute window has passed without a dispute.",
+  "AlreadyClaimed(uint256 challengeId, uint32 phase, address account)": "{account} has already claimed its reward for phase {phase}.",
+  "InvalidProof(address account, uint256 amount)":
+    "The Merkle proof does not show {account} is owed {amount} under the posted root. Fetch the proof again: the root may have been replaced.",
+  "SafeERC20FailedOperation(address token)": "The reward token {token} refused the transfer.",
+  // -- reward tokens (the vault moves them) ----------------------------------------------
+  "ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)":
+    "{sender} holds {balance} token units but {needed} are needed.",
+  "ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)":
+    "{spender} may move only {allowance} token units, {needed} are needed: approve it for more first.",
+  "ERC20InvalidApprover(address approver)": "The zero address cannot approve tokens.",
+  "ERC20InvalidReceiver(address receiver)": "Tokens cannot be sent to {receiver}.",
+  "ERC20InvalidSender(address sender)": "Tokens cannot be sent from {sender}.",
+  "ERC20InvalidSpender(address spender)": "{spender} cannot be approved as a spender.",
+  "ERC2612ExpiredSignature(uint256 deadline)": "The permit signature expired at {deadline|time}.",
+  "ERC2612InvalidSigner(address signer, address owner)": "The permit was signed by {signer}, not by the owner {owner}.",
+  "InvalidAccountNonce(address account, uint256 currentNonce)": "Wrong nonce for {account}; the current one is {currentNonce}.",
+  "OwnableUnauthorizedAccount(address account)": "{account} is not the owner of this contract.",
+  "OwnableInvalidOwner(address owner)": "{owner} cannot own this contract.",
+  // -- challenge owners ------------------------------------------------------------------
+  "NotChallengeOwner(uint256 challengeId, address caller, address owner)":
+    "Only the owner of challenge {challengeId} ({owner}) may do this; the caller is {caller}.",
+  "UnknownPhase(uint256 challengeId, uint32 phase, uint32 phaseCount)":
+    "Challenge {challengeId} has {phaseCount} phases; there is no phase {phase}.",
+  "InvalidOracleSet(uint256 oracleCount, uint8 quorum)": "An oracle set needs 1 to 32 oracles and a quorum between 1 and their number ({oracleCount} oracles, quorum {quorum}).",
+  "OraclesNotSorted(uint256 index, address previous, address next)": "Oracles must be listed by increasing address, each once: {next} follows {previous}.",
+  "InvalidScoreRange(int256 baseline, int256 target, bool higherIsBetter)": "The target must be strictly better than the baseline in the metric's direction.",
+  "InvalidEta(uint256 eta)": "The Ladder step eta must be above zero.",
+  "InvalidDailyCap(uint8 dailyCap, uint8 maxDailyCap)": "The daily cap is {dailyCap}; at most {maxDailyCap} is allowed.",
+  "InvalidArbiter()": "The arbiter cannot be the zero address.",
+  "InvalidToken()": "The reward token cannot be the zero address.",
+  "InvalidWindows(uint64 commitStart, uint64 commitEnd, uint64 revealEnd, uint64 notBefore)":
+    "Windows must satisfy {notBefore|time} ≤ commit start < commit end < reveal end.",
+  "PhaseBountyExceedsEscrow(uint256 requested, uint256 unallocated)": "The phase asks for {requested} but only {unallocated} of the escrow is unallocated.",
+  "HoldoutTooEarly(uint256 challengeId, uint32 phase, uint64 revealEnd, uint256 now_)": "The holdout can be revealed only after the reveal end ({revealEnd|time}).",
+  "HoldoutAlreadyRevealed(uint256 challengeId, uint32 phase)": "The holdout of phase {phase} is revealed already.",
+  "HoldoutMismatch(bytes32 expected, bytes32 computed)": "These labels and split salt do not match the holdout commitment made at creation.",
+  "NotDeployer(address caller, address deployer)": "Only the registry's deployer may bind the vault.",
+  "VaultAlreadyBound(address vault)": "The vault is bound already ({vault}).",
+  "VaultNotBound()": "The registry has no reward vault yet: the deployment is incomplete.",
+  "ChallengeClosed(uint256 challengeId)": "Challenge {challengeId} is closed: its remaining escrow was refunded.",
+  "ChallengeIdOverflow(uint256 next)": "No more challenge ids are available.",
+  "NotRefundable(uint256 challengeId, uint64 refundableAt)": "The remainder cannot be refunded yet (at the latest from {refundableAt|time}).",
+  "AlreadyRefunded(uint256 challengeId)": "The remainder of challenge {challengeId} was refunded already.",
+  // -- disputes ----------------------------------------------------------------------------
+  "NotDisputable(uint256 challengeId, uint32 phase, uint8 state)": "The root of phase {phase} is {state|root}: only a posted root can be disputed.",
+  "DisputeWindowClosed(uint256 challengeId, uint32 phase, uint64 claimableAt)": "The dispute window closed at {claimableAt|time}.",
+  "WrongDisputeBond(uint256 sent, uint256 required)": "A dispute must lock exactly {required|eth}; {sent|eth} was sent.",
+  "NotDisputed(uint256 challengeId, uint32 phase, uint8 state)": "The root of phase {phase} is {state|root}, not disputed.",
+  "NotArbiter(address caller, address arbiter)": "Only the challenge's arbiter ({arbiter}) decides disputes.",
+  "NothingToWithdraw(address account)": "{account} has no bond credit to withdraw.",
+  // -- oracles -------------------------------------------------------------------------------
+  "EmptyBatch()": "A score batch must hold at least one item.",
+  "AlreadyScored(uint256 submissionId)": "Submission {submissionId} has a score already.",
+  "InvalidStatus(uint256 submissionId, uint8 status)": "Status code {status} does not exist.",
+  "ItemsHashMismatch(bytes32 signed, bytes32 computed)": "The items do not match the signed batch header.",
+  "LengthMismatch(uint256 items, uint256 scores, uint256 salts)": "Items, scores and salts must be equally many ({items}, {scores}, {salts}).",
+  "NotAnOracle(address signer)": "{signer} is not a current oracle of this challenge.",
+  "OffGridScore(uint256 submissionId, int256 publicScore, uint256 eta)": "A public score must be a multiple of eta (the Ladder step).",
+  "OnlyRegistry(address caller)": "Only the challenge registry may call this.",
+  "PrivateCommitmentMismatch(uint256 submissionId, bytes32 expected, bytes32 computed)": "The private score of submission {submissionId} does not match the commitment signed at scoring time.",
+  "PrivateScoresAlreadyRevealed(uint256 challengeId, uint64 seq)": "The private scores of batch {seq} are revealed already.",
+  "QuorumNotReached(uint256 signatures, uint8 quorum)": "{signatures} valid oracle signatures; the quorum is {quorum}.",
+  "RevealBeforePhaseEnd(uint256 challengeId, uint32 phase, uint64 revealEnd)": "Private scores open only after the phase's reveal end ({revealEnd|time}).",
+  "ScoreOnInvalid(uint256 submissionId, uint8 status, int256 publicScore)": "An invalid submission's public score must be 0.",
+  "SignersNotSorted(uint256 index, address previous, address signer)": "Signatures must be ordered by signer address, each signer once.",
+  "StaleConfigDigest(bytes32 signed, bytes32 current)": "Signed under an older oracle set: the oracles changed since.",
+  "StaleSeq(uint256 challengeId, uint64 seq, uint64 lastSeq)": "Batch {seq} is not newer than the last one ({lastSeq}).",
+  "SubmissionNotRevealed(uint256 submissionId)": "Submission {submissionId} is not revealed: it cannot be scored.",
+  "UnknownBatch(uint256 challengeId, uint64 seq)": "There is no score batch {seq}.",
+  "WrongSubmission(uint256 submissionId, uint256 challengeId, uint32 phase)": "Submission {submissionId} does not belong to challenge {challengeId}, phase {phase}.",
+  "HoldoutNotRevealed(uint256 challengeId, uint32 phase)": "Rewards can be posted only after the holdout of phase {phase} is revealed.",
+  "ReportCidMismatch(bytes32 signed, bytes32 computed)": "The report CID does not match the signed one.",
+  "RewardsExceedEscrow(uint256 total, uint256 available)": "The rewards ({total}) exceed the escrow left ({available}).",
+  "RewardsExceedPhaseBounty(uint256 total, uint256 phaseBounty)": "The rewards ({total}) exceed the phase's bounty ({phaseBounty}).",
+  "RootAlreadyPosted(uint256 challengeId, uint32 phase, uint8 state)": "Phase {phase} already has a root ({state|root}).",
+  "StaleRewardSeq(uint256 challengeId, uint64 seq, uint64 lastSeq)": "Root {seq} is not newer than the last one ({lastSeq}).",
+  // -- library internals ---------------------------------------------------------------------
+  "ECDSAInvalidSignature()": "A signature recovers to no address.",
+  "ECDSAInvalidSignatureLength(uint256 length)": "A signature has {length} bytes instead of 65.",
+  "ECDSAInvalidSignatureS(bytes32 s)": "A signature is malleable (s in the upper half of the curve order).",
+  "SafeCastOverflowedIntDowncast(uint8 bits, int256 value)": "{value} does not fit {bits} bits.",
+  "SafeCastOverflowedUintDowncast(uint8 bits, uint256 value)": "{value} does not fit {bits} bits.",
+  "SafeCastOverflowedUintToInt(uint256 value)": "{value} does not fit a signed integer.",
+  "InvalidShortString()": "An EIP-712 name is malformed.",
+  "StringTooLong(string str)": "A string is too long.",
+};
+
+const ROOT_STATES = ["absent (none posted)", "posted", "disputed", "voided"];
+const PANICS = {
+  0x01: "an assertion failed",
+  0x11: "an arithmetic overflow or underflow",
+  0x12: "a division by zero",
+  0x21: "an invalid enum value",
+  0x32: "an array index out of bounds",
+  0x41: "too much memory allocated",
+};
+
+/** Declaration -> { name, signature, params: [{ type, name }] }. */
+function parseDeclaration(declaration) {
+  const m = /^(\w+)\((.*)\)$/.exec(declaration);
+  const params = m[2] === "" ? [] : m[2].split(", ").map((p) => {
+    const [type, name] = p.split(" ");
+    return { type, name };
+  });
+  const signature = `${m[1]}(${params.map((p) => p.type).join(",")})`;
+  parseSignature(signature);
+  return { name: m[1], signature, params, declaration };
+}
+
+const DECLARED = Object.keys(ERRORS).map(parseDeclaration);
+const BY_SIGNATURE = new Map(DECLARED.map((d) => [d.signature, d]));
+
+export const ERROR_SIGNATURES = DECLARED.map((d) => d.signature);
+
+function formatArg(value, format) {
+  if (format === "time") {
+    const seconds = Number(value);
+    return `${new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+  }
+  if (format === "eth") {
+    const wei = BigInt(value);
+    const whole = wei / 10n ** 18n;
+    const fraction = (wei % 10n ** 18n).toString().padStart(18, "0").replace(/0+$/, "");
+    return `${whole}${fraction ? "." + fraction : ""} ETH`;
+  }
+  if (format === "root") return ROOT_STATES[Number(value)] ?? `state ${value}`;
+  return String(value);
+}
+
+/**
+ * What a revert means: { name, args: {name: value}, explanation } for a known error, or a
+ * best-effort text for unknown data. `revertData` is the 0x-hex the node returned.
+ */
+export function explainRevert(revertData) {
+  const decoded = decodeError(revertData, ERROR_SIGNATURES);
+  if (decoded === null) {
+    return { name: null, args: {}, explanation: "The transaction was reverted without a reason." };
+  }
+  if (decoded.name === null) {
+    return {
+      name: null,
+      args: {},
+      explanation: `Reverted with an error this page does not know (selector ${decoded.selector}); see docs/contracts.md.`,
+    };
+  }
+  if (decoded.signature === ERROR_STRING) {
+    return { name: "Error", args: { message: decoded.args[0] }, explanation: decoded.args[0] };
+  }
+  if (decoded.signature === PANIC) {
+    const code = Number(decoded.args[0]);
+    return { name: "Panic", args: { code }, explanation: `The contract hit ${PANICS[code] ?? `panic 0x${code.toString(16)}`}.` };
+  }
+  const declared = BY_SIGNATURE.get(decoded.signature);
+  const args = {};
+  declared.params.forEach((p, i) => {
+    args[p.name] = decoded.args[i];
+  });
+  const explanation = ERRORS[declared.declaration].replace(/\{(\w+)(?:\|(\w+))?\}/g, (_, name, format) =>
+    formatArg(args[name], format),
+  );
+  return { name: declared.name, args, explanation };
+}

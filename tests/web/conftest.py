@@ -1,0 +1,148 @@
+"""The web app in Debian's Chromium (Playwright, never a downloaded browser), served by the
+real API over a real index of a real anvil chain, with an indexer following in a thread."""
+
+import functools
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from oracle.api.config import WEB_DIR, ApiConfig
+from oracle.indexer.runner import Indexer
+from tests.api.conftest import serve
+from tests.indexer.conftest import indexer, life  # noqa: F401  (fixtures)
+from tests.indexer.story import address
+from tests.ledger.lifecycle import Life
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "web"
+WAIT_MS = 20_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def static_web() -> Iterator[str]:
+    """oracle/web/ over plain HTTP (ES modules do not load from file://), no API behind it."""
+    handler = functools.partial(_QuietHandler, directory=str(WEB_DIR))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@dataclass
+class Site:
+    url: str
+    life: Life
+    indexer: Indexer
+
+    def wait_indexed(self) -> None:
+        """Until the index has read the chain's newest block."""
+        head = self.life.w3.eth.block_number
+        deadline = time.monotonic() + 20
+        while httpx.get(f"{self.url}/v1/status", timeout=5).json()["indexed_block"] < head:
+            assert time.monotonic() < deadline, "the indexer did not catch up"
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def site(life: Life, indexer: Indexer) -> Iterator[Site]:  # noqa: F811
+    """`coop api serve` in-process: uvicorn with the web app, the indexer following the chain."""
+    config = ApiConfig(db_path=indexer.db_path, ipfs_dir=life.store.root, stream_poll_seconds=0.1)
+    assert config.web_dir == WEB_DIR
+    stop = threading.Event()
+    follower = threading.Thread(target=indexer.follow, args=(stop, 0.1), daemon=True)
+    follower.start()
+    try:
+        with serve(config) as served:
+            yield Site(served.url, life, indexer)
+    finally:
+        stop.set()
+        follower.join(timeout=20)
+
+
+# An EIP-1193 provider backed by an anvil dev account: requests go to anvil's JSON-RPC,
+# which signs eth_sendTransaction for its unlocked accounts. The account is shared only
+# after eth_requestAccounts, as a real wallet does.
+WALLET_SHIM = """
+(() => {
+  const rpc = %(rpc)s;
+  const account = %(account)s;
+  let connected = false;
+  let id = 0;
+  window.__walletRequests = [];
+  window.ethereum = {
+    isShim: true,
+    on() {},
+    async request({ method, params = [] }) {
+      window.__walletRequests.push(method);
+      if (method === "eth_requestAccounts") { connected = true; return [account]; }
+      if (method === "eth_accounts") return connected ? [account] : [];
+      const response = await fetch(rpc, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }),
+      });
+      const answer = await response.json();
+      if (answer.error) {
+        const error = new Error(answer.error.message);
+        error.code = answer.error.code;
+        error.data = answer.error.data;
+        throw error;
+      }
+      return answer.result;
+    },
+  };
+})();
+"""
+
+
+def wallet_page(browser: Browser, site: Site, who: int) -> Page:
+    """A fresh browser context whose page has a wallet holding anvil account `who`."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    rpc = site.life.w3.provider.endpoint_uri  # type: ignore[attr-defined]
+    shim = WALLET_SHIM % {"rpc": f'"{rpc}"', "account": f'"{address(who)}"'}
+    context.add_init_script(shim)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    return page
+
+
+def plain_page(browser: Browser) -> Page:
+    """A fresh browser context without any wallet."""
+    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    page.set_default_timeout(WAIT_MS)
+    return page
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000, f"{path} looks blank"
+    return path
