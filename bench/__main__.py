@@ -2,9 +2,9 @@
 
 import argparse
 
-from bench import gas, scoring
+from bench import api, gas, scoring
 
-BENCHMARKS = {"gas": gas.main, "scoring": scoring.main}
+BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "api": api.main}
 
 
 def main() -> None:

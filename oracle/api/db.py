@@ -1,10 +1,43 @@
-"""Read-only connections to the index, one per thread of the request pool."""
+"""Read-only connections to the index (one per request thread) and a cache of answers.
+
+An answer depends only on the request and the index, so a JSON body is cached under the
+request's path and query plus the index's state: its change counter (bumped by every
+write of the indexer) and its head block (chain time moves phase windows and claims).
+"""
 
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from oracle.indexer.schema import open_index
+
+CACHE_ENTRIES = 4096
+
+StateKey = tuple[str, str]
+
+
+class AnswerCache:
+    """A small thread-safe LRU of (body, etag) keyed by request and index state."""
+
+    def __init__(self, entries: int = CACHE_ENTRIES) -> None:
+        self.entries = entries
+        self._items: OrderedDict[tuple[str, str, StateKey], tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, StateKey]) -> tuple[bytes, str] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, StateKey], value: tuple[bytes, str]) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.entries:
+                self._items.popitem(last=False)
 
 
 class IndexReader:
@@ -12,6 +45,7 @@ class IndexReader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.cache = AnswerCache()
         self._local = threading.local()
 
     def connection(self) -> sqlite3.Connection:
@@ -20,3 +54,9 @@ class IndexReader:
             db = open_index(self.path, readonly=True)
             self._local.db = db
         return db
+
+
+def index_state(db: sqlite3.Connection) -> StateKey:
+    """(change counter, head block): any write or new block changes it."""
+    values = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('version', 'head_block')"))
+    return str(values.get("version", "")), str(values.get("head_block", ""))

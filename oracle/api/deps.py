@@ -1,6 +1,5 @@
 """What handlers receive: the index connection of their thread, paging, ids, addresses."""
 
-import sqlite3
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -14,9 +13,14 @@ from oracle.ipfs.embedded import EmbeddedStore
 UINT256_LIMIT = 2**256
 
 
-def index_db(request: Request) -> sqlite3.Connection:
+async def index_reader(request: Request) -> IndexReader:
+    """The app's reader; a handler asks it for its thread's connection (`.connection()`).
+
+    Dependencies here are async so FastAPI runs them on the event loop: a sync handler then
+    costs one hop to the thread pool, not one per dependency.
+    """
     reader: IndexReader = request.app.state.reader
-    return reader.connection()
+    return reader
 
 
 def block_store(request: Request) -> EmbeddedStore:
@@ -29,7 +33,7 @@ def api_config(request: Request) -> ApiConfig:
     return config
 
 
-def page_request(
+async def page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=40, description="next_cursor of the previous page.")
@@ -38,11 +42,11 @@ def page_request(
     return PageRequest(limit, cursor)
 
 
-def address_param(address: Annotated[str, Path(max_length=64)]) -> str:
+async def address_param(address: Annotated[str, Path(max_length=64)]) -> str:
     return checksummed(address)
 
 
-Db = Annotated[sqlite3.Connection, Depends(index_db)]
+Index = Annotated[IndexReader, Depends(index_reader)]
 Paging = Annotated[PageRequest, Depends(page_request)]
 ChallengeId = Annotated[int, Path(ge=0, lt=UINT256_LIMIT, description="Challenge id.")]
 SubmissionId = Annotated[int, Path(ge=0, lt=UINT256_LIMIT, description="Submission id.")]

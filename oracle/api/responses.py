@@ -1,10 +1,14 @@
-"""JSON answers with a strong ETag; `If-None-Match` with that tag gets a 304."""
+"""JSON answers with a strong ETag (`If-None-Match` with it gets a 304), cached per index state."""
 
 import hashlib
+import sqlite3
+from collections.abc import Callable
 
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+
+from oracle.api.db import IndexReader, index_state
 
 NO_CACHE = "no-cache"
 
@@ -22,10 +26,19 @@ def matches(request: Request, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def json_response(request: Request, model: BaseModel, status_code: int = 200) -> Response:
-    body = model.model_dump_json().encode()
-    etag = etag_of(body)
+def answer(
+    request: Request, index: IndexReader, build: Callable[[sqlite3.Connection], BaseModel]
+) -> Response:
+    """The JSON of `build(db)`, reused while the index has not changed since it was built."""
+    db = index.connection()
+    key = (request.url.path, request.url.query, index_state(db))
+    cached = index.cache.get(key)
+    if cached is None:
+        body = build(db).model_dump_json().encode()
+        cached = (body, etag_of(body))
+        index.cache.put(key, cached)
+    body, etag = cached
     headers = {"ETag": etag, "Cache-Control": NO_CACHE}
     if matches(request, etag):
         return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
+    return Response(body, media_type="application/json", headers=headers)

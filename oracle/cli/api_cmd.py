@@ -23,10 +23,13 @@ def api() -> None:
               help="Serve the index as it is; do not follow the chain.")  # fmt: skip
 @click.option("--max-upload-mib", type=click.IntRange(1, 4096), default=64, show_default=True,
               help="Largest file POST /v1/ipfs accepts.")  # fmt: skip
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="Log every request (uvicorn's access log).")  # fmt: skip
 @db_option
 @chain_options
 def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: int,
-          db: Path | None, config: Path | None, rpc_url: str | None, deployment: Path | None,
+          access_log: bool, db: Path | None, config: Path | None, rpc_url: str | None,
+          deployment: Path | None,
           account: str | None, as_json: bool) -> None:  # fmt: skip
     """Serve the API and the web app; follow the chain into the index meanwhile.
 
@@ -59,7 +62,8 @@ def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: i
         follower.start()
     try:
         uvicorn.run(create_app(app_config), host=host or s.listen_host,
-                    port=s.api_port if port is None else port, log_level="info")  # fmt: skip
+                    port=s.api_port if port is None else port, log_level="info",
+                    access_log=access_log)  # fmt: skip
     finally:
         stop.set()
         if follower is not None:

@@ -16,6 +16,8 @@ from oracle.cli.main import cli
 from tests.indexer.story import ALICE, BOB
 from tests.ledger.lifecycle import Life, predictions
 
+COOP = [sys.executable, "-c", "from oracle.cli.main import cli; cli(prog_name='coop')"]
+
 
 def chain_env(life: Life, data_dir: Path) -> dict[str, str]:
     life.platform.deployment.save(data_dir / "deployment.json")
@@ -46,7 +48,7 @@ def test_api_serve_follows_the_chain_while_it_serves(life: Life, tmp_path: Path)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "oracle.cli", "api", "serve", "--port", str(port)],
+        [*COOP, "api", "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:

@@ -1,11 +1,12 @@
 """/v1/challenges: challenges, their leaderboards, submissions, fork graph, rewards, audit."""
 
+import sqlite3
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import AddressPath, ChallengeId, Db, Paging, PhaseIndex
+from oracle.api.deps import AddressPath, ChallengeId, Index, Paging, PhaseIndex
 from oracle.api.models import (
     AuditStatus,
     Challenge,
@@ -22,7 +23,7 @@ from oracle.api.models import (
 from oracle.api.read import audit, boards, challenges, rewards, submissions
 from oracle.api.read.common import checksummed
 from oracle.api.read.submissions import StateFilter
-from oracle.api.responses import json_response
+from oracle.api.responses import answer
 
 router = APIRouter(prefix="/v1/challenges", tags=["challenges"])
 
@@ -31,43 +32,43 @@ OptionalPhase = Annotated[int | None, Query(ge=0, lt=2**32, description="Phase i
 
 @router.get("", response_model=Page[ChallengeSummary])
 def list_challenges(
-    request: Request, db: Db, page: Paging,
+    request: Request, index: Index, page: Paging,
     owner: Annotated[str | None, Query(max_length=64, description="Owner address.")] = None,
 ) -> Response:  # fmt: skip
     """Challenges by id, optionally only one owner's."""
     who = None if owner is None else checksummed(owner)
-    return json_response(request, challenges.list_challenges(db, who, page))
+    return answer(request, index, lambda db: challenges.list_challenges(db, who, page))
 
 
 @router.get("/{challenge_id}", response_model=Challenge)
-def get_challenge(request: Request, db: Db, challenge_id: ChallengeId) -> Response:
+def get_challenge(request: Request, index: Index, challenge_id: ChallengeId) -> Response:
     """One challenge: terms, phases (windows, holdout), oracle sets, escrow, counts."""
-    return json_response(request, challenges.challenge(db, challenge_id))
+    return answer(request, index, lambda db: challenges.challenge(db, challenge_id))
 
 
 @router.get("/{challenge_id}/leaderboard/public", response_model=Leaderboard)
-def public_leaderboard(request: Request, db: Db, challenge_id: ChallengeId, page: Paging
+def public_leaderboard(request: Request, index: Index, challenge_id: ChallengeId, page: Paging
                        ) -> Response:  # fmt: skip
     """Each participant's released best (the Ladder), best first."""
-    return json_response(request, boards.public_board(db, challenge_id, page))
+    return answer(request, index, lambda db: boards.public_board(db, challenge_id, page))
 
 
 @router.get("/{challenge_id}/leaderboard/private", response_model=Leaderboard)
-def private_leaderboard(request: Request, db: Db, challenge_id: ChallengeId, page: Paging,
+def private_leaderboard(request: Request, index: Index, challenge_id: ChallengeId, page: Paging,
                         phase: OptionalPhase = None) -> Response:  # fmt: skip
     """Each participant's best opened private score of a phase (latest by default)."""
-    return json_response(request, boards.private_board(db, challenge_id, phase, page))
+    return answer(request, index, lambda db: boards.private_board(db, challenge_id, phase, page))
 
 
 @router.get("/{challenge_id}/improvements", response_model=Improvements)
-def get_improvements(request: Request, db: Db, challenge_id: ChallengeId) -> Response:
+def get_improvements(request: Request, index: Index, challenge_id: ChallengeId) -> Response:
     """Every move of the public best past the running best, in order (best over time)."""
-    return json_response(request, boards.improvements(db, challenge_id))
+    return answer(request, index, lambda db: boards.improvements(db, challenge_id))
 
 
 @router.get("/{challenge_id}/submissions", response_model=Page[SubmissionSummary])
 def list_submissions(
-    request: Request, db: Db, challenge_id: ChallengeId, page: Paging,
+    request: Request, index: Index, challenge_id: ChallengeId, page: Paging,
     phase: OptionalPhase = None,
     submitter: Annotated[str | None, Query(max_length=64)] = None,
     state: Annotated[StateFilter | None, Query()] = None,
@@ -76,39 +77,42 @@ def list_submissions(
 ) -> Response:  # fmt: skip
     """A challenge's submissions by id, filtered by phase, submitter, state, validity."""
     who = None if submitter is None else checksummed(submitter)
-    found = submissions.list_submissions(
-        db, challenge_id, page, phase=phase, submitter=who, state=state, valid=valid
-    )
-    return json_response(request, found)
+
+    def found(db: sqlite3.Connection) -> Page[SubmissionSummary]:
+        return submissions.list_submissions(
+            db, challenge_id, page, phase=phase, submitter=who, state=state, valid=valid
+        )
+
+    return answer(request, index, found)
 
 
 @router.get("/{challenge_id}/forks", response_model=ForkGraph)
-def fork_graph(request: Request, db: Db, challenge_id: ChallengeId, page: Paging) -> Response:
+def fork_graph(request: Request, index: Index, challenge_id: ChallengeId, page: Paging) -> Response:
     """Who built on whom (child → parent edges with weights and reward flows)."""
-    return json_response(request, submissions.fork_graph(db, challenge_id, page))
+    return answer(request, index, lambda db: submissions.fork_graph(db, challenge_id, page))
 
 
 @router.get("/{challenge_id}/rewards", response_model=Rewards)
-def get_rewards(request: Request, db: Db, challenge_id: ChallengeId) -> Response:
+def get_rewards(request: Request, index: Index, challenge_id: ChallengeId) -> Response:
     """Rewards roots (state, disputes, report), the escrow and the claims."""
-    return json_response(request, rewards.rewards(db, challenge_id))
+    return answer(request, index, lambda db: rewards.rewards(db, challenge_id))
 
 
 @router.get("/{challenge_id}/rewards/{phase}/leaves", response_model=Page[LeafEntry])
-def reward_leaves(request: Request, db: Db, challenge_id: ChallengeId, phase: PhaseIndex,
+def reward_leaves(request: Request, index: Index, challenge_id: ChallengeId, phase: PhaseIndex,
                   page: Paging) -> Response:  # fmt: skip
     """The leaves (account, amount, claimed) of the phase's current rewards root."""
-    return json_response(request, rewards.leaves(db, challenge_id, phase, page))
+    return answer(request, index, lambda db: rewards.leaves(db, challenge_id, phase, page))
 
 
 @router.get("/{challenge_id}/rewards/{phase}/proofs/{address}", response_model=Proof)
-def reward_proof(request: Request, db: Db, challenge_id: ChallengeId, phase: PhaseIndex,
+def reward_proof(request: Request, index: Index, challenge_id: ChallengeId, phase: PhaseIndex,
                  address: AddressPath) -> Response:  # fmt: skip
     """The Merkle proof `RewardVault.claim` needs for `address`."""
-    return json_response(request, rewards.proof(db, challenge_id, phase, address))
+    return answer(request, index, lambda db: rewards.proof(db, challenge_id, phase, address))
 
 
 @router.get("/{challenge_id}/audit", response_model=AuditStatus)
-def audit_status(request: Request, db: Db, challenge_id: ChallengeId) -> Response:
+def audit_status(request: Request, index: Index, challenge_id: ChallengeId) -> Response:
     """What the index vouches for; the full audit is `coop audit ID`."""
-    return json_response(request, audit.audit_status(db, challenge_id))
+    return answer(request, index, lambda db: audit.audit_status(db, challenge_id))

@@ -3,14 +3,14 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import Db
+from oracle.api.deps import Index
 from oracle.api.models import Status
 from oracle.api.read.status import status
-from oracle.api.responses import json_response
+from oracle.api.responses import answer
 
 router = APIRouter(prefix="/v1", tags=["status"])
 
 
 @router.get("/status", response_model=Status)
-def get_status(request: Request, db: Db) -> Response:
-    return json_response(request, status(db))
+def get_status(request: Request, index: Index) -> Response:
+    return answer(request, index, lambda db: status(db))

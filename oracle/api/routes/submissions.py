@@ -3,15 +3,15 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import Db, SubmissionId
+from oracle.api.deps import Index, SubmissionId
 from oracle.api.models import Submission
 from oracle.api.read import submissions
-from oracle.api.responses import json_response
+from oracle.api.responses import answer
 
 router = APIRouter(prefix="/v1/submissions", tags=["submissions"])
 
 
 @router.get("/{submission_id}", response_model=Submission)
-def get_submission(request: Request, db: Db, submission_id: SubmissionId) -> Response:
+def get_submission(request: Request, index: Index, submission_id: SubmissionId) -> Response:
     """Status with its reason, scores, parents and children, reviews, artifact CID."""
-    return json_response(request, submissions.submission(db, submission_id))
+    return answer(request, index, lambda db: submissions.submission(db, submission_id))
