@@ -253,8 +253,9 @@ class Dispute(Model):
 
 
 class Resolution(Model):
+    outcome: Literal["upheld", "rejected", "lapsed"]
     upheld: bool
-    arbiter: str
+    arbiter: str | None  # who decided; None when the dispute lapsed undecided
     block: int
 
 

@@ -175,9 +175,16 @@ def _rewards_disputed(db: sqlite3.Connection, e: ChainEvent) -> None:
 
 
 def _dispute_resolved(db: sqlite3.Connection, e: ChainEvent) -> None:
+    outcome = "upheld" if e["upheld"] else "rejected"
     _insert(db, "resolutions", (
-        int(e["challengeId"]), int(e["phase"]), int(bool(e["upheld"])), e["arbiter"],
-        *_place(e),
+        int(e["challengeId"]), int(e["phase"]), outcome, e["arbiter"], *_place(e),
+    ))  # fmt: skip
+
+
+def _dispute_lapsed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    """The arbiter did not decide in time: the root stands, the disputer gets the bond back."""
+    _insert(db, "resolutions", (
+        int(e["challengeId"]), int(e["phase"]), "lapsed", e["disputer"], *_place(e),
     ))  # fmt: skip
 
 
@@ -209,6 +216,7 @@ HANDLERS: dict[str, Handler] = {
     "RewardsPosted": _rewards_posted,
     "RewardsDisputed": _rewards_disputed,
     "DisputeResolved": _dispute_resolved,
+    "DisputeLapsed": _dispute_lapsed,
     "Claimed": _claimed,
     "RemainderRefunded": _refunded,
 }

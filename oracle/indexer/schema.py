@@ -16,7 +16,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 FACT_TABLES: dict[str, str] = {
     "challenges": """
@@ -93,8 +93,8 @@ FACT_TABLES: dict[str, str] = {
         bond TEXT NOT NULL, reason_cid TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL, PRIMARY KEY (block, log_index)""",
     "resolutions": """
-        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, upheld INTEGER NOT NULL,
-        arbiter TEXT NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, outcome TEXT NOT NULL,
+        actor TEXT NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
         PRIMARY KEY (block, log_index)""",
     "claims": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, account TEXT NOT NULL,

@@ -61,7 +61,7 @@ def _roots(db: sqlite3.Connection, challenge_id: int) -> list[_Root]:
     ):  # fmt: skip
         timeline.append((row[4], row[5], "dispute", tuple(row)))
     for row in db.execute(
-        "SELECT phase, upheld, arbiter, block, log_index FROM resolutions WHERE challenge_id = ?",
+        "SELECT phase, outcome, actor, block, log_index FROM resolutions WHERE challenge_id = ?",
         (challenge_id,),
     ):
         timeline.append((row[3], row[4], "resolution", tuple(row)))
@@ -86,10 +86,14 @@ def _roots(db: sqlite3.Connection, challenge_id: int) -> list[_Root]:
             holder.disputes.append(Dispute(disputer=str(r[1]), bond=str(r[2]),
                                            reason_cid=str(r[3]), block=int(str(r[4]))))  # fmt: skip
         elif kind == "resolution":
-            upheld = bool(r[1])
-            holder.state = "voided" if upheld else "live"
-            holder.resolutions.append(Resolution(upheld=upheld, arbiter=str(r[2]),
-                                                 block=int(str(r[3]))))  # fmt: skip
+            outcome = str(r[1])
+            holder.state = "voided" if outcome == "upheld" else "live"
+            holder.resolutions.append(Resolution(
+                outcome=outcome,  # type: ignore[arg-type]
+                upheld=outcome == "upheld",
+                arbiter=None if outcome == "lapsed" else str(r[2]),
+                block=int(str(r[3])),
+            ))  # fmt: skip
         else:
             holder.claims.append(_claim(r))
     return roots
