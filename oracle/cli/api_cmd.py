@@ -63,7 +63,7 @@ def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: i
     try:
         uvicorn.run(create_app(app_config), host=host or s.listen_host,
                     port=s.api_port if port is None else port, log_level="info",
-                    access_log=access_log)  # fmt: skip
+                    access_log=access_log, timeout_graceful_shutdown=5)  # fmt: skip
     finally:
         stop.set()
         if follower is not None:

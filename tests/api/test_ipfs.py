@@ -1,5 +1,6 @@
 """Uploading through the API and the /ipfs gateway: every byte served verifies against its CID."""
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,3 +123,17 @@ def test_uploads_over_the_limit_and_directories_are_refused(config: ApiConfig,
     assert client.get(f"/ipfs/{directory}?format=car").status_code == 200
     assert client.post("/v1/ipfs", content=b"").json()["cid"] == cid_key(import_bytes(b"").cid)
     assert varint(300) == b"\xac\x02"
+
+
+def test_the_web_app_folder_is_served_at_the_root_when_there_is_one(
+    config: ApiConfig, tmp_path: Path
+) -> None:
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<title>Coopetition</title>")
+    with_web = TestClient(create_app(dataclasses.replace(config, web_dir=web)))
+    assert with_web.get("/").text == "<title>Coopetition</title>"
+    assert with_web.get("/v1/nothing").json()["reason"] == "not_found"  # the API still wins
+
+    without = TestClient(create_app(config)).get("/")
+    assert without.status_code == 404 and without.json()["reason"] == "not_found"
