@@ -58,3 +58,7 @@ from oracle.cli.claim_cmd import claim  # noqa: E402
 
 for command in (challenge, claim):
     cli.add_command(command)
+
+from oracle.cli.oracle_cmd import oracle  # noqa: E402
+
+cli.add_command(oracle)

@@ -1,8 +1,9 @@
 """Deterministic score batches: every honest oracle forms the same bytes from the same chain.
 
 Rule (documented in docs/oracle.md): for a challenge and a cut block, the batch holds the
-scored submissions revealed at or before the cut and not yet on chain, of the lowest phase
-among them, in ascending submission id, at most `MAX_ITEMS`. Its sequence number is the
+submissions revealed at or before the cut and not yet on chain, of the lowest phase among
+them, in ascending submission id, at most `MAX_ITEMS` (a poster picks a cut before which
+it has scored everything). Its sequence number is the
 chain's last seq + 1. The poster of seq `s` is the oracle at index `s mod n` of the
 ascending oracle set; every `failover_seconds` without the batch on chain, the next one.
 """
@@ -13,6 +14,16 @@ from dataclasses import dataclass
 from oracle.chain.attestation import ScoreBatch, ScoreItem, score_batch
 
 MAX_ITEMS = 100
+
+
+@dataclass(frozen=True)
+class RevealedSubmission:
+    """A submission revealed on chain: the facts batch membership is decided on."""
+
+    challenge_id: int
+    phase: int
+    reveal_block: int
+    submission_id: int
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,12 @@ class ScoredSubmission:
     def submission_id(self) -> int:
         return self.item.submission_id
 
+    @property
+    def revealed(self) -> RevealedSubmission:
+        return RevealedSubmission(
+            self.challenge_id, self.phase, self.reveal_block, self.submission_id
+        )
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -38,6 +55,31 @@ class Proposal:
     items: tuple[ScoreItem, ...]
 
 
+def batch_members(
+    revealed: Iterable[RevealedSubmission],
+    challenge_id: int,
+    cut_block: int,
+    posted: set[int],
+    max_items: int = MAX_ITEMS,
+) -> tuple[int, tuple[int, ...]]:
+    """(phase, submission ids) of the next batch for `challenge_id` at `cut_block`.
+
+    Chain data only: every submission revealed at or before the cut and not yet on chain,
+    of the lowest phase among them, ascending, at most `max_items`; () when none."""
+    pending = [
+        s
+        for s in revealed
+        if s.challenge_id == challenge_id
+        and s.reveal_block <= cut_block
+        and s.submission_id not in posted
+    ]
+    if not pending:
+        return 0, ()
+    phase = min(s.phase for s in pending)
+    ids = sorted(s.submission_id for s in pending if s.phase == phase)
+    return phase, tuple(ids[:max_items])
+
+
 def form_items(
     scored: Iterable[ScoredSubmission],
     challenge_id: int,
@@ -46,18 +88,10 @@ def form_items(
     max_items: int = MAX_ITEMS,
 ) -> tuple[int, tuple[ScoreItem, ...]]:
     """(phase, items) of the next batch for `challenge_id` at `cut_block`; () when empty."""
-    pending = [
-        s
-        for s in scored
-        if s.challenge_id == challenge_id
-        and s.reveal_block <= cut_block
-        and s.submission_id not in posted
-    ]
-    if not pending:
-        return 0, ()
-    phase = min(s.phase for s in pending)
-    chosen = sorted((s for s in pending if s.phase == phase), key=lambda s: s.submission_id)
-    return phase, tuple(s.item for s in chosen[:max_items])
+    by_id = {s.submission_id: s for s in scored}
+    revealed = (s.revealed for s in by_id.values())
+    phase, ids = batch_members(revealed, challenge_id, cut_block, posted, max_items)
+    return phase, tuple(by_id[i].item for i in ids)
 
 
 def propose(
@@ -75,8 +109,9 @@ def propose(
     return Proposal(cut_block, batch, items)
 
 
-def poster_for(seq: int, oracles: Sequence[str], waited_seconds: float,
-               failover_seconds: float) -> str:  # fmt: skip
+def poster_for(
+    seq: int, oracles: Sequence[str], waited_seconds: float, failover_seconds: float
+) -> str:
     """The oracle expected to post batch `seq` after waiting `waited_seconds` for it."""
     ordered = sorted(oracles, key=lambda a: int(a, 16))
     turns = int(waited_seconds // failover_seconds) if failover_seconds > 0 else 0

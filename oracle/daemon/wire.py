@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from oracle.chain.attestation import ScoreBatch, ScoreItem
+from oracle.chain.attestation import RewardRoot, ScoreBatch, ScoreItem
 from oracle.daemon.batching import Proposal
 
 
@@ -64,6 +64,46 @@ class ProposalModel(BaseModel):
         return Proposal(self.cut_block, batch, items)
 
 
+class RootProposalModel(BaseModel):
+    """A rewards root a poster asks its peers to sign (`POST /v1/root-proposals`): the cut
+    block it computed the rewards at, the header and the CID of the report."""
+
+    cut_block: int
+    challenge_id: int
+    phase: int
+    seq: int
+    config_digest: str
+    merkle_root: str
+    total: str  # decimal string
+    report_cid: str
+    report_cid_hash: str
+
+    @classmethod
+    def of(cls, cut_block: int, root: RewardRoot, report_cid: str) -> "RootProposalModel":
+        return cls(
+            cut_block=cut_block,
+            challenge_id=root.challenge_id,
+            phase=root.phase,
+            seq=root.seq,
+            config_digest="0x" + root.config_digest.hex(),
+            merkle_root="0x" + root.merkle_root.hex(),
+            total=str(root.total),
+            report_cid=report_cid,
+            report_cid_hash="0x" + root.report_cid_hash.hex(),
+        )
+
+    def to_root(self) -> RewardRoot:
+        return RewardRoot(
+            self.challenge_id,
+            self.phase,
+            self.seq,
+            _b32(self.config_digest),
+            _b32(self.merkle_root),
+            int(self.total),
+            _b32(self.report_cid_hash),
+        )
+
+
 class SignatureModel(BaseModel):
     signer: str
     signature: str
@@ -74,6 +114,18 @@ class RefusalModel(BaseModel):
 
     retry: bool
     reason: str
+    disagreements: int = 0  # items whose scores differ from the peer's own
+
+
+class HealthModel(BaseModel):
+    """`GET /healthz`: 200 while the loop turns, 503 when it is stuck or stopping."""
+
+    status: str  # "ok" | "starting" | "stopping" | "stalled"
+    oracle: str
+    last_block: int
+    lag_blocks: int
+    jobs: dict[str, int]
+    seconds_since_loop: float
 
 
 def _b32(text: str) -> bytes:

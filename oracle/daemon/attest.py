@@ -1,0 +1,147 @@
+"""Agreeing on score batches: what a poster proposes, and what a peer signs or refuses.
+
+Both sides decide from the confirmed events up to the proposal's cut block (a Ledger) and
+their own scores, never from each other's word (docs/oracle.md):
+- `next_proposal`: the poster picks the latest confirmed cut before which it has scored
+  every revealed submission still off chain, and forms the batch there.
+- `review_proposal`: a peer forms the batch at the same cut from its own scores. It signs
+  only identical bytes; it asks the poster to retry when it is behind (has not read the
+  cut block, or not scored an item yet); otherwise it refuses, and when the difference is
+  in the scores themselves that is a disagreement, reported item by item.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from oracle.chain.attestation import ScoreItem, score_batch
+from oracle.daemon.batching import Proposal, RevealedSubmission, batch_members
+from oracle.daemon.jobs import ScoredJob
+from oracle.ledger.model import Challenge, Ledger
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One item on which a proposal and this oracle's own score differ."""
+
+    challenge_id: int
+    submission_id: int
+    theirs: ScoreItem
+    ours: ScoreItem
+
+    def describe(self) -> str:
+        return (
+            f"challenge {self.challenge_id} submission {self.submission_id}: proposed status "
+            f"{self.theirs.status} public {self.theirs.public_score} commitment "
+            f"0x{self.theirs.private_commitment.hex()[:16]}…, ours status {self.ours.status} "
+            f"public {self.ours.public_score} commitment "
+            f"0x{self.ours.private_commitment.hex()[:16]}…"
+        )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    retry: bool
+    reason: str
+    disagreements: tuple[Disagreement, ...] = ()
+
+
+def last_seq(challenge: Challenge) -> int:
+    return max((b.seq for b in challenge.batches), default=0)
+
+
+def config_digest(challenge: Challenge) -> bytes:
+    return challenge.oracle_sets[-1].config_digest
+
+
+def oracles_of(challenge: Challenge) -> tuple[str, ...]:
+    return tuple(challenge.oracle_sets[-1].oracles)
+
+
+def revealed_off_chain(ledger: Ledger, challenge_id: int) -> list[RevealedSubmission]:
+    """Submissions of the challenge revealed in this ledger and not scored on chain yet."""
+    return [
+        RevealedSubmission(challenge_id, s.phase, s.reveal.block, s.submission_id)
+        for s in ledger.submissions_of(challenge_id)
+        if s.reveal is not None and s.score is None
+    ]
+
+
+def choose_cut(ledger: Ledger, challenge_id: int, own: Mapping[int, ScoredJob]) -> int:
+    """The latest block of `ledger` before which this oracle has scored every submission
+    revealed and still off chain."""
+    unscored = [
+        r.reveal_block
+        for r in revealed_off_chain(ledger, challenge_id)
+        if r.submission_id not in own
+    ]
+    return min(ledger.last_block, min(unscored, default=ledger.last_block + 1) - 1)
+
+
+def form_proposal(
+    ledger: Ledger, challenge_id: int, own: Mapping[int, ScoredJob]
+) -> Proposal | None:
+    """The batch at `ledger.last_block` (the cut) from this oracle's scores; None if empty
+    or if an item is not scored here."""
+    challenge = ledger.challenges.get(challenge_id)
+    if challenge is None:
+        return None
+    phase, ids = batch_members(
+        revealed_off_chain(ledger, challenge_id), challenge_id, ledger.last_block, set()
+    )
+    if not ids or any(i not in own for i in ids):
+        return None
+    items = tuple(own[i].item for i in ids)
+    batch = score_batch(
+        challenge_id, phase, last_seq(challenge) + 1, config_digest(challenge), items
+    )
+    return Proposal(ledger.last_block, batch, items)
+
+
+def review_proposal(
+    proposal: Proposal, ledger: Ledger, read_up_to: int, own: Mapping[int, ScoredJob]
+) -> Proposal | Refusal:
+    """Our own batch at the proposal's cut when it is byte for byte the proposed one."""
+    b = proposal.batch
+    if read_up_to < proposal.cut_block:
+        return Refusal(
+            True,
+            f"this oracle has read blocks up to {read_up_to}, not yet the cut "
+            f"block {proposal.cut_block}",
+        )
+    challenge = ledger.challenges.get(b.challenge_id)
+    if challenge is None:
+        return Refusal(
+            False, f"challenge {b.challenge_id} does not exist at block " f"{proposal.cut_block}"
+        )
+    phase, ids = batch_members(
+        revealed_off_chain(ledger, b.challenge_id), b.challenge_id, proposal.cut_block, set()
+    )
+    proposed_ids = tuple(i.submission_id for i in proposal.items)
+    if proposed_ids != ids or b.phase != phase:
+        return Refusal(
+            False,
+            f"at block {proposal.cut_block} the batch holds phase {phase} "
+            f"submissions {list(ids)}, not phase {b.phase} {list(proposed_ids)}",
+        )
+    expected_seq = last_seq(challenge) + 1
+    if b.seq != expected_seq:
+        return Refusal(
+            False, f"at block {proposal.cut_block} the next seq is {expected_seq}, " f"not {b.seq}"
+        )
+    if b.config_digest != config_digest(challenge):
+        return Refusal(False, "the config digest is not the challenge's current one")
+    missing = [i for i in ids if i not in own]
+    if missing:
+        return Refusal(True, f"this oracle has not scored submissions {missing} yet")
+    ours = tuple(own[i].item for i in ids)
+    differ = tuple(
+        Disagreement(b.challenge_id, theirs.submission_id, theirs, mine)
+        for theirs, mine in zip(proposal.items, ours, strict=True)
+        if theirs != mine
+    )
+    if differ:
+        return Refusal(False, "scores differ: " + "; ".join(d.describe() for d in differ), differ)
+    mine = score_batch(b.challenge_id, phase, expected_seq, b.config_digest, ours)
+    if mine != b:
+        return Refusal(False, "the header's items hash does not match its items")
+    return Proposal(proposal.cut_block, mine, ours)

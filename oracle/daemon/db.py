@@ -1,0 +1,82 @@
+"""The daemon's SQLite database: WAL mode, its tables, and one way to write a transaction.
+
+Everything the daemon knows lives in DATA_DIR/oracle.sqlite: the follower's cursor
+(`follower_blocks`), the confirmed events it read (`events`), one job per revealed
+submission of a served challenge (`jobs`) and the score batches it proposed (`proposals`).
+Each follower step and each job result is written in one transaction, so a kill -9 at any
+point leaves a database that is whole and consistent with itself.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    block_number INTEGER NOT NULL, log_index INTEGER NOT NULL, block_hash BLOB NOT NULL,
+    tx_hash BLOB NOT NULL, contract TEXT NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    submission_id INTEGER PRIMARY KEY,
+    challenge_id INTEGER NOT NULL,
+    phase INTEGER NOT NULL,
+    reveal_block INTEGER NOT NULL,
+    artifact_cid TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try_at REAL NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    status INTEGER,
+    reason TEXT,
+    public_wad TEXT,
+    private_wad TEXT,
+    salt BLOB,
+    commitment BLOB,
+    report_digest BLOB,
+    scored_at REAL,
+    scoring_seconds REAL,
+    posted_seq INTEGER,
+    posted_block INTEGER,
+    opened_block INTEGER
+);
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, next_try_at);
+CREATE TABLE IF NOT EXISTS proposals (
+    challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL, cut_block INTEGER NOT NULL,
+    body TEXT NOT NULL, PRIMARY KEY (challenge_id, seq)
+);
+"""
+
+
+def open_db(path: Path) -> sqlite3.Connection:
+    """Opens (creating if needed) the daemon database in WAL mode with its tables."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    with transaction(db):
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+    return db
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

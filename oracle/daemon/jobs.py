@@ -1,0 +1,243 @@
+"""Jobs: one row per revealed submission of a served challenge, and the states it goes through.
+
+    pending ──score──► scored ──ScoreRecorded──► posted ──PrivateScoreRevealed──► opened
+       │  ▲
+       ▼  │ (holdout or spec now available)
+     waiting
+
+`pending` jobs are scored when their `next_try_at` has come (a failed fetch is tried again
+later, within limits); `waiting` ones lack something that is not the submitter's fault
+(the holdout, the spec) and are tried again every few seconds. `posted` and `opened`
+follow confirmed events, so a rewind (reorg) moves them back, and drops the jobs of
+submissions revealed in the rewound blocks: the new chain's reveals make new jobs.
+"""
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from oracle.chain.attestation import ScoreItem
+from oracle.chain.events import ChainEvent
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    WAITING = "waiting"
+    SCORED = "scored"
+    POSTED = "posted"
+    OPENED = "opened"
+
+
+@dataclass(frozen=True)
+class Job:
+    submission_id: int
+    challenge_id: int
+    phase: int
+    reveal_block: int
+    artifact_cid: str
+    state: JobState
+    attempts: int
+    note: str
+
+
+@dataclass(frozen=True)
+class ScoredJob:
+    """A scored submission: the item this oracle signs, and the secret that opens it."""
+
+    submission_id: int
+    challenge_id: int
+    phase: int
+    reveal_block: int
+    state: JobState
+    item: ScoreItem
+    private_wad: int
+    salt: bytes
+    scored_at: float
+
+
+@dataclass(frozen=True)
+class ScoreRecord:
+    """What scoring produced for one job, written in one transaction."""
+
+    status: int
+    reason: str
+    public_wad: int
+    private_wad: int
+    salt: bytes
+    commitment: bytes
+    report_digest: bytes
+    seconds: float
+
+
+_SCORED_COLUMNS = (
+    "submission_id, challenge_id, phase, reveal_block, state, status, public_wad, "
+    "commitment, report_digest, private_wad, salt, scored_at"
+)
+
+
+def _scored(row: tuple[Any, ...]) -> ScoredJob:
+    sid, cid, phase, block, state, status, public, commitment, digest, private, salt, at = row
+    item = ScoreItem(int(sid), int(status), int(public), bytes(commitment), bytes(digest))
+    return ScoredJob(
+        int(sid),
+        int(cid),
+        int(phase),
+        int(block),
+        JobState(state),
+        item,
+        int(private),
+        bytes(salt),
+        float(at),
+    )
+
+
+class JobStore:
+    """The `jobs` table; every write happens in the caller's transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def add(
+        self,
+        submission_id: int,
+        challenge_id: int,
+        phase: int,
+        reveal_block: int,
+        artifact_cid: str,
+    ) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO jobs (submission_id, challenge_id, phase, reveal_block, "
+            "artifact_cid, state) VALUES (?, ?, ?, ?, ?, ?)",
+            (submission_id, challenge_id, phase, reveal_block, artifact_cid, JobState.PENDING),
+        )
+
+    def follow(self, events: tuple[ChainEvent, ...]) -> None:
+        """Moves jobs to posted / opened as their ScoreRecorded / PrivateScoreRevealed arrive."""
+        for e in events:
+            if e.name == "ScoreRecorded":
+                self.db.execute(
+                    "UPDATE jobs SET state = ?, posted_seq = ?, posted_block = ? "
+                    "WHERE submission_id = ? AND state != ?",
+                    (
+                        JobState.POSTED,
+                        int(e["seq"]),
+                        e.block_number,
+                        int(e["submissionId"]),
+                        JobState.OPENED,
+                    ),
+                )
+            elif e.name == "PrivateScoreRevealed":
+                self.db.execute(
+                    "UPDATE jobs SET state = ?, opened_block = ? WHERE submission_id = ? "
+                    "AND state = ?",
+                    (JobState.OPENED, e.block_number, int(e["submissionId"]), JobState.POSTED),
+                )
+
+    def rewind(self, to_block: int) -> int:
+        """Forgets what blocks after `to_block` said; returns the number of jobs dropped."""
+        dropped = self.db.execute("DELETE FROM jobs WHERE reveal_block > ?", (to_block,)).rowcount
+        self.db.execute(
+            "UPDATE jobs SET state = ?, opened_block = NULL WHERE opened_block > ?",
+            (JobState.POSTED, to_block),
+        )
+        self.db.execute(
+            "UPDATE jobs SET state = CASE WHEN status IS NULL THEN ? ELSE ? END, "
+            "posted_seq = NULL, posted_block = NULL WHERE posted_block > ?",
+            (JobState.PENDING, JobState.SCORED, to_block),
+        )
+        self.db.execute("DELETE FROM proposals WHERE cut_block > ?", (to_block,))
+        return int(dropped)
+
+    def due(self, now: float, limit: int = 1000) -> list[Job]:
+        """Unscored jobs whose time has come (a job posted by others is scored too, so this
+        oracle can check and open it), oldest reveal first."""
+        rows = self.db.execute(
+            "SELECT submission_id, challenge_id, phase, reveal_block, artifact_cid, state, "
+            "attempts, note FROM jobs WHERE status IS NULL AND next_try_at <= ? "
+            "ORDER BY reveal_block, submission_id LIMIT ?",
+            (now, limit),
+        ).fetchall()
+        return [Job(r[0], r[1], r[2], r[3], r[4], JobState(r[5]), r[6], r[7]) for r in rows]
+
+    def save_score(self, submission_id: int, record: ScoreRecord) -> None:
+        self.db.execute(
+            "UPDATE jobs SET state = CASE WHEN state IN (?, ?) THEN ? ELSE state END, "
+            "status = ?, reason = ?, public_wad = ?, private_wad = ?, salt = ?, commitment = ?, "
+            "report_digest = ?, scored_at = ?, scoring_seconds = ?, note = '' "
+            "WHERE submission_id = ? AND status IS NULL",
+            (
+                JobState.PENDING,
+                JobState.WAITING,
+                JobState.SCORED,
+                record.status,
+                record.reason,
+                str(record.public_wad),
+                str(record.private_wad),
+                record.salt,
+                record.commitment,
+                record.report_digest,
+                time.time(),
+                record.seconds,
+                submission_id,
+            ),
+        )
+
+    def retry_later(self, submission_id: int, waiting: bool, at: float, note: str) -> None:
+        """Puts an unscored job back until `at`: `waiting` for material (spec, holdout) that
+        is missing, else pending after a failed fetch (one attempt more)."""
+        state = JobState.WAITING if waiting else JobState.PENDING
+        self.db.execute(
+            "UPDATE jobs SET state = CASE WHEN state IN (?, ?) THEN ? ELSE state END, "
+            "next_try_at = ?, note = ?, attempts = attempts + ? WHERE submission_id = ?",
+            (
+                JobState.PENDING,
+                JobState.WAITING,
+                state,
+                at,
+                note[:500],
+                0 if waiting else 1,
+                submission_id,
+            ),
+        )
+
+    def rescore(self, submission_id: int) -> None:
+        """Forgets a score not yet on chain so that it is computed again (fresh attempts)."""
+        self.db.execute(
+            "UPDATE jobs SET state = ?, attempts = 0, next_try_at = 0, status = NULL "
+            "WHERE submission_id = ? AND state = ?",
+            (JobState.PENDING, submission_id, JobState.SCORED),
+        )
+
+    def scored(self, challenge_id: int | None = None) -> dict[int, ScoredJob]:
+        """Every job with a score (scored, posted or opened), by submission id."""
+        where = "status IS NOT NULL" + ("" if challenge_id is None else " AND challenge_id = ?")
+        args: tuple[int, ...] = () if challenge_id is None else (challenge_id,)
+        rows = self.db.execute(f"SELECT {_SCORED_COLUMNS} FROM jobs WHERE {where}", args)
+        return {job.submission_id: job for job in map(_scored, rows.fetchall())}
+
+    def unscored(self, challenge_id: int) -> list[tuple[int, int]]:
+        """(submission id, reveal block) of the jobs of a challenge that have no score yet."""
+        rows = self.db.execute(
+            "SELECT submission_id, reveal_block FROM jobs WHERE challenge_id = ? "
+            "AND status IS NULL",
+            (challenge_id,),
+        ).fetchall()
+        return [(int(a), int(b)) for a, b in rows]
+
+    def counts(self) -> dict[str, int]:
+        counts = {state.value: 0 for state in JobState}
+        for state, n in self.db.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state"):
+            counts[str(state)] = int(n)
+        return counts
+
+    def get(self, submission_id: int) -> Job | None:
+        row = self.db.execute(
+            "SELECT submission_id, challenge_id, phase, reveal_block, artifact_cid, state, "
+            "attempts, note FROM jobs WHERE submission_id = ?",
+            (submission_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Job(row[0], row[1], row[2], row[3], row[4], JobState(row[5]), row[6], row[7])

@@ -1,0 +1,683 @@
+"""`coop oracle run`: the loop that follows, scores, attests, posts and pays.
+
+Each turn, in order: apply confirmed chain steps (rewinding on a reorg); score the due
+submissions; propose and post the next score batch of each served challenge when it is
+this oracle's turn; open private scores after a phase's reveal end; post the rewards root
+after the holdout reveal. The HTTP server (server.py) runs on its own threads and answers
+peers (signing only what this oracle computed itself) and operators (/healthz, /metrics).
+
+State is in SQLite (db.py); every step and every score is one transaction, so the process
+can be killed at any point. Stopping: the first SIGINT/SIGTERM lets the current submission
+finish and ends the loop; the second exits at once.
+"""
+
+import logging
+import os
+import signal
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+
+from requests.exceptions import RequestException
+from web3.exceptions import Web3Exception
+
+from oracle.chain.attestation import (
+    Signature,
+    ordered_signatures,
+    reward_root_typed_data,
+    score_batch_typed_data,
+    sign_typed,
+)
+from oracle.chain.clock import chain_now
+from oracle.chain.follower import Advance, Follower, Rewind, Step
+from oracle.chain.platform import Platform
+from oracle.chain.publish import writable_backends
+from oracle.chain.sender import Sender
+from oracle.daemon.attest import (
+    Refusal,
+    choose_cut,
+    form_proposal,
+    last_seq,
+    oracles_of,
+    review_proposal,
+)
+from oracle.daemon.batching import Proposal, poster_for
+from oracle.daemon.chain_log import ChainLog
+from oracle.daemon.config import DaemonConfig
+from oracle.daemon.db import open_db, transaction
+from oracle.daemon.jobs import JobStore
+from oracle.daemon.materials import MaterialMissing, Materials
+from oracle.daemon.metrics import OracleMetrics
+from oracle.daemon.peers import PeerAnswer, PeerClient
+from oracle.daemon.phase_end import form_root, openings_due, review_root, roots_due
+from oracle.daemon.poster import ChainWriter, Outcome
+from oracle.daemon.scorer import ScoringKeys, TryAgain, score_job
+from oracle.daemon.server import Handlers, OracleHttpServer
+from oracle.daemon.wire import (
+    HealthModel,
+    ProposalModel,
+    RefusalModel,
+    RootProposalModel,
+    SignatureModel,
+)
+from oracle.errors import CoopError, IpfsError, RetryableError
+from oracle.ipfs.store import ContentStore
+from oracle.ledger.model import Ledger
+from oracle.status import Status
+
+log = logging.getLogger("oracle.daemon")
+
+MAX_STEPS_PER_TURN = 20
+SCORING_SECONDS_PER_TURN = 2.0
+WAITING_RETRY_SECONDS = 3.0
+
+
+class OracleService:
+    def __init__(self, config: DaemonConfig, platform: Platform, store: ContentStore) -> None:
+        self.config = config
+        self.store = store
+        self.platform = platform
+        w3 = platform.w3
+        self.chain_id = int(w3.eth.chain_id)
+        self.sender = Sender.from_key(w3, config.private_key)
+        self.address = str(self.sender.address)
+        self.db = open_db(config.db_path)
+        self.chain = ChainLog(self.db, self.platform.deployment.block)
+        self.jobs = JobStore(self.db)
+        self.follower = Follower(self.platform, confirmations=config.confirmations)
+        self.materials = Materials(store, config.holdout_dir)
+        self.keys = ScoringKeys(
+            self.chain_id,
+            self.platform.score_board.address,
+            config.shared_key,
+            config.fault_score_offset,
+        )
+        self.writer = ChainWriter(self.platform, self.sender)
+        self.peers = PeerClient(config.peers, config.peer_timeout_seconds)
+        self.metrics = OracleMetrics()
+        self.stopping = threading.Event()
+        self.started = False
+        self.last_turn = time.monotonic()
+        self.head = 0
+        self.due_since: dict[tuple[object, ...], float] = {}
+        self.last_ask: dict[tuple[object, ...], float] = {}
+        self.sent: dict[int, int] = {}  # challenge → highest seq seen posted, not yet confirmed
+        self._warned: set[str] = set()
+        # The server threads read scores through their own connection, one review at a time.
+        self._review_lock = threading.Lock()
+        self._review_jobs = JobStore(open_db(config.db_path))
+        self.server = OracleHttpServer(
+            config.listen_host,
+            config.listen_port,
+            Handlers(
+                health=self.health,
+                metrics=self.metrics.render,
+                review_scores=self.review_scores,
+                review_root=self.review_root_proposal,
+            ),
+        )
+
+    # ---------------------------------------------------------------- the loop
+
+    def run(self) -> None:
+        self._install_signals()
+        self.server.start()
+        log.info(
+            "oracle %s on chain %d: listening on http://%s:%d, data in %s, peers %s",
+            self.address,
+            self.chain_id,
+            self.config.listen_host,
+            self.server.port,
+            self.config.data_dir,
+            list(self.config.peers) or "none",
+        )
+        try:
+            self._reconcile_jobs()
+            while not self.stopping.is_set():
+                busy = self.turn()
+                self.started = True
+                self.last_turn = time.monotonic()
+                if not busy:
+                    self.stopping.wait(self.config.poll_seconds)
+        finally:
+            log.info("oracle %s stopped", self.address)
+            self.close()
+
+    def close(self) -> None:
+        self.server.stop()
+        self.peers.close()
+        self.db.close()
+        self._review_jobs.db.close()
+
+    def turn(self) -> bool:
+        """One pass over every duty; True when something was done (loop again at once)."""
+        busy = False
+        duties: list[tuple[str, Callable[[], bool]]] = [
+            ("follow", self.follow),
+            ("score", self.score_due),
+            ("attest", self.attest),
+            ("phase_end", self.phase_end),
+        ]
+        for name, duty in duties:
+            if self.stopping.is_set():
+                break  # score_due itself stops after the submission in hand
+            try:
+                busy = duty() or busy
+            except (RetryableError, RequestException, Web3Exception, OSError) as exc:
+                self._error(name, f"{type(exc).__name__}: {exc}")
+            except CoopError as exc:
+                self._error(name, str(exc))
+            except sqlite3.Error:
+                raise  # the database is the one thing the daemon cannot work without
+            except Exception:
+                log.exception("%s failed; the loop goes on", name)
+                self.metrics.errors.labels(name).inc()
+        self._update_metrics()
+        return busy
+
+    def _error(self, duty: str, message: str) -> None:
+        log.warning("%s: %s (tried again next turn)", duty, message)
+        self.metrics.errors.labels(duty).inc()
+
+    # ---------------------------------------------------------------- following
+
+    def follow(self) -> bool:
+        self.head = int(self.platform.w3.eth.block_number)
+        moved = False
+        for _ in range(MAX_STEPS_PER_TURN):
+            if self.stopping.is_set():
+                break
+            step = self.follower.next_step(self.chain.cursor)
+            if step is None:
+                break
+            self._apply(step)
+            moved = True
+        return moved
+
+    def _apply(self, step: Step) -> None:
+        try:
+            with transaction(self.db):
+                self.chain.write(step)
+                self.chain.commit(step)
+                if isinstance(step, Rewind):
+                    dropped = self.jobs.rewind(step.to_block)
+                else:
+                    self._new_jobs(step)
+        except BaseException:
+            self.chain.reload()
+            raise
+        if isinstance(step, Rewind):
+            self.metrics.rewinds.inc()
+            self.materials.forget()
+            self.due_since.clear()
+            self.sent.clear()
+            log.warning(
+                "reorg: %s; %d job(s) of rewound reveals dropped, the new chain's "
+                "reveals will be scored",
+                step.reason,
+                dropped,
+            )
+        elif isinstance(step, Advance) and step.events:
+            log.debug(
+                "read blocks %d-%d: %d event(s)",
+                step.first_block,
+                step.last_block,
+                len(step.events),
+            )
+            if any(e.name in ("ChallengeCreated", "OraclesRotated") for e in step.events):
+                self._reconcile_jobs()
+
+    def _new_jobs(self, step: Advance) -> None:
+        ledger = self.chain.ledger()
+        for e in step.events:
+            if e.name != "Revealed":
+                continue
+            submission = ledger.submissions[int(e["submissionId"])]
+            if self._serves(ledger, submission.challenge_id):
+                self.jobs.add(
+                    submission.submission_id,
+                    submission.challenge_id,
+                    submission.phase,
+                    e.block_number,
+                    str(e["artifactCid"]),
+                )
+        self.jobs.follow(step.events)
+
+    def _serves(self, ledger: Ledger, challenge_id: int) -> bool:
+        challenge = ledger.challenges.get(challenge_id)
+        if challenge is None or not challenge.oracle_sets:
+            return False
+        if self.config.challenges and challenge_id not in self.config.challenges:
+            return False
+        return self.address.lower() in (o.lower() for o in oracles_of(challenge))
+
+    def served(self, ledger: Ledger) -> list[int]:
+        return [c for c in sorted(ledger.challenges) if self._serves(ledger, c)]
+
+    def _reconcile_jobs(self) -> None:
+        """A job for every revealed submission of a served challenge (after a start, or
+        when this oracle joined a challenge), in the state the chain says it is in."""
+        ledger = self.chain.ledger()
+        served = set(self.served(ledger))
+        with transaction(self.db):
+            for s in ledger.submissions.values():
+                if s.challenge_id in served and s.reveal is not None:
+                    self.jobs.add(
+                        s.submission_id,
+                        s.challenge_id,
+                        s.phase,
+                        s.reveal.block,
+                        s.reveal.artifact_cid,
+                    )
+            self.jobs.follow(
+                tuple(
+                    e
+                    for e in self.chain.events()
+                    if e.name in ("ScoreRecorded", "PrivateScoreRevealed")
+                )
+            )
+
+    # ---------------------------------------------------------------- scoring
+
+    def score_due(self) -> bool:
+        due = self.jobs.due(time.time(), limit=500)
+        if not due:
+            return False
+        ledger = self.chain.ledger()
+        missing: dict[tuple[int, int], str] = {}
+        deadline = time.monotonic() + SCORING_SECONDS_PER_TURN
+        done = 0
+        for job in due:
+            if self.stopping.is_set() or time.monotonic() > deadline:
+                break  # a graceful stop finishes the job in hand, never starts another
+            key = (job.challenge_id, job.phase)
+            challenge = ledger.challenges[job.challenge_id]
+            try:
+                if key in missing:
+                    raise MaterialMissing(missing[key])
+                material = self.materials.material(job.challenge_id, challenge.phases[job.phase])
+            except MaterialMissing as exc:
+                missing[key] = str(exc)
+                self._warn_once(str(exc))
+                with transaction(self.db):
+                    self.jobs.retry_later(
+                        job.submission_id, True, time.time() + WAITING_RETRY_SECONDS, str(exc)
+                    )
+                continue
+            outcome = score_job(
+                job,
+                material,
+                self.store,
+                self.keys,
+                challenge.eta,
+                self.config.fetch_attempts,
+                self.config.fetch_retry_seconds,
+            )
+            if isinstance(outcome, TryAgain):
+                self.metrics.fetch_retries.inc()
+                log.warning(
+                    "submission %d: %s; trying again in %.1f s",
+                    job.submission_id,
+                    outcome.error,
+                    outcome.at - time.time(),
+                )
+                with transaction(self.db):
+                    self.jobs.retry_later(job.submission_id, False, outcome.at, outcome.error)
+                continue
+            self._publish(outcome.report)
+            with transaction(self.db):
+                self.jobs.save_score(job.submission_id, outcome.record)
+            done += 1
+            status = Status(outcome.record.status)
+            self.metrics.scored.labels(status.name).inc()
+            self.metrics.scoring_seconds.observe(outcome.record.seconds)
+            log.info(
+                "scored submission %d (challenge %d phase %d): %s%s in %.3f s",
+                job.submission_id,
+                job.challenge_id,
+                job.phase,
+                status.name,
+                f" public {outcome.record.public_wad}"
+                if status is Status.VALID
+                else f" ({outcome.record.reason})",
+                outcome.record.seconds,
+            )
+        return done > 0
+
+    def _publish(self, data: bytes) -> None:
+        """Adds and pins a report on every writable IPFS backend (best effort)."""
+        for backend in writable_backends(self.store):
+            try:
+                backend.pin(str(backend.add_bytes(data).cid))
+            except IpfsError as exc:
+                log.warning("could not add a report to %s: %s", backend.name, exc)
+
+    def _warn_once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            log.warning("%s", message)
+
+    # ---------------------------------------------------------------- score batches
+
+    def attest(self) -> bool:
+        head = self.chain.ledger()
+        busy = False
+        for challenge_id in self.served(head):
+            busy = self._attest_challenge(head, challenge_id) or busy
+        return busy
+
+    def _attest_challenge(self, head: Ledger, challenge_id: int) -> bool:
+        challenge = head.challenges[challenge_id]
+        own = self.jobs.scored(challenge_id)
+        self.db.execute(
+            "DELETE FROM proposals WHERE challenge_id = ? AND seq <= ?",
+            (challenge_id, last_seq(challenge)),
+        )
+        proposal = self._stored_proposal(challenge_id, last_seq(challenge) + 1)
+        if proposal is None:
+            cut = choose_cut(head, challenge_id, own)
+            at_cut = self.chain.ledger(cut)
+            if last_seq(at_cut.challenges[challenge_id]) != last_seq(challenge):
+                return False  # a batch landed after the cut: wait until the rest is scored
+            proposal = form_proposal(at_cut, challenge_id, own)
+        if proposal is None:
+            return False
+        seq = proposal.batch.seq
+        if self.sent.get(challenge_id, 0) >= seq:
+            return False  # posted (by us or a peer we saw); wait for its event to confirm
+        waited = time.monotonic() - self.due_since.setdefault(
+            ("scores", challenge_id, seq), time.monotonic()
+        )
+        oracles = oracles_of(challenge)
+        poster = poster_for(seq, oracles, waited, self.config.failover_seconds)
+        if poster.lower() != self.address.lower() or not self._may_ask(("scores", challenge_id)):
+            return False
+        self._store_proposal(proposal)
+        typed = score_batch_typed_data(
+            proposal.batch, self.chain_id, self.platform.score_board.address
+        )
+        body = ProposalModel.of(proposal).model_dump()
+        signatures = self._quorum(typed, "/v1/proposals", body, challenge_id, head)
+        if signatures is None:
+            return False
+        outcome = self.writer.post_scores(proposal, ordered_signatures(signatures))
+        if outcome in (Outcome.POSTED, Outcome.ALREADY):
+            self.sent[challenge_id] = seq
+        if outcome is Outcome.POSTED:
+            self.metrics.posts.labels("scores").inc()
+            self.metrics.posted_items.inc(len(proposal.items))
+        log.info(
+            "score batch %d of challenge %d (%d items, cut block %d): %s",
+            seq,
+            challenge_id,
+            len(proposal.items),
+            proposal.cut_block,
+            outcome.value,
+        )
+        return outcome is Outcome.POSTED
+
+    def _quorum(
+        self,
+        typed: dict[str, object],
+        path: str,
+        body: dict[str, object],
+        challenge_id: int,
+        head: Ledger,
+    ) -> list[Signature] | None:
+        """Our signature and enough valid peer signatures for the quorum, else None."""
+        oracle_set = head.challenges[challenge_id].oracle_sets[-1]
+        mine = sign_typed(typed, self.config.private_key)
+        peer_sigs, answers = self.peers.collect(
+            path, body, typed, oracle_set.oracles, oracle_set.quorum - 1
+        )
+        self._note_answers(answers)
+        signatures = [mine, *(s for s in peer_sigs if s.signer.lower() != self.address.lower())]
+        if len(signatures) < oracle_set.quorum:
+            return None
+        return signatures
+
+    def _note_answers(self, answers: list[PeerAnswer]) -> None:
+        for answer in answers:
+            if answer.refusal is not None and not answer.refusal.retry:
+                if answer.refusal.disagreements:
+                    self.metrics.disagreements.labels("self").inc(answer.refusal.disagreements)
+                log.warning("peer %s refused to sign: %s", answer.peer, answer.refusal.reason)
+            elif answer.error is not None:
+                log.info("peer %s did not answer: %s", answer.peer, answer.error)
+
+    def _may_ask(self, key: tuple[object, ...]) -> bool:
+        """At most one round of asks per key and poll interval (peers that said retry)."""
+        now = time.monotonic()
+        if now - self.last_ask.get(key, 0.0) < min(self.config.poll_seconds, 1.0):
+            return False
+        self.last_ask[key] = now
+        return True
+
+    def _stored_proposal(self, challenge_id: int, seq: int) -> Proposal | None:
+        row = self.db.execute(
+            "SELECT body FROM proposals WHERE challenge_id = ? AND seq = ?", (challenge_id, seq)
+        ).fetchone()
+        return None if row is None else ProposalModel.model_validate_json(row[0]).to_proposal()
+
+    def _store_proposal(self, proposal: Proposal) -> None:
+        b = proposal.batch
+        body = ProposalModel.of(proposal).model_dump_json()
+        with transaction(self.db):
+            self.db.execute(
+                "INSERT OR IGNORE INTO proposals (challenge_id, seq, cut_block, body) "
+                "VALUES (?, ?, ?, ?)",
+                (b.challenge_id, b.seq, proposal.cut_block, body),
+            )
+
+    # ---------------------------------------------------------------- phase end
+
+    def phase_end(self) -> bool:
+        head = self.chain.ledger()
+        busy = False
+        chain_time: int | None = None
+        for challenge_id in self.served(head):
+            challenge = head.challenges[challenge_id]
+            unopened = [b for b in challenge.batches if self._unopened(head, challenge_id, b.seq)]
+            if unopened:
+                chain_time = chain_now(self.platform) if chain_time is None else chain_time
+                busy = self._open_private(head, challenge_id, chain_time) or busy
+            for phase in roots_due(head, challenge_id):
+                busy = self._post_root(head, challenge_id, phase) or busy
+        return busy
+
+    def _unopened(self, ledger: Ledger, challenge_id: int, seq: int) -> bool:
+        return any(
+            s.private is None
+            for s in ledger.submissions_of(challenge_id)
+            if s.score is not None and s.score.seq == seq
+        )
+
+    def _open_private(self, head: Ledger, challenge_id: int, chain_time: int) -> bool:
+        own = self.jobs.scored(challenge_id)
+        oracles = oracles_of(head.challenges[challenge_id])
+        busy = False
+        for opening in openings_due(head, self.chain.events(), challenge_id, chain_time, own):
+            key = ("private", challenge_id, opening.seq)
+            waited = time.monotonic() - self.due_since.setdefault(key, time.monotonic())
+            poster = poster_for(opening.seq, oracles, waited, self.config.failover_seconds)
+            if poster.lower() != self.address.lower() or not self._may_ask(key):
+                continue
+            outcome = self.writer.open_private(opening)
+            if outcome is Outcome.POSTED:
+                self.metrics.posts.labels("private").inc()
+                busy = True
+            log.info(
+                "private scores of batch %d of challenge %d (%d items): %s",
+                opening.seq,
+                challenge_id,
+                len(opening.items),
+                outcome.value,
+            )
+        return busy
+
+    def _post_root(self, head: Ledger, challenge_id: int, phase: int) -> bool:
+        key = ("root", challenge_id, phase)
+        challenge = head.challenges[challenge_id]
+        seq = max((r.seq for r in challenge.roots), default=0) + 1
+        waited = time.monotonic() - self.due_since.setdefault((*key, seq), time.monotonic())
+        poster = poster_for(seq, oracles_of(challenge), waited, self.config.failover_seconds)
+        if poster.lower() != self.address.lower() or not self._may_ask(key):
+            return False
+        spec = self.materials.spec(challenge.phases[phase])
+        proposal = form_root(head, challenge_id, phase, spec)
+        if proposal is None:
+            self._warn_once(
+                f"challenge {challenge_id} phase {phase}: the rewards pay nobody; "
+                "no root to post"
+            )
+            return False
+        self._publish(proposal.report)
+        typed = reward_root_typed_data(proposal.root, self.chain_id, self.platform.vault.address)
+        body = RootProposalModel.of(
+            proposal.cut_block, proposal.root, proposal.report_cid
+        ).model_dump()
+        signatures = self._quorum(typed, "/v1/root-proposals", body, challenge_id, head)
+        if signatures is None:
+            return False
+        outcome = self.writer.post_root(
+            proposal.root, proposal.report_cid, ordered_signatures(signatures)
+        )
+        if outcome is Outcome.POSTED:
+            self.metrics.posts.labels("rewards").inc()
+        log.info(
+            "rewards root of challenge %d phase %d (total %d, report %s): %s",
+            challenge_id,
+            phase,
+            proposal.root.total,
+            proposal.report_cid,
+            outcome.value,
+        )
+        return outcome is Outcome.POSTED
+
+    # ---------------------------------------------------------------- serving peers
+
+    def review_scores(self, model: ProposalModel) -> SignatureModel | RefusalModel:
+        with self._review_lock:
+            proposal = model.to_proposal()
+            b = proposal.batch
+            read_up_to = self.chain.last_block
+            if proposal.cut_block > read_up_to:
+                return RefusalModel(
+                    retry=True,
+                    reason=f"this oracle has read blocks up to "
+                    f"{read_up_to}, not yet {proposal.cut_block}",
+                )
+            ledger = self.chain.ledger(proposal.cut_block)
+            if not self._serves(ledger, b.challenge_id):
+                return RefusalModel(
+                    retry=False,
+                    reason=f"{self.address} does not serve " f"challenge {b.challenge_id}",
+                )
+            own = self._review_jobs.scored(b.challenge_id)
+            result = review_proposal(proposal, ledger, read_up_to, own)
+            if isinstance(result, Refusal):
+                return self._refusal(result, f"score batch {b.seq} of challenge {b.challenge_id}")
+            typed = score_batch_typed_data(
+                result.batch, self.chain_id, self.platform.score_board.address
+            )
+            self.metrics.signatures.labels("scores").inc()
+            return self._signature(typed)
+
+    def review_root_proposal(self, model: RootProposalModel) -> SignatureModel | RefusalModel:
+        with self._review_lock:
+            read_up_to = self.chain.last_block
+            if model.cut_block > read_up_to:
+                return RefusalModel(
+                    retry=True,
+                    reason=f"this oracle has read blocks up to "
+                    f"{read_up_to}, not yet {model.cut_block}",
+                )
+            ledger = self.chain.ledger(model.cut_block)
+            challenge = ledger.challenges.get(model.challenge_id)
+            if (
+                challenge is None
+                or not self._serves(ledger, model.challenge_id)
+                or not (0 <= model.phase < len(challenge.phases))
+            ):
+                return RefusalModel(retry=False, reason="not a phase of a challenge served here")
+            try:
+                spec = self.materials.spec(challenge.phases[model.phase])
+            except MaterialMissing as exc:
+                return RefusalModel(retry=True, reason=str(exc))
+            result = review_root(
+                model.to_root(), model.report_cid, model.cut_block, ledger, read_up_to, spec
+            )
+            if isinstance(result, Refusal):
+                return self._refusal(result, f"rewards root of challenge {model.challenge_id}")
+            self._publish(result.report)
+            typed = reward_root_typed_data(result.root, self.chain_id, self.platform.vault.address)
+            self.metrics.signatures.labels("rewards").inc()
+            return self._signature(typed)
+
+    def _refusal(self, refusal: Refusal, what: str) -> RefusalModel:
+        if refusal.disagreements:
+            self.metrics.disagreements.labels("peer").inc(len(refusal.disagreements))
+            for d in refusal.disagreements:
+                log.warning("DISAGREEMENT, not signing %s: %s", what, d.describe())
+        elif not refusal.retry:
+            log.warning("not signing %s: %s", what, refusal.reason)
+        return RefusalModel(
+            retry=refusal.retry, reason=refusal.reason, disagreements=len(refusal.disagreements)
+        )
+
+    def _signature(self, typed: dict[str, object]) -> SignatureModel:
+        signed = sign_typed(typed, self.config.private_key)
+        return SignatureModel(signer=signed.signer, signature="0x" + signed.signature.hex())
+
+    # ---------------------------------------------------------------- operators
+
+    def health(self) -> HealthModel:
+        since = time.monotonic() - self.last_turn
+        if self.stopping.is_set():
+            status = "stopping"
+        elif not self.started:
+            status = "starting"
+        elif since > max(30.0, 20 * self.config.poll_seconds):
+            status = "stalled"
+        else:
+            status = "ok"
+        last = self.chain.last_block
+        return HealthModel(
+            status=status,
+            oracle=self.address,
+            last_block=last,
+            lag_blocks=max(0, self.head - last),
+            jobs=self._review_jobs_counts(),
+            seconds_since_loop=round(since, 3),
+        )
+
+    def _review_jobs_counts(self) -> dict[str, int]:
+        with self._review_lock:
+            return self._review_jobs.counts()
+
+    def _update_metrics(self) -> None:
+        self.metrics.last_block.set(self.chain.last_block)
+        self.metrics.lag_blocks.set(max(0, self.head - self.chain.last_block))
+        for state, count in self.jobs.counts().items():
+            self.metrics.jobs.labels(state).set(count)
+
+    # ---------------------------------------------------------------- signals
+
+    def _install_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            if self.stopping.is_set():
+                log.warning("second signal: exiting now")
+                os._exit(128 + signum)
+            log.info(
+                "signal %d: stopping after the current job (send it again to stop at " "once)",
+                signum,
+            )
+            self.stopping.set()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
