@@ -1,6 +1,7 @@
 """`coop account new|import|list`: encrypted keystores for participants, owners and oracles."""
 
 import json
+import sys
 
 import click
 
@@ -52,15 +53,18 @@ def new(name: str, as_json: bool) -> None:
 @click.argument("name")
 @JSON_OPTION
 def import_(name: str, as_json: bool) -> None:
-    """Store an existing private key (asked with a hidden prompt, or read from stdin)
-    encrypted as NAME.
+    """Store an existing private key encrypted as NAME: asked with a hidden prompt, or read
+    from the first line of stdin when a script pipes it in.
 
     \b
     Examples:
       $ coop account import oracle1
       $ COOP_PASSWORD=... coop account import bot --json < key.txt
     """
-    key = click.prompt("Private key (hex)", hide_input=True)
+    if sys.stdin.isatty():
+        key = click.prompt("Private key (hex)", hide_input=True)
+    else:  # a script pipes the key in: no prompt, nothing echoed
+        key = sys.stdin.readline()
     entry = save_key(load_settings().keystore_dir, name, key.strip(), password_for_new_key())
     _emit(entry, "Imported", as_json)
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from oracle.chain.challenge_status import ChallengeStatus, PhaseStatus, challenge_status
-from oracle.chain.clock import iso_time, time_text
+from oracle.chain.clock import duration_text, iso_time, time_text
 from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.phase_data import Progress
 from oracle.chain.platform import Platform
@@ -352,7 +352,7 @@ def _status_text(s: ChallengeStatus) -> str:
         + (f", refunded {tokens(s.refunded)}" if s.refunded else "")
         + (" (closed)" if s.closed else ""),
         f"  oracles ({v.quorum} of {len(s.oracles)} sign): {', '.join(s.oracles)}",
-        f"  dispute window {v.dispute_window} s; open now: "
+        f"  dispute window {duration_text(v.dispute_window)}; open now: "
         + (", ".join(f"phase {i}" for i in s.open_phases) or "no phase takes commits or reveals"),
     ]
     for p in s.phases:
