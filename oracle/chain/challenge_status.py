@@ -31,6 +31,7 @@ class RootStatus:
     claimable_at: int
     state: str  # posted, disputed, voided
     claimed: int  # paid so far under this phase's roots
+    arbiter_deadline: int  # when an open dispute lapses (0 if never disputed)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def _root(platform: Platform, events: Challenge, phase: int) -> RootStatus | Non
         seq=int(record["seq"]), merkle_root=root, total=int(record["total"]),
         report_cid=posted[-1].report_cid if posted else "", claimable_at=int(record["claimableAt"]),
         state=ROOT_STATES[int(record["state"])], claimed=claimed,
+        arbiter_deadline=int(record.get("arbiterDeadline", 0)),
     )  # fmt: skip
 
 
@@ -141,7 +143,8 @@ def _stage(p: PhaseView, root: RootStatus | None, now: int) -> tuple[str, str]:
     if root is None:
         return "awaiting-root", "the oracles open the private scores and post the rewards root"
     if root.state == "disputed":
-        return "disputed", "the arbiter upholds or voids the disputed root"
+        by = f" by {time_text(root.arbiter_deadline, now)}" if root.arbiter_deadline else ""
+        return "disputed", f"the arbiter rejects the dispute or voids the root{by}"
     if root.state == "voided":
         return "voided", "the oracles post a corrected rewards root"
     if now < root.claimable_at:

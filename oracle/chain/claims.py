@@ -80,6 +80,7 @@ class PostedRoot:
     claimable_at: int
     state: int  # STATE_*
     block: int
+    arbiter_deadline: int = 0  # when an open dispute lapses (0: none, or an older vault)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def posted_root(platform: Platform, challenge_id: int, phase: int) -> PostedRoot
         )
     event = events[-1]
     return PostedRoot(challenge_id, phase, int(record["seq"]), merkle_root, int(record["total"]),
-                      event.report_cid, int(record["claimableAt"]), state, event.block)  # fmt: skip
+                      event.report_cid, int(record["claimableAt"]), state, event.block,
+                      int(record.get("arbiterDeadline", 0)))  # fmt: skip
 
 
 def verified_tree(store: ContentStore, root: PostedRoot) -> MerkleTree | None:
@@ -161,10 +163,14 @@ def check_claim(platform: Platform, store: ContentStore, challenge_id: int, phas
             "claim once it is posted and its dispute window has passed"
         )
     if root.state == STATE_DISPUTED:
+        deadline = ""
+        if root.arbiter_deadline:
+            when = time_text(root.arbiter_deadline, chain_now(platform))
+            deadline = f" by {when} (then the dispute lapses and the root stands)"
         raise RootDisputed(
-            f"the rewards root of {where} is disputed: the challenge's arbiter upholds it (then "
-            "claims open at the end of its window) or voids it (then the oracles repost); "
-            "try again after the decision"
+            f"the rewards root of {where} is disputed: the challenge's arbiter rejects the "
+            f"dispute (claims open at the end of the root's window) or voids the root (the "
+            f"oracles repost){deadline}; try again after the decision"
         )
     tree = verified_tree(store, root)
     leaf = next((v for v, _ in tree.values if v.account == account), None) if tree else None

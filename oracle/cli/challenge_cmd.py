@@ -402,7 +402,8 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
                  "seq": p.root.seq, "merkle_root": p.root.merkle_root,
                  "total": str(p.root.total), "report_cid": p.root.report_cid,
                  "claimable_at": p.root.claimable_at, "state": p.root.state,
-                 "claimed": str(p.root.claimed)}}
+                 "claimed": str(p.root.claimed),
+                 "arbiter_deadline": p.root.arbiter_deadline}}
             for p in s.phases
         ],
     }  # fmt: skip

@@ -107,6 +107,9 @@ def test_a_disputed_root_waits_for_the_arbiter(world: OwnerWorld) -> None:
     )
     code, out = claim(world, BOB)
     assert code == 2 and "the rewards root of challenge 1 phase 0 is disputed" in out
+    status = last_json(world.coop("challenge", "status", "1", "--json"))
+    assert status["phases"][0]["stage"] == "disputed"
+    assert status["phases"][0]["root"]["state"] == "disputed"
     world.owner.transact(p.vault.functions.resolveDispute(1, 0, False))  # arbiter: rejected
     world.travel(DISPUTE_SECONDS + 1)
     code, out = claim(world, BOB)
