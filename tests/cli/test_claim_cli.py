@@ -10,18 +10,26 @@ import sys
 from pathlib import Path
 
 import pytest
+from eth_utils.crypto import keccak
 from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
-from oracle.chain.attestation import items_as_call_arg
+from oracle.chain.attestation import (
+    RewardRoot,
+    items_as_call_arg,
+    ordered_signatures,
+    reward_root_typed_data,
+    sign_typed,
+)
 from oracle.chain.challenges import read_challenge
 from oracle.chain.sender import Sender
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
+from oracle.rewards.report import RewardReport
 from oracle.spec import load_spec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ledger"))
-from lifecycle import Life, predictions
+from lifecycle import ORACLE_KEYS, Life, predictions
 
 ALICE, BOB, CAROL = ANVIL_KEYS[1], ANVIL_KEYS[2], ANVIL_KEYS[5]
 DISPUTE_SECONDS = 600
@@ -115,6 +123,43 @@ def test_a_disputed_root_waits_for_the_arbiter(world: OwnerWorld) -> None:
     code, out = claim(world, BOB)
     assert code == 0, out
     assert "Claimed" in out
+
+
+def repost_root(world: OwnerWorld, report: RewardReport, seq: int) -> None:
+    """The oracles post `report`'s root again (after a void), under a new seq."""
+    p = world.platform
+    tree = build_tree(report.leaves)
+    report_cid = str(world.store.add_bytes(report.to_json().encode()).cid)
+    digest = p.registry.functions.configDigest(1).call()
+    root = RewardRoot(1, 0, seq, digest, bytes.fromhex(tree.root[2:]), report.total,
+                      keccak(text=report_cid))  # fmt: skip
+    typed = reward_root_typed_data(root, world.w3.eth.chain_id, p.vault.address)
+    signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
+    world.owner.transact(p.vault.functions.postRewards(root.as_call_arg(), report_cid, signatures))
+
+
+def test_a_voided_root_is_refused_until_the_oracles_repost(world: OwnerWorld) -> None:
+    life = scored_and_revealed(world)
+    report = life.rewards()
+    life.post_root(report)
+    p = world.platform
+    Sender.from_key(world.w3, CAROL).transact(
+        p.vault.functions.dispute(1, 0, "bafkreireason"), read_challenge(p, 1).dispute_bond
+    )
+    world.owner.transact(p.vault.functions.resolveDispute(1, 0, True))  # arbiter: upheld
+    world.travel(DISPUTE_SECONDS + 1)
+    code, out = claim(world, BOB)
+    assert code == 2 and "the arbiter voided the rewards root of challenge 1 phase 0" in out
+    status = last_json(world.coop("challenge", "status", "1", "--json"))
+    assert status["phases"][0]["stage"] == "voided"
+
+    repost_root(world, report, seq=2)
+    world.travel(DISPUTE_SECONDS + 1)
+    bob = Sender.from_key(world.w3, BOB).address
+    before = world.balance(bob)
+    code, out = claim(world, BOB)
+    assert code == 0, out
+    assert world.balance(bob) == before + build_tree(report.leaves).leaf(bob).amount
 
 
 def test_a_report_that_does_not_rebuild_the_root_is_refused(world: OwnerWorld) -> None:
