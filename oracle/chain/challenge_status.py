@@ -8,7 +8,13 @@ chain's own time. Each phase gets a stage and the next thing that will happen, w
 from dataclasses import dataclass
 
 from oracle.chain.challenges import ChallengeView, PhaseView, read_challenge
-from oracle.chain.claims import STATE_DISPUTED, STATE_NONE, STATE_POSTED, STATE_VOIDED
+from oracle.chain.claims import (
+    STATE_DISPUTED,
+    STATE_NONE,
+    STATE_POSTED,
+    STATE_VOIDED,
+    read_root,
+)
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.errors import CoopError
@@ -96,19 +102,16 @@ def _title(store: ContentStore | None, spec_cid: str) -> str | None:
 
 
 def _root(platform: Platform, events: Challenge, phase: int) -> RootStatus | None:
-    fn = platform.vault.functions.getRoot(events.challenge_id, phase)
-    components = fn.abi["outputs"][0]["components"]
-    record = {c["name"]: v for c, v in zip(components, fn.call(), strict=True)}
-    if int(record["state"]) == STATE_NONE:
+    record = read_root(platform, events.challenge_id, phase)
+    if record.state == STATE_NONE:
         return None
-    root = "0x" + bytes(record["merkleRoot"]).hex()
+    root = record.merkle_root
     posted = [r for r in events.roots if r.phase == phase and "0x" + r.merkle_root.hex() == root]
     claimed = sum(c.amount for c in events.claims if c.phase == phase)
     return RootStatus(
-        seq=int(record["seq"]), merkle_root=root, total=int(record["total"]),
-        report_cid=posted[-1].report_cid if posted else "", claimable_at=int(record["claimableAt"]),
-        state=ROOT_STATES[int(record["state"])], claimed=claimed,
-        arbiter_deadline=int(record.get("arbiterDeadline", 0)),
+        seq=record.seq, merkle_root=root, total=record.total,
+        report_cid=posted[-1].report_cid if posted else "", claimable_at=record.claimable_at,
+        state=ROOT_STATES[record.state], claimed=claimed, arbiter_deadline=record.arbiter_deadline,
     )  # fmt: skip
 
 

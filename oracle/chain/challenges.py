@@ -165,10 +165,11 @@ class ChallengeView:
         }  # fmt: skip
 
 
-def _named(contract_fn: Any, value: Any) -> dict[str, Any]:
-    """A struct returned by a view, as {component name: value} (from the ABI)."""
+def call_struct(contract_fn: Any) -> dict[str, Any]:
+    """Calls a view that returns one struct; {field name: value}, names from the ABI (so a
+    field added to the struct later does not shift the others)."""
     components = contract_fn.abi["outputs"][0]["components"]
-    return {c["name"]: v for c, v in zip(components, value, strict=True)}
+    return {c["name"]: v for c, v in zip(components, contract_fn.call(), strict=True)}
 
 
 def read_challenge(platform: Platform, challenge_id: int) -> ChallengeView:
@@ -181,12 +182,10 @@ def read_challenge(platform: Platform, challenge_id: int) -> ChallengeView:
             f"challenge {challenge_id} does not exist on this deployment ({known}); check the "
             "id, or --deployment / COOP_DEPLOYMENT"
         )
-    fn = registry.getChallenge(challenge_id)
-    c = _named(fn, fn.call())
+    c = call_struct(registry.getChallenge(challenge_id))
     phases = []
     for index in range(int(c["phaseCount"])):
-        pfn = registry.getPhase(challenge_id, index)
-        p = _named(pfn, pfn.call())
+        p = call_struct(registry.getPhase(challenge_id, index))
         phases.append(PhaseView(index, int(p["commitStart"]), int(p["commitEnd"]),
                                 int(p["revealEnd"]), bool(p["holdoutRevealed"]),
                                 bytes(p["holdoutCommitment"]), int(p["bounty"])))  # fmt: skip

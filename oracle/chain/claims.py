@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from web3 import Web3
 
-from oracle.chain.challenges import read_challenge
+from oracle.chain.challenges import call_struct, read_challenge
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
@@ -68,6 +68,25 @@ class ClaimsNotOpen(ClaimRefused, ValueError):
 
 
 @dataclass(frozen=True)
+class RootRecord:
+    """The vault's record of a phase's current root (`getRoot`)."""
+
+    merkle_root: str  # 0x-hex
+    total: int
+    seq: int
+    claimable_at: int
+    state: int  # STATE_*
+    arbiter_deadline: int  # when an open dispute lapses (0: none, or an older vault)
+
+
+def read_root(platform: Platform, challenge_id: int, phase: int) -> RootRecord:
+    r = call_struct(platform.vault.functions.getRoot(challenge_id, phase))
+    return RootRecord("0x" + bytes(r["merkleRoot"]).hex(), int(r["total"]), int(r["seq"]),
+                      int(r["claimableAt"]), int(r["state"]),
+                      int(r.get("arbiterDeadline", 0)))  # fmt: skip
+
+
+@dataclass(frozen=True)
 class PostedRoot:
     """A phase's current root: the vault's record joined with the event that posted it."""
 
@@ -111,17 +130,14 @@ class ClaimResults:
 
 def posted_root(platform: Platform, challenge_id: int, phase: int) -> PostedRoot:
     """The phase's current root; NoRewardsRoot when none was posted."""
-    fn = platform.vault.functions.getRoot(challenge_id, phase)
-    components = fn.abi["outputs"][0]["components"]
-    record = {c["name"]: v for c, v in zip(components, fn.call(), strict=True)}
-    state = int(record["state"])
-    if state == STATE_NONE:
+    record = read_root(platform, challenge_id, phase)
+    if record.state == STATE_NONE:
         raise NoRewardsRoot(
             f"no rewards root is posted for challenge {challenge_id} phase {phase} yet: the "
             "oracles post it after the phase's holdout reveal; `coop challenge status "
             f"{challenge_id}` shows where the phase stands"
         )
-    merkle_root = "0x" + bytes(record["merkleRoot"]).hex()
+    merkle_root = record.merkle_root
     ledger = read_ledger(platform)
     events = [r for r in ledger.challenge(challenge_id).roots
               if r.phase == phase and "0x" + r.merkle_root.hex() == merkle_root]  # fmt: skip
@@ -131,9 +147,9 @@ def posted_root(platform: Platform, challenge_id: int, phase: int) -> PostedRoot
             "names it; is the node fully synced?"
         )
     event = events[-1]
-    return PostedRoot(challenge_id, phase, int(record["seq"]), merkle_root, int(record["total"]),
-                      event.report_cid, int(record["claimableAt"]), state, event.block,
-                      int(record.get("arbiterDeadline", 0)))  # fmt: skip
+    return PostedRoot(challenge_id, phase, record.seq, merkle_root, record.total,
+                      event.report_cid, record.claimable_at, record.state, event.block,
+                      record.arbiter_deadline)  # fmt: skip
 
 
 def verified_tree(store: ContentStore, root: PostedRoot) -> MerkleTree | None:
