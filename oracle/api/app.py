@@ -4,6 +4,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from oracle.api import problems
+from oracle.api.cache import AnswerCacheLayer
 from oracle.api.config import ApiConfig
 from oracle.api.db import IndexReader
 from oracle.api.routes import challenges, ipfs, profiles, status, stream, submissions
@@ -17,11 +18,12 @@ Errors are application/problem+json with a `reason` code. See docs/api.md."""
 def create_app(config: ApiConfig) -> FastAPI:
     app = FastAPI(title="Coopetition API", version="1", description=DESCRIPTION)
     app.state.config = config
-    app.state.reader = IndexReader(config.db_path)
+    app.state.reader = reader = IndexReader(config.db_path)
     app.state.store = EmbeddedStore(config.ipfs_dir)
     problems.install(app)
     for module in (status, challenges, stream, submissions, profiles, ipfs):
         app.include_router(module.router)
     if config.web_dir is not None and config.web_dir.is_dir():
         app.mount("/", StaticFiles(directory=config.web_dir, html=True), name="web")
+    app.add_middleware(AnswerCacheLayer, index=reader)
     return app

@@ -1,8 +1,7 @@
-"""Read-only connections to the index (one per request thread) and a cache of answers.
+"""Read-only connections to the index (one per thread) and the memory of answers (cache.py).
 
-An answer depends only on the request and the index, so a JSON body is cached under the
-request's path and query plus the index's state: its change counter (bumped by every
-write of the indexer) and its head block (chain time moves phase windows and claims).
+An answer depends only on the request and the index's state: its change counter (bumped
+by every write of the indexer) and its head block (chain time moves windows and claims).
 """
 
 import sqlite3

@@ -1,4 +1,4 @@
-"""JSON answers with a strong ETag (`If-None-Match` with it gets a 304), cached per index state."""
+"""JSON answers with a strong ETag: `If-None-Match` with it gets a 304 (see also cache.py)."""
 
 import hashlib
 import sqlite3
@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from oracle.api.db import IndexReader, index_state
+from oracle.api.db import IndexReader
 
 NO_CACHE = "no-cache"
 
@@ -29,15 +29,9 @@ def matches(request: Request, etag: str) -> bool:
 def answer(
     request: Request, index: IndexReader, build: Callable[[sqlite3.Connection], BaseModel]
 ) -> Response:
-    """The JSON of `build(db)`, reused while the index has not changed since it was built."""
-    db = index.connection()
-    key = (request.url.path, request.url.query, index_state(db))
-    cached = index.cache.get(key)
-    if cached is None:
-        body = build(db).model_dump_json().encode()
-        cached = (body, etag_of(body))
-        index.cache.put(key, cached)
-    body, etag = cached
+    """The JSON of `build(db)` on this thread's connection to the index, with its ETag."""
+    body = build(index.connection()).model_dump_json().encode()
+    etag = etag_of(body)
     headers = {"ETag": etag, "Cache-Control": NO_CACHE}
     if matches(request, etag):
         return Response(status_code=304, headers=headers)
