@@ -4,7 +4,7 @@ real API over a real index of a real anvil chain, with an indexer following in a
 import functools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -88,12 +88,12 @@ def site(life: Life, indexer: Indexer) -> Iterator[Site]:  # noqa: F811
 
 # An EIP-1193 provider backed by an anvil dev account: requests go to anvil's JSON-RPC,
 # which signs eth_sendTransaction for its unlocked accounts. The account is shared only
-# after eth_requestAccounts, as a real wallet does.
+# after eth_requestAccounts and, as a real wallet does, remembered across reloads.
 WALLET_SHIM = """
 (() => {
   const rpc = %(rpc)s;
   const account = %(account)s;
-  let connected = false;
+  let connected = sessionStorage.getItem("shim-connected") === "yes";
   let id = 0;
   window.__walletRequests = [];
   window.ethereum = {
@@ -101,7 +101,11 @@ WALLET_SHIM = """
     on() {},
     async request({ method, params = [] }) {
       window.__walletRequests.push(method);
-      if (method === "eth_requestAccounts") { connected = true; return [account]; }
+      if (method === "eth_requestAccounts") {
+        connected = true;
+        sessionStorage.setItem("shim-connected", "yes");
+        return [account];
+      }
       if (method === "eth_accounts") return connected ? [account] : [];
       const response = await fetch(rpc, {
         method: "POST",
@@ -122,22 +126,33 @@ WALLET_SHIM = """
 """
 
 
-def wallet_page(browser: Browser, site: Site, who: int) -> Page:
-    """A fresh browser context whose page has a wallet holding anvil account `who`."""
+def plain_page(browser: Browser, wallet_of: tuple[str, int] | None = None) -> Page:
+    """A page in a fresh browser context; with `wallet_of` = (anvil URL, account index), an
+    injected wallet holding that anvil dev account."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    rpc = site.life.w3.provider.endpoint_uri  # type: ignore[attr-defined]
-    shim = WALLET_SHIM % {"rpc": f'"{rpc}"', "account": f'"{address(who)}"'}
-    context.add_init_script(shim)
+    if wallet_of is not None:
+        rpc, who = wallet_of
+        context.add_init_script(WALLET_SHIM % {"rpc": f'"{rpc}"', "account": f'"{address(who)}"'})
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     return page
 
 
-def plain_page(browser: Browser) -> Page:
-    """A fresh browser context without any wallet."""
-    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-    page.set_default_timeout(WAIT_MS)
-    return page
+@pytest.fixture
+def open_page(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
+    """Opens pages (`open_page()` without a wallet, `open_page(wallet=BOB)` with one); their
+    contexts close before the server stops, so no live stream outlasts the test."""
+    pages: list[Page] = []
+
+    def opener(wallet: int | None = None) -> Page:
+        rpc = site.life.w3.provider.endpoint_uri  # type: ignore[attr-defined]
+        page = plain_page(browser, None if wallet is None else (rpc, wallet))
+        pages.append(page)
+        return page
+
+    yield opener
+    for page in pages:
+        page.context.close()
 
 
 def screenshot(page: Page, name: str) -> Path:

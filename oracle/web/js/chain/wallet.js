@@ -115,7 +115,9 @@ export class Wallet {
     let hash;
     try {
       onState("checking");
-      await this.call({ to, data, value }); // a revert is explained before the wallet opens
+      // simulated on the pending block (the next one), where the transaction would land: a
+      // revert is explained before the wallet opens
+      await this.call({ to, data, value, block: "pending" });
       onState("waiting-for-wallet");
       hash = await this.request("eth_sendTransaction", [tx]);
     } catch (error) {

@@ -1,0 +1,142 @@
+// The web app's shell: loads the deployment (/v1/status), keeps the wallet connection in
+// the header, and renders the page the URL's #fragment names.
+
+import { ApiProblem, get } from "./api.js";
+import { Wallet, WalletError } from "./chain/wallet.js";
+import { clear, empty, h } from "./ui/dom.js";
+import { shortAddress } from "./ui/format.js";
+import * as audit from "./pages/audit.js";
+import * as challenge from "./pages/challenge.js";
+import * as challenges from "./pages/challenges.js";
+import * as forks from "./pages/forks.js";
+import * as profile from "./pages/profile.js";
+import * as submission from "./pages/submission.js";
+
+const ROUTES = [
+  [/^\/?$/, challenges, () => ({})],
+  [/^\/challenges\/(\d+)$/, challenge, (m) => ({ challengeId: Number(m[1]) })],
+  [/^\/challenges\/(\d+)\/forks$/, forks, (m) => ({ challengeId: Number(m[1]) })],
+  [/^\/challenges\/(\d+)\/audit$/, audit, (m) => ({ challengeId: Number(m[1]) })],
+  [/^\/submissions\/(\d+)$/, submission, (m) => ({ submissionId: Number(m[1]) })],
+  [/^\/profiles\/(0x[0-9a-fA-F]{40})$/, profile, (m) => ({ address: m[1] })],
+];
+
+const ctx = {
+  status: null, // GET /v1/status: chain id and contract addresses
+  wallet: Wallet.injected(),
+  account: null, // the connected account, once connected on the right chain
+  cleanups: [],
+  onLeave(fn) {
+    this.cleanups.push(fn);
+  },
+  rerender: () => route(),
+  connect: () => connect(),
+  spec: new Map(), // challenge id -> its spec JSON (fetched once from IPFS)
+};
+
+function parseLocation() {
+  const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+  return { path: path || "/", query: new URLSearchParams(query) };
+}
+
+async function route() {
+  for (const cleanup of ctx.cleanups.splice(0)) cleanup();
+  const main = document.getElementById("app");
+  const { path, query } = parseLocation();
+  const found = ROUTES.map(([re, page, params]) => [re.exec(path), page, params]).find(([m]) => m);
+  const view = h("div", { class: "page" });
+  clear(main).append(view);
+  if (!found) {
+    view.append(empty("There is no page here.", h("a", { href: "#/" }, "See all challenges")));
+    return;
+  }
+  const [match, page, params] = found;
+  view.append(h("p", { class: "loading" }, "Loading…"));
+  try {
+    const content = await page.render({ ...params(match), query }, ctx);
+    if (main.firstChild === view) clear(view).append(content);
+  } catch (error) {
+    if (main.firstChild !== view) return;
+    clear(view).append(
+      error instanceof ApiProblem && error.status === 404
+        ? empty("Not found.", error.message, h("a", { href: "#/" }, "See all challenges"))
+        : h("div", { class: "error-box" }, h("strong", {}, "This page could not be loaded. "), String(error.message || error)),
+    );
+  }
+  document.body.dataset.page = page.name || "";
+}
+
+function renderWallet(message = null) {
+  const box = clear(document.getElementById("wallet"));
+  const navProfile = document.getElementById("nav-profile");
+  navProfile.hidden = !ctx.account;
+  if (ctx.account) navProfile.href = `#/profiles/${ctx.account}`;
+  if (!ctx.wallet) {
+    box.append(h("span", { class: "muted", title: "Install MetaMask or another Ethereum wallet to submit, review or claim. Reading needs no wallet." }, "No wallet found"));
+    return;
+  }
+  if (ctx.account) {
+    box.append(h("span", { class: "connected", "data-account": ctx.account }, "● ", h("a", { href: `#/profiles/${ctx.account}`, title: ctx.account }, shortAddress(ctx.account))));
+  } else if (ctx.wallet.account && ctx.status && ctx.wallet.chainId !== ctx.status.chain_id) {
+    box.append(
+      h("span", { class: "warn" }, `Wallet on chain ${ctx.wallet.chainId}, this platform is on ${ctx.status.chain_id}. `),
+      h("button", { onclick: switchChain }, "Switch network"),
+    );
+  } else {
+    box.append(h("button", { id: "connect", onclick: connect }, "Connect wallet"));
+  }
+  if (message) box.append(h("span", { class: "error-text" }, " " + message));
+}
+
+async function switchChain() {
+  try {
+    await ctx.wallet.request("wallet_switchEthereumChain", [{ chainId: "0x" + ctx.status.chain_id.toString(16) }]);
+    await connect();
+  } catch (error) {
+    renderWallet(error.message);
+  }
+}
+
+async function connect({ silent = false } = {}) {
+  try {
+    await ctx.wallet.connect();
+  } catch (error) {
+    renderWallet(error instanceof WalletError ? error.message : String(error));
+    return false;
+  }
+  const rightChain = ctx.wallet.chainId === ctx.status.chain_id;
+  ctx.account = rightChain ? ctx.wallet.account : null;
+  renderWallet();
+  if (!silent) route();
+  return rightChain;
+}
+
+async function start() {
+  try {
+    ctx.status = await get("status");
+  } catch (error) {
+    clear(document.getElementById("app")).append(
+      h("div", { class: "error-box" }, h("strong", {}, "The API is not answering. "), String(error.message || error)),
+    );
+    return;
+  }
+  if (ctx.wallet) {
+    ctx.wallet.onChange(() => {
+      ctx.account = ctx.wallet.chainId === ctx.status.chain_id ? ctx.wallet.account : null;
+      renderWallet();
+      route();
+    });
+    // reconnect silently when the site was allowed before (no wallet pop-up)
+    try {
+      const accounts = await ctx.wallet.request("eth_accounts");
+      if (accounts && accounts.length) await connect({ silent: true });
+    } catch {
+      /* not allowed yet: the Connect button stays */
+    }
+  }
+  renderWallet();
+  window.addEventListener("hashchange", route);
+  await route();
+}
+
+start();

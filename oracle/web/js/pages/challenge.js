@@ -1,0 +1,223 @@
+// One challenge: what it asks, its numbers explained, the live public board, the private
+// board, the best score over time, its submissions, and the form to submit or fork.
+
+import { get, ipfsUrl, watchLeaderboard } from "../api.js";
+import { submitPanel } from "../actions/submit.js";
+import { add, clear, empty, h, table } from "../ui/dom.js";
+import { explain, termLabel } from "../ui/glossary.js";
+import { cidLink, plural, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
+import { bestScorePlot } from "../ui/plot.js";
+import { boardTable, challengeTitle, loadSpec, stateBadge, submissionStatus } from "./common.js";
+
+export const name = "challenge";
+
+const BOARD_LIMIT = 50;
+
+/** Everything on the page that changes as the chain moves. */
+async function loadState(challengeId) {
+  const [challenge, privateBoard, improvements, submissions, status] = await Promise.all([
+    get(`challenges/${challengeId}`),
+    get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT }),
+    get(`challenges/${challengeId}/improvements`),
+    get(`challenges/${challengeId}/submissions`, { limit: 100 }),
+    get("status"),
+  ]);
+  return { challenge, privateBoard, improvements, submissions, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
+}
+
+export async function render({ challengeId, query }, ctx) {
+  const first = await loadState(challengeId);
+  const challenge = first.challenge;
+  const spec = await loadSpec(ctx, challenge.spec_cid);
+  const forkOf = query.get("fork");
+  const slots = { badge: h("span"), numbers: h("div"), phases: h("div"), private: h("div"), progress: h("div"), submissions: h("div") };
+  const fill = (state) => {
+    add(clear(slots.badge), stateBadge(state.challenge.state));
+    add(clear(slots.numbers), numbers(state.challenge, spec));
+    add(clear(slots.phases), phases(state.challenge));
+    add(clear(slots.private), privateSection(state.privateBoard));
+    add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
+    add(clear(slots.submissions), submissionList(challengeId, state.submissions));
+  };
+  fill(first);
+
+  const liveBadge = h("span", { class: "live", "data-live": "connecting" }, "connecting…");
+  const publicBox = h("div", {}, h("p", { class: "loading" }, "Loading the board…"));
+  const page = h(
+    "section",
+    { "data-challenge": challengeId },
+    h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Challenges"), " / ", `Challenge ${challengeId}`),
+    h("h1", {}, challengeTitle(challenge, spec), " ", slots.badge),
+    spec && spec.description ? h("p", { class: "lead" }, spec.description) : null,
+    h("nav", { class: "subnav" }, h("a", { href: `#/challenges/${challengeId}/forks` }, "Fork graph"), h("a", { href: `#/challenges/${challengeId}/audit` }, "Audit")),
+    slots.numbers,
+    specFacts(spec),
+    slots.phases,
+    h(
+      "section",
+      { class: "board-section", id: "public-board" },
+      h("h2", {}, termLabel("publicBoard", "Public leaderboard"), " ", liveBadge),
+      explain("eta", `What are eta and the Ladder? (eta here: ${score(challenge.eta)})`),
+      publicBox,
+    ),
+    slots.private,
+    slots.progress,
+    submitPanel(ctx, challenge, { forkOf: forkOf ? Number(forkOf) : null }),
+    slots.submissions,
+  );
+
+  // The board arrives over server-sent events; each change also refreshes the sections
+  // that depend on it (best score, plot, private board, submissions), one reload at a time.
+  let boardsSeen = 0;
+  let reloading = Promise.resolve();
+  const stop = watchLeaderboard(
+    challengeId,
+    BOARD_LIMIT,
+    (board) => {
+      add(clear(publicBox), boardTable(board, "When the oracles score a valid submission, its submitter appears here; this table updates by itself."));
+      if (boardsSeen++ > 0) {
+        reloading = reloading.then(() => loadState(challengeId)).then(fill, () => {});
+      }
+    },
+    (state) => {
+      liveBadge.dataset.live = state;
+      liveBadge.textContent = state === "live" ? "● live" : state;
+    },
+  );
+  ctx.onLeave(stop);
+  return page;
+}
+
+function privateSection(board) {
+  return h(
+    "section",
+    { class: "board-section", id: "private-board" },
+    h("h2", {}, termLabel("privateBoard", "Private leaderboard"), board.phase !== null ? ` (phase ${board.phase})` : ""),
+    explain("privateBoard", "Why a private board?"),
+    board.opened ? boardTable(board, "No valid submission in this phase.") : empty("Not opened yet.", sentence(board.note)),
+  );
+}
+
+function sentence(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".") : "";
+}
+
+function numbers(c, spec) {
+  const metric = spec && spec.metric ? spec.metric.name : "the metric";
+  return h(
+    "section",
+    { class: "numbers" },
+    h(
+      "dl",
+      { class: "facts wide" },
+      h("dt", {}, termLabel("baseline", "baseline")),
+      h("dd", { "data-field": "baseline" }, score(c.baseline)),
+      h("dt", {}, termLabel("target", "target")),
+      h("dd", { "data-field": "target" }, score(c.target)),
+      h("dt", {}, termLabel("eta", "eta (Ladder step)")),
+      h("dd", { "data-field": "eta" }, score(c.eta)),
+      h("dt", {}, "direction"),
+      h("dd", {}, `${c.higher_is_better ? "higher" : "lower"} ${metric} is better`),
+      h("dt", {}, "best public score"),
+      h("dd", { "data-field": "best" }, c.best ? [score(c.best.score), " by ", profileLink(c.best.participant), " (", submissionLink(c.best.submission_id), ")"] : "none yet"),
+      h("dt", {}, termLabel("escrow", "bounty")),
+      h("dd", {}, `${tokens(c.bounty)} tokens escrowed, ${tokens(c.escrow.claimed)} claimed so far`),
+      h("dt", {}, "commit bond"),
+      h("dd", {}, c.commit_bond === "0" ? "none" : `${wei(c.commit_bond)}, refunded at the reveal`),
+      h("dt", {}, "daily cap"),
+      h("dd", {}, c.daily_cap ? `${c.daily_cap} commits per address per 24 h` : "none"),
+      h("dt", {}, "activity"),
+      h("dd", {}, [plural(c.submission_count, "submission"), plural(c.participant_count, "participant"), plural(c.review_count, "review"), plural(c.improvement_count, "improvement")].join(", ")),
+    ),
+    explain("baseline", "What do baseline and target mean?"),
+  );
+}
+
+function specFacts(spec) {
+  if (!spec) return h("p", { class: "muted" }, "The challenge's spec file is not available from this node.");
+  const data = spec.data || {};
+  const rewards = spec.rewards || {};
+  const downloads = [
+    ["training data", data.train],
+    ["test features (predict these rows)", data.test_features],
+    ...Object.entries(data.public || {}).map(([k, cid]) => [k.replaceAll("_", " "), cid]),
+  ].filter(([, cid]) => cid);
+  return h(
+    "section",
+    { class: "spec" },
+    h("h2", {}, "What to submit"),
+    h(
+      "p",
+      {},
+      `A ${spec.task} task scored with ${spec.metric?.name}. Upload a CSV with the columns `,
+      h("code", {}, [spec.columns?.id, ...(spec.columns?.prediction || [])].join(",")),
+      ", one row per test id.",
+    ),
+    h("ul", { class: "downloads" }, downloads.map(([label, cid]) => h("li", {}, h("a", { href: ipfsUrl(cid), download: "" }, label), " ", h("span", { class: "cid" }, cid)))),
+    rewards.improvement_bps !== undefined
+      ? h("p", { class: "muted" }, `Each phase's bounty is split: ${rewards.improvement_bps / 100}% for improvements, ${rewards.prize_bps / 100}% for the final ranking, ${rewards.review_bps / 100}% for reviews. A fork passes a share of what it earns to its parents.`)
+      : null,
+  );
+}
+
+function phases(c) {
+  return h(
+    "section",
+    { class: "phases" },
+    h("h2", {}, termLabel("phase", "Phases")),
+    table(
+      ["phase", "commits", "reveals until", "bounty", "state", "holdout"],
+      c.phases.map((p) => [
+        String(p.phase),
+        `${time(p.commit_start)} – ${time(p.commit_end)}`,
+        time(p.reveal_end),
+        `${tokens(p.bounty)} tokens`,
+        stateBadge(p.state),
+        p.holdout ? ["revealed: ", cidLink(p.holdout.labels_cid)] : "hidden until the phase ends",
+      ]),
+    ),
+  );
+}
+
+function progress(c, improvements, chainTime) {
+  const section = h("section", { class: "progress", id: "progress" }, h("h2", {}, "Best score over time"));
+  const start = Math.min(...c.phases.map((p) => p.commit_start));
+  const end = Math.max(Math.min(Math.max(...c.phases.map((p) => p.reveal_end)), chainTime), start + 1);
+  add(section, bestScorePlot(improvements, start, end));
+  if (improvements.items.length === 0) {
+    add(section, empty("No improvement yet.", `The line starts at the baseline (${score(c.baseline)}). The first valid score better than it will appear as a marker, labelled with its contributor.`));
+  } else {
+    add(section, 
+      explain("improvement", "What counts as an improvement?"),
+      table(
+        ["submission", "contributor", "from", "to", "when"],
+        improvements.items.map((i) => ({
+          attrs: { "data-submission": i.submission_id },
+          cells: [submissionLink(i.submission_id), profileLink(i.participant), score(i.previous_best), h("span", { class: "score" }, score(i.score)), time(i.timestamp)],
+        })),
+        { class: "improvements" },
+      ),
+    );
+  }
+  return section;
+}
+
+function submissionList(challengeId, page) {
+  const section = h("section", { class: "submissions", id: "submissions" }, h("h2", {}, "Submissions"));
+  if (page.items.length === 0) {
+    add(section, empty("No submissions yet.", "Be the first: commit a file with the form above."));
+    return section;
+  }
+  add(section, 
+    table(
+      ["id", "submitter", "status", "public score", "parents", "children"],
+      page.items.map((sub) => ({
+        attrs: { "data-submission": sub.submission_id },
+        cells: [submissionLink(sub.submission_id), profileLink(sub.submitter), submissionStatus(sub), score(sub.public_score), String(sub.parent_count), String(sub.child_count)],
+      })),
+    ),
+    page.next_cursor ? h("p", { class: "muted" }, "Showing the first 100; see each participant's profile for theirs.") : null,
+  );
+  return section;
+}
+

@@ -1,0 +1,37 @@
+// A box showing where a transaction is: checking, waiting for the wallet, sent, mined, failed.
+
+import { h, clear } from "./dom.js";
+
+const TEXT = {
+  checking: "Checking the transaction against the chain…",
+  "waiting-for-wallet": "Waiting for your wallet: confirm the transaction there.",
+  sent: "Sent. Waiting for it to be mined…",
+  mined: "Mined.",
+  failed: "Failed.",
+};
+
+/** A status element and the `onState` callback Wallet.send drives it with. */
+export function txStatus(label) {
+  const box = h("div", { class: "tx", "data-state": "idle", "data-history": "", role: "status" });
+  const onState = (state, detail) => {
+    box.dataset.state = state;
+    box.dataset.history = `${box.dataset.history} ${state}`.trim();
+    clear(box);
+    box.append(h("strong", {}, `${label}: `), TEXT[state] ?? state);
+    if (state === "sent") box.append(" ", h("code", { class: "tx-hash" }, detail));
+    if (state === "mined") box.append(` Block ${BigInt(detail.blockNumber)}, transaction `, h("code", { class: "tx-hash" }, detail.transactionHash));
+    if (state === "failed") {
+      box.append(" ");
+      if (detail.errorName) box.append(h("code", { class: "error-name" }, detail.errorName), " — ");
+      box.append(h("span", { class: "error-text" }, detail.explanation ?? detail.message));
+    }
+  };
+  return { box, onState };
+}
+
+/** Shows a plain message (an error before any transaction, or a step such as an upload). */
+export function note(box, state, text) {
+  box.dataset.state = state;
+  clear(box);
+  box.append(text);
+}
