@@ -3,17 +3,20 @@ and reveal, fork, review and claim, each transaction's state shown, reverts expl
 
 from collections.abc import Callable
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from oracle.ledger.replay import read_ledger
-from tests.indexer.story import BOB, address, rewarded, scored
+from tests.indexer.story import ALICE, BOB, address, rewarded, scored
 from tests.ledger.lifecycle import COMMIT_SECONDS, predictions
 from tests.web.conftest import WAIT_MS, Site, screenshot
 from tests.web.test_web_pages import decimal, tokens
 
 expect.set_options(timeout=WAIT_MS)
 
-USER = 5  # an anvil dev account the story's people do not use
+USER = 5  # anvil dev accounts the story's people do not use
+RELAYER = 6
+GWEI = 10**9
 PENDING = "JSON.parse(localStorage.getItem('coop.pending-commits.v1') || '[]')"
 MINED = "checking waiting-for-wallet sent mined"
 
@@ -188,3 +191,42 @@ def test_a_participant_claims_a_reward_with_the_proof_from_the_api(
     )
     expect(page.locator(".claim-button")).to_have_count(0)
     screenshot(page, "wallet-claimed")
+
+    # Someone else sends the claim for another participant and it is mined first, in the
+    # same block as the participant's own claim: that one reverts, and the page says why.
+    (other,) = [x for x in story.report.leaves if x.account == address(ALICE)]
+    page = open_page(wallet=ALICE)
+    page.goto(f"{site.url}/#/profiles/{address(ALICE)}")
+    connect(page, ALICE)
+    before = life.platform.token.functions.balanceOf(address(ALICE)).call()
+    rpc = life.w3.provider
+    rpc.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        page.click(".claim-button")
+        box = page.locator(".claim .tx")
+        expect(box).to_have_attribute("data-state", "sent")
+        proof = httpx.get(f"{site.url}/v1/challenges/{life.challenge_id}/rewards/0/proofs/"
+                          f"{address(ALICE)}", timeout=10).json()  # fmt: skip
+        call = vault.encode_abi("claim", args=[life.challenge_id, 0, address(ALICE),
+                                               other.amount, proof["proof"]])  # fmt: skip
+        life.w3.eth.send_transaction(
+            {
+                "from": address(RELAYER),
+                "to": vault.address,
+                "data": call,
+                "gas": 300_000,
+                "maxPriorityFeePerGas": 100 * GWEI,
+                "maxFeePerGas": 300 * GWEI,
+            }
+        )  # fmt: skip  (a higher tip than the wallet's: mined first)
+        rpc.make_request("evm_mine", [])  # type: ignore[arg-type]
+    finally:
+        rpc.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+    expect(box).to_have_attribute("data-history", "checking waiting-for-wallet sent failed")
+    expect(box.locator(".error-name")).to_have_text("AlreadyClaimed")
+    expect(box.locator(".error-text")).to_contain_text(
+        f"The reward of {address(ALICE)} for phase 0 has been claimed already"
+    )
+    after = life.platform.token.functions.balanceOf(address(ALICE)).call()
+    assert after - before == other.amount, "paid once, to the account itself"
+    screenshot(page, "wallet-claim-reverted")

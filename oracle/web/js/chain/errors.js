@@ -50,7 +50,7 @@ export const ERRORS = {
   // -- participants: claim -------------------------------------------------------------
   "ClaimsNotOpen(uint256 challengeId, uint32 phase, uint64 claimableAt, uint8 state)":
     "Claims for phase {phase} are not open: the rewards root is {state|root}; claims open at {claimableAt|time} once the dispute window has passed without a dispute.",
-  "AlreadyClaimed(uint256 challengeId, uint32 phase, address account)": "{account} has already claimed its reward for phase {phase}.",
+  "AlreadyClaimed(uint256 challengeId, uint32 phase, address account)": "The reward of {account} for phase {phase} has been claimed already (anyone may send the claim for an account; the tokens always go to the account itself).",
   "InvalidProof(address account, uint256 amount)":
     "The Merkle proof does not show {account} is owed {amount} under the posted root. Fetch the proof again: the root may have been replaced.",
   "SafeERC20FailedOperation(address token)": "The reward token {token} refused the transfer.",

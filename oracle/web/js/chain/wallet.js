@@ -144,11 +144,14 @@ export class Wallet {
     }
   }
 
-  /** Replays a reverted transaction on the state before its block to read the error. */
+  /**
+   * Replays a reverted transaction on the state of its block to read the error: a reverted
+   * transaction changed nothing, so that state holds what the transactions mined before it
+   * in the same block did (the usual reason a transaction that simulated well fails).
+   */
   async whyFailed(tx, receipt) {
-    const before = toQuantity(BigInt(receipt.blockNumber) - 1n);
     try {
-      await this.call({ ...tx, value: BigInt(tx.value), block: before });
+      await this.call({ ...tx, value: BigInt(tx.value), block: toQuantity(receipt.blockNumber) });
     } catch (error) {
       return describeFailure(error);
     }
