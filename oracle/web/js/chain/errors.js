@@ -53,6 +53,8 @@ export const ERRORS = {
   "AlreadyClaimed(uint256 challengeId, uint32 phase, address account)": "The reward of {account} for phase {phase} has been claimed already (anyone may send the claim for an account; the tokens always go to the account itself).",
   "InvalidProof(address account, uint256 amount)":
     "The Merkle proof does not show {account} is owed {amount} under the posted root. Fetch the proof again: the root may have been replaced.",
+  "ClaimExceedsRootTotal(uint256 challengeId, uint32 phase, uint256 claimed, uint256 amount, uint256 total)":
+    "This claim of {amount} would take the payouts of phase {phase} past the total the oracles signed ({claimed} paid of {total}): the rewards tree is inconsistent; report it to the challenge's arbiter.",
   "SafeERC20FailedOperation(address token)": "The reward token {token} refused the transfer.",
   // -- reward tokens (the vault moves them) ----------------------------------------------
   "ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)":
@@ -77,6 +79,9 @@ export const ERRORS = {
   "OraclesNotSorted(uint256 index, address previous, address next)": "Oracles must be listed by increasing address, each once: {next} follows {previous}.",
   "InvalidScoreRange(int256 baseline, int256 target, bool higherIsBetter)": "The target must be strictly better than the baseline in the metric's direction.",
   "InvalidEta(uint256 eta)": "The Ladder step eta must be above zero.",
+  "EtaExceedsScoreRange(uint256 eta, uint256 range)": "The Ladder step eta ({eta}) is larger than the whole baseline-to-target range ({range}): no improvement could ever be released.",
+  "TooManyPhases(uint256 challengeId, uint32 maxPhases)": "Challenge {challengeId} has the maximum number of phases ({maxPhases}).",
+  "EscrowAmountMismatch(address token, uint256 requested, uint256 received)": "The vault received {received} instead of {requested} from token {token}: fee-on-transfer or otherwise non-standard tokens cannot be reward tokens.",
   "InvalidDailyCap(uint8 dailyCap, uint8 maxDailyCap)": "The daily cap is {dailyCap}; at most {maxDailyCap} is allowed.",
   "InvalidArbiter()": "The arbiter cannot be the zero address.",
   "InvalidToken()": "The reward token cannot be the zero address.",
@@ -97,6 +102,10 @@ export const ERRORS = {
   "NotDisputable(uint256 challengeId, uint32 phase, uint8 state)": "The root of phase {phase} is {state|root}: only a posted root can be disputed.",
   "DisputeWindowClosed(uint256 challengeId, uint32 phase, uint64 claimableAt)": "The dispute window closed at {claimableAt|time}.",
   "WrongDisputeBond(uint256 sent, uint256 required)": "A dispute must lock exactly {required|eth}; {sent|eth} was sent.",
+  "AlreadyDisputed(uint256 challengeId, uint32 phase, address disputer)": "The root of phase {phase} was disputed already, by {disputer}; one dispute per root.",
+  "ArbiterDeadlinePassed(uint256 challengeId, uint32 phase, uint64 arbiterDeadline)": "The arbiter's time to decide ended at {arbiterDeadline|time}; anyone may now end the dispute (the root stands).",
+  "DisputeNotLapsed(uint256 challengeId, uint32 phase, uint64 arbiterDeadline)": "The arbiter may still decide until {arbiterDeadline|time}.",
+  "RootNotSettled(uint256 challengeId, uint32 phase, uint8 state, uint64 claimableAt)": "The root of phase {phase} is {state|root} or still inside its dispute window (until {claimableAt|time}).",
   "NotDisputed(uint256 challengeId, uint32 phase, uint8 state)": "The root of phase {phase} is {state|root}, not disputed.",
   "NotArbiter(address caller, address arbiter)": "Only the challenge's arbiter ({arbiter}) decides disputes.",
   "NothingToWithdraw(address account)": "{account} has no bond credit to withdraw.",
@@ -121,6 +130,7 @@ export const ERRORS = {
   "UnknownBatch(uint256 challengeId, uint64 seq)": "There is no score batch {seq}.",
   "WrongSubmission(uint256 submissionId, uint256 challengeId, uint32 phase)": "Submission {submissionId} does not belong to challenge {challengeId}, phase {phase}.",
   "HoldoutNotRevealed(uint256 challengeId, uint32 phase)": "Rewards can be posted only after the holdout of phase {phase} is revealed.",
+  "PrivateScoresNotRevealed(uint256 challengeId, uint32 phase, uint32 batches, uint32 opened)": "Rewards can be posted only after every score batch of phase {phase} has its private scores opened ({opened} of {batches}).",
   "ReportCidMismatch(bytes32 signed, bytes32 computed)": "The report CID does not match the signed one.",
   "RewardsExceedEscrow(uint256 total, uint256 available)": "The rewards ({total}) exceed the escrow left ({available}).",
   "RewardsExceedPhaseBounty(uint256 total, uint256 phaseBounty)": "The rewards ({total}) exceed the phase's bounty ({phaseBounty}).",
