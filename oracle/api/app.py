@@ -1,5 +1,7 @@
 """The FastAPI application: routers, problem handlers, the block store, the web app at /."""
 
+import os
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -27,3 +29,12 @@ def create_app(config: ApiConfig) -> FastAPI:
         app.mount("/", StaticFiles(directory=config.web_dir, html=True), name="web")
     app.add_middleware(AnswerCacheLayer, index=reader)
     return app
+
+
+CONFIG_ENV = "COOP_API_CONFIG"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of a uvicorn worker process: its config comes as JSON in COOP_API_CONFIG
+    (`coop api serve --workers N` sets it)."""
+    return create_app(ApiConfig.from_json(os.environ[CONFIG_ENV]))

@@ -1,6 +1,7 @@
 """How an API instance is set up: where the index and the block store are, its limits."""
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from oracle.settings import Settings
@@ -19,6 +20,17 @@ class ApiConfig:
     max_file_bytes: int = 1024 * MiB  # largest file /ipfs/{cid} streams
     stream_poll_seconds: float = 0.5
     keepalive_seconds: float = 15.0
+
+    def to_json(self) -> str:
+        return json.dumps({k: None if v is None else str(v) if isinstance(v, Path) else v
+                           for k, v in asdict(self).items()})  # fmt: skip
+
+    @classmethod
+    def from_json(cls, text: str) -> "ApiConfig":
+        data = json.loads(text)
+        for key in ("db_path", "ipfs_dir", "web_dir"):
+            data[key] = None if data[key] is None else Path(data[key])
+        return cls(**data)
 
     @classmethod
     def from_settings(cls, settings: Settings, db_path: Path | None = None) -> "ApiConfig":

@@ -1,6 +1,7 @@
 """`coop api serve`: the REST API, the web app and the IPFS gateway over uvicorn."""
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -23,12 +24,14 @@ def api() -> None:
               help="Serve the index as it is; do not follow the chain.")  # fmt: skip
 @click.option("--max-upload-mib", type=click.IntRange(1, 4096), default=64, show_default=True,
               help="Largest file POST /v1/ipfs accepts.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes (the indexer still runs once, in this one).")  # fmt: skip
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="Log every request (uvicorn's access log).")  # fmt: skip
 @db_option
 @chain_options
 def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: int,
-          access_log: bool, db: Path | None, config: Path | None, rpc_url: str | None,
+          workers: int, access_log: bool, db: Path | None, config: Path | None, rpc_url: str | None,
           deployment: Path | None,
           account: str | None, as_json: bool) -> None:  # fmt: skip
     """Serve the API and the web app; follow the chain into the index meanwhile.
@@ -44,7 +47,7 @@ def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: i
     """
     import uvicorn
 
-    from oracle.api.app import create_app
+    from oracle.api.app import CONFIG_ENV, create_app
 
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
     s = ctx.settings
@@ -61,9 +64,15 @@ def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: i
                                     name="indexer", daemon=True)  # fmt: skip
         follower.start()
     try:
-        uvicorn.run(create_app(app_config), host=host or s.listen_host,
-                    port=s.api_port if port is None else port, log_level="info",
-                    access_log=access_log, timeout_graceful_shutdown=5)  # fmt: skip
+        where = {"host": host or s.listen_host, "port": s.api_port if port is None else port,
+                 "log_level": "info", "access_log": access_log,
+                 "timeout_graceful_shutdown": 5}  # fmt: skip
+        if workers == 1:
+            uvicorn.run(create_app(app_config), **where)  # type: ignore[arg-type]
+        else:
+            os.environ[CONFIG_ENV] = app_config.to_json()
+            uvicorn.run("oracle.api.app:app_from_environment", factory=True, workers=workers,
+                        **where)  # type: ignore[arg-type]  # fmt: skip
     finally:
         stop.set()
         if follower is not None:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from oracle.chain.anvil import free_port
 from oracle.cli.main import cli
+from oracle.indexer.runner import Indexer
 from tests.indexer.story import ALICE, BOB
 from tests.ledger.lifecycle import Life, predictions
 
@@ -77,3 +78,23 @@ def wait_for(check: Callable[[], bool], process: "subprocess.Popen[bytes]") -> b
             pass
         time.sleep(0.2)
     return False
+
+
+def test_api_serve_with_two_worker_processes_answers_from_the_index(
+    life: Life, indexer: Indexer, tmp_path: Path
+) -> None:
+    indexer.catch_up()
+    port = free_port()
+    env = {**os.environ, "COOP_DATA_DIR": str(tmp_path / "node")}
+    process = subprocess.Popen(
+        [*COOP, "api", "serve", "--no-follow", "--workers", "2", "--db", str(indexer.db_path),
+         "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/v1/challenges/{life.challenge_id}"
+    try:
+        assert wait_for(lambda: httpx.get(url).json()["challenge_id"] == life.challenge_id,
+                        process)  # fmt: skip
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
