@@ -13,6 +13,7 @@ export COOP_KUBO_BIN := $(ROOT)/.tools/bin/ipfs
 help:
 	@echo "make run    - start anvil, deploy, seed a demo challenge, oracles and the web app"
 	@echo "make test   - set up and run every test (lint, forge, brownie, python, kubo)"
+	@echo "make demo   - a whole challenge life in a few minutes, ending in a passing audit"
 	@echo "make bench  - run the benchmarks; writes bench/report.json and docs/gas.md"
 	@echo "make setup  - install everything (venv, npm ci, solc shim, kubo, apt packages)"
 
@@ -43,10 +44,12 @@ test-python:
 bench: setup
 	$(PY) -m bench
 
+# Ctrl-C stops everything `coop up` started (anvil, the API, three oracles).
 run: setup
-	@echo "make run is not built yet: it lands with the issue 'The coop CLI, the main job'."
-	@echo "Today: 'make test' runs everything; '.venv/bin/brownie run scripts/deploy.py' deploys."
-	@exit 2
+	$(PY) -m oracle.cli up
+
+demo: setup
+	$(PY) -m oracle.cli demo
 
 clean:
 	rm -rf build reports .pytest_cache

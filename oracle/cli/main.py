@@ -62,3 +62,8 @@ for command in (challenge, claim):
 from oracle.cli.oracle_cmd import oracle  # noqa: E402
 
 cli.add_command(oracle)
+
+from oracle.cli.devnet_cmd import demo, up  # noqa: E402
+
+for command in (up, demo):
+    cli.add_command(command)

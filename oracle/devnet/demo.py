@@ -1,0 +1,200 @@
+"""The demo's story: one challenge's whole life with simulated participants and real models.
+
+Five participants train scikit-learn models on the diabetes example and submit; one
+forks two others (a blend of their predictions); there are reviews and one invalid file.
+The oracles (real `coop oracle run` processes, started by the caller) score everything;
+the phase ends, the private scores are opened, the owner reveals the holdout, the oracles
+post the rewards root, everyone claims, and an audit replays the lot.
+"""
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from web3 import Web3
+
+from oracle.audit.findings import AuditReport
+from oracle.audit.run import audit_challenge
+from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.challenges import reveal_holdout
+from oracle.chain.platform import Platform
+from oracle.chain.publish import PublishOptions
+from oracle.chain.sender import Sender
+from oracle.chain.submissions import commit, reveal
+from oracle.devnet.chain import travel
+from oracle.devnet.models import REGRESSION_MODELS, TaskData, blend, predictions_csv
+from oracle.devnet.seed import SeededChallenge, seed_example
+from oracle.errors import CoopError
+from oracle.ipfs.store import ContentStore
+from oracle.ledger.model import Ledger
+from oracle.ledger.replay import read_ledger
+from oracle.types import PPM
+
+EXAMPLE = "diabetes-regression"
+BOUNTY = 10_000 * 10**18
+COMMIT_SECONDS = 3600
+REVEAL_SECONDS = 600
+DISPUTE_SECONDS = 300
+OWNER_KEY = ANVIL_KEYS[0]
+PARTICIPANTS = {  # name → anvil development key
+    "ada": ANVIL_KEYS[1],
+    "ben": ANVIL_KEYS[2],
+    "chloe": ANVIL_KEYS[3],
+    "dev": ANVIL_KEYS[4],
+    "eve": ANVIL_KEYS[5],
+}
+ORACLE_KEYS = ANVIL_KEYS[7:10]
+VERDICT_APPROVE, VERDICT_REJECT = 1, 3
+
+Say = Callable[[str], None]
+
+
+class DemoStalled(CoopError, TimeoutError):
+    """Something the demo waits for (scores, a root) did not happen in time."""
+
+
+@dataclass
+class Entry:
+    name: str
+    model: str
+    submission_id: int
+    parents: tuple[int, ...] = ()
+
+
+@dataclass
+class DemoResult:
+    challenge_id: int
+    entries: list[Entry] = field(default_factory=list)
+    claimed: dict[str, int] = field(default_factory=dict)
+    audit: AuditReport | None = None
+
+
+def demo_publish_options(w3: Web3) -> PublishOptions:
+    owner = Sender.from_key(w3, OWNER_KEY).address
+    return PublishOptions(
+        bounty=BOUNTY,
+        oracles=tuple(Sender.from_key(w3, k).address for k in ORACLE_KEYS),
+        quorum=2,
+        arbiter=owner,
+        commit_seconds=COMMIT_SECONDS,
+        reveal_seconds=REVEAL_SECONDS,
+        dispute_window=DISPUTE_SECONDS,
+    )
+
+
+def seed_demo_challenge(platform: Platform, store: ContentStore, data_dir: Path) -> SeededChallenge:
+    owner = Sender.from_key(platform.w3, OWNER_KEY)
+    return seed_example(platform, owner, store, data_dir, EXAMPLE,
+                        demo_publish_options(platform.w3))  # fmt: skip
+
+
+def wait_for(platform: Platform, what: str, done: Callable[[Ledger], bool],
+             timeout: float = 120.0) -> Ledger:  # fmt: skip
+    deadline = time.monotonic() + timeout
+    while True:
+        ledger = read_ledger(platform)
+        if done(ledger):
+            return ledger
+        if time.monotonic() > deadline:
+            raise DemoStalled(
+                f"waited {timeout:.0f} s for {what}; check the oracles' logs (coop up prints "
+                "where they are) and `coop oracle status`"
+            )
+        time.sleep(1.0)
+
+
+def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: SeededChallenge,
+              say: Say = print, claim: Callable[[Sender, int], int] | None = None,
+              timeout: float = 180.0) -> DemoResult:  # fmt: skip
+    w3 = platform.w3
+    challenge_id = seeded.published.challenge_id
+    result = DemoResult(challenge_id)
+    data = TaskData.of(seeded.files)
+    outputs: dict[str, bytes] = {}
+
+    def submit(name: str, model: str, payload: bytes, parents: tuple[int, ...] = (),
+               weights: tuple[int, ...] = ()) -> Entry:  # fmt: skip
+        sender = Sender.from_key(w3, PARTICIPANTS[name])
+        cid = str(store.add_bytes(payload).cid)
+        store.pin(cid)
+        pending = commit(platform, sender, data_dir / "participants" / name, challenge_id, cid,
+                         parents, weights)  # fmt: skip
+        entry = Entry(name, model, reveal(platform, sender, pending), parents)
+        result.entries.append(entry)
+        forked = f", building on {list(parents)}" if parents else ""
+        say(f"  {name:6} submitted #{entry.submission_id}: {model}{forked}")
+        return entry
+
+    say(f"Participants train models on {EXAMPLE} and submit (commit, then reveal):")
+    predictions = {}
+    for name, model in (("ada", "linear regression"), ("ben", "random forest"),
+                        ("dev", "gradient boosting")):  # fmt: skip
+        predictions[name] = REGRESSION_MODELS[model](data)
+        outputs[name] = predictions_csv(data.ids, predictions[name])
+    ada = submit("ada", "linear regression", outputs["ada"])
+    ben = submit("ben", "random forest", outputs["ben"])
+    chloe_blend = blend([predictions["ada"], predictions["ben"]], [0.5, 0.5])
+    submit("chloe", "a 50/50 blend of ada's and ben's predictions",
+           predictions_csv(data.ids, chloe_blend), parents=(ada.submission_id, ben.submission_id),
+           weights=(PPM // 2, PPM // 2))  # fmt: skip
+    submit("dev", "gradient boosting", outputs["dev"])
+    truncated = b"\n".join(outputs["ada"].splitlines()[:-5]) + b"\n"
+    eve = submit("eve", "ada's file with five rows cut off (invalid)", truncated)
+
+    say("Reviews:")
+    for reviewer, target, verdict in (("ben", ada, VERDICT_APPROVE), ("ada", result.entries[2],
+                                      VERDICT_APPROVE), ("dev", eve, VERDICT_REJECT)):  # fmt: skip
+        sender = Sender.from_key(w3, PARTICIPANTS[reviewer])
+        sender.transact(platform.book.functions.review(target.submission_id, verdict, ""))
+        word = "approves" if verdict == VERDICT_APPROVE else "rejects"
+        say(f"  {reviewer} {word} #{target.submission_id} ({target.name})")
+
+    ids = [e.submission_id for e in result.entries]
+    say("Waiting for the oracles to score and post (2 of 3 signatures per batch)…")
+    wait_for(
+        platform,
+        "every submission's score",
+        lambda ledger: all(ledger.submissions[i].score for i in ids),
+        timeout,
+    )
+
+    say("The phase ends (the demo moves the chain's clock past the reveal end).")
+    travel(w3, COMMIT_SECONDS + REVEAL_SECONDS + 1)
+    say("Waiting for the oracles to open the private scores…")
+    wait_for(platform, "the private scores to be opened",
+             lambda ledger: all(ledger.submissions[i].private for i in _valid(ledger, ids)),
+             timeout)  # fmt: skip
+
+    say("The owner reveals the holdout (labels to IPFS, split salt on chain).")
+    owner = Sender.from_key(w3, OWNER_KEY)
+    labels = seeded.files["labels.csv"]
+    labels_cid = str(store.add_bytes(labels).cid)
+    store.pin(labels_cid)
+    secret = seeded.published.secret_path.read_text()
+    split_salt = bytes.fromhex(json.loads(secret)["split_salt"][2:])
+    reveal_holdout(platform, owner, challenge_id, 0, labels_cid,
+                   Web3.keccak(labels), split_salt)  # fmt: skip
+
+    say("Waiting for the oracles to post the rewards root…")
+    wait_for(
+        platform,
+        "the rewards root",
+        lambda ledger: bool(ledger.challenges[challenge_id].roots),
+        timeout,
+    )
+    travel(w3, DISPUTE_SECONDS + 1)
+    if claim is not None:
+        say("The dispute window has passed; everyone claims:")
+        for name, key in PARTICIPANTS.items():
+            amount = claim(Sender.from_key(w3, key), challenge_id)
+            result.claimed[name] = amount
+            say(f"  {name:6} claimed {amount / 10**18:,.2f} COOP")
+    say("An auditor replays the whole challenge from public data…")
+    result.audit = audit_challenge(platform, store, challenge_id)
+    return result
+
+
+def _valid(ledger: Ledger, ids: list[int]) -> list[int]:
+    return [i for i in ids if (score := ledger.submissions[i].score) and score.status == 0]

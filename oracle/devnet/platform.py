@@ -1,0 +1,98 @@
+"""A whole local platform: chain, contracts, the demo challenge, the API and three oracles.
+
+`LocalPlatform.start` brings everything up in order and `stop` takes it down in reverse,
+each process by its own pid; `coop up` (make run) and `coop demo` both use it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oracle.chain.anvil import ANVIL_KEYS
+from oracle.daemon.cluster import LocalOracle
+from oracle.devnet.chain import LocalChain, open_local_chain
+from oracle.devnet.demo import ORACLE_KEYS, seed_demo_challenge
+from oracle.devnet.processes import ProcessGroup
+from oracle.devnet.seed import SeededChallenge
+from oracle.devnet.services import Service, start_api, start_oracles
+from oracle.ipfs.embedded import EmbeddedStore
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class LocalPlatform:
+    data_dir: Path
+    chain: LocalChain
+    store: EmbeddedStore
+    group: ProcessGroup
+    seeded: SeededChallenge | None = None
+    api: Service | None = None
+    oracles: list[LocalOracle] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, data_dir: Path, rpc_url: str | None, api_port: int | None,
+              say: Say, seed: bool = True) -> "LocalPlatform":  # fmt: skip
+        data_dir.mkdir(parents=True, exist_ok=True)
+        say("starting the chain (anvil, 1-second blocks) and deploying the contracts…")
+        chain = open_local_chain(data_dir, rpc_url)
+        local = cls(data_dir, chain, EmbeddedStore(data_dir / "ipfs"),
+                    ProcessGroup(data_dir / "logs"))  # fmt: skip
+        try:
+            if seed:
+                say("publishing the demo challenge (scikit-learn's diabetes data)…")
+                local.seeded = seed_demo_challenge(chain.platform, local.store, data_dir)
+            say("starting the API, the web app and the IPFS gateway…")
+            local.api = start_api(local.group, data_dir, chain.url, chain.deployment_file,
+                                  api_port)  # fmt: skip
+            say("starting three oracles (2 of 3 must sign every batch)…")
+            local.oracles = start_oracles(data_dir, chain.url, chain.deployment_file,
+                                          ORACLE_KEYS, holdouts=data_dir / "holdouts")  # fmt: skip
+        except BaseException:
+            local.stop()
+            raise
+        return local
+
+    def dead(self) -> list[str]:
+        """Names of the services that stopped on their own, each with the end of its log."""
+        dead = [f"{c.name}:\n{c.tail()}" for c in self.group.dead()]
+        return dead + [f"{o.name}:\n{o.tail()}" for o in self.oracles if not o.running]
+
+    def stop(self) -> None:
+        for oracle in self.oracles:
+            oracle.stop()
+        self.group.stop_all()
+        self.store.close()
+        self.chain.stop()
+
+    def describe(self) -> str:
+        api = self.api.url if self.api else "(not started)"
+        challenge = self.seeded.published.challenge_id if self.seeded else 1
+        participant = ANVIL_KEYS[1]
+        folder = self.seeded.data_dir if self.seeded else self.data_dir
+        env = (f"COOP_RPC_URL={self.chain.url} COOP_DEPLOYMENT={self.chain.deployment_file} "
+               f"COOP_DATA_DIR={self.data_dir}")  # fmt: skip
+        lines = [
+            "",
+            "Coopetition is running locally.",
+            f"  web app and API   {api}   (API docs: {api}/docs)",
+            f"  chain (anvil)     {self.chain.url}   chain id 31337",
+            *(f"  {o.name:17} {o.url}/metrics   log {o.log_path}" for o in self.oracles),
+            f"  API log           {self.group.log_dir}/api.log",
+            "",
+            "Try, in another terminal (anvil's development key 1 plays a participant):",
+            f"  export {env}",
+            f"  export COOP_PRIVATE_KEY={participant}",
+            f"  coop leaderboard {challenge}",
+            f"  coop submit {challenge} {folder}/sample_submission.csv",
+            f"  coop profile {self.describe_address(participant)}",
+            "",
+            "Ctrl-C stops everything started here.",
+        ]
+        return "\n".join(lines)
+
+    @staticmethod
+    def describe_address(key: str) -> str:
+        from eth_account import Account
+
+        return str(Account.from_key(key).address)

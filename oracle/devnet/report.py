@@ -1,0 +1,74 @@
+"""The demo's closing tables: both leaderboards, the rewards with fork pass-through, the audit."""
+
+import json
+
+from eth_account import Account
+
+from oracle.chain.platform import Platform
+from oracle.cli.board_cmd import score_text
+from oracle.devnet.demo import DemoResult
+from oracle.ipfs.store import ContentStore
+from oracle.ledger.boards import BoardEntry, private_board, public_board
+from oracle.ledger.replay import read_ledger
+from oracle.status import Status
+
+TOKEN = 10**18
+
+
+def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
+                participants: dict[str, str]) -> str:  # fmt: skip
+    names = {Account.from_key(k).address: n for n, k in participants.items()}
+    ledger = read_ledger(platform)
+    challenge = ledger.challenge(result.challenge_id)
+    models = {e.submission_id: e.model for e in result.entries}
+    out = ["", "Submissions:"]
+    for entry in result.entries:
+        s = ledger.submissions[entry.submission_id]
+        status = Status(s.score.status).name if s.score else "not scored"
+        out.append(f"  #{entry.submission_id} {entry.name:6} {status:12} {entry.model}")
+
+    def board(title: str, entries: list[BoardEntry]) -> None:
+        out.extend(["", title])
+        out.extend(
+            f"  {e.rank}. {names.get(e.participant, e.participant):6} "
+            f"{score_text(e.score):>8}  #{e.submission_id} {models.get(e.submission_id, '')}"
+            for e in entries
+        )
+
+    board(
+        "Public leaderboard (RMSE on the public rows, on the eta grid; lower is better):",
+        public_board(challenge),
+    )
+    board("Private leaderboard (decides the prizes):", private_board(ledger, challenge, 0))
+    if challenge.roots:
+        root = challenge.roots[-1]
+        report = json.loads(store.cat(root.report_cid))
+        out.extend(["", f"Rewards (root 0x{root.merkle_root.hex()[:16]}…, total "
+                        f"{root.total / TOKEN:,.2f} COOP, report {root.report_cid}):"])  # fmt: skip
+        for award in report["submissions"]:
+            who = names.get(award["submitter"], award["submitter"])
+            line = (f"  #{award['submission_id']} {who:6} improvement "
+                    f"{int(award['improvement_award']) / TOKEN:>9,.2f}  prize "
+                    f"{int(award['prize_award']) / TOKEN:>9,.2f}  final "
+                    f"{int(award['final']) / TOKEN:>9,.2f}")  # fmt: skip
+            out.append(line)
+            for p in award["passes"]:
+                parent = names.get(p["parent_submitter"], p["parent_submitter"])
+                out.append(f"      passes {int(p['amount']) / TOKEN:,.2f} COOP to parent "
+                           f"#{p['parent_id']} ({parent})")  # fmt: skip
+        for account in report["accounts"]:
+            if int(account["total"]) == 0:
+                continue
+            who = names.get(account["account"], account["account"])
+            reviews = int(account["from_reviews"]) / TOKEN
+            out.append(f"  {who:6} is owed {int(account['total']) / TOKEN:>9,.2f} COOP"
+                       f"  (of which reviews {reviews:,.2f})")  # fmt: skip
+    if result.claimed:
+        out.append("")
+        out += [f"  {n:6} claimed {a / TOKEN:,.2f} COOP" for n, a in result.claimed.items()]
+    if result.audit is not None:
+        verdict = "PASSED" if result.audit.ok else "FAILED"
+        checked = ", ".join(f"{n} {w}" for w, n in sorted(result.audit.checked.items()))
+        out.extend(["", f"Audit {verdict}: {checked}"])
+        out += [f"  - {f}" for f in result.audit.findings]
+    return "\n".join(out)
