@@ -26,8 +26,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "web"
 WAIT_MS = 20_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module (Playwright's event loop does not outlive the module)."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM)
         try:

@@ -164,7 +164,7 @@ async function renderPending(ctx, challenge, box, refresh) {
   clear(box);
   if (records.length === 0) return;
   add(box, 
-    h("h3", {}, "Waiting for your reveal"),
+    h("h3", {}, "Your commits waiting for a reveal"),
     h("p", { class: "muted" }, "These commits are saved in this browser with their salts. Reveal each one before the reveal window ends, or it will never be scored."),
     h("ul", {}, records.map((r) => pendingItem(ctx, r, refresh))),
   );

@@ -42,7 +42,9 @@ export function bestScorePlot(improvements, start, end) {
   lo -= pad;
   hi += pad;
   const t0 = Math.min(start, ...items.map((i) => i.timestamp));
-  const t1 = Math.max(end, t0 + 1, ...items.map((i) => i.timestamp));
+  const lastChange = Math.max(t0, ...items.map((i) => i.timestamp));
+  // a little room after the newest marker, so it never sits on the axis' end
+  const t1 = Math.max(end, t0 + 1, lastChange + Math.max(1, (lastChange - t0) * 0.05));
   const x = (t) => M.left + ((t - t0) / (t1 - t0)) * (WIDTH - M.left - M.right);
   const y = (v) => HEIGHT - M.bottom - ((v - lo) / (hi - lo)) * (HEIGHT - M.top - M.bottom);
 
@@ -94,13 +96,18 @@ export function bestScorePlot(improvements, start, end) {
     const cx = x(item.timestamp);
     const cy = y(scoreNumber(item.score));
     const above = i % 2 === 0;
+    const leftOfMarker = cx > M.left + 0.7 * (WIDTH - M.left - M.right);
     svg.append(
       s(
         "a",
         { href: `#/submissions/${item.submission_id}`, class: "improvement", "data-submission": item.submission_id },
         s("title", {}, `#${item.submission_id} by ${item.participant}: ${item.previous_best.decimal} → ${item.score.decimal} at ${time(item.timestamp)}`),
         s("circle", { cx, cy, r: 6 }),
-        s("text", { x: cx + 8, y: cy + (above ? -9 : 17), class: "marker-label" }, `${shortAddress(item.participant)} ${item.score.decimal}`),
+        s(
+          "text",
+          { x: leftOfMarker ? cx - 8 : cx + 8, y: cy + (above ? -9 : 17), class: "marker-label", "text-anchor": leftOfMarker ? "end" : "start" },
+          `${shortAddress(item.participant)} ${item.score.decimal}`,
+        ),
       ),
     );
   });
