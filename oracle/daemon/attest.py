@@ -67,14 +67,17 @@ def revealed_off_chain(ledger: Ledger, challenge_id: int) -> list[RevealedSubmis
 
 
 def choose_cut(ledger: Ledger, challenge_id: int, own: Mapping[int, ScoredJob]) -> int:
-    """The latest block of `ledger` before which this oracle has scored every submission
-    revealed and still off chain."""
-    unscored = [
-        r.reveal_block
-        for r in revealed_off_chain(ledger, challenge_id)
-        if r.submission_id not in own
-    ]
-    return min(ledger.last_block, min(unscored, default=ledger.last_block + 1) - 1)
+    """The latest block of `ledger` at which this oracle has scored every member of the
+    batch the rule forms there (members not scored yet push the cut before their reveal)."""
+    revealed = revealed_off_chain(ledger, challenge_id)
+    reveal_block = {r.submission_id: r.reveal_block for r in revealed}
+    cut = ledger.last_block
+    while True:
+        _, ids = batch_members(revealed, challenge_id, cut, set())
+        unscored = [reveal_block[i] for i in ids if i not in own]
+        if not unscored:
+            return cut
+        cut = min(unscored) - 1
 
 
 def form_proposal(
