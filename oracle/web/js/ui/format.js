@@ -44,7 +44,7 @@ export function challengeLink(id, label = null) {
 }
 
 export function cidLink(cid) {
-  return cid ? h("a", { href: `/ipfs/${cid}`, class: "cid", title: "Fetch from this node's IPFS gateway (bytes verified against the CID)" }, cid) : "—";
+  return cid ? h("a", { href: `/ipfs/${encodeURIComponent(cid)}`, class: "cid", title: "Fetch from this node's IPFS gateway (bytes verified against the CID)" }, cid) : "—";
 }
 
 /** Unix seconds as "2026-11-29 10:04 UTC". */
