@@ -2,9 +2,9 @@
 
 import argparse
 
-from bench import api, gas, scoring
+from bench import api, gas, latency, scoring
 
-BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "api": api.main}
+BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "api": api.main, "latency": latency.main}
 
 
 def main() -> None:
