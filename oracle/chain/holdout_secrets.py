@@ -129,18 +129,27 @@ def load_secret(path: Path) -> HoldoutSecret:
     return HoldoutSecret(**data)
 
 
-def find_secret(data_dir: Path, commitment: bytes) -> tuple[Path, HoldoutSecret]:
-    """The stored secret whose labels and salt give `commitment` (the phase's on-chain one)."""
-    folder = data_dir / HOLDOUTS
-    wanted = "0x" + commitment.hex()
-    for path in sorted(folder.glob("*.json")):
+def secret_in(folder: Path, commitment: bytes) -> tuple[Path, HoldoutSecret] | None:
+    """The secret file in `folder` (a holdouts/ folder) whose labels digest and split salt
+    give `commitment` (a phase's on-chain holdout commitment), or None."""
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
             secret = load_secret(path)
+            computed = holdout_commitment(secret.digest_bytes, secret.salt_bytes)
         except (ValueError, TypeError, OSError):
             continue
-        computed = holdout_commitment(secret.digest_bytes, secret.salt_bytes)
-        if "0x" + computed.hex() == wanted:
+        if computed == commitment:
             return path, secret
+    return None
+
+
+def find_secret(data_dir: Path, commitment: bytes) -> tuple[Path, HoldoutSecret]:
+    """The owner's stored secret for `commitment`; HoldoutSecretMissing says where to look."""
+    folder = data_dir / HOLDOUTS
+    found = secret_in(folder, commitment)
+    if found is not None:
+        return found
+    wanted = "0x" + commitment.hex()
     raise HoldoutSecretMissing(
         f"no holdout secret in {folder} matches the on-chain commitment {wanted}; run this "
         "where the challenge was created (same COOP_DATA_DIR), or copy its holdouts/ folder here"
