@@ -34,8 +34,8 @@ class ApiConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings, db_path: Path | None = None) -> "ApiConfig":
-        """The index at DATA_DIR/index.sqlite3 and the block store at DATA_DIR/ipfs."""
-        return cls(db_path=db_path or index_path(settings), ipfs_dir=settings.data_dir / "ipfs")
+        """The index at DATA_DIR/index.sqlite3; blocks at COOP_IPFS_DIR or DATA_DIR/ipfs."""
+        return cls(db_path=db_path or index_path(settings), ipfs_dir=settings.ipfs_path)
 
 
 def index_path(settings: Settings) -> Path:

@@ -7,7 +7,6 @@ import click
 
 from oracle.chain.submissions import commit, pending_reveals, reveal
 from oracle.cli.context import ChainContext, chain_options
-from oracle.ipfs.fallback import open_content_store
 from oracle.types import PPM
 
 VERDICTS = {"approve": 1, "concern": 2, "reject": 3}
@@ -68,7 +67,7 @@ def submit(challenge: int, path: Path, parents: tuple[str, ...], **options: obje
     """
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
     parent_ids, weights = parse_parents(parents)
-    store = open_content_store(ctx.settings.data_dir / "ipfs", kubo_api=None)
+    store = ctx.content_store
     added = store.add_path(path)
     store.pin(added.cid)
     platform, sender = ctx.platform, ctx.sender
@@ -126,7 +125,7 @@ def review(submission: int, verdict: str, note: Path | None, **options: object) 
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
     note_cid = ""
     if note is not None:
-        note_cid = str(open_content_store(ctx.settings.data_dir / "ipfs").add_path(note).cid)
+        note_cid = str(ctx.content_store.add_path(note).cid)
     fn = ctx.platform.book.functions.review(submission, VERDICTS[verdict], note_cid)
     ctx.sender.transact(fn)
     ctx.emit(f"Reviewed submission {submission}: {verdict}",
