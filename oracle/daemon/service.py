@@ -53,6 +53,7 @@ from oracle.daemon.metrics import OracleMetrics
 from oracle.daemon.peers import PeerAnswer, PeerClient
 from oracle.daemon.phase_end import form_root, openings_due, review_root, roots_due
 from oracle.daemon.poster import ChainWriter, Outcome
+from oracle.daemon.score_report import NETWORK_STATUSES
 from oracle.daemon.scorer import ScoringKeys, TryAgain, score_job
 from oracle.daemon.server import Handlers, OracleHttpServer
 from oracle.daemon.wire import (
@@ -107,6 +108,7 @@ class OracleService:
         self._warned: set[str] = set()
         # The server threads read scores through their own connection, one review at a time.
         self._review_lock = threading.Lock()
+        self._refetched: set[int] = set()
         self._review_jobs = JobStore(open_db(config.db_path))
         self.server = OracleHttpServer(
             config.listen_host,
@@ -578,6 +580,9 @@ class OracleService:
             own = self._review_jobs.scored(b.challenge_id)
             result = review_proposal(proposal, ledger, read_up_to, own)
             if isinstance(result, Refusal):
+                refetch = self._refetch(result)
+                if refetch is not None:
+                    return refetch
                 return self._refusal(result, f"score batch {b.seq} of challenge {b.challenge_id}")
             typed = score_batch_typed_data(
                 result.batch, self.chain_id, self.platform.score_board.address
@@ -615,6 +620,28 @@ class OracleService:
             typed = reward_root_typed_data(result.root, self.chain_id, self.platform.vault.address)
             self.metrics.signatures.labels("rewards").inc()
             return self._signature(typed)
+
+    def _refetch(self, refusal: Refusal) -> RefusalModel | None:
+        """A peer scored items that this oracle could not fetch: the content exists somewhere,
+        so fetch it again (once per submission) before deciding, and ask for a retry."""
+        again = [
+            d.submission_id
+            for d in refusal.disagreements
+            if d.ours.status in NETWORK_STATUSES
+            and d.theirs.status not in NETWORK_STATUSES
+            and d.submission_id not in self._refetched
+        ]
+        if not again:
+            return None
+        self._refetched.update(again)
+        with transaction(self._review_jobs.db):
+            for submission_id in again:
+                self._review_jobs.rescore(submission_id)
+        log.info(
+            "a peer scored submissions %s that this oracle could not fetch; fetching them " "again",
+            again,
+        )
+        return RefusalModel(retry=True, reason=f"fetching submissions {again} again")
 
     def _refusal(self, refusal: Refusal, what: str) -> RefusalModel:
         if refusal.disagreements:

@@ -1,6 +1,7 @@
 """Faults a single `coop oracle run` (quorum 1) must survive: kill -9 at random points, a
 reorg after it scored, IPFS content that is missing or does not match its CID."""
 
+import json
 import random
 import sqlite3
 import threading
@@ -8,9 +9,12 @@ import time
 from collections import Counter
 
 import httpx
+from click.testing import CliRunner
 
+from oracle.cli.main import cli
 from oracle.daemon.score_report import score_report_cid
 from oracle.ipfs.importer import import_bytes
+from oracle.keystore import save_key
 from oracle.status import Status
 from tests.oracle.daemon.world import World, wait_for
 
@@ -60,8 +64,12 @@ def test_kill_9_at_random_points_loses_nothing_and_posts_nothing_twice(world: Wo
         oracle.wait_healthy()
     wait_for("every score", lambda: set(artifacts) <= world.scored_ids(), 90, oracles)
     for oracle in oracles:
-        wait_for(f"{oracle.name} to see every score posted", lambda o=oracle: o.metric(
-            "coop_oracle_jobs", state="posted") == len(artifacts), 30, oracles)  # fmt: skip
+        wait_for(
+            f"{oracle.name} to see every score posted",
+            lambda o=oracle: o.metric("coop_oracle_jobs", state="posted") == len(artifacts),
+            30,
+            oracles,
+        )
         check_database(str(oracle.data_dir / "oracle.sqlite"))
 
     posted = Counter(int(e["submissionId"]) for e in world.events("ScoreRecorded"))
@@ -79,6 +87,14 @@ def test_kill_9_at_random_points_loses_nothing_and_posts_nothing_twice(world: Wo
 def test_a_reorg_after_scoring_rewinds_and_scores_what_the_new_chain_holds(world: World) -> None:
     world.publish(oracle_count=1, quorum=1)
     (oracle,) = world.make_oracles(1)
+    # This oracle signs with an encrypted keystore (password from the environment).
+    key = oracle.env.pop("COOP_PRIVATE_KEY")
+    save_key(world.base / "keystores", "oracle", key, "keystore password")
+    oracle.env.update(
+        COOP_KEYSTORE_DIR=str(world.base / "keystores"),
+        COOP_ACCOUNT="oracle",
+        COOP_PASSWORD="keystore password",
+    )
     world.start_oracles()
     w3 = world.w3
     snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
@@ -104,6 +120,8 @@ def test_a_reorg_after_scoring_rewinds_and_scores_what_the_new_chain_holds(world
     assert oracle.metric("coop_oracle_rewinds_total") >= 1
     assert "reorg:" in oracle.log_path.read_text()
     assert Counter(int(e["submissionId"]) for e in world.events("ScoreRecorded")) == {second: 1}
+    log = oracle.log_path.read_text()
+    assert key.removeprefix("0x") not in log and "keystore password" not in log
 
 
 def test_ipfs_content_missing_or_not_matching_its_cid_gets_a_status(world: World) -> None:
@@ -114,8 +132,12 @@ def test_ipfs_content_missing_or_not_matching_its_cid_gets_a_status(world: World
     # Content that appears after the first failed try is scored normally.
     late = world.artifact(1)
     late_id = world.submit_cid(str(import_bytes(late).cid))
-    wait_for("a failed fetch", lambda: oracle.metric("coop_oracle_fetch_retries_total") >= 1,
-             30, [oracle])  # fmt: skip
+    wait_for(
+        "a failed fetch",
+        lambda: oracle.metric("coop_oracle_fetch_retries_total") >= 1,
+        30,
+        [oracle],
+    )
     world.add(late)
 
     # Content that nobody has, and content whose stored bytes no longer match the CID.
@@ -131,8 +153,12 @@ def test_ipfs_content_missing_or_not_matching_its_cid_gets_a_status(world: World
     wait_for("every status", lambda: ids <= world.scored_ids(), 60, [oracle])
     ledger = world.ledger()
     status = {sid: ledger.submissions[sid].score.status for sid in ids}  # type: ignore[union-attr]
-    assert status == {late_id: Status.VALID, never_id: Status.UNREACHABLE,
-                      corrupt_id: Status.DIGEST_MISMATCH, fine_id: Status.VALID}  # fmt: skip
+    assert status == {
+        late_id: Status.VALID,
+        never_id: Status.UNREACHABLE,
+        corrupt_id: Status.DIGEST_MISMATCH,
+        fine_id: Status.VALID,
+    }
     reasons = {
         sid: world.store.cat(score_report_cid(ledger.submissions[sid].score.report_digest))  # type: ignore[union-attr]
         for sid in (never_id, corrupt_id)
@@ -142,3 +168,16 @@ def test_ipfs_content_missing_or_not_matching_its_cid_gets_a_status(world: World
     assert oracle.metric("coop_oracle_fetch_retries_total") >= 5  # 1 + 2 + 2 tries again
     assert oracle.running
     assert httpx.get(oracle.url + "/healthz").json()["status"] == "ok"
+    wait_for(
+        "the oracle to confirm the posts",
+        lambda: oracle.metric("coop_oracle_jobs", state="posted") == 4,
+        30,
+        [oracle],
+    )
+    status = CliRunner().invoke(
+        cli,
+        ["oracle", "status", "--json"],
+        env={"COOP_DATA_DIR": str(oracle.data_dir), "COOP_CONFIG": str(world.base / "none.toml")},
+    )
+    assert status.exit_code == 0, status.output
+    assert json.loads(status.output)["jobs"]["posted"] == 4
