@@ -4,11 +4,11 @@ The same library call as `coop challenge create` (oracle/chain/publish.py): the 
 labels and the public data (DATA: the folder with the files the spec pins by CID; default
 the labels' folder) are checked before anything is sent, the split salt is drawn, the data
 and the spec go to the embedded IPFS store, the bounty is escrowed and the challenge id is
-printed; the holdout secret stays in COOP_DATA_DIR/holdouts. Settings (env): COOP_DEPLOYMENT,
-COOP_DATA_DIR, COOP_BOUNTY (whole tokens, default 1000), COOP_ORACLES (comma-separated,
-default anvil accounts 7-9 on a dev chain), COOP_QUORUM (default 2), COOP_OWNER_KEY
-(default: the node's first unlocked account). The owner is minted the bounty on a dev chain
-if it lacks it.
+printed; the holdout secret stays in COOP_DATA_DIR/holdouts. Settings (env):
+COOP_DEPLOYMENT, COOP_DATA_DIR, COOP_IPFS_DIR, COOP_BOUNTY (whole tokens, default 1000),
+COOP_ORACLES (comma-separated, default anvil accounts 7-9 on a dev chain), COOP_QUORUM
+(default 2), COOP_OWNER_KEY (default: the node's first unlocked account). The owner is
+minted the bounty on a dev chain if it lacks it.
 """
 
 import os
@@ -21,6 +21,7 @@ from oracle.chain.platform import Platform
 from oracle.chain.publish import DEV_CHAIN_ID, PublishOptions, dev_oracles, publish_challenge
 from oracle.chain.sender import Sender
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.settings import load_settings
 from oracle.types import WAD, Address
 
 
@@ -38,11 +39,12 @@ def main(spec: str, labels: str, data: str | None = None) -> int:
         owner.transact(platform.token.functions.mint(owner.address, bounty - balance))
     named = os.environ.get("COOP_ORACLES")
     oracles = tuple(named.split(",")) if named else dev_oracles(chain_id) or ()
-    data_dir = Path(os.environ.get("COOP_DATA_DIR", ".coop"))
+    settings = load_settings()  # COOP_DATA_DIR, COOP_IPFS_DIR (or coop.toml)
+    data_dir = settings.data_dir
     quorum = int(os.environ.get("COOP_QUORUM", "2"))
     options = PublishOptions(bounty=bounty, oracles=oracles, quorum=quorum, arbiter=owner.address)
     folder = Path(data) if data else Path(labels).parent
-    published = publish_challenge(platform, owner, EmbeddedStore(data_dir / "ipfs"), data_dir,
+    published = publish_challenge(platform, owner, EmbeddedStore(settings.ipfs_path), data_dir,
                                   Path(spec), Path(labels), options, folder, print)  # fmt: skip
     print(f"Created challenge {published.challenge_id} (spec {published.spec_cid}).")
     print(f"Keep {published.secret_path}: it reveals the holdout at the end.")
