@@ -2,8 +2,9 @@
 
 A `GET /v1/...` JSON answer depends only on its path, its query and the index. This layer
 keys each 200 answer by those and the index's state (`db.index_state`: its change counter
-and head block), and serves a repeat from memory, `If-None-Match` included, without
-routing, validation or SQL. Anything else (errors, streams, /ipfs) passes through.
+and the time marks passed), and serves a repeat from memory, `If-None-Match` included,
+without routing, validation or SQL. Anything else (errors, streams, /ipfs) passes through,
+and so do the two answers that show the indexed block itself (status, audit).
 """
 
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -19,7 +20,7 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CACHED_PREFIX = "/v1/"
-NOT_CACHED_SUFFIX = "/stream"
+NOT_CACHED = ("/stream", "/audit", "/v1/status")
 
 
 class AnswerCacheLayer:
@@ -33,7 +34,7 @@ class AnswerCacheLayer:
             scope["type"] != "http"
             or scope["method"] != "GET"
             or not path.startswith(CACHED_PREFIX)
-            or path.endswith(NOT_CACHED_SUFFIX)
+            or path.endswith(NOT_CACHED)
         ):
             await self.app(scope, receive, send)
             return

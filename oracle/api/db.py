@@ -1,7 +1,9 @@
 """Read-only connections to the index (one per thread) and the memory of answers (cache.py).
 
 An answer depends only on the request and the index's state: its change counter (bumped
-by every write of the indexer) and its head block (chain time moves windows and claims).
+by every write of the indexer) and how many time marks chain time has passed (a phase's
+commit start, commit end and reveal end, a root's claimable time), since those alone make
+an answer change as time goes by (phase states, `claims_open`).
 """
 
 import sqlite3
@@ -55,7 +57,18 @@ class IndexReader:
         return db
 
 
+STATE_SQL = """
+SELECT (SELECT value FROM meta WHERE key = 'version'),
+       (SELECT count(*) FROM phases WHERE commit_start <= t.now)
+     + (SELECT count(*) FROM phases WHERE commit_end <= t.now)
+     + (SELECT count(*) FROM phases WHERE reveal_end < t.now)
+     + (SELECT count(*) FROM reward_roots WHERE claimable_at <= t.now)
+FROM (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'head_time'), -1)
+      AS now) AS t
+"""
+
+
 def index_state(db: sqlite3.Connection) -> StateKey:
-    """(change counter, head block): any write or new block changes it."""
-    values = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('version', 'head_block')"))
-    return str(values.get("version", "")), str(values.get("head_block", ""))
+    """(change counter, time marks passed): a write, or time crossing a window, changes it."""
+    version, marks = db.execute(STATE_SQL).fetchone()
+    return str(version), str(marks)

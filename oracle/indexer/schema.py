@@ -16,7 +16,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 FACT_TABLES: dict[str, str] = {
     "challenges": """
@@ -149,6 +149,11 @@ REPORT_TABLES: dict[str, str] = {
 
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS challenges_owner ON challenges (owner)",
+    # time marks the API's answer cache counts (oracle/api/db.py)
+    "CREATE INDEX IF NOT EXISTS phases_commit_start ON phases (commit_start)",
+    "CREATE INDEX IF NOT EXISTS phases_commit_end ON phases (commit_end)",
+    "CREATE INDEX IF NOT EXISTS phases_reveal_end ON phases (reveal_end)",
+    "CREATE INDEX IF NOT EXISTS reward_roots_claimable ON reward_roots (claimable_at)",
     "CREATE INDEX IF NOT EXISTS submissions_challenge ON submissions "
     "(challenge_id, submission_id)",
     "CREATE INDEX IF NOT EXISTS submissions_submitter ON submissions " "(submitter, submission_id)",

@@ -82,4 +82,10 @@ def test_a_dispute_and_its_rejection_then_claims_open_with_time(
     indexer.catch_up()
     assert client.get(path).json()["roots"][0]["claims_open"] is True
     assert client.get(f"{path}/0/proofs/{bob}").json()["claims_open"] is True
+
+    before = client.get("/v1/status").json()["indexed_block"]
+    for _ in range(2):
+        life.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    indexer.catch_up()
+    assert client.get("/v1/status").json()["indexed_block"] == before + 2  # never stale
     indexer.close()
