@@ -61,5 +61,10 @@ class OracleMetrics:
             "coop_oracle_rewinds", "Reorgs seen: the follower rewound", registry=r
         )
 
+        for kind in ("scores", "private", "rewards"):
+            self.posts.labels(kind).inc(0)
+        for proposer in ("peer", "self"):
+            self.disagreements.labels(proposer).inc(0)
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

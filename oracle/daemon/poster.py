@@ -20,7 +20,6 @@ from oracle.errors import TransactionReverted
 
 log = logging.getLogger(__name__)
 
-ROOT_POSTED_STATES = (1, 2)  # RootState.Posted, RootState.Disputed
 
 
 class Outcome(StrEnum):

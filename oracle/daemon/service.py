@@ -105,6 +105,7 @@ class OracleService:
         self.due_since: dict[tuple[object, ...], float] = {}
         self.last_ask: dict[tuple[object, ...], float] = {}
         self.sent: dict[int, int] = {}  # challenge → highest seq seen posted, not yet confirmed
+        self.landed: set[tuple[object, ...]] = set()  # openings and roots on chain, unconfirmed
         self._warned: set[str] = set()
         # The server threads read scores through their own connection, one review at a time.
         self._review_lock = threading.Lock()
@@ -215,6 +216,7 @@ class OracleService:
             self.materials.forget()
             self.due_since.clear()
             self.sent.clear()
+            self.landed.clear()
             log.warning(
                 "reorg: %s; %d job(s) of rewound reveals dropped, the new chain's "
                 "reveals will be scored",
@@ -410,7 +412,8 @@ class OracleService:
         if outcome is Outcome.POSTED:
             self.metrics.posts.labels("scores").inc()
             self.metrics.posted_items.inc(len(proposal.items))
-        log.info(
+        log.log(
+            logging.DEBUG if outcome is Outcome.ALREADY else logging.INFO,
             "score batch %d of challenge %d (%d items, cut block %d): %s",
             seq,
             challenge_id,
@@ -504,13 +507,18 @@ class OracleService:
             key = ("private", challenge_id, opening.seq)
             waited = time.monotonic() - self.due_since.setdefault(key, time.monotonic())
             poster = poster_for(opening.seq, oracles, waited, self.config.failover_seconds)
+            if key in self.landed:
+                continue
             if poster.lower() != self.address.lower() or not self._may_ask(key):
                 continue
             outcome = self.writer.open_private(opening)
+            if outcome in (Outcome.POSTED, Outcome.ALREADY):
+                self.landed.add(key)
             if outcome is Outcome.POSTED:
                 self.metrics.posts.labels("private").inc()
                 busy = True
-            log.info(
+            log.log(
+                logging.DEBUG if outcome is Outcome.ALREADY else logging.INFO,
                 "private scores of batch %d of challenge %d (%d items): %s",
                 opening.seq,
                 challenge_id,
@@ -525,6 +533,8 @@ class OracleService:
         seq = max((r.seq for r in challenge.roots), default=0) + 1
         waited = time.monotonic() - self.due_since.setdefault((*key, seq), time.monotonic())
         poster = poster_for(seq, oracles_of(challenge), waited, self.config.failover_seconds)
+        if (*key, seq) in self.landed:
+            return False
         if poster.lower() != self.address.lower() or not self._may_ask(key):
             return False
         spec = self.materials.spec(challenge.phases[phase])
@@ -546,9 +556,12 @@ class OracleService:
         outcome = self.writer.post_root(
             proposal.root, proposal.report_cid, ordered_signatures(signatures)
         )
+        if outcome in (Outcome.POSTED, Outcome.ALREADY):
+            self.landed.add((*key, seq))
         if outcome is Outcome.POSTED:
             self.metrics.posts.labels("rewards").inc()
-        log.info(
+        log.log(
+            logging.DEBUG if outcome is Outcome.ALREADY else logging.INFO,
             "rewards root of challenge %d phase %d (total %d, report %s): %s",
             challenge_id,
             phase,
