@@ -16,7 +16,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 FACT_TABLES: dict[str, str] = {
     "challenges": """
@@ -157,6 +157,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS submissions_challenge ON submissions "
     "(challenge_id, submission_id)",
     "CREATE INDEX IF NOT EXISTS submissions_submitter ON submissions " "(submitter, submission_id)",
+    "CREATE INDEX IF NOT EXISTS participants_submitter ON participants (submitter)",
     "CREATE INDEX IF NOT EXISTS scores_batch ON scores (challenge_id, seq)",
     "CREATE INDEX IF NOT EXISTS fork_edges_parent ON fork_edges (parent_id)",
     "CREATE INDEX IF NOT EXISTS reviews_reviewer ON reviews (reviewer)",
