@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
 import {IRewardVault} from "./interfaces/IRewardVault.sol";
 
@@ -10,12 +11,38 @@ import {IRewardVault} from "./interfaces/IRewardVault.sol";
 contract ChallengeRegistry is IChallengeRegistry {
     uint8 public constant MAX_DAILY_CAP = 6;
     uint256 public constant MAX_ORACLES = 32;
+    /// @notice Phase indexes fit 16 bits in a submission's storage slot.
+    uint32 public constant MAX_PHASES = 1 << 16;
+
+    /// @dev A challenge in storage. The first slot holds everything a commit or a reveal
+    /// reads (the phase count doubles as the existence check: every challenge has phase 0).
+    struct Record {
+        uint96 commitBond;
+        uint32 phaseCount;
+        uint8 dailyCap;
+        bool higherIsBetter;
+        uint8 quorum;
+        uint32 disputeWindow;
+        uint32 configVersion;
+        address owner;
+        address token;
+        address arbiter;
+        bytes32 specHash;
+        bytes32 configDigest;
+        int256 baseline;
+        int256 target;
+        uint256 eta;
+        uint256 bounty;
+        uint256 allocated;
+        uint256 disputeBond;
+        uint256 parentChallenge;
+    }
 
     address private immutable _deployer;
     IRewardVault private _vault;
 
     uint256 private _challengeCount;
-    mapping(uint256 challengeId => Challenge) private _challenges;
+    mapping(uint256 challengeId => Record) private _challenges;
     mapping(uint256 challengeId => mapping(uint32 phase => Phase)) private _phases;
     mapping(uint256 challengeId => address[]) private _oracles;
     /// @dev config version in which an address is an oracle (0: never).
@@ -37,6 +64,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         if (msg.sender != _deployer) revert NotDeployer(msg.sender, _deployer);
         if (address(_vault) != address(0)) revert VaultAlreadyBound(address(_vault));
         _vault = vault_;
+        emit VaultBound(address(vault_));
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -55,20 +83,20 @@ contract ChallengeRegistry is IChallengeRegistry {
         challengeId = ++_challengeCount;
         // Submissions store the challenge id in 32 bits.
         if (challengeId > type(uint32).max) revert ChallengeIdOverflow(challengeId);
-        Challenge storage c = _challenges[challengeId];
+        Record storage c = _challenges[challengeId];
+        c.commitBond = SafeCast.toUint96(config.commitBond);
+        c.dailyCap = config.dailyCap;
+        c.higherIsBetter = config.higherIsBetter;
+        c.disputeWindow = config.disputeWindow;
         c.owner = msg.sender;
         c.token = config.token;
         c.arbiter = config.arbiter;
-        c.higherIsBetter = config.higherIsBetter;
-        c.dailyCap = config.dailyCap;
-        c.disputeWindow = config.disputeWindow;
         c.specHash = keccak256(bytes(specCid));
         c.baseline = config.baseline;
         c.target = config.target;
         c.eta = config.eta;
         c.bounty = config.bounty;
         c.disputeBond = config.disputeBond;
-        c.commitBond = config.commitBond;
         c.parentChallenge = config.parentChallenge;
         emit ChallengeCreated(challengeId, msg.sender, config, specCid);
         _rotateOracles(challengeId, c, config.oracles, config.quorum);
@@ -84,7 +112,7 @@ contract ChallengeRegistry is IChallengeRegistry {
     {
         IRewardVault vault_ = _boundVault();
         if (vault_.isClosed(challengeId)) revert ChallengeClosed(challengeId);
-        Challenge storage c = _challenges[challengeId];
+        Record storage c = _challenges[challengeId];
         Phase storage last = _phases[challengeId][c.phaseCount - 1];
         c.bounty += topUp;
         phase = _appendPhase(challengeId, c, config, last.revealEnd, topUp);
@@ -125,7 +153,28 @@ contract ChallengeRegistry is IChallengeRegistry {
 
     /// @inheritdoc IChallengeRegistry
     function getChallenge(uint256 challengeId) external view returns (Challenge memory) {
-        return _challengeOf(challengeId);
+        Record storage c = _challengeOf(challengeId);
+        return Challenge({
+            owner: c.owner,
+            higherIsBetter: c.higherIsBetter,
+            quorum: c.quorum,
+            dailyCap: c.dailyCap,
+            disputeWindow: c.disputeWindow,
+            configVersion: c.configVersion,
+            token: c.token,
+            phaseCount: c.phaseCount,
+            arbiter: c.arbiter,
+            commitBond: c.commitBond,
+            specHash: c.specHash,
+            configDigest: c.configDigest,
+            baseline: c.baseline,
+            target: c.target,
+            eta: c.eta,
+            bounty: c.bounty,
+            allocated: c.allocated,
+            disputeBond: c.disputeBond,
+            parentChallenge: c.parentChallenge
+        });
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -135,7 +184,7 @@ contract ChallengeRegistry is IChallengeRegistry {
 
     /// @inheritdoc IChallengeRegistry
     function openPhase(uint256 challengeId) external view returns (uint32 phase, Phase memory) {
-        Challenge storage c = _challengeOf(challengeId);
+        Record storage c = _challengeOf(challengeId);
         phase = _openPhaseIndex(challengeId, c.phaseCount);
         return (phase, _phases[challengeId][phase]);
     }
@@ -146,7 +195,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         view
         returns (uint32 phase, uint8 dailyCap, uint256 commitBond)
     {
-        Challenge storage c = _challengeOf(challengeId);
+        Record storage c = _challengeOf(challengeId);
         return (_openPhaseIndex(challengeId, c.phaseCount), c.dailyCap, c.commitBond);
     }
 
@@ -154,11 +203,13 @@ contract ChallengeRegistry is IChallengeRegistry {
     function revealRules(uint256 challengeId, uint32 phase)
         external
         view
-        returns (uint64 revealEnd, uint256 commitBond, address owner)
+        returns (uint64 revealEnd, uint256 commitBond)
     {
-        Phase storage p = _phaseOf(challengeId, phase);
-        Challenge storage c = _challenges[challengeId];
-        return (p.revealEnd, c.commitBond, c.owner);
+        Record storage c = _challenges[challengeId];
+        uint32 count = c.phaseCount;
+        if (count == 0) revert UnknownChallenge(challengeId);
+        if (phase >= count) revert UnknownPhase(challengeId, phase, count);
+        return (_phases[challengeId][phase].revealEnd, c.commitBond);
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -168,7 +219,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         returns (uint256 eta, bool higherIsBetter, uint64 revealEnd)
     {
         Phase storage p = _phaseOf(challengeId, phase);
-        Challenge storage c = _challenges[challengeId];
+        Record storage c = _challenges[challengeId];
         return (c.eta, c.higherIsBetter, p.revealEnd);
     }
 
@@ -185,7 +236,7 @@ contract ChallengeRegistry is IChallengeRegistry {
             uint32 phaseCount
         )
     {
-        Challenge storage c = _challengeOf(challengeId);
+        Record storage c = _challengeOf(challengeId);
         return (c.token, c.owner, c.arbiter, c.disputeWindow, c.disputeBond, c.phaseCount);
     }
 
@@ -221,27 +272,33 @@ contract ChallengeRegistry is IChallengeRegistry {
     }
 
     function _checkConfig(ChallengeConfig calldata config) private view {
-        if (config.token == address(0)) revert InvalidToken();
+        if (config.token.code.length == 0) revert InvalidToken();
         if (config.arbiter == address(0)) revert InvalidArbiter();
         if (config.eta == 0) revert InvalidEta(config.eta);
-        bool ordered = config.higherIsBetter
-            ? config.target > config.baseline
-            : config.target < config.baseline;
-        if (!ordered) {
+        (int256 better, int256 worse) = config.higherIsBetter
+            ? (config.target, config.baseline)
+            : (config.baseline, config.target);
+        if (better <= worse) {
             revert InvalidScoreRange(config.baseline, config.target, config.higherIsBetter);
         }
+        uint256 range;
+        // better > worse, so better - worse is in (0, 2**256): the two's complement
+        // difference of the raw words is exact.
+        unchecked {
+            range = uint256(better) - uint256(worse);
+        }
+        if (config.eta > range) revert EtaExceedsScoreRange(config.eta, range);
         if (config.dailyCap > MAX_DAILY_CAP) {
             revert InvalidDailyCap(config.dailyCap, MAX_DAILY_CAP);
         }
-        if (config.parentChallenge != 0 && _challenges[config.parentChallenge].owner == address(0))
-        {
+        if (config.parentChallenge != 0 && _challenges[config.parentChallenge].phaseCount == 0) {
             revert UnknownChallenge(config.parentChallenge);
         }
     }
 
     function _rotateOracles(
         uint256 challengeId,
-        Challenge storage c,
+        Record storage c,
         address[] calldata oracles_,
         uint8 quorum_
     ) private {
@@ -267,7 +324,7 @@ contract ChallengeRegistry is IChallengeRegistry {
 
     function _appendPhase(
         uint256 challengeId,
-        Challenge storage c,
+        Record storage c,
         PhaseConfig calldata config,
         uint64 notBefore,
         uint256 topUp
@@ -278,12 +335,14 @@ contract ChallengeRegistry is IChallengeRegistry {
         ) {
             revert InvalidWindows(config.commitStart, config.commitEnd, config.revealEnd, notBefore);
         }
+        phase = c.phaseCount;
+        if (phase == MAX_PHASES) revert TooManyPhases(challengeId, MAX_PHASES);
         uint256 unallocated = c.bounty - c.allocated;
         if (config.bounty > unallocated) {
             revert PhaseBountyExceedsEscrow(config.bounty, unallocated);
         }
         c.allocated += config.bounty;
-        phase = c.phaseCount++;
+        c.phaseCount = phase + 1;
         _phases[challengeId][phase] = Phase({
             commitStart: config.commitStart,
             commitEnd: config.commitEnd,
@@ -318,9 +377,9 @@ contract ChallengeRegistry is IChallengeRegistry {
         if (address(vault_) == address(0)) revert VaultNotBound();
     }
 
-    function _challengeOf(uint256 challengeId) private view returns (Challenge storage c) {
+    function _challengeOf(uint256 challengeId) private view returns (Record storage c) {
         c = _challenges[challengeId];
-        if (c.owner == address(0)) revert UnknownChallenge(challengeId);
+        if (c.phaseCount == 0) revert UnknownChallenge(challengeId);
     }
 
     function _phaseOf(uint256 challengeId, uint32 phase) private view returns (Phase storage) {

@@ -4,14 +4,17 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {OracleQuorum} from "./OracleQuorum.sol";
 import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
 import {IRewardVault} from "./interfaces/IRewardVault.sol";
+import {IScoreBoard} from "./interfaces/IScoreBoard.sol";
 
 /// @title RewardVault
 /// @notice Holds every challenge's escrow. Pays only through pull claims against a
-/// quorum-posted Merkle root, after its dispute window, or back to the owner at the end.
+/// quorum-posted Merkle root, after its dispute window and up to the root's total, or back
+/// to the owner at the end.
 contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -19,24 +22,47 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         "RewardRoot(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,bytes32 merkleRoot,uint256 total,bytes32 reportCidHash)"
     );
     uint256 public constant REFUND_GRACE = 30 days;
+    /// @notice How long the arbiter has to decide a dispute before it lapses.
+    uint64 public constant ARBITER_PERIOD = 7 days;
 
     struct Escrow {
-        address token; // cached at the first deposit so a claim reads one slot
-        bool closed;
         uint256 deposited;
         uint256 allocated; // totals of roots that are not voided
-        uint256 claimed;
         uint256 refunded;
+        bool closed;
     }
 
+    /// @dev A root in storage. Slots 0-2 are what a claim reads; the token is copied from the
+    /// registry when the root is posted. `index` numbers roots across all challenges: an
+    /// account's claimed flags live in one bitmap word per 256 roots, so a returning
+    /// claimant sets a bit in a word it already owns. Totals are capped at 2**128 base units.
+    struct Root {
+        bytes32 merkleRoot;
+        address token;
+        uint40 claimableAt;
+        RootState state;
+        uint48 index;
+        uint128 total;
+        uint128 claimed;
+        uint64 seq;
+        address disputer;
+        uint128 disputeBond;
+        uint64 arbiterDeadline;
+    }
+
+    IScoreBoard public immutable scoreBoard;
+
+    uint256 private _rootCount;
     mapping(uint256 challengeId => Escrow) private _escrows;
     mapping(uint256 challengeId => uint64) private _lastRewardSeq;
-    mapping(uint256 challengeId => mapping(uint32 phase => RootRecord)) private _roots;
-    mapping(uint256 challengeId => mapping(uint32 phase => mapping(address => bool))) private
-        _claimed;
+    mapping(uint256 challengeId => mapping(uint32 phase => Root)) private _roots;
+    /// @dev bit `index % 256` of word `index / 256`: the account claimed under root `index`.
+    mapping(address account => mapping(uint256 word => uint256 bits)) private _claimedBits;
     mapping(address account => uint256) private _bondCredit;
 
-    constructor(IChallengeRegistry registry_) OracleQuorum(registry_) {}
+    constructor(IChallengeRegistry registry_, IScoreBoard scoreBoard_) OracleQuorum(registry_) {
+        scoreBoard = scoreBoard_;
+    }
 
     /// @inheritdoc IRewardVault
     function escrow(uint256 challengeId, address token, address from, uint256 amount)
@@ -44,11 +70,12 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         nonReentrant
     {
         if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
-        Escrow storage e = _escrows[challengeId];
-        e.token = token;
-        e.deposited += amount;
+        _escrows[challengeId].deposited += amount;
         emit BountyEscrowed(challengeId, from, amount);
+        uint256 before = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(from, address(this), amount);
+        uint256 received = IERC20(token).balanceOf(address(this)) - before;
+        if (received != amount) revert EscrowAmountMismatch(token, amount, received);
     }
 
     /// @inheritdoc IRewardVault
@@ -57,23 +84,28 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         string calldata reportCid,
         bytes[] calldata signatures
     ) external {
-        _checkPostable(root);
+        (address token, uint32 disputeWindow) = _checkPostable(root);
         bytes32 cidHash = keccak256(bytes(reportCid));
         if (cidHash != root.reportCidHash) revert ReportCidMismatch(root.reportCidHash, cidHash);
         _requireQuorum(root.challengeId, root.configDigest, _structHash(root), signatures);
 
-        (,,, uint32 disputeWindow,,) = registry.payoutRules(root.challengeId);
         uint64 claimableAt = uint64(block.timestamp) + disputeWindow;
+        uint256 index = ++_rootCount;
         _lastRewardSeq[root.challengeId] = root.seq;
         _escrows[root.challengeId].allocated += root.total;
-        _roots[root.challengeId][root.phase] = RootRecord({
+        _roots[root.challengeId][root.phase] = Root({
             merkleRoot: root.merkleRoot,
-            total: root.total,
-            seq: root.seq,
-            claimableAt: claimableAt,
+            token: token,
+            // Timestamps fit 40 bits until the year 36812; 2**48 roots cannot be posted.
+            claimableAt: uint40(claimableAt),
             state: RootState.Posted,
+            index: uint48(index),
+            total: SafeCast.toUint128(root.total),
+            claimed: 0,
+            seq: root.seq,
             disputer: address(0),
-            disputeBond: 0
+            disputeBond: 0,
+            arbiterDeadline: 0
         });
         emit RewardsPosted(
             root.challengeId,
@@ -91,41 +123,55 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         external
         payable
     {
-        RootRecord storage record = _roots[challengeId][phase];
-        if (record.state != RootState.Posted) {
-            revert NotDisputable(challengeId, phase, record.state);
+        Root storage r = _roots[challengeId][phase];
+        if (r.state != RootState.Posted) revert NotDisputable(challengeId, phase, r.state);
+        if (block.timestamp >= r.claimableAt) {
+            revert DisputeWindowClosed(challengeId, phase, r.claimableAt);
         }
-        if (block.timestamp >= record.claimableAt) {
-            revert DisputeWindowClosed(challengeId, phase, record.claimableAt);
-        }
+        if (r.disputer != address(0)) revert AlreadyDisputed(challengeId, phase, r.disputer);
         (,,,, uint256 bond,) = registry.payoutRules(challengeId);
         if (msg.value != bond) revert WrongDisputeBond(msg.value, bond);
-        record.state = RootState.Disputed;
-        record.disputer = msg.sender;
-        record.disputeBond = bond;
+        r.state = RootState.Disputed;
+        r.disputer = msg.sender;
+        r.disputeBond = SafeCast.toUint128(bond);
+        r.arbiterDeadline = uint64(block.timestamp) + ARBITER_PERIOD;
         emit RewardsDisputed(challengeId, phase, msg.sender, bond, reasonCid);
     }
 
     /// @inheritdoc IRewardVault
     function resolveDispute(uint256 challengeId, uint32 phase, bool uphold) external {
-        RootRecord storage record = _roots[challengeId][phase];
-        if (record.state != RootState.Disputed) {
-            revert NotDisputed(challengeId, phase, record.state);
-        }
+        Root storage r = _disputedRoot(challengeId, phase);
         (, address owner, address arbiter,,,) = registry.payoutRules(challengeId);
         if (msg.sender != arbiter) revert NotArbiter(msg.sender, arbiter);
-        uint256 bond = record.disputeBond;
-        record.disputeBond = 0;
+        if (block.timestamp >= r.arbiterDeadline) {
+            revert ArbiterDeadlinePassed(challengeId, phase, r.arbiterDeadline);
+        }
+        uint256 bond = r.disputeBond;
+        r.disputeBond = 0;
         if (uphold) {
-            record.state = RootState.Voided;
-            _escrows[challengeId].allocated -= record.total;
-            _creditBond(record.disputer, bond);
+            r.state = RootState.Voided;
+            _escrows[challengeId].allocated -= r.total;
+            _creditBond(r.disputer, bond);
         } else {
             // Claims open once the window that the dispute interrupted has passed.
-            record.state = RootState.Posted;
+            r.state = RootState.Posted;
             _creditBond(owner, bond);
         }
         emit DisputeResolved(challengeId, phase, uphold, msg.sender);
+    }
+
+    /// @inheritdoc IRewardVault
+    function lapseDispute(uint256 challengeId, uint32 phase) external {
+        Root storage r = _disputedRoot(challengeId, phase);
+        if (block.timestamp < r.arbiterDeadline) {
+            revert DisputeNotLapsed(challengeId, phase, r.arbiterDeadline);
+        }
+        uint256 bond = r.disputeBond;
+        address disputer = r.disputer;
+        r.disputeBond = 0;
+        r.state = RootState.Posted;
+        _creditBond(disputer, bond);
+        emit DisputeLapsed(challengeId, phase, disputer, bond);
     }
 
     /// @inheritdoc IRewardVault
@@ -136,21 +182,20 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         uint256 amount,
         bytes32[] calldata proof
     ) external nonReentrant {
-        RootRecord storage record = _roots[challengeId][phase];
-        if (record.state != RootState.Posted || block.timestamp < record.claimableAt) {
-            revert ClaimsNotOpen(challengeId, phase, record.claimableAt, record.state);
-        }
-        if (_claimed[challengeId][phase][account]) {
-            revert AlreadyClaimed(challengeId, phase, account);
-        }
+        Root storage r = _roots[challengeId][phase];
+        address token = _markClaimed(r, challengeId, phase, account);
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, amount))));
-        if (!MerkleProof.verifyCalldata(proof, record.merkleRoot, leaf)) {
+        if (!MerkleProof.verifyCalldata(proof, r.merkleRoot, leaf)) {
             revert InvalidProof(account, amount);
         }
-        _claimed[challengeId][phase][account] = true;
-        _escrows[challengeId].claimed += amount;
+        (uint256 total, uint256 claimed) = (r.total, r.claimed);
+        if (amount > total - claimed) {
+            revert ClaimExceedsRootTotal(challengeId, phase, claimed, amount, total);
+        }
+        // claimed + amount <= total < 2**128
+        r.claimed = uint128(claimed + amount);
         emit Claimed(challengeId, phase, account, amount);
-        IERC20(_escrows[challengeId].token).safeTransfer(account, amount);
+        if (amount > 0) IERC20(token).safeTransfer(account, amount);
     }
 
     /// @inheritdoc IRewardVault
@@ -159,12 +204,24 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         Escrow storage e = _escrows[challengeId];
         if (e.closed) revert AlreadyRefunded(challengeId);
         uint32 finalPhase = phaseCount - 1;
-        RootRecord storage record = _roots[challengeId][finalPhase];
+        Root storage last = _roots[challengeId][finalPhase];
         uint64 refundableAt =
             registry.getPhase(challengeId, finalPhase).revealEnd + uint64(REFUND_GRACE);
-        bool settled = record.state == RootState.Posted && block.timestamp >= record.claimableAt;
-        if (!settled && (block.timestamp < refundableAt || record.state == RootState.Disputed)) {
+        bool finalClaimable = last.state == RootState.Posted && block.timestamp >= last.claimableAt;
+        if (!finalClaimable && block.timestamp < refundableAt) {
             revert NotRefundable(challengeId, refundableAt);
+        }
+        // After the close no root can be posted or disputed, so nothing allocated can return
+        // to the escrow later: every root must be settled now.
+        for (uint32 phase = 0; phase < phaseCount; ++phase) {
+            Root storage r = _roots[challengeId][phase];
+            RootState state = r.state;
+            if (
+                state == RootState.Disputed
+                    || (state == RootState.Posted && block.timestamp < r.claimableAt)
+            ) {
+                revert RootNotSettled(challengeId, phase, state, r.claimableAt);
+            }
         }
         uint256 amount = unallocated(challengeId);
         e.closed = true;
@@ -185,7 +242,18 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
 
     /// @inheritdoc IRewardVault
     function getRoot(uint256 challengeId, uint32 phase) external view returns (RootRecord memory) {
-        return _roots[challengeId][phase];
+        Root storage r = _roots[challengeId][phase];
+        return RootRecord({
+            merkleRoot: r.merkleRoot,
+            total: r.total,
+            seq: r.seq,
+            claimableAt: r.claimableAt,
+            state: r.state,
+            disputer: r.disputer,
+            disputeBond: r.disputeBond,
+            claimed: r.claimed,
+            arbiterDeadline: r.arbiterDeadline
+        });
     }
 
     /// @inheritdoc IRewardVault
@@ -194,13 +262,22 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         view
         returns (bool)
     {
-        return _claimed[challengeId][phase][account];
+        Root storage r = _roots[challengeId][phase];
+        if (r.state == RootState.None) return false;
+        uint256 index = r.index;
+        return _claimedBits[account][index >> 8] & (1 << (index & 0xff)) != 0;
     }
 
     /// @inheritdoc IRewardVault
     function escrowBalance(uint256 challengeId) external view returns (uint256) {
         Escrow storage e = _escrows[challengeId];
-        return e.deposited - e.claimed - e.refunded;
+        if (e.deposited == 0) return 0;
+        (,,,,, uint32 phaseCount) = registry.payoutRules(challengeId);
+        uint256 claimed = 0;
+        for (uint32 phase = 0; phase < phaseCount; ++phase) {
+            claimed += _roots[challengeId][phase].claimed;
+        }
+        return e.deposited - claimed - e.refunded;
     }
 
     /// @inheritdoc IRewardVault
@@ -244,12 +321,23 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev A root may be posted once the holdout is out, with a fresh seq, when the phase has
-    /// no live root, for no more than the phase's bounty and what the escrow has unallocated.
-    function _checkPostable(RewardRoot calldata root) private view {
+    /// @dev A root may be posted once the holdout and every batch's private scores are out,
+    /// before the challenge closes, with a fresh seq, when the phase has no live root, for no
+    /// more than the phase's bounty and what the escrow has unallocated. Returns the token and
+    /// the dispute window the root takes.
+    function _checkPostable(RewardRoot calldata root)
+        private
+        view
+        returns (address token, uint32 disputeWindow)
+    {
         uint256 challengeId = root.challengeId;
         IChallengeRegistry.Phase memory phase = registry.getPhase(challengeId, root.phase);
         if (!phase.holdoutRevealed) revert HoldoutNotRevealed(challengeId, root.phase);
+        if (_escrows[challengeId].closed) revert ChallengeClosed(challengeId);
+        (uint32 batches, uint32 opened) = scoreBoard.phaseBatches(challengeId, root.phase);
+        if (opened != batches) {
+            revert PrivateScoresNotRevealed(challengeId, root.phase, batches, opened);
+        }
         uint64 last = _lastRewardSeq[challengeId];
         if (root.seq <= last) revert StaleRewardSeq(challengeId, root.seq, last);
         RootState state = _roots[challengeId][root.phase].state;
@@ -259,6 +347,34 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         if (root.total > phase.bounty) revert RewardsExceedPhaseBounty(root.total, phase.bounty);
         uint256 available = unallocated(challengeId);
         if (root.total > available) revert RewardsExceedEscrow(root.total, available);
+        (token,,, disputeWindow,,) = registry.payoutRules(challengeId);
+    }
+
+    /// @dev Checks that claims under `r` are open and `account` has not claimed, then sets
+    /// its claimed bit. Returns the token the root pays in.
+    function _markClaimed(Root storage r, uint256 challengeId, uint32 phase, address account)
+        private
+        returns (address token)
+    {
+        (uint40 claimableAt, RootState state, uint256 index) = (r.claimableAt, r.state, r.index);
+        if (state != RootState.Posted || block.timestamp < claimableAt) {
+            revert ClaimsNotOpen(challengeId, phase, claimableAt, state);
+        }
+        uint256 word = index >> 8;
+        uint256 mask = 1 << (index & 0xff);
+        uint256 bits = _claimedBits[account][word];
+        if (bits & mask != 0) revert AlreadyClaimed(challengeId, phase, account);
+        _claimedBits[account][word] = bits | mask;
+        return r.token;
+    }
+
+    function _disputedRoot(uint256 challengeId, uint32 phase)
+        private
+        view
+        returns (Root storage r)
+    {
+        r = _roots[challengeId][phase];
+        if (r.state != RootState.Disputed) revert NotDisputed(challengeId, phase, r.state);
     }
 
     function _creditBond(address account, uint256 amount) private {

@@ -22,12 +22,19 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         bool privateRevealed;
     }
 
+    /// @dev Per phase: score batches posted, and how many of them had private scores revealed.
+    struct Tally {
+        uint32 posted;
+        uint32 opened;
+    }
+
     ISubmissionBook public immutable book;
 
     mapping(uint256 challengeId => uint64) private _lastSeq;
     mapping(uint256 challengeId => mapping(uint64 seq => Batch)) private _batches;
     mapping(uint256 word => uint256) private _scoredBits;
     mapping(uint256 challengeId => mapping(address participant => Best)) private _best;
+    mapping(uint256 challengeId => mapping(uint32 phase => Tally)) private _tallies;
 
     constructor(IChallengeRegistry registry_, ISubmissionBook book_) OracleQuorum(registry_) {
         book = book_;
@@ -47,12 +54,14 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         if (computed != header.itemsHash) revert ItemsHashMismatch(header.itemsHash, computed);
         _requireQuorum(challengeId, header.configDigest, _structHash(header), signatures);
         (uint256 eta, bool higherIsBetter,) = registry.scoringRules(challengeId, header.phase);
+        int256 step = SafeCast.toInt256(eta);
 
         _lastSeq[challengeId] = header.seq;
         _batches[challengeId][header.seq] =
             Batch({itemsHash: computed, phase: header.phase, privateRevealed: false});
+        ++_tallies[challengeId][header.phase].posted;
         for (uint256 i = 0; i < items.length; ++i) {
-            _record(header, items[i], eta, higherIsBetter);
+            _record(header, items[i], step, higherIsBetter);
         }
         emit ScoresPosted(challengeId, header.phase, header.seq, computed, items.length, msg.sender);
     }
@@ -78,6 +87,7 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
             revert RevealBeforePhaseEnd(challengeId, batch.phase, revealEnd);
         }
         batch.privateRevealed = true;
+        ++_tallies[challengeId][batch.phase].opened;
         for (uint256 i = 0; i < items.length; ++i) {
             uint256 id = items[i].submissionId;
             bytes32 expected = items[i].privateCommitment;
@@ -113,6 +123,16 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
     }
 
     /// @inheritdoc IScoreBoard
+    function phaseBatches(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint32 posted, uint32 opened)
+    {
+        Tally storage t = _tallies[challengeId][phase];
+        return (t.posted, t.opened);
+    }
+
+    /// @inheritdoc IScoreBoard
     function releasedBest(uint256 challengeId, address participant)
         external
         view
@@ -137,15 +157,15 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
     function _record(
         ScoreBatch calldata header,
         ScoreItem calldata item,
-        uint256 eta,
+        int256 step,
         bool higherIsBetter
     ) private {
         uint256 id = item.submissionId;
-        ISubmissionBook.Submission memory s = book.getSubmission(id);
-        if (s.challengeId != header.challengeId || s.phase != header.phase) {
+        (address submitter, uint32 challengeId, uint32 phase, bool revealed) = book.summaryOf(id);
+        if (challengeId != header.challengeId || phase != header.phase) {
             revert WrongSubmission(id, header.challengeId, header.phase);
         }
-        if (!s.revealed) revert SubmissionNotRevealed(id);
+        if (!revealed) revert SubmissionNotRevealed(id);
         if (isScored(id)) revert AlreadyScored(id);
         _scoredBits[id >> 8] |= 1 << (id & 0xff);
         if (item.status > MAX_STATUS) revert InvalidStatus(id, item.status);
@@ -162,10 +182,10 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
             if (item.publicScore != 0) revert ScoreOnInvalid(id, item.status, item.publicScore);
             return;
         }
-        if (item.publicScore % SafeCast.toInt256(eta) != 0) {
-            revert OffGridScore(id, item.publicScore, eta);
+        if (item.publicScore % step != 0) {
+            revert OffGridScore(id, item.publicScore, uint256(step));
         }
-        _climbLadder(header.challengeId, s.submitter, id, item.publicScore, eta, higherIsBetter);
+        _climbLadder(header.challengeId, submitter, id, item.publicScore, step, higherIsBetter);
     }
 
     /// @dev A participant's released best moves only by at least eta (Blum & Hardt's Ladder).
@@ -174,18 +194,16 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         address participant,
         uint256 submissionId,
         int256 score,
-        uint256 eta,
+        int256 step,
         bool higherIsBetter
     ) private {
         Best storage best = _best[challengeId][participant];
         if (best.released) {
-            int256 step = SafeCast.toInt256(eta);
             int256 current = best.score;
             bool improved = higherIsBetter ? score - current >= step : current - score >= step;
             if (!improved) return;
         }
-        best.score = SafeCast.toInt248(score);
-        best.released = true;
+        _best[challengeId][participant] = Best({score: SafeCast.toInt248(score), released: true});
         emit BestReleased(challengeId, participant, submissionId, score);
     }
 }

@@ -18,10 +18,21 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     uint256 private constant STAMP_MASK = (1 << STAMP_BITS) - 1;
     uint256 private constant STAMPS_MASK = (1 << (STAMP_BITS * 6)) - 1;
 
+    /// @dev A submission in storage: slot 0 is all that scoring, reviews and fork checks read.
+    /// The registry caps phases at 2**16, so a phase index fits 16 bits here.
+    struct Record {
+        address submitter;
+        uint32 challengeId;
+        uint16 phase;
+        uint40 commitBlock;
+        bool revealed;
+        bytes32 commitmentOrMark;
+    }
+
     IChallengeRegistry public immutable registry;
 
     uint256 private _submissionCount;
-    mapping(uint256 submissionId => Submission) private _submissions;
+    mapping(uint256 submissionId => Record) private _submissions;
     /// @dev the last six commit timestamps of a submitter in a challenge, newest in the low bits
     mapping(uint256 challengeId => mapping(address submitter => uint256)) private _recentCommits;
     mapping(uint256 submissionId => mapping(address reviewer => bool)) private _reviewed;
@@ -41,10 +52,11 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         if (msg.value != commitBond) revert WrongCommitBond(msg.value, commitBond);
         if (dailyCap != 0) _recordCommitTime(challengeId, dailyCap);
         submissionId = ++_submissionCount;
-        _submissions[submissionId] = Submission({
+        _submissions[submissionId] = Record({
             submitter: msg.sender,
-            challengeId: SafeCast.toUint32(challengeId),
-            phase: SafeCast.toUint16(phase),
+            // The registry caps challenge ids at 2**32 and phases at 2**16 (MAX_PHASES).
+            challengeId: uint32(challengeId),
+            phase: uint16(phase),
             commitBlock: SafeCast.toUint40(block.number),
             revealed: false,
             commitmentOrMark: commitment
@@ -60,7 +72,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         uint32[] calldata weightsPpm,
         bytes32 salt
     ) external nonReentrant {
-        Submission storage s = _submissionOf(submissionId);
+        Record storage s = _submissionOf(submissionId);
         uint256 bond = _checkRevealable(submissionId, s);
         bytes32 computed =
             _commitment(s.challengeId, msg.sender, artifactCid, parents, weightsPpm, salt);
@@ -77,12 +89,12 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubmissionBook
     function review(uint256 submissionId, uint8 verdict, string calldata reviewCid) external {
-        Submission storage s = _submissionOf(submissionId);
+        Record storage s = _submissionOf(submissionId);
         if (!s.revealed) revert NotRevealed(submissionId);
         if (msg.sender == s.submitter) revert SelfReview(submissionId, msg.sender);
         if (verdict == 0 || verdict > VERDICT_MAX) revert InvalidVerdict(verdict);
         if (_reviewed[submissionId][msg.sender]) revert AlreadyReviewed(submissionId, msg.sender);
-        (uint64 revealEnd,,) = registry.revealRules(s.challengeId, s.phase);
+        (uint64 revealEnd,) = registry.revealRules(s.challengeId, s.phase);
         if (block.timestamp > revealEnd) {
             revert ReviewWindowClosed(submissionId, revealEnd, block.timestamp);
         }
@@ -92,13 +104,13 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubmissionBook
     function forfeitBond(uint256 submissionId) external nonReentrant {
-        Submission storage s = _submissionOf(submissionId);
-        (uint64 revealEnd, uint256 bond, address owner) =
-            registry.revealRules(s.challengeId, s.phase);
+        Record storage s = _submissionOf(submissionId);
+        (uint64 revealEnd, uint256 bond) = registry.revealRules(s.challengeId, s.phase);
         if (s.revealed || _bondForfeited[submissionId] || bond == 0 || block.timestamp <= revealEnd)
         {
             revert BondNotForfeitable(submissionId);
         }
+        (, address owner,,,,) = registry.payoutRules(s.challengeId);
         _bondForfeited[submissionId] = true;
         emit BondForfeited(submissionId, owner, bond);
         _sendEth(owner, bond);
@@ -111,7 +123,25 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubmissionBook
     function getSubmission(uint256 submissionId) external view returns (Submission memory) {
-        return _submissionOf(submissionId);
+        Record storage s = _submissionOf(submissionId);
+        return Submission({
+            submitter: s.submitter,
+            challengeId: s.challengeId,
+            phase: s.phase,
+            commitBlock: s.commitBlock,
+            revealed: s.revealed,
+            commitmentOrMark: s.commitmentOrMark
+        });
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function summaryOf(uint256 submissionId)
+        external
+        view
+        returns (address submitter, uint32 challengeId, uint32 phase, bool revealed)
+    {
+        Record storage s = _submissionOf(submissionId);
+        return (s.submitter, s.challengeId, s.phase, s.revealed);
     }
 
     /// @inheritdoc ISubmissionBook
@@ -121,9 +151,9 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubmissionBook
     function bondOf(uint256 submissionId) external view returns (uint256) {
-        Submission storage s = _submissionOf(submissionId);
+        Record storage s = _submissionOf(submissionId);
         if (s.revealed || _bondForfeited[submissionId]) return 0;
-        (, uint256 bond,) = registry.revealRules(s.challengeId, s.phase);
+        (, uint256 bond) = registry.revealRules(s.challengeId, s.phase);
         return bond;
     }
 
@@ -161,7 +191,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     }
 
     /// @dev Checks who reveals and when; returns the commit bond to refund.
-    function _checkRevealable(uint256 submissionId, Submission storage s)
+    function _checkRevealable(uint256 submissionId, Record storage s)
         private
         view
         returns (uint256 bond)
@@ -171,7 +201,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         if (s.revealed) revert AlreadyRevealed(submissionId);
         if (block.number <= s.commitBlock) revert RevealTooEarly(submissionId, s.commitBlock);
         uint64 revealEnd;
-        (revealEnd, bond,) = registry.revealRules(s.challengeId, s.phase);
+        (revealEnd, bond) = registry.revealRules(s.challengeId, s.phase);
         if (block.timestamp > revealEnd) {
             revert RevealWindowClosed(submissionId, revealEnd, block.timestamp);
         }
@@ -202,7 +232,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
             uint256 parentId = parents[i];
             if (parentId <= previous) revert ParentsNotAscending(i, previous, parentId);
             if (weightsPpm[i] == 0) revert ZeroWeight(i);
-            Submission storage p = _submissionOf(parentId);
+            Record storage p = _submissionOf(parentId);
             // A parent's mark is the id the next commit got when it was revealed.
             if (!p.revealed || uint256(p.commitmentOrMark) > childId) {
                 revert ParentNotRevealedBeforeCommit(parentId, childId);
@@ -213,7 +243,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         if (n > 0 && sum != PPM) revert WeightsDoNotSumToMillion(sum);
     }
 
-    function _submissionOf(uint256 submissionId) private view returns (Submission storage s) {
+    function _submissionOf(uint256 submissionId) private view returns (Record storage s) {
         s = _submissions[submissionId];
         if (s.submitter == address(0)) revert UnknownSubmission(submissionId);
     }

@@ -242,7 +242,7 @@ def test_deployment_file_keys(key: str) -> None:
     assert f'"{key}":' in DOC and f"| `{key}` |" in DOC, f"deployment key {key} not documented"
 
 
-BOOK = "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9"
+BOOK = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"
 SUBMITTER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 SALT = bytes([0x5A]) * 32

@@ -15,14 +15,14 @@ interface IChallengeRegistry {
         bool higherIsBetter;
         int256 baseline; // WAD score the crowd starts from
         int256 target; // WAD score that earns the whole improvement pool
-        uint256 eta; // WAD ladder step: public scores are multiples of it
+        uint256 eta; // WAD ladder step (0 < eta <= |target - baseline|): public scores are multiples
         address[] oracles; // strictly ascending, no zero address
         uint8 quorum; // signatures needed, 1..oracles.length
         uint32 disputeWindow; // seconds between a rewards root and its first claim
         uint256 disputeBond; // wei a disputer locks
         address arbiter; // decides disputes
         uint8 dailyCap; // commits per address per rolling day, 0 = no cap, at most 6
-        uint256 commitBond; // wei locked by each commit, refunded on reveal
+        uint256 commitBond; // wei locked by each commit, refunded on reveal (< 2**96)
         uint256 parentChallenge; // 0, or the challenge this one forks
     }
 
@@ -36,7 +36,7 @@ interface IChallengeRegistry {
         uint256 bounty; // this phase's share of the escrow
     }
 
-    /// @dev Field order packs the hot fields (read on every commit) into the first slots.
+    /// @notice getChallenge output. Storage keeps the fields commits and reveals read in one slot.
     struct Challenge {
         address owner;
         bool higherIsBetter;
@@ -93,6 +93,8 @@ interface IChallengeRegistry {
         bytes32 labelsDigest,
         bytes32 splitSalt
     );
+    /// @notice The deployer bound the RewardVault that escrows every bounty.
+    event VaultBound(address vault);
 
     error UnknownChallenge(uint256 challengeId);
     error UnknownPhase(uint256 challengeId, uint32 phase, uint32 phaseCount);
@@ -101,6 +103,8 @@ interface IChallengeRegistry {
     error OraclesNotSorted(uint256 index, address previous, address next);
     error InvalidScoreRange(int256 baseline, int256 target, bool higherIsBetter);
     error InvalidEta(uint256 eta);
+    error EtaExceedsScoreRange(uint256 eta, uint256 range);
+    error TooManyPhases(uint256 challengeId, uint32 maxPhases);
     error InvalidDailyCap(uint8 dailyCap, uint8 maxDailyCap);
     error InvalidArbiter();
     error InvalidToken();
@@ -153,11 +157,11 @@ interface IChallengeRegistry {
         external
         view
         returns (uint32 phase, uint8 dailyCap, uint256 commitBond);
-    /// @notice What a reveal or review needs: the phase's reveal end, the bond, the owner.
+    /// @notice What a reveal or review needs: the phase's reveal end and the commit bond.
     function revealRules(uint256 challengeId, uint32 phase)
         external
         view
-        returns (uint64 revealEnd, uint256 commitBond, address owner);
+        returns (uint64 revealEnd, uint256 commitBond);
     /// @notice What scoring needs: the ladder step, the direction, the phase's reveal end.
     function scoringRules(uint256 challengeId, uint32 phase)
         external

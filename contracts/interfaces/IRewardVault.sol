@@ -3,9 +3,11 @@ pragma solidity 0.8.30;
 
 /// @title Escrow of challenge bounties, quorum-posted reward roots, disputes and pull claims
 /// @notice Oracles post one Merkle root per phase; leaves are OpenZeppelin StandardMerkleTree
-/// leaves of `(address account, uint256 amount)`. Claims open after the dispute window; a
-/// disputer with a bond can have the challenge's arbiter void a root before that.
+/// leaves of `(address account, uint256 amount)`. Claims open after the dispute window and
+/// never pay out more than the root's signed total. A disputer with a bond can have the
+/// challenge's arbiter void a root before that; a dispute the arbiter leaves open lapses.
 import {IOracleQuorum} from "./IOracleQuorum.sol";
+import {IScoreBoard} from "./IScoreBoard.sol";
 
 interface IRewardVault is IOracleQuorum {
     /// @notice The header oracles sign (EIP-712 `RewardRoot`).
@@ -26,14 +28,17 @@ interface IRewardVault is IOracleQuorum {
         Voided
     }
 
+    /// @notice getRoot output: a phase's current root.
     struct RootRecord {
         bytes32 merkleRoot;
         uint256 total;
         uint64 seq;
         uint64 claimableAt;
         RootState state;
-        address disputer;
-        uint256 disputeBond;
+        address disputer; // who disputed this root (zero if nobody did); one dispute per root
+        uint256 disputeBond; // wei held for an open dispute
+        uint256 claimed; // sum of the claims paid under this root, never above total
+        uint64 arbiterDeadline; // an open dispute lapses at this time (0 if never disputed)
     }
 
     event BountyEscrowed(uint256 indexed challengeId, address indexed from, uint256 amount);
@@ -56,6 +61,11 @@ interface IRewardVault is IOracleQuorum {
     event DisputeResolved(
         uint256 indexed challengeId, uint32 indexed phase, bool upheld, address arbiter
     );
+    /// @notice The arbiter did not decide before its deadline: the root stands, the bond
+    /// goes back to the disputer.
+    event DisputeLapsed(
+        uint256 indexed challengeId, uint32 indexed phase, address indexed disputer, uint256 bond
+    );
     event Claimed(
         uint256 indexed challengeId, uint32 indexed phase, address indexed account, uint256 amount
     );
@@ -64,7 +74,12 @@ interface IRewardVault is IOracleQuorum {
     event BondWithdrawn(address indexed account, uint256 amount);
 
     error OnlyRegistry(address caller);
+    error EscrowAmountMismatch(address token, uint256 requested, uint256 received);
     error HoldoutNotRevealed(uint256 challengeId, uint32 phase);
+    error PrivateScoresNotRevealed(
+        uint256 challengeId, uint32 phase, uint32 batches, uint32 opened
+    );
+    error ChallengeClosed(uint256 challengeId);
     error StaleRewardSeq(uint256 challengeId, uint64 seq, uint64 lastSeq);
     error RootAlreadyPosted(uint256 challengeId, uint32 phase, RootState state);
     error RewardsExceedPhaseBounty(uint256 total, uint256 phaseBounty);
@@ -72,21 +87,31 @@ interface IRewardVault is IOracleQuorum {
     error ReportCidMismatch(bytes32 signed, bytes32 computed);
     error NotDisputable(uint256 challengeId, uint32 phase, RootState state);
     error DisputeWindowClosed(uint256 challengeId, uint32 phase, uint64 claimableAt);
+    error AlreadyDisputed(uint256 challengeId, uint32 phase, address disputer);
     error WrongDisputeBond(uint256 sent, uint256 required);
     error NotDisputed(uint256 challengeId, uint32 phase, RootState state);
     error NotArbiter(address caller, address arbiter);
+    error ArbiterDeadlinePassed(uint256 challengeId, uint32 phase, uint64 arbiterDeadline);
+    error DisputeNotLapsed(uint256 challengeId, uint32 phase, uint64 arbiterDeadline);
     error ClaimsNotOpen(uint256 challengeId, uint32 phase, uint64 claimableAt, RootState state);
     error AlreadyClaimed(uint256 challengeId, uint32 phase, address account);
     error InvalidProof(address account, uint256 amount);
+    error ClaimExceedsRootTotal(
+        uint256 challengeId, uint32 phase, uint256 claimed, uint256 amount, uint256 total
+    );
     error NotRefundable(uint256 challengeId, uint64 refundableAt);
+    error RootNotSettled(uint256 challengeId, uint32 phase, RootState state, uint64 claimableAt);
     error AlreadyRefunded(uint256 challengeId);
     error NothingToWithdraw(address account);
     error EthTransferFailed(address to, uint256 amount);
 
     /// @notice Pulls `amount` of the challenge token from `from` into escrow. Registry only.
+    /// @dev Reverts `EscrowAmountMismatch` unless the vault's balance grows by exactly
+    /// `amount`: fee-on-transfer tokens cannot be a reward token.
     function escrow(uint256 challengeId, address token, address from, uint256 amount) external;
 
-    /// @notice Posts a phase's rewards root signed by a quorum of the challenge's oracles.
+    /// @notice Posts a phase's rewards root signed by a quorum of the challenge's oracles,
+    /// once its holdout and every score batch's private scores are revealed.
     /// @param signatures 65-byte signatures, signers strictly ascending.
     function postRewards(
         RewardRoot calldata root,
@@ -95,12 +120,19 @@ interface IRewardVault is IOracleQuorum {
     ) external;
 
     /// @notice Disputes a posted root before its claims open; `msg.value` must equal the bond.
+    /// A root can be disputed once.
     function dispute(uint256 challengeId, uint32 phase, string calldata reasonCid) external payable;
 
-    /// @notice The arbiter upholds (root voided, oracles repost) or rejects (bond forfeited).
+    /// @notice The arbiter upholds (root voided, oracles repost) or rejects (bond forfeited),
+    /// before the arbiter deadline (`ARBITER_PERIOD` after the dispute).
     function resolveDispute(uint256 challengeId, uint32 phase, bool uphold) external;
 
+    /// @notice From the arbiter deadline on, anyone may end an undecided dispute: the root
+    /// stands (claims open at its original time) and the bond is credited back to the disputer.
+    function lapseDispute(uint256 challengeId, uint32 phase) external;
+
     /// @notice Pays `account` its leaf amount once, after the dispute window. Anyone may relay.
+    /// The claims under a root never add up to more than its total.
     function claim(
         uint256 challengeId,
         uint32 phase,
@@ -109,13 +141,16 @@ interface IRewardVault is IOracleQuorum {
         bytes32[] calldata proof
     ) external;
 
-    /// @notice Sends the owner what no root has allocated, once the final phase is settled:
-    /// its root's claims are open, or 30 days have passed since its reveal end.
+    /// @notice Sends the owner what no root has allocated and closes the challenge (no more
+    /// roots or phases), once the final phase is settled (its root's claims are open, or 30
+    /// days have passed since its reveal end) and no root is disputed or inside its window.
     function refundRemainder(uint256 challengeId) external;
 
     /// @notice Withdraws dispute bonds credited to the caller (returned or forfeited to it).
     function withdrawBonds() external;
 
+    /// @notice The ScoreBoard whose private-score reveals gate the roots.
+    function scoreBoard() external view returns (IScoreBoard);
     function getRoot(uint256 challengeId, uint32 phase) external view returns (RootRecord memory);
     function isClaimed(uint256 challengeId, uint32 phase, address account)
         external

@@ -101,6 +101,12 @@ interface IScoreBoard is IOracleQuorum {
     function batchPhase(uint256 challengeId, uint64 seq) external view returns (uint32);
     function isScored(uint256 submissionId) external view returns (bool);
     function privateRevealed(uint256 challengeId, uint64 seq) external view returns (bool);
+    /// @notice How many score batches a phase has, and how many of them had their private
+    /// scores revealed. The RewardVault posts a phase's root only when the two are equal.
+    function phaseBatches(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint32 posted, uint32 opened);
     function releasedBest(uint256 challengeId, address participant)
         external
         view

@@ -8,10 +8,12 @@ pragma solidity 0.8.30;
 /// `keccak256(abi.encode(block.chainid, book, challengeId, submitter,
 ///   keccak256(bytes(artifactCid)), keccak256(abi.encode(parents, weightsPpm)), salt))`.
 interface ISubmissionBook {
+    /// @notice getSubmission output. The commit time is the commit block's timestamp (read it
+    /// from the block of the `Committed` log); priority is the submission id.
     struct Submission {
         address submitter;
         uint32 challengeId;
-        uint16 phase;
+        uint32 phase;
         uint40 commitBlock;
         bool revealed;
         /// @dev the commitment until reveal, then the id the next commit received at reveal
@@ -95,6 +97,12 @@ interface ISubmissionBook {
 
     function submissionCount() external view returns (uint256);
     function getSubmission(uint256 submissionId) external view returns (Submission memory);
+    /// @notice Who submitted, where, and whether it is revealed: what scoring a submission
+    /// needs, read from one storage slot.
+    function summaryOf(uint256 submissionId)
+        external
+        view
+        returns (address submitter, uint32 challengeId, uint32 phase, bool revealed);
     function hasReviewed(uint256 submissionId, address reviewer) external view returns (bool);
     function bondOf(uint256 submissionId) external view returns (uint256);
     /// @notice The commitment a submitter must send for these reveal values.

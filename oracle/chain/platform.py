@@ -42,7 +42,7 @@ class Platform:
 
 
 def deploy_platform(sender: Sender) -> Deployment:
-    """Deploys token, registry, vault (bound to the registry), submission book and score board."""
+    """Deploys token, registry, submission book, score board and vault (bound to the registry)."""
     w3 = sender.w3
     start_block = w3.eth.block_number + 1
 
@@ -53,14 +53,14 @@ def deploy_platform(sender: Sender) -> Deployment:
 
     token = deploy("CoopToken", TOKEN_NAME, TOKEN_SYMBOL, sender.address)
     registry = deploy("ChallengeRegistry")
-    vault = deploy("RewardVault", registry)
+    book = deploy("SubmissionBook", registry)
+    score_board = deploy("ScoreBoard", registry, book)
+    vault = deploy("RewardVault", registry, score_board)
     registry_abi = load_artifact("ChallengeRegistry").abi
     registry_contract = w3.eth.contract(
         address=Web3.to_checksum_address(registry), abi=registry_abi
     )
     sender.transact(registry_contract.functions.bindVault(vault))
-    book = deploy("SubmissionBook", registry)
-    score_board = deploy("ScoreBoard", registry, book)
     return Deployment(
         chain_id=w3.eth.chain_id,
         token=token,

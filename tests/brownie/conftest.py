@@ -1,6 +1,7 @@
 """brownie fixtures: the platform deployed on brownie's anvil, one challenge, three oracles."""
 
 import pytest
+from adversaries import compile_adversaries
 from brownie import (
     ChallengeRegistry,
     CoopToken,
@@ -10,9 +11,15 @@ from brownie import (
     accounts,
     chain,
 )
-from brownie_helpers import BOUNTY, ETA, LABELS_DIGEST, ORACLE_KEYS, SPLIT_SALT
-from eth_abi.abi import encode
-from eth_utils.crypto import keccak
+from brownie_helpers import (
+    BOUNTY,
+    DAY,
+    DISPUTE_BOND,
+    DISPUTE_WINDOW,
+    ETA,
+    ORACLE_KEYS,
+    holdout_commitment,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -31,29 +38,32 @@ def oracles():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def platform(owner, oracles):  # type: ignore[no-untyped-def]
+def platform(owner):  # type: ignore[no-untyped-def]
+    """Deployed in the order of scripts/deploy.py (oracle.chain.platform.deploy_platform)."""
     token = CoopToken.deploy("Coopetition Reward", "COOP", owner, {"from": owner})
     registry = ChallengeRegistry.deploy({"from": owner})
-    vault = RewardVault.deploy(registry, {"from": owner})
-    registry.bindVault(vault, {"from": owner})
     book = SubmissionBook.deploy(registry, {"from": owner})
     board = ScoreBoard.deploy(registry, book, {"from": owner})
+    vault = RewardVault.deploy(registry, board, {"from": owner})
+    registry.bindVault(vault, {"from": owner})
     return chain, token, registry, vault, book, board
 
 
-def holdout_commitment() -> bytes:
-    salt_hash = keccak(encode(["bytes32"], [SPLIT_SALT]))
-    return keccak(encode(["bytes32", "bytes32"], [LABELS_DIGEST, salt_hash]))
+@pytest.fixture(scope="session")
+def adversaries():  # type: ignore[no-untyped-def]
+    return compile_adversaries()
 
 
 @pytest.fixture(scope="module")
 def challenge(platform, owner, oracles):  # type: ignore[no-untyped-def]
+    """Challenge 1: bounty 1000, higher is better, 0 → 1, eta 0.01, oracles 2-of-3, commits
+    open for a day from now, reveals for another day, dispute window 1 h, bond 1 ETH."""
     _, token, registry, vault, _, _ = platform
     token.mint(owner, BOUNTY, {"from": owner})
     token.approve(vault, BOUNTY, {"from": owner})
     now = chain[-1].timestamp
-    config = (token, BOUNTY, True, 0, 10**18, ETA, [o.address for o in oracles], 2, 3600,
-              10**18, owner, 0, 0, 0)  # fmt: skip
-    phase = ("bafkreispec", now, now + 86400, now + 2 * 86400, holdout_commitment(), BOUNTY)
+    config = (token, BOUNTY, True, 0, 10**18, ETA, [o.address for o in oracles], 2,
+              DISPUTE_WINDOW, DISPUTE_BOND, owner, 0, 0, 0)  # fmt: skip
+    phase = ("bafkreispec", now, now + DAY, now + 2 * DAY, holdout_commitment(), BOUNTY)
     tx = registry.createChallenge(config, "bafkreispec", phase, {"from": owner})
     return tx.events["ChallengeCreated"]["challengeId"]

@@ -1,120 +1,250 @@
-"""SubmissionBook: commit bonds, reveals, forks and reviews, each refusal by its error."""
+"""SubmissionBook: commits, reveals, forks, bonds, the daily cap and reviews, each refusal by
+its custom error with its values."""
 
 import pytest
 from brownie import accounts, chain
-from brownie.exceptions import VirtualMachineError
-from eth_abi.abi import encode
-from eth_utils.crypto import keccak
+from brownie_helpers import (
+    CID,
+    DAY,
+    SALT,
+    challenge_config,
+    commit,
+    commitment,
+    create,
+    fails,
+    low,
+    phase_config,
+    reveal,
+    submit,
+)
 
-COMMIT_TYPES = ["uint256", "address", "uint256", "address", "bytes32", "bytes32", "bytes32"]
-
-
-def commitment(book, challenge_id, who, cid, parents, weights, salt):  # type: ignore[no-untyped-def]
-    fork = keccak(encode(["uint256[]", "uint32[]"], [parents, weights]))
-    values = [chain.id, book.address, challenge_id, who.address, keccak(text=cid), fork, salt]
-    return keccak(encode(COMMIT_TYPES, values))
-
-
-def commit(book, challenge_id, who, cid="bafkreiart", parents=(), weights=(), salt=b"\x01" * 32):  # type: ignore[no-untyped-def]
-    c = commitment(book, challenge_id, who, cid, list(parents), list(weights), salt)
-    tx = book.commit(challenge_id, c, {"from": who})
-    return int(tx.events["Committed"]["submissionId"])
-
-
-def reveal(book, sub_id, who, cid="bafkreiart", parents=(), weights=(), salt=b"\x01" * 32):  # type: ignore[no-untyped-def]
-    return book.reveal(sub_id, cid, list(parents), list(weights), salt, {"from": who})
+BOND = 10**17
 
 
-def fails(call, *args) -> str:  # type: ignore[no-untyped-def]
-    with pytest.raises(VirtualMachineError) as caught:
-        call(*args)
-    return str(caught.value.revert_msg)
+@pytest.fixture
+def bonded(platform, owner, oracles):  # type: ignore[no-untyped-def]
+    """A challenge with a 0.1 ETH commit bond and a daily cap of 2, open for 3 days."""
+    _, token, registry, _, _, _ = platform
+    config = challenge_config(token, oracles, owner, commit_bond=BOND, cap=2)
+    return create(registry, token, owner, config, phase_config(commit=3 * DAY))
+
+
+def summary(book, sub_id: int) -> tuple[str, int, int, bool]:  # type: ignore[no-untyped-def]
+    submitter, challenge_id, phase, revealed = book.summaryOf(sub_id)
+    return str(submitter), int(challenge_id), int(phase), bool(revealed)
 
 
 def test_commit_and_reveal_record_everything(platform, challenge) -> None:  # type: ignore[no-untyped-def]
     _, _, _, _, book, _ = platform
     alice = accounts[1]
-    sub_id = commit(book, challenge, alice)
+    c = commitment(book, challenge, alice)
+    assert bytes(book.computeCommitment(challenge, alice, CID, [], [], SALT)) == c
+    tx = book.commit(challenge, c, {"from": alice})
+    event = tx.events["Committed"]
+    sub_id = int(event["submissionId"])
+    assert (event["challengeId"], event["submitter"], event["phase"]) == (challenge, alice, 0)
+    assert bytes(event["commitment"]) == c and event["bond"] == 0
+    assert book.submissionCount() == sub_id
+    stored = book.getSubmission(sub_id)
+    assert stored["submitter"] == alice and stored["commitBlock"] == tx.block_number
+    assert not stored["revealed"] and bytes(stored["commitmentOrMark"]) == c
+    assert summary(book, sub_id) == (alice.address, challenge, 0, False)
     tx = reveal(book, sub_id, alice)
     event = tx.events["Revealed"]
-    assert event["artifactCid"] == "bafkreiart" and event["submitter"] == alice
+    assert event["artifactCid"] == CID and event["submitter"] == alice
+    assert list(event["parents"]) == [] and list(event["weightsPpm"]) == []
     stored = book.getSubmission(sub_id)
-    assert stored["revealed"] and stored["challengeId"] == challenge
+    assert stored["revealed"] and int.from_bytes(bytes(stored["commitmentOrMark"]), "big") == (
+        sub_id + 1  # the id the next commit gets: children need a larger one
+    )
+    assert summary(book, sub_id) == (alice.address, challenge, 0, True)
+    assert (book.MAX_PARENTS(), book.PPM(), book.registry()) == (8, 10**6, platform[2])
+
+
+def test_commit_refusals(platform, challenge, owner) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
+    alice = accounts[1]
+    c = commitment(book, challenge, alice)
+    assert fails(book.commit, challenge, c, {"from": alice, "value": 1}) == "WrongCommitBond: 1, 0"
+    assert fails(book.commit, 99, c, {"from": alice}) == "UnknownChallenge: 99"
+    chain.sleep(DAY + 1)
+    assert fails(book.commit, challenge, c, {"from": alice}).startswith(
+        f"NoOpenPhase: {challenge}, "
+    )
 
 
 def test_reveal_refusals(platform, challenge) -> None:  # type: ignore[no-untyped-def]
     _, _, _, _, book, _ = platform
     alice, bob = accounts[1], accounts[2]
     sub_id = commit(book, challenge, alice)
-    assert fails(reveal, book, sub_id, bob) == (
-        f"NotCommitter: {sub_id}, {bob.address.lower()}, {alice.address.lower()}"
+    assert fails(reveal, book, sub_id, bob) == (f"NotCommitter: {sub_id}, {low(bob)}, {low(alice)}")
+    expected = commitment(book, challenge, alice)
+    computed = commitment(book, challenge, alice, cid="other")
+    assert fails(reveal, book, sub_id, alice, "other") == (
+        f"CommitmentMismatch: {sub_id}, {expected}, {computed}"
     )
-    assert fails(reveal, book, sub_id, alice, "other").startswith(f"CommitmentMismatch: {sub_id}, ")
     reveal(book, sub_id, alice)
     assert fails(reveal, book, sub_id, alice) == f"AlreadyRevealed: {sub_id}"
     assert fails(reveal, book, 999, alice) == "UnknownSubmission: 999"
+    for view in (book.getSubmission, book.summaryOf, book.bondOf):
+        assert fails(view, 999) == "UnknownSubmission: 999"
+
+
+def test_a_copied_commitment_can_never_be_revealed(platform, challenge) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
+    alice, mallory = accounts[1], accounts[3]
+    original = commit(book, challenge, alice)
+    copied = book.commit(challenge, commitment(book, challenge, alice), {"from": mallory})
+    copy_id = int(copied.events["Committed"]["submissionId"])
+    error = fails(reveal, book, copy_id, mallory)  # alice's values, mallory as the sender
+    assert error.startswith(f"CommitmentMismatch: {copy_id}, ")
+    reveal(book, original, alice)
+
+
+def test_reveal_must_wait_for_the_next_block(platform, challenge, adversaries, owner) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
+    account = adversaries.EthRefusingAccount.deploy({"from": owner})
+    sub_id = book.submissionCount() + 1
+    c = commitment(book, challenge, account.address)
+    both = (
+        book.commit.encode_input(challenge, c),
+        book.reveal.encode_input(sub_id, CID, [], [], SALT),
+    )
+    error = fails(account.executeTwo, book, *both, {"from": owner})
+    assert error.startswith(f"RevealTooEarly: {sub_id}, ")
+    assert book.submissionCount() == sub_id - 1
+
+
+def test_reveal_window_closes_at_the_reveal_end(platform, challenge) -> None:  # type: ignore[no-untyped-def]
+    _, _, registry, _, book, _ = platform
+    alice = accounts[1]
+    sub_id = commit(book, challenge, alice)
+    reveal_end = registry.getPhase(challenge, 0)["revealEnd"]
+    chain.sleep(2 * DAY + 1)
+    assert fails(reveal, book, sub_id, alice).startswith(
+        f"RevealWindowClosed: {sub_id}, {reveal_end}, "
+    )
 
 
 def test_fork_rules(platform, challenge) -> None:  # type: ignore[no-untyped-def]
     _, _, _, _, book, _ = platform
     alice, bob = accounts[1], accounts[2]
-    first, second = (
-        commit(book, challenge, alice),
-        commit(book, challenge, alice, salt=b"\x02" * 32),
+    first = submit(book, challenge, alice)
+    second = submit(book, challenge, alice, salt=b"\x02" * 32)
+
+    def refused(parents: tuple[int, ...], weights: tuple[int, ...]) -> str:
+        child = commit(book, challenge, bob, parents=parents, weights=weights)
+        return fails(reveal, book, child, bob, CID, parents, weights)
+
+    assert refused((first, second), (1, 2)) == "WeightsDoNotSumToMillion: 3"
+    assert refused((second, first), (500_000, 500_000)) == (
+        f"ParentsNotAscending: 1, {second}, {first}"
     )
-    reveal(book, first, alice)
-    reveal(book, second, alice, salt=b"\x02" * 32)
-    bad_sum = commit(book, challenge, bob, parents=(first, second), weights=(1, 2))
-    assert fails(reveal, book, bad_sum, bob, "bafkreiart", (first, second), (1, 2)) == (
-        "WeightsDoNotSumToMillion: 3"
-    )
-    unsorted = commit(book, challenge, bob, parents=(second, first), weights=(500_000, 500_000))
-    assert fails(reveal, book, unsorted, bob, "bafkreiart", (second, first),
-                 (500_000, 500_000)) == f"ParentsNotAscending: 1, {second}, {first}"  # fmt: skip
+    assert refused((first,), (500_000, 500_000)) == "WeightsLengthMismatch: 1, 2"
+    assert refused((first, second), (1_000_000, 0)) == "ZeroWeight: 1"
+    assert refused((first, 999), (500_000, 500_000)) == "UnknownSubmission: 999"
+    assert refused(tuple(range(1, 10)), (100_000,) * 9) == "TooManyParents: 9, 8"
     child = commit(book, challenge, bob, parents=(first, second), weights=(700_000, 300_000))
-    tx = reveal(book, child, bob, "bafkreiart", (first, second), (700_000, 300_000))
+    tx = reveal(book, child, bob, CID, (first, second), (700_000, 300_000))
     assert [int(p) for p in tx.events["Revealed"]["parents"]] == [first, second]
+    assert [int(w) for w in tx.events["Revealed"]["weightsPpm"]] == [700_000, 300_000]
 
 
-def test_commit_bond_refund_and_forfeit(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]
-    _, token, registry, _, book, _ = platform
-    now = chain[-1].timestamp
-    cfg = (token, 0, True, 0, 10**18, 10**16, [o.address for o in oracles], 2, 3600, 0, owner,
-           0, 10**17, 0)  # fmt: skip
-    tx = registry.createChallenge(cfg, "s", ("s", now, now + 1000, now + 2000, b"\x01" * 32, 0),
-                                  {"from": owner})  # fmt: skip
-    bonded = tx.events["ChallengeCreated"]["challengeId"]
+def test_a_parent_must_be_revealed_before_the_child_is_committed(platform, challenge) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
+    alice, bob = accounts[1], accounts[2]
+    parent = commit(book, challenge, alice)
+    child = commit(book, challenge, bob, parents=(parent,), weights=(1_000_000,))
+    reveal(book, parent, alice)  # revealed, but after the child's commit
+    assert fails(reveal, book, child, bob, CID, (parent,), (1_000_000,)) == (
+        f"ParentNotRevealedBeforeCommit: {parent}, {child}"
+    )
+
+
+def test_commit_bond_refund_and_forfeit(platform, owner, bonded) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
     alice = accounts[1]
-    c = commitment(book, bonded, alice, "bafkreiart", [], [], b"\x01" * 32)
-    assert fails(book.commit, bonded, c, {"from": alice}) == f"WrongCommitBond: 0, {10**17}"
-    kept = book.commit(bonded, c, {"from": alice, "value": 10**17}).events["Committed"][
-        "submissionId"
-    ]
-    lost = book.commit(bonded, keccak(b"x"), {"from": alice, "value": 10**17}).events["Committed"][
-        "submissionId"
-    ]
+    c = commitment(book, bonded, alice)
+    assert fails(book.commit, bonded, c, {"from": alice}) == f"WrongCommitBond: 0, {BOND}"
+    kept = commit(book, bonded, alice, value=BOND)
+    lost = commit(book, bonded, alice, salt=b"\x07" * 32, value=BOND)
+    assert book.bondOf(kept) == BOND and book.balance() == 2 * BOND
     before = alice.balance()
     reveal(book, kept, alice)
-    assert alice.balance() == before + 10**17 and book.bondOf(kept) == 0
+    assert alice.balance() == before + BOND and book.bondOf(kept) == 0
+    assert fails(book.forfeitBond, kept, {"from": accounts[3]}) == f"BondNotForfeitable: {kept}"
     assert fails(book.forfeitBond, lost, {"from": accounts[3]}) == f"BondNotForfeitable: {lost}"
-    chain.sleep(2500)
+    chain.sleep(4 * DAY + 1)
     owner_before = owner.balance()
-    book.forfeitBond(lost, {"from": accounts[3]})
-    assert owner.balance() == owner_before + 10**17
+    tx = book.forfeitBond(lost, {"from": accounts[3]})
+    assert (
+        tx.events["BondForfeited"]["to"] == owner and tx.events["BondForfeited"]["amount"] == BOND
+    )
+    assert owner.balance() == owner_before + BOND and book.bondOf(lost) == 0
+    assert fails(book.forfeitBond, lost, {"from": accounts[3]}) == f"BondNotForfeitable: {lost}"
+
+
+def test_without_a_bond_there_is_nothing_to_forfeit(platform, challenge) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
+    sub_id = commit(book, challenge, accounts[1])
+    chain.sleep(2 * DAY + 1)
+    assert fails(book.forfeitBond, sub_id, {"from": accounts[3]}) == (
+        f"BondNotForfeitable: {sub_id}"
+    )
+    assert fails(book.forfeitBond, 999, {"from": accounts[3]}) == "UnknownSubmission: 999"
+
+
+def test_a_committer_that_refuses_eth_cannot_reveal_while_bonded(
+    platform, bonded, adversaries, owner
+) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
+    account = adversaries.EthRefusingAccount.deploy({"from": owner})
+    sub_id = book.submissionCount() + 1
+    c = commitment(book, bonded, account.address)
+    account.execute(book, book.commit.encode_input(bonded, c), {"from": owner, "value": BOND})
+    call = book.reveal.encode_input(sub_id, CID, [], [], SALT)
+    assert fails(account.execute, book, call, {"from": owner}) == (
+        f"EthTransferFailed: {low(account)}, {BOND}"
+    )
+    assert not book.getSubmission(sub_id)["revealed"] and book.bondOf(sub_id) == BOND
+
+
+def test_daily_cap_is_a_rolling_day(platform, bonded) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
+    alice = accounts[1]
+    first = book.commit(bonded, b"\x01" * 32, {"from": alice, "value": BOND})
+    book.commit(bonded, b"\x02" * 32, {"from": alice, "value": BOND})
+    first_time = chain[first.block_number].timestamp
+    assert fails(book.commit, bonded, b"\x03" * 32, {"from": alice, "value": BOND}) == (
+        f"DailyCapReached: {low(alice)}, 2, {first_time + DAY}"
+    )
+    book.commit(bonded, b"\x03" * 32, {"from": accounts[2], "value": BOND})  # others may
+    chain.sleep(first_time + DAY - chain[-1].timestamp)
+    book.commit(bonded, b"\x03" * 32, {"from": alice, "value": BOND})
 
 
 def test_review_rules(platform, challenge) -> None:  # type: ignore[no-untyped-def]
-    _, _, _, _, book, _ = platform
+    _, _, registry, _, book, _ = platform
     alice, bob = accounts[1], accounts[2]
     sub_id = commit(book, challenge, alice)
     assert fails(book.review, sub_id, 1, "r", {"from": bob}) == f"NotRevealed: {sub_id}"
+    assert fails(book.review, 999, 1, "r", {"from": bob}) == "UnknownSubmission: 999"
     reveal(book, sub_id, alice)
     assert fails(book.review, sub_id, 1, "r", {"from": alice}) == (
-        f"SelfReview: {sub_id}, {alice.address.lower()}"
+        f"SelfReview: {sub_id}, {low(alice)}"
     )
     assert fails(book.review, sub_id, 4, "r", {"from": bob}) == "InvalidVerdict: 4"
+    assert fails(book.review, sub_id, 0, "r", {"from": bob}) == "InvalidVerdict: 0"
+    assert not book.hasReviewed(sub_id, bob)
     tx = book.review(sub_id, 2, "bafkreinote", {"from": bob})
-    assert tx.events["Reviewed"]["verdict"] == 2 and book.hasReviewed(sub_id, bob)
+    event = tx.events["Reviewed"]
+    assert (event["verdict"], event["reviewer"], event["reviewCid"]) == (2, bob, "bafkreinote")
+    assert book.hasReviewed(sub_id, bob)
     assert fails(book.review, sub_id, 1, "r", {"from": bob}) == (
-        f"AlreadyReviewed: {sub_id}, {bob.address.lower()}"
+        f"AlreadyReviewed: {sub_id}, {low(bob)}"
+    )
+    reveal_end = registry.getPhase(challenge, 0)["revealEnd"]
+    chain.sleep(2 * DAY + 1)
+    assert fails(book.review, sub_id, 1, "r", {"from": accounts[3]}).startswith(
+        f"ReviewWindowClosed: {sub_id}, {reveal_end}, "
     )

@@ -12,8 +12,8 @@ import {IScoreBoard} from "../../contracts/interfaces/IScoreBoard.sol";
 import {Test} from "./utils/Test.sol";
 
 /// @title The deployed platform and the helpers every forge test uses
-/// @notice Deploys the five contracts the way scripts/deploy.py does (the deployer binds the
-/// vault), three oracle keys sorted by address with quorum 2, and helpers that compute
+/// @notice Deploys the five contracts in the order scripts/deploy.py does (the deployer binds
+/// the vault), three oracle keys sorted by address with quorum 2, and helpers that compute
 /// commitments and EIP-712 signatures the way the interfaces document them.
 abstract contract Base is Test {
     uint256 internal constant BOUNTY = 1_000e18;
@@ -59,10 +59,10 @@ abstract contract Base is Test {
 
         token = new CoopToken("Coop", "COOP", address(this));
         registry = new ChallengeRegistry();
-        vault = new RewardVault(registry);
-        registry.bindVault(vault);
         book = new SubmissionBook(registry);
         board = new ScoreBoard(registry, book);
+        vault = new RewardVault(registry, board);
+        registry.bindVault(vault);
         vm.label(address(token), "CoopToken");
         vm.label(address(registry), "ChallengeRegistry");
         vm.label(address(vault), "RewardVault");

@@ -162,8 +162,9 @@ contract RewardVaultTest is Base {
         );
     }
 
-    /// @dev After the refund, an earlier phase without a root can no longer allocate.
-    function test_RevertWhen_TotalExceedsWhatTheEscrowHasLeft() public {
+    /// @dev After the refund, an earlier phase without a root can no longer get one (its
+    /// share went back to the owner).
+    function test_postRewards_RevertWhen_TheChallengeIsClosed() public {
         uint256 id = _createChallenge(_config(true), _phaseConfig(600e18));
         uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
         IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
@@ -179,8 +180,8 @@ contract RewardVaultTest is Base {
         vm.prank(owner);
         registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT);
         _expectPostRevert(
-            _rewardRoot(id, 0, 2, keccak256("root0"), 1),
-            abi.encodeWithSelector(IRewardVault.RewardsExceedEscrow.selector, 1, 0)
+            _rewardRoot(id, 0, 2, keccak256("root0"), 0),
+            abi.encodeWithSelector(IRewardVault.ChallengeClosed.selector, id)
         );
     }
 
@@ -291,9 +292,8 @@ contract RewardVaultTest is Base {
 
     /// @dev A root whose leaves add up to more than its signed total must not pay more than
     /// the total: the vault pools every challenge's escrow, so the excess would come out of
-    /// other challenges. RewardVault.claim never compares `record.claimed` with `record.total`.
+    /// other challenges.
     function test_claim_RevertWhen_LeavesAddUpToMoreThanTheRootTotal() public {
-        vm.skip(true); // Known contract bug, reported to the RewardVault owner: remove when fixed.
         uint256 other = _createChallenge(false); // another challenge's escrow in the same vault
         accounts.push(alice);
         amounts.push(BOUNTY + 1);
@@ -302,9 +302,101 @@ contract RewardVaultTest is Base {
         _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], 1)); // signed total: 1 wei
         vm.warp(block.timestamp + DISPUTE_WINDOW);
         bytes32[] memory proof = _proof(0);
-        vm.expectRevert();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardVault.ClaimExceedsRootTotal.selector, challengeId, 0, 0, BOUNTY + 1, 1
+            )
+        );
         vault.claim(challengeId, 0, alice, BOUNTY + 1, proof);
         assertEq(vault.escrowBalance(other), BOUNTY, "the other challenge's escrow is intact");
+        assertEq(token.balanceOf(address(vault)), 2 * BOUNTY, "nothing left the vault");
+    }
+
+    /// @dev The reported attack: anyone creates a 1-wei challenge with themselves as the only
+    /// oracle and the arbiter, windows in the past and no dispute window, signs a root whose
+    /// total is 1 wei but whose tree pays them everything the vault holds, and claims.
+    function test_claim_RevertWhen_ATinyChallengeTriesToDrainTheVault() public {
+        uint256 malloryKey = 0xBAD;
+        address mallory = vm.addr(malloryKey);
+        token.mint(mallory, 1);
+        uint256 held = token.balanceOf(address(vault)); // the honest challenge's bounty
+        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        config.bounty = 1;
+        config.oracles = new address[](1);
+        config.oracles[0] = mallory;
+        config.quorum = 1;
+        config.arbiter = mallory;
+        config.disputeWindow = 0;
+        IChallengeRegistry.PhaseConfig memory phase0 = _phaseConfig(1);
+        (phase0.commitStart, phase0.commitEnd, phase0.revealEnd) =
+        (uint64(block.timestamp) - 3, uint64(block.timestamp) - 2, uint64(block.timestamp) - 1);
+        vm.startPrank(mallory);
+        token.approve(address(vault), 1);
+        uint256 id = registry.createChallenge(config, SPEC_CID, phase0);
+        registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT);
+        vm.stopPrank();
+
+        accounts.push(mallory);
+        amounts.push(held + 1); // everything the vault holds, the attacker's wei included
+        accounts.push(carol);
+        amounts.push(0);
+        tree = StandardMerkleTree.build(accounts, amounts);
+        IRewardVault.RewardRoot memory root = _rewardRoot(id, 0, 1, tree[0], 1);
+        uint256[] memory keys = new uint256[](1);
+        keys[0] = malloryKey;
+        vault.postRewards(root, REPORT_CID, _sign(vault.rewardRootDigest(root), keys));
+        assertEq(uint256(vault.getRoot(id, 0).claimableAt), block.timestamp, "claims open now");
+
+        bytes32[] memory proof = _proof(0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardVault.ClaimExceedsRootTotal.selector, id, 0, 0, held + 1, 1
+            )
+        );
+        vault.claim(id, 0, mallory, held + 1, proof);
+        assertEq(token.balanceOf(address(vault)), held + 1, "the vault still holds every escrow");
+        assertEq(vault.escrowBalance(challengeId), BOUNTY, "the honest challenge is intact");
+        assertEq(token.balanceOf(mallory), 0, "the attacker got nothing");
+    }
+
+    function test_claim_PaysLeavesUntilTheTotalIsSpent() public {
+        accounts.push(alice);
+        amounts.push(60e18);
+        accounts.push(bob);
+        amounts.push(50e18);
+        tree = StandardMerkleTree.build(accounts, amounts);
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], 100e18)); // leaves: 110e18
+        vm.warp(block.timestamp + DISPUTE_WINDOW);
+        vault.claim(challengeId, 0, alice, 60e18, _proof(0));
+        assertEq(vault.getRoot(challengeId, 0).claimed, 60e18, "claimed so far");
+        bytes32[] memory proof = _proof(1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardVault.ClaimExceedsRootTotal.selector, challengeId, 0, 60e18, 50e18, 100e18
+            )
+        );
+        vault.claim(challengeId, 0, bob, 50e18, proof);
+        assertFalse(vault.isClaimed(challengeId, 0, bob), "bob can still claim if repaired");
+    }
+
+    function test_postRewards_RevertWhen_PrivateScoresAreNotRevealed() public {
+        uint256 id = _submit(challengeId, alice, "bafkreialice");
+        _postScores(challengeId, 0, 1, _items1(_item(id, 0.6e18)));
+        _revealHoldout(challengeId, 0);
+        _expectPostRevert(
+            _rewardRoot(challengeId, 0, 1, keccak256("root"), 1),
+            abi.encodeWithSelector(
+                IRewardVault.PrivateScoresNotRevealed.selector, challengeId, 0, 1, 0
+            )
+        );
+        int256[] memory scores = new int256[](1);
+        scores[0] = 0.6e18;
+        bytes32[] memory salts = new bytes32[](1);
+        salts[0] = _scoreSalt(id);
+        board.revealPrivateScores(challengeId, 1, _items1(_item(id, 0.6e18)), scores, salts);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
+        assertTrue(_state() == IRewardVault.RootState.Posted, "posted once they are out");
     }
 
     // ------------------------------------------------------------------ disputes
@@ -485,16 +577,114 @@ contract RewardVaultTest is Base {
         assertEq(vault.escrowBalance(challengeId), 0, "empty");
     }
 
+    /// @dev A disputed root blocks the refund until it is decided or lapses.
     function test_RevertWhen_RefundingWhileTheFinalRootIsDisputed() public {
         _revealHoldout(challengeId, 0);
         _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
+        uint64 claimableAt = vault.getRoot(challengeId, 0).claimableAt;
         _dispute(carol);
         uint64 refundableAt = registry.getPhase(challengeId, 0).revealEnd + 30 days;
         vm.warp(refundableAt + 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IRewardVault.NotRefundable.selector, challengeId, refundableAt)
+            abi.encodeWithSelector(
+                IRewardVault.RootNotSettled.selector,
+                challengeId,
+                0,
+                IRewardVault.RootState.Disputed,
+                claimableAt
+            )
         );
         vault.refundRemainder(challengeId);
+        vault.lapseDispute(challengeId, 0);
+        vault.refundRemainder(challengeId);
+        assertEq(vault.escrowBalance(challengeId), 1, "the root's total stays claimable");
+    }
+
+    /// @dev An earlier phase's root still inside its dispute window blocks the refund: after
+    /// the close its voiding would strand the tokens.
+    function test_RevertWhen_RefundingWhileAnEarlierRootCanStillBeDisputed() public {
+        uint256 id = _createChallenge(_config(true), _phaseConfig(600e18));
+        uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
+        IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
+        (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =
+        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
+        vm.prank(owner);
+        registry.addPhase(id, phase1, 0);
+        _revealHoldout(id, 1);
+        _postRewards(_rewardRoot(id, 1, 1, keccak256("root1"), 400e18));
+        vm.prank(owner);
+        registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT);
+        vm.warp(block.timestamp + DISPUTE_WINDOW - 1);
+        _postRewards(_rewardRoot(id, 0, 2, keccak256("root0"), 600e18));
+        uint64 claimableAt0 = vault.getRoot(id, 0).claimableAt;
+        vm.warp(block.timestamp + 1); // phase 1's claims are open, phase 0's window is not over
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardVault.RootNotSettled.selector,
+                id,
+                0,
+                IRewardVault.RootState.Posted,
+                claimableAt0
+            )
+        );
+        vault.refundRemainder(id);
+        vm.warp(claimableAt0);
+        vault.refundRemainder(id);
+        assertTrue(vault.isClosed(id), "closed once every root is settled");
+    }
+
+    // ------------------------------------------------------------------ arbiter deadline
+
+    function test_lapseDispute_KeepsTheRootAndReturnsTheBond() public {
+        uint256 total = _randomLeaves(5, 2, 100e18);
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], total));
+        _dispute(carol);
+        uint64 deadline = vault.getRoot(challengeId, 0).arbiterDeadline;
+        assertEq(uint256(deadline), block.timestamp + 7 days, "the arbiter has 7 days");
+        vm.warp(deadline - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardVault.DisputeNotLapsed.selector, challengeId, 0, deadline)
+        );
+        vault.lapseDispute(challengeId, 0);
+
+        vm.warp(deadline);
+        vm.prank(arbiter);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardVault.ArbiterDeadlinePassed.selector, challengeId, 0, deadline
+            )
+        );
+        vault.resolveDispute(challengeId, 0, true);
+
+        vm.prank(makeAddr("anyone"));
+        vault.lapseDispute(challengeId, 0);
+        assertTrue(_state() == IRewardVault.RootState.Posted, "the root stands");
+        assertEq(vault.bondCredit(carol), DISPUTE_BOND, "the bond goes back to the disputer");
+        vault.claim(challengeId, 0, accounts[1], amounts[1], _proof(1));
+        assertEq(token.balanceOf(accounts[1]), amounts[1], "claims open");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardVault.NotDisputed.selector, challengeId, 0, IRewardVault.RootState.Posted
+            )
+        );
+        vault.lapseDispute(challengeId, 0);
+    }
+
+    /// @dev A root can be disputed once: a rejected dispute cannot be repeated for free to
+    /// hold the claims back.
+    function test_dispute_RevertWhen_TheRootWasDisputedBefore() public {
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
+        _dispute(carol);
+        vm.prank(arbiter);
+        vault.resolveDispute(challengeId, 0, false);
+        vm.deal(bob, DISPUTE_BOND);
+        vm.prank(bob);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardVault.AlreadyDisputed.selector, challengeId, 0, carol)
+        );
+        vault.dispute{value: DISPUTE_BOND}(challengeId, 0, "bafkreireason");
     }
 
     // ------------------------------------------------------------------ helpers

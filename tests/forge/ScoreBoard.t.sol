@@ -579,8 +579,11 @@ contract LadderTest is Base {
         assertEq(int256(board.releasedBest(id0, alice).score), score, "released");
     }
 
+    /// @dev A score range of 2e18, so any eta up to 1e18 is a valid ladder step.
     function _challengeWithEta(bool higher, uint256 step) internal returns (uint256) {
         IChallengeRegistry.ChallengeConfig memory config = _config(higher);
+        (config.baseline, config.target) =
+            higher ? (int256(-1e18), int256(1e18)) : (int256(1e18), int256(-1e18));
         config.eta = step;
         return _createChallenge(config, _phaseConfig(BOUNTY));
     }

@@ -113,6 +113,11 @@ contract ProtocolHandler is TestUtils {
     uint256 public nonArbiterResolutions;
     uint256 public repeatedRefunds;
     uint256 public paymentMismatches;
+    uint256 public overClaims; // claims paid beyond what their root's total had left
+    uint256 public earlyRoots; // roots accepted before every batch's private scores were out
+    uint256 public earlyLapses; // disputes lapsed before the arbiter deadline
+    uint256 public repeatedDisputes; // a second dispute of the same root accepted
+    uint256 public drains; // tokens an attacker's own tiny challenge paid out beyond its escrow
 
     // ---- liveness: honest actions that failed
     uint256 public honestRevealFailures;
@@ -346,16 +351,19 @@ contract ProtocolHandler is TestUtils {
         }
     }
 
+    /// @dev Posts a root for a phase whose holdout is out. Some attempts are wrong on purpose:
+    /// a total above what is left, a stale seq, a phase with unopened private scores. One in
+    /// three roots is inflated: its leaves add up to more than its signed total.
     function postRewards(uint256 seed) external step {
-        (bool found, uint256 c, uint32 phase) = _pickPhase(seed, _rootPostable);
+        (bool found, uint256 c, uint32 phase) = _pickPhase(seed, _rootCandidate);
         if (!found) return;
         uint256 r = word(seed, 1);
-        uint256 phaseBounty = registry.getPhase(c, phase).bounty;
-        uint256 available = vault.unallocated(c);
-        if (phaseBounty < available) available = phaseBounty;
+        bool early = _privateScoresPending(c, phase);
+        uint256 available = _rootRoom(c, phase);
         bool over = r % 8 == 0;
         uint256 total = over ? available + 1 : bound(r >> 8, 0, available);
         Leaves memory l = _randomLeaves(seed, total);
+        if ((r >> 32) % 3 == 0) l = _inflate(l, seed);
         uint64 last = vault.lastRewardSeq(c);
         bool stale = (r >> 16) % 9 == 0 && last > 0;
         IRewardVault.RewardRoot memory root = IRewardVault.RewardRoot({
@@ -371,10 +379,11 @@ contract ProtocolHandler is TestUtils {
         try vault.postRewards(root, REPORT_CID, signatures) {
             if (over) ++overAllocations;
             if (stale) ++staleSeqAccepted;
+            if (early) ++earlyRoots;
             leaves[c][phase] = l;
             ++successes["postRewards"];
         } catch {
-            if (!over && !stale) ++honestRewardPostFailures;
+            if (!over && !stale && !early) ++honestRewardPostFailures;
         }
     }
 
@@ -383,17 +392,20 @@ contract ProtocolHandler is TestUtils {
         if (!found) return;
         Leaves storage l = leaves[c][phase];
         uint256 r = word(seed, 1);
-        uint256 i = r % l.accounts.length;
+        // Half the claims go to the first leaf, the one an inflated tree raised.
+        uint256 i = (r >> 24) % 2 == 0 ? 0 : r % l.accounts.length;
         address account = l.accounts[i];
         uint256 amount = l.amounts[i];
         bool tamper = (r >> 8) % 6 == 0;
         bytes32[] memory proof =
             StandardMerkleTree.proof(l.tree, StandardMerkleTree.leaf(account, amount));
         bool claimedBefore = vault.isClaimed(c, phase, account);
+        bool exceeds = _exceedsWhatIsLeft(c, phase, amount);
         uint256 balanceBefore = token.balanceOf(account);
         vm.prank(actors[(r >> 16) % actors.length]); // anyone may relay
         try vault.claim(c, phase, account, tamper ? amount + 1 : amount, proof) {
             if (tamper) ++forgedClaims;
+            if (exceeds) ++overClaims;
             uint256 count = ++claimCount[c][phase][account];
             if (count > maxClaimCount) maxClaimCount = count;
             ghostClaimed += amount;
@@ -401,7 +413,7 @@ contract ProtocolHandler is TestUtils {
             if (token.balanceOf(account) - balanceBefore != amount) ++paymentMismatches;
             ++successes["claim"];
         } catch {
-            if (!tamper && !claimedBefore) ++honestClaimFailures;
+            if (!tamper && !claimedBefore && !exceeds) ++honestClaimFailures;
         }
     }
 
@@ -412,10 +424,12 @@ contract ProtocolHandler is TestUtils {
         address disputer = actors[r % actors.length];
         bool wrong = (r >> 8) % 6 == 0;
         uint256 value = wrong ? DISPUTE_BOND + 1 : DISPUTE_BOND;
+        bool disputedBefore = vault.getRoot(c, phase).disputer != address(0);
         vm.deal(disputer, disputer.balance + value);
         vm.prank(disputer);
         try vault.dispute{value: value}(c, phase, "bafkreihandlerreason") {
             if (wrong) ++wrongBondDisputes;
+            if (disputedBefore) ++repeatedDisputes;
             ghostBondsIn += value;
             ++successes["dispute"];
         } catch {}
@@ -432,6 +446,86 @@ contract ProtocolHandler is TestUtils {
             if (caller != arbiter) ++nonArbiterResolutions;
             if (uphold) delete leaves[c][phase];
             ++successes["resolveDispute"];
+        } catch {}
+    }
+
+    /// @dev The drain attack, against whatever the vault holds now: a fresh 1-wei challenge
+    /// whose only oracle and arbiter is the attacker, windows already over, no dispute
+    /// window, and a root with a 1-wei total whose tree pays the attacker the vault's whole
+    /// balance. The claim must fail; anything paid is counted in `drains`.
+    function attackWithTinyChallenge(uint256 seed) external step {
+        uint256 attackerKey = 0xA77AC4 + seed % 1000;
+        address attacker = vm.addr(attackerKey);
+        uint256 held = token.balanceOf(address(vault));
+        if (held == 0) return;
+        uint256 c = _tinyChallenge(attacker);
+        ghostEscrowed += 1;
+        Leaves memory l;
+        l.accounts = new address[](2);
+        l.amounts = new uint256[](2);
+        (l.accounts[0], l.amounts[0]) = (attacker, held + 1);
+        (l.accounts[1], l.amounts[1]) = (actors[0], 1);
+        l.tree = StandardMerkleTree.build(l.accounts, l.amounts);
+        _postAsSoleOracle(c, attackerKey, l.tree[0], 1);
+        bytes32[] memory proof =
+            StandardMerkleTree.proof(l.tree, StandardMerkleTree.leaf(attacker, held + 1));
+        try vault.claim(c, 0, attacker, held + 1, proof) {} catch {}
+        uint256 gained = token.balanceOf(attacker);
+        drains += gained;
+        vm.prank(attacker);
+        token.transfer(owner, gained); // keeps the attacker's balance at 0 for the next try
+        ++successes["attackWithTinyChallenge"];
+    }
+
+    /// @dev A 1-wei challenge owned, oracled and arbitrated by `attacker`, its windows over, no
+    /// dispute window, its holdout revealed.
+    function _tinyChallenge(address attacker) internal returns (uint256 c) {
+        IChallengeRegistry.ChallengeConfig memory config;
+        config.token = address(token);
+        config.bounty = 1;
+        config.higherIsBetter = true;
+        config.target = 1e18;
+        config.eta = 1e18;
+        config.oracles = new address[](1);
+        config.oracles[0] = attacker;
+        config.quorum = 1;
+        config.arbiter = attacker;
+        IChallengeRegistry.PhaseConfig memory phase0 = _phaseConfig(uint64(clock) - 3, 1);
+        (phase0.commitEnd, phase0.revealEnd) = (uint64(clock) - 2, uint64(clock) - 1);
+        vm.prank(owner);
+        token.transfer(attacker, 1);
+        vm.startPrank(attacker);
+        token.approve(address(vault), 1);
+        c = registry.createChallenge(config, "bafkreiattack", phase0);
+        registry.revealHoldout(c, 0, "bafkreiattack", LABELS_DIGEST, SPLIT_SALT);
+        vm.stopPrank();
+    }
+
+    function _postAsSoleOracle(uint256 c, uint256 key, bytes32 merkleRoot, uint256 total) internal {
+        IRewardVault.RewardRoot memory root = IRewardVault.RewardRoot({
+            challengeId: c,
+            phase: 0,
+            seq: 1,
+            configDigest: registry.configDigest(c),
+            merkleRoot: merkleRoot,
+            total: total,
+            reportCidHash: keccak256(bytes(REPORT_CID))
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, vault.rewardRootDigest(root));
+        bytes[] memory signatures = new bytes[](1);
+        signatures[0] = abi.encodePacked(r, s, v);
+        vault.postRewards(root, REPORT_CID, signatures);
+    }
+
+    /// @dev Anyone ends a dispute the arbiter left open; too early on purpose now and then.
+    function lapseDispute(uint256 seed) external step {
+        (bool found, uint256 c, uint32 phase) = _pickPhase(seed, _disputed);
+        if (!found) return;
+        bool early = clock < vault.getRoot(c, phase).arbiterDeadline;
+        vm.prank(actors[word(seed, 1) % actors.length]);
+        try vault.lapseDispute(c, phase) {
+            if (early) ++earlyLapses;
+            ++successes["lapseDispute"];
         } catch {}
     }
 
@@ -582,9 +676,10 @@ contract ProtocolHandler is TestUtils {
         return !p.holdoutRevealed && clock > p.revealEnd;
     }
 
-    function _rootPostable(uint256 c, uint32 phase) internal view returns (bool) {
+    /// @dev Holdout out, no live root, challenge open (private scores may still be pending).
+    function _rootCandidate(uint256 c, uint32 phase) internal view returns (bool) {
         IRewardVault.RootState state = vault.getRoot(c, phase).state;
-        return registry.getPhase(c, phase).holdoutRevealed
+        return registry.getPhase(c, phase).holdoutRevealed && !vault.isClosed(c)
             && (state == IRewardVault.RootState.None || state == IRewardVault.RootState.Voided);
     }
 
@@ -597,6 +692,27 @@ contract ProtocolHandler is TestUtils {
     function _disputable(uint256 c, uint32 phase) internal view returns (bool) {
         IRewardVault.RootRecord memory record = vault.getRoot(c, phase);
         return record.state == IRewardVault.RootState.Posted && clock < record.claimableAt;
+    }
+
+    function _privateScoresPending(uint256 c, uint32 phase) internal view returns (bool) {
+        (uint32 batches, uint32 opened) = board.phaseBatches(c, phase);
+        return batches != opened;
+    }
+
+    /// @dev The most a new root of the phase may allocate: its bounty, within the escrow left.
+    function _rootRoom(uint256 c, uint32 phase) internal view returns (uint256 available) {
+        available = vault.unallocated(c);
+        uint256 phaseBounty = registry.getPhase(c, phase).bounty;
+        if (phaseBounty < available) available = phaseBounty;
+    }
+
+    function _exceedsWhatIsLeft(uint256 c, uint32 phase, uint256 amount)
+        internal
+        view
+        returns (bool)
+    {
+        IRewardVault.RootRecord memory record = vault.getRoot(c, phase);
+        return amount > record.total - record.claimed;
     }
 
     function _disputed(uint256 c, uint32 phase) internal view returns (bool) {
@@ -820,6 +936,14 @@ contract ProtocolHandler is TestUtils {
             left -= l.amounts[i];
         }
         l.tree = StandardMerkleTree.build(l.accounts, l.amounts);
+    }
+
+    /// @dev The same leaves with the first amount raised a little: the tree promises more than
+    /// the root's signed total, an excess the vault could pay out of other challenges' escrow.
+    function _inflate(Leaves memory l, uint256 seed) internal view returns (Leaves memory) {
+        l.amounts[0] += bound(word(seed, 60), 1, 1e18);
+        l.tree = StandardMerkleTree.build(l.accounts, l.amounts);
+        return l;
     }
 
     /// @dev Records any decrease of a challenge's score or reward seq.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IRewardVault} from "../../../contracts/interfaces/IRewardVault.sol";
 import {IScoreBoard} from "../../../contracts/interfaces/IScoreBoard.sol";
 import {Base} from "../Base.t.sol";
 import {ProtocolHandler} from "./ProtocolHandler.sol";
@@ -18,7 +19,7 @@ contract ProtocolInvariants is Base {
         handler.createChallenge(0);
         handler.createChallenge(1);
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](16);
+        bytes4[] memory selectors = new bytes4[](18);
         selectors[0] = ProtocolHandler.advanceTime.selector;
         selectors[1] = ProtocolHandler.createChallenge.selector;
         selectors[2] = ProtocolHandler.addPhase.selector;
@@ -35,6 +36,8 @@ contract ProtocolInvariants is Base {
         selectors[13] = ProtocolHandler.withdrawBonds.selector;
         selectors[14] = ProtocolHandler.refundRemainder.selector;
         selectors[15] = ProtocolHandler.forfeitBond.selector;
+        selectors[16] = ProtocolHandler.lapseDispute.selector;
+        selectors[17] = ProtocolHandler.attackWithTinyChallenge.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -55,6 +58,30 @@ contract ProtocolInvariants is Base {
             );
         }
         assertEq(handler.paymentMismatches(), 0, "a payment differed from what was due");
+    }
+
+    /// @dev Per challenge: claimed <= the live roots' totals <= escrowed − refunded, and no
+    /// root pays more than its own total (an inflated tree cannot drain other escrows).
+    function invariant_claimsStayWithinRootTotalsAndEscrow() public view {
+        assertEq(handler.overClaims(), 0, "a claim went past its root's total");
+        assertEq(handler.drains(), 0, "a tiny challenge drained other escrows");
+        for (uint256 i = 0; i < handler.challengeCount(); ++i) {
+            uint256 c = handler.challengeIds(i);
+            uint32 phases = registry.getChallenge(c).phaseCount;
+            uint256 claimed = 0;
+            uint256 live = 0;
+            for (uint32 p = 0; p < phases; ++p) {
+                IRewardVault.RootRecord memory r = vault.getRoot(c, p);
+                assertLe(r.claimed, r.total, "a root paid more than its total");
+                claimed += r.claimed;
+                bool isLive = r.state == IRewardVault.RootState.Posted
+                    || r.state == IRewardVault.RootState.Disputed;
+                if (isLive) live += r.total;
+            }
+            assertEq(claimed, handler.claimedOf(c), "claimed per challenge");
+            assertLe(claimed, live, "claimed <= live roots' totals");
+            assertLe(live + handler.refundedOf(c), handler.escrowedOf(c), "totals <= escrowed");
+        }
     }
 
     function invariant_nobodyClaimsTwice() public view {
@@ -117,6 +144,9 @@ contract ProtocolInvariants is Base {
         assertEq(handler.wrongBondDisputes(), 0, "a dispute with a wrong bond was accepted");
         assertEq(handler.nonArbiterResolutions(), 0, "a non-arbiter resolved a dispute");
         assertEq(handler.repeatedRefunds(), 0, "a challenge was refunded twice");
+        assertEq(handler.earlyRoots(), 0, "a root before the private scores were revealed");
+        assertEq(handler.earlyLapses(), 0, "a dispute lapsed before the arbiter deadline");
+        assertEq(handler.repeatedDisputes(), 0, "a root was disputed twice");
     }
 
     /// @dev Liveness: honest parties acting in their window are never refused.
@@ -166,7 +196,9 @@ contract ProtocolHandlerTest is Base {
         _until("withdrawBonds", handler.withdrawBonds);
         _until("revealHoldout", handler.revealHoldout);
         _until("postRewards", handler.postRewards);
-        _advance(1 days);
+        _until("dispute", handler.dispute);
+        handler.advanceTime(8 days << 8); // seed % 8 == 0: past the arbiter deadline
+        _until("lapseDispute", handler.lapseDispute);
         _until("claim", handler.claim);
         handler.advanceTime(31 days << 8); // seed % 8 == 0: a long step, past the grace
         _until("refundRemainder", handler.refundRemainder);
