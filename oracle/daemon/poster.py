@@ -21,12 +21,11 @@ from oracle.errors import TransactionReverted
 log = logging.getLogger(__name__)
 
 
-
 class Outcome(StrEnum):
     POSTED = "posted"
     ALREADY = "already on chain"
     STALE = "stale (another batch took this seq)"
-    LOST = "lost a race (the contract refused it)"
+    LOST = "refused by the contract (a race lost, or not due yet)"
 
 
 class ChainWriter:

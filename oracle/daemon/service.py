@@ -30,7 +30,6 @@ from oracle.chain.attestation import (
     score_batch_typed_data,
     sign_typed,
 )
-from oracle.chain.clock import chain_now
 from oracle.chain.follower import Advance, Follower, Rewind, Step
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
@@ -486,7 +485,8 @@ class OracleService:
             challenge = head.challenges[challenge_id]
             unopened = [b for b in challenge.batches if self._unopened(head, challenge_id, b.seq)]
             if unopened:
-                chain_time = chain_now(self.platform) if chain_time is None else chain_time
+                if chain_time is None:  # the latest block's, which the next tx's gas estimate sees
+                    chain_time = int(self.platform.w3.eth.get_block("latest")["timestamp"])
                 busy = self._open_private(head, challenge_id, chain_time) or busy
             for phase in roots_due(head, challenge_id):
                 busy = self._post_root(head, challenge_id, phase) or busy
