@@ -3,6 +3,7 @@ reorg after it scored, IPFS content that is missing or does not match its CID.""
 
 import json
 import random
+import signal
 import sqlite3
 import threading
 import time
@@ -122,6 +123,13 @@ def test_a_reorg_after_scoring_rewinds_and_scores_what_the_new_chain_holds(world
     assert Counter(int(e["submissionId"]) for e in world.events("ScoreRecorded")) == {second: 1}
     log = oracle.log_path.read_text()
     assert key.removeprefix("0x") not in log and "keystore password" not in log
+    # A second signal does not wait for the graceful stop: the process exits at once.
+    assert oracle.process is not None
+    oracle.process.send_signal(signal.SIGTERM)
+    time.sleep(0.05)
+    oracle.process.send_signal(signal.SIGTERM)
+    assert oracle.process.wait(timeout=10) == 128 + signal.SIGTERM
+    assert "second signal: exiting now" in oracle.log_path.read_text()
 
 
 def test_ipfs_content_missing_or_not_matching_its_cid_gets_a_status(world: World) -> None:
