@@ -9,11 +9,10 @@ from types import FrameType
 
 import click
 
-from oracle.chain.claims import NothingOwed, claim_rewards
 from oracle.chain.sender import Sender
-from oracle.devnet.demo import PARTICIPANTS, DemoResult, run_story
-from oracle.devnet.platform import LocalPlatform
-from oracle.devnet.report import demo_tables
+
+# The local platform and the demo import scikit-learn (its models): they are imported in
+# the commands, so every other `coop` command starts without paying for it.
 
 
 def _say(message: str) -> None:
@@ -49,6 +48,8 @@ def up(data_dir: Path, rpc_url: str | None, api_port: int) -> None:
       coop up                 # then open http://127.0.0.1:8000
       make run                # the same, after `make setup`
     """
+    from oracle.devnet.platform import LocalPlatform
+
     stop_requested = False
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -99,6 +100,11 @@ def demo(data_dir: Path | None, timeout: float) -> None:
       coop demo
       make demo
     """
+    from oracle.chain.claims import NothingOwed, claim_rewards
+    from oracle.devnet.demo import PARTICIPANTS, run_story
+    from oracle.devnet.platform import LocalPlatform
+    from oracle.devnet.report import demo_tables
+
     with tempfile.TemporaryDirectory(prefix="coop-demo-") as scratch:
         folder = (data_dir or Path(scratch)).resolve()
         local = LocalPlatform.start(folder, None, None, _say, seed=True)
@@ -117,9 +123,5 @@ def demo(data_dir: Path | None, timeout: float) -> None:
             click.echo(demo_tables(local.chain.platform, local.store, result, PARTICIPANTS))
         finally:
             local.stop()
-    _exit_for(result)
-
-
-def _exit_for(result: DemoResult) -> None:
     if result.audit is None or not result.audit.ok:
         sys.exit(1)
