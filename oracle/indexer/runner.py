@@ -113,9 +113,13 @@ class Indexer:
             )
 
     def _reset(self, identity: dict[str, str]) -> None:
+        # The change counter survives a reset, so a reader never sees a counter value
+        # again with other data behind it (the API caches answers by it).
+        version = read_meta(self.db).get("version", "0")
         drop_tables(self.db)
         create_tables(self.db)
-        write_meta(self.db, identity)
+        write_meta(self.db, {**identity, "version": version})
+        bump_version(self.db)
         self.cursor = Cursor(self.db, self.platform.deployment.block)
 
     # -- following ------------------------------------------------------------------------

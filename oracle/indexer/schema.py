@@ -241,7 +241,7 @@ def write_meta(db: sqlite3.Connection, values: dict[str, str]) -> None:
 
 
 def bump_version(db: sqlite3.Connection) -> None:
-    """Counts changes: readers (ETags aside) use it to notice new data cheaply (SSE)."""
+    """Counts changes; readers notice new data by it cheaply (SSE, the API's answer cache)."""
     db.execute(
         "INSERT INTO meta (key, value) VALUES ('version', '1') ON CONFLICT (key) "
         "DO UPDATE SET value = CAST(value AS INTEGER) + 1"

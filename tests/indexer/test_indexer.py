@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from oracle.indexer.runner import Indexer
+from oracle.indexer.schema import read_meta
 from oracle.ledger.boards import improvements, private_board, public_board
 from oracle.ledger.replay import read_ledger
 from oracle.rewards.merkle import verify
@@ -139,8 +140,10 @@ def test_rebuild_from_scratch_gives_identical_tables(
     followed = dump(indexer.db)
     assert followed["reward_leaves"] and followed["private_board"]
 
+    version = int(read_meta(indexer.db)["version"])
     indexer.rebuild()
     assert dump(indexer.db) == followed
+    assert int(read_meta(indexer.db)["version"]) > version, "a reader must see a new version"
     other = Indexer(tmp_path / "other.sqlite3", life.platform, life.store, confirmations=0,
                     max_blocks_per_step=3)  # fmt: skip
     other.catch_up()
