@@ -1,17 +1,21 @@
 """Gas of every protocol step on anvil, against an ERC-20 transfer measured in the same run.
 
-Writes rows to bench/report.json and the table in docs/gas.md.
+Writes rows to bench/report.json and docs/gas.md: the table of every step, and for the
+steps with a target, where their gas goes (bench/gas_trace.py, from anvil's opcode traces).
 """
 
 import datetime
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from eth_abi.abi import encode
 from eth_account import Account
 from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.types import TxReceipt
 
+from bench.gas_trace import KINDS, GasBreakdown, breakdown
 from bench.report import Row, merge_rows
 from oracle.chain.anvil import ANVIL_KEYS, start_anvil
 from oracle.chain.attestation import (
@@ -34,7 +38,7 @@ from oracle.chain.challenges import (
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import compute_commitment, wait_for_block_after
-from oracle.rewards.merkle import build_tree
+from oracle.rewards.merkle import MerkleTree, build_tree
 from oracle.rewards.model import Leaf
 from oracle.types import WAD, Address
 
@@ -42,6 +46,14 @@ ORACLE_KEYS = sorted(ANVIL_KEYS[7:10], key=lambda k: int(Account.from_key(k).add
 PARTICIPANTS = 20
 ETA = 10**16
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "gas.md"
+SALT0 = b"\x00" * 32
+
+
+@dataclass(frozen=True)
+class Submitted:
+    submission_id: int
+    commit: TxReceipt
+    reveal: TxReceipt
 
 
 class GasBench:
@@ -49,7 +61,10 @@ class GasBench:
         self.w3 = Web3(Web3.HTTPProvider(url))
         self.owner = Sender.from_key(self.w3, ANVIL_KEYS[0])
         self.p = Platform.connect(self.w3, deploy_platform(self.owner))
-        self.keys = [Account.create().key.hex() for _ in range(PARTICIPANTS)]
+        # Fixed keys: the same reward tree (and proof lengths) in every run.
+        self.keys = [
+            "0x" + keccak(text=f"gas bench participant {n}").hex() for n in range(PARTICIPANTS)
+        ]
         for key in self.keys:  # fund throw-away participants from anvil's first account
             address = Account.from_key(key).address
             self.w3.provider.make_request("anvil_setBalance", [address, hex(10**20)])  # type: ignore[arg-type]
@@ -67,10 +82,7 @@ class GasBench:
         phase = PhaseTerms("bafkreispec", now, now + 86400, now + 2 * 86400, commitment, bounty)
         return create_challenge(self.p, self.owner, terms, "bafkreispec", phase)
 
-    def submit(
-        self, challenge: int, key: str, parents: tuple[int, ...] = ()
-    ) -> tuple[int, int, int]:
-        """(submission id, commit gas, reveal gas)."""
+    def submit(self, challenge: int, key: str, parents: tuple[int, ...] = ()) -> Submitted:
         who = Sender.from_key(self.w3, key)
         weights = tuple(1_000_000 // len(parents) for _ in parents)
         if parents:
@@ -85,14 +97,15 @@ class GasBench:
         revealed = who.transact(
             self.p.book.functions.reveal(sub_id, cid, list(parents), list(weights), salt)
         )
-        return sub_id, committed["gasUsed"], revealed["gasUsed"]
+        return Submitted(sub_id, committed, revealed)
 
-    def post_scores(self, challenge: int, ids: list[int], seq: int) -> tuple[int, list[ScoreItem]]:
+    def post_scores(
+        self, challenge: int, ids: list[int], seq: int
+    ) -> tuple[TxReceipt, list[ScoreItem]]:
         items = []
         for n, sub_id in enumerate(ids):
             score = (n % 50 + 1) * ETA
-            salt = b"\x00" * 32
-            commitment = keccak(encode(["uint256", "int256", "bytes32"], [sub_id, score, salt]))
+            commitment = keccak(encode(["uint256", "int256", "bytes32"], [sub_id, score, SALT0]))
             items.append(ScoreItem(sub_id, 0, score, commitment, keccak(str(sub_id).encode())))
         digest = self.p.registry.functions.configDigest(challenge).call()
         batch = score_batch(challenge, 0, seq, digest, items)
@@ -101,107 +114,159 @@ class GasBench:
         fn = self.p.score_board.functions.postScores(
             batch.as_call_arg(), items_as_call_arg(items), sigs
         )
-        return self.owner.transact(fn)["gasUsed"], items
+        return self.owner.transact(fn), items
+
+    def open_private_scores(self, challenge: int, seq: int, items: list[ScoreItem]) -> TxReceipt:
+        scores = [i.public_score for i in items]  # private = public in this benchmark
+        fn = self.p.score_board.functions.revealPrivateScores(
+            challenge, seq, items_as_call_arg(items), scores, [SALT0] * len(items)
+        )
+        return self.owner.transact(fn)
 
     def warp(self, seconds: int) -> None:
         self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
-    def post_root(self, challenge: int, leaves: list[Leaf], total: int) -> tuple[int, object]:
+    def reveal_holdout(self, challenge: int) -> None:
+        reveal_holdout(self.p, self.owner, challenge, 0, "bafkreilabels", self.labels, self.salt)
+
+    def post_root(self, challenge: int, leaves: list[Leaf]) -> tuple[TxReceipt, MerkleTree]:
         tree = build_tree(leaves)
+        total = sum(leaf.amount for leaf in leaves)
         digest = self.p.registry.functions.configDigest(challenge).call()
         merkle_root = bytes.fromhex(tree.root[2:])
         root = RewardRoot(challenge, 0, 1, digest, merkle_root, total, keccak(text="bafkreireport"))
         typed = reward_root_typed_data(root, self.w3.eth.chain_id, self.p.vault.address)
         sigs = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
         fn = self.p.vault.functions.postRewards(root.as_call_arg(), "bafkreireport", sigs)
-        return self.owner.transact(fn)["gasUsed"], tree
+        return self.owner.transact(fn), tree
+
+    def claim(self, challenge: int, leaf: Leaf, tree: MerkleTree) -> TxReceipt:
+        fn = self.p.vault.functions.claim(
+            challenge, 0, leaf.account, leaf.amount, tree.proof(leaf.account)
+        )
+        return self.owner.transact(fn)
+
+    def give_token(self, account: str) -> None:
+        """One base unit, so `account` holds the token before its claim."""
+        self.owner.transact(self.p.token.functions.mint(self.owner.address, 1))
+        self.owner.transact(self.p.token.functions.transfer(account, 1))
 
 
-def measure() -> list[Row]:
-    anvil = start_anvil()
+@dataclass(frozen=True)
+class Measured:
+    rows: list[Row]
+    breakdowns: dict[str, GasBreakdown]
+
+
+def measure() -> Measured:
+    anvil = start_anvil(steps_tracing=True)
     try:
         b = GasBench(anvil.url)
-        token_transfer = b.owner.transact(b.p.token.functions.mint(b.owner.address, 10**18))
-        del token_transfer
+        b.owner.transact(b.p.token.functions.mint(b.owner.address, 10**18))
         transfer = b.owner.transact(
             b.p.token.functions.transfer(Account.from_key(ANVIL_KEYS[1]).address, 1)
         )["gasUsed"]
         bounty = 1000 * WAD
         challenge = b.challenge(bounty)
-        print("  submitting 113 submissions from 20 participants ...")
-        ids, commits, reveals = [], [], []
-        for n in range(111):
-            sub_id, c, r = b.submit(challenge, b.keys[n % PARTICIPANTS])
-            ids.append(sub_id)
-            if n >= PARTICIPANTS:  # steady state: each participant's second and later commits
-                commits.append(c)
-                reveals.append(r)
-        _, _, fork_reveal = b.submit(challenge, b.keys[0], (ids[0], ids[1]))
-        commit_gas = sum(commits) // len(commits)
-        reveal_gas = sum(reveals) // len(reveals)
+        print("  submitting 112 submissions from 20 participants ...")
+        submitted = [b.submit(challenge, b.keys[n % PARTICIPANTS]) for n in range(111)]
+        steady = submitted[PARTICIPANTS:]  # each participant's second and later commits
+        ids = [s.submission_id for s in submitted]
+        fork = b.submit(challenge, b.keys[0], (ids[0], ids[1]))
+        commit_gas = sum(s.commit["gasUsed"] for s in steady) // len(steady)
+        reveal_gas = sum(s.reveal["gasUsed"] for s in steady) // len(steady)
         print("  posting score batches of 1, 10 and 100 items (2-of-3 signatures) ...")
-        g1, _ = b.post_scores(challenge, ids[:1], 1)
-        g10, _ = b.post_scores(challenge, ids[1:11], 2)
-        g100, items100 = b.post_scores(challenge, ids[11:111], 3)
+        r1, items1 = b.post_scores(challenge, ids[:1], 1)
+        r10, items10 = b.post_scores(challenge, ids[1:11], 2)
+        r100, items100 = b.post_scores(challenge, ids[11:111], 3)
         b.warp(2 * 86400 + 1)
-        scores = [i.public_score for i in items100]
-        reveal_fn = b.p.score_board.functions.revealPrivateScores(
-            challenge, 3, items_as_call_arg(items100), scores, [b"\x00" * 32] * 100
-        )
-        private = b.owner.transact(reveal_fn)["gasUsed"]
-        reveal_holdout(b.p, b.owner, challenge, 0, "bafkreilabels", b.labels, b.salt)
+        b.open_private_scores(challenge, 1, items1)
+        b.open_private_scores(challenge, 2, items10)
+        private = b.open_private_scores(challenge, 3, items100)
+        b.reveal_holdout(challenge)
         leaves = [Leaf(Address(Account.from_key(k).address), (n + 1) * WAD)
                   for n, k in enumerate(b.keys)]  # fmt: skip
-        total = sum(leaf.amount for leaf in leaves)
-        post_gas, tree = b.post_root(challenge, leaves, total)
+        posted, tree = b.post_root(challenge, leaves)
         b.warp(3601)
-        first = leaves[3]
-        claim_fn = b.p.vault.functions.claim(
-            challenge, 0, first.account, first.amount, tree.proof(first.account)
-        )
-        claim_gas = b.owner.transact(claim_fn)["gasUsed"]
-        # A later claim, by an account that already holds the token (no new balance slot).
-        later = leaves[4]
-        b.owner.transact(b.p.token.functions.mint(b.owner.address, 1))
-        b.owner.transact(b.p.token.functions.transfer(later.account, 1))
-        later_fn = b.p.vault.functions.claim(
-            challenge, 0, later.account, later.amount, tree.proof(later.account)
-        )
-        later_claim = b.owner.transact(later_fn)["gasUsed"]
-        print("  dispute on a second challenge ...")
-        other = b.challenge(bounty)
+        # Leaves 1 and 2 sit on the deeper level of the 20-leaf tree: 5-hash proofs.
+        first = b.claim(challenge, leaves[1], tree)  # first claim ever, no token held yet
+        b.give_token(leaves[2].account)
+        later = b.claim(challenge, leaves[2], tree)  # holds the token, never claimed before
+        b.claim(challenge, leaves[3], tree)  # leaf 3 (a 4-hash proof) claims too
+        print("  a second challenge: a returning claimant; a third: a dispute ...")
+        second = b.challenge(bounty)
         b.warp(2 * 86400 + 1)
-        reveal_holdout(b.p, b.owner, other, 0, "bafkreilabels", b.labels, b.salt)
-        b.post_root(other, leaves, total)
-        dispute = b.owner.transact(b.p.vault.functions.dispute(other, 0, "bafkreireason"), 10**16)[
-            "gasUsed"
-        ]
+        b.reveal_holdout(second)
+        _, second_tree = b.post_root(second, leaves)
+        b.warp(3601)
+        repeat = b.claim(second, leaves[2], second_tree)  # claimed under the first root
+        repeat_short = b.claim(second, leaves[3], second_tree)  # the same, a 4-hash proof
+        third = b.challenge(bounty)
+        b.warp(2 * 86400 + 1)
+        b.reveal_holdout(third)
+        b.post_root(third, leaves)
+        dispute_fn = b.p.vault.functions.dispute(third, 0, "bafkreireason")
+        dispute = b.owner.transact(dispute_fn, 10**16)["gasUsed"]
+        print("  tracing the steps with a target ...")
+        typical = steady[-1]
+        breakdowns = {
+            "commit": breakdown(b.w3, typical.commit["transactionHash"]),
+            "reveal": breakdown(b.w3, typical.reveal["transactionHash"]),
+            "postScores, 100 items (per item)": breakdown(b.w3, r100["transactionHash"]).scaled(
+                100
+            ),
+            "claim, returning claimant (5-hash proof)": breakdown(b.w3, repeat["transactionHash"]),
+            "claim, first claim to a new holder": breakdown(b.w3, first["transactionHash"]),
+        }
     finally:
         anvil.stop()
     base = "erc20_transfer"
-    return [
+    per = "gas/item"
+    rows = [
         Row("gas.commit", commit_gas, "gas", base, transfer),
         Row("gas.reveal", reveal_gas, "gas", base, transfer),
         Row("gas.commit_plus_reveal", commit_gas + reveal_gas, "gas", base, transfer, "<= 110000"),
-        Row("gas.reveal_with_2_parents", fork_reveal, "gas", base, transfer),
-        Row("gas.post_scores_per_item.batch_1", g1, "gas/item", base, transfer),
-        Row("gas.post_scores_per_item.batch_10", g10 / 10, "gas/item", base, transfer),
+        Row("gas.reveal_with_2_parents", fork.reveal["gasUsed"], "gas", base, transfer),
+        Row("gas.post_scores_per_item.batch_1", r1["gasUsed"], per, base, transfer),
+        Row("gas.post_scores_per_item.batch_10", r10["gasUsed"] / 10, per, base, transfer),
         Row(
-            "gas.post_scores_per_item.batch_100", g100 / 100, "gas/item", base, transfer, "<= 15000"
-        ),
+            "gas.post_scores_per_item.batch_100",
+            r100["gasUsed"] / 100,
+            per,
+            base,
+            transfer,
+            "<= 15000",
+        ),  # fmt: skip
         Row(
             "gas.reveal_private_scores_per_item.batch_100",
-            private / 100,
-            "gas/item",
+            private["gasUsed"] / 100,
+            per,
             base,
             transfer,
         ),
-        Row("gas.post_rewards", post_gas, "gas", base, transfer),
-        Row("gas.claim.first_to_new_holder", claim_gas, "gas", base, transfer, "<= 60000"),
-        Row("gas.claim.later_to_holder", later_claim, "gas", base, transfer, "<= 60000"),
+        Row("gas.post_rewards", posted["gasUsed"], "gas", base, transfer),
+        Row("gas.claim.first_to_new_holder", first["gasUsed"], "gas", base, transfer, "<= 60000"),
+        Row("gas.claim.later_to_holder", later["gasUsed"], "gas", base, transfer, "<= 60000"),
+        Row(
+            "gas.claim.returning_claimant.proof_5",
+            repeat["gasUsed"],
+            "gas",
+            base,
+            transfer,
+            "<= 60000",
+        ),
+        Row(
+            "gas.claim.returning_claimant.proof_4",
+            repeat_short["gasUsed"],
+            "gas",
+            base,
+            transfer,
+            "<= 60000",
+        ),
         Row("gas.dispute", dispute, "gas", base, transfer),
     ]
+    return Measured(rows, breakdowns)
 
 
 def met(row: Row) -> str:
@@ -211,28 +276,82 @@ def met(row: Row) -> str:
     return "met" if row.value <= limit else f"MISSED by {row.value - limit:,.0f}"
 
 
-def write_docs(rows: list[Row], baseline: float) -> None:
+def _breakdown_table(breakdowns: dict[str, GasBreakdown]) -> list[str]:
+    names = list(breakdowns)
+    lines = [
+        "| where the gas goes | " + " | ".join(names) + " |",
+        "| --- |" + " ---: |" * len(names),
+    ]
+    for kind in KINDS:
+        values = [breakdowns[n].by_kind[kind] for n in names]
+        if any(values):
+            lines.append(f"| {kind} | " + " | ".join(f"{v:,}" for v in values) + " |")
+    lines.append("| **total** | " + " | ".join(f"**{breakdowns[n].gas_used:,}**" for n in names)
+                 + " |")  # fmt: skip
+    return lines
+
+
+def write_docs(measured: Measured, notes: str) -> None:
+    rows = measured.rows
+    baseline = rows[0].baseline_value
     lines = [
         "# Gas (measured by `make bench`)",
         "",
-        f"Measured {datetime.date.today()} on anvil, solc 0.8.30 (optimizer 200 runs, cancun),",
+        f"Measured {datetime.date.today()} on anvil, solc 0.8.30 (optimizer 10,000 runs, cancun),",
         "by `bench/gas.py`. Baseline in the same run: a CoopToken (ERC-20) `transfer` =",
         f"{baseline:,.0f} gas. Commit and reveal are steady-state averages (each of 20",
         "participants' second and later submissions, no commit bond, no daily cap). Score",
-        "batches carry items from 20 participants, signed 2-of-3.",
+        "batches carry items from 20 participants, signed 2-of-3. Claims are from a 20-leaf",
+        "reward tree (fixed accounts, so every run builds the same tree): 12 leaves have",
+        "4-hash proofs, 8 have 5-hash proofs (one more calldata word and hash each). Claims:",
+        "the first claim of an account that holds no token yet; a claim by an account that",
+        "holds the token but never claimed; claims by accounts that claimed under an earlier",
+        "root (returning claimants), with a 5-hash and a 4-hash proof.",
         "",
-        "| step | gas | ratio to an ERC-20 transfer | target |",
-        "| --- | ---: | ---: | --- |",
+        "| step | gas | before | ratio to an ERC-20 transfer | target |",
+        "| --- | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
         target = f"{r.target} ({met(r)})" if r.target else ""
-        lines.append(f"| {r.name.removeprefix('gas.')} | {r.value:,.0f} | {r.ratio} | {target} |")
+        before = f"{BEFORE[r.name]:,}" if r.name in BEFORE else ""
+        name = r.name.removeprefix("gas.")
+        lines.append(f"| {name} | {r.value:,.0f} | {before} | {r.ratio} | {target} |")
+    lines += [
+        "",
+        "## Where the gas goes",
+        "",
+        "Each opcode's cost from anvil's trace of one transaction (`bench/gas_trace.py`),",
+        "summed by kind; the columns add up to the receipts' `gasUsed`. The commit and reveal",
+        "are the last steady-state pair; the score batch is the 100-item one, divided by 100.",
+        "",
+        *_breakdown_table(measured.breakdowns),
+        "",
+        notes.strip(),
+    ]
     DOCS.write_text("\n".join(lines) + "\n")
 
 
+NOTES = Path(__file__).with_name("gas_notes.md")
+# The first complete contracts (2026-11-28, optimizer 200 runs), for the `before` column.
+BEFORE = {
+    "gas.commit": 87_830,
+    "gas.reveal": 57_032,
+    "gas.commit_plus_reveal": 144_862,
+    "gas.reveal_with_2_parents": 69_707,
+    "gas.post_scores_per_item.batch_1": 173_882,
+    "gas.post_scores_per_item.batch_10": 47_932,
+    "gas.post_scores_per_item.batch_100": 18_778,
+    "gas.reveal_private_scores_per_item.batch_100": 5_453,
+    "gas.post_rewards": 199_349,
+    "gas.claim.first_to_new_holder": 113_784,
+    "gas.claim.later_to_holder": 79_548,
+    "gas.dispute": 88_140,
+}
+
+
 def main() -> None:
-    rows = measure()
-    merge_rows(rows)
-    write_docs(rows, rows[0].baseline_value)
-    for r in rows:
+    measured = measure()
+    merge_rows(measured.rows)
+    write_docs(measured, NOTES.read_text() if NOTES.exists() else "")
+    for r in measured.rows:
         print(f"  {r.name:48} {r.value:>10,.0f} {r.unit:9} {met(r)}")

@@ -184,16 +184,10 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     ) external nonReentrant {
         Root storage r = _roots[challengeId][phase];
         address token = _markClaimed(r, challengeId, phase, account);
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, amount))));
-        if (!MerkleProof.verifyCalldata(proof, r.merkleRoot, leaf)) {
+        if (!MerkleProof.verifyCalldata(proof, r.merkleRoot, _leaf(account, amount))) {
             revert InvalidProof(account, amount);
         }
-        (uint256 total, uint256 claimed) = (r.total, r.claimed);
-        if (amount > total - claimed) {
-            revert ClaimExceedsRootTotal(challengeId, phase, claimed, amount, total);
-        }
-        // claimed + amount <= total < 2**128
-        r.claimed = uint128(claimed + amount);
+        _spend(r, challengeId, phase, amount);
         emit Claimed(challengeId, phase, account, amount);
         if (amount > 0) IERC20(token).safeTransfer(account, amount);
     }
@@ -356,16 +350,53 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         private
         returns (address token)
     {
-        (uint40 claimableAt, RootState state, uint256 index) = (r.claimableAt, r.state, r.index);
+        uint256 packed;
+        // Root slot 1, read once: token (bits 0-159), claimableAt (160-199), state (200-207),
+        // index (208-255).
+        assembly ("memory-safe") {
+            packed := sload(add(r.slot, 1))
+        }
+        token = address(uint160(packed));
+        uint40 claimableAt = uint40(packed >> 160);
+        RootState state = RootState(uint8(packed >> 200));
+        uint256 index = packed >> 208;
         if (state != RootState.Posted || block.timestamp < claimableAt) {
             revert ClaimsNotOpen(challengeId, phase, claimableAt, state);
         }
-        uint256 word = index >> 8;
+        uint256 bits = _claimedBits[account][index >> 8];
         uint256 mask = 1 << (index & 0xff);
-        uint256 bits = _claimedBits[account][word];
         if (bits & mask != 0) revert AlreadyClaimed(challengeId, phase, account);
-        _claimedBits[account][word] = bits | mask;
-        return r.token;
+        _claimedBits[account][index >> 8] = bits | mask;
+    }
+
+    /// @dev Adds `amount` to what root `r` has paid, which may never pass its total.
+    function _spend(Root storage r, uint256 challengeId, uint32 phase, uint256 amount) private {
+        uint256 packed;
+        // Root slot 2: total (bits 0-127), claimed (128-255).
+        assembly ("memory-safe") {
+            packed := sload(add(r.slot, 2))
+        }
+        uint256 total = uint128(packed);
+        uint256 claimed = packed >> 128;
+        if (amount > total - claimed) {
+            revert ClaimExceedsRootTotal(challengeId, phase, claimed, amount, total);
+        }
+        // claimed + amount <= total < 2**128: the sum fits the claimed half of the slot.
+        packed += amount << 128;
+        assembly ("memory-safe") {
+            sstore(add(r.slot, 2), packed)
+        }
+    }
+
+    /// @dev The StandardMerkleTree leaf of `(account, amount)`:
+    /// `keccak256(bytes.concat(keccak256(abi.encode(account, amount))))`, in scratch space.
+    function _leaf(address account, uint256 amount) private pure returns (bytes32 leaf) {
+        assembly ("memory-safe") {
+            mstore(0x00, account)
+            mstore(0x20, amount)
+            mstore(0x00, keccak256(0x00, 0x40))
+            leaf := keccak256(0x00, 0x20)
+        }
     }
 
     function _disputedRoot(uint256 challengeId, uint32 phase)

@@ -47,10 +47,11 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         bytes[] calldata signatures
     ) external {
         uint256 challengeId = header.challengeId;
-        if (items.length == 0) revert EmptyBatch();
+        uint256 n = items.length;
+        if (n == 0) revert EmptyBatch();
         uint64 last = _lastSeq[challengeId];
         if (header.seq <= last) revert StaleSeq(challengeId, header.seq, last);
-        bytes32 computed = keccak256(abi.encode(items));
+        bytes32 computed = _itemsHash(items);
         if (computed != header.itemsHash) revert ItemsHashMismatch(header.itemsHash, computed);
         _requireQuorum(challengeId, header.configDigest, _structHash(header), signatures);
         (uint256 eta, bool higherIsBetter,) = registry.scoringRules(challengeId, header.phase);
@@ -60,10 +61,10 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         _batches[challengeId][header.seq] =
             Batch({itemsHash: computed, phase: header.phase, privateRevealed: false});
         ++_tallies[challengeId][header.phase].posted;
-        for (uint256 i = 0; i < items.length; ++i) {
+        for (uint256 i = 0; i < n; ++i) {
             _record(header, items[i], step, higherIsBetter);
         }
-        emit ScoresPosted(challengeId, header.phase, header.seq, computed, items.length, msg.sender);
+        emit ScoresPosted(challengeId, header.phase, header.seq, computed, n, msg.sender);
     }
 
     /// @inheritdoc IScoreBoard
@@ -77,7 +78,7 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         Batch storage batch = _batches[challengeId][seq];
         if (batch.itemsHash == bytes32(0)) revert UnknownBatch(challengeId, seq);
         if (batch.privateRevealed) revert PrivateScoresAlreadyRevealed(challengeId, seq);
-        bytes32 computed = keccak256(abi.encode(items));
+        bytes32 computed = _itemsHash(items);
         if (computed != batch.itemsHash) revert ItemsHashMismatch(batch.itemsHash, computed);
         if (privateScores.length != items.length || salts.length != items.length) {
             revert LengthMismatch(items.length, privateScores.length, salts.length);
@@ -146,6 +147,21 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         return _hashTypedDataV4(_structHash(header));
     }
 
+    /// @dev `keccak256(abi.encode(items))`, hashed straight from calldata: the encoding is the
+    /// 0x20 offset, the length, then the items' five static words each, which is exactly how
+    /// they sit in calldata after the length word (non-canonical calldata hashes differently
+    /// and fails against the signed hash).
+    function _itemsHash(ScoreItem[] calldata items) private pure returns (bytes32 digest) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let size := mul(items.length, 0xa0)
+            mstore(ptr, 0x20)
+            mstore(add(ptr, 0x20), items.length)
+            calldatacopy(add(ptr, 0x40), items.offset, size)
+            digest := keccak256(ptr, add(size, 0x40))
+        }
+    }
+
     function _structHash(ScoreBatch calldata h) private pure returns (bytes32) {
         return keccak256(
             abi.encode(
@@ -161,31 +177,50 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         bool higherIsBetter
     ) private {
         uint256 id = item.submissionId;
-        (address submitter, uint32 challengeId, uint32 phase, bool revealed) = book.summaryOf(id);
-        if (challengeId != header.challengeId || phase != header.phase) {
-            revert WrongSubmission(id, header.challengeId, header.phase);
-        }
-        if (!revealed) revert SubmissionNotRevealed(id);
-        if (isScored(id)) revert AlreadyScored(id);
-        _scoredBits[id >> 8] |= 1 << (id & 0xff);
-        if (item.status > MAX_STATUS) revert InvalidStatus(id, item.status);
+        uint8 status = item.status;
+        int256 score = item.publicScore;
+        address submitter = _revealedSubmitter(header, id);
+        _markScored(id);
+        if (status > MAX_STATUS) revert InvalidStatus(id, status);
         emit ScoreRecorded(
             id,
             header.challengeId,
             header.seq,
-            item.status,
-            item.publicScore,
+            status,
+            score,
             item.privateCommitment,
             item.reportDigest
         );
-        if (item.status != 0) {
-            if (item.publicScore != 0) revert ScoreOnInvalid(id, item.status, item.publicScore);
+        if (status != 0) {
+            if (score != 0) revert ScoreOnInvalid(id, status, score);
             return;
         }
-        if (item.publicScore % step != 0) {
-            revert OffGridScore(id, item.publicScore, uint256(step));
+        if (score % step != 0) revert OffGridScore(id, score, uint256(step));
+        _climbLadder(header.challengeId, submitter, id, score, step, higherIsBetter);
+    }
+
+    /// @dev Sets the submission's scored bit; reverts if it was set (scored once, ever).
+    function _markScored(uint256 id) private {
+        uint256 bits = _scoredBits[id >> 8];
+        uint256 mask = 1 << (id & 0xff);
+        if (bits & mask != 0) revert AlreadyScored(id);
+        _scoredBits[id >> 8] = bits | mask;
+    }
+
+    /// @dev The submitter of `id`, which must be a revealed submission of the batch's phase.
+    function _revealedSubmitter(ScoreBatch calldata header, uint256 id)
+        private
+        view
+        returns (address submitter)
+    {
+        uint32 challengeId;
+        uint32 phase;
+        bool revealed;
+        (submitter, challengeId, phase, revealed) = book.summaryOf(id);
+        if (challengeId != header.challengeId || phase != header.phase) {
+            revert WrongSubmission(id, header.challengeId, header.phase);
         }
-        _climbLadder(header.challengeId, submitter, id, item.publicScore, step, higherIsBetter);
+        if (!revealed) revert SubmissionNotRevealed(id);
     }
 
     /// @dev A participant's released best moves only by at least eta (Blum & Hardt's Ladder).
@@ -197,13 +232,15 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         int256 step,
         bool higherIsBetter
     ) private {
-        Best storage best = _best[challengeId][participant];
+        Best storage stored = _best[challengeId][participant];
+        Best memory best = stored; // one slot, read once
         if (best.released) {
             int256 current = best.score;
             bool improved = higherIsBetter ? score - current >= step : current - score >= step;
             if (!improved) return;
         }
-        _best[challengeId][participant] = Best({score: SafeCast.toInt248(score), released: true});
+        stored.score = SafeCast.toInt248(score);
+        stored.released = true;
         emit BestReleased(challengeId, participant, submissionId, score);
     }
 }

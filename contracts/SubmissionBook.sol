@@ -140,8 +140,18 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         view
         returns (address submitter, uint32 challengeId, uint32 phase, bool revealed)
     {
-        Record storage s = _submissionOf(submissionId);
-        return (s.submitter, s.challengeId, s.phase, s.revealed);
+        Record storage s = _submissions[submissionId];
+        uint256 word;
+        // Slot 0 of a Record, read once: submitter (bits 0-159), challengeId (160-191),
+        // phase (192-207), commitBlock (208-247), revealed (248-255).
+        assembly ("memory-safe") {
+            word := sload(s.slot)
+        }
+        submitter = address(uint160(word));
+        if (submitter == address(0)) revert UnknownSubmission(submissionId);
+        challengeId = uint32(word >> 160);
+        phase = uint16(word >> 192);
+        revealed = word >> 248 != 0;
     }
 
     /// @inheritdoc ISubmissionBook

@@ -66,8 +66,9 @@ interface IRewardVault is IOracleQuorum {
     event DisputeLapsed(
         uint256 indexed challengeId, uint32 indexed phase, address indexed disputer, uint256 bond
     );
+    /// @dev `phase` is not indexed: filter by challenge or account (one topic less per claim).
     event Claimed(
-        uint256 indexed challengeId, uint32 indexed phase, address indexed account, uint256 amount
+        uint256 indexed challengeId, uint32 phase, address indexed account, uint256 amount
     );
     event RemainderRefunded(uint256 indexed challengeId, address indexed owner, uint256 amount);
     event BondCredited(address indexed account, uint256 amount);

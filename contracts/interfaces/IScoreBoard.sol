@@ -42,10 +42,12 @@ interface IScoreBoard is IOracleQuorum {
         uint256 itemCount,
         address relayer
     );
+    /// @dev Indexed by submission only; filter a challenge's batches by `ScoresPosted`, whose
+    /// transaction holds the batch's `ScoreRecorded` events (two topics less per item).
     event ScoreRecorded(
         uint256 indexed submissionId,
-        uint256 indexed challengeId,
-        uint64 indexed seq,
+        uint256 challengeId,
+        uint64 seq,
         uint8 status,
         int256 publicScore,
         bytes32 privateCommitment,

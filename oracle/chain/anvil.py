@@ -52,8 +52,14 @@ class Anvil:
                 self.process.wait()
 
 
-def start_anvil(port: int | None = None, block_time: float | None = None) -> Anvil:
-    """Starts anvil (from PATH) and waits until it answers JSON-RPC."""
+def start_anvil(
+    port: int | None = None, block_time: float | None = None, steps_tracing: bool = False
+) -> Anvil:
+    """Starts anvil (from PATH) and waits until it answers JSON-RPC.
+
+    `steps_tracing` records every opcode so `debug_traceTransaction` returns geth-style
+    struct logs (the gas benchmark's breakdown); it slows anvil down, so it is off by default.
+    """
     binary = shutil.which("anvil")
     if binary is None:
         raise ConfigError("anvil is not on PATH; run `make setup` (it installs it from npm)")
@@ -61,6 +67,8 @@ def start_anvil(port: int | None = None, block_time: float | None = None) -> Anv
     cmd = [binary, "--port", str(port), "--host", "127.0.0.1", "--silent"]
     if block_time is not None:
         cmd += ["--block-time", str(block_time)]
+    if steps_tracing:
+        cmd.append("--steps-tracing")
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     anvil = Anvil(port, process)
     deadline = time.monotonic() + 30
