@@ -105,13 +105,14 @@ def test_permit_refusals(platform) -> None:  # type: ignore[no-untyped-def]
 def test_ownership_moves_in_two_steps(platform, owner) -> None:  # type: ignore[no-untyped-def]
     _, token, _, _, _, _ = platform
     heir = accounts[4]
-    token.transferOwnership(heir, {"from": owner})
+    tx = token.transferOwnership(heir, {"from": owner})
+    assert tx.events["OwnershipTransferStarted"]["newOwner"] == heir
     assert token.owner() == owner and token.pendingOwner() == heir
     assert fails(token.acceptOwnership, {"from": accounts[5]}) == (
         f"OwnableUnauthorizedAccount: {low(accounts[5])}"
     )
-    token.acceptOwnership({"from": heir})
-    assert token.owner() == heir
+    tx = token.acceptOwnership({"from": heir})
+    assert tx.events["OwnershipTransferred"]["newOwner"] == heir and token.owner() == heir
     token.mint(heir, 1, {"from": heir})
     token.renounceOwnership({"from": heir})
     assert fails(token.mint, heir, 1, {"from": heir}) == f"OwnableUnauthorizedAccount: {low(heir)}"

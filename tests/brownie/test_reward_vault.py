@@ -259,6 +259,8 @@ def test_dispute_rejected_forfeits_the_bond_to_the_owner(platform, challenge, ow
     )
     tx = vault.resolveDispute(challenge, 0, False, {"from": owner})
     assert tx.events["DisputeResolved"]["upheld"] is False
+    credited = tx.events["BondCredited"]
+    assert (credited["account"], credited["amount"]) == (owner, DISPUTE_BOND)
     assert vault.bondCredit(owner) == DISPUTE_BOND and root_state(vault, challenge) == POSTED
     assert fails(
         vault.dispute, challenge, 0, "again", {"from": accounts[4], "value": DISPUTE_BOND}
