@@ -1,7 +1,6 @@
 """`coop leaderboard` and `coop profile`: what the ledger says about a challenge or a person."""
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -9,16 +8,9 @@ import click
 from oracle.audit.recompute import REPORT_MAX_BYTES
 from oracle.cli.context import ChainContext, chain_options
 from oracle.errors import CoopError, IpfsError
-from oracle.ledger.boards import BoardEntry, private_board, profile, public_board
+from oracle.ledger.boards import BoardEntry, private_board, profile, public_board, score_text
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
-from oracle.types import WAD
-
-
-def score_text(wad: int) -> str:
-    """A WAD score as a plain decimal (exact, trailing zeros dropped)."""
-    text = format((Decimal(wad) / WAD).normalize(), "f")
-    return text
 
 
 @click.command()

@@ -5,10 +5,9 @@ import json
 from eth_account import Account
 
 from oracle.chain.platform import Platform
-from oracle.cli.board_cmd import score_text
 from oracle.devnet.demo import DemoResult
 from oracle.ipfs.store import ContentStore
-from oracle.ledger.boards import BoardEntry, private_board, public_board
+from oracle.ledger.boards import BoardEntry, private_board, public_board, score_text
 from oracle.ledger.replay import read_ledger
 from oracle.status import Status
 

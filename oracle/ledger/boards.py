@@ -8,11 +8,12 @@
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from oracle.ledger.model import Challenge, Claim, Ledger, ReviewEntry, Submission
 from oracle.ledger.reward_inputs import private_score
 from oracle.status import Status
-from oracle.types import Address
+from oracle.types import WAD, Address
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,9 @@ def profile(ledger: Ledger, address: str) -> Profile:
         mine.claims += [c for c in challenge.claims if c.account.lower() == lower]
     mine.reviews = [r for r in ledger.reviews if r.reviewer.lower() == lower]
     return mine
+
+
+def score_text(wad: int) -> str:
+    """A WAD score as a plain decimal (exact, trailing zeros dropped)."""
+    text = format((Decimal(wad) / WAD).normalize(), "f")
+    return text
