@@ -8,6 +8,7 @@ an unusable holdout or scorer program raises (it is not the submitter's fault).
 """
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,14 +104,17 @@ def _program(spec: ChallengeSpec, program: bytes | None) -> bytes | None:
 def _scores(
     spec: ChallengeSpec, holdout: Holdout, y_pred: NDArray[np.float64], program: bytes | None
 ) -> tuple[float, float]:
-    parts = {
-        name: (holdout.part_truth[name], y_pred[rows]) for name, rows in holdout.part_rows.items()
-    }
     if program is not None:
+        parts = {name: (holdout.part_truth[name], y_pred[rows])
+                 for name, rows in holdout.part_rows.items()}  # fmt: skip
         scores = run_scorer(program, parts, spec.metric.params, SandboxLimits.of(spec.scorer))
-    else:
-        scores = {
-            name: compute(spec.metric.name, t, p, spec.metric.params)
-            for name, (t, p) in parts.items()
-        }
-    return scores["public"], scores["private"]
+        return scores["public"], scores["private"]
+
+    def part_score(name: str) -> float:
+        y_part = y_pred[holdout.part_rows[name]]
+        return compute(spec.metric.name, holdout.part_truth[name], y_part, spec.metric.params)
+
+    # The two parts are independent and numpy releases the GIL in their big loops.
+    with ThreadPoolExecutor(2, thread_name_prefix="coop-metric") as pool:
+        public, private = pool.submit(part_score, "public"), pool.submit(part_score, "private")
+    return public.result(), private.result()
