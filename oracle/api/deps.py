@@ -1,26 +1,14 @@
-"""What handlers receive: the index connection of their thread, paging, ids, addresses."""
+"""What handlers receive: the app's block store and config, paging, ids, addresses."""
 
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
 from oracle.api.config import ApiConfig
-from oracle.api.db import IndexReader
 from oracle.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
-from oracle.api.read.common import checksummed
 from oracle.ipfs.embedded import EmbeddedStore
 
 UINT256_LIMIT = 2**256
-
-
-async def index_reader(request: Request) -> IndexReader:
-    """The app's reader; a handler asks it for its thread's connection (`.connection()`).
-
-    Dependencies here are async so FastAPI runs them on the event loop: a sync handler then
-    costs one hop to the thread pool, not one per dependency.
-    """
-    reader: IndexReader = request.app.state.reader
-    return reader
 
 
 def block_store(request: Request) -> EmbeddedStore:
@@ -42,13 +30,8 @@ async def page_request(
     return PageRequest(limit, cursor)
 
 
-async def address_param(address: Annotated[str, Path(max_length=64)]) -> str:
-    return checksummed(address)
-
-
-Index = Annotated[IndexReader, Depends(index_reader)]
 Paging = Annotated[PageRequest, Depends(page_request)]
 ChallengeId = Annotated[int, Path(ge=0, lt=UINT256_LIMIT, description="Challenge id.")]
 SubmissionId = Annotated[int, Path(ge=0, lt=UINT256_LIMIT, description="Submission id.")]
 PhaseIndex = Annotated[int, Path(ge=0, lt=2**32, description="Phase index.")]
-AddressPath = Annotated[str, Depends(address_param)]
+Address = Annotated[str, Path(max_length=64, description="An address (checksummed or not).")]

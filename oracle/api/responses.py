@@ -26,11 +26,13 @@ def matches(request: Request, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def answer(
-    request: Request, index: IndexReader, build: Callable[[sqlite3.Connection], BaseModel]
-) -> Response:
-    """The JSON of `build(db)` on this thread's connection to the index, with its ETag."""
-    body = build(index.connection()).model_dump_json().encode()
+def answer(request: Request, build: Callable[[sqlite3.Connection], BaseModel]) -> Response:
+    """The JSON of `build(db)` on this thread's connection to the index, with its ETag.
+
+    Handlers calling it are `async def`: the index's queries are indexed and take about a
+    millisecond, less than a hop to the thread pool and back costs under load."""
+    reader: IndexReader = request.app.state.reader
+    body = build(reader.connection()).model_dump_json().encode()
     etag = etag_of(body)
     headers = {"ETag": etag, "Cache-Control": NO_CACHE}
     if matches(request, etag):

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import AddressPath, ChallengeId, Index, Paging, PhaseIndex
+from oracle.api.deps import Address, ChallengeId, Paging, PhaseIndex
 from oracle.api.models import (
     AuditStatus,
     Challenge,
@@ -31,44 +31,44 @@ OptionalPhase = Annotated[int | None, Query(ge=0, lt=2**32, description="Phase i
 
 
 @router.get("", response_model=Page[ChallengeSummary])
-def list_challenges(
-    request: Request, index: Index, page: Paging,
+async def list_challenges(
+    request: Request, page: Paging,
     owner: Annotated[str | None, Query(max_length=64, description="Owner address.")] = None,
 ) -> Response:  # fmt: skip
     """Challenges by id, optionally only one owner's."""
     who = None if owner is None else checksummed(owner)
-    return answer(request, index, lambda db: challenges.list_challenges(db, who, page))
+    return answer(request, lambda db: challenges.list_challenges(db, who, page))
 
 
 @router.get("/{challenge_id}", response_model=Challenge)
-def get_challenge(request: Request, index: Index, challenge_id: ChallengeId) -> Response:
+async def get_challenge(request: Request, challenge_id: ChallengeId) -> Response:
     """One challenge: terms, phases (windows, holdout), oracle sets, escrow, counts."""
-    return answer(request, index, lambda db: challenges.challenge(db, challenge_id))
+    return answer(request, lambda db: challenges.challenge(db, challenge_id))
 
 
 @router.get("/{challenge_id}/leaderboard/public", response_model=Leaderboard)
-def public_leaderboard(request: Request, index: Index, challenge_id: ChallengeId, page: Paging
+async def public_leaderboard(request: Request, challenge_id: ChallengeId, page: Paging
                        ) -> Response:  # fmt: skip
     """Each participant's released best (the Ladder), best first."""
-    return answer(request, index, lambda db: boards.public_board(db, challenge_id, page))
+    return answer(request, lambda db: boards.public_board(db, challenge_id, page))
 
 
 @router.get("/{challenge_id}/leaderboard/private", response_model=Leaderboard)
-def private_leaderboard(request: Request, index: Index, challenge_id: ChallengeId, page: Paging,
+async def private_leaderboard(request: Request, challenge_id: ChallengeId, page: Paging,
                         phase: OptionalPhase = None) -> Response:  # fmt: skip
     """Each participant's best opened private score of a phase (latest by default)."""
-    return answer(request, index, lambda db: boards.private_board(db, challenge_id, phase, page))
+    return answer(request, lambda db: boards.private_board(db, challenge_id, phase, page))
 
 
 @router.get("/{challenge_id}/improvements", response_model=Improvements)
-def get_improvements(request: Request, index: Index, challenge_id: ChallengeId) -> Response:
+async def get_improvements(request: Request, challenge_id: ChallengeId) -> Response:
     """Every move of the public best past the running best, in order (best over time)."""
-    return answer(request, index, lambda db: boards.improvements(db, challenge_id))
+    return answer(request, lambda db: boards.improvements(db, challenge_id))
 
 
 @router.get("/{challenge_id}/submissions", response_model=Page[SubmissionSummary])
-def list_submissions(
-    request: Request, index: Index, challenge_id: ChallengeId, page: Paging,
+async def list_submissions(
+    request: Request, challenge_id: ChallengeId, page: Paging,
     phase: OptionalPhase = None,
     submitter: Annotated[str | None, Query(max_length=64)] = None,
     state: Annotated[StateFilter | None, Query()] = None,
@@ -83,36 +83,37 @@ def list_submissions(
             db, challenge_id, page, phase=phase, submitter=who, state=state, valid=valid
         )
 
-    return answer(request, index, found)
+    return answer(request, found)
 
 
 @router.get("/{challenge_id}/forks", response_model=ForkGraph)
-def fork_graph(request: Request, index: Index, challenge_id: ChallengeId, page: Paging) -> Response:
+async def fork_graph(request: Request, challenge_id: ChallengeId, page: Paging) -> Response:
     """Who built on whom (child → parent edges with weights and reward flows)."""
-    return answer(request, index, lambda db: submissions.fork_graph(db, challenge_id, page))
+    return answer(request, lambda db: submissions.fork_graph(db, challenge_id, page))
 
 
 @router.get("/{challenge_id}/rewards", response_model=Rewards)
-def get_rewards(request: Request, index: Index, challenge_id: ChallengeId) -> Response:
+async def get_rewards(request: Request, challenge_id: ChallengeId) -> Response:
     """Rewards roots (state, disputes, report), the escrow and the claims."""
-    return answer(request, index, lambda db: rewards.rewards(db, challenge_id))
+    return answer(request, lambda db: rewards.rewards(db, challenge_id))
 
 
 @router.get("/{challenge_id}/rewards/{phase}/leaves", response_model=Page[LeafEntry])
-def reward_leaves(request: Request, index: Index, challenge_id: ChallengeId, phase: PhaseIndex,
+async def reward_leaves(request: Request, challenge_id: ChallengeId, phase: PhaseIndex,
                   page: Paging) -> Response:  # fmt: skip
     """The leaves (account, amount, claimed) of the phase's current rewards root."""
-    return answer(request, index, lambda db: rewards.leaves(db, challenge_id, phase, page))
+    return answer(request, lambda db: rewards.leaves(db, challenge_id, phase, page))
 
 
 @router.get("/{challenge_id}/rewards/{phase}/proofs/{address}", response_model=Proof)
-def reward_proof(request: Request, index: Index, challenge_id: ChallengeId, phase: PhaseIndex,
-                 address: AddressPath) -> Response:  # fmt: skip
+async def reward_proof(request: Request, challenge_id: ChallengeId, phase: PhaseIndex,
+                 address: Address) -> Response:  # fmt: skip
     """The Merkle proof `RewardVault.claim` needs for `address`."""
-    return answer(request, index, lambda db: rewards.proof(db, challenge_id, phase, address))
+    who = checksummed(address)
+    return answer(request, lambda db: rewards.proof(db, challenge_id, phase, who))
 
 
 @router.get("/{challenge_id}/audit", response_model=AuditStatus)
-def audit_status(request: Request, index: Index, challenge_id: ChallengeId) -> Response:
+async def audit_status(request: Request, challenge_id: ChallengeId) -> Response:
     """What the index vouches for; the full audit is `coop audit ID`."""
-    return answer(request, index, lambda db: audit.audit_status(db, challenge_id))
+    return answer(request, lambda db: audit.audit_status(db, challenge_id))

@@ -3,7 +3,6 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import Index
 from oracle.api.models import Status
 from oracle.api.read.status import status
 from oracle.api.responses import answer
@@ -12,5 +11,5 @@ router = APIRouter(prefix="/v1", tags=["status"])
 
 
 @router.get("/status", response_model=Status)
-def get_status(request: Request, index: Index) -> Response:
-    return answer(request, index, lambda db: status(db))
+async def get_status(request: Request) -> Response:
+    return answer(request, lambda db: status(db))
