@@ -213,6 +213,11 @@ def _dispute_resolved(ledger: Ledger, e: ChainEvent) -> None:
     _latest_root(ledger, e).state = "voided" if e["upheld"] else "live"
 
 
+def _dispute_lapsed(ledger: Ledger, e: ChainEvent) -> None:
+    """The arbiter let its deadline pass: the root stands."""
+    _latest_root(ledger, e).state = "live"
+
+
 def _claimed(ledger: Ledger, e: ChainEvent) -> None:
     ledger.challenges[int(e["challengeId"])].claims.append(
         Claim(
@@ -241,6 +246,7 @@ _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
     "RewardsPosted": _rewards_posted,
     "RewardsDisputed": _rewards_disputed,
     "DisputeResolved": _dispute_resolved,
+    "DisputeLapsed": _dispute_lapsed,
     "Claimed": _claimed,
     "RemainderRefunded": _refunded,
 }

@@ -15,6 +15,7 @@ from oracle.chain.sender import Sender
 from oracle.devnet.seed import seed_example
 from oracle.indexer.runner import Indexer
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.replay import read_ledger
 from oracle.spec import load_spec
 from tests.indexer.story import BOB, CAROL, address, scored
 from tests.ledger.lifecycle import BOUNTY, ORACLE_KEYS, Life, diabetes_files
@@ -89,3 +90,31 @@ def test_a_dispute_and_its_rejection_then_claims_open_with_time(
     indexer.catch_up()
     assert client.get("/v1/status").json()["indexed_block"] == before + 2  # never stale
     indexer.close()
+
+
+def test_a_dispute_the_arbiter_lets_lapse_leaves_the_root_standing(
+    fast_platform: Platform, tmp_path: Path
+) -> None:
+    life = disputable(fast_platform, tmp_path)
+    scored(life)
+    life.end_phase()
+    life.post_root(life.rewards())
+    carol = Sender.from_key(life.w3, ANVIL_KEYS[CAROL])
+    cid, vault = life.challenge_id, life.platform.vault
+    carol.transact(vault.functions.dispute(cid, 0, "bafkreason"), BOND)
+    deadline = vault.functions.getRoot(cid, 0).call()[-1]  # the arbiter's deadline
+    now = life.w3.eth.get_block("latest")["timestamp"]
+    life.w3.provider.make_request("evm_increaseTime", [deadline - now + 1])  # type: ignore[arg-type]
+    life.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    carol.transact(vault.functions.lapseDispute(cid, 0))
+
+    indexer = Indexer(tmp_path / "index.sqlite3", life.platform, life.store, confirmations=0)
+    indexer.catch_up()
+    client = TestClient(create_app(ApiConfig(indexer.db_path, life.store.root, web_dir=None)))
+    (root,) = client.get(f"/v1/challenges/{cid}/rewards").json()["roots"]
+    assert root["state"] == "live" and root["claims_open"] is True
+    (resolution,) = root["resolutions"]
+    assert resolution["outcome"] == "lapsed" and resolution["arbiter"] is None
+    indexer.close()
+    (replayed,) = read_ledger(life.platform).challenges[cid].roots
+    assert replayed.state == "live", "the auditor's replay agrees with the index"
