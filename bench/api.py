@@ -4,6 +4,8 @@
    through the indexer's own apply path (`oracle.indexer.facts.apply_events`) from
    synthetic decoded events: commits, reveals (20% forks), score batches of 100 with
    Ladder releases, reviews. Baseline: the auditor's in-memory replay of the same events.
+   Then the 2,000 profiles are rendered, as the indexer does once it has caught up
+   (`oracle.indexer.profile_answers`); baseline: the time applying the events took.
 2. `coop api serve --no-follow --workers 2` (uvicorn, two processes for two cores) serves
    that index on loopback;
    50 concurrent httpx clients fetch the public leaderboard (a random one of its first
@@ -49,6 +51,7 @@ from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import compute_commitment
 from oracle.indexer.facts import apply_events
+from oracle.indexer.profile_answers import render_pending
 from oracle.indexer.runner import Indexer
 from oracle.indexer.schema import create_tables, open_index, transaction, write_meta
 from oracle.ledger.replay import replay
@@ -124,8 +127,9 @@ def synthetic_events(seed: int = 7) -> Iterator[ChainEvent]:
         block += 4
 
 
-def build_synthetic_index(path: Path) -> tuple[int, float, float]:
-    """(events, seconds through apply_events, seconds through the ledger replay)."""
+def build_synthetic_index(path: Path) -> tuple[int, float, float, float]:
+    """(events, seconds through apply_events, seconds through the ledger replay, seconds to
+    render the profiles, as the indexer does once it has caught up)."""
     events = list(synthetic_events())
     db = open_index(path)
     with transaction(db):
@@ -139,12 +143,16 @@ def build_synthetic_index(path: Path) -> tuple[int, float, float]:
     last = events[-1].block_number
     with transaction(db):
         write_meta(db, {"head_block": str(last), "head_time": "1"})
+    started = time.perf_counter()
+    rendered = render_pending(db)
+    rendering = time.perf_counter() - started
+    assert rendered == PARTICIPANTS, rendered
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     started = time.perf_counter()
     replay(events, last)  # the auditor folds the same decoded events in memory
     replayed = time.perf_counter() - started
-    return len(events), applied, replayed
+    return len(events), applied, replayed, rendering
 
 
 # -- 2. latency under load ------------------------------------------------------------------
@@ -304,13 +312,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="coop-bench-api-") as scratch:
         folder = Path(scratch)
         db = folder / "index.sqlite3"
-        events, applied, replayed = build_synthetic_index(db)
-        print(f"synthetic index: {events} events, {SUBMISSIONS} submissions in {applied:.1f} s")
+        events, applied, replayed, rendering = build_synthetic_index(db)
+        print(f"synthetic index: {events} events, {SUBMISSIONS} submissions in {applied:.1f} s; "
+              f"{PARTICIPANTS} profiles rendered in {rendering:.1f} s")  # fmt: skip
         print(
             f"load average before the load test: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
         )
         rows.append(Row("indexer.apply_synthetic", round(events / applied), "events/s",
                         "ledger_replay_in_memory", round(events / replayed)))  # fmt: skip
+        rows.append(Row(f"indexer.render_{PARTICIPANTS}_profiles.seconds", round(rendering, 2),
+                        "s", "indexer.apply_synthetic.seconds", round(applied, 2)))  # fmt: skip
         process, url = start_server(db, folder, WORKERS)
         try:
             rng = random.Random(11)

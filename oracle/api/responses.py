@@ -27,12 +27,17 @@ def matches(request: Request, etag: str) -> bool:
 
 
 def answer(request: Request, build: Callable[[sqlite3.Connection], BaseModel]) -> Response:
-    """The JSON of `build(db)` on this thread's connection to the index, with its ETag.
+    """The JSON of `build(db)` on this thread's connection to the index, with its ETag."""
+    return answer_json(request, lambda db: build(db).model_dump_json().encode())
 
-    Handlers calling it are `async def`: the index's queries are indexed and take about a
-    millisecond, less than a hop to the thread pool and back costs under load."""
+
+def answer_json(request: Request, body_of: Callable[[sqlite3.Connection], bytes]) -> Response:
+    """`body_of(db)` (JSON bytes) with its ETag, or 304 when the request already has it.
+
+    Handlers calling these are `async def`: the index's queries are indexed and take about
+    a millisecond, less than a hop to the thread pool and back costs under load."""
     reader: IndexReader = request.app.state.reader
-    body = build(reader.connection()).model_dump_json().encode()
+    body = body_of(reader.connection())
     etag = etag_of(body)
     headers = {"ETag": etag, "Cache-Control": NO_CACHE}
     if matches(request, etag):

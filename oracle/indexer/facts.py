@@ -1,8 +1,9 @@
 """One row per platform event: `apply_events` writes each decoded event into its fact table.
 
 Rows are written in chain order inside the caller's transaction. The leaderboards and
-improvements that an event moves are updated right after its row (boards.py). Events the
-index has no table for (token transfers, bond bookkeeping) are skipped.
+improvements that an event moves are updated right after its row (boards.py), and the
+profiles the events change are marked pending (profile_answers.py). Events the index has
+no table for (token transfers, bond bookkeeping) are skipped.
 """
 
 import json
@@ -11,21 +12,23 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from oracle.chain.events import ChainEvent
-from oracle.indexer import boards
+from oracle.indexer import boards, profile_answers
 from oracle.indexer.encoding import hex32, rank_key
 
 Handler = Callable[[sqlite3.Connection, ChainEvent], None]
 
 
 def apply_events(db: sqlite3.Connection, events: Iterable[ChainEvent]) -> int:
-    """Writes every event the index knows; returns how many it wrote."""
-    applied = 0
+    """Writes every event the index knows, and marks the profiles they change pending;
+    returns how many it wrote."""
+    applied = []
     for event in events:
         handler = HANDLERS.get(event.name)
         if handler is not None:
             handler(db, event)
-            applied += 1
-    return applied
+            applied.append(event)
+    profile_answers.mark_touched(db, applied)
+    return len(applied)
 
 
 def _place(e: ChainEvent) -> tuple[int, int]:

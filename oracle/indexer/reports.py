@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from oracle.audit.recompute import REPORT_MAX_BYTES
 from oracle.errors import CidMismatch, ContentUnreachable, CoopError, IpfsError, RetryableError
+from oracle.indexer import profile_answers
 from oracle.ipfs.store import ContentStore
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
@@ -145,6 +146,7 @@ def store_outcome(db: sqlite3.Connection, root: PendingRoot, outcome: Outcome) -
     if report is None or not report.leaves:
         return
     tree = build_tree(Leaf(Address(leaf.account), leaf.amount) for leaf in report.leaves)
+    profile_answers.mark(db, (leaf.account for leaf in report.leaves))
     db.executemany(
         "INSERT OR REPLACE INTO reward_leaves VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(*key, root.phase, leaf.account, str(leaf.amount),

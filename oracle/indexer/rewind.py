@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from oracle.indexer import boards
+from oracle.indexer import boards, profile_answers
 from oracle.indexer.schema import ALL_TABLES
 
 
@@ -12,4 +12,5 @@ def rewind(db: sqlite3.Connection, to_block: int) -> int:
     for table in ALL_TABLES:
         removed += db.execute(f"DELETE FROM {table} WHERE block > ?", (to_block,)).rowcount
     boards.recompute(db)
+    profile_answers.mark_all(db)
     return removed

@@ -5,7 +5,8 @@ Each step (confirmed events, or a rewind after a reorg) is read and written insi
 leaves the index and its cursor out of step. `rebuild` forgets everything and reads the
 chain again from the deployment block in a single transaction: readers keep seeing the
 old index until the new one is complete. Reward reports are fetched after the steps
-that posted their roots (reports.py), each outcome in its own transaction.
+that posted their roots (reports.py), each outcome in its own transaction; then the
+profiles those writes changed are rendered (profile_answers.py).
 """
 
 import logging
@@ -24,7 +25,7 @@ from requests.exceptions import RequestException
 from oracle.chain.follower import Advance, Cursor, Follower, Rewind, Step
 from oracle.chain.platform import Platform
 from oracle.errors import ConfigError, RetryableError
-from oracle.indexer import reports
+from oracle.indexer import profile_answers, reports
 from oracle.indexer.facts import apply_events
 from oracle.indexer.rewind import rewind
 from oracle.indexer.schema import (
@@ -182,6 +183,7 @@ class Indexer:
         while (result := self.step()) is not None:
             written += result.events
         self.fetch_reports()
+        profile_answers.render_pending(self.db)
         return written
 
     def rebuild(self) -> int:
@@ -192,6 +194,7 @@ class Indexer:
             while (result := self._step()) is not None:
                 written += result.events
         self.fetch_reports(retry_unavailable=True)
+        profile_answers.render_pending(self.db)
         return written
 
     def fetch_reports(self, *, retry_unavailable: bool = False) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 FACT_TABLES: dict[str, str] = {
     "challenges": """
@@ -177,6 +177,9 @@ INDEXES = (
 ALL_TABLES = {**FACT_TABLES, **DERIVED_TABLES, **REPORT_TABLES}
 # Not block-keyed: `meta` (what the index is of) and the follower's cursor.
 BOOK_KEEPING = ("meta", "follower_blocks")
+# Answers rendered ahead of time, NULL while pending (profile_answers.py): not block-keyed
+# either, a rewind marks them all pending.
+ANSWER_TABLES = {"profile_answers": "address TEXT PRIMARY KEY, body BLOB"}
 
 
 def open_index(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -205,7 +208,7 @@ def open_index(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
 
 def create_tables(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    for name, columns in ALL_TABLES.items():
+    for name, columns in {**ALL_TABLES, **ANSWER_TABLES}.items():
         db.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
     for statement in INDEXES:
         db.execute(statement)
@@ -213,7 +216,7 @@ def create_tables(db: sqlite3.Connection) -> None:
 
 def drop_tables(db: sqlite3.Connection) -> None:
     """Forget everything, cursor included (inside the caller's transaction)."""
-    for name in (*ALL_TABLES, *BOOK_KEEPING):
+    for name in (*ALL_TABLES, *ANSWER_TABLES, *BOOK_KEEPING):
         db.execute(f"DROP TABLE IF EXISTS {name}")
 
 

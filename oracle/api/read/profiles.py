@@ -12,6 +12,15 @@ from oracle.api.read.submissions import SUMMARY_SQL, reviews_of, summary
 RECENT = 20
 
 
+def profile_json(db: sqlite3.Connection, address: str) -> bytes:
+    """The profile's JSON: as the indexer rendered it ahead of time (oracle/indexer/
+    profile_answers.py), or rendered now when that one is pending or was never made."""
+    row = db.execute("SELECT body FROM profile_answers WHERE address = ?", (address,)).fetchone()
+    if row is not None and row[0] is not None:
+        return bytes(row[0])
+    return profile(db, address).model_dump_json().encode()
+
+
 def profile(db: sqlite3.Connection, address: str) -> Profile:
     """Everything `address` did; an address that never acted has an empty profile."""
     counts = db.execute(

@@ -9,7 +9,7 @@ from oracle.api.deps import Address, Paging
 from oracle.api.models import Page, Profile, SubmissionSummary
 from oracle.api.read import profiles
 from oracle.api.read.common import checksummed
-from oracle.api.responses import answer
+from oracle.api.responses import answer, answer_json
 
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
 async def get_profile(request: Request, address: Address) -> Response:
     """Submissions (newest 20), improvements, reviews, rewards with claim state, claims."""
     who = checksummed(address)
-    return answer(request, lambda db: profiles.profile(db, who))
+    return answer_json(request, lambda db: profiles.profile_json(db, who))
 
 
 @router.get("/{address}/submissions", response_model=Page[SubmissionSummary])
