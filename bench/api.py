@@ -53,8 +53,9 @@ from oracle.chain.submissions import compute_commitment
 from oracle.indexer.facts import apply_events
 from oracle.indexer.profile_answers import render_pending
 from oracle.indexer.runner import Indexer
-from oracle.indexer.schema import create_tables, open_index, transaction, write_meta
+from oracle.indexer.schema import create_tables, open_index, write_meta
 from oracle.ledger.replay import replay
+from oracle.sqlite import transaction
 from oracle.types import PPM, WAD
 
 SUBMISSIONS = 100_000

@@ -1,4 +1,4 @@
-"""The daemon's SQLite database: WAL mode, its tables, and one way to write a transaction.
+"""The daemon's SQLite database: WAL mode and its tables; writes use `oracle.sqlite.transaction`.
 
 Everything the daemon knows lives in DATA_DIR/oracle.sqlite: the follower's cursor
 (`follower_blocks`), the confirmed events it read (`events`), one job per revealed
@@ -8,9 +8,9 @@ point leaves a database that is whole and consistent with itself.
 """
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from oracle.sqlite import transaction
 
 SCHEMA_VERSION = 1
 
@@ -68,15 +68,3 @@ def open_db(path: Path) -> sqlite3.Connection:
             (str(SCHEMA_VERSION),),
         )
     return db
-
-
-@contextmanager
-def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")

@@ -45,7 +45,7 @@ from oracle.daemon.attest import (
 from oracle.daemon.batching import Proposal, poster_for
 from oracle.daemon.chain_log import ChainLog
 from oracle.daemon.config import DaemonConfig
-from oracle.daemon.db import open_db, transaction
+from oracle.daemon.db import open_db
 from oracle.daemon.jobs import JobStore
 from oracle.daemon.materials import MaterialMissing, Materials
 from oracle.daemon.metrics import OracleMetrics
@@ -65,6 +65,7 @@ from oracle.daemon.wire import (
 from oracle.errors import CoopError, IpfsError, RetryableError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
+from oracle.sqlite import transaction
 from oracle.status import Status
 
 log = logging.getLogger("oracle.daemon")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from oracle.api.read.profiles import profile
 from oracle.chain.events import ChainEvent
-from oracle.indexer.schema import transaction
+from oracle.sqlite import transaction
 
 RENDER_BATCH = 200  # profiles per write transaction: readers never wait long
 

@@ -35,10 +35,10 @@ from oracle.indexer.schema import (
     drop_tables,
     open_index,
     read_meta,
-    transaction,
     write_meta,
 )
 from oracle.ipfs.store import ContentStore
+from oracle.sqlite import transaction
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,6 @@ fixed-width hex that sorts best first whatever the challenge's direction (encodi
 """
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from oracle.errors import ConfigError
@@ -183,7 +181,7 @@ ANSWER_TABLES = {"profile_answers": "address TEXT PRIMARY KEY, body BLOB"}
 
 
 def open_index(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit, see `transaction`).
+    """A connection in autocommit mode (transactions are explicit, see `oracle.sqlite.transaction`).
 
     The writer creates the file and its tables; a reader opens an existing file read-only
     and may be used from the thread pool that serves requests.
@@ -218,18 +216,6 @@ def drop_tables(db: sqlite3.Connection) -> None:
     """Forget everything, cursor included (inside the caller's transaction)."""
     for name in (*ALL_TABLES, *ANSWER_TABLES, *BOOK_KEEPING):
         db.execute(f"DROP TABLE IF EXISTS {name}")
-
-
-@contextmanager
-def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK when the block raises."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def read_meta(db: sqlite3.Connection) -> dict[str, str]:
