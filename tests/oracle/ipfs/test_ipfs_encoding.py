@@ -85,7 +85,7 @@ def test_cidv0_is_accepted_and_canonicalised_to_v1_base32() -> None:
     assert cid_key(v0).startswith("bafybei")
 
 
-@pytest.mark.parametrize("text", ["", "not-a-cid", "bafyreigh2akiscaildc"])
+@pytest.mark.parametrize("text", ["", "0", "b", "not-a-cid", "bafyreigh2akiscaildc"])
 def test_garbage_is_not_a_cid(text: str) -> None:
     with pytest.raises(InvalidCid):
         parse_cid(text)
