@@ -34,8 +34,10 @@ def parse_cid(value: str | bytes | CID) -> CID:
     else:
         try:
             cid = CID.decode(value.strip() if isinstance(value, str) else value)
-        except (ValueError, KeyError, TypeError, IndexError) as exc:  # IndexError: "0", "b"
-            raise InvalidCid(f"{value!r} is not a CID: {exc or 'too short'}") from exc
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidCid(f"{value!r} is not a CID: {exc}") from exc
+        except IndexError as exc:  # the decoder runs off the end of "0", "b", ...
+            raise InvalidCid(f"{value!r} is not a CID: too short") from exc
     if cid.codec.name not in SUPPORTED_CODECS:
         raise InvalidCid(
             f"{cid} uses codec {cid.codec.name}; only raw and dag-pb (UnixFS) are supported"
