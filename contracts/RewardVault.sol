@@ -50,14 +50,21 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         uint64 arbiterDeadline;
     }
 
+    struct ClaimedWord {
+        uint256 bits;
+    }
+
     IScoreBoard public immutable scoreBoard;
 
     uint256 private _rootCount;
     mapping(uint256 challengeId => Escrow) private _escrows;
     mapping(uint256 challengeId => uint64) private _lastRewardSeq;
     mapping(uint256 challengeId => mapping(uint32 phase => Root)) private _roots;
-    /// @dev bit `index % 256` of word `index / 256`: the account claimed under root `index`.
-    mapping(address account => mapping(uint256 word => uint256 bits)) private _claimedBits;
+    /// @dev Bit `index % 256` of an account's word `index / 256`: the account claimed under
+    /// root `index`. One flat key per (account, word): the account in bits 96-255, the word
+    /// (below 2**40, as root indexes stay below 2**48) in bits 0-95. The word sits in a
+    /// struct so that a claim reads and writes it through one storage pointer (one hash).
+    mapping(uint256 accountAndWord => ClaimedWord) private _claimedBits;
     mapping(address account => uint256) private _bondCredit;
 
     constructor(IChallengeRegistry registry_, IScoreBoard scoreBoard_) OracleQuorum(registry_) {
@@ -175,6 +182,8 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRewardVault
+    /// @dev One function without internal calls of its own (each call costs jumps and stack
+    /// shuffles on the hottest path): open root, claimed bit, proof, root total, event, payment.
     function claim(
         uint256 challengeId,
         uint32 phase,
@@ -183,13 +192,62 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         bytes32[] calldata proof
     ) external nonReentrant {
         Root storage r = _roots[challengeId][phase];
-        address token = _markClaimed(r, challengeId, phase, account);
-        if (!MerkleProof.verifyCalldata(proof, r.merkleRoot, _leaf(account, amount))) {
+        uint256 header;
+        // Root slot 1, read once: token (bits 0-159), claimableAt (160-199), state (200-207),
+        // index (208-255).
+        assembly ("memory-safe") {
+            header := sload(add(r.slot, 1))
+        }
+        {
+            uint40 claimableAt = uint40(header >> 160);
+            // The state's byte compared as a number: converting it to the enum costs a range
+            // check on the success path.
+            if (uint8(header >> 200) != uint8(RootState.Posted) || block.timestamp < claimableAt) {
+                revert ClaimsNotOpen(
+                    challengeId, phase, claimableAt, RootState(uint8(header >> 200))
+                );
+            }
+        }
+        {
+            uint256 index = header >> 208;
+            ClaimedWord storage word = _claimedBits[_claimedKey(account, index)];
+            uint256 bits = word.bits;
+            uint256 mask = 1 << (index & 0xff);
+            if (bits & mask != 0) revert AlreadyClaimed(challengeId, phase, account);
+            word.bits = bits | mask;
+        }
+        if (MerkleProof.processProofCalldata(proof, _leaf(account, amount)) != r.merkleRoot) {
             revert InvalidProof(account, amount);
         }
-        _spend(r, challengeId, phase, amount);
-        emit Claimed(challengeId, phase, account, amount);
-        if (amount > 0) IERC20(token).safeTransfer(account, amount);
+        {
+            uint256 packed;
+            // Root slot 2: total (bits 0-127), claimed (128-255).
+            assembly ("memory-safe") {
+                packed := sload(add(r.slot, 2))
+            }
+            uint256 total = uint128(packed);
+            uint256 claimed = packed >> 128;
+            // claimed <= total always (this check is the only way claimed grows), and after
+            // it claimed + amount <= total < 2**128: the sum fits the claimed half of the slot.
+            unchecked {
+                if (amount > total - claimed) {
+                    revert ClaimExceedsRootTotal(challengeId, phase, claimed, amount, total);
+                }
+                packed += amount << 128;
+            }
+            assembly ("memory-safe") {
+                sstore(add(r.slot, 2), packed)
+            }
+        }
+        // emit Claimed(challengeId, phase, account, amount), its data written in scratch space
+        // instead of newly allocated memory.
+        bytes32 topic = Claimed.selector;
+        assembly ("memory-safe") {
+            mstore(0x00, phase)
+            mstore(0x20, amount)
+            log3(0x00, 0x40, topic, challengeId, account)
+        }
+        if (amount > 0) IERC20(address(uint160(header))).safeTransfer(account, amount);
     }
 
     /// @inheritdoc IRewardVault
@@ -259,7 +317,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         Root storage r = _roots[challengeId][phase];
         if (r.state == RootState.None) return false;
         uint256 index = r.index;
-        return _claimedBits[account][index >> 8] & (1 << (index & 0xff)) != 0;
+        return _claimedBits[_claimedKey(account, index)].bits & (1 << (index & 0xff)) != 0;
     }
 
     /// @inheritdoc IRewardVault
@@ -344,48 +402,9 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         (token,,, disputeWindow,,) = registry.payoutRules(challengeId);
     }
 
-    /// @dev Checks that claims under `r` are open and `account` has not claimed, then sets
-    /// its claimed bit. Returns the token the root pays in.
-    function _markClaimed(Root storage r, uint256 challengeId, uint32 phase, address account)
-        private
-        returns (address token)
-    {
-        uint256 packed;
-        // Root slot 1, read once: token (bits 0-159), claimableAt (160-199), state (200-207),
-        // index (208-255).
-        assembly ("memory-safe") {
-            packed := sload(add(r.slot, 1))
-        }
-        token = address(uint160(packed));
-        uint40 claimableAt = uint40(packed >> 160);
-        RootState state = RootState(uint8(packed >> 200));
-        uint256 index = packed >> 208;
-        if (state != RootState.Posted || block.timestamp < claimableAt) {
-            revert ClaimsNotOpen(challengeId, phase, claimableAt, state);
-        }
-        uint256 bits = _claimedBits[account][index >> 8];
-        uint256 mask = 1 << (index & 0xff);
-        if (bits & mask != 0) revert AlreadyClaimed(challengeId, phase, account);
-        _claimedBits[account][index >> 8] = bits | mask;
-    }
-
-    /// @dev Adds `amount` to what root `r` has paid, which may never pass its total.
-    function _spend(Root storage r, uint256 challengeId, uint32 phase, uint256 amount) private {
-        uint256 packed;
-        // Root slot 2: total (bits 0-127), claimed (128-255).
-        assembly ("memory-safe") {
-            packed := sload(add(r.slot, 2))
-        }
-        uint256 total = uint128(packed);
-        uint256 claimed = packed >> 128;
-        if (amount > total - claimed) {
-            revert ClaimExceedsRootTotal(challengeId, phase, claimed, amount, total);
-        }
-        // claimed + amount <= total < 2**128: the sum fits the claimed half of the slot.
-        packed += amount << 128;
-        assembly ("memory-safe") {
-            sstore(add(r.slot, 2), packed)
-        }
+    /// @dev The `_claimedBits` key of the word that holds root `index`'s bit for `account`.
+    function _claimedKey(address account, uint256 index) private pure returns (uint256) {
+        return uint256(uint160(account)) << 96 | index >> 8;
     }
 
     /// @dev The StandardMerkleTree leaf of `(account, amount)`:

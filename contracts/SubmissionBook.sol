@@ -1,38 +1,50 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
 import {ISubmissionBook} from "./interfaces/ISubmissionBook.sol";
 
 /// @title SubmissionBook
 /// @notice Commit–reveal submissions with fork edges, commit bonds, a rolling daily cap and
-/// reviews. Artifact CIDs, parents and weights live in events; storage keeps two slots a
-/// submission.
+/// reviews. Artifact CIDs, parents and weights live in events; storage keeps one slot a
+/// submission (docs/contracts.md, "Storage of a submission").
 contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     uint256 public constant MAX_PARENTS = 8;
     uint32 public constant PPM = 1_000_000;
+    /// @notice Submission ids stop here: a revealed submission keeps its fork mark in 47 bits.
+    uint256 public constant MAX_SUBMISSION_ID = (1 << 47) - 1;
     uint8 private constant VERDICT_MAX = 3;
     uint256 private constant STAMP_BITS = 40;
     uint256 private constant STAMP_MASK = (1 << STAMP_BITS) - 1;
     uint256 private constant STAMPS_MASK = (1 << (STAMP_BITS * 6)) - 1;
 
-    /// @dev A submission in storage: slot 0 is all that scoring, reviews and fork checks read.
-    /// The registry caps phases at 2**16, so a phase index fits 16 bits here.
-    struct Record {
-        address submitter;
-        uint32 challengeId;
-        uint16 phase;
-        uint40 commitBlock;
-        bool revealed;
-        bytes32 commitmentOrMark;
-    }
+    // A submission's one storage word. Both states keep bit 0 as the revealed flag, the
+    // challenge id in bits 1-32 (the registry caps ids at 2**32 and starts them at 1, so a
+    // stored word is never 0) and the phase in bits 33-48 (the registry caps phases at 2**16).
+    // Pending (bit 0 = 0): bits 49-255 are the fingerprint, the top 207 bits of
+    //   keccak256(abi.encode(commitment, committer)).
+    // Revealed (bit 0 = 1): bits 49-208 the submitter, bits 209-255 the fork mark (the
+    //   submission count when it was revealed).
+    uint256 private constant REVEALED = 1;
+    uint256 private constant CHALLENGE_SHIFT = 1;
+    uint256 private constant PHASE_SHIFT = 33;
+    uint256 private constant PLACE_MASK = ((1 << 48) - 1) << 1; // challenge id and phase
+    uint256 private constant FINGERPRINT_MASK = type(uint256).max << 49;
+    uint256 private constant SUBMITTER_SHIFT = 49;
+    uint256 private constant MARK_SHIFT = 209;
+
+    // The clock word: the submission count (bits 0-63), the count before the first commit of
+    // the latest block with a commit (bits 64-127) and that block's number (bits 128-255).
+    // Ids above the middle field were committed in that block, so they cannot be revealed
+    // before the next one.
+    uint256 private constant START_SHIFT = 64;
+    uint256 private constant BLOCK_SHIFT = 128;
 
     IChallengeRegistry public immutable registry;
 
-    uint256 private _submissionCount;
-    mapping(uint256 submissionId => Record) private _submissions;
+    uint256 private _clock;
+    mapping(uint256 submissionId => uint256 word) private _submissions;
     /// @dev the last six commit timestamps of a submitter in a challenge, newest in the low bits
     mapping(uint256 challengeId => mapping(address submitter => uint256)) private _recentCommits;
     mapping(uint256 submissionId => mapping(address reviewer => bool)) private _reviewed;
@@ -51,16 +63,12 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         (uint32 phase, uint8 dailyCap, uint256 commitBond) = registry.commitRules(challengeId);
         if (msg.value != commitBond) revert WrongCommitBond(msg.value, commitBond);
         if (dailyCap != 0) _recordCommitTime(challengeId, dailyCap);
-        submissionId = ++_submissionCount;
-        _submissions[submissionId] = Record({
-            submitter: msg.sender,
-            // The registry caps challenge ids at 2**32 and phases at 2**16 (MAX_PHASES).
-            challengeId: uint32(challengeId),
-            phase: uint16(phase),
-            commitBlock: SafeCast.toUint40(block.number),
-            revealed: false,
-            commitmentOrMark: commitment
-        });
+        submissionId = _nextId();
+        // The registry caps challenge ids at 2**32 (ChallengeIdOverflow) and phases at 2**16
+        // (MAX_PHASES): both fit their fields.
+        _submissions[submissionId] = _fingerprint(commitment, msg.sender)
+            | (uint256(uint16(phase)) << PHASE_SHIFT)
+            | (uint256(uint32(challengeId)) << CHALLENGE_SHIFT);
         emit Committed(submissionId, challengeId, msg.sender, phase, commitment, msg.value);
     }
 
@@ -72,45 +80,56 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         uint32[] calldata weightsPpm,
         bytes32 salt
     ) external nonReentrant {
-        Record storage s = _submissionOf(submissionId);
-        uint256 bond = _checkRevealable(submissionId, s);
-        bytes32 computed =
-            _commitment(s.challengeId, msg.sender, artifactCid, parents, weightsPpm, salt);
-        if (computed != s.commitmentOrMark) {
-            revert CommitmentMismatch(submissionId, s.commitmentOrMark, computed);
+        uint256 word = _wordOf(submissionId);
+        if (word & REVEALED != 0) revert AlreadyRevealed(submissionId);
+        uint256 clock = _clock;
+        (uint32 challengeId, uint256 bond) = _checkRevealable(submissionId, word, clock);
+        uint256 computed = _fingerprint(
+            _commitment(challengeId, msg.sender, artifactCid, parents, weightsPpm, salt), msg.sender
+        );
+        if (computed != word & FINGERPRINT_MASK) {
+            revert CommitmentMismatch(
+                submissionId, bytes32(word & FINGERPRINT_MASK), bytes32(computed)
+            );
         }
         _checkParents(submissionId, parents, weightsPpm);
 
-        s.revealed = true;
-        s.commitmentOrMark = bytes32(_submissionCount + 1);
-        emit Revealed(submissionId, s.challengeId, msg.sender, artifactCid, parents, weightsPpm);
+        // The mark is the count now: a child needs a larger id, i.e. a later commit.
+        _submissions[submissionId] = REVEALED | (word & PLACE_MASK)
+            | (uint256(uint160(msg.sender)) << SUBMITTER_SHIFT)
+            | (uint256(uint64(clock)) << MARK_SHIFT);
+        emit Revealed(submissionId, challengeId, msg.sender, artifactCid, parents, weightsPpm);
         if (bond > 0) _sendEth(msg.sender, bond);
     }
 
     /// @inheritdoc ISubmissionBook
     function review(uint256 submissionId, uint8 verdict, string calldata reviewCid) external {
-        Record storage s = _submissionOf(submissionId);
-        if (!s.revealed) revert NotRevealed(submissionId);
-        if (msg.sender == s.submitter) revert SelfReview(submissionId, msg.sender);
+        uint256 word = _wordOf(submissionId);
+        if (word & REVEALED == 0) revert NotRevealed(submissionId);
+        if (msg.sender == _submitterOf(word)) revert SelfReview(submissionId, msg.sender);
         if (verdict == 0 || verdict > VERDICT_MAX) revert InvalidVerdict(verdict);
         if (_reviewed[submissionId][msg.sender]) revert AlreadyReviewed(submissionId, msg.sender);
-        (uint64 revealEnd,) = registry.revealRules(s.challengeId, s.phase);
+        uint32 challengeId = _challengeOf(word);
+        (uint64 revealEnd,) = registry.revealRules(challengeId, _phaseOf(word));
         if (block.timestamp > revealEnd) {
             revert ReviewWindowClosed(submissionId, revealEnd, block.timestamp);
         }
         _reviewed[submissionId][msg.sender] = true;
-        emit Reviewed(submissionId, s.challengeId, msg.sender, verdict, reviewCid);
+        emit Reviewed(submissionId, challengeId, msg.sender, verdict, reviewCid);
     }
 
     /// @inheritdoc ISubmissionBook
     function forfeitBond(uint256 submissionId) external nonReentrant {
-        Record storage s = _submissionOf(submissionId);
-        (uint64 revealEnd, uint256 bond) = registry.revealRules(s.challengeId, s.phase);
-        if (s.revealed || _bondForfeited[submissionId] || bond == 0 || block.timestamp <= revealEnd)
-        {
+        uint256 word = _wordOf(submissionId);
+        uint32 challengeId = _challengeOf(word);
+        (uint64 revealEnd, uint256 bond) = registry.revealRules(challengeId, _phaseOf(word));
+        if (
+            word & REVEALED != 0 || _bondForfeited[submissionId] || bond == 0
+                || block.timestamp <= revealEnd
+        ) {
             revert BondNotForfeitable(submissionId);
         }
-        (, address owner,,,,) = registry.payoutRules(s.challengeId);
+        (, address owner,,,,) = registry.payoutRules(challengeId);
         _bondForfeited[submissionId] = true;
         emit BondForfeited(submissionId, owner, bond);
         _sendEth(owner, bond);
@@ -118,20 +137,21 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubmissionBook
     function submissionCount() external view returns (uint256) {
-        return _submissionCount;
+        return uint64(_clock);
     }
 
     /// @inheritdoc ISubmissionBook
-    function getSubmission(uint256 submissionId) external view returns (Submission memory) {
-        Record storage s = _submissionOf(submissionId);
-        return Submission({
-            submitter: s.submitter,
-            challengeId: s.challengeId,
-            phase: s.phase,
-            commitBlock: s.commitBlock,
-            revealed: s.revealed,
-            commitmentOrMark: s.commitmentOrMark
-        });
+    function getSubmission(uint256 submissionId) external view returns (Submission memory s) {
+        uint256 word = _wordOf(submissionId);
+        s.challengeId = _challengeOf(word);
+        s.phase = _phaseOf(word);
+        if (word & REVEALED != 0) {
+            s.submitter = _submitterOf(word);
+            s.forkMark = (word >> MARK_SHIFT) + 1;
+            s.revealed = true;
+        } else {
+            s.fingerprint = bytes32(word & FINGERPRINT_MASK);
+        }
     }
 
     /// @inheritdoc ISubmissionBook
@@ -140,18 +160,13 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         view
         returns (address submitter, uint32 challengeId, uint32 phase, bool revealed)
     {
-        Record storage s = _submissions[submissionId];
-        uint256 word;
-        // Slot 0 of a Record, read once: submitter (bits 0-159), challengeId (160-191),
-        // phase (192-207), commitBlock (208-247), revealed (248-255).
-        assembly ("memory-safe") {
-            word := sload(s.slot)
-        }
-        submitter = address(uint160(word));
-        if (submitter == address(0)) revert UnknownSubmission(submissionId);
-        challengeId = uint32(word >> 160);
-        phase = uint16(word >> 192);
-        revealed = word >> 248 != 0;
+        // Written out rather than through the helpers below: ScoreBoard calls this per item.
+        uint256 word = _submissions[submissionId];
+        if (word == 0) revert UnknownSubmission(submissionId);
+        revealed = word & REVEALED != 0;
+        if (revealed) submitter = address(uint160(word >> SUBMITTER_SHIFT));
+        challengeId = uint32(word >> CHALLENGE_SHIFT);
+        phase = uint16(word >> PHASE_SHIFT);
     }
 
     /// @inheritdoc ISubmissionBook
@@ -161,9 +176,9 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubmissionBook
     function bondOf(uint256 submissionId) external view returns (uint256) {
-        Record storage s = _submissionOf(submissionId);
-        if (s.revealed || _bondForfeited[submissionId]) return 0;
-        (, uint256 bond) = registry.revealRules(s.challengeId, s.phase);
+        uint256 word = _wordOf(submissionId);
+        if (word & REVEALED != 0 || _bondForfeited[submissionId]) return 0;
+        (, uint256 bond) = registry.revealRules(_challengeOf(word), _phaseOf(word));
         return bond;
     }
 
@@ -200,21 +215,49 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Checks who reveals and when; returns the commit bond to refund.
-    function _checkRevealable(uint256 submissionId, Record storage s)
+    /// @dev Checks when a pending submission is revealed; returns its challenge and the commit
+    /// bond to refund.
+    function _checkRevealable(uint256 submissionId, uint256 word, uint256 clock)
         private
         view
-        returns (uint256 bond)
+        returns (uint32 challengeId, uint256 bond)
     {
-        address submitter = s.submitter;
-        if (msg.sender != submitter) revert NotCommitter(submissionId, msg.sender, submitter);
-        if (s.revealed) revert AlreadyRevealed(submissionId);
-        if (block.number <= s.commitBlock) revert RevealTooEarly(submissionId, s.commitBlock);
+        if (clock >> BLOCK_SHIFT == block.number && submissionId > uint64(clock >> START_SHIFT)) {
+            revert RevealTooEarly(submissionId, block.number);
+        }
+        challengeId = _challengeOf(word);
         uint64 revealEnd;
-        (revealEnd, bond) = registry.revealRules(s.challengeId, s.phase);
+        (revealEnd, bond) = registry.revealRules(challengeId, _phaseOf(word));
         if (block.timestamp > revealEnd) {
             revert RevealWindowClosed(submissionId, revealEnd, block.timestamp);
         }
+    }
+
+    /// @dev Counts a new submission in the clock word and returns its id.
+    function _nextId() private returns (uint256 id) {
+        uint256 clock = _clock;
+        uint256 count = uint64(clock);
+        id = count + 1;
+        if (id > MAX_SUBMISSION_ID) revert SubmissionIdOverflow(id);
+        uint256 blockStart =
+            clock >> BLOCK_SHIFT == block.number ? uint64(clock >> START_SHIFT) : count;
+        // Block numbers stay below 2**128 (the field's width) for any chain's lifetime.
+        _clock = id | (blockStart << START_SHIFT) | (block.number << BLOCK_SHIFT);
+    }
+
+    /// @dev The top 207 bits of `keccak256(abi.encode(commitment, committer))`, hashed in
+    /// scratch memory: a reveal must match it with its own commitment and sender.
+    function _fingerprint(bytes32 commitment, address committer)
+        private
+        pure
+        returns (uint256 fingerprint)
+    {
+        assembly ("memory-safe") {
+            mstore(0x00, commitment)
+            mstore(0x20, committer)
+            fingerprint := keccak256(0x00, 0x40)
+        }
+        fingerprint &= FINGERPRINT_MASK;
     }
 
     /// @dev Exact rolling 24-hour window: the cap-th most recent commit must be a day old.
@@ -242,9 +285,9 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
             uint256 parentId = parents[i];
             if (parentId <= previous) revert ParentsNotAscending(i, previous, parentId);
             if (weightsPpm[i] == 0) revert ZeroWeight(i);
-            Record storage p = _submissionOf(parentId);
-            // A parent's mark is the id the next commit got when it was revealed.
-            if (!p.revealed || uint256(p.commitmentOrMark) > childId) {
+            uint256 parent = _wordOf(parentId);
+            // A parent's mark is the submission count at its reveal: the child came later.
+            if (parent & REVEALED == 0 || parent >> MARK_SHIFT >= childId) {
                 revert ParentNotRevealedBeforeCommit(parentId, childId);
             }
             sum += weightsPpm[i];
@@ -253,9 +296,22 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         if (n > 0 && sum != PPM) revert WeightsDoNotSumToMillion(sum);
     }
 
-    function _submissionOf(uint256 submissionId) private view returns (Record storage s) {
-        s = _submissions[submissionId];
-        if (s.submitter == address(0)) revert UnknownSubmission(submissionId);
+    function _wordOf(uint256 submissionId) private view returns (uint256 word) {
+        word = _submissions[submissionId];
+        if (word == 0) revert UnknownSubmission(submissionId);
+    }
+
+    function _challengeOf(uint256 word) private pure returns (uint32) {
+        return uint32(word >> CHALLENGE_SHIFT);
+    }
+
+    function _phaseOf(uint256 word) private pure returns (uint16) {
+        return uint16(word >> PHASE_SHIFT);
+    }
+
+    /// @dev Only for a revealed word; a pending word holds no address.
+    function _submitterOf(uint256 word) private pure returns (address) {
+        return address(uint160(word >> SUBMITTER_SHIFT));
     }
 
     function _sendEth(address to, uint256 amount) private {

@@ -207,7 +207,7 @@ def test_a_missing_or_changed_entry_is_reported_by_name() -> None:
     assert any("DailyCapReached is declared but never named" in p for p in problems), problems
     retyped = DOC.replace("uint8 verdict, string reviewCid)", "uint16 verdict, string reviewCid)")
     assert any("Reviewed is declared as" in p for p in undocumented(retyped, "SubmissionBook"))
-    shortened = DOC.replace("    uint40 commitBlock; ", "    ")
+    shortened = DOC.replace("    uint256 forkMark; ", "    ")
     assert any("struct Submission" in p for p in undocumented(shortened, "SubmissionBook"))
 
 
@@ -268,6 +268,14 @@ VECTORS = {
     "fork hash": _fork_hash([3, 7], [600_000, 400_000]),
     "commitment": _commitment(_fork_hash([], [])),
     "fork commitment": _commitment(_fork_hash([3, 7], [600_000, 400_000])),
+    "fingerprint": (
+        int.from_bytes(
+            keccak(encode(["bytes32", "address"], [_commitment(_fork_hash([], [])), SUBMITTER])),
+            "big",
+        )
+        >> 49
+        << 49
+    ).to_bytes(32, "big"),
     "holdout": keccak(
         encode(["bytes32", "bytes32"], [b"\x11" * 32, keccak(encode(["bytes32"], [b"\x22" * 32]))])
     ),

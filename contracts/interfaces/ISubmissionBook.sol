@@ -8,17 +8,24 @@ pragma solidity 0.8.30;
 /// `keccak256(abi.encode(block.chainid, book, challengeId, submitter,
 ///   keccak256(bytes(artifactCid)), keccak256(abi.encode(parents, weightsPpm)), salt))`.
 interface ISubmissionBook {
-    /// @notice getSubmission output. The commit time is the commit block's timestamp (read it
-    /// from the block of the `Committed` log); priority is the submission id.
+    /// @notice getSubmission output. A submission keeps one storage word: while it is pending
+    /// the word holds where it was committed and a fingerprint of the commitment and its
+    /// committer, not the committer's address; the reveal writes the submitter and the fork
+    /// mark over the fingerprint. The committer and the full commitment of a pending
+    /// submission are in its `Committed` event; its commit time is the timestamp of that
+    /// event's block. Priority is the submission id.
     struct Submission {
+        /// @dev the submitter once revealed; zero while pending
         address submitter;
         uint32 challengeId;
         uint32 phase;
-        uint40 commitBlock;
+        /// @dev once revealed, the id the next commit would get at reveal time (a child must
+        /// have at least this id to fork the submission); zero while pending
+        uint256 forkMark;
         bool revealed;
-        /// @dev the commitment until reveal, then the id the next commit received at reveal
-        /// time (a child must have a larger id than this to fork the submission)
-        bytes32 commitmentOrMark;
+        /// @dev while pending, keccak256(abi.encode(commitment, committer)) with its low 49
+        /// bits cleared; zero once revealed
+        bytes32 fingerprint;
     }
 
     event Committed(
@@ -48,8 +55,8 @@ interface ISubmissionBook {
 
     error WrongCommitBond(uint256 sent, uint256 required);
     error DailyCapReached(address submitter, uint8 cap, uint256 nextCommitAt);
+    error SubmissionIdOverflow(uint256 next);
     error UnknownSubmission(uint256 submissionId);
-    error NotCommitter(uint256 submissionId, address caller, address committer);
     error AlreadyRevealed(uint256 submissionId);
     error RevealTooEarly(uint256 submissionId, uint256 commitBlock);
     error RevealWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_);
@@ -75,8 +82,9 @@ interface ISubmissionBook {
         payable
         returns (uint256 submissionId);
 
-    /// @notice Reveals a committed submission: only its committer, from the block after the
-    /// commit until the phase's reveal end. Refunds the commit bond.
+    /// @notice Reveals a committed submission: only its committer (the commitment and the
+    /// stored fingerprint bind it; anyone else fails with `CommitmentMismatch`), from the block
+    /// after the commit until the phase's reveal end. Refunds the commit bond.
     /// @param parents Up to 8 revealed submissions (any challenge), strictly ascending ids,
     /// each revealed before this submission was committed.
     /// @param weightsPpm Parts per million per parent, summing to 1,000,000 when parents exist.
@@ -97,8 +105,8 @@ interface ISubmissionBook {
 
     function submissionCount() external view returns (uint256);
     function getSubmission(uint256 submissionId) external view returns (Submission memory);
-    /// @notice Who submitted, where, and whether it is revealed: what scoring a submission
-    /// needs, read from one storage slot.
+    /// @notice Who submitted (zero while pending), where, and whether it is revealed: what
+    /// scoring a submission needs, read from one storage slot.
     function summaryOf(uint256 submissionId)
         external
         view

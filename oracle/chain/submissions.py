@@ -37,6 +37,7 @@ class PendingReveal:
     weights_ppm: tuple[int, ...]
     salt: str  # 0x-hex, 32 bytes
     submission_id: int | None = None
+    commit_block: int | None = None  # the block of the commit (the book does not store it)
 
     def path(self, data_dir: Path) -> Path:
         name = f"{self.chain_id}-{self.book.lower()}-{self.challenge_id}-{self.salt[2:18]}.json"
@@ -118,7 +119,13 @@ def commit(
     _, _, bond = platform.registry.functions.commitRules(challenge_id).call()
     receipt = sender.transact(platform.book.functions.commit(challenge_id, commitment), bond)
     (event,) = platform.book.events.Committed().process_receipt(receipt, errors=DISCARD)
-    pending = PendingReveal(**{**asdict(pending), "submission_id": event["args"]["submissionId"]})
+    pending = PendingReveal(
+        **{
+            **asdict(pending),
+            "submission_id": event["args"]["submissionId"],
+            "commit_block": receipt["blockNumber"],
+        }
+    )
     pending.save(data_dir)
     return pending
 
@@ -147,7 +154,10 @@ def reveal(platform: Platform, sender: Sender, pending: PendingReveal) -> int:
     """Reveals a committed submission; returns its id. Waits one block after the commit."""
     if pending.submission_id is None:
         raise CoopError("this pending reveal has no submission id: its commit was not mined")
-    commit_block = platform.book.functions.getSubmission(pending.submission_id).call()[3]
+    # A file saved before commit blocks were recorded: the commit is at or before the head.
+    commit_block = pending.commit_block
+    if commit_block is None:
+        commit_block = platform.w3.eth.block_number
     wait_for_block_after(platform, commit_block)
     fn = platform.book.functions.reveal(
         pending.submission_id, pending.artifact_cid, list(pending.parents),

@@ -118,6 +118,14 @@ def commitment(
     return keccak(encode(COMMIT_TYPES, values))
 
 
+def fingerprint(commitment_: bytes, committer: Any) -> bytes:
+    """What a pending submission stores: keccak256(abi.encode(commitment, committer)), low 49
+    bits cleared (docs/contracts.md, "Storage of a submission")."""
+    address = committer.address if hasattr(committer, "address") else committer
+    hashed = int.from_bytes(keccak(encode(["bytes32", "address"], [commitment_, address])), "big")
+    return (hashed >> 49 << 49).to_bytes(32, "big")
+
+
 def commit(
     book: Any,
     challenge_id: int,

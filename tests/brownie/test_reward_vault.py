@@ -119,7 +119,9 @@ def test_claims_pay_once_after_the_window_and_refund_the_rest(platform, challeng
         f"InvalidProof: {low(alice)}, {601 * 10**18}"
     )
     tx = vault.claim(challenge, 0, alice, 600 * 10**18, proof, {"from": accounts[5]})
-    assert tx.events["Claimed"]["account"] == alice
+    claimed = tx.events["Claimed"]
+    assert (claimed["challengeId"], claimed["phase"]) == (challenge, 0)
+    assert (claimed["account"], claimed["amount"]) == (alice, 600 * 10**18)
     assert token.balanceOf(alice) == 600 * 10**18 and vault.isClaimed(challenge, 0, alice)
     assert not vault.isClaimed(challenge, 0, accounts[2])
     assert vault.getRoot(challenge, 0)["claimed"] == 600 * 10**18
@@ -215,8 +217,11 @@ def test_a_zero_bounty_challenge_pays_in_its_own_token(platform, owner, oracles)
     end_phase(registry, free, owner, phase=1)
     tree, _ = post_root(vault, registry, free, [Leaf(Address(alice.address), 50)], seq=2, phase=1)
     chain.sleep(DISPUTE_WINDOW + 1)
-    vault.claim(free, 1, alice, 50, tree.proof(alice.address), {"from": alice})
+    tx = vault.claim(free, 1, alice, 50, tree.proof(alice.address), {"from": alice})
     assert token.balanceOf(alice) == 50
+    claimed = tx.events["Claimed"]  # the event's phase and amount, from its data words
+    assert (claimed["challengeId"], claimed["phase"], claimed["amount"]) == (free, 1, 50)
+    assert claimed["account"] == alice
 
 
 def test_totals_above_128_bits_are_refused(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 its custom error with its values."""
 
 import pytest
-from brownie import accounts, chain
+from brownie import ZERO_ADDRESS, accounts, chain, web3
 from brownie_helpers import (
     CID,
     DAY,
@@ -12,9 +12,11 @@ from brownie_helpers import (
     commitment,
     create,
     fails,
+    fingerprint,
     low,
     phase_config,
     reveal,
+    set_storage,
     submit,
 )
 
@@ -46,17 +48,19 @@ def test_commit_and_reveal_record_everything(platform, challenge) -> None:  # ty
     assert bytes(event["commitment"]) == c and event["bond"] == 0
     assert book.submissionCount() == sub_id
     stored = book.getSubmission(sub_id)
-    assert stored["submitter"] == alice and stored["commitBlock"] == tx.block_number
-    assert not stored["revealed"] and bytes(stored["commitmentOrMark"]) == c
-    assert summary(book, sub_id) == (alice.address, challenge, 0, False)
+    # Pending: one word with the challenge, the phase and a fingerprint binding the committer.
+    assert stored["submitter"] == ZERO_ADDRESS and stored["forkMark"] == 0
+    assert (stored["challengeId"], stored["phase"]) == (challenge, 0)
+    assert not stored["revealed"] and bytes(stored["fingerprint"]) == fingerprint(c, alice)
+    assert summary(book, sub_id) == (ZERO_ADDRESS, challenge, 0, False)
     tx = reveal(book, sub_id, alice)
     event = tx.events["Revealed"]
     assert event["artifactCid"] == CID and event["submitter"] == alice
     assert list(event["parents"]) == [] and list(event["weightsPpm"]) == []
     stored = book.getSubmission(sub_id)
-    assert stored["revealed"] and int.from_bytes(bytes(stored["commitmentOrMark"]), "big") == (
-        sub_id + 1  # the id the next commit gets: children need a larger one
-    )
+    assert stored["revealed"] and stored["submitter"] == alice
+    assert stored["forkMark"] == sub_id + 1  # the id the next commit gets: children need more
+    assert bytes(stored["fingerprint"]) == b"\x00" * 32
     assert summary(book, sub_id) == (alice.address, challenge, 0, True)
     assert (book.MAX_PARENTS(), book.PPM(), book.registry()) == (8, 10**6, platform[2])
 
@@ -77,9 +81,11 @@ def test_reveal_refusals(platform, challenge) -> None:  # type: ignore[no-untype
     _, _, _, _, book, _ = platform
     alice, bob = accounts[1], accounts[2]
     sub_id = commit(book, challenge, alice)
-    assert fails(reveal, book, sub_id, bob) == (f"NotCommitter: {sub_id}, {low(bob)}, {low(alice)}")
-    expected = commitment(book, challenge, alice)
-    computed = commitment(book, challenge, alice, cid="other")
+    expected = fingerprint(commitment(book, challenge, alice), alice)
+    # bob's reveal computes bob's commitment, and the fingerprint with bob as committer
+    by_bob = fingerprint(commitment(book, challenge, bob), bob)
+    assert fails(reveal, book, sub_id, bob) == f"CommitmentMismatch: {sub_id}, {expected}, {by_bob}"
+    computed = fingerprint(commitment(book, challenge, alice, cid="other"), alice)
     assert fails(reveal, book, sub_id, alice, "other") == (
         f"CommitmentMismatch: {sub_id}, {expected}, {computed}"
     )
@@ -94,10 +100,18 @@ def test_a_copied_commitment_can_never_be_revealed(platform, challenge) -> None:
     _, _, _, _, book, _ = platform
     alice, mallory = accounts[1], accounts[3]
     original = commit(book, challenge, alice)
-    copied = book.commit(challenge, commitment(book, challenge, alice), {"from": mallory})
+    c = commitment(book, challenge, alice)
+    copied = book.commit(challenge, c, {"from": mallory})
     copy_id = int(copied.events["Committed"]["submissionId"])
-    error = fails(reveal, book, copy_id, mallory)  # alice's values, mallory as the sender
-    assert error.startswith(f"CommitmentMismatch: {copy_id}, ")
+    stored = fingerprint(c, mallory)  # the copy's fingerprint binds mallory as its committer
+    by_mallory = fingerprint(commitment(book, challenge, mallory), mallory)
+    assert fails(reveal, book, copy_id, mallory) == (  # alice's values, mallory as the sender
+        f"CommitmentMismatch: {copy_id}, {stored}, {by_mallory}"
+    )
+    # alice's values and alice as the sender: her commitment, but not her commit
+    assert fails(reveal, book, copy_id, alice) == (
+        f"CommitmentMismatch: {copy_id}, {stored}, {fingerprint(c, alice)}"
+    )
     reveal(book, original, alice)
 
 
@@ -111,8 +125,53 @@ def test_reveal_must_wait_for_the_next_block(platform, challenge, adversaries, o
         book.reveal.encode_input(sub_id, CID, [], [], SALT),
     )
     error = fails(account.executeTwo, book, *both, {"from": owner})
-    assert error.startswith(f"RevealTooEarly: {sub_id}, ")
+    assert error == f"RevealTooEarly: {sub_id}, {chain.height}"  # the block it was mined in
     assert book.submissionCount() == sub_id - 1
+
+
+def test_in_a_block_with_commits_only_older_commits_reveal(platform, challenge) -> None:  # type: ignore[no-untyped-def]
+    """Automine off: two commits and three reveals land in one block. The book remembers the
+    latest block with a commit and the count before it: the older submission reveals there,
+    the two committed in that block (the first of them too) are refused."""
+    _, _, _, _, book, _ = platform
+    alice, bob, carol = accounts[1], accounts[2], accounts[3]
+    older = commit(book, challenge, alice)
+    first, second = older + 1, older + 2
+    sent = {"gas_limit": 400_000, "required_confs": 0, "allow_revert": True}
+    web3.provider.make_request("evm_setAutomine", [False])  # type: ignore[union-attr]
+    try:
+        txs = [
+            book.commit(challenge, commitment(book, challenge, bob), {"from": bob, **sent}),
+            book.commit(challenge, commitment(book, challenge, carol), {"from": carol, **sent}),
+            book.reveal(older, CID, [], [], SALT, {"from": alice, **sent}),
+            book.reveal(first, CID, [], [], SALT, {"from": bob, **sent}),
+            book.reveal(second, CID, [], [], SALT, {"from": carol, **sent}),
+        ]
+        web3.provider.make_request("evm_mine", [])  # type: ignore[union-attr]
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])  # type: ignore[union-attr]
+    receipts = [web3.eth.get_transaction_receipt(tx.txid) for tx in txs]
+    assert len({r["blockNumber"] for r in receipts}) == 1, "all five in one block"
+    assert [r["status"] for r in receipts] == [1, 1, 1, 0, 0]
+    block = receipts[0]["blockNumber"]
+    for tx, sub_id in zip(txs[3:], (first, second), strict=True):
+        tx.wait(1)
+        assert tx.revert_msg == f"RevealTooEarly: {sub_id}, {block}"
+    assert book.getSubmission(older)["revealed"] and book.submissionCount() == second
+    reveal(book, first, bob)  # a block later, both reveal
+    reveal(book, second, carol)
+    assert book.summaryOf(second)[3]
+
+
+def test_ids_stop_at_47_bits(platform, challenge) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, _, book, _ = platform
+    last = book.MAX_SUBMISSION_ID()
+    assert last == 2**47 - 1
+    set_storage(book.address, 0, last)  # the clock word's count: as if every id were given
+    c = commitment(book, challenge, accounts[1])
+    assert fails(book.commit, challenge, c, {"from": accounts[1]}) == (
+        f"SubmissionIdOverflow: {2**47}"
+    )
 
 
 def test_reveal_window_closes_at_the_reveal_end(platform, challenge) -> None:  # type: ignore[no-untyped-def]

@@ -124,14 +124,15 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
     assert submission_id == 1
     assert platform.book.functions.bondOf(submission_id).call() == COMMIT_BOND
 
-    # Someone else cannot reveal it, even with the right values.
+    # Someone else cannot reveal it, even with the right values: the book recomputes the
+    # commitment with the sender, which no longer matches the committed fingerprint.
     try:
         cast(anvil, "send", book, "reveal(uint256,string,uint256[],uint32[],bytes32)",
              str(submission_id), ARTIFACT_CID, "[]", "[]", salt, key=ANVIL_KEYS[2])  # fmt: skip
         raise AssertionError("a non-committer revealed")
     except CastFailed as exc:
-        selector = cast(anvil, "sig", "NotCommitter(uint256,address,address)")
-        assert selector[2:] in str(exc) or "NotCommitter" in str(exc)
+        selector = cast(anvil, "sig", "CommitmentMismatch(uint256,bytes32,bytes32)")
+        assert selector[2:] in str(exc) or "CommitmentMismatch" in str(exc)
 
     cast(anvil, "send", book, "reveal(uint256,string,uint256[],uint32[],bytes32)",
          str(submission_id), ARTIFACT_CID, "[]", "[]", salt, key=participant_key)  # fmt: skip

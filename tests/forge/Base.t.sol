@@ -179,6 +179,12 @@ abstract contract Base is Test {
         );
     }
 
+    /// @dev What a pending submission stores of its commitment: the top 207 bits of
+    /// keccak256(abi.encode(commitment, committer)), as ISubmissionBook documents it.
+    function _fingerprintOf(bytes32 commitment, address committer) internal pure returns (bytes32) {
+        return bytes32(uint256(keccak256(abi.encode(commitment, committer))) >> 49 << 49);
+    }
+
     function _commitRaw(uint256 challengeId, address submitter, bytes32 commitment)
         internal
         returns (uint256 submissionId)

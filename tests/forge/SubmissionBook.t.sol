@@ -17,18 +17,24 @@ contract SubmissionBookTest is Base {
         challengeId = _createChallenge(true);
     }
 
-    function test_commit_RecordsSubmitterPhaseAndBlock() public {
+    function test_commit_RecordsThePlaceAndAFingerprintOfCommitmentAndCommitter() public {
         bytes32 commitment = _commitmentOf(challengeId, alice, CID, _noParents(), _noWeights(), 0);
         uint256 id = _commitRaw(challengeId, alice, commitment);
         ISubmissionBook.Submission memory s = book.getSubmission(id);
         assertEq(id, 1, "ids start at 1");
         assertEq(book.submissionCount(), 1, "count");
-        assertEq(s.submitter, alice, "submitter");
+        assertEq(s.submitter, address(0), "no address is stored while pending");
         assertEq(uint256(s.challengeId), challengeId, "challenge");
         assertEq(uint256(s.phase), 0, "phase");
-        assertEq(uint256(s.commitBlock), block.number, "commit block");
+        assertEq(s.forkMark, 0, "no mark while pending");
         assertFalse(s.revealed, "not revealed yet");
-        assertEq(s.commitmentOrMark, commitment, "commitment stored until reveal");
+        assertEq(s.fingerprint, _fingerprintOf(commitment, alice), "fingerprint until reveal");
+        assertEq(uint256(s.fingerprint) & ((1 << 49) - 1), 0, "207 bits: the low 49 are clear");
+        (address submitter, uint32 c, uint32 phase, bool revealed) = book.summaryOf(id);
+        assertEq(submitter, address(0), "summary: no submitter while pending");
+        assertEq(uint256(c), challengeId, "summary: challenge");
+        assertEq(uint256(phase), 0, "summary: phase");
+        assertFalse(revealed, "summary: pending");
     }
 
     function testFuzz_computeCommitment_MatchesDocumentedEncoding(
@@ -52,7 +58,13 @@ contract SubmissionBookTest is Base {
         uint256 id = _submit(challengeId, alice, CID);
         ISubmissionBook.Submission memory s = book.getSubmission(id);
         assertTrue(s.revealed, "revealed");
-        assertEq(s.commitmentOrMark, bytes32(id + 1), "mark = the id the next commit gets");
+        assertEq(s.submitter, alice, "the reveal stores the submitter");
+        assertEq(uint256(s.challengeId), challengeId, "challenge kept");
+        assertEq(s.forkMark, id + 1, "mark = the id the next commit gets");
+        assertEq(s.fingerprint, bytes32(0), "the fingerprint is gone");
+        (address submitter,,, bool revealed) = book.summaryOf(id);
+        assertEq(submitter, alice, "summary: submitter");
+        assertTrue(revealed, "summary: revealed");
     }
 
     function test_RevertWhen_RevealInTheCommitBlock() public {
@@ -62,6 +74,70 @@ contract SubmissionBookTest is Base {
             abi.encodeWithSelector(ISubmissionBook.RevealTooEarly.selector, id, block.number)
         );
         book.reveal(id, CID, _noParents(), _noWeights(), 0);
+    }
+
+    /// @dev The book keeps one block in its clock: the latest with a commit, and the count
+    /// before that block's first commit. An older commit reveals in a block with new commits;
+    /// every commit of the current block waits, the first of them included.
+    function test_reveal_InABlockWithOtherCommitsOnlyOlderOnesReveal() public {
+        uint256 old = _commit(challengeId, alice, CID, _noParents(), _noWeights(), 0);
+        vm.roll(block.number + 1);
+        uint256 first = _commit(challengeId, bob, CID, _noParents(), _noWeights(), 0);
+        uint256 second = _commit(challengeId, carol, CID, _noParents(), _noWeights(), 0);
+        vm.prank(alice);
+        book.reveal(old, CID, _noParents(), _noWeights(), 0);
+        vm.prank(bob);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubmissionBook.RevealTooEarly.selector, first, block.number)
+        );
+        book.reveal(first, CID, _noParents(), _noWeights(), 0);
+        vm.prank(carol);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubmissionBook.RevealTooEarly.selector, second, block.number)
+        );
+        book.reveal(second, CID, _noParents(), _noWeights(), 0);
+        _reveal(first, bob, CID, _noParents(), _noWeights(), 0);
+        vm.prank(carol);
+        book.reveal(second, CID, _noParents(), _noWeights(), 0);
+        assertTrue(book.getSubmission(second).revealed, "both revealed a block later");
+    }
+
+    /// @dev Random commits over random blocks, against a model that remembers every commit's
+    /// block: a reveal is refused exactly when it comes in its commit's block.
+    function testFuzz_reveal_TooEarlyExactlyInTheCommitBlock(uint256 seed) public {
+        uint256[] memory committedAt = new uint256[](41);
+        uint256 count = 0;
+        for (uint256 step = 0; step < 40; ++step) {
+            uint256 r = word(seed, step);
+            if (r % 3 == 0) vm.roll(block.number + 1 + (r >> 8) % 2);
+            if ((r >> 16) % 2 == 0 || count == 0) {
+                uint256 id = _commit(challengeId, alice, CID, _noParents(), _noWeights(), 0);
+                committedAt[id] = block.number;
+                count = id;
+                continue;
+            }
+            uint256 target = 1 + (r >> 24) % count;
+            if (book.getSubmission(target).revealed) continue;
+            vm.prank(alice);
+            if (committedAt[target] == block.number) {
+                vm.expectRevert(
+                    abi.encodeWithSelector(
+                        ISubmissionBook.RevealTooEarly.selector, target, block.number
+                    )
+                );
+            }
+            book.reveal(target, CID, _noParents(), _noWeights(), 0);
+        }
+    }
+
+    function test_RevertWhen_SubmissionIdsRunOut() public {
+        // As if 2**47 - 1 submissions existed: the clock word's count is its low 64 bits.
+        vm.store(address(book), bytes32(0), bytes32(book.MAX_SUBMISSION_ID()));
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubmissionBook.SubmissionIdOverflow.selector, 1 << 47)
+        );
+        book.commit(challengeId, bytes32(uint256(1)));
     }
 
     function test_RevertWhen_RevealAfterRevealEnd() public {
@@ -222,15 +298,25 @@ contract CommitmentBindingTest is Base {
         }
     }
 
+    /// @dev The reveal recomputes the commitment with its own sender, and the fingerprint
+    /// with it: anyone but the committer gets a mismatch, with the committer's values.
     function testFuzz_reveal_RevertWhen_SenderIsNotTheCommitter(address sender, bytes32 salt)
         public
     {
         vm.assume(sender != alice);
-        uint256 id = _commit(challengeId, alice, CID, _noParents(), _noWeights(), salt);
+        bytes32 commitment =
+            _commitmentOf(challengeId, alice, CID, _noParents(), _noWeights(), salt);
+        uint256 id = _commitRaw(challengeId, alice, commitment);
         vm.roll(block.number + 1);
+        bytes32 theirs = _commitmentOf(challengeId, sender, CID, _noParents(), _noWeights(), salt);
         vm.prank(sender);
         vm.expectRevert(
-            abi.encodeWithSelector(ISubmissionBook.NotCommitter.selector, id, sender, alice)
+            abi.encodeWithSelector(
+                ISubmissionBook.CommitmentMismatch.selector,
+                id,
+                _fingerprintOf(commitment, alice),
+                _fingerprintOf(theirs, sender)
+            )
         );
         book.reveal(id, CID, _noParents(), _noWeights(), salt);
         _revealSucceeds(id, CID, _noParents(), _noWeights(), salt);
@@ -281,11 +367,12 @@ contract CommitmentBindingTest is Base {
         _revealSucceeds(id, CID, parents, weights, bytes32("s"));
     }
 
-    /// @dev Front-running a commitment gains nothing: the copy can never be revealed.
-    function testFuzz_reveal_RevertWhen_ACopiedCommitmentIsRevealedByTheCopier(
-        address copier,
-        bytes32 salt
-    ) public {
+    /// @dev Front-running a commitment gains nothing: the copy can never be revealed, not by
+    /// the copier (the commitment binds alice) and not by alice either (the fingerprint binds
+    /// the copier as committer).
+    function testFuzz_reveal_RevertWhen_ACopiedCommitmentIsRevealed(address copier, bytes32 salt)
+        public
+    {
         vm.assume(copier != alice && copier != address(0) && copier.code.length == 0);
         bytes32 commitment =
             _commitmentOf(challengeId, alice, CID, _noParents(), _noWeights(), salt);
@@ -293,11 +380,26 @@ contract CommitmentBindingTest is Base {
         uint256 original = _commitRaw(challengeId, alice, commitment);
         assertTrue(copy < original, "the copier even has priority");
         vm.roll(block.number + 1);
+        bytes32 stored = _fingerprintOf(commitment, copier);
+        assertEq(book.getSubmission(copy).fingerprint, stored, "the copy's fingerprint");
         bytes32 computed = _commitmentOf(challengeId, copier, CID, _noParents(), _noWeights(), salt);
         vm.prank(copier);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISubmissionBook.CommitmentMismatch.selector, copy, commitment, computed
+                ISubmissionBook.CommitmentMismatch.selector,
+                copy,
+                stored,
+                _fingerprintOf(computed, copier)
+            )
+        );
+        book.reveal(copy, CID, _noParents(), _noWeights(), salt);
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISubmissionBook.CommitmentMismatch.selector,
+                copy,
+                stored,
+                _fingerprintOf(commitment, alice)
             )
         );
         book.reveal(copy, CID, _noParents(), _noWeights(), salt);
@@ -310,27 +412,17 @@ contract CommitmentBindingTest is Base {
         uint256 id = _commitRaw(other, alice, commitment);
         vm.roll(block.number + 1);
         bytes32 computed = _commitmentOf(other, alice, CID, _noParents(), _noWeights(), 0);
-        vm.prank(alice);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                ISubmissionBook.CommitmentMismatch.selector, id, commitment, computed
-            )
-        );
+        _expectMismatchOf(id, commitment, computed);
         book.reveal(id, CID, _noParents(), _noWeights(), 0);
     }
 
     function test_reveal_RevertWhen_CommittedOnAnotherChain() public {
-        uint256 id = _commit(challengeId, alice, CID, _noParents(), _noWeights(), 0);
-        bytes32 commitment = book.getSubmission(id).commitmentOrMark;
+        bytes32 commitment = _commitmentOf(challengeId, alice, CID, _noParents(), _noWeights(), 0);
+        uint256 id = _commitRaw(challengeId, alice, commitment);
         vm.chainId(block.chainid + 1);
         vm.roll(block.number + 1);
         bytes32 computed = _commitmentOf(challengeId, alice, CID, _noParents(), _noWeights(), 0);
-        vm.prank(alice);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                ISubmissionBook.CommitmentMismatch.selector, id, commitment, computed
-            )
-        );
+        _expectMismatchOf(id, commitment, computed);
         book.reveal(id, CID, _noParents(), _noWeights(), 0);
     }
 
@@ -346,7 +438,10 @@ contract CommitmentBindingTest is Base {
         vm.prank(alice);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISubmissionBook.CommitmentMismatch.selector, id, commitment, computed
+                ISubmissionBook.CommitmentMismatch.selector,
+                id,
+                _fingerprintOf(commitment, alice),
+                _fingerprintOf(computed, alice)
             )
         );
         otherBook.reveal(id, CID, _noParents(), _noWeights(), 0);
@@ -359,16 +454,32 @@ contract CommitmentBindingTest is Base {
         uint32[] memory weights,
         bytes32 salt
     ) internal {
-        bytes32 expected = book.getSubmission(id).commitmentOrMark;
+        bytes32 expected = book.getSubmission(id).fingerprint;
         bytes32 computed = _commitmentOf(challengeId, alice, cid, parents, weights, salt);
         vm.roll(block.number + 1);
         vm.prank(alice);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISubmissionBook.CommitmentMismatch.selector, id, expected, computed
+                ISubmissionBook.CommitmentMismatch.selector,
+                id,
+                expected,
+                _fingerprintOf(computed, alice)
             )
         );
         book.reveal(id, cid, parents, weights, salt);
+    }
+
+    /// @dev Alice's reveal of `id` must fail: what she committed and what she reveals differ.
+    function _expectMismatchOf(uint256 id, bytes32 committed, bytes32 computed) internal {
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISubmissionBook.CommitmentMismatch.selector,
+                id,
+                _fingerprintOf(committed, alice),
+                _fingerprintOf(computed, alice)
+            )
+        );
     }
 
     /// @dev The honest reveal still works: the failure above was the binding, nothing else.
@@ -563,7 +674,7 @@ contract ForkValidationTest is Base {
         parents[0] = parent;
         uint32[] memory weights = _splitMillion(0, 1);
         uint256 child = _commit(challengeId, alice, "bafkreichild", parents, weights, 0);
-        assertEq(book.getSubmission(parent).commitmentOrMark, bytes32(child), "mark == child id");
+        assertEq(book.getSubmission(parent).forkMark, child, "mark == child id");
         _reveal(child, alice, "bafkreichild", parents, weights, 0);
         assertTrue(book.getSubmission(child).revealed, "revealed");
     }

@@ -101,6 +101,7 @@ contract ProtocolHandler is TestUtils {
     uint256 public nonCommitterReveals;
     uint256 public forgedReveals;
     uint256 public copiedReveals;
+    uint256 public sameBlockReveals; // reveals accepted in their commit's block
     uint256 public seqDecreases;
     uint256 public staleSeqAccepted;
     uint256 public quorumBypasses;
@@ -219,8 +220,37 @@ contract ProtocolHandler is TestUtils {
     }
 
     function commit(uint256 seed) external step {
+        _commit(seed);
+    }
+
+    /// @dev Commits, then in the same block tries the new submission's honest reveal (it must
+    /// be refused: too early) and an older pending submission's honest reveal (it must pass,
+    /// although this block has a commit now).
+    function commitAndRevealInOneBlock(uint256 seed) external step {
+        if (!_commit(seed)) return;
+        Sub storage fresh = subs[subs.length - 1];
+        vm.prank(fresh.committer);
+        try book.reveal(fresh.id, fresh.cid, fresh.parents, fresh.weights, fresh.salt) {
+            ++sameBlockReveals;
+            fresh.revealed = true;
+        } catch {}
+        (bool found, uint256 index) = _pick(word(seed, 20), _isRevealable);
+        if (!found || index == subs.length - 1) return;
+        Sub storage older = subs[index];
+        if (older.isCopy) return;
+        vm.prank(older.committer);
+        try book.reveal(older.id, older.cid, older.parents, older.weights, older.salt) {
+            older.revealed = true;
+            ++successes["revealBesideACommit"];
+        } catch {
+            ++honestRevealFailures;
+        }
+    }
+
+    /// @dev An honest commit by a random actor; false when the daily cap refused it.
+    function _commit(uint256 seed) internal returns (bool committed) {
         (bool found, uint256 c) = _challengeWithOpenPhase(seed);
-        if (!found) return;
+        if (!found) return false;
         Sub memory s;
         s.challengeId = c;
         s.committer = actors[word(seed, 1) % actors.length];
@@ -237,6 +267,7 @@ contract ProtocolHandler is TestUtils {
             s.phase = book.getSubmission(id).phase;
             subs.push(s);
             ++successes["commit"];
+            committed = true;
         } catch {} // the daily cap
     }
 
@@ -247,7 +278,7 @@ contract ProtocolHandler is TestUtils {
         Sub memory s = subs[index];
         address copier = actors[word(seed, 1) % actors.length];
         if (copier == s.committer) return;
-        bytes32 commitment = book.getSubmission(s.id).commitmentOrMark;
+        bytes32 commitment = _commitment(s, s.author);
         uint256 bond = registry.getChallenge(s.challengeId).commitBond;
         vm.deal(copier, copier.balance + bond);
         vm.prank(copier);
@@ -262,13 +293,16 @@ contract ProtocolHandler is TestUtils {
         } catch {}
     }
 
-    /// @dev Reveals from the committer or anyone else, with true or tampered values.
+    /// @dev Reveals from the committer or anyone else, with true or tampered values. A copy
+    /// is also revealed by the author of the values it copied (whom its commitment binds).
     function reveal(uint256 seed) external step {
         (bool found, uint256 index) = _pick(seed, _isRevealable);
         if (!found) return;
         Sub storage s = subs[index];
         uint256 r = word(seed, 1);
-        address sender = r % 3 == 0 ? actors[(r >> 8) % actors.length] : s.committer;
+        address sender = r % 3 == 0
+            ? actors[(r >> 8) % actors.length]
+            : (s.isCopy && r % 3 == 1 ? s.author : s.committer);
         uint256 tamper = (r >> 16) % 4 == 0 ? 1 + (r >> 24) % 3 : 0;
         string memory cid = tamper == 2 ? string.concat(s.cid, "x") : s.cid;
         bytes32 salt = tamper == 1 ? ~s.salt : s.salt;

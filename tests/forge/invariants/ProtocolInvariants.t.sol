@@ -19,7 +19,7 @@ contract ProtocolInvariants is Base {
         handler.createChallenge(0);
         handler.createChallenge(1);
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](18);
+        bytes4[] memory selectors = new bytes4[](19);
         selectors[0] = ProtocolHandler.advanceTime.selector;
         selectors[1] = ProtocolHandler.createChallenge.selector;
         selectors[2] = ProtocolHandler.addPhase.selector;
@@ -38,6 +38,7 @@ contract ProtocolInvariants is Base {
         selectors[15] = ProtocolHandler.forfeitBond.selector;
         selectors[16] = ProtocolHandler.lapseDispute.selector;
         selectors[17] = ProtocolHandler.attackWithTinyChallenge.selector;
+        selectors[18] = ProtocolHandler.commitAndRevealInOneBlock.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -120,6 +121,7 @@ contract ProtocolInvariants is Base {
         assertEq(handler.nonCommitterReveals(), 0, "reveals by someone else than the committer");
         assertEq(handler.forgedReveals(), 0, "reveals with values other than committed");
         assertEq(handler.copiedReveals(), 0, "reveals of a copied commitment");
+        assertEq(handler.sameBlockReveals(), 0, "reveals in their commit's block");
     }
 
     /// @dev ETH: the vault holds exactly the unwithdrawn dispute bonds, the book exactly the
@@ -182,6 +184,8 @@ contract ProtocolHandlerTest is Base {
             _until("reveal", handler.reveal);
         }
         _until("commit", handler.commit); // may fork the revealed ones
+        _until("revealBesideACommit", handler.commitAndRevealInOneBlock);
+        assertEq(handler.sameBlockReveals(), 0, "no reveal in its commit's block");
         _until("postScores", handler.postScores);
         _until("addPhase", handler.addPhase);
         _advance(1 days);

@@ -15,17 +15,16 @@ export const ERRORS = {
   "DailyCapReached(address submitter, uint8 cap, uint256 nextCommitAt)":
     "{submitter} already made {cap} commits to this challenge in the last 24 hours (the daily cap). The next commit is accepted from {nextCommitAt|time}.",
   "UnknownChallenge(uint256 challengeId)": "There is no challenge {challengeId} on this chain.",
+  "SubmissionIdOverflow(uint256 next)": "This book has given out all its submission ids (the next would be {next}): it takes no more commits.",
   // -- participants: reveal ------------------------------------------------------------
   "UnknownSubmission(uint256 submissionId)": "There is no submission {submissionId} on this chain.",
-  "NotCommitter(uint256 submissionId, address caller, address committer)":
-    "Only the account that committed submission {submissionId} ({committer}) can reveal it; the wallet is {caller}. Switch accounts in your wallet.",
   "AlreadyRevealed(uint256 submissionId)": "Submission {submissionId} is revealed already: nothing left to do.",
   "RevealTooEarly(uint256 submissionId, uint256 commitBlock)":
     "A reveal must land in a later block than its commit (block {commitBlock}). Wait for one more block and reveal again.",
   "RevealWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_)":
     "The reveal window of this phase ended at {revealEnd|time} (chain time now {now_|time}). An unrevealed commit is never scored and its bond can be forfeited.",
   "CommitmentMismatch(uint256 submissionId, bytes32 expected, bytes32 computed)":
-    "The file, parents, weights or salt differ from what was committed (committed {expected}, these values give {computed}). Reveal with exactly the values saved at the commit.",
+    "The file, parents, weights or salt differ from what was committed, or this wallet is not the account that committed submission {submissionId} (the commit stored the fingerprint {expected}; these values from this account give {computed}). Reveal from the committing account with exactly the values saved at the commit.",
   "TooManyParents(uint256 count, uint256 max)": "A fork may name at most {max} parents; this one names {count}.",
   "WeightsLengthMismatch(uint256 parents, uint256 weights)":
     "Each parent needs one weight: {parents} parents but {weights} weights.",
