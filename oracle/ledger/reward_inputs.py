@@ -6,8 +6,8 @@ it valid and its private score was opened on chain; everything else earns nothin
 """
 
 from oracle.ledger.model import Challenge, Ledger, Submission
-from oracle.rewards.model import Direction, ParentRef, Review, RewardInputs, SubmissionRecord
-from oracle.spec import ChallengeSpec
+from oracle.rewards.model import ParentRef, Review, RewardInputs, SubmissionRecord
+from oracle.spec import ChallengeSpec, Direction
 from oracle.status import Status
 from oracle.types import ChallengeId, PhaseIndex, SubmissionId, Wad
 

@@ -2,7 +2,6 @@
 
 from oracle.rewards.merkle import MerkleTree, build_tree, leaf_hash, verify
 from oracle.rewards.model import (
-    Direction,
     Leaf,
     ParentRef,
     Review,
@@ -11,6 +10,7 @@ from oracle.rewards.model import (
 )
 from oracle.rewards.report import RULE_VERSION, RewardReport
 from oracle.rewards.rule_v1 import compute_rewards
+from oracle.spec import Direction
 
 __all__ = [
     "RULE_VERSION",

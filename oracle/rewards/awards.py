@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from oracle.rewards.model import Direction, RewardInputs, SubmissionRecord
+from oracle.rewards.model import RewardInputs, SubmissionRecord
 from oracle.rewards.report import PoolSplit, ReviewAward, ReviewStatus
+from oracle.spec import Direction
 from oracle.types import BPS, Address, SubmissionId
 
 

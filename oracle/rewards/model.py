@@ -4,27 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 
 from eth_utils.address import is_address, to_checksum_address
 
 from oracle.errors import InvalidRewardInputs
+from oracle.spec import Direction
 from oracle.types import BPS, PPM, Address, ChallengeId, PhaseIndex, SubmissionId, Wad
 
 UINT256_MAX = 2**256 - 1
 INT256_MIN = -(2**255)
 INT256_MAX = 2**255 - 1
-
-
-class Direction(Enum):
-    """Which way a score gets better."""
-
-    HIGHER = "higher"
-    LOWER = "lower"
-
-    def gain(self, old: int, new: int) -> int:
-        """How much `new` improves on `old` (negative when it is worse)."""
-        return new - old if self is Direction.HIGHER else old - new
 
 
 def checksum(value: str, what: str) -> Address:
