@@ -19,8 +19,7 @@ from pathlib import Path
 
 from eth_utils.crypto import keccak
 
-from oracle.chain.challenges import holdout_commitment
-from oracle.chain.holdout_secrets import HoldoutSecret, load_secret
+from oracle.chain.holdout_secrets import secret_in
 from oracle.errors import CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Phase
@@ -42,21 +41,6 @@ class PhaseMaterial:
     spec: ChallengeSpec
     holdout: Holdout
     program: bytes | None
-
-
-def find_holdout_secret(folder: Path, commitment: bytes) -> HoldoutSecret | None:
-    """The secret in `folder` whose labels digest and split salt give `commitment`."""
-    if not folder.is_dir():
-        return None
-    for path in sorted(folder.glob("*.json")):
-        try:
-            secret = load_secret(path)
-            computed = holdout_commitment(secret.digest_bytes, secret.salt_bytes)
-        except (ValueError, TypeError, OSError):
-            continue
-        if computed == commitment:
-            return secret
-    return None
 
 
 class Materials:
@@ -111,8 +95,9 @@ class Materials:
         where = f"challenge {challenge_id} phase {phase.index}"
         try:
             if self.holdout_dir is not None:
-                secret = find_holdout_secret(self.holdout_dir, commitment)
-                if secret is not None:
+                found = secret_in(self.holdout_dir, commitment)
+                if found is not None:
+                    _, secret = found
                     labels = secret.labels(self.holdout_dir)
                     return load_holdout(spec, labels, secret.salt_bytes, commitment)
             if phase.holdout is not None:

@@ -20,12 +20,12 @@ from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
 from oracle.chain.events import ChainEvent
+from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.publish import PublishOptions
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.daemon.cluster import LocalOracle, oracle_group
-from oracle.daemon.materials import find_holdout_secret
 from oracle.devnet.datasets import example_files
 from oracle.devnet.seed import seed_example
 from oracle.ipfs.embedded import EmbeddedStore
@@ -167,8 +167,9 @@ class World:
         """The owner's holdout, found the way the oracles find it (by its commitment)."""
         assert self.spec is not None
         commitment = self.ledger().challenges[self.challenge_id].phases[0].holdout_commitment
-        secret = find_holdout_secret(self.holdout_dir, commitment)
-        assert secret is not None
+        found = secret_in(self.holdout_dir, commitment)
+        assert found is not None
+        _, secret = found
         labels = secret.labels(self.holdout_dir)
         return load_holdout(self.spec, labels, secret.salt_bytes, commitment)
 
