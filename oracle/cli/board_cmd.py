@@ -1,13 +1,12 @@
 """`coop leaderboard` and `coop profile`: what the ledger says about a challenge or a person."""
 
-import json
 from pathlib import Path
 
 import click
 
-from oracle.audit.recompute import REPORT_MAX_BYTES
 from oracle.cli.context import ChainContext, chain_options
-from oracle.errors import CoopError, IpfsError
+from oracle.errors import CoopError
+from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ledger.boards import BoardEntry, private_board, profile, public_board, score_text
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
@@ -135,21 +134,22 @@ def token_text(amount: int) -> str:
 
 
 def owed_rewards(ctx: ChainContext, ledger: Ledger, address: str) -> dict[tuple[int, int], int]:
-    """What the live rewards roots give `address`, read from their reports on IPFS."""
-    store = ctx.content_store
+    """What the live rewards roots give `address`: their reports fetched from IPFS and
+    checked against the roots on chain, as the indexer and `coop claim` check them."""
     owed: dict[tuple[int, int], int] = {}
     for challenge in ledger.challenges.values():
         for root in challenge.roots:
             if root.state == "voided":
                 continue
-            try:
-                report = json.loads(store.cat(root.report_cid, max_bytes=REPORT_MAX_BYTES))
-            except (IpfsError, ValueError):
-                click.echo(f"note: the report {root.report_cid} of challenge "
-                           f"{challenge.challenge_id} is not reachable; its rewards are not "
-                           "shown", err=True)  # fmt: skip
+            posted = PendingRoot(challenge.challenge_id, root.seq, root.phase,
+                                 "0x" + root.merkle_root.hex(), root.total, root.report_cid,
+                                 root.block)  # fmt: skip
+            outcome = fetch_report(ctx.content_store, posted)
+            if outcome.report is None:
+                click.echo(f"note: the rewards of challenge {challenge.challenge_id} phase "
+                           f"{root.phase} are not shown: {outcome.detail}", err=True)  # fmt: skip
                 continue
-            for account in report.get("accounts", []):
-                if str(account.get("account", "")).lower() == address.lower():
-                    owed[(challenge.challenge_id, root.phase)] = int(account["total"])
+            for leaf in outcome.report.leaves:
+                if leaf.account.lower() == address.lower():
+                    owed[(challenge.challenge_id, root.phase)] = leaf.amount
     return owed
