@@ -1,12 +1,14 @@
 """Owner actions on challenges: create one (escrowing its bounty), add a phase, reveal a
 phase's holdout; and the registry's view of a challenge, read in one place."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
 
 from oracle.chain.platform import Platform
@@ -59,9 +61,7 @@ class ChallengeTerms:
     parent_challenge: int = 0
 
     def as_call_arg(self) -> tuple[object, ...]:
-        oracles = sorted(
-            (Web3.to_checksum_address(o) for o in self.oracles), key=lambda a: int(a, 16)
-        )
+        oracles = sorted_oracles(self.oracles)
         return (
             Web3.to_checksum_address(self.token),
             self.bounty,
@@ -78,6 +78,11 @@ class ChallengeTerms:
             self.commit_bond,
             self.parent_challenge,
         )
+
+
+def sorted_oracles(oracles: Iterable[str]) -> list[str]:
+    """Checksummed and strictly ascending as 160-bit numbers: the order the registry wants."""
+    return sorted((Web3.to_checksum_address(o) for o in oracles), key=lambda a: int(a, 16))
 
 
 def holdout_commitment(labels_digest: bytes, split_salt: bytes) -> bytes:
@@ -199,6 +204,29 @@ def read_challenge(platform: Platform, challenge_id: int) -> ChallengeView:
         allocated=int(c["allocated"]), parent_challenge=int(c["parentChallenge"]),
         phases=tuple(phases),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PayoutRules:
+    """`payoutRules`: what the vault reads to pay, dispute and refund a challenge."""
+
+    token: str
+    owner: str
+    arbiter: str
+    dispute_window: int  # seconds between a root and its first claim
+    dispute_bond: int  # wei a disputer sends
+    phase_count: int
+
+
+def read_payout_rules(platform: Platform, challenge_id: int) -> PayoutRules:
+    """One call for the owner, arbiter, dispute window and bond; ChallengeNotFound if none."""
+    try:
+        values = platform.registry.functions.payoutRules(challenge_id).call()
+    except (ContractCustomError, ContractLogicError):
+        read_challenge(platform, challenge_id)  # raises ChallengeNotFound with the known ids
+        raise
+    token, owner, arbiter, window, bond, phases = values
+    return PayoutRules(token, owner, arbiter, int(window), int(bond), int(phases))
 
 
 def reveal_holdout(

@@ -25,6 +25,7 @@ from oracle.rewards.model import Leaf
 from oracle.types import Address
 
 STATE_NONE, STATE_POSTED, STATE_DISPUTED, STATE_VOIDED = 0, 1, 2, 3
+ZERO_ADDRESS = "0x" + "00" * 20
 
 
 class ClaimRefused(CoopError):
@@ -77,13 +78,21 @@ class RootRecord:
     claimable_at: int
     state: int  # STATE_*
     arbiter_deadline: int  # when an open dispute lapses (0: none, or an older vault)
+    disputer: str = ZERO_ADDRESS  # who disputed this root (each root is disputed at most once)
+    dispute_bond: int = 0  # wei held while the dispute is open
+
+    @property
+    def was_disputed(self) -> bool:
+        """Whether this root was ever disputed (open, rejected, upheld or lapsed)."""
+        return int(self.disputer, 16) != 0
 
 
 def read_root(platform: Platform, challenge_id: int, phase: int) -> RootRecord:
     r = call_struct(platform.vault.functions.getRoot(challenge_id, phase))
     return RootRecord("0x" + bytes(r["merkleRoot"]).hex(), int(r["total"]), int(r["seq"]),
                       int(r["claimableAt"]), int(r["state"]),
-                      int(r.get("arbiterDeadline", 0)))  # fmt: skip
+                      int(r.get("arbiterDeadline", 0)), str(r.get("disputer", ZERO_ADDRESS)),
+                      int(r.get("disputeBond", 0)))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Sending transactions from a local key or an unlocked node account, with clear reverts."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,3 +66,14 @@ def describe_revert(fn: ContractFunction, exc: Exception) -> str:
         if decoded is not None:
             return f"{fn.fn_name} reverted: {decoded}"
     return f"{fn.fn_name} reverted: {exc}"
+
+
+def transact_explained(sender: Sender, fn: ContractFunction, explain: Callable[[], object],
+                       value: int = 0) -> TxReceipt:  # fmt: skip
+    """`sender.transact(fn)`; if it reverts, `explain()` runs the caller's checks again (the
+    chain may have moved since they passed) so their words replace the raw custom error."""
+    try:
+        return sender.transact(fn, value)
+    except TransactionReverted:
+        explain()
+        raise

@@ -55,4 +55,9 @@ def _human(report: AuditReport) -> str:
     else:
         lines.append(f"FAILED: {len(report.findings)} discrepancies")
         lines += [f"  - {finding}" for finding in report.findings]
+        lines.append(
+            "A wrong rewards root can be disputed while its dispute window is open (`coop "
+            "challenge status` shows it): `coop rewards dispute "
+            f"{report.challenge_id} PHASE --reason-file FINDING` (docs/auditor.md)"
+        )
     return "\n".join(lines)

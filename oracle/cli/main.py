@@ -59,6 +59,13 @@ from oracle.cli.claim_cmd import claim  # noqa: E402
 for command in (challenge, claim):
     cli.add_command(command)
 
+from oracle.cli.challenge_admin_cmd import refund_cmd, set_oracles_cmd  # noqa: E402
+from oracle.cli.rewards_cmd import rewards  # noqa: E402
+
+for command in (refund_cmd, set_oracles_cmd):
+    challenge.add_command(command)
+cli.add_command(rewards)
+
 from oracle.cli.oracle_cmd import oracle  # noqa: E402
 
 cli.add_command(oracle)
