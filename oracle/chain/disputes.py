@@ -9,7 +9,9 @@ decoded custom error itself reach the user.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from web3 import Web3
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
@@ -72,6 +74,10 @@ class DisputeNotLapsed(DisputeRefused, ValueError):
     def __init__(self, message: str, deadline: int) -> None:
         super().__init__(message)
         self.deadline = deadline
+
+
+class BondNotHeld(DisputeRefused, ValueError):
+    """The disputer's account holds less ETH than the dispute bond."""
 
 
 class NothingToWithdraw(DisputeRefused, LookupError):
@@ -164,10 +170,18 @@ def check_disputable(root: PhaseRoot) -> None:
         )
 
 
-def plan_dispute(platform: Platform, challenge_id: int, phase: int) -> PhaseRoot:
-    """The root to dispute and the bond it takes (`rules.dispute_bond`), if it can be."""
+def plan_dispute(platform: Platform, disputer: str, challenge_id: int, phase: int) -> PhaseRoot:
+    """The root to dispute and the bond it takes (`rules.dispute_bond`), if it can be and
+    the disputer holds the bond."""
     root = read_phase_root(platform, challenge_id, phase)
     check_disputable(root)
+    bond = root.rules.dispute_bond
+    held = int(platform.w3.eth.get_balance(Web3.to_checksum_address(disputer)))
+    if held < bond:
+        raise BondNotHeld(
+            f"{disputer} holds {_ether(held)} ETH but the dispute bond of challenge "
+            f"{challenge_id} is {_ether(bond)} ETH (plus gas): fund the account first"
+        )
     return root
 
 
@@ -310,6 +324,10 @@ def withdraw_bonds(platform: Platform, sender: Sender) -> Withdrawn:
 def _bond_credited(platform: Platform, receipt: TxReceipt) -> tuple[str, int]:
     (event,) = platform.vault.events.BondCredited().process_receipt(receipt, errors=DISCARD)
     return str(event["args"]["account"]), int(event["args"]["amount"])
+
+
+def _ether(wei: int) -> str:
+    return format(Decimal(Web3.from_wei(wei, "ether")).normalize(), "f")
 
 
 def _tx(receipt: TxReceipt) -> str:

@@ -85,7 +85,7 @@ def dispute_cmd(challenge_id: int, phase: int, reason: str | None, reason_file: 
     text = _reason(reason, reason_file)
     ctx = ChainContext.from_options(**options)
     say = _progress(ctx)
-    root = plan_dispute(ctx.platform, challenge_id, phase)
+    root = plan_dispute(ctx.platform, ctx.sender.address, challenge_id, phase)
     rules = root.rules
     say(f"the rewards root of challenge {challenge_id} phase {phase} ({root.record.merkle_root}, "
         f"paying {tokens(root.record.total)} tokens) can be disputed until "

@@ -111,6 +111,10 @@ def world(published: World) -> World:
 
 def test_a_rejected_dispute_credits_the_bond_to_the_owner(world: World) -> None:
     p, cid = world.platform, world.life.challenge_id
+    broke = Account.create()
+    line = world.refused(broke.key.hex(), "rewards", "dispute", str(cid), "0", "--reason", "x")
+    assert f"{broke.address} holds 0 ETH but the dispute bond of challenge {cid} is 0.01 ETH" \
+        in line  # fmt: skip
     carol_before = world.eth(CAROL)
     reason = "audit: the review pool pays a reviewer of an invalid submission"
     result = world.coop(CAROL, "rewards", "dispute", str(cid), "0", "--reason", reason)
@@ -216,10 +220,11 @@ def test_the_refund_waits_for_the_final_root_then_pays_the_owner(world: World) -
     assert "(in 1 h)" in line or "(in 59 min" in line
     assert "or else 30 days after its reveal end, from" in line
 
-    planned = plan_dispute(p, cid, 0)  # checked while the window is open ...
+    carol = Sender.from_key(world.w3, CAROL)
+    planned = plan_dispute(p, carol.address, cid, 0)  # checked while the window is open ...
     world.travel(WINDOW + 1)
     with pytest.raises(DisputeWindowClosed, match="closed at"):  # ... sent after it closed
-        send_dispute(p, Sender.from_key(world.w3, CAROL), planned, "bafkreilate")
+        send_dispute(p, carol, planned, "bafkreilate")
     line = world.refused(CAROL, "rewards", "dispute", str(cid), "0", "--reason", "late")
     assert f"the dispute window of the rewards root of challenge {cid} phase 0 closed at" in line
     assert "ago): claims are open" in line
@@ -244,6 +249,12 @@ def test_set_oracles_by_the_owner_changes_the_config_digest(published: World) ->
     p, cid = published.platform, published.life.challenge_id
     line = published.refused(CAROL, "rewards", "dispute", str(cid), "0", "--reason", "early")
     assert f"challenge {cid} phase 0 has no rewards root to dispute yet" in line
+    line = published.refused(CAROL, "rewards", "dispute", "99", "0", "--reason", "which?")
+    assert "challenge 99 does not exist on this deployment (ids 1 to 1)" in line
+    line = published.refused(CAROL, "rewards", "dispute", str(cid), "0")
+    assert "give the reason with --reason TEXT or --reason-file PATH" in line
+    line = published.refused(OWNER, "rewards", "resolve", str(cid), "0")
+    assert "decide with --uphold (void the root) or --reject (it stands)" in line
     line = published.refused(OWNER, "challenge", "refund", str(cid))
     assert "it has no rewards root yet" in line and "or else 30 days after its reveal end" in line
 
