@@ -45,6 +45,10 @@ class TransactionReverted(ChainError):
     """A transaction or call reverted; carries the decoded custom error when known."""
 
 
+class InsufficientFunds(ChainError):
+    """The sending account cannot pay for a transaction's gas (and value)."""
+
+
 class RetryableError(CoopError):
     """A transient fault: the same work may succeed when tried again later."""
 

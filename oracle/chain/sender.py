@@ -7,10 +7,10 @@ from typing import Any
 from eth_account import Account
 from web3 import Web3
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError
+from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
 from web3.types import TxReceipt
 
-from oracle.errors import TransactionReverted
+from oracle.errors import InsufficientFunds, TransactionReverted
 from oracle.types import Address
 
 
@@ -33,6 +33,8 @@ class Sender:
             tx: dict[str, Any] = dict(fn.build_transaction(params))  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError) as exc:
             raise TransactionReverted(describe_revert(fn, exc)) from None
+        except Web3RPCError as exc:
+            raise self._explained(exc) from None
         return self.send(tx)
 
     def deploy(self, abi: list[dict[str, Any]], bytecode: str, *args: Any) -> TxReceipt:
@@ -42,18 +44,31 @@ class Sender:
         return self.send(tx)
 
     def send(self, tx: dict[str, Any]) -> TxReceipt:
-        if self.private_key is None:
-            tx_hash = self.w3.eth.send_transaction(tx)  # type: ignore[arg-type]
-        else:
-            account = Web3.to_checksum_address(self.address)
-            tx.setdefault("nonce", self.w3.eth.get_transaction_count(account, "pending"))
-            tx.setdefault("chainId", self.w3.eth.chain_id)
-            signed = Account.sign_transaction(tx, self.private_key)
-            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        try:
+            if self.private_key is None:
+                tx_hash = self.w3.eth.send_transaction(tx)  # type: ignore[arg-type]
+            else:
+                account = Web3.to_checksum_address(self.address)
+                tx.setdefault("nonce", self.w3.eth.get_transaction_count(account, "pending"))
+                tx.setdefault("chainId", self.w3.eth.chain_id)
+                signed = Account.sign_transaction(tx, self.private_key)
+                tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        except Web3RPCError as exc:
+            raise self._explained(exc) from None
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
         if receipt["status"] != 1:
             raise TransactionReverted(f"transaction {tx_hash.hex()} reverted on chain")
         return receipt
+
+    def _explained(self, exc: Web3RPCError) -> Exception:
+        """The node's refusal of a transaction: an unfunded account is the user's to fix."""
+        if "insufficient funds" not in str(exc).lower():
+            return exc
+        balance = self.w3.eth.get_balance(Web3.to_checksum_address(self.address))
+        return InsufficientFunds(
+            f"{self.address} holds {Web3.from_wei(balance, 'ether')} ETH, not enough for this "
+            "transaction's gas (and the ETH it sends); send some ETH to it and try again"
+        )
 
 
 def describe_revert(fn: ContractFunction, exc: Exception) -> str:

@@ -16,7 +16,7 @@ from oracle.chain.submissions import (
     pending_reveals,
     reveal,
 )
-from oracle.errors import TransactionReverted
+from oracle.errors import InsufficientFunds, TransactionReverted
 
 
 def test_commitment_matches_contract(fast_platform: Platform) -> None:
@@ -53,3 +53,12 @@ def test_fork_needs_weights_summing_to_a_million(fast_platform: Platform, tmp_pa
     with pytest.raises(InvalidForkWeights, match="sum to 900000"):
         commit(fast_platform, alice, tmp_path, 1, "bafy", (1, 2), (400_000, 500_000))
     assert pending_reveals(tmp_path) == []
+
+
+def test_an_account_without_eth_is_told_to_fund_it(fast_platform: Platform, tmp_path: Path) -> None:
+    p = fast_platform
+    challenge = open_challenge(p)
+    penniless = Sender.from_key(p.w3, Account.create().key.hex())
+    with pytest.raises(InsufficientFunds, match=f"{penniless.address} holds 0 ETH.*send some ETH"):
+        commit(p, penniless, tmp_path, challenge, "bafyx")
+    assert p.book.functions.submissionCount().call() == 0, "nothing was committed"
