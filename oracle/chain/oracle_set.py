@@ -12,7 +12,7 @@ from web3.logs import DISCARD
 
 from oracle.chain.challenges import read_challenge, sorted_oracles
 from oracle.chain.platform import Platform
-from oracle.chain.publish import InvalidTerms, _check_oracles
+from oracle.chain.publish import InvalidTerms, check_oracles
 from oracle.chain.sender import Sender, transact_explained
 
 
@@ -48,7 +48,7 @@ def plan_rotation(platform: Platform, caller: str, challenge_id: int, oracles: t
             f"challenge {challenge_id} belongs to {challenge.owner}; only its owner may rotate "
             f"its oracles (you sign as {caller}): pass --account with the owner's keystore"
         )
-    _check_oracles(oracles, quorum)
+    check_oracles(oracles, quorum)
     if any(int(o, 16) == 0 for o in oracles):
         raise InvalidTerms("the zero address cannot be an oracle")
     most = int(platform.registry.functions.MAX_ORACLES().call())

@@ -99,7 +99,7 @@ def publish_challenge(
     `public_data` is a folder holding the files the spec pins by CID (files already in
     `store` need not be there). The holdout secret ends up in data_dir/holdouts/.
     """
-    _check_oracles(options.oracles, options.quorum)
+    check_oracles(options.oracles, options.quorum)
     files = prepare_phase(spec_path, labels_path, public_data, store, progress)
     _check_balance(platform, owner, options.bounty, "the bounty")
     spec_cid = _upload(store, files, progress)
@@ -171,7 +171,7 @@ def _phase_terms(spec_cid: str, files: PhaseFiles, start: int, commit_seconds: i
                       files.holdout_commitment, bounty)  # fmt: skip
 
 
-def _check_oracles(oracles: tuple[str, ...], quorum: int) -> None:
+def check_oracles(oracles: tuple[str, ...], quorum: int) -> None:
     if not oracles:
         raise InvalidTerms("name at least one oracle (--oracle ADDRESS)")
     if not all(Web3.is_address(o) for o in oracles):

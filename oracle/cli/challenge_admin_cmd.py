@@ -7,7 +7,7 @@ import click
 
 from oracle.chain.oracle_set import plan_rotation, rotate_oracles
 from oracle.chain.refunds import check_refundable, refund_remainder
-from oracle.cli.challenge_cmd import _progress, tokens
+from oracle.cli.challenge_cmd import progress, tokens
 from oracle.cli.context import ChainContext, chain_options
 
 
@@ -33,7 +33,7 @@ def refund_cmd(challenge_id: int, **options: Any) -> None:
     """
     ctx = ChainContext.from_options(**options)
     plan = check_refundable(ctx.platform, challenge_id)
-    _progress(ctx)(f"{tokens(plan.amount)} tokens are not held by any rewards root: "
+    progress(ctx)(f"{tokens(plan.amount)} tokens are not held by any rewards root: "
                    f"refunding them to the owner {plan.rules.owner}")  # fmt: skip
     done = refund_remainder(ctx.platform, ctx.sender, plan)
     ctx.emit(
@@ -81,7 +81,7 @@ def set_oracles_cmd(challenge_id: int, oracles: tuple[str, ...], quorum: int | N
     owner = ctx.sender
     chosen = quorum if quorum is not None else len(oracles) // 2 + 1
     plan = plan_rotation(ctx.platform, owner.address, challenge_id, oracles, chosen)
-    _progress(ctx)(f"replacing {plan.old_quorum} of {len(plan.old_oracles)} (config version "
+    progress(ctx)(f"replacing {plan.old_quorum} of {len(plan.old_oracles)} (config version "
                    f"{plan.old_version}) with {plan.quorum} of {len(plan.oracles)}: "
                    "signatures under the old config digest stop counting")  # fmt: skip
     done = rotate_oracles(ctx.platform, owner, plan)

@@ -92,7 +92,7 @@ def tokens(amount: int) -> str:
     return format((Decimal(amount) / 10**18).normalize(), "f")
 
 
-def _progress(ctx: ChainContext) -> Progress:
+def progress(ctx: ChainContext) -> Progress:
     if ctx.as_json:
         return lambda step: None
     return lambda step: click.echo(f"… {step}", err=True)
@@ -205,7 +205,7 @@ def create(spec: Path, data: Path | None, labels: Path | None, start: int | None
     )  # fmt: skip
     folder, labels_path = _files(spec, data, labels)
     published = publish_challenge(platform, owner, ctx.content_store, ctx.settings.data_dir,
-                                  spec, labels_path, publish, folder, _progress(ctx))  # fmt: skip
+                                  spec, labels_path, publish, folder, progress(ctx))  # fmt: skip
     _report(ctx, published, f"Created challenge {published.challenge_id}")
 
 
@@ -251,7 +251,7 @@ def add_phase_cmd(challenge_id: int, spec: Path, data: Path | None, labels: Path
     folder, labels_path = _files(spec, data, labels)
     published = publish_phase(platform, owner, ctx.content_store, ctx.settings.data_dir,
                               challenge_id, spec, labels_path, phase, folder,
-                              _progress(ctx))  # fmt: skip
+                              progress(ctx))  # fmt: skip
     _report(ctx, published, f"Added phase {published.phase} to challenge {challenge_id}")
 
 

@@ -19,7 +19,7 @@ from oracle.chain.disputes import (
     send_resolution,
     withdraw_bonds,
 )
-from oracle.cli.challenge_cmd import _progress, tokens
+from oracle.cli.challenge_cmd import progress, tokens
 from oracle.cli.context import ChainContext, chain_options
 
 MAX_REASON_BYTES = 1 << 20
@@ -84,7 +84,7 @@ def dispute_cmd(challenge_id: int, phase: int, reason: str | None, reason_file: 
     """
     text = _reason(reason, reason_file)
     ctx = ChainContext.from_options(**options)
-    say = _progress(ctx)
+    say = progress(ctx)
     root = plan_dispute(ctx.platform, ctx.sender.address, challenge_id, phase)
     rules = root.rules
     say(f"the rewards root of challenge {challenge_id} phase {phase} ({root.record.merkle_root}, "
@@ -167,7 +167,7 @@ def resolve_cmd(challenge_id: int, phase: int, decision: str | None, **options: 
     if decision is None:
         raise click.UsageError("decide with --uphold (void the root) or --reject (it stands)")
     ctx = ChainContext.from_options(**options)
-    say = _progress(ctx)
+    say = progress(ctx)
     arbiter = ctx.sender
     root = plan_resolution(ctx.platform, arbiter.address, challenge_id, phase)
     uphold = decision == "uphold"
@@ -206,7 +206,7 @@ def lapse_cmd(challenge_id: int, phase: int, **options: Any) -> None:
     ctx = ChainContext.from_options(**options)
     root = plan_lapse(ctx.platform, challenge_id, phase)
     deadline = time_text(root.record.arbiter_deadline, root.now)
-    _progress(ctx)(f"the arbiter's deadline passed at {deadline}: lapsing the dispute")
+    progress(ctx)(f"the arbiter's deadline passed at {deadline}: lapsing the dispute")
     _settled(ctx, send_lapse(ctx.platform, ctx.sender, root))
 
 
@@ -256,7 +256,7 @@ def withdraw_bonds_cmd(**options: Any) -> None:
     """
     ctx = ChainContext.from_options(**options)
     sender = ctx.sender
-    _progress(ctx)(f"{_eth(bond_credit(ctx.platform, sender.address))} is credited to "
+    progress(ctx)(f"{_eth(bond_credit(ctx.platform, sender.address))} is credited to "
                    f"{sender.address}: withdrawing it")  # fmt: skip
     done = withdraw_bonds(ctx.platform, sender)
     ctx.emit(
