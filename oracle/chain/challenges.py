@@ -5,8 +5,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from eth_abi.abi import encode
-from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
@@ -83,12 +81,6 @@ class ChallengeTerms:
 def sorted_oracles(oracles: Iterable[str]) -> list[str]:
     """Checksummed and strictly ascending as 160-bit numbers: the order the registry wants."""
     return sorted((Web3.to_checksum_address(o) for o in oracles), key=lambda a: int(a, 16))
-
-
-def holdout_commitment(labels_digest: bytes, split_salt: bytes) -> bytes:
-    """keccak256(abi.encode(labelsDigest, keccak256(abi.encode(splitSalt))))."""
-    salt_hash = keccak(encode(["bytes32"], [split_salt]))
-    return keccak(encode(["bytes32", "bytes32"], [labels_digest, salt_hash]))
 
 
 def create_challenge(

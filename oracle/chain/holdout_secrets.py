@@ -19,8 +19,8 @@ from pathlib import Path
 
 from eth_utils.crypto import keccak
 
-from oracle.chain.challenges import holdout_commitment
 from oracle.errors import InvalidHoldout
+from oracle.scoring.commitment import holdout_commitment_of_digest
 
 HOLDOUTS = "holdouts"
 
@@ -77,7 +77,7 @@ class HoldoutSecret:
 def new_secret(chain_id: int, labels: bytes, split_salt: bytes, spec_cid: str,
                labels_suffix: str = ".csv") -> HoldoutSecret:  # fmt: skip
     digest = keccak(labels)
-    commitment = holdout_commitment(digest, split_salt)
+    commitment = holdout_commitment_of_digest(digest, split_salt)
     return HoldoutSecret(
         chain_id=chain_id, challenge_id=0, labels_digest="0x" + digest.hex(),
         split_salt="0x" + split_salt.hex(), commitment="0x" + commitment.hex(),
@@ -135,7 +135,7 @@ def secret_in(folder: Path, commitment: bytes) -> tuple[Path, HoldoutSecret] | N
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
             secret = load_secret(path)
-            computed = holdout_commitment(secret.digest_bytes, secret.salt_bytes)
+            computed = holdout_commitment_of_digest(secret.digest_bytes, secret.salt_bytes)
         except (ValueError, TypeError, OSError):
             continue
         if computed == commitment:

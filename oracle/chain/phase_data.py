@@ -19,10 +19,10 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from eth_utils.crypto import keccak
 
-from oracle.chain.challenges import holdout_commitment
 from oracle.errors import CoopError, InvalidHoldout, InvalidSpec
 from oracle.ipfs.importer import import_bytes, import_path
 from oracle.ipfs.store import ContentStore
+from oracle.scoring.commitment import holdout_commitment_of_digest
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout, Labels, read_labels, split_holdout
 from oracle.spec import ZERO_HASH, ChallengeSpec, ScorerKind, load_spec
@@ -69,7 +69,7 @@ class PhaseFiles:
 
     @property
     def holdout_commitment(self) -> bytes:
-        return holdout_commitment(self.labels_digest, self.split_salt)
+        return holdout_commitment_of_digest(self.labels_digest, self.split_salt)
 
 
 def pinned_files(spec: ChallengeSpec) -> list[tuple[str, str]]:

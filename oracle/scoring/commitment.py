@@ -26,7 +26,12 @@ def split_salt_hash(split_salt: bytes) -> bytes:
 
 def holdout_commitment(labels: bytes, split_salt: bytes) -> bytes:
     """keccak256(abi.encode(bytes32 keccak256(labels file), bytes32 keccak256(splitSalt)))."""
-    return keccak(encode(["bytes32", "bytes32"], [keccak(labels), split_salt_hash(split_salt)]))
+    return holdout_commitment_of_digest(keccak(labels), split_salt)
+
+
+def holdout_commitment_of_digest(labels_digest: bytes, split_salt: bytes) -> bytes:
+    """The same from the labels file's keccak256 (what the chain and the owner's secret keep)."""
+    return keccak(encode(["bytes32", "bytes32"], [labels_digest, split_salt_hash(split_salt)]))
 
 
 def commitment_salt(

@@ -23,13 +23,13 @@ from oracle.chain.challenges import (
     ChallengeTerms,
     PhaseTerms,
     create_challenge,
-    holdout_commitment,
     reveal_holdout,
 )
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
+from oracle.scoring.commitment import holdout_commitment_of_digest
 from oracle.types import WAD, Address
 
 ORACLE_KEYS = ANVIL_KEYS[7:10]
@@ -89,7 +89,7 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
         commit_start=now,
         commit_end=now + 100,
         reveal_end=now + 200,
-        holdout_commitment=holdout_commitment(labels_digest, split_salt),
+        holdout_commitment=holdout_commitment_of_digest(labels_digest, split_salt),
         bounty=bounty,
     )
     challenge_id = create_challenge(platform, owner, terms, "bafkreispec", phase0)

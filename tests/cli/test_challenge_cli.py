@@ -11,10 +11,10 @@ from eth_utils.crypto import keccak
 from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
 
 from oracle.chain.anvil import Anvil
-from oracle.chain.challenges import holdout_commitment
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.kubo import KuboStore
 from oracle.ipfs.kubo_daemon import KuboDaemon
+from oracle.scoring.commitment import holdout_commitment
 from oracle.spec import load_spec
 from oracle.types import WAD
 
@@ -51,7 +51,7 @@ def test_create_escrows_uploads_and_keeps_the_holdout_secret(world: OwnerWorld) 
     assert labels_copy.read_bytes() == world.files["labels.csv"]
     assert stat.S_IMODE(labels_copy.stat().st_mode) == 0o600
     phase = p.registry.functions.getPhase(1, 0).call()
-    assert phase[5] == holdout_commitment(keccak(world.files["labels.csv"]), salt)
+    assert phase[5] == holdout_commitment(world.files["labels.csv"], salt)
     assert phase[1] - phase[0] == COMMIT_SECONDS and phase[2] - phase[1] == REVEAL_SECONDS
     assert not list(secret_path.parent.glob("pending-*"))
 
