@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from oracle.cli.context import ChainContext, chain_options
+from oracle.cli.context import ChainContext, chain_options, tokens
 from oracle.errors import CoopError
 from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ledger.boards import BoardEntry, private_board, profile, public_board, score_text
@@ -103,9 +103,9 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
               for i in found.improvements]  # fmt: skip
     lines.append(f"reviews: {len(found.reviews)}")
     owed = owed_rewards(ctx, ledger, found.address)
-    lines.append(f"rewards owed by posted roots: {token_text(sum(owed.values()))} COOP")
-    lines += [f"  challenge {c} phase {p}: {token_text(a)}" for (c, p), a in owed.items()]
-    lines.append(f"claimed: {token_text(found.claimed_total)} COOP in {len(found.claims)} claims")
+    lines.append(f"rewards owed by posted roots: {tokens(sum(owed.values()))} COOP")
+    lines += [f"  challenge {c} phase {p}: {tokens(a)}" for (c, p), a in owed.items()]
+    lines.append(f"claimed: {tokens(found.claimed_total)} COOP in {len(found.claims)} claims")
     ctx.emit("\n".join(lines), {
         "address": found.address,
         "submissions": [
@@ -126,11 +126,6 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
         "claims": [{"challenge_id": c.challenge_id, "phase": c.phase, "amount": str(c.amount)}
                    for c in found.claims],
     })  # fmt: skip
-
-
-def token_text(amount: int) -> str:
-    """Token base units (18 decimals) as a decimal amount."""
-    return score_text(amount)
 
 
 def owed_rewards(ctx: ChainContext, ledger: Ledger, address: str) -> dict[tuple[int, int], int]:

@@ -1,5 +1,5 @@
 """`coop challenge refund|set-oracles`: the owner takes back what no root allocated at the
-end, and rotates the oracle set (registered on the `challenge` group in oracle/cli/main.py)."""
+end, and rotates the oracle set (added to the `challenge` group in challenge_cmd.py)."""
 
 from typing import Any
 
@@ -7,8 +7,7 @@ import click
 
 from oracle.chain.oracle_set import plan_rotation, rotate_oracles
 from oracle.chain.refunds import check_refundable, refund_remainder
-from oracle.cli.challenge_cmd import progress, tokens
-from oracle.cli.context import ChainContext, chain_options
+from oracle.cli.context import ChainContext, chain_options, progress, tokens
 
 
 @click.command("refund", short_help="Refund what no root allocated to the owner, at the end.")

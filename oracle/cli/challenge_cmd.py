@@ -11,7 +11,6 @@ import click
 from oracle.chain.challenge_status import ChallengeStatus, PhaseStatus, challenge_status
 from oracle.chain.clock import duration_text, iso_time, time_text
 from oracle.chain.holdout_reveal import reveal_stored_holdout
-from oracle.chain.phase_data import Progress
 from oracle.chain.platform import Platform
 from oracle.chain.publish import (
     PhaseOptions,
@@ -21,7 +20,8 @@ from oracle.chain.publish import (
     publish_challenge,
     publish_phase,
 )
-from oracle.cli.context import ChainContext, chain_options
+from oracle.cli.challenge_admin_cmd import refund_cmd, set_oracles_cmd
+from oracle.cli.context import ChainContext, chain_options, progress, tokens
 from oracle.errors import ConfigError
 
 UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -87,17 +87,6 @@ def base_units(platform: Platform, amount: Decimal, what: str) -> int:
     return int(units)
 
 
-def tokens(amount: int) -> str:
-    """Base units (18 decimals) as whole tokens, trailing zeros dropped."""
-    return format((Decimal(amount) / 10**18).normalize(), "f")
-
-
-def progress(ctx: ChainContext) -> Progress:
-    if ctx.as_json:
-        return lambda step: None
-    return lambda step: click.echo(f"… {step}", err=True)
-
-
 def _data_options(fn: Any) -> Any:
     options = [
         click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
@@ -125,7 +114,8 @@ def _files(spec: Path, data: Path | None, labels: Path | None) -> tuple[Path, Pa
 
 @click.group("challenge")
 def challenge() -> None:
-    """Publish and run a challenge: create it, add phases, reveal the holdout, see its state.
+    """Publish and run a challenge: create it, add phases, reveal the holdout, see its state,
+    refund, change oracles.
 
     \b
     Examples:
@@ -407,3 +397,7 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
             for p in s.phases
         ],
     }  # fmt: skip
+
+
+for admin_command in (refund_cmd, set_oracles_cmd):
+    challenge.add_command(admin_command)

@@ -5,8 +5,7 @@ from typing import Any
 import click
 
 from oracle.chain.claims import claim_rewards
-from oracle.cli.challenge_cmd import tokens
-from oracle.cli.context import ChainContext, chain_options
+from oracle.cli.context import ChainContext, chain_options, tokens
 
 
 @click.command("claim")

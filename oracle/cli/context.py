@@ -5,6 +5,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ import click
 from web3 import Web3
 
 from oracle.chain.deployment import Deployment
+from oracle.chain.phase_data import Progress
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.errors import ConfigError
@@ -99,3 +101,15 @@ def password_for_new_key() -> str:
     if from_env:
         return from_env
     return str(click.prompt("New password", hide_input=True, confirmation_prompt=True))
+
+
+def tokens(amount: int) -> str:
+    """Base units (18 decimals) as whole tokens, trailing zeros dropped."""
+    return format((Decimal(amount) / 10**18).normalize(), "f")
+
+
+def progress(ctx: ChainContext) -> Progress:
+    """Where a command says what it is doing: stderr, one line a step (silent with --json)."""
+    if ctx.as_json:
+        return lambda step: None
+    return lambda step: click.echo(f"… {step}", err=True)

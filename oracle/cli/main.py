@@ -1,10 +1,54 @@
-"""Entry point of the `coop` command: the group that every subcommand hangs from."""
+"""Entry point of the `coop` command: the group that every subcommand hangs from.
 
+A subcommand's module is imported only when that command runs or shows its help, so
+`coop --help` answers at once: it lists the commands from COMMANDS, without loading
+web3, pyarrow or FastAPI (tests/cli/test_help.py keeps the listed lines true).
+"""
+
+import importlib
 from typing import Any
 
 import click
 
 from oracle.errors import CoopError
+
+# name → (module:attribute of the command, the line `coop --help` shows for it)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "account": ("oracle.cli.account_cmd:account", "Manage encrypted keystores (scrypt; the "
+                "password is asked hidden or read from COOP_PASSWORD in scripts)."),
+    "api": ("oracle.cli.api_cmd:api",
+            "The HTTP API (REST under /v1, OpenAPI at /docs) and the web app."),
+    "audit": ("oracle.cli.audit_cmd:audit",
+              "Re-derive a challenge from public data and say whether the ledger holds up."),
+    "challenge": ("oracle.cli.challenge_cmd:challenge", "Publish and run a challenge: create "
+                  "it, add phases, reveal the holdout, see its state, refund, change oracles."),
+    "cid": ("oracle.cli.cid_cmd:cid",
+            "Print the CID of PATH (a file, a directory tree, or - for stdin)."),
+    "claim": ("oracle.cli.claim_cmd:claim", "Claim your rewards from CHALLENGE once the "
+              "dispute window of its root has passed."),
+    "demo": ("oracle.cli.devnet_cmd:demo",
+             "Play a challenge's whole life in a few minutes, on a private local chain."),
+    "index": ("oracle.cli.index_cmd:index",
+              "The index: platform events in SQLite, what the API and the web app read."),
+    "leaderboard": ("oracle.cli.board_cmd:leaderboard",
+                    "Show a challenge's leaderboard, best first, read from the chain's events."),
+    "oracle": ("oracle.cli.oracle_cmd:oracle",
+               "Run an oracle: follow the chain, score, sign with peers, post (docs/operator.md)."),
+    "profile": ("oracle.cli.board_cmd:profile_cmd", "Show someone's contributions: submissions "
+                "(with forks), improvements, reviews, claims."),
+    "reveal": ("oracle.cli.participant_cmd:reveal_pending",
+               "Finish submits that were committed but not revealed (found in the data dir)."),
+    "review": ("oracle.cli.participant_cmd:review",
+               "Review someone else's revealed submission (one review per reviewer)."),
+    "rewards": ("oracle.cli.rewards_cmd:rewards", "Contest a rewards root and settle the "
+                "contest: dispute, resolve, lapse, withdraw bonds."),
+    "score": ("oracle.cli.score_cmd:score",
+              "Score PREDICTIONS against LABELS with the metric and rules of SPEC."),
+    "submit": ("oracle.cli.participant_cmd:submit",
+               "Add PATH (a predictions file or a folder) to IPFS, commit it, then reveal it."),
+    "up": ("oracle.cli.devnet_cmd:up", "Run the whole platform locally until Ctrl-C: chain, "
+           "contracts, a demo challenge, the API with the web app, and three oracles."),
+}  # fmt: skip
 
 
 class UserError(click.ClickException):
@@ -14,6 +58,20 @@ class UserError(click.ClickException):
 
 
 class CoopGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name][0].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, line) for name, (_, line) in sorted(COMMANDS.items())])
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -28,49 +86,3 @@ def cli() -> None:
 
     Every command explains itself with --help; most take --json for scripts.
     """
-
-
-from oracle.cli.cid_cmd import cid  # noqa: E402
-
-cli.add_command(cid)
-
-from oracle.cli.account_cmd import account  # noqa: E402
-from oracle.cli.participant_cmd import reveal_pending, review, submit  # noqa: E402
-from oracle.cli.score_cmd import score  # noqa: E402
-
-for command in (account, submit, reveal_pending, review, score):
-    cli.add_command(command)
-
-from oracle.cli.audit_cmd import audit  # noqa: E402
-from oracle.cli.board_cmd import leaderboard, profile_cmd  # noqa: E402
-
-for command in (audit, leaderboard, profile_cmd):
-    cli.add_command(command)
-
-from oracle.cli.api_cmd import api  # noqa: E402
-from oracle.cli.index_cmd import index  # noqa: E402
-
-for command in (api, index):
-    cli.add_command(command)
-
-from oracle.cli.challenge_cmd import challenge  # noqa: E402
-from oracle.cli.claim_cmd import claim  # noqa: E402
-
-for command in (challenge, claim):
-    cli.add_command(command)
-
-from oracle.cli.challenge_admin_cmd import refund_cmd, set_oracles_cmd  # noqa: E402
-from oracle.cli.rewards_cmd import rewards  # noqa: E402
-
-for command in (refund_cmd, set_oracles_cmd):
-    challenge.add_command(command)
-cli.add_command(rewards)
-
-from oracle.cli.oracle_cmd import oracle  # noqa: E402
-
-cli.add_command(oracle)
-
-from oracle.cli.devnet_cmd import demo, up  # noqa: E402
-
-for command in (up, demo):
-    cli.add_command(command)

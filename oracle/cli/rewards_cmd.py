@@ -19,8 +19,7 @@ from oracle.chain.disputes import (
     send_resolution,
     withdraw_bonds,
 )
-from oracle.cli.challenge_cmd import progress, tokens
-from oracle.cli.context import ChainContext, chain_options
+from oracle.cli.context import ChainContext, chain_options, progress, tokens
 
 MAX_REASON_BYTES = 1 << 20
 

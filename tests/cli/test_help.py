@@ -1,0 +1,40 @@
+"""`coop --help` lists every command with its own words, without loading any of them."""
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from oracle.cli.main import COMMANDS, cli
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_listed_line_is_the_commands_own_help(name: str) -> None:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.name == name
+    assert COMMANDS[name][1] == command.get_short_help_str(limit=1000)
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    script = (
+        "import sys\n"
+        "from oracle.cli.main import cli\n"
+        "try:\n"
+        "    cli(['--help'], prog_name='coop')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('web3', 'pyarrow', 'fastapi', 'numpy') if m in sys.modules)\n"
+        "print('loaded:', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert out.strip().endswith("loaded: []")
+    for name in COMMANDS:
+        assert f"\n  {name} " in out
+
+
+def test_an_unknown_command_is_named() -> None:
+    result = CliRunner().invoke(cli, ["sumbit"])
+    assert result.exit_code == 2 and "No such command 'sumbit'" in result.output
