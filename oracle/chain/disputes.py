@@ -28,8 +28,10 @@ from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender, transact_explained
-from oracle.errors import CoopError
+from oracle.errors import CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.model import DisputeFiled
+from oracle.ledger.replay import read_ledger
 
 
 class DisputeRefused(CoopError):
@@ -332,3 +334,43 @@ def _ether(wei: int) -> str:
 
 def _tx(receipt: TxReceipt) -> str:
     return "0x" + bytes(receipt["transactionHash"]).hex()
+
+
+REASON_MAX_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    """What an arbiter (or anyone) reads before deciding: the phase's root and its dispute."""
+
+    root: PhaseRoot
+    report_cid: str
+    dispute: DisputeFiled | None  # the current root's dispute, if it was disputed
+    reason: str | None  # the dispute's text, fetched from IPFS and checked against its CID
+    reason_note: str  # why the reason is not shown, when it is not
+
+
+def view_dispute(platform: Platform, store: ContentStore, challenge_id: int,
+                 phase: int) -> DisputeView:  # fmt: skip
+    """The phase's current root, who disputed it and why (NotDisputable: no root yet)."""
+    root = read_phase_root(platform, challenge_id, phase)
+    if root.record.state == STATE_NONE:
+        raise NotDisputable(
+            f"{root.where} has no rewards root yet: the oracles post it after the phase's "
+            f"holdout reveal; `coop challenge status {challenge_id}` shows where it stands"
+        )
+    posted = [
+        r
+        for r in read_ledger(platform).challenge(challenge_id).roots
+        if r.phase == phase and "0x" + r.merkle_root.hex() == root.record.merkle_root
+    ]
+    latest = posted[-1] if posted else None  # fmt: skip
+    dispute = latest.disputes[-1] if latest is not None and latest.disputes else None
+    reason, note = None, ""
+    if dispute is not None:
+        try:
+            raw = store.cat(dispute.reason_cid, max_bytes=REASON_MAX_BYTES)
+            reason = raw.decode("utf-8", errors="replace")
+        except IpfsError as exc:
+            note = f"the reason {dispute.reason_cid} cannot be fetched from IPFS: {exc}"
+    return DisputeView(root, latest.report_cid if latest else "", dispute, reason, note)

@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("oracle.cli.participant_cmd:review",
                "Review someone else's revealed submission (one review per reviewer)."),
     "rewards": ("oracle.cli.rewards_cmd:rewards", "Contest a rewards root and settle the "
-                "contest: dispute, resolve, lapse, withdraw bonds."),
+                "contest: show, dispute, resolve, lapse, withdraw bonds."),
     "score": ("oracle.cli.score_cmd:score",
               "Score PREDICTIONS against LABELS with the metric and rules of SPEC."),
     "submit": ("oracle.cli.participant_cmd:submit",

@@ -1,11 +1,13 @@
-"""`coop rewards dispute|resolve|lapse|withdraw-bonds`: contesting a rewards root, deciding
-the dispute as the arbiter, ending a dispute the arbiter left undecided, collecting bonds."""
+"""`coop rewards show|dispute|resolve|lapse|withdraw-bonds`: reading a rewards root and its
+dispute, contesting the root, deciding the dispute as the arbiter, ending a dispute the
+arbiter left undecided, collecting bonds."""
 
 from pathlib import Path
 from typing import Any
 
 import click
 
+from oracle.chain.claims import STATE_DISPUTED, STATE_VOIDED
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.disputes import (
     Settled,
@@ -17,6 +19,7 @@ from oracle.chain.disputes import (
     send_dispute,
     send_lapse,
     send_resolution,
+    view_dispute,
     withdraw_bonds,
 )
 from oracle.cli.context import ChainContext, chain_options, progress, tokens
@@ -30,7 +33,7 @@ def _eth(wei: int) -> str:
 
 @click.group("rewards")
 def rewards() -> None:
-    """Contest a rewards root and settle the contest: dispute, resolve, lapse, withdraw bonds.
+    """Contest a rewards root and settle the contest: show, dispute, resolve, lapse, withdraw bonds.
 
     A posted root pays nobody until its dispute window has passed. Inside that window
     anyone may dispute it once, locking the challenge's dispute bond (ETH); the challenge's
@@ -40,6 +43,7 @@ def rewards() -> None:
 
     \b
     Examples:
+      $ coop rewards show 1 0
       $ coop rewards dispute 1 0 --reason-file finding.md --account carol
       $ coop rewards resolve 1 0 --reject --account arbiter
       $ coop rewards withdraw-bonds --account owner
@@ -262,3 +266,68 @@ def withdraw_bonds_cmd(**options: Any) -> None:
         f"Withdrew {_eth(done.amount)} of dispute bonds to {done.account} (tx {done.tx_hash}).",
         {"account": done.account, "amount": str(done.amount), "tx_hash": done.tx_hash},
     )
+
+
+@rewards.command("show", short_help="Show a phase's rewards root, its dispute and the reason.")
+@click.argument("challenge_id", metavar="CHALLENGE", type=int)
+@click.argument("phase", type=int)
+@chain_options
+def show_cmd(challenge_id: int, phase: int, **options: Any) -> None:
+    """Show the rewards root of CHALLENGE's PHASE: what it pays, where it stands, and, when
+    it was disputed, who disputed it, their bond and their reason (fetched from IPFS and
+    checked against its CID). What an arbiter reads before `coop rewards resolve`; needs no
+    account.
+
+    \b
+    Examples:
+      $ coop rewards show 1 0
+      $ coop rewards show 1 0 --json
+    """
+    ctx = ChainContext.from_options(**options)
+    view = view_dispute(ctx.platform, ctx.content_store, challenge_id, phase)
+    root, record, d = view.root, view.root.record, view.dispute
+    now, arbiter = root.now, root.rules.arbiter
+    if record.state == STATE_DISPUTED:
+        state = (
+            f"disputed: the arbiter {arbiter} decides by "
+            f"{time_text(record.arbiter_deadline, now)}; after that anyone may end the "
+            f"dispute with `coop rewards lapse {challenge_id} {phase}` (the root stands)"
+        )
+    elif record.state == STATE_VOIDED:
+        state = "voided by the arbiter: the oracles post a corrected root"
+    elif now < record.claimable_at:
+        state = (
+            f"posted: anyone may dispute it until {time_text(record.claimable_at, now)}, "
+            "then claims open"
+        )
+    else:
+        state = f"standing: claims are open (since {time_text(record.claimable_at, now)})"
+    if record.state != STATE_DISPUTED and d is not None and record.state != STATE_VOIDED:
+        state += "; its dispute was rejected or lapsed"
+    lines = [
+        f"Rewards root of {root.where}: {record.merkle_root} (seq {record.seq})",
+        f"  pays:    {tokens(record.total)} tokens (report {view.report_cid})",
+        f"  state:   {state}",
+    ]
+    if d is not None:
+        lines.append(f"  dispute: by {d.disputer}, bond {_eth(d.bond)}, block {d.block}")
+        if view.reason is not None:
+            lines.append(f"  reason ({d.reason_cid}):")
+            lines += [f"    | {line}" for line in view.reason.splitlines() or [""]]
+        else:
+            lines.append(f"  reason:  {view.reason_note}")
+    if record.state == STATE_DISPUTED:
+        lines.append(
+            f"  next:    the arbiter decides: coop rewards resolve {challenge_id} "
+            f"{phase} --uphold | --reject --account <arbiter>"
+        )
+    ctx.emit("\n".join(lines), {
+        "challenge_id": challenge_id, "phase": phase, "merkle_root": record.merkle_root,
+        "seq": record.seq, "total": str(record.total), "report_cid": view.report_cid,
+        "state": {1: "posted", 2: "disputed", 3: "voided"}.get(record.state, "none"),
+        "claimable_at": record.claimable_at, "arbiter": arbiter,
+        "arbiter_deadline": record.arbiter_deadline if d is not None else None,
+        "dispute": None if d is None else {
+            "disputer": d.disputer, "bond": str(d.bond), "reason_cid": d.reason_cid,
+            "block": d.block, "reason": view.reason, "reason_note": view.reason_note or None},
+    })  # fmt: skip

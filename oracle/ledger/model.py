@@ -123,6 +123,16 @@ class ReviewEntry:
     log_index: int
 
 
+@dataclass(frozen=True)
+class DisputeFiled:
+    """Someone disputed a rewards root: their bond (wei) and the reason they published."""
+
+    disputer: str
+    bond: int
+    reason_cid: str
+    block: int
+
+
 @dataclass
 class RewardRootPosted:
     """A rewards root as posted; `state` follows disputes: live, disputed, voided, confirmed."""
@@ -137,7 +147,7 @@ class RewardRootPosted:
     block: int
     tx_hash: bytes
     state: str = "live"
-    disputes: list[str] = field(default_factory=list)  # disputers, in order
+    disputes: list[DisputeFiled] = field(default_factory=list)  # in order
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from oracle.ledger.model import (
     BestRelease,
     Challenge,
     Claim,
+    DisputeFiled,
     HoldoutReveal,
     Ledger,
     OracleSet,
@@ -206,7 +207,9 @@ def _latest_root(ledger: Ledger, e: ChainEvent) -> RewardRootPosted:
 def _rewards_disputed(ledger: Ledger, e: ChainEvent) -> None:
     root = _latest_root(ledger, e)
     root.state = "disputed"
-    root.disputes.append(e["disputer"])
+    root.disputes.append(
+        DisputeFiled(e["disputer"], int(e["bond"]), str(e["reasonCid"]), e.block_number)
+    )
 
 
 def _dispute_resolved(ledger: Ledger, e: ChainEvent) -> None:

@@ -22,7 +22,7 @@ from oracle.chain.claims import STATE_DISPUTED, STATE_POSTED, STATE_VOIDED, read
 from oracle.chain.disputes import DisputeWindowClosed, plan_dispute, send_dispute
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
-from oracle.cli.challenge_cmd import tokens
+from oracle.cli.context import tokens
 from oracle.cli.main import cli
 from oracle.ipfs.embedded import EmbeddedStore
 from tests.api.test_disputes import BOND, WINDOW, disputable
@@ -278,3 +278,34 @@ def test_set_oracles_by_the_owner_changes_the_config_digest(published: World) ->
     on_chain = p.registry.functions.oracles(cid).call()
     assert on_chain == sorted(new_set, key=lambda a: int(a, 16))
     assert p.registry.functions.quorum(cid).call() == 2
+
+
+def test_show_gives_the_arbiter_the_root_the_dispute_and_its_reason(world: World) -> None:
+    cid = str(world.life.challenge_id)
+    before = world.coop(BOB, "rewards", "show", cid, "0")
+    assert before.exit_code == 0, before.output
+    assert "state:   posted: anyone may dispute it until" in before.stdout
+    assert "dispute:" not in before.stdout
+
+    reason = "audit: phase 0 pays 12 tokens too many\nsee the report's review pool"
+    assert world.coop(CAROL, "rewards", "dispute", cid, "0", "--reason", reason).exit_code == 0
+    shown = world.coop(BOB, "rewards", "show", cid, "0")
+    assert shown.exit_code == 0, shown.output
+    assert f"dispute: by {address(CAROL)}, bond 0.01 ETH" in shown.stdout
+    assert "    | audit: phase 0 pays 12 tokens too many\n    | see the report's review pool" \
+        in shown.stdout  # fmt: skip
+    assert f"the arbiter {address(OWNER)} decides by" in shown.stdout
+    assert f"coop rewards resolve {cid} 0 --uphold | --reject" in shown.stdout
+    data = world.coop_json(BOB, "rewards", "show", cid, "0")
+    assert data["state"] == "disputed" and data["dispute"]["reason"] == reason
+    assert data["dispute"]["bond"] == str(BOND) and data["arbiter"] == address(OWNER)
+
+    assert world.coop(OWNER, "rewards", "resolve", cid, "0", "--uphold").exit_code == 0
+    voided = world.coop_json(BOB, "rewards", "show", cid, "0")
+    assert voided["state"] == "voided" and voided["dispute"]["disputer"] == address(CAROL)
+
+
+def test_show_before_any_root_says_what_comes_first(published: World) -> None:
+    cid = str(published.life.challenge_id)
+    line = published.refused(BOB, "rewards", "show", cid, "0")
+    assert f"challenge {cid} phase 0 has no rewards root yet" in line
