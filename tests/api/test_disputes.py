@@ -41,13 +41,19 @@ def disputable(platform: Platform, tmp_path: Path) -> Life:
     return life
 
 
-def test_a_dispute_and_its_rejection_then_claims_open_with_time(
-    fast_platform: Platform, tmp_path: Path
-) -> None:
-    life = disputable(fast_platform, tmp_path)
+def with_root(platform: Platform, tmp_path: Path) -> Life:
+    """Scored, the phase ended, the rewards root posted: its dispute window is open."""
+    life = disputable(platform, tmp_path)
     scored(life)
     life.end_phase()
     life.post_root(life.rewards())
+    return life
+
+
+def test_a_dispute_and_its_rejection_then_claims_open_with_time(
+    fast_platform: Platform, tmp_path: Path
+) -> None:
+    life = with_root(fast_platform, tmp_path)
     indexer = Indexer(tmp_path / "index.sqlite3", life.platform, life.store, confirmations=0)
     client = TestClient(create_app(ApiConfig(indexer.db_path, life.store.root, web_dir=None)))
     cid, bob = life.challenge_id, address(BOB)
@@ -95,10 +101,7 @@ def test_a_dispute_and_its_rejection_then_claims_open_with_time(
 def test_a_dispute_the_arbiter_lets_lapse_leaves_the_root_standing(
     fast_platform: Platform, tmp_path: Path
 ) -> None:
-    life = disputable(fast_platform, tmp_path)
-    scored(life)
-    life.end_phase()
-    life.post_root(life.rewards())
+    life = with_root(fast_platform, tmp_path)
     carol = Sender.from_key(life.w3, ANVIL_KEYS[CAROL])
     cid, vault = life.challenge_id, life.platform.vault
     carol.transact(vault.functions.dispute(cid, 0, "bafkreason"), BOND)
