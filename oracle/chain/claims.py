@@ -15,7 +15,7 @@ from web3 import Web3
 from oracle.chain.challenges import call_struct, read_challenge
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
-from oracle.chain.sender import Sender
+from oracle.chain.sender import Sender, tx_hash_of
 from oracle.errors import CoopError
 from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ipfs.store import ContentStore
@@ -224,7 +224,7 @@ def send_claim(platform: Platform, sender: Sender, claim: Claimable) -> ClaimPai
     proof = [bytes.fromhex(p[2:]) for p in claim.proof]
     fn = platform.vault.functions.claim(r.challenge_id, r.phase, claim.account, claim.amount, proof)
     receipt = sender.transact(fn)
-    return ClaimPaid(claim, "0x" + bytes(receipt["transactionHash"]).hex())
+    return ClaimPaid(claim, tx_hash_of(receipt))
 
 
 def claim_rewards(

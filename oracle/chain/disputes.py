@@ -9,7 +9,6 @@ decoded custom error itself reach the user.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from web3 import Web3
 from web3.logs import DISCARD
@@ -27,7 +26,7 @@ from oracle.chain.claims import (
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
-from oracle.chain.sender import Sender, transact_explained
+from oracle.chain.sender import Sender, ether_text, transact_explained, tx_hash_of
 from oracle.errors import CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import DisputeFiled
@@ -181,8 +180,8 @@ def plan_dispute(platform: Platform, disputer: str, challenge_id: int, phase: in
     held = int(platform.w3.eth.get_balance(Web3.to_checksum_address(disputer)))
     if held < bond:
         raise BondNotHeld(
-            f"{disputer} holds {_ether(held)} ETH but the dispute bond of challenge "
-            f"{challenge_id} is {_ether(bond)} ETH (plus gas): fund the account first"
+            f"{disputer} holds {ether_text(held)} but the dispute bond of challenge "
+            f"{challenge_id} is {ether_text(bond)} (plus gas): fund the account first"
         )
     return root
 
@@ -208,7 +207,7 @@ def send_dispute(platform: Platform, sender: Sender, root: PhaseRoot,
         value=root.rules.dispute_bond,
     )  # fmt: skip
     after = read_root(platform, cid, phase)
-    return Disputed(root, reason_cid, sender.address, after.arbiter_deadline, _tx(receipt))
+    return Disputed(root, reason_cid, sender.address, after.arbiter_deadline, tx_hash_of(receipt))
 
 
 def check_disputed(root: PhaseRoot, action: str) -> None:
@@ -269,7 +268,7 @@ def send_resolution(platform: Platform, arbiter: Sender, root: PhaseRoot,
         arbiter, fn, lambda: check_resolvable(read_phase_root(platform, cid, phase), caller)
     )
     to, amount = _bond_credited(platform, receipt)
-    return Settled(root, "upheld" if uphold else "rejected", to, amount, _tx(receipt))
+    return Settled(root, "upheld" if uphold else "rejected", to, amount, tx_hash_of(receipt))
 
 
 def check_lapsable(root: PhaseRoot) -> None:
@@ -299,7 +298,7 @@ def send_lapse(platform: Platform, sender: Sender, root: PhaseRoot) -> Settled:
         sender, fn, lambda: check_lapsable(read_phase_root(platform, cid, phase))
     )
     to, amount = _bond_credited(platform, receipt)
-    return Settled(root, "lapsed", to, amount, _tx(receipt))
+    return Settled(root, "lapsed", to, amount, tx_hash_of(receipt))
 
 
 def bond_credit(platform: Platform, account: str) -> int:
@@ -320,20 +319,12 @@ def withdraw_bonds(platform: Platform, sender: Sender) -> Withdrawn:
     fn = platform.vault.functions.withdrawBonds()
     receipt = transact_explained(sender, fn, lambda: bond_credit(platform, sender.address))
     (event,) = platform.vault.events.BondWithdrawn().process_receipt(receipt, errors=DISCARD)
-    return Withdrawn(sender.address, int(event["args"]["amount"]), _tx(receipt))
+    return Withdrawn(sender.address, int(event["args"]["amount"]), tx_hash_of(receipt))
 
 
 def _bond_credited(platform: Platform, receipt: TxReceipt) -> tuple[str, int]:
     (event,) = platform.vault.events.BondCredited().process_receipt(receipt, errors=DISCARD)
     return str(event["args"]["account"]), int(event["args"]["amount"])
-
-
-def _ether(wei: int) -> str:
-    return format(Decimal(Web3.from_wei(wei, "ether")).normalize(), "f")
-
-
-def _tx(receipt: TxReceipt) -> str:
-    return "0x" + bytes(receipt["transactionHash"]).hex()
 
 
 REASON_MAX_BYTES = 1 << 20

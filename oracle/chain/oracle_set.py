@@ -13,7 +13,7 @@ from web3.logs import DISCARD
 from oracle.chain.challenges import read_challenge, sorted_oracles
 from oracle.chain.platform import Platform
 from oracle.chain.publish import InvalidTerms, check_oracles
-from oracle.chain.sender import Sender, transact_explained
+from oracle.chain.sender import Sender, transact_explained, tx_hash_of
 
 
 class NotChallengeOwner(InvalidTerms, PermissionError):
@@ -73,4 +73,4 @@ def rotate_oracles(platform: Platform, owner: Sender, plan: RotationPlan) -> Rot
     (event,) = platform.registry.events.OraclesRotated().process_receipt(receipt, errors=DISCARD)
     args = event["args"]
     return Rotated(plan, int(args["configVersion"]), Web3.to_hex(args["configDigest"]),
-                   "0x" + bytes(receipt["transactionHash"]).hex())  # fmt: skip
+                   tx_hash_of(receipt))  # fmt: skip

@@ -14,7 +14,7 @@ from oracle.chain.challenges import PayoutRules, call_struct, read_payout_rules
 from oracle.chain.claims import STATE_DISPUTED, STATE_NONE, STATE_POSTED, RootRecord, read_root
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
-from oracle.chain.sender import Sender, transact_explained
+from oracle.chain.sender import Sender, transact_explained, tx_hash_of
 from oracle.errors import CoopError
 
 
@@ -126,4 +126,4 @@ def refund_remainder(platform: Platform, sender: Sender, plan: RefundPlan) -> Re
     receipt = transact_explained(sender, fn, lambda: check_refundable(platform, cid))
     (event,) = platform.vault.events.RemainderRefunded().process_receipt(receipt, errors=DISCARD)
     return Refunded(cid, str(event["args"]["owner"]), int(event["args"]["amount"]),
-                    "0x" + bytes(receipt["transactionHash"]).hex())  # fmt: skip
+                    tx_hash_of(receipt))  # fmt: skip

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from eth_account import Account
@@ -66,9 +67,19 @@ class Sender:
             return exc
         balance = self.w3.eth.get_balance(Web3.to_checksum_address(self.address))
         return InsufficientFunds(
-            f"{self.address} holds {Web3.from_wei(balance, 'ether')} ETH, not enough for this "
-            "transaction's gas (and the ETH it sends); send some ETH to it and try again"
+            f"{self.address} holds {ether_text(balance)}, not enough for this transaction's gas "
+            "(and the ETH it sends); send some ETH to it and try again"
         )
+
+
+def tx_hash_of(receipt: TxReceipt) -> str:
+    """A mined transaction's hash, as 0x-hex."""
+    return "0x" + bytes(receipt["transactionHash"]).hex()
+
+
+def ether_text(wei: int) -> str:
+    """Wei as ETH, exact, trailing zeros dropped: "0.01 ETH"."""
+    return format((Decimal(wei) / 10**18).normalize(), "f") + " ETH"
 
 
 def describe_revert(fn: ContractFunction, exc: Exception) -> str:

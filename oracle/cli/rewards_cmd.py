@@ -22,13 +22,10 @@ from oracle.chain.disputes import (
     view_dispute,
     withdraw_bonds,
 )
+from oracle.chain.sender import ether_text
 from oracle.cli.context import ChainContext, chain_options, progress, tokens
 
 MAX_REASON_BYTES = 1 << 20
-
-
-def _eth(wei: int) -> str:
-    return f"{tokens(wei)} ETH"
 
 
 @click.group("rewards")
@@ -93,7 +90,7 @@ def dispute_cmd(challenge_id: int, phase: int, reason: str | None, reason_file: 
     say(f"the rewards root of challenge {challenge_id} phase {phase} ({root.record.merkle_root}, "
         f"paying {tokens(root.record.total)} tokens) can be disputed until "
         f"{time_text(root.record.claimable_at, root.now)}")  # fmt: skip
-    say(f"you send the dispute bond of {_eth(rules.dispute_bond)}: credited back to you if "
+    say(f"you send the dispute bond of {ether_text(rules.dispute_bond)}: credited back to you if "
         f"the arbiter {rules.arbiter} upholds the dispute or lets it lapse, to the owner "
         f"{rules.owner} if the arbiter rejects it")  # fmt: skip
     say("adding the reason to IPFS")
@@ -105,7 +102,7 @@ def dispute_cmd(challenge_id: int, phase: int, reason: str | None, reason_file: 
         "\n".join([
             f"Disputed the rewards root of challenge {challenge_id} phase {phase} "
             f"(tx {done.tx_hash}).",
-            f"  bond:     {_eth(rules.dispute_bond)} locked",
+            f"  bond:     {ether_text(rules.dispute_bond)} locked",
             f"  reason:   {reason_cid}",
             f"  arbiter:  {rules.arbiter} decides by {deadline}",
             "Claims under this root wait for the decision. Next: the arbiter runs "
@@ -177,12 +174,13 @@ def resolve_cmd(challenge_id: int, phase: int, decision: str | None, **options: 
     if uphold:
         say(
             f"upholding: the root {root.record.merkle_root} will be voided and the bond of "
-            f"{_eth(root.record.dispute_bond)} credited to the disputer {root.record.disputer}"
+            f"{ether_text(root.record.dispute_bond)} credited to the disputer "
+            f"{root.record.disputer}"
         )
     else:
         say(
             f"rejecting: the root {root.record.merkle_root} stands and the bond of "
-            f"{_eth(root.record.dispute_bond)} goes to the owner {root.rules.owner}"
+            f"{ether_text(root.record.dispute_bond)} goes to the owner {root.rules.owner}"
         )
     done = send_resolution(ctx.platform, arbiter, root, uphold)
     _settled(ctx, done)
@@ -231,7 +229,7 @@ def _settled(ctx: ChainContext, done: Settled) -> None:
         "\n".join([
             headline,
             f"  root:  {root.record.merkle_root}",
-            f"  bond:  {_eth(done.bond)} credited to {done.bond_to} "
+            f"  bond:  {ether_text(done.bond)} credited to {done.bond_to} "
             "(who withdraws it with `coop rewards withdraw-bonds`)",
             f"  tx:    {done.tx_hash}",
         ]),
@@ -259,11 +257,12 @@ def withdraw_bonds_cmd(**options: Any) -> None:
     """
     ctx = ChainContext.from_options(**options)
     sender = ctx.sender
-    progress(ctx)(f"{_eth(bond_credit(ctx.platform, sender.address))} is credited to "
+    progress(ctx)(f"{ether_text(bond_credit(ctx.platform, sender.address))} is credited to "
                    f"{sender.address}: withdrawing it")  # fmt: skip
     done = withdraw_bonds(ctx.platform, sender)
     ctx.emit(
-        f"Withdrew {_eth(done.amount)} of dispute bonds to {done.account} (tx {done.tx_hash}).",
+        f"Withdrew {ether_text(done.amount)} of dispute bonds to {done.account} "
+        f"(tx {done.tx_hash}).",
         {"account": done.account, "amount": str(done.amount), "tx_hash": done.tx_hash},
     )
 
@@ -310,7 +309,7 @@ def show_cmd(challenge_id: int, phase: int, **options: Any) -> None:
         f"  state:   {state}",
     ]
     if d is not None:
-        lines.append(f"  dispute: by {d.disputer}, bond {_eth(d.bond)}, block {d.block}")
+        lines.append(f"  dispute: by {d.disputer}, bond {ether_text(d.bond)}, block {d.block}")
         if view.reason is not None:
             lines.append(f"  reason ({d.reason_cid}):")
             lines += [f"    | {line}" for line in view.reason.splitlines() or [""]]
