@@ -1,5 +1,6 @@
 """Typed values shared by every module: ids, fixed-point numbers, addresses, CIDs."""
 
+from decimal import Decimal
 from typing import NewType
 
 ChallengeId = NewType("ChallengeId", int)
@@ -13,3 +14,9 @@ Cid = NewType("Cid", str)  # a CIDv1 string (base32) or CIDv0 ("Qm...")
 WAD: int = 10**18
 PPM: int = 1_000_000
 BPS: int = 10_000
+
+
+def wad_text(value: int) -> str:
+    """A number scaled by 10**18 (a WAD score, token base units, wei) as decimal text,
+    trailing zeros dropped: 1500000000000000000 -> "1.5"."""
+    return format((Decimal(value) / WAD).normalize(), "f")

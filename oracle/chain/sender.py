@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from eth_account import Account
@@ -12,7 +11,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCErro
 from web3.types import TxReceipt
 
 from oracle.errors import InsufficientFunds, TransactionReverted
-from oracle.types import Address
+from oracle.types import Address, wad_text
 
 
 @dataclass
@@ -79,7 +78,7 @@ def tx_hash_of(receipt: TxReceipt) -> str:
 
 def ether_text(wei: int) -> str:
     """Wei as ETH, exact, trailing zeros dropped: "0.01 ETH"."""
-    return format((Decimal(wei) / 10**18).normalize(), "f") + " ETH"
+    return wad_text(wei) + " ETH"
 
 
 def describe_revert(fn: ContractFunction, exc: Exception) -> str:

@@ -5,7 +5,6 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +20,7 @@ from oracle.ipfs.fallback import open_content_store
 from oracle.ipfs.store import ContentStore
 from oracle.keystore import unlock
 from oracle.settings import Settings, load_settings
-from oracle.types import Address
+from oracle.types import Address, wad_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,7 +104,7 @@ def password_for_new_key() -> str:
 
 def tokens(amount: int) -> str:
     """Base units (18 decimals) as whole tokens, trailing zeros dropped."""
-    return format((Decimal(amount) / 10**18).normalize(), "f")
+    return wad_text(amount)
 
 
 def progress(ctx: ChainContext) -> Progress:

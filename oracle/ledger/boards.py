@@ -8,12 +8,11 @@
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from oracle.ledger.model import Challenge, Claim, Ledger, ReviewEntry, Submission
 from oracle.ledger.reward_inputs import private_score
 from oracle.status import Status
-from oracle.types import WAD, Address
+from oracle.types import Address, wad_text
 
 
 @dataclass(frozen=True)
@@ -127,5 +126,4 @@ def profile(ledger: Ledger, address: str) -> Profile:
 
 def score_text(wad: int) -> str:
     """A WAD score as a plain decimal (exact, trailing zeros dropped)."""
-    text = format((Decimal(wad) / WAD).normalize(), "f")
-    return text
+    return wad_text(wad)
