@@ -19,6 +19,7 @@ from oracle.chain.sender import Sender, tx_hash_of
 from oracle.errors import CoopError
 from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.model import RewardRootPosted
 from oracle.ledger.replay import read_ledger
 from oracle.rewards.merkle import MerkleTree, build_tree
 from oracle.rewards.model import Leaf
@@ -137,6 +138,15 @@ class ClaimResults:
         return sum(p.claim.amount for p in self.paid)
 
 
+def root_event(platform: Platform, challenge_id: int, phase: int,
+               merkle_root: str) -> RewardRootPosted | None:  # fmt: skip
+    """The latest RewardsPosted of the phase naming `merkle_root` (0x-hex), with the
+    disputes that followed it, read from the ledger; None when no event names it."""
+    events = [r for r in read_ledger(platform).challenge(challenge_id).roots
+              if r.phase == phase and "0x" + r.merkle_root.hex() == merkle_root]  # fmt: skip
+    return events[-1] if events else None
+
+
 def posted_root(platform: Platform, challenge_id: int, phase: int) -> PostedRoot:
     """The phase's current root; NoRewardsRoot when none was posted."""
     record = read_root(platform, challenge_id, phase)
@@ -147,15 +157,12 @@ def posted_root(platform: Platform, challenge_id: int, phase: int) -> PostedRoot
             f"{challenge_id}` shows where the phase stands"
         )
     merkle_root = record.merkle_root
-    ledger = read_ledger(platform)
-    events = [r for r in ledger.challenge(challenge_id).roots
-              if r.phase == phase and "0x" + r.merkle_root.hex() == merkle_root]  # fmt: skip
-    if not events:
+    event = root_event(platform, challenge_id, phase, merkle_root)
+    if event is None:
         raise ReportUnusable(
             f"the vault holds root {merkle_root} for phase {phase} but no RewardsPosted event "
             "names it; is the node fully synced?"
         )
-    event = events[-1]
     return PostedRoot(challenge_id, phase, record.seq, merkle_root, record.total,
                       event.report_cid, record.claimable_at, record.state, event.block,
                       record.arbiter_deadline)  # fmt: skip

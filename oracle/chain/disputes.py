@@ -22,6 +22,7 @@ from oracle.chain.claims import (
     STATE_VOIDED,
     RootRecord,
     read_root,
+    root_event,
 )
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
@@ -30,7 +31,6 @@ from oracle.chain.sender import Sender, ether_text, transact_explained, tx_hash_
 from oracle.errors import CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import DisputeFiled
-from oracle.ledger.replay import read_ledger
 
 
 class DisputeRefused(CoopError):
@@ -350,12 +350,7 @@ def view_dispute(platform: Platform, store: ContentStore, challenge_id: int,
             f"{root.where} has no rewards root yet: the oracles post it after the phase's "
             f"holdout reveal; `coop challenge status {challenge_id}` shows where it stands"
         )
-    posted = [
-        r
-        for r in read_ledger(platform).challenge(challenge_id).roots
-        if r.phase == phase and "0x" + r.merkle_root.hex() == root.record.merkle_root
-    ]
-    latest = posted[-1] if posted else None  # fmt: skip
+    latest = root_event(platform, challenge_id, phase, root.record.merkle_root)
     dispute = latest.disputes[-1] if latest is not None and latest.disputes else None
     reason, note = None, ""
     if dispute is not None:
