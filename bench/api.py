@@ -31,8 +31,10 @@ from pathlib import Path
 
 import httpx
 from eth_account import Account
+from eth_typing import ChecksumAddress
 from eth_utils.address import to_checksum_address
 from web3 import Web3
+from web3.types import Nonce, Wei
 
 from bench.report import Row, merge_rows
 from oracle.chain.anvil import ANVIL_KEYS, free_port, start_anvil
@@ -245,15 +247,15 @@ def real_chain_events(url: str) -> Platform:
     challenge = create_challenge(platform, owner, terms, "bafkspec", phase)
     people = [w3.to_checksum_address(Account.from_key(k).address) for k in ANVIL_KEYS[1:7]]
     w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
-    salts: dict[int, tuple[str, str, bytes]] = {}
-    nonces = {p: w3.eth.get_transaction_count(p) for p in people}
+    salts: dict[int, tuple[ChecksumAddress, str, bytes]] = {}
+    nonces = {p: int(w3.eth.get_transaction_count(p)) for p in people}
     for n in range(CHAIN_SUBMISSIONS):
         who = people[n % len(people)]
         artifact, salt = f"bafkartifact{n}", secrets.token_bytes(32)
         commitment = compute_commitment(w3.eth.chain_id, platform.book.address, challenge, who,
                                         artifact, (), (), salt)  # fmt: skip
         tx = platform.book.functions.commit(challenge, commitment).build_transaction(
-            {"from": who, "gas": 200_000, "nonce": nonces[who], "gasPrice": 10**9}
+            {"from": who, "gas": 200_000, "nonce": Nonce(nonces[who]), "gasPrice": Wei(10**9)}
         )
         w3.eth.send_transaction(tx)
         nonces[who] += 1
@@ -261,7 +263,7 @@ def real_chain_events(url: str) -> Platform:
     w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
     for sid, (who, artifact, salt) in salts.items():
         tx = platform.book.functions.reveal(sid, artifact, [], [], salt).build_transaction(
-            {"from": who, "gas": 200_000, "nonce": nonces[who], "gasPrice": 10**9}
+            {"from": who, "gas": 200_000, "nonce": Nonce(nonces[who]), "gasPrice": Wei(10**9)}
         )
         w3.eth.send_transaction(tx)
         nonces[who] += 1

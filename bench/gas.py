@@ -32,7 +32,6 @@ from oracle.chain.challenges import (
     ChallengeTerms,
     PhaseTerms,
     create_challenge,
-    holdout_commitment,
     reveal_holdout,
 )
 from oracle.chain.platform import Platform, deploy_platform
@@ -40,6 +39,7 @@ from oracle.chain.sender import Sender
 from oracle.chain.submissions import compute_commitment, wait_for_block_after
 from oracle.rewards.merkle import MerkleTree, build_tree
 from oracle.rewards.model import Leaf
+from oracle.scoring.commitment import holdout_commitment
 from oracle.types import WAD, Address
 
 ORACLE_KEYS = sorted(ANVIL_KEYS[7:10], key=lambda k: int(Account.from_key(k).address, 16))
