@@ -26,6 +26,8 @@ from oracle.spec import ChallengeSpec, Task
 
 MIN_ROWS_PER_PART = 2
 MAX_LABELS_BYTES = 2**36
+_QUOTED_BYTES = np.frombuffer(b',"\r\n', dtype=np.uint8)  # an id with one needs quotes
+_NO_BYTES = np.empty(0, dtype=np.uint8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +41,20 @@ class Labels:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @cached_property
+    def unquoted_ids(self) -> tuple[NDArray[np.int64], NDArray[np.uint8]] | None:
+        """The ids as a CSV writer leaves them (offsets, one per row plus one, and bytes),
+        or None when one needs quotes (a comma, a quote or a line break in it). Computed
+        once; fast_csv compares predictions files with it."""
+        _, offsets, content = self.ids.buffers()
+        first = self.ids.offset
+        starts = np.frombuffer(offsets, dtype=np.int32)[first : first + len(self) + 1]
+        text = np.frombuffer(content, dtype=np.uint8) if content is not None else _NO_BYTES
+        text = text[starts[0] : starts[-1]]
+        if np.isin(text, _QUOTED_BYTES).any():
+            return None
+        return (starts - starts[0]).astype(np.int64), text
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from oracle.scoring.fast_csv import aligned_values
 from oracle.scoring.files import load_bytes, read_table
 from oracle.scoring.labels import Labels
 from oracle.scoring.rejection import ArtifactRejected
@@ -24,6 +25,12 @@ def read_predictions(
 ) -> NDArray[np.float64]:
     """The predictions file (bytes or a path) checked and aligned to `labels`."""
     data = load_bytes(source, spec.max_artifact_bytes)
+    if len(spec.columns.prediction) == 1 and spec.task is not Task.MULTICLASS:
+        column = spec.columns.prediction[0]
+        fast = aligned_values(data, spec.columns.id, column, labels)  # None: not its shape
+        if fast is not None:
+            _check_values(spec, _finite(fast, column, labels.ids)[:, np.newaxis], labels.ids)
+            return fast
     types = {spec.columns.id: pa.string(), **{c: pa.float64() for c in spec.columns.prediction}}
     table = read_table(data, types, spec.max_uncompressed_bytes)
     ids = table.column(spec.columns.id).combine_chunks()
@@ -46,7 +53,10 @@ def _numbers(column: pa.Array, name: str, ids: pa.Array) -> NDArray[np.float64]:
         raise ArtifactRejected(
             Status.WRONG_TYPE, f"column {name!r} is empty for id {_quote(ids, rows)}; fill it in"
         )
-    values: NDArray[np.float64] = column.to_numpy().astype(np.float64, copy=False)
+    return _finite(column.to_numpy().astype(np.float64, copy=False), name, ids)
+
+
+def _finite(values: NDArray[np.float64], name: str, ids: pa.Array) -> NDArray[np.float64]:
     bad = np.flatnonzero(~np.isfinite(values))
     if len(bad):
         raise ArtifactRejected(

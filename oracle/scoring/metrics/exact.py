@@ -14,10 +14,13 @@ that `math.fsum` may overflow on intermediate sums where this does not. About 6 
 faster than `math.fsum` on 2.8 M values (62 ms against 370 ms, measured).
 """
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 _CHUNK = 2**26  # values per bincount: every bin total stays an exact float64 integer
+COMPILED_FROM = 2**18  # from this many values the bins come from one compiled pass
 _HALF = 26
 _HALF_MASK = np.uint64(2**_HALF - 1)
 _KEYS = 4096  # sign bit and 11 exponent bits
@@ -43,11 +46,7 @@ def exact_sum(values: ArrayLike) -> float:
 def _scaled_sum(chunk: NDArray[np.float64]) -> int | None:
     """The exact sum of `chunk` times 2^1074 (an integer), or None if a value is not finite."""
     bits = chunk.view(np.uint64)
-    keys = (bits >> np.uint64(52)).view(np.int64)  # < 4096: the same numbers, no copy
-    high_bits = (bits >> np.uint64(_HALF)) & _HALF_MASK  # fraction bits 26..51
-    high = np.bincount(keys, high_bits.astype(np.float64), _KEYS)
-    low = np.bincount(keys, (bits & _HALF_MASK).astype(np.float64), _KEYS)
-    count = np.bincount(keys, minlength=_KEYS)
+    high, low, count = _bins(bits) if len(bits) < COMPILED_FROM else _compiled_bins(bits)
     total = 0
     for key in np.flatnonzero(count).tolist():
         exponent = key & 0x7FF
@@ -59,3 +58,24 @@ def _scaled_sum(chunk: NDArray[np.float64]) -> int | None:
         part <<= max(exponent, 1) - 1
         total += -part if key >> 11 else part
     return total
+
+
+def _bins(bits: NDArray[np.uint64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.int64]]:
+    """Per key: the sums of fraction bits 26-51 and 0-25 (exact float64 integers), and the
+    number of values."""
+    keys = (bits >> np.uint64(52)).view(np.int64)  # < 4096: the same numbers, no copy
+    high_bits = (bits >> np.uint64(_HALF)) & _HALF_MASK  # fraction bits 26..51
+    high = np.bincount(keys, high_bits.astype(np.float64), _KEYS)
+    low = np.bincount(keys, (bits & _HALF_MASK).astype(np.float64), _KEYS)
+    return high, low, np.bincount(keys, minlength=_KEYS)
+
+
+def _compiled_bins(
+    bits: NDArray[np.uint64],
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.int64]]:
+    """The same sums as `_bins`, as int64, in one compiled pass instead of five."""
+    from oracle.scoring.compiled import exponent_bins  # imports numba: only for large arrays
+
+    high, low, count = (np.zeros(_KEYS, dtype=np.int64) for _ in range(3))
+    exponent_bins(bits, high, low, count)
+    return high, low, count

@@ -1,4 +1,5 @@
-"""`exact_sum` is the correctly rounded sum: the float math.fsum gives, in any order."""
+"""`exact_sum` is the correctly rounded sum: the float math.fsum gives, in any order, whether
+its bins come from numpy (small arrays) or from the compiled pass (large ones)."""
 
 import math
 
@@ -7,6 +8,13 @@ import pytest
 
 from oracle.scoring.metrics import exact
 from oracle.scoring.metrics.exact import exact_sum
+
+
+@pytest.fixture(autouse=True, params=["numpy bins", "compiled bins"])
+def binning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.param == "compiled bins":
+        monkeypatch.setattr(exact, "COMPILED_FROM", 0)  # every size, same code as large ones
+
 
 ADVERSARIAL = [
     [],

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from scoring_helpers import SALT, csv_bytes, make_spec
 
-from oracle.scoring import files, read_labels, score_submission, split_holdout
+from oracle.scoring import fast_csv, files, read_labels, score_submission, split_holdout
 from oracle.scoring.engine import ScoreResult
 from oracle.scoring.files import read_table
 from oracle.scoring.rejection import ArtifactRejected
@@ -41,6 +41,15 @@ def parquet(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture(params=["general path", "fast path"])
+def either_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small files take the general path; with the size limit lifted, the same files try
+    the compiled fast path first (fast_csv): both must give the same verdicts."""
+    if request.param == "fast path":
+        monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 0)
+
+
+@pytest.mark.usefixtures("either_path")
 def test_a_good_file_scores() -> None:
     result = score(GOOD)
     assert result.status is Status.VALID and result.reason == "ok"
@@ -94,6 +103,7 @@ CASES: list[tuple[str, Callable[[bytes], bytes], Status, str]] = [
 ]  # fmt: skip
 
 
+@pytest.mark.usefixtures("either_path")
 @pytest.mark.parametrize(("name", "mutate", "status", "reason"), CASES, ids=[c[0] for c in CASES])
 def test_invalid_file_gets_its_status_and_reason(
     name: str, mutate: Callable[[bytes], bytes], status: Status, reason: str
