@@ -2,12 +2,11 @@
 cached on disk beside this file). Imported only for large inputs: importing numba alone
 takes about half a second.
 
-`scan` (for fast_csv) walks rows once: the id must be the test id at that row, byte for
-byte, then a comma, then a number, then a line end (LF or CRLF; the file's last line may
-have none). A plain decimal that converts exactly (see fast_csv) is stored at its row; any
-other spelling made only of digits, '.', '+', '-', 'e' and 'E' is copied to the `aside`
-buffers for Arrow to convert. Anything else stops the scan with NOT_FAST. `find_row` tells
-which test row's id starts at a byte offset, so that two threads can scan a file's halves.
+`scan` (for fast_csv) walks the rows once: the id must be the test id at that row, byte
+for byte, then a comma, then a number, then a line end (LF or CRLF; the last line may have
+none). A plain decimal that converts exactly (see fast_csv) is stored at its row; any other
+spelling made only of digits, '.', '+', '-', 'e' and 'E' is copied to the `aside` buffers
+for Arrow to convert. Anything else stops the scan with NOT_FAST.
 """
 
 import numpy as np
@@ -16,119 +15,90 @@ from numba import njit
 DONE = 0
 NOT_FAST = 1
 _EXACT_MANTISSA = 2**53  # integers up to this are exact doubles
-_MAX_DIGITS = 18  # up to this many decimal digits fit an int64
+_MAX_ACCUMULATED = (2**63 - 1 - 9) // 10  # beyond it the mantissa would overflow int64
 _POWERS_OF_TEN = np.array([10.0**k for k in range(23)])  # each exact in a double
-_LF, _CR, _COMMA, _DOT, _MINUS = 10, 13, 44, 46, 45
-_PLUS, _LOWER_E, _UPPER_E = 43, 101, 69
+_LF, _CR, _COMMA, _DOT, _MINUS, _PLUS, _ZERO, _NINE = 10, 13, 44, 46, 45, 43, 48, 57
+_LOWER_E, _UPPER_E = 101, 69
 
 
 @njit(cache=True, nogil=True)
-def _digits(body, pos, end, mantissa):  # type: ignore[no-untyped-def]
-    """Reads decimal digits from `pos`: (position after them, how many, mantissa)."""
-    count = 0
-    while pos < end:
-        digit = np.int64(body[pos]) - 48
-        if digit < 0 or digit > 9:
-            break
-        mantissa = mantissa * 10 + digit  # wraps past 18 digits: then unused
-        count += 1
-        pos += 1
-    return pos, count, mantissa
-
-
-@njit(cache=True, nogil=True)
-def scan(  # type: ignore[no-untyped-def]
-    body, start, end, last_part, id_offsets, id_bytes, first_row, values,
-    aside_rows, aside_offsets, aside_bytes,
-):  # fmt: skip
-    """Rows `first_row` .. `first_row + len(values) - 1` from byte `start`, reading no byte
-    at or past `end`. Returns (DONE or NOT_FAST, numbers put aside, position after the
-    rows). With `last_part`, only line ends may follow the rows."""
+def scan(body, start, id_offsets, id_bytes, values, aside_rows, aside_offsets, aside_bytes):  # type: ignore[no-untyped-def]
+    """(DONE or NOT_FAST, how many numbers were put aside)."""
+    end = body.shape[0]
     pos = start
     aside = 0
-    for i in range(values.shape[0]):
-        row = first_row + i
+    for row in range(values.shape[0]):
         first, last = id_offsets[row], id_offsets[row + 1]
         if pos + (last - first) >= end:
-            return NOT_FAST, aside, pos
+            return NOT_FAST, aside
         for k in range(last - first):
             if body[pos + k] != id_bytes[first + k]:
-                return NOT_FAST, aside, pos
+                return NOT_FAST, aside
         pos += last - first
         if body[pos] != _COMMA:
-            return NOT_FAST, aside, pos
+            return NOT_FAST, aside
         pos += 1
         token = pos
-        negative = pos < end and body[pos] == _MINUS
-        if negative:
+        negative = False
+        if pos < end and body[pos] == _MINUS:
+            negative = True
             pos += 1
-        pos, whole, mantissa = _digits(body, pos, end, 0)
-        fraction = 0
-        point = pos < end and body[pos] == _DOT
-        if point:
-            pos, fraction, mantissa = _digits(body, pos + 1, end, mantissa)
+        mantissa = 0
+        whole_digits = 0
+        fraction_digits = 0
+        seen_point = False
         plain = True
-        while pos < end and body[pos] != _LF and body[pos] != _CR:
+        while pos < end:
             c = body[pos]
-            sign_or_exponent = c in (_MINUS, _PLUS, _LOWER_E, _UPPER_E)
-            if not (sign_or_exponent or c == _DOT or 48 <= c <= 57):
-                return NOT_FAST, aside, pos
-            plain = False
+            if _ZERO <= c <= _NINE:
+                if mantissa <= _MAX_ACCUMULATED:
+                    mantissa = mantissa * 10 + (c - _ZERO)
+                else:
+                    plain = False
+                if seen_point:
+                    fraction_digits += 1
+                else:
+                    whole_digits += 1
+            elif c == _DOT and not seen_point:
+                seen_point = True
+            elif c == _LF or c == _CR:  # noqa: SIM109 (numba: plain comparisons)
+                break
+            elif c == _DOT or c == _MINUS or c == _PLUS or c == _LOWER_E or c == _UPPER_E:  # noqa: SIM109
+                plain = False
+            else:
+                return NOT_FAST, aside
             pos += 1
-        size = pos - token
-        if size == 0:
-            return NOT_FAST, aside, pos  # an empty cell
+        if pos == token:
+            return NOT_FAST, aside  # an empty cell
         if pos < end and body[pos] == _CR:
+            if pos + 1 < end and body[pos + 1] != _LF:
+                return NOT_FAST, aside
+            size = pos - token
+            pos += 2
+        else:
+            size = pos - token
             pos += 1
-            if pos < end and body[pos] != _LF:
-                return NOT_FAST, aside, pos  # a lone CR
-        pos += 1  # past the LF (or the end of the file)
         if (
             plain
-            and whole > 0
-            and (fraction > 0 or not point)
-            and whole + fraction <= _MAX_DIGITS
-            and fraction <= 22
+            and whole_digits > 0
+            and (fraction_digits > 0 or not seen_point)
+            and fraction_digits <= 22
             and mantissa <= _EXACT_MANTISSA
         ):
-            value = mantissa / _POWERS_OF_TEN[fraction]  # exact operands: correctly rounded
-            values[i] = -value if negative else value
+            value = mantissa / _POWERS_OF_TEN[fraction_digits]
+            values[row] = -value if negative else value
         else:
             at = aside_offsets[aside]
             for k in range(size):
                 aside_bytes[at + k] = body[token + k]
-            aside_rows[aside] = i
+            aside_rows[aside] = row
             aside_offsets[aside + 1] = at + size
             aside += 1
-    if last_part:
-        while pos < end:
-            if body[pos] != _LF and body[pos] != _CR:
-                return NOT_FAST, aside, pos
-            pos += 1
-    return DONE, aside, min(pos, end)
-
-
-@njit(cache=True, nogil=True)
-def find_row(body, at, id_offsets, id_bytes, guess, window):  # type: ignore[no-untyped-def]
-    """The test row whose id is the text at byte `at` up to a comma, searched within
-    `window` rows of `guess`; -1 when none is."""
-    comma = at
-    while comma < body.shape[0] and body[comma] != _COMMA and comma - at < 4096:
-        comma += 1
-    size = comma - at
-    rows = id_offsets.shape[0] - 1
-    for row in range(max(0, guess - window), min(rows, guess + window)):
-        first = id_offsets[row]
-        if id_offsets[row + 1] - first != size:
-            continue
-        same = True
-        for k in range(size):
-            if body[at + k] != id_bytes[first + k]:
-                same = False
-                break
-        if same:
-            return row
-    return -1
+    while pos < end:  # after the last test row only line ends may follow
+        if body[pos] != _LF and body[pos] != _CR:
+            return NOT_FAST, aside
+        pos += 1
+    return DONE, aside
 
 
 @njit(cache=True, nogil=True)

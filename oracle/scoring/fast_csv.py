@@ -13,15 +13,8 @@ Anything else gives None and the file takes the general path (files.read_table a
 alignment of predictions.py), which also words the refusals: another column layout, quotes,
 spaces, empty cells or lines, letters, ids that differ from the test set's at any row (a
 shuffled file stops at its first row), a row count that differs, gzip or Parquet.
-Below FAST_CSV_BYTES the general path is as fast and numba is not even imported. From twice
-that, two threads scan the two halves, cut at a line start whose test row `find_row`
-locates near where its share of the bytes puts it.
+Below FAST_CSV_BYTES the general path is as fast and numba is not even imported.
 """
-
-import os
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -44,60 +37,21 @@ def aligned_values(
     body_start = _body_start(data, f"{id_column},{prediction_column}".encode())
     if body_start is None or labels.unquoted_ids is None:
         return None
-    from oracle.scoring import compiled  # imports numba: only for large files
-
-    body = np.frombuffer(data, dtype=np.uint8)
-    values = np.empty(len(labels), dtype=np.float64)
-    parts = _parts(data, body_start, labels, compiled.find_row)
-    with ThreadPoolExecutor(len(parts), thread_name_prefix="coop-fastcsv") as pool:
-        scans = [pool.submit(_scan_part, compiled, body, part, labels, values) for part in parts]
-    return values if all(done.result() for done in scans) else None
-
-
-@dataclass(frozen=True)
-class _Part:
-    start: int  # first byte
-    end: int  # the byte after the part; the next part starts there
-    first_row: int
-    rows: int
-    last: bool
-
-
-def _parts(data: Blob, start: int, labels: Labels, find_row: Any) -> list[_Part]:
-    """The body cut in two at the line start nearest its middle, when the test row there is
-    found near where its share of the bytes puts it; else one part."""
-    rows, size = len(labels), len(data) - start
-    whole = [_Part(start, len(data), 0, rows, last=True)]
-    cut = data.find(b"\n", start + size // 2) + 1
-    if size < 2 * FAST_CSV_BYTES or (os.cpu_count() or 1) < 2 or not start < cut < len(data):
-        return whole
-    assert labels.unquoted_ids is not None
     id_offsets, id_bytes = labels.unquoted_ids
-    guess = rows * (cut - start) // size
     body = np.frombuffer(data, dtype=np.uint8)
-    row = int(find_row(body, cut, id_offsets, id_bytes, guess, max(1_000, rows // 20)))
-    if row <= 0:
-        return whole
-    return [_Part(start, cut, 0, row, last=False), _Part(cut, len(data), row, rows - row, True)]
+    rows = len(labels)
+    values = np.empty(rows, dtype=np.float64)
+    aside_rows = np.empty(rows, dtype=np.int64)
+    aside_offsets = np.empty(rows + 1, dtype=np.int64)  # filled as numbers are put aside
+    aside_offsets[0] = 0
+    aside_bytes = np.empty(len(body) - body_start, dtype=np.uint8)  # pages touched if used
+    from oracle.scoring.compiled import DONE, scan  # imports numba: only for large files
 
-
-def _scan_part(
-    compiled: Any, body: NDArray[np.uint8], part: _Part, labels: Labels, values: NDArray[np.float64]
-) -> bool:
-    """Scans one part into `values`; False when it is not in the fast shape. A part other
-    than the last must end exactly where the next begins (no row skipped between)."""
-    assert labels.unquoted_ids is not None
-    id_offsets, id_bytes = labels.unquoted_ids
-    out = values[part.first_row : part.first_row + part.rows]
-    aside_rows = np.empty(part.rows, dtype=np.int64)
-    aside_offsets = np.zeros(part.rows + 1, dtype=np.int64)
-    aside_bytes = np.empty(part.end - part.start, dtype=np.uint8)  # pages touched if used
-    outcome, aside, end = compiled.scan(
-        body, part.start, part.end, part.last, id_offsets, id_bytes, part.first_row, out,
-        aside_rows, aside_offsets, aside_bytes,
-    )  # fmt: skip
-    if outcome != compiled.DONE or (not part.last and end != part.end):
-        return False
+    outcome, aside = scan(
+        body, body_start, id_offsets, id_bytes, values, aside_rows, aside_offsets, aside_bytes
+    )
+    if outcome != DONE:
+        return None
     if aside:
         spelled = pa.Array.from_buffers(
             pa.large_string(),
@@ -108,9 +62,9 @@ def _scan_part(
         try:
             converted = pc.cast(spelled, pa.float64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return False  # not a number to Arrow either: the general path words the refusal
-        out[aside_rows[:aside]] = converted.to_numpy()
-    return True
+            return None  # not a number to Arrow either: the general path words the refusal
+        values[aside_rows[:aside]] = converted.to_numpy()
+    return values
 
 
 def _body_start(data: Blob, header: bytes) -> int | None:

@@ -157,12 +157,3 @@ def test_scores_of_a_large_file_equal_the_general_paths(monkeypatch: pytest.Monk
     fast = score_submission(spec, holdout, data)
     monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", math.inf)
     assert fast.valid and fast == score_submission(spec, holdout, data)
-
-
-def test_a_row_repeated_where_the_file_is_cut_in_two_is_not_skipped() -> None:
-    start = GOOD.index(b"\n") + 1
-    cut = GOOD.find(b"\n", start + (len(GOOD) - start) // 2) + 1  # where the second part starts
-    before = GOOD[GOOD.rfind(b"\n", 0, cut - 1) + 1 : cut]  # the line ending at the cut
-    repeated = GOOD[:cut] + before + GOOD[cut:]
-    assert aligned_values(repeated, "id", "prediction", LABELS) is None
-    assert aligned_values(GOOD, "id", "prediction", LABELS) is not None
