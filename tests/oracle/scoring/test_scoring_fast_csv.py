@@ -17,6 +17,7 @@ from oracle.status import Status
 
 N = 2_000
 SPEC = make_spec(max_artifact_bytes=2**30)
+THRESHOLD = fast_csv.FAST_CSV_BYTES  # before the fixture below lifts it
 # Spellings people's tools write (printf, repr, numpy.savetxt, R) and odd ones
 SPELLINGS = [
     "3.295993", "-3.295993", "5", "-0", "-0.0", "0.0", "007.50", "0.1000000000000000055511",
@@ -157,3 +158,18 @@ def test_scores_of_a_large_file_equal_the_general_paths(monkeypatch: pytest.Monk
     fast = score_submission(spec, holdout, data)
     monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", math.inf)
     assert fast.valid and fast == score_submission(spec, holdout, data)
+
+
+def test_files_from_the_size_threshold_on_take_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", THRESHOLD)
+    rows = THRESHOLD // 11 + 1  # most rows are "123456,0.50\n", 12 bytes
+    ids = [str(i) for i in range(rows)]
+    labels = labels_of(ids)
+    data = file_of(ids, ["0.50"] * rows)
+    assert len(data) >= THRESHOLD
+    assert aligned_values(data, "id", "prediction", labels) is not None
+    cut = data[: THRESHOLD - 1]
+    cut = cut[: cut.rindex(b"\n") + 1]
+    assert aligned_values(cut, "id", "prediction", labels_of(ids[: cut.count(b"\n") - 1])) is None
