@@ -1,4 +1,5 @@
-"""The public/private split is the documented rule, recomputable from the salt alone."""
+"""The public/private split is the documented rule, recomputable from the salt alone, whether
+hashlib hashes the ids (fewer than split.COMPILED_FROM) or the compiled SHA-256 does."""
 
 import hashlib
 from pathlib import Path
@@ -9,9 +10,15 @@ import pytest
 from scoring_helpers import csv_bytes, make_spec
 
 from oracle.errors import InvalidHoldout
-from oracle.scoring import public_mask, read_labels, row_hash, split_holdout
+from oracle.scoring import public_mask, read_labels, row_hash, split, split_holdout
 
 SALT = bytes(range(32, 64))
+
+
+@pytest.fixture(autouse=True, params=["hashlib", "compiled"])
+def hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.param == "compiled":
+        monkeypatch.setattr(split, "COMPILED_FROM", 0)  # every size, same code as large ones
 
 
 def by_the_docs(salt: bytes, row_id: str, fraction_num: int, fraction_den: int) -> bool:
@@ -71,3 +78,18 @@ def test_the_shell_recipe_in_the_docs_gives_the_documented_split() -> None:
     threshold = make_spec(split__public_fraction="0.3").split.threshold
     assert threshold == 5534023222112865484 and f"floor(0.3 \u00d7 2^64) = {threshold}" in docs
     assert not public_mask(pa.array(["42"]), salt, threshold)[0]  # private, as the docs say
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compiled_sha256_equals_hashlib_on_every_length(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    salt = rng.bytes(32)
+    ids = ["".join(chr(c) for c in rng.integers(1, 0x10FFF, size=n)) for n in range(140)]
+    ids += [rng.bytes(int(n)).hex() for n in rng.integers(0, 200, size=300)]
+    ids = [i.encode("utf-8", "surrogatepass").decode("utf-8", "replace") for i in ids]
+    array = pa.array(ids, type=pa.large_string())
+    _, offsets, text = array.buffers()
+    offsets_np = np.frombuffer(offsets, dtype=np.int64)
+    text_np = np.frombuffer(text, dtype=np.uint8)
+    compiled = split._compiled_hashes(salt, offsets_np, text_np)
+    assert compiled.tolist() == [row_hash(salt, i) for i in ids]
