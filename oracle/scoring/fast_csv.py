@@ -13,7 +13,8 @@ Anything else gives None and the file takes the general path (files.read_table a
 alignment of predictions.py), which also words the refusals: another column layout, quotes,
 spaces, empty cells or lines, letters, ids that differ from the test set's at any row (a
 shuffled file stops at its first row), a row count that differs, gzip or Parquet.
-Below FAST_CSV_BYTES the general path is as fast and numba is not even imported.
+Below FAST_CSV_BYTES the general path reads the file and numba is not even imported (its
+~1 s of import and load, once per process, would outweigh what it saves).
 """
 
 import numpy as np
