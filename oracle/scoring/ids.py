@@ -17,6 +17,17 @@ Positions = NDArray[np.int64]  # index into the test rows, -1 for an id not amon
 
 
 _POWERS_OF_TEN = np.array([10**k for k in range(19)], dtype=np.int64)  # 1 ... 10^18
+_NO_TEXT = np.empty(0, dtype=np.uint8)
+
+
+def string_buffers(ids: pa.Array) -> tuple[NDArray[np.int64], NDArray[np.uint8]]:
+    """A string array's bytes, without a copy, and its offsets into them (int64, one per
+    string plus one, the first 0): string i is text[offsets[i]:offsets[i + 1]]."""
+    ids = ids.cast(pa.large_string())  # 64-bit offsets, one layout to read
+    _, offsets_buffer, data_buffer = ids.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[ids.offset : ids.offset + len(ids) + 1]
+    text = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else _NO_TEXT
+    return offsets - offsets[0], text[offsets[0] : offsets[-1]]
 
 
 def canonical_ints(ids: pa.Array) -> NDArray[np.int64] | None:

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from oracle.errors import InvalidHoldout
 from oracle.scoring.commitment import holdout_commitment
 from oracle.scoring.files import read_table
-from oracle.scoring.ids import IdIndex
+from oracle.scoring.ids import IdIndex, string_buffers
 from oracle.scoring.rejection import ArtifactRejected
 from oracle.scoring.split import public_mask
 from oracle.spec import ChallengeSpec, Task
@@ -27,7 +27,6 @@ from oracle.spec import ChallengeSpec, Task
 MIN_ROWS_PER_PART = 2
 MAX_LABELS_BYTES = 2**36
 _QUOTED_BYTES = np.frombuffer(b',"\r\n', dtype=np.uint8)  # an id with one needs quotes
-_NO_BYTES = np.empty(0, dtype=np.uint8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,14 +46,8 @@ class Labels:
         """The ids as a CSV writer leaves them (offsets, one per row plus one, and bytes),
         or None when one needs quotes (a comma, a quote or a line break in it). Computed
         once; fast_csv compares predictions files with it."""
-        _, offsets, content = self.ids.buffers()
-        first = self.ids.offset
-        starts = np.frombuffer(offsets, dtype=np.int32)[first : first + len(self) + 1]
-        text = np.frombuffer(content, dtype=np.uint8) if content is not None else _NO_BYTES
-        text = text[starts[0] : starts[-1]]
-        if np.isin(text, _QUOTED_BYTES).any():
-            return None
-        return (starts - starts[0]).astype(np.int64), text
+        offsets, text = string_buffers(self.ids)
+        return None if np.isin(text, _QUOTED_BYTES).any() else (offsets, text)
 
 
 @dataclass(frozen=True, eq=False)

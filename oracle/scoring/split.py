@@ -17,9 +17,10 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from oracle.scoring.ids import string_buffers
+
 SPLIT_RULE_VERSION = 1
 COMPILED_FROM = 2**18  # from this many ids the hashes come from one compiled pass
-_NO_TEXT = np.empty(0, dtype=np.uint8)
 
 
 def row_hash(split_salt: bytes, row_id: str) -> int:
@@ -31,10 +32,7 @@ def public_mask(ids: pa.Array, split_salt: bytes, threshold: int) -> NDArray[np.
     """True for the public rows among `ids` (an Arrow string array)."""
     if len(split_salt) != 32:
         raise ValueError(f"the split salt is 32 bytes, got {len(split_salt)}")
-    ids = ids.cast(pa.large_string())  # 64-bit offsets, one layout to read
-    _, offsets_buffer, data_buffer = ids.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[ids.offset : ids.offset + len(ids) + 1]
-    text = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else _NO_TEXT
+    offsets, text = string_buffers(ids)
     if len(ids) >= COMPILED_FROM:
         hashes = _compiled_hashes(split_salt, offsets, text)
     else:
