@@ -237,7 +237,12 @@ def measure() -> Measured:
     finally:
         anvil.stop()
     base = "erc20_transfer_to_new_holder"
-    held = "erc20_transfer_to_holder"
+
+    def to_holder(name: str, claim: TxReceipt) -> Row:
+        """A claim paying an account that holds the token, against a transfer to one."""
+        held = "erc20_transfer_to_holder"
+        return Row(name, claim["gasUsed"], "gas", held, transfer_to_holder, "<= 60000")
+
     per = "gas/item"
     rows = [
         Row("gas.commit", commit_gas, "gas", base, transfer),
@@ -263,38 +268,10 @@ def measure() -> Measured:
         ),
         Row("gas.post_rewards", posted["gasUsed"], "gas", base, transfer),
         Row("gas.claim.first_to_new_holder", first["gasUsed"], "gas", base, transfer, "<= 60000"),
-        Row(
-            "gas.claim.later_to_holder",
-            later["gasUsed"],
-            "gas",
-            held,
-            transfer_to_holder,
-            "<= 60000",
-        ),
-        Row(
-            "gas.claim.returning_claimant.proof_5",
-            repeat["gasUsed"],
-            "gas",
-            held,
-            transfer_to_holder,
-            "<= 60000",
-        ),
-        Row(
-            "gas.claim.returning_claimant.proof_4",
-            repeat_short["gasUsed"],
-            "gas",
-            held,
-            transfer_to_holder,
-            "<= 60000",
-        ),
-        Row(
-            f"gas.claim.returning_claimant.proof_{large_proof}",
-            repeat_large["gasUsed"],
-            "gas",
-            held,
-            transfer_to_holder,
-            "<= 60000",
-        ),
+        to_holder("gas.claim.later_to_holder", later),
+        to_holder("gas.claim.returning_claimant.proof_5", repeat),
+        to_holder("gas.claim.returning_claimant.proof_4", repeat_short),
+        to_holder(f"gas.claim.returning_claimant.proof_{large_proof}", repeat_large),
         Row("gas.dispute", dispute, "gas", base, transfer),
     ]
     return Measured(rows, breakdowns)

@@ -112,39 +112,34 @@ def _scores(spec: ChallengeSpec, holdout: Holdout, predictions: Path) -> Scores:
 
 
 def _baseline(labels: Path, predictions: Path) -> Callable[[], Scores]:
-    import pandas as pd
-    from sklearn.metrics import mean_squared_error
-
     public = np.load(labels.with_name("public.npy"))  # the split, handed over precomputed
-
-    def once() -> Scores:
-        truth = pd.read_csv(labels)["target"].to_numpy()
-        pred = pd.read_csv(predictions)["prediction"].to_numpy()
-        return (
-            math.sqrt(mean_squared_error(truth[public], pred[public])),
-            math.sqrt(mean_squared_error(truth[~public], pred[~public])),
-        )
-
-    return once
+    return lambda: _pandas_scores(_pandas_truth(labels), predictions, public)
 
 
 def _baseline_labels_kept(labels: Path, predictions: Path) -> Callable[[], Scores]:
     """The baseline holding the labels like ours holds the holdout: it reads only the
     predictions per submission."""
+    public, truth = np.load(labels.with_name("public.npy")), _pandas_truth(labels)
+    return lambda: _pandas_scores(truth, predictions, public)
+
+
+def _pandas_truth(labels: Path) -> np.ndarray:
+    import pandas as pd
+
+    truth: np.ndarray = pd.read_csv(labels)["target"].to_numpy()
+    return truth
+
+
+def _pandas_scores(truth: np.ndarray, predictions: Path, public: np.ndarray) -> Scores:
+    """pandas.read_csv of the predictions, then scikit-learn's rmse of both parts."""
     import pandas as pd
     from sklearn.metrics import mean_squared_error
 
-    public = np.load(labels.with_name("public.npy"))
-    truth = pd.read_csv(labels)["target"].to_numpy()
-
-    def once() -> Scores:
-        pred = pd.read_csv(predictions)["prediction"].to_numpy()
-        return (
-            math.sqrt(mean_squared_error(truth[public], pred[public])),
-            math.sqrt(mean_squared_error(truth[~public], pred[~public])),
-        )
-
-    return once
+    pred = pd.read_csv(predictions)["prediction"].to_numpy()
+    return (
+        math.sqrt(mean_squared_error(truth[public], pred[public])),
+        math.sqrt(mean_squared_error(truth[~public], pred[~public])),
+    )
 
 
 def _race(contenders: list[str], labels: Path, predictions: Path, repeats: int) -> list[Run]:
