@@ -37,14 +37,15 @@ from oracle.chain.challenges import (
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import compute_commitment, wait_for_block_after
-from oracle.rewards.merkle import MerkleTree, build_tree
+from oracle.rewards.merkle import MerkleTree, build_tree, path_code
 from oracle.rewards.model import Leaf
 from oracle.scoring.commitment import holdout_commitment_of_digest
 from oracle.types import WAD, Address
 
 ORACLE_KEYS = sorted(ANVIL_KEYS[7:10], key=lambda k: int(Account.from_key(k).address, 16))
 PARTICIPANTS = 20
-LARGE_TREE = 2_048  # leaves of the reward tree for the long-proof claim
+MID_TREE = 128  # the largest reward tree whose claims' marks all sit in the word posting writes
+LARGE_TREE = 2_048  # leaves of the reward tree for the long-proof claims
 ETA = 10**16
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "gas.md"
 SALT0 = b"\x00" * 32
@@ -150,10 +151,41 @@ class GasBench:
         )
         return self.owner.transact(fn)
 
+    def post_large_root(self, bounty: int, leaves: list[Leaf], size: int) -> "PostedTree":
+        """A new challenge whose root has `leaves` and fixed strangers, `size` leaves in all
+        (so every run builds the same tree), open for claims."""
+        challenge = self.challenge(bounty)
+        self.warp(2 * 86400 + 1)
+        self.reveal_holdout(challenge)
+        strangers = [
+            Leaf(Address(Web3.to_checksum_address(keccak(n.to_bytes(32, "big"))[12:])), 1)
+            for n in range(size - len(leaves))
+        ]
+        _, tree = self.post_root(challenge, leaves + strangers)
+        self.warp(3601)
+        return PostedTree(challenge, tree, strangers)
+
     def give_token(self, account: str) -> None:
         """One base unit, so `account` holds the token before its claim."""
         self.owner.transact(self.p.token.functions.mint(self.owner.address, 1))
         self.owner.transact(self.p.token.functions.transfer(account, 1))
+
+
+@dataclass(frozen=True)
+class PostedTree:
+    challenge: int
+    tree: MerkleTree
+    strangers: list[Leaf]
+
+    def word_sharers(self, leaf: Leaf) -> tuple[Leaf, Leaf]:
+        """A stranger whose claimed mark shares `leaf`'s word, and one in another word."""
+        word = self._word(leaf)
+        same = next(s for s in self.strangers if self._word(s) == word)
+        other = next(s for s in self.strangers if self._word(s) != word)
+        return same, other
+
+    def _word(self, leaf: Leaf) -> int:
+        return path_code(leaf, self.tree.proof(leaf.account)) >> 8
 
 
 @dataclass(frozen=True)
@@ -192,31 +224,23 @@ def measure() -> Measured:
                   for n, k in enumerate(b.keys)]  # fmt: skip
         posted, tree = b.post_root(challenge, leaves)
         b.warp(3601)
-        # Leaves 1 and 2 sit on the deeper level of the 20-leaf tree: 5-hash proofs.
-        first = b.claim(challenge, leaves[1], tree)  # first claim ever, no token held yet
-        b.give_token(leaves[2].account)
-        later = b.claim(challenge, leaves[2], tree)  # holds the token, never claimed before
-        b.claim(challenge, leaves[3], tree)  # leaf 3 (a 4-hash proof) claims too
-        print("  a second challenge: a returning claimant; a third: a dispute ...")
-        second = b.challenge(bounty)
-        b.warp(2 * 86400 + 1)
-        b.reveal_holdout(second)
-        _, second_tree = b.post_root(second, leaves)
-        b.warp(3601)
-        repeat = b.claim(second, leaves[2], second_tree)  # claimed under the first root
-        repeat_short = b.claim(second, leaves[3], second_tree)  # the same, a 4-hash proof
-        print(f"  a returning claimant in a tree of {LARGE_TREE:,} leaves ...")
-        large = b.challenge(bounty)
-        b.warp(2 * 86400 + 1)
-        b.reveal_holdout(large)
-        strangers = [  # fixed addresses, so every run builds the same tree
-            Leaf(Address(Web3.to_checksum_address(keccak(n.to_bytes(32, "big"))[12:])), 1)
-            for n in range(LARGE_TREE - len(leaves))
-        ]
-        _, large_tree = b.post_root(large, leaves + strangers)
-        b.warp(3601)
-        large_proof = len(large_tree.proof(leaves[2].account))
-        repeat_large = b.claim(large, leaves[2], large_tree)
+        # Leaves 1 and 2 sit on the deeper level of the 20-leaf tree (5-hash proofs), leaf 3
+        # on the other (4 hashes).
+        to_new_holder = b.claim(challenge, leaves[1], tree)  # holds no token yet
+        for leaf in leaves[2:4]:
+            b.give_token(leaf.account)
+        holder_5 = b.claim(challenge, leaves[2], tree)
+        holder_4 = b.claim(challenge, leaves[3], tree)
+        print(f"  claims in trees of {MID_TREE} and {LARGE_TREE:,} leaves ...")
+        mid_tree = b.post_large_root(bounty, leaves, MID_TREE)
+        holder_7 = b.claim(mid_tree.challenge, leaves[2], mid_tree.tree)
+        large = b.post_large_root(bounty, leaves, LARGE_TREE)
+        # leaves[2]'s word opened by a stranger's claim first; a holder-stranger opens another.
+        opener, fresh = large.word_sharers(leaves[2])
+        b.claim(large.challenge, opener, large.tree)
+        holder_11 = b.claim(large.challenge, leaves[2], large.tree)
+        b.give_token(fresh.account)
+        first_in_word = b.claim(large.challenge, fresh, large.tree)
         third = b.challenge(bounty)
         b.warp(2 * 86400 + 1)
         b.reveal_holdout(third)
@@ -231,8 +255,10 @@ def measure() -> Measured:
             "postScores, 100 items (per item)": breakdown(b.w3, r100["transactionHash"]).scaled(
                 100
             ),
-            "claim, returning claimant (5-hash proof)": breakdown(b.w3, repeat["transactionHash"]),
-            "claim, first claim to a new holder": breakdown(b.w3, first["transactionHash"]),
+            "claim to a holder (5-hash proof)": breakdown(b.w3, holder_5["transactionHash"]),
+            "claim to a new holder (5-hash proof)": breakdown(
+                b.w3, to_new_holder["transactionHash"]
+            ),
         }
     finally:
         anvil.stop()
@@ -267,11 +293,12 @@ def measure() -> Measured:
             transfer,
         ),
         Row("gas.post_rewards", posted["gasUsed"], "gas", base, transfer),
-        Row("gas.claim.first_to_new_holder", first["gasUsed"], "gas", base, transfer, "<= 60000"),
-        to_holder("gas.claim.later_to_holder", later),
-        to_holder("gas.claim.returning_claimant.proof_5", repeat),
-        to_holder("gas.claim.returning_claimant.proof_4", repeat_short),
-        to_holder(f"gas.claim.returning_claimant.proof_{large_proof}", repeat_large),
+        Row("gas.claim.to_new_holder", to_new_holder["gasUsed"], "gas", base, transfer, "<= 60000"),
+        to_holder("gas.claim.to_holder.proof_4", holder_4),
+        to_holder("gas.claim.to_holder.proof_5", holder_5),
+        to_holder("gas.claim.to_holder.proof_7", holder_7),
+        to_holder("gas.claim.to_holder.proof_11", holder_11),
+        to_holder("gas.claim.to_holder.proof_11.first_in_its_word", first_in_word),
         Row("gas.dispute", dispute, "gas", base, transfer),
     ]
     return Measured(rows, breakdowns)
@@ -302,7 +329,7 @@ def _breakdown_table(breakdowns: dict[str, GasBreakdown]) -> list[str]:
 def write_docs(measured: Measured, notes: str) -> None:
     rows = measured.rows
     baseline = rows[0].baseline_value
-    holder = next(r.baseline_value for r in rows if r.name == "gas.claim.later_to_holder")
+    holder = next(r.baseline_value for r in rows if r.name == "gas.claim.to_holder.proof_5")
     lines = [
         "# Gas (measured by `make bench`)",
         "",
@@ -312,13 +339,15 @@ def write_docs(measured: Measured, notes: str) -> None:
         "zero), and for the claims to accounts that hold the token, a `transfer` to such an",
         f"account = {holder:,.0f} gas. Commit and reveal are steady-state averages (each of 20",
         "participants' second and later submissions, no commit bond, no daily cap). Score",
-        "batches carry items from 20 participants, signed 2-of-3. Claims are from a 20-leaf",
-        "reward tree (fixed accounts, so every run builds the same tree): 12 leaves have",
-        "4-hash proofs, 8 have 5-hash proofs (one more calldata word and hash each). Claims:",
-        "the first claim of an account that holds no token yet; a claim by an account that",
-        "holds the token but never claimed; claims by accounts that claimed under an earlier",
-        "root (returning claimants), with a 5-hash and a 4-hash proof, and in a tree of",
-        f"{LARGE_TREE:,} leaves (the 20 accounts and fixed others: an 11-hash proof).",
+        "batches carry items from 20 participants, signed 2-of-3. Claims pay the same whether",
+        "an account claims for the first time or not (the vault keeps nothing per account);",
+        "what changes their gas is whether the account already holds the token, the proof's",
+        "length and, in trees of more than 128 leaves, whether the claim is the first into its",
+        "word of claimed marks. The 20-leaf reward tree (fixed accounts, so every run builds the",
+        "same tree) has 12 leaves with 4-hash proofs and 8 with 5-hash proofs; the trees of",
+        f"{MID_TREE} and {LARGE_TREE:,} leaves (the 20 accounts and fixed others) give 7- and",
+        "11-hash proofs. Rows: a claim to an account that holds no token yet; claims to",
+        "accounts that hold it, by proof length; and one that is first into its word.",
         "",
         "| step | gas | before | ratio to its baseline | target |",
         "| --- | ---: | ---: | ---: | --- |",
@@ -355,8 +384,8 @@ BEFORE = {
     "gas.post_scores_per_item.batch_100": 18_778,
     "gas.reveal_private_scores_per_item.batch_100": 5_453,
     "gas.post_rewards": 199_349,
-    "gas.claim.first_to_new_holder": 113_784,
-    "gas.claim.later_to_holder": 79_548,
+    "gas.claim.to_new_holder": 113_784,
+    "gas.claim.to_holder.proof_5": 79_548,
     "gas.dispute": 88_140,
 }
 

@@ -3,9 +3,9 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MerklePath} from "./MerklePath.sol";
 import {OracleQuorum} from "./OracleQuorum.sol";
 import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
 import {IRewardVault} from "./interfaces/IRewardVault.sol";
@@ -32,22 +32,30 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         bool closed;
     }
 
-    /// @dev A root in storage. Slots 0-2 are what a claim reads; the token is copied from the
-    /// registry when the root is posted. `index` numbers roots across all challenges: an
-    /// account's claimed flags live in one bitmap word per 256 roots, so a returning
-    /// claimant sets a bit in a word it already owns. Totals are capped at 2**128 base units.
+    /// @dev A phase's current root: its hash and its dispute. The rest of the root lives in a
+    /// `RootClaims` record found through the hash (`_claimsKey`), so that a claim reaches it
+    /// through the root its proof computes, without reading the hash from storage first.
     struct Root {
         bytes32 merkleRoot;
-        address token;
-        uint40 claimableAt;
-        RootState state;
-        uint48 index;
-        uint128 total;
-        uint128 claimed;
         uint64 seq;
         address disputer;
         uint128 disputeBond;
         uint64 arbiterDeadline;
+    }
+
+    /// @dev Everything a claim reads and writes. Slot 0: token (copied from the registry at
+    /// posting), claimableAt, state; slot 1: total and claimed (totals are capped at 2**128
+    /// base units); then the claimed leaves, one bit per leaf at its path code (`MerklePath.walk`):
+    /// bit `code % 256` of word `code / 256`. Posting writes word 0 with bit 0 set (no leaf has
+    /// code 0), so the leaves of a tree of up to 128 leaves (codes below 256) set a bit in a
+    /// word that already exists.
+    struct RootClaims {
+        address token;
+        uint40 claimableAt;
+        RootState state;
+        uint128 total;
+        uint128 claimed;
+        mapping(uint256 word => ClaimedWord) claimedLeaves;
     }
 
     struct ClaimedWord {
@@ -56,15 +64,10 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
 
     IScoreBoard public immutable scoreBoard;
 
-    uint256 private _rootCount;
     mapping(uint256 challengeId => Escrow) private _escrows;
     mapping(uint256 challengeId => uint64) private _lastRewardSeq;
     mapping(uint256 challengeId => mapping(uint32 phase => Root)) private _roots;
-    /// @dev Bit `index % 256` of an account's word `index / 256`: the account claimed under
-    /// root `index`. One flat key per (account, word): the account in bits 96-255, the word
-    /// (below 2**40, as root indexes stay below 2**48) in bits 0-95. The word sits in a
-    /// struct so that a claim reads and writes it through one storage pointer (one hash).
-    mapping(uint256 accountAndWord => ClaimedWord) private _claimedBits;
+    mapping(bytes32 claimsKey => RootClaims) private _rootClaims;
     mapping(address account => uint256) private _bondCredit;
 
     constructor(IChallengeRegistry registry_, IScoreBoard scoreBoard_) OracleQuorum(registry_) {
@@ -97,23 +100,26 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         _requireQuorum(root.challengeId, root.configDigest, _structHash(root), signatures);
 
         uint64 claimableAt = uint64(block.timestamp) + disputeWindow;
-        uint256 index = ++_rootCount;
         _lastRewardSeq[root.challengeId] = root.seq;
         _escrows[root.challengeId].allocated += root.total;
         _roots[root.challengeId][root.phase] = Root({
             merkleRoot: root.merkleRoot,
-            token: token,
-            // Timestamps fit 40 bits until the year 36812; 2**48 roots cannot be posted.
-            claimableAt: uint40(claimableAt),
-            state: RootState.Posted,
-            index: uint48(index),
-            total: SafeCast.toUint128(root.total),
-            claimed: 0,
             seq: root.seq,
             disputer: address(0),
             disputeBond: 0,
             arbiterDeadline: 0
         });
+        // A root hash posted again after its void finds its old record: nothing was claimed
+        // under it (claims open only after the dispute window, disputes only before).
+        RootClaims storage rc =
+            _rootClaims[_claimsKey(root.challengeId, root.phase, root.merkleRoot)];
+        rc.token = token;
+        // Timestamps fit 40 bits until the year 36812.
+        rc.claimableAt = uint40(claimableAt);
+        rc.state = RootState.Posted;
+        rc.total = SafeCast.toUint128(root.total);
+        rc.claimed = 0;
+        rc.claimedLeaves[0].bits = 1;
         emit RewardsPosted(
             root.challengeId,
             root.phase,
@@ -131,14 +137,15 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         payable
     {
         Root storage r = _roots[challengeId][phase];
-        if (r.state != RootState.Posted) revert NotDisputable(challengeId, phase, r.state);
-        if (block.timestamp >= r.claimableAt) {
-            revert DisputeWindowClosed(challengeId, phase, r.claimableAt);
+        RootClaims storage rc = _rootClaims[_claimsKey(challengeId, phase, r.merkleRoot)];
+        if (rc.state != RootState.Posted) revert NotDisputable(challengeId, phase, rc.state);
+        if (block.timestamp >= rc.claimableAt) {
+            revert DisputeWindowClosed(challengeId, phase, rc.claimableAt);
         }
         if (r.disputer != address(0)) revert AlreadyDisputed(challengeId, phase, r.disputer);
         (,,,, uint256 bond,) = registry.payoutRules(challengeId);
         if (msg.value != bond) revert WrongDisputeBond(msg.value, bond);
-        r.state = RootState.Disputed;
+        rc.state = RootState.Disputed;
         r.disputer = msg.sender;
         r.disputeBond = SafeCast.toUint128(bond);
         r.arbiterDeadline = uint64(block.timestamp) + ARBITER_PERIOD;
@@ -147,7 +154,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
 
     /// @inheritdoc IRewardVault
     function resolveDispute(uint256 challengeId, uint32 phase, bool uphold) external {
-        Root storage r = _disputedRoot(challengeId, phase);
+        (Root storage r, RootClaims storage rc) = _disputedRoot(challengeId, phase);
         (, address owner, address arbiter,,,) = registry.payoutRules(challengeId);
         if (msg.sender != arbiter) revert NotArbiter(msg.sender, arbiter);
         if (block.timestamp >= r.arbiterDeadline) {
@@ -156,12 +163,12 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         uint256 bond = r.disputeBond;
         r.disputeBond = 0;
         if (uphold) {
-            r.state = RootState.Voided;
-            _escrows[challengeId].allocated -= r.total;
+            rc.state = RootState.Voided;
+            _escrows[challengeId].allocated -= rc.total;
             _creditBond(r.disputer, bond);
         } else {
             // Claims open once the window that the dispute interrupted has passed.
-            r.state = RootState.Posted;
+            rc.state = RootState.Posted;
             _creditBond(owner, bond);
         }
         emit DisputeResolved(challengeId, phase, uphold, msg.sender);
@@ -169,21 +176,22 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
 
     /// @inheritdoc IRewardVault
     function lapseDispute(uint256 challengeId, uint32 phase) external {
-        Root storage r = _disputedRoot(challengeId, phase);
+        (Root storage r, RootClaims storage rc) = _disputedRoot(challengeId, phase);
         if (block.timestamp < r.arbiterDeadline) {
             revert DisputeNotLapsed(challengeId, phase, r.arbiterDeadline);
         }
         uint256 bond = r.disputeBond;
         address disputer = r.disputer;
         r.disputeBond = 0;
-        r.state = RootState.Posted;
+        rc.state = RootState.Posted;
         _creditBond(disputer, bond);
         emit DisputeLapsed(challengeId, phase, disputer, bond);
     }
 
     /// @inheritdoc IRewardVault
-    /// @dev One function without internal calls of its own (each call costs jumps and stack
-    /// shuffles on the hottest path): open root, claimed bit, proof, root total, event, payment.
+    /// @dev One function without internal calls on the success path but the proof walk (each
+    /// call costs jumps and stack shuffles on the hottest path): proof, open root, claimed
+    /// bit, root total, event, payment.
     function claim(
         uint256 challengeId,
         uint32 phase,
@@ -191,39 +199,34 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         uint256 amount,
         bytes32[] calldata proof
     ) external nonReentrant {
-        Root storage r = _roots[challengeId][phase];
+        (bytes32 computedRoot, uint256 code) = MerklePath.walk(proof, _leaf(account, amount));
+        // A proof that does not lead to a posted root finds an empty record (state None).
+        RootClaims storage rc = _rootClaims[_claimsKey(challengeId, phase, computedRoot)];
         uint256 header;
-        // Root slot 1, read once: token (bits 0-159), claimableAt (160-199), state (200-207),
-        // index (208-255).
+        // Slot 0, read once: token (bits 0-159), claimableAt (160-199), state (200-207).
         assembly ("memory-safe") {
-            header := sload(add(r.slot, 1))
+            header := sload(rc.slot)
+        }
+        // The state's byte compared as a number: converting it to the enum costs a range check
+        // on the success path.
+        if (
+            uint8(header >> 200) != uint8(RootState.Posted)
+                || block.timestamp < uint40(header >> 160)
+        ) {
+            _refuseClaim(challengeId, phase, account, amount);
         }
         {
-            uint40 claimableAt = uint40(header >> 160);
-            // The state's byte compared as a number: converting it to the enum costs a range
-            // check on the success path.
-            if (uint8(header >> 200) != uint8(RootState.Posted) || block.timestamp < claimableAt) {
-                revert ClaimsNotOpen(
-                    challengeId, phase, claimableAt, RootState(uint8(header >> 200))
-                );
-            }
-        }
-        {
-            uint256 index = header >> 208;
-            ClaimedWord storage word = _claimedBits[_claimedKey(account, index)];
+            ClaimedWord storage word = rc.claimedLeaves[code >> 8];
             uint256 bits = word.bits;
-            uint256 mask = 1 << (index & 0xff);
+            uint256 mask = 1 << (code & 0xff);
             if (bits & mask != 0) revert AlreadyClaimed(challengeId, phase, account);
             word.bits = bits | mask;
         }
-        if (MerkleProof.processProofCalldata(proof, _leaf(account, amount)) != r.merkleRoot) {
-            revert InvalidProof(account, amount);
-        }
         {
             uint256 packed;
-            // Root slot 2: total (bits 0-127), claimed (128-255).
+            // Slot 1: total (bits 0-127), claimed (128-255).
             assembly ("memory-safe") {
-                packed := sload(add(r.slot, 2))
+                packed := sload(add(rc.slot, 1))
             }
             uint256 total = uint128(packed);
             uint256 claimed = packed >> 128;
@@ -236,7 +239,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
                 packed += amount << 128;
             }
             assembly ("memory-safe") {
-                sstore(add(r.slot, 2), packed)
+                sstore(add(rc.slot, 1), packed)
             }
         }
         // emit Claimed(challengeId, phase, account, amount), its data written in scratch space
@@ -256,7 +259,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         Escrow storage e = _escrows[challengeId];
         if (e.closed) revert AlreadyRefunded(challengeId);
         uint32 finalPhase = phaseCount - 1;
-        Root storage last = _roots[challengeId][finalPhase];
+        RootClaims storage last = _currentClaims(challengeId, finalPhase);
         uint64 refundableAt =
             registry.getPhase(challengeId, finalPhase).revealEnd + uint64(REFUND_GRACE);
         bool finalClaimable = last.state == RootState.Posted && block.timestamp >= last.claimableAt;
@@ -266,13 +269,13 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         // After the close no root can be posted or disputed, so nothing allocated can return
         // to the escrow later: every root must be settled now.
         for (uint32 phase = 0; phase < phaseCount; ++phase) {
-            Root storage r = _roots[challengeId][phase];
-            RootState state = r.state;
+            RootClaims storage rc = _currentClaims(challengeId, phase);
+            RootState state = rc.state;
             if (
                 state == RootState.Disputed
-                    || (state == RootState.Posted && block.timestamp < r.claimableAt)
+                    || (state == RootState.Posted && block.timestamp < rc.claimableAt)
             ) {
-                revert RootNotSettled(challengeId, phase, state, r.claimableAt);
+                revert RootNotSettled(challengeId, phase, state, rc.claimableAt);
             }
         }
         uint256 amount = unallocated(challengeId);
@@ -295,29 +298,34 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     /// @inheritdoc IRewardVault
     function getRoot(uint256 challengeId, uint32 phase) external view returns (RootRecord memory) {
         Root storage r = _roots[challengeId][phase];
+        RootClaims storage rc = _rootClaims[_claimsKey(challengeId, phase, r.merkleRoot)];
         return RootRecord({
             merkleRoot: r.merkleRoot,
-            total: r.total,
+            total: rc.total,
             seq: r.seq,
-            claimableAt: r.claimableAt,
-            state: r.state,
+            claimableAt: rc.claimableAt,
+            state: rc.state,
             disputer: r.disputer,
             disputeBond: r.disputeBond,
-            claimed: r.claimed,
+            claimed: rc.claimed,
             arbiterDeadline: r.arbiterDeadline
         });
     }
 
     /// @inheritdoc IRewardVault
-    function isClaimed(uint256 challengeId, uint32 phase, address account)
-        external
-        view
-        returns (bool)
-    {
-        Root storage r = _roots[challengeId][phase];
-        if (r.state == RootState.None) return false;
-        uint256 index = r.index;
-        return _claimedBits[_claimedKey(account, index)].bits & (1 << (index & 0xff)) != 0;
+    function isClaimed(
+        uint256 challengeId,
+        uint32 phase,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        bytes32 merkleRoot = _roots[challengeId][phase].merkleRoot;
+        RootClaims storage rc = _rootClaims[_claimsKey(challengeId, phase, merkleRoot)];
+        if (rc.state == RootState.None) return false;
+        (bytes32 computedRoot, uint256 code) = MerklePath.walk(proof, _leaf(account, amount));
+        if (computedRoot != merkleRoot) revert InvalidProof(account, amount);
+        return rc.claimedLeaves[code >> 8].bits & (1 << (code & 0xff)) != 0;
     }
 
     /// @inheritdoc IRewardVault
@@ -327,7 +335,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         (,,,,, uint32 phaseCount) = registry.payoutRules(challengeId);
         uint256 claimed = 0;
         for (uint32 phase = 0; phase < phaseCount; ++phase) {
-            claimed += _roots[challengeId][phase].claimed;
+            claimed += _currentClaims(challengeId, phase).claimed;
         }
         return e.deposited - claimed - e.refunded;
     }
@@ -392,7 +400,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         }
         uint64 last = _lastRewardSeq[challengeId];
         if (root.seq <= last) revert StaleRewardSeq(challengeId, root.seq, last);
-        RootState state = _roots[challengeId][root.phase].state;
+        RootState state = _currentClaims(challengeId, root.phase).state;
         if (state != RootState.None && state != RootState.Voided) {
             revert RootAlreadyPosted(challengeId, root.phase, state);
         }
@@ -402,9 +410,44 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         (token,,, disputeWindow,,) = registry.payoutRules(challengeId);
     }
 
-    /// @dev The `_claimedBits` key of the word that holds root `index`'s bit for `account`.
-    function _claimedKey(address account, uint256 index) private pure returns (uint256) {
-        return uint256(uint160(account)) << 96 | index >> 8;
+    /// @dev Why a claim whose proof found no open root fails: the phase's current root is not
+    /// open (yet), or it is and the proof does not lead to it. Only failing claims pay for it.
+    function _refuseClaim(uint256 challengeId, uint32 phase, address account, uint256 amount)
+        private
+        view
+    {
+        RootClaims storage current = _currentClaims(challengeId, phase);
+        if (current.state != RootState.Posted || block.timestamp < current.claimableAt) {
+            revert ClaimsNotOpen(challengeId, phase, current.claimableAt, current.state);
+        }
+        revert InvalidProof(account, amount);
+    }
+
+    /// @dev The `_rootClaims` key of a phase's root with hash `merkleRoot`:
+    /// `keccak256(abi.encode(challengeId, phase, merkleRoot))`, in memory past the free
+    /// memory pointer (not allocated).
+    function _claimsKey(uint256 challengeId, uint32 phase, bytes32 merkleRoot)
+        private
+        pure
+        returns (bytes32 key)
+    {
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, challengeId)
+            mstore(add(p, 0x20), phase)
+            mstore(add(p, 0x40), merkleRoot)
+            key := keccak256(p, 0x60)
+        }
+    }
+
+    /// @dev The claims record of the phase's current root (an empty one, state None, when the
+    /// phase has no root).
+    function _currentClaims(uint256 challengeId, uint32 phase)
+        private
+        view
+        returns (RootClaims storage)
+    {
+        return _rootClaims[_claimsKey(challengeId, phase, _roots[challengeId][phase].merkleRoot)];
     }
 
     /// @dev The StandardMerkleTree leaf of `(account, amount)`:
@@ -421,10 +464,11 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     function _disputedRoot(uint256 challengeId, uint32 phase)
         private
         view
-        returns (Root storage r)
+        returns (Root storage r, RootClaims storage rc)
     {
         r = _roots[challengeId][phase];
-        if (r.state != RootState.Disputed) revert NotDisputed(challengeId, phase, r.state);
+        rc = _rootClaims[_claimsKey(challengeId, phase, r.merkleRoot)];
+        if (rc.state != RootState.Disputed) revert NotDisputed(challengeId, phase, rc.state);
     }
 
     function _creditBond(address account, uint256 amount) private {

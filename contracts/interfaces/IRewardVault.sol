@@ -133,7 +133,7 @@ interface IRewardVault is IOracleQuorum {
     function lapseDispute(uint256 challengeId, uint32 phase) external;
 
     /// @notice Pays `account` its leaf amount once, after the dispute window. Anyone may relay.
-    /// The claims under a root never add up to more than its total.
+    /// Each leaf pays once; the claims under a root never add up to more than its total.
     function claim(
         uint256 challengeId,
         uint32 phase,
@@ -153,10 +153,17 @@ interface IRewardVault is IOracleQuorum {
     /// @notice The ScoreBoard whose private-score reveals gate the roots.
     function scoreBoard() external view returns (IScoreBoard);
     function getRoot(uint256 challengeId, uint32 phase) external view returns (RootRecord memory);
-    function isClaimed(uint256 challengeId, uint32 phase, address account)
-        external
-        view
-        returns (bool);
+    /// @notice Whether the leaf `(account, amount)` of the phase's current root was claimed
+    /// (false when the phase has no root). Claims are marked per leaf, at the leaf's place in
+    /// the tree, so the proof is needed to find the mark.
+    /// @dev Reverts `InvalidProof` when the proof does not lead to the phase's current root.
+    function isClaimed(
+        uint256 challengeId,
+        uint32 phase,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof
+    ) external view returns (bool);
     /// @notice Tokens held for a challenge: escrowed − claimed − refunded.
     function escrowBalance(uint256 challengeId) external view returns (uint256);
     /// @notice What a new root may still allocate: escrowed − live roots' totals − refunded.

@@ -212,8 +212,9 @@ def check_claim(platform: Platform, store: ContentStore, challenge_id: int, phas
             f"{root.report_cid}); `coop profile {account}` lists what you are owed elsewhere"
         )
     assert tree is not None
+    proof = tuple(tree.proof(account))
     vault = platform.vault.functions
-    if vault.isClaimed(challenge_id, phase, account).call():
+    if vault.isClaimed(challenge_id, phase, account, leaf.amount, _proof_bytes(proof)).call():
         raise AlreadyClaimed(f"{account} claimed its {leaf.amount} from {where} already")
     now = chain_now(platform)
     if now < root.claimable_at:
@@ -222,13 +223,13 @@ def check_claim(platform: Platform, store: ContentStore, challenge_id: int, phas
             f"open until {time_text(root.claimable_at, now)}; claim after that",
             root.claimable_at,
         )
-    return Claimable(root, account, leaf.amount, tuple(tree.proof(account)))
+    return Claimable(root, account, leaf.amount, proof)
 
 
 def send_claim(platform: Platform, sender: Sender, claim: Claimable) -> ClaimPaid:
     """Sends `claim` (anyone may relay it: the tokens go to the leaf's account)."""
     r = claim.root
-    proof = [bytes.fromhex(p[2:]) for p in claim.proof]
+    proof = _proof_bytes(claim.proof)
     fn = platform.vault.functions.claim(r.challenge_id, r.phase, claim.account, claim.amount, proof)
     receipt = sender.transact(fn)
     return ClaimPaid(claim, tx_hash_of(receipt))
@@ -270,3 +271,7 @@ def claim_rewards(
         f"nothing to claim from challenge {challenge_id} now: "
         + "; ".join(f"phase {i}: {why}" for i, why in relevant)
     )
+
+
+def _proof_bytes(proof: tuple[str, ...]) -> list[bytes]:
+    return [bytes.fromhex(node[2:]) for node in proof]

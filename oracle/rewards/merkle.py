@@ -56,6 +56,18 @@ def process_proof(leaf: bytes, proof: Sequence[str]) -> bytes:
     return node
 
 
+def path_code(leaf: Leaf, proof: Sequence[str]) -> int:
+    """Where the RewardVault marks `leaf` claimed: a leading 1, then one bit per proof hash
+    from the leaf up, 1 where the node is the larger of its pair (RewardVault `_walkProof`).
+    The mark is bit `code % 256` of the root's word `code // 256`."""
+    node, code = leaf_hash(leaf), 1
+    for sibling in proof:
+        other = _bytes32(sibling)
+        code = code << 1 | (node > other)
+        node = hash_pair(node, other)
+    return code
+
+
 def verify(root: str, leaf: Leaf, proof: Sequence[str]) -> bool:
     """True when `proof` shows that `leaf` is in the tree with this root."""
     return process_proof(leaf_hash(leaf), proof) == _bytes32(root)

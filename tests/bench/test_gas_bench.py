@@ -12,9 +12,9 @@ ROWS = {
     "gas.commit", "gas.reveal", "gas.commit_plus_reveal", "gas.reveal_with_2_parents",
     "gas.post_scores_per_item.batch_1", "gas.post_scores_per_item.batch_10",
     "gas.post_scores_per_item.batch_100", "gas.reveal_private_scores_per_item.batch_100",
-    "gas.post_rewards", "gas.claim.first_to_new_holder", "gas.claim.later_to_holder",
-    "gas.claim.returning_claimant.proof_5", "gas.claim.returning_claimant.proof_4",
-    "gas.claim.returning_claimant.proof_11", "gas.dispute",
+    "gas.post_rewards", "gas.claim.to_new_holder", "gas.claim.to_holder.proof_4",
+    "gas.claim.to_holder.proof_5", "gas.claim.to_holder.proof_7", "gas.claim.to_holder.proof_11",
+    "gas.claim.to_holder.proof_11.first_in_its_word", "gas.dispute",
 }  # fmt: skip
 
 
@@ -24,8 +24,11 @@ def test_the_gas_bench_measures_every_step() -> None:
     assert set(rows) == ROWS
     for row in rows.values():
         assert row.value > 0 and row.baseline_value > 0, row
-    # each slot written from zero shows: new holder > holder's first claim > returning claim
-    new_holder, holder = rows["gas.claim.first_to_new_holder"], rows["gas.claim.later_to_holder"]
-    assert new_holder.value > holder.value > rows["gas.claim.returning_claimant.proof_5"].value
+    # a claim costs more for each slot it writes from zero and each proof hash
+    claim = {name.removeprefix("gas.claim."): row.value for name, row in rows.items()}
+    assert claim["to_new_holder"] > claim["to_holder.proof_5"]
+    proofs = [claim[f"to_holder.proof_{n}"] for n in (4, 5, 7, 11)]
+    assert proofs == sorted(proofs)
+    assert claim["to_holder.proof_11.first_in_its_word"] > claim["to_holder.proof_11"]
     for name, trace in measured.breakdowns.items():  # the kinds add up (per-item: rounded)
         assert abs(sum(trace.by_kind.values()) - trace.gas_used) <= len(trace.by_kind), name

@@ -122,8 +122,13 @@ def test_claims_pay_once_after_the_window_and_refund_the_rest(platform, challeng
     claimed = tx.events["Claimed"]
     assert (claimed["challengeId"], claimed["phase"]) == (challenge, 0)
     assert (claimed["account"], claimed["amount"]) == (alice, 600 * 10**18)
-    assert token.balanceOf(alice) == 600 * 10**18 and vault.isClaimed(challenge, 0, alice)
-    assert not vault.isClaimed(challenge, 0, accounts[2])
+    assert token.balanceOf(alice) == 600 * 10**18
+    assert vault.isClaimed(challenge, 0, alice, 600 * 10**18, proof)
+    bob_proof = tree.proof(accounts[2].address)
+    assert not vault.isClaimed(challenge, 0, accounts[2], 100 * 10**18, bob_proof)
+    assert fails(vault.isClaimed, challenge, 0, alice, 601 * 10**18, proof) == (
+        f"InvalidProof: {low(alice)}, {601 * 10**18}"
+    )
     assert vault.getRoot(challenge, 0)["claimed"] == 600 * 10**18
     assert vault.escrowBalance(challenge) == BOUNTY - 600 * 10**18
     assert fails(vault.claim, challenge, 0, alice, 600 * 10**18, proof, {"from": alice}) == (
@@ -190,7 +195,8 @@ def test_claims_stop_at_the_root_total(platform, challenge, owner) -> None:  # t
     assert fails(
         vault.claim, challenge, 0, bob, 100 * 10**18, tree.proof(bob.address), {"from": bob}
     ) == (f"ClaimExceedsRootTotal: {challenge}, 0, {600 * 10**18}, {100 * 10**18}, {650 * 10**18}")
-    assert token.balanceOf(bob) == 0 and not vault.isClaimed(challenge, 0, bob)
+    assert token.balanceOf(bob) == 0
+    assert not vault.isClaimed(challenge, 0, bob, 100 * 10**18, tree.proof(bob.address))
 
 
 def test_a_zero_bounty_challenge_pays_in_its_own_token(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]
@@ -202,7 +208,8 @@ def test_a_zero_bounty_challenge_pays_in_its_own_token(platform, owner, oracles)
     tree, _ = post_root(vault, registry, free, [Leaf(Address(alice.address), 0)], total=0)
     chain.sleep(DISPUTE_WINDOW + 1)
     tx = vault.claim(free, 0, alice, 0, tree.proof(alice.address), {"from": alice})
-    assert tx.events["Claimed"]["amount"] == 0 and vault.isClaimed(free, 0, alice)
+    assert tx.events["Claimed"]["amount"] == 0
+    assert vault.isClaimed(free, 0, alice, 0, tree.proof(alice.address))
     # Topped up by a later phase, the same challenge pays real tokens.
     reveal_end = registry.getPhase(free, 0)["revealEnd"]
     start = max(reveal_end, chain[-1].timestamp)

@@ -255,7 +255,7 @@ contract RewardVaultTest is Base {
             vm.prank(address(uint160(word(seed, 500 + k)))); // anyone may relay a claim
             vault.claim(challengeId, 0, account, amount, proof);
             assertEq(token.balanceOf(account) - before, amount, "paid the leaf amount");
-            assertTrue(vault.isClaimed(challengeId, 0, account), "marked claimed");
+            assertTrue(vault.isClaimed(challengeId, 0, account, amount, proof), "marked claimed");
 
             vm.expectRevert(
                 abi.encodeWithSelector(
@@ -377,7 +377,95 @@ contract RewardVaultTest is Base {
             )
         );
         vault.claim(challengeId, 0, bob, 50e18, proof);
-        assertFalse(vault.isClaimed(challengeId, 0, bob), "bob can still claim if repaired");
+        assertFalse(
+            vault.isClaimed(challengeId, 0, bob, 50e18, proof), "bob can still claim if repaired"
+        );
+    }
+
+    /// Claims are marked per leaf at the leaf's path through the tree; 300 leaves have proofs
+    /// of 8 and 9 hashes, so their marks fill words 0 to 3 (only word 0 exists after posting).
+    function test_claim_EveryLeafOfA300LeafTreePaysOnce() public {
+        uint256 n = 300;
+        uint256 total = _randomLeaves(300, n, BOUNTY / n);
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], total));
+        vm.warp(block.timestamp + DISPUTE_WINDOW);
+        for (uint256 i = 0; i < n; ++i) {
+            bytes32[] memory proof = _proof(i);
+            assertFalse(
+                vault.isClaimed(challengeId, 0, accounts[i], amounts[i], proof), "not claimed yet"
+            );
+            vault.claim(challengeId, 0, accounts[i], amounts[i], proof);
+            assertEq(token.balanceOf(accounts[i]), amounts[i], "paid the leaf amount");
+        }
+        for (uint256 i = 0; i < n; ++i) {
+            bytes32[] memory proof = _proof(i);
+            assertTrue(vault.isClaimed(challengeId, 0, accounts[i], amounts[i], proof), "claimed");
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IRewardVault.AlreadyClaimed.selector, challengeId, 0, accounts[i]
+                )
+            );
+            vault.claim(challengeId, 0, accounts[i], amounts[i], proof);
+        }
+        assertEq(vault.getRoot(challengeId, 0).claimed, total, "every leaf paid, once");
+        assertEq(token.balanceOf(address(vault)), BOUNTY - total, "vault balance");
+    }
+
+    /// The oracles' trees have one leaf per account; a tree that lists an account twice pays
+    /// each of its leaves once, like any other leaf, within the root's total.
+    function test_claim_ATreeListingAnAccountTwicePaysEachLeafOnce() public {
+        accounts.push(alice);
+        amounts.push(10e18);
+        accounts.push(alice);
+        amounts.push(20e18);
+        accounts.push(bob);
+        amounts.push(30e18);
+        tree = StandardMerkleTree.build(accounts, amounts);
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], 60e18));
+        vm.warp(block.timestamp + DISPUTE_WINDOW);
+        for (uint256 i = 0; i < 2; ++i) {
+            bytes32[] memory proof = _proof(i);
+            vault.claim(challengeId, 0, alice, amounts[i], proof);
+            vm.expectRevert(
+                abi.encodeWithSelector(IRewardVault.AlreadyClaimed.selector, challengeId, 0, alice)
+            );
+            vault.claim(challengeId, 0, alice, amounts[i], proof);
+        }
+        assertEq(token.balanceOf(alice), 30e18, "both of alice's leaves, once each");
+    }
+
+    function test_isClaimed_FalseWithoutARootAndRevertsOnAProofToAnotherRoot() public {
+        uint256 total = _randomLeaves(11, 4, 100e18);
+        bytes32[] memory proof = _proof(0);
+        assertFalse(
+            vault.isClaimed(challengeId, 0, accounts[0], amounts[0], proof), "no root: false"
+        );
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], total));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardVault.InvalidProof.selector, accounts[0], amounts[0] + 1)
+        );
+        vault.isClaimed(challengeId, 0, accounts[0], amounts[0] + 1, proof);
+    }
+
+    /// A root voided by a dispute and posted again (same hash, fresh seq) is claimable in full.
+    function test_claim_ARootPostedAgainAfterItsVoidPaysEveryLeaf() public {
+        uint256 total = _randomLeaves(13, 5, 100e18);
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], total));
+        _dispute(carol);
+        vm.prank(arbiter);
+        vault.resolveDispute(challengeId, 0, true);
+        _postRewards(_rewardRoot(challengeId, 0, 2, tree[0], total));
+        assertEq(vault.getRoot(challengeId, 0).seq, 2, "the second posting");
+        vm.warp(block.timestamp + DISPUTE_WINDOW);
+        for (uint256 i = 0; i < 5; ++i) {
+            vault.claim(challengeId, 0, accounts[i], amounts[i], _proof(i));
+            assertEq(token.balanceOf(accounts[i]), amounts[i], "paid the leaf amount");
+        }
+        assertEq(vault.escrowBalance(challengeId), BOUNTY - total, "escrow balance");
     }
 
     function test_postRewards_RevertWhen_PrivateScoresAreNotRevealed() public {

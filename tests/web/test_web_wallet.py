@@ -9,6 +9,7 @@ from eth_utils.crypto import keccak
 from playwright.sync_api import Page, expect
 
 from oracle.ledger.replay import read_ledger
+from oracle.rewards.merkle import build_tree
 from tests.indexer.story import ALICE, BOB, address, rewarded, scored
 from tests.ledger.lifecycle import COMMIT_SECONDS, predictions
 from tests.web.conftest import WAIT_MS, Site, screenshot
@@ -185,7 +186,10 @@ def test_a_participant_claims_a_reward_with_the_proof_from_the_api(
     page.click(".claim-button")
     expect(page.locator(".claim .tx")).to_have_attribute("data-history", MINED)
     vault = life.platform.vault
-    assert vault.functions.isClaimed(life.challenge_id, 0, address(BOB)).call() is True
+    tree = build_tree(story.report.leaves)
+    proof = [bytes.fromhex(node[2:]) for node in tree.proof(address(BOB))]
+    claimed = vault.functions.isClaimed(life.challenge_id, 0, address(BOB), leaf.amount, proof)
+    assert claimed.call() is True
     after = life.platform.token.functions.balanceOf(address(BOB)).call()
     assert after - before == leaf.amount
     site.wait_indexed()

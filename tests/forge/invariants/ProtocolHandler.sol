@@ -433,7 +433,7 @@ contract ProtocolHandler is TestUtils {
         bool tamper = (r >> 8) % 6 == 0;
         bytes32[] memory proof =
             StandardMerkleTree.proof(l.tree, StandardMerkleTree.leaf(account, amount));
-        bool claimedBefore = vault.isClaimed(c, phase, account);
+        bool claimedBefore = vault.isClaimed(c, phase, account, amount, proof);
         bool exceeds = _exceedsWhatIsLeft(c, phase, amount);
         uint256 balanceBefore = token.balanceOf(account);
         vm.prank(actors[(r >> 16) % actors.length]); // anyone may relay

@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oracle.errors import InvalidRewardInputs, NotInRewardTree
-from oracle.rewards.merkle import MerkleTree, build_tree, leaf_hash, make_tree, verify
+from oracle.rewards.merkle import (
+    MerkleTree,
+    build_tree,
+    leaf_hash,
+    make_tree,
+    path_code,
+    verify,
+)
 from oracle.rewards.model import Leaf
 from oracle.types import Address
 
@@ -163,3 +170,23 @@ def test_every_proof_verifies_and_a_tampered_amount_fails(amounts: dict[int, int
         assert verify(tree.root, leaf, proof)
         assert not verify(tree.root, Leaf(leaf.account, (leaf.amount + 1) % 2**256), proof)
     assert tree.root == build_tree(reversed(leaves)).root
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 64, 65, 127, 128, 129, 300])
+def test_path_codes_name_one_leaf_each_within_the_depths_range(size: int) -> None:
+    """The RewardVault marks a claim at the leaf's path code: two leaves sharing one would
+    block each other. Codes of a tree of up to 128 leaves fit the word posting writes."""
+    tree = build_tree(Leaf(account(n), n) for n in range(1, size + 1))
+    codes = [path_code(leaf, tree.proof(leaf.account)) for leaf, _ in tree.values]
+    assert len(set(codes)) == size
+    depth = (size - 1).bit_length()  # the longest proof
+    assert min(codes) >= 1 and max(codes) < 2 ** (depth + 1)
+    assert (max(codes) < 256) == (size <= 128)
+
+
+def test_a_path_code_spells_the_way_up_by_which_node_is_larger() -> None:
+    small, large = sorted(LEAVES[:2], key=leaf_hash)
+    tree = build_tree(LEAVES[:2])
+    assert path_code(small, tree.proof(small.account)) == 0b10
+    assert path_code(large, tree.proof(large.account)) == 0b11
+    assert path_code(small, []) == 1
