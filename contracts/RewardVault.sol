@@ -45,10 +45,10 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
 
     /// @dev Everything a claim reads and writes. Slot 0: token (copied from the registry at
     /// posting), claimableAt, state; slot 1: total and claimed (totals are capped at 2**128
-    /// base units); then the claimed leaves, one bit per leaf at its path code (`MerklePath.walk`):
-    /// bit `code % 256` of word `code / 256`. Posting writes word 0 with bit 0 set (no leaf has
-    /// code 0), so the leaves of a tree of up to 128 leaves (codes below 256) set a bit in a
-    /// word that already exists.
+    /// base units); then the paid leaves, one bit per leaf at its path code
+    /// (`MerklePath.walk`): bit `code % 256` of word `code / 256`. Posting writes word 0 with
+    /// bit 0 set (no leaf has code 0), so each leaf of a tree of up to 128 leaves (codes below
+    /// 256) sets a bit in a word that already exists.
     struct RootClaims {
         address token;
         uint40 claimableAt;
@@ -189,9 +189,10 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRewardVault
-    /// @dev One function without internal calls on the success path but the proof walk (each
-    /// call costs jumps and stack shuffles on the hottest path): proof, open root, claimed
-    /// bit, root total, event, payment.
+    /// @dev Walk the proof, find the root's record through the root it reaches, check that
+    /// it is open, flip the leaf's bit, add to the root's claimed total, emit, pay. Written out
+    /// in one function but for the leaf, the walk and the key (each internal call costs jumps
+    /// and stack shuffles on the hottest path).
     function claim(
         uint256 challengeId,
         uint32 phase,
