@@ -173,6 +173,10 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
          proof, key=participant_key)  # fmt: skip
     balance = uint(cast(anvil, "call", token, "balanceOf(address)(uint256)", participant))
     assert balance == 600 * WAD
+    is_claimed = "isClaimed(uint256,uint32,address,uint256,bytes32[])(bool)"
+    claimed = cast(anvil, "call", vault, is_claimed, str(challenge_id), "0", participant,
+                   str(600 * WAD), proof)  # fmt: skip
+    assert claimed.strip() == "true"
     try:
         cast(anvil, "send", vault, claim_sig, str(challenge_id), "0", participant,
              str(600 * WAD), proof, key=participant_key)  # fmt: skip
