@@ -151,7 +151,7 @@ class GasBench:
         )
         return self.owner.transact(fn)
 
-    def post_large_root(self, bounty: int, leaves: list[Leaf], size: int) -> "PostedTree":
+    def post_root_of_size(self, bounty: int, leaves: list[Leaf], size: int) -> "PostedTree":
         """A new challenge whose root has `leaves` and fixed strangers, `size` leaves in all
         (so every run builds the same tree), open for claims."""
         challenge = self.challenge(bounty)
@@ -232,9 +232,9 @@ def measure() -> Measured:
         holder_5 = b.claim(challenge, leaves[2], tree)
         holder_4 = b.claim(challenge, leaves[3], tree)
         print(f"  claims in trees of {MID_TREE} and {LARGE_TREE:,} leaves ...")
-        mid_tree = b.post_large_root(bounty, leaves, MID_TREE)
+        mid_tree = b.post_root_of_size(bounty, leaves, MID_TREE)
         holder_7 = b.claim(mid_tree.challenge, leaves[2], mid_tree.tree)
-        large = b.post_large_root(bounty, leaves, LARGE_TREE)
+        large = b.post_root_of_size(bounty, leaves, LARGE_TREE)
         # leaves[2]'s word opened by a stranger's claim first; a holder-stranger opens another.
         opener, fresh = large.word_sharers(leaves[2])
         b.claim(large.challenge, opener, large.tree)

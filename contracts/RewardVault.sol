@@ -136,8 +136,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         external
         payable
     {
-        Root storage r = _roots[challengeId][phase];
-        RootClaims storage rc = _rootClaims[_claimsKey(challengeId, phase, r.merkleRoot)];
+        (Root storage r, RootClaims storage rc) = _currentRoot(challengeId, phase);
         if (rc.state != RootState.Posted) revert NotDisputable(challengeId, phase, rc.state);
         if (block.timestamp >= rc.claimableAt) {
             revert DisputeWindowClosed(challengeId, phase, rc.claimableAt);
@@ -260,7 +259,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         Escrow storage e = _escrows[challengeId];
         if (e.closed) revert AlreadyRefunded(challengeId);
         uint32 finalPhase = phaseCount - 1;
-        RootClaims storage last = _currentClaims(challengeId, finalPhase);
+        (, RootClaims storage last) = _currentRoot(challengeId, finalPhase);
         uint64 refundableAt =
             registry.getPhase(challengeId, finalPhase).revealEnd + uint64(REFUND_GRACE);
         bool finalClaimable = last.state == RootState.Posted && block.timestamp >= last.claimableAt;
@@ -270,7 +269,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         // After the close no root can be posted or disputed, so nothing allocated can return
         // to the escrow later: every root must be settled now.
         for (uint32 phase = 0; phase < phaseCount; ++phase) {
-            RootClaims storage rc = _currentClaims(challengeId, phase);
+            (, RootClaims storage rc) = _currentRoot(challengeId, phase);
             RootState state = rc.state;
             if (
                 state == RootState.Disputed
@@ -298,8 +297,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
 
     /// @inheritdoc IRewardVault
     function getRoot(uint256 challengeId, uint32 phase) external view returns (RootRecord memory) {
-        Root storage r = _roots[challengeId][phase];
-        RootClaims storage rc = _rootClaims[_claimsKey(challengeId, phase, r.merkleRoot)];
+        (Root storage r, RootClaims storage rc) = _currentRoot(challengeId, phase);
         return RootRecord({
             merkleRoot: r.merkleRoot,
             total: rc.total,
@@ -321,11 +319,10 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         uint256 amount,
         bytes32[] calldata proof
     ) external view returns (bool) {
-        bytes32 merkleRoot = _roots[challengeId][phase].merkleRoot;
-        RootClaims storage rc = _rootClaims[_claimsKey(challengeId, phase, merkleRoot)];
+        (Root storage r, RootClaims storage rc) = _currentRoot(challengeId, phase);
         if (rc.state == RootState.None) return false;
         (bytes32 computedRoot, uint256 code) = MerklePath.walk(proof, _leaf(account, amount));
-        if (computedRoot != merkleRoot) revert InvalidProof(account, amount);
+        if (computedRoot != r.merkleRoot) revert InvalidProof(account, amount);
         return rc.claimedLeaves[code >> 8].bits & (1 << (code & 0xff)) != 0;
     }
 
@@ -336,7 +333,8 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         (,,,,, uint32 phaseCount) = registry.payoutRules(challengeId);
         uint256 claimed = 0;
         for (uint32 phase = 0; phase < phaseCount; ++phase) {
-            claimed += _currentClaims(challengeId, phase).claimed;
+            (, RootClaims storage rc) = _currentRoot(challengeId, phase);
+            claimed += rc.claimed;
         }
         return e.deposited - claimed - e.refunded;
     }
@@ -401,7 +399,8 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         }
         uint64 last = _lastRewardSeq[challengeId];
         if (root.seq <= last) revert StaleRewardSeq(challengeId, root.seq, last);
-        RootState state = _currentClaims(challengeId, root.phase).state;
+        (, RootClaims storage current) = _currentRoot(challengeId, root.phase);
+        RootState state = current.state;
         if (state != RootState.None && state != RootState.Voided) {
             revert RootAlreadyPosted(challengeId, root.phase, state);
         }
@@ -417,7 +416,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         private
         view
     {
-        RootClaims storage current = _currentClaims(challengeId, phase);
+        (, RootClaims storage current) = _currentRoot(challengeId, phase);
         if (current.state != RootState.Posted || block.timestamp < current.claimableAt) {
             revert ClaimsNotOpen(challengeId, phase, current.claimableAt, current.state);
         }
@@ -441,14 +440,15 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev The claims record of the phase's current root (an empty one, state None, when the
+    /// @dev The phase's current root and its claims record (an empty one, state None, when the
     /// phase has no root).
-    function _currentClaims(uint256 challengeId, uint32 phase)
+    function _currentRoot(uint256 challengeId, uint32 phase)
         private
         view
-        returns (RootClaims storage)
+        returns (Root storage r, RootClaims storage rc)
     {
-        return _rootClaims[_claimsKey(challengeId, phase, _roots[challengeId][phase].merkleRoot)];
+        r = _roots[challengeId][phase];
+        rc = _rootClaims[_claimsKey(challengeId, phase, r.merkleRoot)];
     }
 
     /// @dev The StandardMerkleTree leaf of `(account, amount)`:
@@ -467,8 +467,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         view
         returns (Root storage r, RootClaims storage rc)
     {
-        r = _roots[challengeId][phase];
-        rc = _rootClaims[_claimsKey(challengeId, phase, r.merkleRoot)];
+        (r, rc) = _currentRoot(challengeId, phase);
         if (rc.state != RootState.Disputed) revert NotDisputed(challengeId, phase, rc.state);
     }
 

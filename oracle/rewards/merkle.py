@@ -50,22 +50,24 @@ def make_tree(leaf_hashes: Sequence[bytes]) -> list[bytes]:
 
 def process_proof(leaf: bytes, proof: Sequence[str]) -> bytes:
     """Fold the proof into the leaf hash, sorted pairs at every level; returns the root."""
-    node = leaf
-    for sibling in proof:
-        node = hash_pair(node, _bytes32(sibling))
-    return node
+    return _walk(leaf, proof)[0]
 
 
 def path_code(leaf: Leaf, proof: Sequence[str]) -> int:
     """Where the RewardVault marks `leaf` claimed: a leading 1, then one bit per proof hash
-    from the leaf up, 1 where the node is the larger of its pair (RewardVault `_walkProof`).
+    from the leaf up, 1 where the node is the larger of its pair (`MerklePath.walk`).
     The mark is bit `code % 256` of the root's word `code // 256`."""
-    node, code = leaf_hash(leaf), 1
+    return _walk(leaf_hash(leaf), proof)[1]
+
+
+def _walk(leaf: bytes, proof: Sequence[str]) -> tuple[bytes, int]:
+    """The root the proof folds the leaf hash into, and the leaf's path code on the way."""
+    node, code = leaf, 1
     for sibling in proof:
         other = _bytes32(sibling)
         code = code << 1 | (node > other)
         node = hash_pair(node, other)
-    return code
+    return node, code
 
 
 def verify(root: str, leaf: Leaf, proof: Sequence[str]) -> bool:
