@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import LIMITS, SECRETS, run_python
+from sandbox_helpers import LIMITS, SECRETS, run_python
 
 from oracle.sandbox import Limits, Outcome
 
