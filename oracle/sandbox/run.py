@@ -127,8 +127,11 @@ def _stage_files(view: Path, files: Mapping[str, bytes | Path]) -> tuple[list[st
             total += len(what) + 4096
         else:
             source = what.resolve(strict=True)
-            target.symlink_to(source)
-            total += sum(p.stat().st_size + 4096 for p in [source, *source.rglob("*")])
+            for path in [source, *source.rglob("*")]:
+                if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                    raise ValueError(f"{path} is not a plain file or folder; nothing staged")
+                total += path.stat().st_size + 4096
+            target.symlink_to(source)  # followed by the stage's copy, which found no other link
     return sorted(tops), total + MIB
 
 
