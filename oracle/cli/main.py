@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Review someone else's revealed submission (one review per reviewer)."),
     "rewards": ("oracle.cli.rewards_cmd:rewards", "Contest a rewards root and settle the "
                 "contest: show, dispute, resolve, lapse, withdraw bonds."),
+    "run": ("oracle.cli.run_cmd:run",
+            "Run FOLDER/main.py locally in the oracles' sandbox, runtime and limits."),
     "score": ("oracle.cli.score_cmd:score",
               "Score PREDICTIONS against LABELS with the metric and rules of SPEC."),
     "submit": ("oracle.cli.participant_cmd:submit",
