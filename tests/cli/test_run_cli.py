@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from owner_world import OwnerWorld, last_json, make_world
 
-from oracle.chain.anvil import Anvil
+from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.artifacts import REPO_ROOT
 from oracle.runtime import RuntimeLock
 
@@ -75,3 +75,24 @@ def test_coop_run_refuses_a_challenge_that_takes_predictions_only(
     result = world.coop("run", "1", str(RIDGE))
     assert result.exit_code == 2
     assert "takes predictions files, not code" in result.output
+
+
+def test_a_submitted_folder_is_fetched_verified_and_reruns(
+    world: OwnerWorld, tmp_path: Path
+) -> None:
+    participant = {"COOP_PRIVATE_KEY": ANVIL_KEYS[1], "COOP_DATA_DIR": world.env["COOP_DATA_DIR"]}
+    submitted = world.coop("submit", "1", str(RIDGE), "--json", **participant)
+    assert submitted.exit_code == 0, submitted.output
+    submission = last_json(submitted)["submission_id"]
+    dest = tmp_path / "fetched"
+    fetched = world.coop("fetch", str(submission), str(dest), "--json")
+    assert fetched.exit_code == 0, fetched.output
+    assert last_json(fetched)["cid"] == last_json(submitted)["cid"]
+    assert (dest / "main.py").read_bytes() == (RIDGE / "main.py").read_bytes()
+    assert sorted(p.name for p in dest.iterdir()) == sorted(p.name for p in RIDGE.iterdir())
+    rerun = world.coop("run", "1", str(dest), "--json")
+    assert rerun.exit_code == 0 and last_json(rerun)["status_name"] == "VALID"
+    again = world.coop("fetch", str(submission), str(dest))
+    assert again.exit_code == 2 and "is not empty" in again.output
+    unknown = world.coop("fetch", "99", str(tmp_path / "none"))
+    assert unknown.exit_code == 2 and "submission 99 does not exist" in unknown.output
