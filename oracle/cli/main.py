@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "contest: show, dispute, resolve, lapse, withdraw bonds."),
     "run": ("oracle.cli.run_cmd:run",
             "Run FOLDER/main.py locally in the oracles' sandbox, runtime and limits."),
+    "runtime": ("oracle.cli.runtime_cmd:runtime", "The Python runtime code submissions run "
+                "on: a lock file's digest, or its build."),
     "score": ("oracle.cli.score_cmd:score",
               "Score PREDICTIONS against LABELS with the metric and rules of SPEC."),
     "submit": ("oracle.cli.participant_cmd:submit",

@@ -96,3 +96,15 @@ def test_a_submitted_folder_is_fetched_verified_and_reruns(
     assert again.exit_code == 2 and "is not empty" in again.output
     unknown = world.coop("fetch", "99", str(tmp_path / "none"))
     assert unknown.exit_code == 2 and "submission 99 does not exist" in unknown.output
+
+
+def test_coop_runtime_digest_prints_the_spec_section(world: OwnerWorld) -> None:
+    lock_file = REPO_ROOT / "examples" / "runtimes" / "scikit-learn.lock"
+    result = world.coop("runtime", "digest", str(lock_file))
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {
+        "python": "3.11", "packages": LOCK.pins, "digest": LOCK.digest,
+    }  # fmt: skip
+    bad = REPO_ROOT / "README.md"
+    refused = world.coop("runtime", "digest", str(bad))
+    assert refused.exit_code == 2 and "python==3.11" in refused.output
