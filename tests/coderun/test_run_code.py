@@ -1,26 +1,26 @@
 """Code submissions run in the sandbox: an honest model's predictions score as a file;
 bad code gets a status and a reason, and the next run works."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "oracle" / "scoring"))
-from scoring_helpers import SALT, load_make_data, make_spec  # noqa: E402
+from oracle.coderun import code_seed, input_files, run_code
+from oracle.devnet.datasets import example_files
+from oracle.ipfs.importer import import_bytes
+from oracle.runtime import Runtime
+from oracle.scoring import read_labels, score_submission, split_holdout
+from oracle.spec import load_spec
+from oracle.status import Status
+from oracle.submission_spec import CodeLimits
 
-from oracle.coderun import code_seed, input_files, run_code  # noqa: E402
-from oracle.ipfs.importer import import_bytes  # noqa: E402
-from oracle.runtime import Runtime  # noqa: E402
-from oracle.scoring import read_labels, score_submission, split_holdout  # noqa: E402
-from oracle.status import Status  # noqa: E402
-from oracle.submission_spec import CodeLimits  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+SALT = bytes(range(32))
 
 LIMITS = CodeLimits(cpu_seconds=20, wall_seconds=30, memory_mb=512, output_mb=8, log_kb=16)
-FILES = load_make_data().build("diabetes-regression")
+FILES = example_files("diabetes-regression")
 BY_CID = {str(import_bytes(data).cid): data for data in FILES.values()}
-SPEC = make_spec()
+SPEC = load_spec(ROOT / "examples" / "specs" / "diabetes-regression.json")
 INPUTS = input_files(SPEC, BY_CID.__getitem__)
 
 
