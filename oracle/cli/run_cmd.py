@@ -7,7 +7,7 @@ import click
 
 from oracle.chain.challenge_status import challenge_status
 from oracle.cli.context import ChainContext, chain_options
-from oracle.coderun import input_files
+from oracle.coderun import fetch_inputs, sandbox_files
 from oracle.coderun.local import LocalRun, run_locally
 from oracle.errors import ConfigError
 from oracle.ipfs.store import ContentStore
@@ -54,7 +54,8 @@ def run(challenge: int, folder: Path, phase: int | None, **options: object) -> N
             f"phase {phase} of challenge {challenge} takes predictions files, not code: "
             f"score a file with `coop score`, submit it with `coop submit {challenge} FILE`"
         )
-    inputs = input_files(spec, lambda cid: store.cat(cid, max_bytes=INPUT_MAX_BYTES))
+    fetched = fetch_inputs(spec, lambda cid: store.cat(cid, max_bytes=INPUT_MAX_BYTES))
+    inputs = sandbox_files(fetched)
     runtime = ensure_runtime(code.runtime, ctx.settings.runtime_path,
                              lambda line: click.echo(line, err=True))  # fmt: skip
     if not ctx.as_json:

@@ -4,11 +4,19 @@
 extension from their first bytes: `.parquet` (PAR1), `.csv.gz` (gzip) or `.csv`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from oracle.spec import ChallengeSpec
 
 GZIP_MAGIC, PARQUET_MAGIC = b"\x1f\x8b", b"PAR1"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    name: str  # under /in
+    cid: str
+    data: bytes
 
 
 def input_name(role: str, data: bytes) -> str:
@@ -17,12 +25,17 @@ def input_name(role: str, data: bytes) -> str:
     return f"{role}.csv.gz" if data.startswith(GZIP_MAGIC) else f"{role}.csv"
 
 
-def input_files(spec: ChallengeSpec, fetch: Callable[[str], bytes]) -> dict[str, bytes]:
-    """`/in/<name>` -> bytes for every input of the spec, fetched by CID with `fetch`."""
+def fetch_inputs(spec: ChallengeSpec, fetch: Callable[[str], bytes]) -> list[InputFile]:
+    """Every input of the spec, fetched by CID with `fetch` (which verifies it)."""
     roles = {"train": spec.data.train, "test_features": spec.data.test_features,
              **spec.data.public}  # fmt: skip
-    files = {}
+    found = []
     for role, cid in roles.items():
         data = fetch(str(cid))
-        files[f"/in/{input_name(role, data)}"] = data
-    return files
+        found.append(InputFile(input_name(role, data), str(cid), data))
+    return found
+
+
+def sandbox_files(inputs: Iterable[InputFile]) -> dict[str, bytes]:
+    """The inputs as the sandbox's /in/<name> files."""
+    return {f"/in/{f.name}": f.data for f in inputs}

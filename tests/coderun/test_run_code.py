@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle.coderun import code_seed, input_files, run_code
+from oracle.coderun import code_seed, fetch_inputs, run_code, sandbox_files
 from oracle.devnet.datasets import example_files
 from oracle.ipfs.importer import import_bytes
 from oracle.runtime import Runtime
@@ -21,7 +21,7 @@ LIMITS = CodeLimits(cpu_seconds=20, wall_seconds=30, memory_mb=512, output_mb=8,
 FILES = example_files("diabetes-regression")
 BY_CID = {str(import_bytes(data).cid): data for data in FILES.values()}
 SPEC = load_spec(ROOT / "examples" / "specs" / "diabetes-regression.json")
-INPUTS = input_files(SPEC, BY_CID.__getitem__)
+INPUTS = sandbox_files(fetch_inputs(SPEC, BY_CID.__getitem__))
 
 
 def folder_with(tmp_path: Path, main: str | None, **others: str) -> Path:
