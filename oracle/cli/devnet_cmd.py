@@ -41,7 +41,8 @@ def up(data_dir: Path, rpc_url: str | None, api_port: int) -> None:
     A fresh anvil chain is started unless --rpc-url names one (a development chain, id
     31337). The contracts are deployed once per chain; the demo challenge (scikit-learn's
     diabetes data, 10,000 COOP bounty) is published each time the chain is new.
-    Ctrl-C stops every process started here; nothing is left running.
+    A service that stops on its own (an oracle, the API) is said here and started again
+    with its data; only Ctrl-C stops everything, and nothing is left running.
 
     \b
     Example:
@@ -61,10 +62,12 @@ def up(data_dir: Path, rpc_url: str | None, api_port: int) -> None:
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         click.echo(local.describe())
+        supervisor = local.supervisor(_say)
         while not stop_requested:
-            dead = local.dead()
-            if dead:
-                raise click.ClickException(f"a service stopped unexpectedly: {dead[0]}")
+            chain_gone = local.chain_stopped()
+            if chain_gone is not None:
+                raise click.ClickException(chain_gone)
+            supervisor.check()
             time.sleep(0.5)
         _say("stopping…")
     finally:
