@@ -41,6 +41,7 @@ class Settings(BaseModel):
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8700, ge=0, le=65535)
     api_port: int = Field(default=8000, ge=0, le=65535)
+    oracle_urls: tuple[str, ...] = ()  # oracles the API asks why a submission is not scored
     challenges: tuple[int, ...] = ()  # served challenge ids; empty = all
     ipfs_dir: Path | None = None  # the embedded block store; default DATA_DIR/ipfs
 

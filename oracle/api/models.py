@@ -196,6 +196,25 @@ class Review(Model):
     block: int
 
 
+class OracleScoring(Model):
+    """What one oracle says of an unscored submission (from its /healthz)."""
+
+    oracle: str  # its base URL
+    answered: bool
+    waiting: bool  # it holds the submission back for a reason that is not the submitter's
+    reason: str | None = None
+    tries: int | None = None
+    next_try_in_seconds: float | None = None
+    error: str | None = None  # why it did not answer
+
+
+class ScoringProgress(Model):
+    submission_id: int
+    state: Literal["committed", "revealed", "scored"]
+    waiting: bool  # some oracle holds it waiting (see `oracles` for the reasons)
+    oracles: list[OracleScoring]
+
+
 class SubmissionReward(Model):
     phase: int
     seq: int

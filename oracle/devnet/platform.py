@@ -15,7 +15,7 @@ from oracle.devnet.chain import LocalChain, open_local_chain
 from oracle.devnet.demo import ORACLE_KEYS, seed_demo_challenge
 from oracle.devnet.processes import Child, ProcessGroup
 from oracle.devnet.seed import SeededChallenge
-from oracle.devnet.services import Service, start_api, start_oracles
+from oracle.devnet.services import Service, plan_oracles, start_api, start_oracles
 from oracle.devnet.supervisor import Supervised, Supervisor
 from oracle.ipfs.embedded import EmbeddedStore
 
@@ -44,12 +44,13 @@ class LocalPlatform:
             if seed:
                 say("publishing the demo challenge (scikit-learn's diabetes data)…")
                 local.seeded = seed_demo_challenge(chain.platform, local.store, data_dir)
+            oracles = plan_oracles(data_dir, chain.url, chain.deployment_file, ORACLE_KEYS,
+                                   holdouts=data_dir / "holdouts")  # fmt: skip
             say("starting the API, the web app and the IPFS gateway…")
             local.api = start_api(local.group, data_dir, chain.url, chain.deployment_file,
-                                  api_port)  # fmt: skip
+                                  api_port, tuple(o.url for o in oracles))  # fmt: skip
             say("starting three oracles (2 of 3 must sign every batch)…")
-            local.oracles = start_oracles(data_dir, chain.url, chain.deployment_file,
-                                          ORACLE_KEYS, holdouts=data_dir / "holdouts")  # fmt: skip
+            local.oracles = start_oracles(oracles)
         except BaseException:
             local.stop()
             raise

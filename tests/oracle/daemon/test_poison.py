@@ -1,13 +1,19 @@
 """A submission that makes scoring fail for a reason that is not its submitter's fault waits
-(with its reason, in /healthz and /metrics) and is tried again with backoff, while the
-submissions revealed after it are scored and posted (three oracles, quorum 2, one chain)."""
+(with its reason, in the oracles' /healthz and /metrics and the API's
+/v1/submissions/{id}/scoring) and is tried again with backoff, while the submissions
+revealed after it are scored and posted (three oracles, quorum 2, one chain)."""
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
+from oracle.api.app import create_app
+from oracle.api.config import ApiConfig
+from oracle.indexer.runner import Indexer
 from oracle.status import Status
 from tests.oracle.daemon.world import World, wait_for
 
@@ -34,6 +40,22 @@ def block_file(world: World, cid: str) -> Path:
     return path
 
 
+def api_scoring(world: World, tmp_path: Path, submission_id: int) -> dict[str, Any]:
+    """The public API's answer on why `submission_id` is not scored (its index brought up to
+    date first), the API asking the three oracles."""
+    indexer = Indexer(tmp_path / "index.sqlite3", world.platform, world.store, confirmations=0)
+    try:
+        while indexer.step() is not None:
+            pass
+        urls = tuple(o.url for o in world.oracles)
+        config = ApiConfig(tmp_path / "index.sqlite3", world.store.root, None, oracle_urls=urls)
+        with TestClient(create_app(config)) as client:
+            answer: dict[str, Any] = client.get(f"/v1/submissions/{submission_id}/scoring").json()
+            return answer
+    finally:
+        indexer.close()
+
+
 def waiting_here(world: World) -> dict[int, str]:
     """Submission id → reason of the jobs the first oracle's /healthz lists as waiting."""
     health = httpx.get(world.oracles[0].url + "/healthz", timeout=5).json()
@@ -41,7 +63,7 @@ def waiting_here(world: World) -> dict[int, str]:
 
 
 def test_a_poison_submission_waits_and_the_ten_behind_it_are_scored_and_posted(
-    world: World,
+    world: World, tmp_path: Path
 ) -> None:
     oracles = world.oracles
     poison_file = world.submit(LONG_HEADER, who=0)
@@ -75,6 +97,10 @@ def test_a_poison_submission_waits_and_the_ten_behind_it_are_scored_and_posted(
         assert oracle.metric("coop_oracle_waits_total", cause="fault") >= 1
         text = oracle.metrics_text()
         assert f'submission="{poison_disk}"' in text and "IsADirectoryError" in text
+    scoring = api_scoring(world, tmp_path / "api", poison_disk)
+    assert scoring["state"] == "revealed" and scoring["waiting"] is True
+    assert [o["waiting"] for o in scoring["oracles"]] == [True, True, True]
+    assert all("IsADirectoryError" in o["reason"] for o in scoring["oracles"])
     # The long header either got a status (the reader refuses it) or waits too.
     assert poison_file in world.scored_ids() or poison_file in waiting_here(world)
     if poison_file in world.scored_ids():
