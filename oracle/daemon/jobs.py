@@ -95,6 +95,14 @@ class ScoreRecord:
 
 NOTE_CHARS = 500  # a stored reason is cut to this length
 
+
+def note_text(text: str) -> str:
+    """A reason as stored and shown: control characters escaped, at most NOTE_CHARS long
+    (it may quote a file's bytes, and goes to JSON, /metrics and terminals)."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[: NOTE_CHARS * 2])
+    return shown if len(shown) <= NOTE_CHARS else shown[: NOTE_CHARS - 1] + "…"
+
+
 _SCORED_COLUMNS = (
     "submission_id, challenge_id, phase, reveal_block, state, status, public_wad, "
     "commitment, report_digest, private_wad, salt, scored_at"
@@ -214,7 +222,7 @@ class JobStore:
             "UPDATE jobs SET state = CASE WHEN state = ? THEN ? ELSE state END, "
             "next_try_at = ?, note = ?, attempts = attempts + 1 "
             "WHERE submission_id = ? AND status IS NULL",
-            (JobState.WAITING, JobState.PENDING, at, note[:NOTE_CHARS], submission_id),
+            (JobState.WAITING, JobState.PENDING, at, note_text(note), submission_id),
         )
 
     def hold(self, submission_id: int, now: float, reason: str) -> float:
@@ -233,7 +241,7 @@ class JobStore:
                 JobState.WAITING,
                 JobState.WAITING,
                 now + delay,
-                reason[:NOTE_CHARS],
+                note_text(reason),
                 submission_id,
             ),
         )

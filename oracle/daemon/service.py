@@ -46,7 +46,7 @@ from oracle.daemon.batching import Proposal, poster_for
 from oracle.daemon.chain_log import ChainLog
 from oracle.daemon.config import DaemonConfig
 from oracle.daemon.db import open_db
-from oracle.daemon.jobs import Job, JobState, JobStore
+from oracle.daemon.jobs import Job, JobState, JobStore, note_text
 from oracle.daemon.materials import MaterialMissing, Materials
 from oracle.daemon.metrics import OracleMetrics
 from oracle.daemon.peers import PeerAnswer, PeerClient
@@ -309,7 +309,7 @@ class OracleService:
             except sqlite3.Error:
                 raise
             except Exception as exc:  # not the submitter's fault: wait, never block the rest
-                reason = f"scoring failed here: {type(exc).__name__}: {exc}"
+                reason = note_text(f"scoring failed here: {type(exc).__name__}: {exc}")
                 log.warning(
                     "submission %d (challenge %d): %s; it waits and is tried again later",
                     job.submission_id,
