@@ -155,6 +155,9 @@ def test_a_killed_oracle_and_api_come_back_and_a_later_submission_is_scored(up: 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     submission_id = json.loads(done.stdout.strip().splitlines()[-1])["submission_id"]
+    progress = httpx.get(f"{api}/v1/submissions/{submission_id}/scoring", timeout=10).json()
+    if progress["state"] != "scored":  # the API asks the three oracles `coop up` told it of
+        assert [o["answered"] for o in progress["oracles"]] == [True, True, True], progress
 
     def scored() -> bool:
         answer = httpx.get(f"{api}/v1/submissions/{submission_id}", timeout=5)
