@@ -1,8 +1,8 @@
 """Sending transactions from a local key or an unlocked node account, with clear reverts.
 
-Every transaction gets the node's gas estimate plus GAS_MARGIN_PERCENT, as wallets do: the
-estimate is made against the latest block, and a commit or reveal that lands after another
-one in the same block costs a little more. Only the gas used is paid. A transaction that
+Every transaction gets the node's gas estimate plus GAS_MARGIN_PERCENT (at most the block
+gas limit), as wallets do: the estimate is made against the latest block, and a commit or
+reveal that lands after another one in the same block costs a little more. Only the gas used is paid. A transaction that
 fails once mined is explained: `OutOfGas` with what to do when it used all its gas, else
 the custom error that replaying it at its block gives, decoded with the contract's ABI.
 """
@@ -45,13 +45,20 @@ class Sender:
             raise TransactionReverted(describe_revert(fn, exc)) from None
         except Web3RPCError as exc:
             raise self._explained(exc) from None
-        return self.send(with_gas_margin(tx), fn.fn_name, [dict(e) for e in fn.contract_abi])
+        return self.send(self._with_margin(tx), fn.fn_name, [dict(e) for e in fn.contract_abi])
 
     def deploy(self, abi: list[dict[str, Any]], bytecode: str, *args: Any) -> TxReceipt:
         factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
         constructor = factory.constructor(*args)
         tx: dict[str, Any] = dict(constructor.build_transaction({"from": self.address}))
-        return self.send(with_gas_margin(tx), "deployment", abi)
+        return self.send(self._with_margin(tx), "deployment", abi)
+
+    def _with_margin(self, tx: dict[str, Any]) -> dict[str, Any]:
+        """`tx` with its estimated gas raised by GAS_MARGIN_PERCENT, within the block gas limit."""
+        block_limit = int(self.w3.eth.get_block("latest")["gasLimit"])
+        estimate = int(tx["gas"])
+        with_margin = estimate * (100 + GAS_MARGIN_PERCENT) // 100
+        return {**tx, "gas": max(estimate, min(with_margin, block_limit))}
 
     def send(
         self, tx: dict[str, Any], what: str = "transaction", abi: list[dict[str, Any]] | None = None
@@ -124,11 +131,6 @@ def tx_hash_of(receipt: TxReceipt) -> str:
 def ether_text(wei: int) -> str:
     """Wei as ETH, exact, trailing zeros dropped: "0.01 ETH"."""
     return wad_text(wei) + " ETH"
-
-
-def with_gas_margin(tx: dict[str, Any]) -> dict[str, Any]:
-    """`tx` with its estimated gas raised by GAS_MARGIN_PERCENT."""
-    return {**tx, "gas": int(tx["gas"]) * (100 + GAS_MARGIN_PERCENT) // 100}
 
 
 def describe_revert(fn: ContractFunction, exc: Exception) -> str:
