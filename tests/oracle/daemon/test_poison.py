@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from oracle.api.app import create_app
 from oracle.api.config import ApiConfig
+from oracle.daemon.cluster import LocalOracle
 from oracle.indexer.runner import Indexer
 from oracle.status import Status
 from tests.oracle.daemon.world import World, wait_for
@@ -56,9 +57,9 @@ def api_scoring(world: World, tmp_path: Path, submission_id: int) -> dict[str, A
         indexer.close()
 
 
-def waiting_here(world: World) -> dict[int, str]:
-    """Submission id → reason of the jobs the first oracle's /healthz lists as waiting."""
-    health = httpx.get(world.oracles[0].url + "/healthz", timeout=5).json()
+def waiting_at(oracle: LocalOracle) -> dict[int, str]:
+    """Submission id → reason of the jobs the oracle's /healthz lists as waiting."""
+    health = httpx.get(oracle.url + "/healthz", timeout=5).json()
     return {int(w["submission_id"]): str(w["reason"]) for w in health["waiting"]}
 
 
@@ -90,19 +91,30 @@ def test_a_poison_submission_waits_and_the_ten_behind_it_are_scored_and_posted(
 
     # The disk fault is not the submitter's: no status, but `waiting` with its reason.
     assert poison_disk not in world.scored_ids()
-    reason = wait_for("the broken submission listed as waiting", lambda: waiting_here(world))
-    assert "IsADirectoryError" in reason[poison_disk]
+
+    def shown_waiting(oracle: LocalOracle) -> bool:
+        in_metrics = oracle.metric("coop_oracle_waiting", submission=str(poison_disk)) >= 1
+        return in_metrics and poison_disk in waiting_at(oracle)
+
     for oracle in oracles:
+        wait_for(
+            f"{oracle.name} to show the broken submission waiting in /healthz and /metrics",
+            lambda o=oracle: shown_waiting(o),
+            30,
+            oracles,
+        )
+        assert "IsADirectoryError" in waiting_at(oracle)[poison_disk]
         assert oracle.metric("coop_oracle_jobs", state="waiting") >= 1
         assert oracle.metric("coop_oracle_waits_total", cause="fault") >= 1
-        text = oracle.metrics_text()
-        assert f'submission="{poison_disk}"' in text and "IsADirectoryError" in text
+        reason = f'submission="{poison_disk}"'
+        (line,) = [x for x in oracle.metrics_text().splitlines() if reason in x]
+        assert line.startswith("coop_oracle_waiting{") and "IsADirectoryError" in line
     scoring = api_scoring(world, tmp_path / "api", poison_disk)
     assert scoring["state"] == "revealed" and scoring["waiting"] is True
     assert [o["waiting"] for o in scoring["oracles"]] == [True, True, True]
     assert all("IsADirectoryError" in o["reason"] for o in scoring["oracles"])
     # The long header either got a status (the reader refuses it) or waits too.
-    assert poison_file in world.scored_ids() or poison_file in waiting_here(world)
+    assert poison_file in world.scored_ids() or poison_file in waiting_at(oracles[0])
     if poison_file in world.scored_ids():
         assert recorded[poison_file]["status"] != Status.VALID
 
@@ -113,4 +125,4 @@ def test_a_poison_submission_waits_and_the_ten_behind_it_are_scored_and_posted(
     (event,) = [e for e in world.events("ScoreRecorded") if e["submissionId"] == poison_disk]
     assert event["status"] == Status.VALID
     assert event["publicScore"] == world.expected(broken).public_wad
-    assert poison_disk not in waiting_here(world)
+    assert all(poison_disk not in waiting_at(o) for o in oracles)
