@@ -2,9 +2,10 @@
 
 Every transaction gets the node's gas estimate plus GAS_MARGIN_PERCENT (at most the block
 gas limit), as wallets do: the estimate is made against the latest block, and a commit or
-reveal that lands after another one in the same block costs a little more. Only the gas used is paid. A transaction that
-fails once mined is explained: `OutOfGas` with what to do when it used all its gas, else
-the custom error that replaying it at its block gives, decoded with the contract's ABI.
+reveal that lands after another one in the same block costs a little more. Only the gas
+used is paid. A transaction that fails once mined is explained: `OutOfGas` with what to do
+when it used all its gas, else the custom error that replaying it at its block gives,
+decoded with the contract's ABI.
 """
 
 from collections.abc import Callable
