@@ -1,6 +1,7 @@
 """Several participants running `coop submit` at once on a chain that mines a block a second
 (so commits and reveals share blocks, and cost more than when estimated): none fails; and a
-transaction that does run out of gas is explained, with what to do."""
+transaction that does run out of gas is explained, with what to do (for a reveal: `coop
+reveal`, not a second submit)."""
 
 import os
 import subprocess
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from eth_account import Account
@@ -18,7 +20,8 @@ from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
 from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
-from oracle.errors import TransactionReverted
+from oracle.chain.submissions import commit, reveal
+from oracle.errors import OutOfGas, TransactionReverted
 from oracle.types import WAD
 
 PARTICIPANTS = 4
@@ -105,3 +108,25 @@ def test_a_transaction_that_runs_out_of_gas_is_explained(chain: Chain) -> None:
     with pytest.raises(TransactionReverted) as raised:
         sender.send(wrong_bond, "commit", [dict(e) for e in platform.book.abi])
     assert "reverted: WrongCommitBond(sent=1, required=0)" in str(raised.value)
+
+
+class StingySender(Sender):
+    """TEST DOUBLE: gives each transaction 30,000 gas, far below what a reveal needs, so
+    that the chain really runs it out of gas (the margin makes that rare otherwise)."""
+
+    def _with_margin(self, tx: dict[str, Any]) -> dict[str, Any]:
+        return {**tx, "gas": 30_000}
+
+
+def test_a_reveal_that_runs_out_of_gas_says_coop_reveal_finishes_it(
+    chain: Chain, tmp_path: Path
+) -> None:
+    platform = chain.platform
+    sender = Sender.from_key(platform.w3, ANVIL_KEYS[7])
+    pending = commit(platform, sender, tmp_path, 1, "bafkreistingy")
+    stingy = StingySender(sender.w3, sender.address, sender.private_key)
+    with pytest.raises(OutOfGas) as raised:
+        reveal(platform, stingy, pending)
+    assert "ran out of gas" in str(raised.value)
+    assert f"Submission {pending.submission_id} stays committed: `coop reveal`" in str(raised.value)
+    assert reveal(platform, sender, pending) == pending.submission_id  # and so it does
