@@ -36,7 +36,7 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
 
     board(
         "Public leaderboard (RMSE on the public rows, on the eta grid; lower is better):",
-        public_board(challenge),
+        public_board(ledger, challenge, 0),
     )
     board("Private leaderboard (decides the prizes):", private_board(ledger, challenge, 0))
     if challenge.roots:

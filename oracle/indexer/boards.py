@@ -1,6 +1,8 @@
 """Leaderboards and improvements kept in SQLite, the same rules as oracle/ledger/boards.py.
 
-- Public board: each participant's released best (their last BestReleased).
+Boards are per phase: each phase is scored on its own holdout split.
+- Public board: per phase, each participant's released best by the Ladder within the
+  phase (their first valid public score, then one that beats it by at least eta).
 - Private board: per phase, each participant's best opened private score of a submission a
   quorum scored valid; a tie keeps the lower submission id.
 - Improvements: releases that beat the challenge's running best (from the baseline).
@@ -13,6 +15,7 @@ rewind (`recompute`); both paths give the same rows (tests/indexer checks it).
 import sqlite3
 from dataclasses import dataclass
 
+from oracle.indexer.encoding import rank_key
 from oracle.status import Status
 
 
@@ -35,13 +38,37 @@ def record_commit(db: sqlite3.Connection, challenge_id: int, submitter: str, blo
     )
 
 
-def record_release(db: sqlite3.Connection, release: Release) -> None:
-    """A participant's public best moved: replace their board row, note an improvement."""
+def record_public_score(db: sqlite3.Connection, submission_id: int) -> None:
+    """A valid public score enters its phase's board if it is the submitter's first there or
+    beats their released best of the phase by at least eta (the Ladder, per phase)."""
+    row = db.execute(
+        "SELECT s.challenge_id, s.phase, s.submitter, sc.public_score, sc.block, "
+        "c.higher_is_better, c.eta FROM scores sc JOIN submissions s USING (submission_id) "
+        "JOIN challenges c ON c.challenge_id = s.challenge_id "
+        "WHERE sc.submission_id = ? AND sc.status = ?",
+        (submission_id, int(Status.VALID)),
+    ).fetchone()
+    if row is None:
+        return
+    challenge_id, phase, submitter, score_text, block, higher, eta = row
+    score, higher_is_better = int(score_text), bool(higher)
+    held = db.execute(
+        "SELECT score FROM public_board WHERE challenge_id = ? AND phase = ? AND participant = ?",
+        (challenge_id, phase, submitter),
+    ).fetchone()
+    if held is not None:
+        gain = score - int(held[0]) if higher_is_better else int(held[0]) - score
+        if gain < int(eta):
+            return
     db.execute(
-        "INSERT OR REPLACE INTO public_board VALUES (?, ?, ?, ?, ?, ?)",
-        (release.challenge_id, release.participant, release.submission_id,
-         str(release.score), release.rank_key, release.block),
+        "INSERT OR REPLACE INTO public_board VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (challenge_id, phase, submitter, submission_id, str(score),
+         rank_key(score, higher_is_better), block),
     )  # fmt: skip
+
+
+def record_release(db: sqlite3.Connection, release: Release) -> None:
+    """A participant's challenge-wide best moved (BestReleased): note an improvement."""
     running = _running_best(db, release.challenge_id)
     if running is None:
         return
@@ -99,12 +126,12 @@ def recompute(db: sqlite3.Connection) -> None:
         "FROM submissions GROUP BY challenge_id, submitter"
     )
     db.execute("DELETE FROM public_board")
-    db.execute(
-        "INSERT INTO public_board SELECT challenge_id, participant, submission_id, score, "
-        "rank_key, block FROM (SELECT *, row_number() OVER (PARTITION BY challenge_id, "
-        "participant ORDER BY block DESC, log_index DESC) AS newest FROM releases) "
-        "WHERE newest = 1"
-    )
+    scored = db.execute(
+        "SELECT submission_id FROM scores WHERE status = ? ORDER BY block, log_index",
+        (int(Status.VALID),),
+    ).fetchall()
+    for (submission_id,) in scored:
+        record_public_score(db, submission_id)
     db.execute("DELETE FROM private_board")
     db.execute(
         "INSERT INTO private_board SELECT challenge_id, phase, submitter, submission_id, "

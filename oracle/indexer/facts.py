@@ -123,6 +123,7 @@ def _score_recorded(db: sqlite3.Connection, e: ChainEvent) -> None:
         str(e["publicScore"]), hex32(e["privateCommitment"]), hex32(e["reportDigest"]),
         *_place(e), hex32(e.tx_hash),
     ))  # fmt: skip
+    boards.record_public_score(db, int(e["submissionId"]))
 
 
 def _higher_is_better(db: sqlite3.Connection, challenge_id: int) -> bool:

@@ -1,8 +1,13 @@
 """Leaderboards and profiles read from the ledger (what `coop leaderboard` / `coop profile` show).
 
-- Public board: each participant's released best (the Ladder's BestReleased events).
-- Private board: each participant's best opened private score among valid submissions;
-  it exists once the phase's private scores are opened, and it decides the prizes.
+Boards are per phase: each phase is scored on its own holdout split (and perhaps its own
+metric), so scores of different phases are never ranked together.
+
+- Public board of a phase: each participant's released best among the phase's valid public
+  scores, by the Ladder within the phase: their first valid score, then a later one only
+  when it beats it by at least eta (for phase 0 exactly the contract's BestReleased).
+- Private board of a phase: each participant's best opened private score among valid
+  submissions; it exists once the phase's private scores are opened, and decides prizes.
 - Improvements: releases that moved the challenge's public best past the running best
   (starting at the baseline), in the order they happened.
 """
@@ -45,11 +50,34 @@ def _ranked(challenge: Challenge, best: dict[Address, tuple[int, int]]) -> list[
     ]
 
 
-def public_board(challenge: Challenge) -> list[BoardEntry]:
+def public_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[BoardEntry]:
     best: dict[Address, tuple[int, int]] = {}
-    for release in challenge.releases:
-        best[release.participant] = (release.submission_id, release.score)
+    scored = [
+        (s.score.position, s)
+        for s in ledger.submissions_of(challenge.challenge_id, phase)
+        if s.score is not None and s.score.status == Status.VALID
+    ]
+    for _, s in sorted(scored, key=lambda pair: pair[0]):
+        assert s.score is not None
+        score, held = s.score.public_score, best.get(s.submitter)
+        if held is None or _gain(challenge, score, held[1]) >= challenge.eta:
+            best[s.submitter] = (s.submission_id, score)
     return _ranked(challenge, best)
+
+
+def _gain(challenge: Challenge, score: int, best: int) -> int:
+    return score - best if challenge.higher_is_better else best - score
+
+
+def private_opened(ledger: Ledger, challenge: Challenge, phase: int) -> bool:
+    """Every score batch of the phase has its private scores opened (and there is one)."""
+    batches = {b.seq for b in challenge.batches if b.phase == phase}
+    opened = {
+        s.score.seq
+        for s in ledger.submissions_of(challenge.challenge_id, phase)
+        if s.score is not None and s.private is not None
+    }
+    return bool(batches) and batches <= opened
 
 
 def private_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[BoardEntry]:
