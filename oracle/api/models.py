@@ -181,7 +181,10 @@ class ScoreRecord(Model):
 
 
 class PrivateScore(Model):
-    score: Score
+    """An opened private-score commitment; `score` is None for an invalid submission (its
+    commitment opens to 0 by the protocol, but it has no private score)."""
+
+    score: Score | None
     salt: str
     block: int
 

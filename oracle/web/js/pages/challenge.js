@@ -13,11 +13,11 @@ export const name = "challenge";
 
 const BOARD_LIMIT = 50;
 
-/** Everything on the page that changes as the chain moves. */
-async function loadState(challengeId) {
+/** Everything on the page that changes as the chain moves; boards of `phase` (null: latest). */
+async function loadState(challengeId, phase) {
   const [challenge, privateBoard, improvements, submissions, status] = await Promise.all([
     get(`challenges/${challengeId}`),
-    get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT }),
+    get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT, phase }),
     get(`challenges/${challengeId}/improvements`),
     get(`challenges/${challengeId}/submissions`, { limit: 100 }),
     get("status"),
@@ -26,8 +26,10 @@ async function loadState(challengeId) {
 }
 
 export async function render({ challengeId, query }, ctx) {
-  const first = await loadState(challengeId);
+  const asked = query.has("phase") ? Number(query.get("phase")) : null;
+  const first = await loadState(challengeId, asked);
   const challenge = first.challenge;
+  const phase = asked ?? challenge.phases.length - 1; // the boards shown are this phase's
   const spec = await loadSpec(ctx, challenge.spec_cid);
   const forkOf = query.get("fork");
   const slots = { badge: h("span"), numbers: h("div"), phases: h("div"), private: h("div"), progress: h("div"), submissions: h("div") };
@@ -53,10 +55,11 @@ export async function render({ challengeId, query }, ctx) {
     slots.numbers,
     specFacts(spec),
     slots.phases,
+    phasePicker(challengeId, challenge.phases, phase),
     h(
       "section",
-      { class: "board-section", id: "public-board" },
-      h("h2", {}, termLabel("publicBoard", "Public leaderboard"), " ", liveBadge),
+      { class: "board-section", id: "public-board", "data-phase": phase },
+      h("h2", {}, termLabel("publicBoard", "Public leaderboard"), ` (phase ${phase}) `, liveBadge),
       explain("eta", `What are eta and the Ladder? (eta here: ${score(challenge.eta)})`),
       publicBox,
     ),
@@ -66,26 +69,45 @@ export async function render({ challengeId, query }, ctx) {
     slots.submissions,
   );
 
-  // The board arrives over server-sent events; each change also refreshes the sections
-  // that depend on it (best score, plot, private board, submissions), one reload at a time.
+  // The board arrives over server-sent events; each change of the board or of anything else
+  // in the index also refreshes the other sections (best score, plot, private board,
+  // submissions, phases), one reload at a time.
   let boardsSeen = 0;
   let reloading = Promise.resolve();
-  const stop = watchLeaderboard(
-    challengeId,
-    BOARD_LIMIT,
-    (board) => {
+  const reload = () => {
+    reloading = reloading.then(() => loadState(challengeId, phase)).then(fill, () => {});
+  };
+  const stop = watchLeaderboard(challengeId, {
+    limit: BOARD_LIMIT,
+    phase,
+    onBoard: (board) => {
       add(clear(publicBox), boardTable(board, "When the oracles score a valid submission, its submitter appears here; this table updates by itself."));
-      if (boardsSeen++ > 0) {
-        reloading = reloading.then(() => loadState(challengeId)).then(fill, () => {});
-      }
+      if (boardsSeen++ > 0) reload();
     },
-    (state) => {
+    onIndex: reload,
+    onState: (state) => {
       liveBadge.dataset.live = state;
       liveBadge.textContent = state === "live" ? "● live" : state;
     },
-  );
+  });
   ctx.onLeave(stop);
   return page;
+}
+
+/** Which phase's boards are shown: each phase is scored on its own holdout split. */
+function phasePicker(challengeId, phases, chosen) {
+  if (phases.length < 2) return null;
+  return h(
+    "nav",
+    { class: "phase-picker", id: "phase-picker" },
+    "Boards of phase: ",
+    phases.map((p) =>
+      p.phase === chosen
+        ? h("strong", { "aria-current": "true", "data-phase": p.phase }, String(p.phase))
+        : h("a", { href: `#/challenges/${challengeId}?phase=${p.phase}`, "data-phase": p.phase }, String(p.phase)),
+    ),
+    h("span", { class: "muted" }, " (each phase is scored on its own holdout split, so its boards are its own)"),
+  );
 }
 
 function privateSection(board) {
