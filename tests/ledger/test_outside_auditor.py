@@ -34,9 +34,7 @@ def audit(env: dict[str, str], *args: str) -> Result:
     return CliRunner().invoke(cli, ["audit", *args], env=env)
 
 
-def test_without_the_content_the_audit_says_it_could_not_check(
-    life: Life, tmp_path: Path
-) -> None:
+def test_without_the_content_the_audit_says_it_could_not_check(life: Life, tmp_path: Path) -> None:
     run_life(life)
     life.post_root(life.rewards())
     env = outsider_env(life, tmp_path)
