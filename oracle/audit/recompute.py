@@ -14,16 +14,14 @@ from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, Phase, Submission
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
+from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout, load_holdout
-from oracle.spec import ChallengeSpec, ScorerKind, load_spec
+from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status
 from oracle.types import Wad
-
-SPEC_MAX_BYTES = 1 << 20
-REPORT_MAX_BYTES = 64 << 20
 
 
 class Fetcher:

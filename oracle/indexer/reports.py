@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from oracle.audit.recompute import REPORT_MAX_BYTES
 from oracle.errors import CidMismatch, ContentUnreachable, CoopError, IpfsError, RetryableError
 from oracle.indexer import profile_answers
 from oracle.ipfs.store import ContentStore
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
+from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.types import Address
 
 log = logging.getLogger(__name__)

@@ -78,3 +78,13 @@ def test_pointed_at_the_platforms_gateway_the_outside_audit_passes(
     assert result.exit_code == 0, result.output
     assert report["complete"] and report["ok"]
     assert report["checked"]["scores"] == 3 and report["checked"]["rewards"] == 1
+
+
+def test_the_help_names_the_exit_statuses_and_the_gateway_setting() -> None:
+    result = CliRunner().invoke(cli, ["audit", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "3 no discrepancy, but some content could not be fetched" in text
+    assert "1 a discrepancy" in text and "2 the audit could not run" in text
+    assert "COOP_GATEWAYS=http://127.0.0.1:8000 the platform's API" in text
+
