@@ -87,4 +87,3 @@ def test_the_help_names_the_exit_statuses_and_the_gateway_setting() -> None:
     assert "3 no discrepancy, but some content could not be fetched" in text
     assert "1 a discrepancy" in text and "2 the audit could not run" in text
     assert "COOP_GATEWAYS=http://127.0.0.1:8000 the platform's API" in text
-
