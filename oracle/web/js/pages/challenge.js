@@ -37,7 +37,7 @@ export async function render({ challengeId, query }, ctx) {
     add(clear(slots.badge), stateBadge(state.challenge.state));
     add(clear(slots.numbers), numbers(state.challenge, spec));
     add(clear(slots.phases), phases(state.challenge));
-    add(clear(slots.private), privateSection(state.privateBoard));
+    add(clear(slots.private), privateSection(state.privateBoard, state.challenge));
     add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
     add(clear(slots.submissions), submissionList(challengeId, state.submissions));
   };
@@ -101,22 +101,28 @@ function phasePicker(challengeId, phases, chosen) {
     "nav",
     { class: "phase-picker", id: "phase-picker" },
     "Boards of phase: ",
-    phases.map((p) =>
+    phases.map((p, i) => [
+      i ? " · " : "",
       p.phase === chosen
         ? h("strong", { "aria-current": "true", "data-phase": p.phase }, String(p.phase))
         : h("a", { href: `#/challenges/${challengeId}?phase=${p.phase}`, "data-phase": p.phase }, String(p.phase)),
-    ),
+    ]),
     h("span", { class: "muted" }, " (each phase is scored on its own holdout split, so its boards are its own)"),
   );
 }
 
-function privateSection(board) {
+function privateSection(board, challenge) {
+  // phases whose private board is open, offered while the chosen one's is not
+  const opened = challenge.phases.filter((p) => p.phase !== board.phase && p.score_batches > 0 && p.private_batches_opened === p.score_batches);
+  const others = opened.length
+    ? h("p", { class: "opened-elsewhere" }, "Opened: ", opened.map((p, i) => [i ? ", " : "", h("a", { href: `#/challenges/${challenge.challenge_id}?phase=${p.phase}`, "data-phase": p.phase }, `phase ${p.phase}'s private board`)]), ".")
+    : null;
   return h(
     "section",
-    { class: "board-section", id: "private-board" },
-    h("h2", {}, termLabel("privateBoard", "Private leaderboard"), board.phase !== null ? ` (phase ${board.phase})` : ""),
+    { class: "board-section", id: "private-board", "data-phase": board.phase },
+    h("h2", {}, termLabel("privateBoard", "Private leaderboard"), ` (phase ${board.phase})`),
     explain("privateBoard", "Why a private board?"),
-    board.opened ? boardTable(board, "No valid submission in this phase.") : empty("Not opened yet.", sentence(board.note)),
+    board.opened ? boardTable(board, "No valid submission in this phase.") : [empty("Not opened yet.", sentence(board.note)), others],
   );
 }
 
@@ -140,7 +146,7 @@ function numbers(c, spec) {
       h("dd", { "data-field": "eta" }, score(c.eta)),
       h("dt", {}, "direction"),
       h("dd", {}, `${c.higher_is_better ? "higher" : "lower"} ${metric} is better`),
-      h("dt", {}, "best public score"),
+      h("dt", {}, c.phases.length > 1 ? `best public score (phase ${c.phases.length - 1})` : "best public score"),
       h("dd", { "data-field": "best" }, c.best ? [score(c.best.score), " by ", profileLink(c.best.participant), " (", submissionLink(c.best.submission_id), ")"] : "none yet"),
       h("dt", {}, termLabel("escrow", "bounty")),
       h("dd", {}, `${tokens(c.bounty)} tokens escrowed, ${tokens(c.escrow.claimed)} claimed so far`),
