@@ -128,6 +128,7 @@ class Challenge(ChallengeSummary):
 
 class Improvement(Model):
     challenge_id: int
+    phase: int
     submission_id: int
     participant: str
     previous_best: Score
@@ -138,6 +139,7 @@ class Improvement(Model):
 
 class Improvements(Model):
     challenge_id: int
+    phase: int
     higher_is_better: bool
     baseline: Score
     target: Score

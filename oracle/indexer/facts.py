@@ -134,21 +134,13 @@ def _higher_is_better(db: sqlite3.Connection, challenge_id: int) -> bool:
 
 
 def _best_released(db: sqlite3.Connection, e: ChainEvent) -> None:
+    """The contract's Ladder across the challenge, kept as a fact; the boards and their
+    improvements follow the Ladder per phase (boards.record_public_score)."""
     challenge_id, score = int(e["challengeId"]), int(e["score"])
-    release = boards.Release(
-        challenge_id=challenge_id,
-        participant=e["participant"],
-        submission_id=int(e["submissionId"]),
-        score=score,
-        rank_key=rank_key(score, _higher_is_better(db, challenge_id)),
-        block=e.block_number,
-        log_index=e.log_index,
-    )
     _insert(db, "releases", (
-        release.challenge_id, release.participant, release.submission_id, str(score),
-        release.rank_key, *_place(e),
+        challenge_id, e["participant"], int(e["submissionId"]), str(score),
+        rank_key(score, _higher_is_better(db, challenge_id)), *_place(e),
     ))  # fmt: skip
-    boards.record_release(db, release)
 
 
 def _private_revealed(db: sqlite3.Connection, e: ChainEvent) -> None:

@@ -118,7 +118,7 @@ DERIVED_TABLES: dict[str, str] = {
         submission_id INTEGER NOT NULL, score TEXT NOT NULL, rank_key TEXT NOT NULL,
         block INTEGER NOT NULL, PRIMARY KEY (challenge_id, phase, participant)""",
     "improvements": """
-        challenge_id INTEGER NOT NULL, submission_id INTEGER NOT NULL,
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, submission_id INTEGER NOT NULL,
         participant TEXT NOT NULL, previous_best TEXT NOT NULL, score TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, block, log_index)""",

@@ -71,16 +71,6 @@ class Score:
 
 
 @dataclass(frozen=True)
-class BestRelease:
-    """A participant's public best moved (Ladder): first valid score or a gain of >= eta."""
-
-    participant: Address
-    submission_id: int
-    score: int
-    block: int
-
-
-@dataclass(frozen=True)
 class PrivateScore:
     score: int
     salt: bytes
@@ -197,7 +187,6 @@ class Challenge:
     phases: list[Phase] = field(default_factory=list)
     escrow_moves: list[EscrowMove] = field(default_factory=list)  # in chain order
     batches: list[ScoreBatchPosted] = field(default_factory=list)
-    releases: list[BestRelease] = field(default_factory=list)
     roots: list[RewardRootPosted] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 

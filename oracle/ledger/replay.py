@@ -13,7 +13,6 @@ from web3.types import FilterParams
 from oracle.chain.events import ChainEvent, EventDecoder
 from oracle.chain.platform import Platform
 from oracle.ledger.model import (
-    BestRelease,
     Challenge,
     Claim,
     DisputeFiled,
@@ -176,12 +175,6 @@ def _score_recorded(ledger: Ledger, e: ChainEvent) -> None:
     )  # fmt: skip
 
 
-def _best_released(ledger: Ledger, e: ChainEvent) -> None:
-    ledger.challenges[int(e["challengeId"])].releases.append(
-        BestRelease(e["participant"], int(e["submissionId"]), int(e["score"]), e.block_number)
-    )
-
-
 def _private_revealed(ledger: Ledger, e: ChainEvent) -> None:
     ledger.submissions[int(e["submissionId"])].private = PrivateScore(
         int(e["privateScore"]), e["salt"], e.block_number
@@ -255,7 +248,6 @@ _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
     "Reviewed": _reviewed,
     "ScoresPosted": _scores_posted,
     "ScoreRecorded": _score_recorded,
-    "BestReleased": _best_released,
     "PrivateScoreRevealed": _private_revealed,
     "RewardsPosted": _rewards_posted,
     "RewardsDisputed": _rewards_disputed,

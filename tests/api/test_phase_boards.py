@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from oracle.indexer import boards
 from oracle.indexer.runner import Indexer
-from oracle.ledger.boards import private_board, public_board
+from oracle.ledger.boards import improvements, private_board, public_board
 from oracle.ledger.replay import read_ledger
 from oracle.sqlite import transaction
 from tests.indexer.story import ALICE, BOB, CAROL, address
@@ -62,6 +62,15 @@ def test_each_phase_has_its_own_boards(life: Life, indexer: Indexer, client: Tes
     assert entries(opened) == [
         (e.participant, e.submission_id) for e in private_board(ledger, lc, 0)
     ]
+    # the best over time is the phase's too: phase 1 starts again from the baseline
+    (step,) = get(client, f"/v1/challenges/{cid}/improvements")["items"]
+    assert (step["phase"], step["submission_id"]) == (1, late)
+    assert step["previous_best"]["wad"] == str(lc.baseline)
+    for phase in (0, 1):
+        steps = get(client, f"/v1/challenges/{cid}/improvements", phase=phase)["items"]
+        assert [(i["submission_id"], i["score"]["wad"]) for i in steps] == [
+            (i.submission_id, str(i.score)) for i in improvements(ledger, lc, phase)
+        ]
     # rebuilt from the facts (after a rewind), the boards are the same rows
     followed = dump(indexer.db)
     with transaction(indexer.db):

@@ -61,7 +61,7 @@ def test_challenge_and_boards_are_the_ledgers(life: Life, indexer: Indexer, clie
     ]
     steps = get(client, f"/v1/challenges/{cid}/improvements")["items"]
     assert [(i["submission_id"], i["score"]["wad"]) for i in steps] == [
-        (i.submission_id, str(i.score)) for i in improvements(lc)
+        (i.submission_id, str(i.score)) for i in improvements(ledger, lc, 0)
     ]
     assert all(isinstance(i["timestamp"], int) for i in steps)
 

@@ -59,7 +59,7 @@ def test_a_challenge_life_lands_in_the_index(life: Life, indexer: Indexer) -> No
     ]
     assert rows(indexer, "SELECT submission_id, previous_best, score FROM improvements "
                 "ORDER BY block, log_index") == [
-        (i.submission_id, str(i.previous_best), str(i.score)) for i in improvements(lc)
+        (i.submission_id, str(i.previous_best), str(i.score)) for i in improvements(ledger, lc, 0)
     ]  # fmt: skip
 
     # The report was fetched, verified, and each leaf carries a proof of the posted root.

@@ -48,7 +48,7 @@ def test_every_page_shows_the_numbers_the_chain_holds(
     ledger = read_ledger(life.platform)
     lc = ledger.challenge(cid)
     board, private = public_board(ledger, lc, 0), private_board(ledger, lc, 0)
-    steps = improvements(lc)
+    steps = improvements(ledger, lc, 0)
     assert [e.participant for e in board] == [address(BOB), address(ALICE)]
     page = open_page()
 
@@ -204,6 +204,9 @@ def test_boards_per_phase_and_a_fork_that_does_not_improve_appears_live(
     expect(rows).to_have_attribute("data-submission", str(late))
     expect(page.locator("#private-board h2")).to_contain_text("(phase 1)")
     expect(page.locator("#private-board .empty")).to_contain_text("Not opened yet.")
+    expect(page.locator("#progress h2")).to_contain_text("(phase 1)")
+    expect(page.locator("svg.plot a.improvement")).to_have_count(1)  # from phase 1's baseline
+    expect(page.locator("svg.plot a.improvement")).to_have_attribute("data-submission", str(late))
     # phase 0's private board is opened: the page says so and leads to it
     page.click("#private-board .opened-elsewhere a[data-phase='0']")
     expect(page.locator("#phase-picker [aria-current]")).to_have_text("0")

@@ -105,23 +105,30 @@ def _private_scores_opened(db: sqlite3.Connection, challenge_id: int, phase: int
     return int(batches) > 0 and int(batches) == int(opened)
 
 
-def improvements(db: sqlite3.Connection, challenge_id: int) -> Improvements:
+IMPROVEMENT_SQL = (
+    "SELECT i.challenge_id, i.phase, i.submission_id, i.participant, i.previous_best, i.score, "
+    "i.block, t.timestamp FROM improvements i LEFT JOIN block_times t USING (block)"
+)
+
+
+def improvements(db: sqlite3.Connection, challenge_id: int, phase: int | None) -> Improvements:
+    """The moves of a phase's public best (latest phase by default), in order."""
     higher, baseline, target = _direction(db, challenge_id)
+    phase = latest_phase(db, challenge_id) if phase is None else phase
+    phase_exists(db, challenge_id, phase)
     rows = db.execute(
-        "SELECT i.challenge_id, i.submission_id, i.participant, i.previous_best, i.score, "
-        "i.block, t.timestamp FROM improvements i LEFT JOIN block_times t USING (block) "
-        "WHERE i.challenge_id = ? ORDER BY i.block, i.log_index",
-        (challenge_id,),
+        f"{IMPROVEMENT_SQL} WHERE i.challenge_id = ? AND i.phase = ? ORDER BY i.block, i.log_index",
+        (challenge_id, phase),
     ).fetchall()
     return Improvements(
-        challenge_id=challenge_id, higher_is_better=higher, baseline=baseline, target=target,
-        items=[improvement(row) for row in rows],
+        challenge_id=challenge_id, phase=phase, higher_is_better=higher, baseline=baseline,
+        target=target, items=[improvement(row) for row in rows],
     )  # fmt: skip
 
 
-def improvement(row: tuple[int, int, str, str, str, int, int | None]) -> Improvement:
-    c, s, p, before, after, block, timestamp = row
+def improvement(row: tuple[int, int, int, str, str, str, int, int | None]) -> Improvement:
+    c, phase, s, p, before, after, block, timestamp = row
     return Improvement(
-        challenge_id=c, submission_id=s, participant=p, previous_best=Score.of(before),
-        score=Score.of(after), block=block, timestamp=timestamp,
+        challenge_id=c, phase=phase, submission_id=s, participant=p,
+        previous_best=Score.of(before), score=Score.of(after), block=block, timestamp=timestamp,
     )  # fmt: skip

@@ -59,9 +59,10 @@ async def private_leaderboard(request: Request, challenge_id: ChallengeId, page:
 
 
 @router.get("/{challenge_id}/improvements", response_model=Improvements)
-async def get_improvements(request: Request, challenge_id: ChallengeId) -> Response:
-    """Every move of the public best past the running best, in order (best over time)."""
-    return answer(request, lambda db: boards.improvements(db, challenge_id))
+async def get_improvements(request: Request, challenge_id: ChallengeId,
+                           phase: OptionalPhase = None) -> Response:  # fmt: skip
+    """Every move of a phase's public best past its running best, in order (best over time)."""
+    return answer(request, lambda db: boards.improvements(db, challenge_id, phase))
 
 
 @router.get("/{challenge_id}/submissions", response_model=Page[SubmissionSummary])

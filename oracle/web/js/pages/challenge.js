@@ -18,7 +18,7 @@ async function loadState(challengeId, phase) {
   const [challenge, privateBoard, improvements, submissions, status] = await Promise.all([
     get(`challenges/${challengeId}`),
     get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT, phase }),
-    get(`challenges/${challengeId}/improvements`),
+    get(`challenges/${challengeId}/improvements`, { phase }),
     get(`challenges/${challengeId}/submissions`, { limit: 100 }),
     get("status"),
   ]);
@@ -208,9 +208,10 @@ function phases(c) {
 }
 
 function progress(c, improvements, chainTime) {
-  const section = h("section", { class: "progress", id: "progress" }, h("h2", {}, "Best score over time"));
-  const start = Math.min(...c.phases.map((p) => p.commit_start));
-  const end = Math.max(Math.min(Math.max(...c.phases.map((p) => p.reveal_end)), chainTime), start + 1);
+  const section = h("section", { class: "progress", id: "progress", "data-phase": improvements.phase }, h("h2", {}, `Best score over time (phase ${improvements.phase})`));
+  const shown = c.phases.find((p) => p.phase === improvements.phase);
+  const start = shown.commit_start;
+  const end = Math.max(Math.min(shown.reveal_end, chainTime), start + 1);
   add(section, bestScorePlot(improvements, start, end));
   if (improvements.items.length === 0) {
     add(section, empty("No improvement yet.", `The line starts at the baseline (${score(c.baseline)}). The first valid score better than it will appear as a marker, labelled with its contributor.`));
