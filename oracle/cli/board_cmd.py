@@ -33,9 +33,10 @@ from oracle.ledger.replay import read_ledger
 def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Path | None,
                 rpc_url: str | None, deployment: Path | None, account: str | None,
                 as_json: bool) -> None:  # fmt: skip
-    """Show a challenge's leaderboards, one per phase, best first, read from chain events.
+    """Show a challenge's leaderboard, best first, read from the chain's events.
 
-    Each phase is scored on its own holdout split, so each has its own boards. A public
+    Each phase is scored on its own holdout split, so each has its own boards: every
+    phase's is shown, titled with its phase, or only --phase N's. A public
     board holds each participant's released best of that phase: the oracles round public
     scores to the challenge's eta grid and a best only moves by at least eta (the Ladder),
     so the board cannot be climbed by probing the public rows. A private board appears
