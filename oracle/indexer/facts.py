@@ -159,7 +159,7 @@ def _rewards_posted(db: sqlite3.Connection, e: ChainEvent) -> None:
         str(e["reportCid"]), int(e["claimableAt"]), *_place(e), hex32(e.tx_hash),
     ))  # fmt: skip
     _insert(db, "reward_reports", (
-        challenge_id, seq, "pending", "not fetched yet", 0, e.block_number,
+        challenge_id, seq, "pending", "not fetched yet", 0, None, e.block_number,
     ))  # fmt: skip
 
 

@@ -127,7 +127,8 @@ DERIVED_TABLES: dict[str, str] = {
 REPORT_TABLES: dict[str, str] = {
     "reward_reports": """
         challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
-        detail TEXT NOT NULL, leaf_count INTEGER NOT NULL, block INTEGER NOT NULL,
+        detail TEXT NOT NULL, leaf_count INTEGER NOT NULL, escrow_left TEXT,
+        block INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, seq)""",
     "reward_leaves": """
         challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL, phase INTEGER NOT NULL,

@@ -8,6 +8,7 @@ lands after the root, claims, and the owner's refund. After each step the audito
 API's audit state, read from the index) must report no failed check either.
 """
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -106,6 +107,9 @@ def test_every_step_of_a_life_with_a_refund_passes_the_audit(
     assert any("voided" in note for note in report["notes"])  # type: ignore[attr-defined]
     life.post_root(life.rewards())  # the escrow freed by the void is available again
     audit.after("the corrected root")
+    page = audit.client.get(f"/v1/challenges/{cid}/audit").json()
+    escrow = {c["name"]: c["ok"] for c in page["checks"] if c["name"].startswith("escrow")}
+    assert escrow == {"escrow of phase 0 root seq 1": True, "escrow of phase 0 root seq 2": True}
 
     added = life.add_phase(TOP_UP)
     audit.after("a second phase topping up the escrow after the root")
@@ -145,4 +149,31 @@ def test_a_root_recomputed_after_the_refund_uses_the_escrow_of_its_time(
     assert [m.cause for m in challenge.escrow_moves] == ["deposit", "root posted", "refund"]
     assert challenge.unallocated_before(root.position) == BOUNTY == report.escrow_left
     assert challenge.unallocated_before((life.w3.eth.block_number + 1, 0)) == 0
+    audit.indexer.close()
+
+
+def test_a_root_computed_with_the_wrong_escrow_fails_on_both_audits(
+    fast_platform: Platform, tmp_path: Path
+) -> None:
+    """The oracles' report says the vault had more left than it did: its leaves still make
+    the posted root, yet `coop audit` and the audit page both name it."""
+    life = disputable(fast_platform, tmp_path)
+    audit = Auditor(life, tmp_path)
+    life.submit(1, predictions(life.files, "linear"))
+    life.score_and_post()
+    life.end_phase()
+    honest = life.rewards()
+    life.post_root(dataclasses.replace(honest, escrow_left=honest.escrow_left + 1))
+    cid = str(life.challenge_id)
+
+    result = CliRunner().invoke(cli, ["audit", cid, "--json"], env=audit.env)
+    audit.indexer.catch_up()
+    page = audit.client.get(f"/v1/challenges/{cid}/audit").json()
+
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["detail"] == "the report on IPFS differs from the recomputed one"
+    (check,) = [c for c in page["checks"] if c["ok"] is False]
+    assert check["name"] == "escrow of phase 0 root seq 1"
+    assert "but the vault held 1000 unallocated" in check["detail"]
     audit.indexer.close()
