@@ -130,15 +130,21 @@ def test_every_step_of_a_life_with_a_refund_passes_the_audit(
     audit.indexer.close()
 
 
-def test_a_root_recomputed_after_the_refund_uses_the_escrow_of_its_time(
-    fast_platform: Platform, tmp_path: Path
-) -> None:
-    """The replay alone: the escrow a root was computed from ignores every later move."""
-    life = disputable(fast_platform, tmp_path)
+def ended_phase(platform: Platform, tmp_path: Path) -> tuple[Life, Auditor]:
+    """One scored submission, the phase ended: a rewards root can be posted."""
+    life = disputable(platform, tmp_path)
     audit = Auditor(life, tmp_path)
     life.submit(1, predictions(life.files, "linear"))
     life.score_and_post()
     life.end_phase()
+    return life, audit
+
+
+def test_a_root_recomputed_after_the_refund_uses_the_escrow_of_its_time(
+    fast_platform: Platform, tmp_path: Path
+) -> None:
+    """The replay alone: the escrow a root was computed from ignores every later move."""
+    life, audit = ended_phase(fast_platform, tmp_path)
     report = life.rewards()
     life.post_root(report)
     audit.travel(WINDOW + 1)
@@ -157,11 +163,7 @@ def test_a_root_computed_with_the_wrong_escrow_fails_on_both_audits(
 ) -> None:
     """The oracles' report says the vault had more left than it did: its leaves still make
     the posted root, yet `coop audit` and the audit page both name it."""
-    life = disputable(fast_platform, tmp_path)
-    audit = Auditor(life, tmp_path)
-    life.submit(1, predictions(life.files, "linear"))
-    life.score_and_post()
-    life.end_phase()
+    life, audit = ended_phase(fast_platform, tmp_path)
     honest = life.rewards()
     life.post_root(dataclasses.replace(honest, escrow_left=honest.escrow_left + 1))
     cid = str(life.challenge_id)
