@@ -65,6 +65,8 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
     if result.claimed:
         out.append("")
         out += [f"  {n:6} claimed {a / TOKEN:,.2f} COOP" for n, a in result.claimed.items()]
+    if result.refunded is not None:
+        out.append(f"  the owner took back {result.refunded / TOKEN:,.2f} COOP (the refund)")
     if result.audit is not None:
         verdict = "PASSED" if result.audit.ok else "FAILED"
         checked = ", ".join(f"{n} {w}" for w, n in sorted(result.audit.checked.items()))
