@@ -44,9 +44,16 @@ class Settings(BaseModel):
     challenges: tuple[int, ...] = ()  # served challenge ids; empty = all
     ipfs_dir: Path | None = None  # the embedded block store; default DATA_DIR/ipfs
 
+    runtime_dir: Path | None = None  # built code-submission runtimes; default DATA_DIR/runtimes
+
     @property
     def ipfs_path(self) -> Path:
         return self.ipfs_dir or self.data_dir / "ipfs"
+
+    @property
+    def runtime_path(self) -> Path:
+        """Where runtimes are built, one venv per digest (several oracles may share it)."""
+        return self.runtime_dir or self.data_dir / "runtimes"
 
     # The oracle daemon (`coop oracle run`, docs/operator.md):
     holdout_dir: Path | None = None  # the owner's holdouts/ folder (secrets + labels copies)

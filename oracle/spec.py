@@ -22,6 +22,7 @@ from typing import Any
 import jsonschema
 
 from oracle.errors import InvalidSpec
+from oracle.submission_spec import SubmissionSpec, submission_spec
 from oracle.types import Cid, Wad
 
 SCHEMA_VERSION = 1
@@ -149,6 +150,7 @@ class ChallengeSpec:
     daily_cap: int
     commit_bond_wei: int
     rewards: RewardsSpec
+    submission: SubmissionSpec
     raw: Mapping[str, Any]  # the JSON as parsed (floats as float), e.g. to re-publish it
 
     @property
@@ -388,5 +390,6 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
             r["review_cap_per_reviewer"],
             r["fork_share_bps"],
         ),
+        submission=submission_spec(d.get("submission"), where),
         raw=raw,
     )
