@@ -26,6 +26,7 @@ from oracle.submission_spec import SubmissionSpec, submission_spec
 from oracle.types import Cid, Wad
 
 SCHEMA_VERSION = 1
+SPEC_MAX_BYTES = 1 << 20  # the most a spec file may hold; readers fetch no more
 SCHEMA_FILE = "oracle/schemas/challenge-spec.v1.json"
 INT256_MAX = 2**255 - 1
 ZERO_HASH = "0x" + "00" * 32

@@ -128,6 +128,7 @@ class Challenge(ChallengeSummary):
 
 class Improvement(Model):
     challenge_id: int
+    phase: int
     submission_id: int
     participant: str
     previous_best: Score
@@ -138,6 +139,7 @@ class Improvement(Model):
 
 class Improvements(Model):
     challenge_id: int
+    phase: int
     higher_is_better: bool
     baseline: Score
     target: Score
@@ -181,7 +183,10 @@ class ScoreRecord(Model):
 
 
 class PrivateScore(Model):
-    score: Score
+    """An opened private-score commitment; `score` is None for an invalid submission (its
+    commitment opens to 0 by the protocol, but it has no private score)."""
+
+    score: Score | None
     salt: str
     block: int
 

@@ -93,7 +93,8 @@ def demo(data_dir: Path | None, timeout: float) -> None:
     others' predictions (a fork that passes part of its reward to its parents); there are
     reviews and an invalid file whose reason is shown. Three oracles score everything;
     the phase ends, private scores are opened, the owner reveals the holdout, the oracles
-    post the rewards root, everyone claims, and an audit replays it all. Prints the public
+    post the rewards root, everyone claims, the owner takes back the rest, and an audit
+    replays it all. Prints the public
     and private leaderboards and the reward table with each fork pass-through.
 
     Exit status 0 when the audit passes.

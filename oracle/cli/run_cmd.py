@@ -12,9 +12,8 @@ from oracle.coderun.local import LocalRun, run_locally
 from oracle.errors import ConfigError
 from oracle.ipfs.store import ContentStore
 from oracle.runtime import ensure_runtime
-from oracle.spec import ChallengeSpec, load_spec
+from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 
-SPEC_MAX_BYTES = 1 << 20
 INPUT_MAX_BYTES = 1 << 30
 LOG_LINES = 15
 

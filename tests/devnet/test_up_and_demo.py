@@ -190,4 +190,5 @@ def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path) -> No
     assert re.search(r"eve\s+WRONG_ROW_COUNT|eve\s+WRONG_IDS", out), out
     assert "passes" in out and "to parent" in out, "chloe's fork passes part of her reward on"
     assert re.search(r"chloe\s+claimed [1-9]", out), out
-    assert "Audit PASSED" in out
+    assert re.search(r"the owner took back [0-9,.]+ COOP \(the refund\)", out), out
+    assert "Audit PASSED" in out, "after the refund too"
