@@ -95,7 +95,7 @@ def test_schema_errors_name_the_path_and_the_fix(changes: dict[str, Any], messag
         ("diabetes-regression", {"split__public_fraction": "1"}, "1 is not between 0 and 1"),
         ("diabetes-regression", {"classes": ["a", "b"]}, "a regression task has no classes"),
         ("diabetes-regression", {"direction": "higher", "target": "90"},
-         'at direction: rmse improves when it is lower: "lower"'),
+         'at direction: rmse is better when lower; set "lower"'),
         ("diabetes-regression", {"metric__name": "accuracy"},
          "accuracy does not apply to a regression task; use one of rmse, mae, r2"),
         ("diabetes-regression", {"columns__prediction": ["id"]}, "the id column is also"),
@@ -109,7 +109,8 @@ def test_schema_errors_name_the_path_and_the_fix(changes: dict[str, Any], messag
          "a multiclass task takes 10 column(s) (one probability column per class"),
         ("digits-multiclass", {"metric__name": "f1", "direction": "higher",
                                "metric__params": {"threshold": 0.5}}, "takes no 'threshold'"),
-        ("digits-multiclass", {"classes": DELETE}, "list the 3 or more classes"),
+        ("digits-multiclass", {"classes": DELETE},
+         "a multiclass task has 3 or more classes; list them"),
     ],
 )  # fmt: skip
 def test_cross_field_rules_name_the_path_and_the_fix(
