@@ -247,8 +247,12 @@ def _parse_json(text: bytes, where: str) -> dict[str, Any]:
             f"{where} nests arrays or objects too deeply to parse; a spec nests at most "
             f"{MAX_SPEC_DEPTH} levels: fix the file's structure"
         ) from None
-    except (UnicodeDecodeError, ValueError, ArithmeticError) as exc:
-        problem = safe_reason(str(exc) or type(exc).__name__, MAX_LINE_CHARS)
+    except ArithmeticError:  # decimal: an exponent beyond what any decimal can hold
+        raise InvalidSpec(
+            f"{where} holds a number whose exponent is out of range; write plain decimals"
+        ) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        problem = safe_reason(str(exc), MAX_LINE_CHARS)
         raise InvalidSpec(f"{where} is not valid JSON: {problem}; fix the file's syntax") from None
     if not isinstance(data, dict):
         raise InvalidSpec(
