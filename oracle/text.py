@@ -43,6 +43,7 @@ def safe_reason(text: str, limit: int = MAX_REASON_CHARS, *, lines: bool = False
     if len(text) <= limit and sum(map(len, pieces)) <= limit:
         return "".join(pieces)
     marker = f"… ({len(text)} characters in all)"
+    marker = marker if len(marker) < limit else "…"
     room = max(limit - len(marker), 0)
     kept: list[str] = []
     size = 0

@@ -244,8 +244,8 @@ def _csv_rejection(
     if "straddling" in first:
         return ArtifactRejected(
             Status.UNREADABLE,
-            f"a line is longer than {CSV_BLOCK_BYTES} bytes, the limit for one row; write one "
-            "row per line (id, then the predictions)",
+            f"a line is longer than a row may be ({CSV_BLOCK_BYTES} bytes); write one row per "
+            "line: the id, then the predictions",
         )
     as_text = pa_csv.ConvertOptions(
         column_types={name: pa.string() for name in header}, null_values=[""],
