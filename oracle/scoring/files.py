@@ -320,7 +320,7 @@ def _converts(column: pa.Array, kind: pa.DataType) -> bool:
 
 def _read_parquet(data: Blob, types: Mapping[str, pa.DataType], limit: int) -> pa.Table:
     footer = int.from_bytes(data[-8:-4], "little") if len(data) >= 12 else 0
-    if footer > MAX_PARQUET_FOOTER_BYTES:
+    if MAX_PARQUET_FOOTER_BYTES < footer <= len(data) - 12:  # longer: truncated, for Arrow
         raise ArtifactRejected(
             Status.TOO_LARGE,
             f"its metadata is {footer} bytes, over the limit of {MAX_PARQUET_FOOTER_BYTES} "
