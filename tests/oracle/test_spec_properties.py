@@ -6,22 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from oracle.errors import InvalidSpec
 from oracle.spec import MAX_LINE_CHARS, load_spec
+from tests.hostile_settings import HOSTILE as HOSTILE_INPUT
 
 EXAMPLE = json.loads(
     (Path(__file__).resolve().parents[2] / "examples/specs/diabetes-regression.json").read_text()
 )
-HOSTILE = settings(
-    max_examples=150,
-    deadline=5_000,  # ms per spec; each takes a few ms
-    database=None,
-    derandomize=True,  # the same specs on every run: `make test` stays repeatable
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+HOSTILE = settings(HOSTILE_INPUT, max_examples=150)
 NUMBER_LITERALS = [
     "1e999999999", "1e9999999999999999999", "1e-1000000000", "-0", "0e-999999", "1E+400",
     "0.0000000000000000001", "1.00000000000000000000000000001e-2", "9" * 100, "-" + "9" * 79,

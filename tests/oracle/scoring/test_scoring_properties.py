@@ -7,7 +7,7 @@ import io
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scoring_helpers import SALT, csv_bytes, make_spec
 
@@ -15,6 +15,7 @@ from oracle.errors import InvalidHoldout
 from oracle.scoring import read_labels, score_submission, split_holdout
 from oracle.status import Status
 from oracle.text import MAX_REASON_CHARS
+from tests.hostile_settings import HOSTILE as HOSTILE_INPUT
 
 N = 20
 IDS = [f"r{i}" for i in range(N)]
@@ -34,13 +35,7 @@ HOLDOUTS = {
     for task, spec in SPECS.items()
 }  # fmt: skip
 RAW_CONTROLS = frozenset("\x00\x07\x1b\x9b\r\n\u202e")
-HOSTILE = settings(
-    max_examples=60,
-    deadline=5_000,  # ms per file; each takes a few ms
-    database=None,
-    derandomize=True,  # the same files on every run: `make test` stays repeatable
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+HOSTILE = settings(HOSTILE_INPUT, max_examples=60)
 
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
     ["NA", "nan", "-inf", "1e999", "", " 0.5", "0x10", "\x1b[2J", '"', "\x00", "1,2", "a\nb"]
