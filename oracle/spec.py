@@ -343,13 +343,15 @@ def _decimal(value: str | int | Decimal, path: str, where: str) -> Decimal:
     shown = safe_reason(str(value), 60)
     if not number.is_finite():
         raise InvalidSpec(f"{where}: at {path}: {shown} is not a number; write a decimal")
+    if not number:
+        return Decimal(0)  # 0e999999999999 is 0: its exponent must not reach any arithmetic
     exponent = number.normalize(EXACT).as_tuple().exponent
-    if number and isinstance(exponent, int) and exponent < -WAD_DIGITS:
+    if isinstance(exponent, int) and exponent < -WAD_DIGITS:
         raise InvalidSpec(
             f"{where}: at {path}: {shown} has more than {WAD_DIGITS} decimals; round it"
         )
     too_big = f"{where}: at {path}: {shown} does not fit an int256 WAD; make it smaller"
-    if number and number.adjusted() > 78 - WAD_DIGITS:
+    if number.adjusted() > 78 - WAD_DIGITS:
         raise InvalidSpec(too_big)
     if abs(int(number.scaleb(WAD_DIGITS, context=EXACT))) > INT256_MAX:
         raise InvalidSpec(too_big)

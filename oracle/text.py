@@ -3,34 +3,28 @@
 A reason (a submission's status reason, a refusal of a spec or a request) can quote what a
 participant wrote, and it ends up in JSON reports, logs and the operator's terminal. Pass it
 through `safe_reason` before it leaves the module that words it, and quote a value with
-`quote_value`: ESC, BEL, NUL and the other C0/C1 controls, lone surrogates, and the Unicode
-format characters that reorder or hide text (bidi overrides, zero-width spaces) become
-visible escapes (`\\x1b`, `\\u202e`), and the length is capped, saying how long the text was.
-Both run in time linear in their input.
+`quote_value`: every character Python does not call printable (ESC, BEL, NUL and the other
+C0/C1 controls, line breaks, lone surrogates, unassigned code points, the format characters
+that reorder or hide text such as bidi overrides and zero-width spaces) becomes a visible
+escape as repr writes it (`\\x1b`, `\\u202e`), and the length is capped, saying how long the
+text was. Both look at no more of their input than the limit.
 """
-
-import re
 
 MAX_REASON_CHARS = 1000  # a reason is at most this long once escaped, marker included
 MAX_QUOTED_CHARS = 40  # a quoted value shows at most this many of its characters
 
-_UNSAFE = re.compile(
-    "([\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-    "\ufeff\ufff9-\ufffb\ud800-\udfff])"
-)
-
 
 def _escaped(char: str) -> str:
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _escape(text: str, lines: bool) -> list[str]:
-    """The text in pieces, each unsafe character replaced by its escape."""
-    pieces = _UNSAFE.split(text)  # plain text at even indexes, one unsafe character at odd
+    """The text one character at a time, each character that is not printable escaped."""
     return [
-        piece if index % 2 == 0 or (lines and piece == "\n") else _escaped(piece)
-        for index, piece in enumerate(pieces)
+        char if char.isprintable() or (lines and char == "\n") else _escaped(char) for char in text
     ]
 
 
@@ -39,6 +33,8 @@ def safe_reason(text: str, limit: int = MAX_REASON_CHARS, *, lines: bool = False
 
     A cut text ends with `… (N characters in all)`. With `lines=True` line breaks are kept
     (a refusal listing several problems, one per line); otherwise they are escaped too."""
+    if len(text) <= limit and text.isprintable():
+        return text
     pieces = _escape(text[: limit + 1], lines)  # escaping only lengthens: the rest is cut
     if len(text) <= limit and sum(map(len, pieces)) <= limit:
         return "".join(pieces)
@@ -47,10 +43,8 @@ def safe_reason(text: str, limit: int = MAX_REASON_CHARS, *, lines: bool = False
     room = max(limit - len(marker), 0)
     kept: list[str] = []
     size = 0
-    for index, piece in enumerate(pieces):
+    for piece in pieces:  # whole pieces only: an escape is never cut in two
         if size + len(piece) > room:
-            if index % 2 == 0:  # plain text may be cut anywhere, an escape only whole
-                kept.append(piece[: room - size])
             break
         kept.append(piece)
         size += len(piece)

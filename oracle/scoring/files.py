@@ -252,11 +252,12 @@ def _csv_rejection(
         strings_can_be_null=True,
     )  # fmt: skip
     read = pa_csv.ReadOptions(column_names=header, use_threads=False, block_size=CSV_BLOCK_BYTES)
+    id_column = next(iter(types))
     try:
         text = pa_csv.read_csv(pa.BufferReader(part), read_options=read, convert_options=as_text)
     except pa.ArrowInvalid as exc:
-        return _parse_rejection(str(exc).splitlines()[0], header, rows_before)
-    id_column = next(iter(types))
+        return _parse_rejection(str(exc).splitlines()[0], header, header.index(id_column),
+                                rows_before)  # fmt: skip
     ids = text.column(id_column).combine_chunks()
     for name, kind in types.items():
         if kind == pa.string():
@@ -268,20 +269,24 @@ def _csv_rejection(
                 Status.WRONG_TYPE,
                 f"column {quote_value(name)} of row {rows_before + row + 1} (id "
                 f"{quote_value(ids[row].as_py())}) is {quote_value(column[row].as_py())}, "
-                "not a number; write every prediction as a number such as 0.25 or 1e-3 "
-                "(a missing one cannot be written as NA: predict something for every id)",
+                "not a number; write a number such as 0.25 or 1e-3 in every row (NA and other "
+                "marks of a missing value are not numbers)",
             )
     return ArtifactRejected(Status.UNREADABLE, f"not a readable CSV file ({first[:200]})")
 
 
-def _parse_rejection(message: str, header: list[str], rows_before: int) -> ArtifactRejected:
+def _parse_rejection(
+    message: str, header: list[str], id_position: int, rows_before: int
+) -> ArtifactRejected:
     """A refusal for a CSV parse error (not a value's conversion), from Arrow's message."""
     found = re.search(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", message)
     if found:
         row, wanted, got, line = found.groups()
+        fields = line.split(",")  # as Arrow shows the row: its fields, perhaps cut short
+        row_id = fields[id_position] if id_position < len(fields) else "?"
         return ArtifactRejected(
             Status.WRONG_FORMAT,
-            f"row {rows_before + int(row)} (id {quote_value(line.split(',', 1)[0])}) has "
+            f"row {rows_before + int(row)} (id {quote_value(row_id)}) has "
             f"{got} field(s); every row has the header's {wanted} ({','.join(header)}): "
             "remove extra commas or quote values that hold one",
         )

@@ -72,6 +72,7 @@ def specs(draw: st.DrawFn) -> bytes:
 @HOSTILE
 @given(specs())
 @example(json.dumps(changed(("classes",), [{"a": n} for n in range(20_000)])).encode())
+@example(json.dumps(changed(("baseline",), "@@")).replace('"@@"', "0e1000000000000").encode())
 @example(json.dumps(changed(("title",), "\x1b]0;x\x07" + "y" * 300_000)).encode())
 def test_any_spec_loads_or_gets_a_bounded_refusal_saying_what_to_do(text: bytes) -> None:
     try:

@@ -69,8 +69,8 @@ def test_na_names_the_column_the_row_the_id_and_the_fix() -> None:
     result = score(rows({5: "NA"}))
     assert result.status is Status.WRONG_TYPE
     assert result.reason.startswith(
-        "column 'prediction' of row 6 (id 'r5') is 'NA', not a number; write every prediction "
-        "as a number"
+        "column 'prediction' of row 6 (id 'r5') is 'NA', not a number; write a number such as "
+        "0.25 or 1e-3 in every row"
     )
 
 
@@ -80,11 +80,12 @@ def test_na_names_the_column_the_row_the_id_and_the_fix() -> None:
         (rows({3: CONTROLS}), Status.WRONG_TYPE, "is '\\x00\\x07\\x1b\\x9b\\u202e', not a number"),
         (rows(id_of={3: "r3\x1b[2J"}), Status.WRONG_IDS, "e.g. 'r3\\x1b[2J'"),
         (rows({3: "1,2\x07"}), Status.WRONG_FORMAT, "row 4 (id 'r3') has 3 field(s)"),
+        (b"prediction,id\n0.5,r0\n0.5,r1,2\n", Status.WRONG_FORMAT, "row 2 (id 'r1') has 3"),
         (rows(id_of={3: "r3" + "x" * 300_000}), Status.WRONG_IDS, "'r3xxx"),
         (rows({3: "7" * 300_000 + "z"}), Status.WRONG_TYPE, "'777"),
     ],
-    ids=["controls in a value", "escape in an id", "bell in a ragged row", "300 KB id",
-         "300 KB value"],
+    ids=["controls in a value", "escape in an id", "bell in a ragged row", "id column second",
+         "300 KB id", "300 KB value"],
 )  # fmt: skip
 def test_reasons_are_bounded_and_escaped(data: bytes, status: Status, shown: str) -> None:
     result = score(data)
