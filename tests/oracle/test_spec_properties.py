@@ -10,12 +10,19 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from oracle.errors import InvalidSpec
+from oracle.runtime.lock import RuntimeLock
 from oracle.spec import MAX_LINE_CHARS, load_spec
 from tests.hostile_settings import HOSTILE as HOSTILE_INPUT
 
-EXAMPLE = json.loads(
-    (Path(__file__).resolve().parents[2] / "examples/specs/diabetes-regression.json").read_text()
-)
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = json.loads((ROOT / "examples/specs/diabetes-regression.json").read_text())
+LOCK = RuntimeLock.parse((ROOT / "examples/runtimes/scikit-learn.lock").read_text())
+CODE = {  # a valid code submission section, to spoil one field at a time
+    "kind": "both",
+    "runtime": {"python": LOCK.python, "packages": LOCK.pins, "digest": LOCK.digest},
+    "limits": {"cpu_seconds": 60, "wall_seconds": 120, "memory_mb": 1024},
+}
+CODE_FIELDS = [("kind",), *((part, key) for part in ("runtime", "limits") for key in CODE[part])]
 HOSTILE = settings(HOSTILE_INPUT, max_examples=150)
 NUMBER_LITERALS = [
     "1e999999999", "1e9999999999999999999", "1e-1000000000", "-0", "0e-999999", "1E+400",
@@ -34,7 +41,7 @@ json_values = st.recursive(
 paths = st.sampled_from(
     [(key,) for key in EXAMPLE]
     + [(key, sub) for key, value in EXAMPLE.items() if isinstance(value, dict) for sub in value]
-    + [("metric", "params"), ("classes",), ("scorer", "cid"), ("new_field",)]
+    + [("metric", "params"), ("classes",), ("scorer", "cid"), ("submission",), ("new_field",)]
 )
 
 
@@ -49,9 +56,15 @@ def changed(path: tuple[str, ...], value: Any) -> dict[str, Any]:
 
 @st.composite
 def specs(draw: st.DrawFn) -> bytes:
-    kind = draw(st.sampled_from(["value", "literal", "delete", "bytes", "cut"]))
+    kind = draw(st.sampled_from(["value", "literal", "code", "delete", "bytes", "cut"]))
     if kind == "value":
         return json.dumps(changed(draw(paths), draw(json_values))).encode()
+    if kind == "code":  # the submission section: runtime pins, digest and run limits
+        section: dict[str, Any] = json.loads(json.dumps(CODE))
+        *parents, last = draw(st.sampled_from(CODE_FIELDS))
+        node = section[parents[0]] if parents else section
+        node[last] = draw(json_values | st.sampled_from([1e-300, 0.0, -1, 10**30, "3.99"]))
+        return json.dumps(changed(("submission",), section)).encode()
     if kind == "literal":  # JSON text no json.dumps writes: exponents, long digits, nests
         literal = draw(
             st.sampled_from(NUMBER_LITERALS)

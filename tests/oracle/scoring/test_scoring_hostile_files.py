@@ -49,7 +49,7 @@ def test_a_header_field_over_128_kib_gets_a_status_not_a_traceback(field: bytes)
 
 
 def test_a_header_line_over_1_mib_is_refused_unparsed() -> None:
-    result = score(b"id,prediction" + b",c" * 2**20)
+    result = score(b"id,prediction," + b"c" * 2**20)
     assert result.status is Status.WRONG_FORMAT
     assert result.reason.startswith("the first line is longer than 1048576 bytes")
 
