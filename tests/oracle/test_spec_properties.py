@@ -23,7 +23,7 @@ CODE = {  # a valid code submission section, to spoil one field at a time
     "limits": {"cpu_seconds": 60, "wall_seconds": 120, "memory_mb": 1024},
 }
 CODE_FIELDS = [("kind",), *((part, key) for part in ("runtime", "limits") for key in CODE[part])]
-HOSTILE = settings(HOSTILE_INPUT, max_examples=150)
+HOSTILE = settings(HOSTILE_INPUT, max_examples=300)
 NUMBER_LITERALS = [
     "1e999999999", "1e9999999999999999999", "1e-1000000000", "-0", "0e-999999", "1E+400",
     "0.0000000000000000001", "1.00000000000000000000000000001e-2", "9" * 100, "-" + "9" * 79,

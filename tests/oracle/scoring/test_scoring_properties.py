@@ -35,7 +35,7 @@ HOLDOUTS = {
     for task, spec in SPECS.items()
 }  # fmt: skip
 RAW_CONTROLS = frozenset("\x00\x07\x1b\x9b\r\n\u202e")
-HOSTILE = settings(HOSTILE_INPUT, max_examples=60)
+HOSTILE = settings(HOSTILE_INPUT, max_examples=150)
 
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
     ["NA", "nan", "-inf", "1e999", "", " 0.5", "0x10", "\x1b[2J", '"', "\x00", "1,2", "a\nb"]
