@@ -5,6 +5,7 @@ schema cannot say (metric vs task and direction, baseline vs target, basis point
 up). Every refusal is an InvalidSpec naming the JSON path and what to change.
 """
 
+import decimal
 import json
 import math
 from collections.abc import Iterator, Mapping
@@ -23,6 +24,7 @@ import jsonschema
 
 from oracle.errors import InvalidSpec
 from oracle.submission_spec import SubmissionSpec, submission_spec
+from oracle.text import safe_reason
 from oracle.types import Cid, Wad
 
 SCHEMA_VERSION = 1
@@ -30,6 +32,15 @@ SPEC_MAX_BYTES = 1 << 20  # the most a spec file may hold; readers fetch no more
 SCHEMA_FILE = "oracle/schemas/challenge-spec.v1.json"
 INT256_MAX = 2**255 - 1
 ZERO_HASH = "0x" + "00" * 32
+MAX_SPEC_BYTES = 2**20  # the daemon fetches a spec with this limit too
+MAX_SPEC_DEPTH = 16  # objects and arrays nested in each other; the schema needs 3
+MAX_SPEC_ITEMS = 1000  # items of any one array (the schema's largest maxItems)
+MAX_INTEGER_DIGITS = 80  # an int256 has 78; longer integers are refused unparsed
+MAX_LINE_CHARS = 300  # each line of a refusal
+MIN_SCORER_SECONDS = Decimal("0.01")
+# Decimal arithmetic that never rounds and never overflows: for the spec's exact numbers.
+EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+WAD_DIGITS = 18
 
 
 class Task(StrEnum):
@@ -167,7 +178,7 @@ class ChallengeSpec:
 
     def wad(self, value: Decimal) -> Wad:
         """A decimal of the spec as a WAD integer (exact: specs use at most 18 decimals)."""
-        return Wad(int(value.scaleb(18)))
+        return Wad(int(value.scaleb(WAD_DIGITS, context=EXACT)))
 
 
 @cache
@@ -180,27 +191,47 @@ def schema() -> Mapping[str, Any]:
 def load_spec(source: str | PathLike[str] | bytes) -> ChallengeSpec:
     """Parses, validates and types a spec file (a path) or its bytes."""
     where = Path(source).as_posix() if not isinstance(source, bytes) else "spec"
+    where = safe_reason(where, MAX_LINE_CHARS)
     try:
-        text = Path(source).read_bytes() if not isinstance(source, bytes) else source
+        if isinstance(source, bytes):
+            text = source
+        else:
+            with Path(source).open("rb") as handle:
+                text = handle.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
-        raise InvalidSpec(f"no spec file at {where}") from None
+        raise InvalidSpec(f"no spec file at {where}; check the path") from None
     except OSError as exc:
         raise InvalidSpec(f"cannot read the spec {where}: {exc.strerror}") from None
+    if len(text) > MAX_SPEC_BYTES:
+        raise InvalidSpec(
+            f"{where} is over {MAX_SPEC_BYTES} bytes, the limit for a spec; shorten the "
+            "description (publish long texts as a data file)"
+        )
     exact = _parse_json(text, where)
+    _check_shape(exact, where)
     _check_schema(exact, where)
     return _build(exact, json.loads(text), where)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-    return dict(pairs)
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return data
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"an integer of {len(text)} digits is longer than any spec field takes")
+    return int(text)
 
 
 def _parse_json(text: bytes, where: str) -> dict[str, Any]:
@@ -208,24 +239,70 @@ def _parse_json(text: bytes, where: str) -> dict[str, Any]:
         data = json.loads(
             text,
             parse_float=Decimal,
+            parse_int=_bounded_int,
             parse_constant=_no_constant,
             object_pairs_hook=_no_duplicates,
         )
+    except RecursionError:
+        raise InvalidSpec(
+            f"{where} nests arrays or objects too deeply to parse; a spec nests at most "
+            f"{MAX_SPEC_DEPTH} levels: fix the file's structure"
+        ) from None
+    except ArithmeticError:  # decimal: an exponent beyond what any decimal can hold
+        raise InvalidSpec(
+            f"{where} holds a number whose exponent is out of range; write plain decimals"
+        ) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidSpec(f"{where} is not valid JSON: {exc}; fix the file's syntax") from None
+        problem = safe_reason(str(exc), MAX_LINE_CHARS)
+        raise InvalidSpec(f"{where} is not valid JSON: {problem}; fix the file's syntax") from None
     if not isinstance(data, dict):
-        raise InvalidSpec(f"{where} is not valid JSON for a spec: the top level must be an object")
+        raise InvalidSpec(
+            f"{where} is not valid JSON for a spec: the top level must be an object; "
+            "start from an example in examples/specs"
+        )
     return data
 
 
-_HINTS = {
+def _check_shape(data: dict[str, Any], where: str) -> None:
+    """Refuses nesting deeper than MAX_SPEC_DEPTH or arrays longer than MAX_SPEC_ITEMS before
+    the schema sees them (its checks recurse, and uniqueItems is quadratic in an array)."""
+    stack: list[tuple[Any, str, int]] = [(data, "(top level)", 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_SPEC_DEPTH:
+            raise InvalidSpec(
+                f"{where}: at {safe_reason(path, MAX_LINE_CHARS)}: nested more than "
+                f"{MAX_SPEC_DEPTH} levels deep; a spec's values are flat: remove the nesting"
+            )
+        if isinstance(node, dict):
+            prefix = "" if path == "(top level)" else path + "."
+            stack.extend((value, f"{prefix}{key}", depth + 1) for key, value in node.items())
+        elif isinstance(node, list):
+            if len(node) > MAX_SPEC_ITEMS:
+                raise InvalidSpec(
+                    f"{where}: at {safe_reason(path, MAX_LINE_CHARS)}: {len(node)} items, over "
+                    f"the limit of {MAX_SPEC_ITEMS}; list fewer"
+                )
+            stack.extend((value, f"{path}[{i}]", depth + 1) for i, value in enumerate(node))
+
+
+_HINTS = {  # what to do, by the JSON-schema keyword that failed
     "required": "add the field",
     "additionalProperties": "remove the field or fix its spelling",
+    "maxProperties": "remove the extra fields",
     "enum": "use one of the listed values",
     "const": "use the value shown",
-    "type": "change the value's type",
-    "maxProperties": "remove the extra fields",
+    "uniqueItems": "remove the repeated items",
+    "minItems": "list more items",
+    "maxItems": "list fewer items",
+    "minLength": "write a longer value",
+    "maxLength": "shorten it",
+    "minimum": "use a larger value",
+    "exclusiveMinimum": "use a larger value",
+    "maximum": "use a smaller value",
+    "exclusiveMaximum": "use a smaller value",
 }
+_DESCRIBED_FIRST = frozenset({"type", "pattern"})  # the field's description says it best
 
 
 def _path(error: jsonschema.ValidationError) -> str:
@@ -241,8 +318,12 @@ def _check_schema(data: dict[str, Any], where: str) -> None:
     lines = []
     for error in errors[:8]:
         described = error.schema.get("description") if isinstance(error.schema, dict) else None
-        hint = _HINTS.get(str(error.validator)) or (f"expected {described}" if described else "")
-        lines.append(f"at {_path(error)}: {error.message}" + (f"; {hint}" if hint else ""))
+        keyword = str(error.validator)
+        hint = _HINTS.get(keyword, "change it as the schema says")
+        if described and (keyword in _DESCRIBED_FIRST or keyword not in _HINTS):
+            hint = f"expected {described}"
+        problem = safe_reason(f"at {_path(error)}: {error.message}", MAX_LINE_CHARS)
+        lines.append(f"{problem}; {hint}")
     more = f"\n  ... and {len(errors) - 8} more" if len(errors) > 8 else ""
     raise InvalidSpec(
         f"{where} does not match the schema {SCHEMA_FILE} ({len(errors)} problem(s)):\n  "
@@ -255,14 +336,26 @@ def _check_schema(data: dict[str, Any], where: str) -> None:
 
 
 def _decimal(value: str | int | Decimal, path: str, where: str) -> Decimal:
+    """The exact decimal of a spec number; refused when it is not an int256 WAD.
+
+    Nothing rounds: a value with more than 18 decimals is refused however small it is (1e-30
+    is not 0), and an exponent of any size is judged without being computed."""
     number = Decimal(value)
-    exponent = number.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -18:
-        raise InvalidSpec(f"{where}: at {path}: {value} has more than 18 decimals; round it")
-    if abs(number.scaleb(18)) > INT256_MAX:
+    shown = safe_reason(str(value), 60)
+    if not number.is_finite():
+        raise InvalidSpec(f"{where}: at {path}: {shown} is not a number; write a decimal")
+    if not number:
+        return Decimal(0)  # 0e999999999999 is 0: its exponent must not reach any arithmetic
+    exponent = number.normalize(EXACT).as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -WAD_DIGITS:
         raise InvalidSpec(
-            f"{where}: at {path}: {value} does not fit an int256 WAD; make it smaller"
+            f"{where}: at {path}: {shown} has more than {WAD_DIGITS} decimals; round it"
         )
+    too_big = f"{where}: at {path}: {shown} does not fit an int256 WAD; make it smaller"
+    if number.adjusted() > 78 - WAD_DIGITS:
+        raise InvalidSpec(too_big)
+    if abs(int(number.scaleb(WAD_DIGITS, context=EXACT))) > INT256_MAX:
+        raise InvalidSpec(too_big)
     return number
 
 
@@ -273,7 +366,7 @@ def _metric_problems(d: dict[str, Any], task: Task) -> Iterator[tuple[str, str]]
         fits = ", ".join(n for n, i in BUILTIN_METRICS.items() if task in i.tasks)
         yield "metric.name", f"{name} does not apply to a {task} task; use one of {fits}"
     if d["direction"] != info.direction:
-        yield "direction", f'{name} improves when it is {info.direction}: "{info.direction}"'
+        yield "direction", f'{name} is better when {info.direction}; set "{info.direction}"'
     for key, value in params.items():
         allowed: Any = {"multi_class": {"ovr"}, "average": {"macro"}}.get(key)
         if name == "f1" and key == "average" and task is Task.BINARY:
@@ -282,7 +375,7 @@ def _metric_problems(d: dict[str, Any], task: Task) -> Iterator[tuple[str, str]]
             yield f"metric.params.{key}", f"{name} takes no {key!r} here; remove it"
         elif key == "threshold" and not (isinstance(value, int | Decimal) and 0 < value < 1):
             yield f"metric.params.{key}", f"{value!r} is not a number in (0, 1); use e.g. 0.5"
-        elif key != "threshold" and value not in allowed:
+        elif key != "threshold" and not (isinstance(value, str) and value in allowed):
             yield f"metric.params.{key}", f"{value!r} is not supported; use {sorted(allowed)}"
 
 
@@ -292,13 +385,16 @@ def _problems(d: dict[str, Any], scores: tuple[Decimal, ...]) -> Iterator[tuple[
     if task is Task.REGRESSION and classes is not None:
         yield "classes", "a regression task has no classes; remove the field"
     if task is Task.BINARY and classes is not None and len(classes) != 2:
-        yield "classes", 'a binary task has 2 classes, [negative, positive]: e.g. ["0", "1"]'
+        yield "classes", 'a binary task has 2 classes; list [negative, positive], e.g. ["0", "1"]'
     if task is Task.MULTICLASS and len(classes or ()) < 3:
-        yield "classes", 'list the 3 or more classes of a multiclass task ("binary" for two)'
+        yield "classes", 'a multiclass task has 3 or more classes; list them ("binary" for two)'
     wanted = len(classes or ()) if task is Task.MULTICLASS else 1
     if len(columns["prediction"]) != wanted:
         per_class = " (one probability column per class, in the order of classes)"
-        yield "columns.prediction", f"a {task} task takes {wanted} column(s){per_class}"
+        yield (
+            "columns.prediction",
+            f"a {task} task takes {wanted} column(s){per_class}; list exactly that many",
+        )
     if columns["id"] in columns["prediction"]:
         yield "columns.id", "the id column is also a prediction column; rename one of them"
     if d["scorer"]["kind"] == ScorerKind.BUILTIN:
@@ -306,7 +402,7 @@ def _problems(d: dict[str, Any], scores: tuple[Decimal, ...]) -> Iterator[tuple[
     baseline, target, eta, fraction = scores
     higher = d["direction"] == Direction.HIGHER
     if eta <= 0:
-        yield "eta", f"eta must be above 0 (the leaderboard's step), not {eta}"
+        yield "eta", f"eta must be above 0, not {eta}; use the leaderboard's step, e.g. 0.01"
     if (target <= baseline) if higher else (target >= baseline):
         side = "above" if higher else "below"
         yield (
@@ -316,24 +412,30 @@ def _problems(d: dict[str, Any], scores: tuple[Decimal, ...]) -> Iterator[tuple[
                 f"{d['direction']} is better; swap them or fix the direction"
             ),
         )
-    elif eta > abs(target - baseline):
+    elif eta > abs(EXACT.subtract(target, baseline)):
         yield "eta", f"eta ({eta}) is larger than the whole baseline-target gap; make it smaller"
     if not 0 < fraction < 1:
         yield "split.public_fraction", f"{fraction} is not between 0 and 1; use e.g. 0.3"
     r = d["rewards"]
     pools = r["improvement_bps"] + r["prize_bps"] + r["review_bps"]
     if pools != 10_000:
-        yield "rewards", f"the improvement, prize and review pools sum to {pools} bps, not 10000"
+        yield (
+            "rewards",
+            f"the improvement, prize and review pools sum to {pools} bps; make them add up to "
+            "10000",
+        )
     if (r["prize_ranks_bps"] or r["prize_bps"]) and sum(r["prize_ranks_bps"]) != 10_000:
         yield (
             "rewards.prize_ranks_bps",
-            f"the ranks sum to {sum(r['prize_ranks_bps'])} bps, not 10000",
+            f"the ranks sum to {sum(r['prize_ranks_bps'])} bps; make them add up to 10000",
         )
-    if (
-        d["scorer"]["kind"] == ScorerKind.PROGRAM
-        and d["scorer"]["wall_seconds"] < d["scorer"]["cpu_seconds"]
-    ):
-        yield "scorer.wall_seconds", "the wall-clock limit is below the CPU limit; raise it"
+    scorer = d["scorer"]
+    if scorer["kind"] == ScorerKind.PROGRAM:
+        for limit in ("cpu_seconds", "wall_seconds"):
+            if scorer[limit] < MIN_SCORER_SECONDS:
+                yield f"scorer.{limit}", f"{scorer[limit]} s is too short; give at least 1 s"
+        if scorer["wall_seconds"] < scorer["cpu_seconds"]:
+            yield "scorer.wall_seconds", "the wall-clock limit is below the CPU limit; raise it"
     if d.get("max_uncompressed_bytes", 2**62) < d["max_artifact_bytes"]:
         yield "max_uncompressed_bytes", "it is below max_artifact_bytes; raise it or remove it"
 
@@ -351,7 +453,10 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
     names = ("baseline", "target", "eta", "split.public_fraction")
     values = (d["baseline"], d["target"], d["eta"], d["split"]["public_fraction"])
     scores = tuple(_decimal(v, name, where) for v, name in zip(values, names, strict=True))
-    problems = [f"at {path}: {problem}" for path, problem in _problems(d, scores)]
+    problems = [
+        safe_reason(f"at {path}: {problem}", MAX_LINE_CHARS)
+        for path, problem in _problems(d, scores)
+    ]
     if problems:
         raise InvalidSpec(f"{where} breaks the spec's rules:\n  " + "\n  ".join(problems))
     c, r, s, data = d["columns"], d["rewards"], d["scorer"], d["data"]

@@ -24,6 +24,7 @@ from oracle.errors import (
     MalformedDag,
     NotAFile,
 )
+from oracle.text import safe_reason
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def problem_response(
         type=f"/problems/{reason}",
         title=reason.replace("_", " ").capitalize(),
         status=status,
-        detail=detail,
+        detail=safe_reason(detail),
         reason=reason,
         instance=request.url.path,
         errors=errors,
@@ -71,7 +72,7 @@ _LIBRARY_ERRORS: tuple[tuple[type[CoopError], int, str], ...] = (
     (ContentTooLarge, 413, "too_large"),
     (ContentUnreachable, 404, "unknown_cid"),
     (CidMismatch, 502, "corrupt_block"),
-    (MalformedDag, 502, "malformed_dag"),
+    (MalformedDag, 422, "malformed_dag"),  # the content's own fault, not a gateway's
     (ConfigError, 503, "index_unavailable"),
 )
 

@@ -24,6 +24,7 @@ from oracle.scoring.rejection import ArtifactRejected
 from oracle.scoring.wad import ScoreOutOfRange, snap_to_eta, to_wad
 from oracle.spec import ChallengeSpec, ScorerKind
 from oracle.status import Status
+from oracle.text import safe_reason
 from oracle.types import Wad
 
 
@@ -32,7 +33,8 @@ class ScoreResult:
     """What the oracles sign for one submission: status, reason and both scores.
 
     Scores are None unless the status is VALID; `public_wad` is on the eta grid,
-    `private_wad` is not rounded further (it goes into the private commitment)."""
+    `private_wad` is not rounded further (it goes into the private commitment). The reason
+    is bounded and escaped (oracle.text.safe_reason) whoever worded it."""
 
     status: Status
     reason: str
@@ -43,6 +45,9 @@ class ScoreResult:
     private_score: float | None = None
     public_wad: Wad | None = None
     private_wad: Wad | None = None
+
+    def __post_init__(self) -> None:  # whoever words it, a reason leaves here bounded, escaped
+        object.__setattr__(self, "reason", safe_reason(self.reason))
 
     @property
     def valid(self) -> bool:

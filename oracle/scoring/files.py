@@ -12,7 +12,8 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pyarrow.parquet as pq
 
 from oracle.scoring.rejection import ArtifactRejected
 from oracle.status import Status
+from oracle.text import quote_value
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
@@ -37,7 +39,10 @@ FORMATS = "CSV, gzip-compressed CSV or Parquet"
 Blob = bytes | mmap.mmap  # a file's content: in memory, or mapped read-only
 PARALLEL_CSV_BYTES = 4 * 2**20  # smaller CSV bodies are parsed in one thread
 MAX_CSV_THREADS = 8
-CSV_BLOCK_BYTES = 16 * 2**20  # Arrow parses a part in blocks; 16 MiB measured best
+CSV_BLOCK_BYTES = 16 * 2**20  # Arrow parses in blocks (16 MiB measured best): the longest row
+MAX_HEADER_BYTES = 2**20  # a CSV header line (the spec's names are at most 1001 x 200)
+MAX_PARQUET_FOOTER_BYTES = 4 * 2**20  # Parquet metadata: its parse time grows with it
+EXAMPLES = 3  # names or ids quoted in a reason
 _NON_SPACE = re.compile(rb"\S")  # what bytes.strip() keeps, found without a copy
 
 
@@ -110,37 +115,33 @@ def read_table(data: Blob, types: Mapping[str, pa.DataType], max_uncompressed: i
 
 
 def _check_columns(found: list[str], wanted: list[str]) -> None:
-    duplicated = sorted({c for c in found if found.count(c) > 1})
-    missing = [c for c in wanted if c not in found]
-    extra = [c for c in found if c not in wanted]
-    if duplicated or missing or extra:
-        problems = [
-            f"{what} {', '.join(map(repr, cols))}"
-            for what, cols in (
-                ("missing", missing),
-                ("unexpected", extra),
-                ("repeated", duplicated),
-            )
-            if cols
-        ]
-        raise ArtifactRejected(
-            Status.WRONG_FORMAT,
-            f"the columns must be exactly {','.join(wanted)}; " + "; ".join(problems),
-        )
+    """Refuses unless `found` is `wanted` in some order; linear in the number of columns."""
+    counts = Counter(found)
+    wanted_set = set(wanted)
+    missing = [c for c in wanted if c not in counts]
+    extra = [c for c in counts if c not in wanted_set]
+    repeated = [c for c, n in counts.items() if n > 1]
+    if not (missing or extra or repeated):
+        return
+    problems = [
+        f"{what} {_names(cols)}"
+        for what, cols in (("missing", missing), ("unexpected", extra), ("repeated", repeated))
+        if cols
+    ]
+    raise ArtifactRejected(
+        Status.WRONG_FORMAT,
+        f"the columns must be exactly {_names(wanted)} (any order); the file has "
+        f"{len(found)}: " + "; ".join(problems) + "; rename or remove columns to match",
+    )
+
+
+def _names(columns: list[str]) -> str:
+    shown = ", ".join(quote_value(c) for c in columns[:EXAMPLES])
+    return shown + (f" and {len(columns) - EXAMPLES} more" if len(columns) > EXAMPLES else "")
 
 
 def _read_csv(data: Blob, types: Mapping[str, pa.DataType]) -> pa.Table:
-    start = len(UTF8_BOM) if data[: len(UTF8_BOM)] == UTF8_BOM else 0
-    header_end = data.find(b"\n", start)
-    body_start = len(data) if header_end < 0 else header_end + 1
-    try:
-        first_line = data[start:body_start].rstrip(b"\r\n").decode("utf-8")
-    except UnicodeDecodeError:
-        raise ArtifactRejected(
-            Status.UNREADABLE, f"the header is not UTF-8; submit {FORMATS}"
-        ) from None
-    header = next(csv.reader([first_line]))
-    _check_columns(header, list(types))
+    header, body_start = _read_header(data, list(types))
     if _NON_SPACE.search(data, body_start) is None:
         return pa.table({name: pa.array([], type=kind) for name, kind in types.items()})
     read = pa_csv.ReadOptions(column_names=header, use_threads=False, block_size=CSV_BLOCK_BYTES)
@@ -157,16 +158,61 @@ def _read_csv(data: Blob, types: Mapping[str, pa.DataType]) -> pa.Table:
     buffer = pa.py_buffer(data)
     cuts = _line_cuts(data, body_start)
     parts = [buffer.slice(a, b - a) for a, b in itertools.pairwise(cuts)]
-    try:
-        if len(parts) == 1:
-            return parse(parts[0])
+    if len(parts) == 1:
+        tables = [_parsed(lambda: parse(parts[0]), parts[0], header, types, 0)]
+    else:
         # Our own threads, joined before returning: Arrow's global pool (use_threads=True)
         # can abort the interpreter at exit (apache/arrow#34314).
         with ThreadPoolExecutor(len(parts), thread_name_prefix="coop-csv") as pool:
             futures = [pool.submit(parse, part) for part in parts]
-        return pa.concat_tables([future.result() for future in futures])  # first error first
+        tables = []
+        for part, future in zip(parts, futures, strict=True):  # the first error first
+            rows_before = sum(len(t) for t in tables)
+            tables.append(_parsed(future.result, part, header, types, rows_before))
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
+def _read_header(data: Blob, wanted: list[str]) -> tuple[list[str], int]:
+    """The header's column names, checked against `wanted`, and where the rows begin."""
+    start = len(UTF8_BOM) if data[: len(UTF8_BOM)] == UTF8_BOM else 0
+    header_end = data.find(b"\n", start, start + MAX_HEADER_BYTES + 1)
+    if header_end < 0 and len(data) - start > MAX_HEADER_BYTES:
+        raise ArtifactRejected(
+            Status.WRONG_FORMAT,
+            f"the first line is longer than {MAX_HEADER_BYTES} bytes, the limit for a header; "
+            f"the header names the columns only: {','.join(wanted)}",
+        )
+    body_start = len(data) if header_end < 0 else header_end + 1
+    try:
+        first_line = data[start:body_start].rstrip(b"\r\n").decode("utf-8")
+    except UnicodeDecodeError:
+        raise ArtifactRejected(
+            Status.UNREADABLE, f"the header is not UTF-8; submit {FORMATS}"
+        ) from None
+    try:  # a field over csv's limit (128 KiB) cannot be one of the spec's names (<= 200)
+        header = next(csv.reader([first_line]))
+    except csv.Error as exc:
+        raise ArtifactRejected(
+            Status.WRONG_FORMAT,
+            f"the header cannot be read as CSV ({exc}); its first line must name the "
+            f"columns: {','.join(wanted)}",
+        ) from None
+    _check_columns(header, wanted)
+    return header, body_start
+
+
+def _parsed(
+    parsing: Callable[[], pa.Table],
+    part: pa.Buffer,
+    header: list[str],
+    types: Mapping[str, pa.DataType],
+    rows_before: int,
+) -> pa.Table:
+    """The table `parsing` gives for `part`, or a refusal naming the row when Arrow fails."""
+    try:
+        return parsing()
     except pa.ArrowInvalid as exc:
-        raise _csv_rejection(str(exc).splitlines()[0]) from None
+        raise _csv_rejection(str(exc), part, header, types, rows_before) from None
 
 
 def _line_cuts(data: Blob, start: int) -> list[int]:
@@ -185,22 +231,107 @@ def _line_cuts(data: Blob, start: int) -> list[int]:
     return [*cuts, len(data)]
 
 
-def _csv_rejection(message: str) -> ArtifactRejected:
-    if "invalid UTF8" in message:
-        return ArtifactRejected(Status.UNREADABLE, "the file is not UTF-8 text")
-    if "conversion error to" in message:
-        value = message.rsplit("invalid value", 1)[-1].strip()
-        return ArtifactRejected(Status.WRONG_TYPE, f"a value is not a number: {value}")
-    if "Expected" in message and "columns" in message:
+def _csv_rejection(
+    message: str,
+    part: pa.Buffer,
+    header: list[str],
+    types: Mapping[str, pa.DataType],
+    rows_before: int,
+) -> ArtifactRejected:
+    """Why Arrow could not read `part` (the rows after `rows_before`), as a refusal naming
+    the row, the id, the column and the fix. Runs only for a bad file; linear in the part."""
+    first = message.splitlines()[0] if message else message
+    if "straddling" in first:
+        return ArtifactRejected(
+            Status.UNREADABLE,
+            f"a line is longer than a row may be ({CSV_BLOCK_BYTES} bytes); write one row per "
+            "line: the id, then the predictions",
+        )
+    as_text = pa_csv.ConvertOptions(
+        column_types={name: pa.string() for name in header}, null_values=[""],
+        strings_can_be_null=True,
+    )  # fmt: skip
+    read = pa_csv.ReadOptions(column_names=header, use_threads=False, block_size=CSV_BLOCK_BYTES)
+    id_column = next(iter(types))
+    try:
+        text = pa_csv.read_csv(pa.BufferReader(part), read_options=read, convert_options=as_text)
+    except pa.ArrowInvalid as exc:
+        return _parse_rejection(str(exc).splitlines()[0], header, header.index(id_column),
+                                rows_before)  # fmt: skip
+    ids = text.column(id_column).combine_chunks()
+    for name, kind in types.items():
+        if kind == pa.string():
+            continue
+        column = text.column(name).combine_chunks()
+        row = _first_unconvertible(column, kind)
+        if row is not None:
+            return ArtifactRejected(
+                Status.WRONG_TYPE,
+                f"column {quote_value(name)} of row {rows_before + row + 1} (id "
+                f"{quote_value(ids[row].as_py())}) is {quote_value(column[row].as_py())}, "
+                "not a number; write a number such as 0.25 or 1e-3 in every row (NA and other "
+                "marks of a missing value are not numbers)",
+            )
+    return ArtifactRejected(Status.UNREADABLE, f"not a readable CSV file ({first[:200]})")
+
+
+def _parse_rejection(
+    message: str, header: list[str], id_position: int, rows_before: int
+) -> ArtifactRejected:
+    """A refusal for a CSV parse error (not a value's conversion), from Arrow's message."""
+    found = re.search(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", message)
+    if found:
+        row, wanted, got, line = found.groups()
+        fields = line.split(",")  # as Arrow shows the row: its fields, perhaps cut short
+        row_id = fields[id_position] if id_position < len(fields) else "?"
         return ArtifactRejected(
             Status.WRONG_FORMAT,
-            f"a row has the wrong number of fields "
-            f"({message.removeprefix('CSV parse error: ')[:200]})",
+            f"row {rows_before + int(row)} (id {quote_value(row_id)}) has "
+            f"{got} field(s); every row has the header's {wanted} ({','.join(header)}): "
+            "remove extra commas or quote values that hold one",
         )
-    return ArtifactRejected(Status.UNREADABLE, f"not a readable CSV file ({message[:200]})")
+    if "UTF8" in message or "UTF-8" in message:
+        return ArtifactRejected(
+            Status.UNREADABLE, "the file is not UTF-8 text; save it as UTF-8 CSV"
+        )
+    return ArtifactRejected(
+        Status.UNREADABLE,
+        f"not a readable CSV file ({message[:200]}); submit {FORMATS} with one row per line",
+    )
+
+
+def _first_unconvertible(column: pa.Array, kind: pa.DataType) -> int | None:
+    """The first row whose text Arrow cannot convert to `kind`, found by halving: the work
+    is at most twice the column's size."""
+    start, end = 0, len(column)
+    if _converts(column, kind):
+        return None
+    while end - start > 1:  # column[start:end] holds a bad value
+        middle = (start + end) // 2
+        if _converts(column.slice(start, middle - start), kind):
+            start = middle
+        else:
+            end = middle
+    return start
+
+
+def _converts(column: pa.Array, kind: pa.DataType) -> bool:
+    try:
+        pc.cast(column, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
 
 
 def _read_parquet(data: Blob, types: Mapping[str, pa.DataType], limit: int) -> pa.Table:
+    footer = int.from_bytes(data[-8:-4], "little") if len(data) >= 12 else 0
+    if MAX_PARQUET_FOOTER_BYTES < footer <= len(data) - 12:  # longer: truncated, for Arrow
+        raise ArtifactRejected(
+            Status.TOO_LARGE,
+            f"its metadata is {footer} bytes, over the limit of {MAX_PARQUET_FOOTER_BYTES} "
+            f"(too many columns or row groups); write only the columns {','.join(types)}, "
+            "in fewer row groups",
+        )
     try:
         parquet = pq.ParquetFile(pa.BufferReader(data))
         meta = parquet.metadata

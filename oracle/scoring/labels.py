@@ -23,6 +23,7 @@ from oracle.scoring.ids import IdIndex, string_buffers
 from oracle.scoring.rejection import ArtifactRejected
 from oracle.scoring.split import public_mask
 from oracle.spec import ChallengeSpec, Task
+from oracle.text import quote_value
 
 MIN_ROWS_PER_PART = 2
 MAX_LABELS_BYTES = 2**36
@@ -98,13 +99,16 @@ def read_labels(spec: ChallengeSpec, data: bytes) -> Labels:
     index = IdIndex.build(ids)
     repeated = index.first_repeated()
     if repeated is not None:
-        raise InvalidHoldout(f"the labels file repeats the id {repeated!r}; ids are unique")
+        raise InvalidHoldout(
+            f"the labels file repeats the id {quote_value(repeated)}; ids are unique"
+        )
     if classification:
         class_of = pc.index_in(target, value_set=pa.array(spec.classes))
         if class_of.null_count:
             unknown = target.filter(class_of.is_null())[0].as_py()
             raise InvalidHoldout(
-                f"the label {unknown!r} is not one of the spec's classes {list(spec.classes)}"
+                f"the label {quote_value(unknown)} is not one of the spec's classes "
+                f"{list(spec.classes)}; fix the labels file or the spec's classes"
             )
         y: NDArray[np.float64] | NDArray[np.int64] = class_of.to_numpy().astype(np.int64)
         return Labels(ids, y, len(spec.classes), index)

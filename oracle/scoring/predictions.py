@@ -15,6 +15,7 @@ from oracle.scoring.labels import Labels
 from oracle.scoring.rejection import ArtifactRejected
 from oracle.spec import ChallengeSpec, Task
 from oracle.status import Status
+from oracle.text import quote_value
 
 SUM_TOLERANCE = 1e-6  # a multiclass probability row must sum to 1 within this
 EXAMPLES = 3
@@ -43,7 +44,7 @@ def read_predictions(
 
 
 def _quote(ids: pa.Array, rows: NDArray[np.intp]) -> str:
-    shown = ", ".join(repr(ids[int(i)].as_py()) for i in rows[:EXAMPLES])
+    shown = ", ".join(quote_value(ids[int(i)].as_py()) for i in rows[:EXAMPLES])
     return shown + (", ..." if len(rows) > EXAMPLES else "")
 
 
@@ -51,7 +52,8 @@ def _numbers(column: pa.Array, name: str, ids: pa.Array) -> NDArray[np.float64]:
     if column.null_count:
         rows = np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))
         raise ArtifactRejected(
-            Status.WRONG_TYPE, f"column {name!r} is empty for id {_quote(ids, rows)}; fill it in"
+            Status.WRONG_TYPE,
+            f"column {quote_value(name)} is empty for id {_quote(ids, rows)}; fill it in",
         )
     return _finite(column.to_numpy().astype(np.float64, copy=False), name, ids)
 
@@ -61,7 +63,7 @@ def _finite(values: NDArray[np.float64], name: str, ids: pa.Array) -> NDArray[np
     if len(bad):
         raise ArtifactRejected(
             Status.NOT_FINITE,
-            f"column {name!r} is {float(values[bad[0]])!r} for id {_quote(ids, bad)} "
+            f"column {quote_value(name)} is {float(values[bad[0]])!r} for id {_quote(ids, bad)} "
             f"({len(bad)} NaN or infinite value(s)); every prediction must be a finite number",
         )
     return values

@@ -1,6 +1,7 @@
 """Uploading through the API and the /ipfs gateway: every byte served verifies against its CID."""
 
 import dataclasses
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,13 +14,15 @@ from multiformats import CID
 from oracle.api.app import create_app
 from oracle.api.car import varint
 from oracle.api.config import ApiConfig
-from oracle.ipfs.cids import cid_key, parse_cid, verify_block
+from oracle.ipfs.cids import DAG_PB, RAW, cid_for_block, cid_key, parse_cid, verify_block
+from oracle.ipfs.dagpb import PBLink, PBNode, encode_node
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ipfs.gateway import GatewayStore
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.kubo import KuboStore
 from oracle.ipfs.kubo_daemon import KuboDaemon
 from oracle.ipfs.reader import read_file
+from oracle.ipfs.unixfs import NodeType, UnixFSData, encode_unixfs
 from tests.api.conftest import Served, serve
 
 DATA = os.urandom(700_000)  # three 256 KiB chunks under one dag-pb root
@@ -137,3 +140,46 @@ def test_the_web_app_folder_is_served_at_the_root_when_there_is_one(
 
     without = TestClient(create_app(config)).get("/")
     assert without.status_code == 404 and without.json()["reason"] == "not_found"
+
+
+def put_node(store: EmbeddedStore, meta: UnixFSData, links: tuple[PBLink, ...] = ()) -> CID:
+    block = encode_node(PBNode(links=links, data=encode_unixfs(meta)))
+    cid = cid_for_block(DAG_PB, block)
+    store.put_block(cid, block)
+    return cid
+
+
+def put_raw(store: EmbeddedStore, data: bytes) -> PBLink:
+    cid = cid_for_block(RAW, data)
+    store.put_block(cid, data)
+    return PBLink(cid, "", len(data))
+
+
+def test_a_bad_dag_gets_a_problem_document_before_any_body(
+    gateway: Served, config: ApiConfig
+) -> None:
+    """Blocks that hash right but do not form a file (issue 20, point 6): a malformed node, or
+    links whose declared sizes lie, are refused before the first byte of a body."""
+    store = EmbeddedStore(config.ipfs_dir)
+    garbage = b"\xff"  # a varint that runs past the end of the block
+    malformed = cid_for_block(DAG_PB, garbage)
+    store.put_block(malformed, garbage)
+    hello, world = put_raw(store, b"hello"), put_raw(store, b"world")
+    lying = {  # declared sizes that the leaves do not deliver, first and last
+        "short first": put_node(store, UnixFSData(NodeType.FILE, filesize=20, blocksizes=(15, 5)),
+                                (hello, world)),
+        "short last": put_node(store, UnixFSData(NodeType.FILE, filesize=15, blocksizes=(5, 10)),
+                               (hello, world)),
+        "bad child": put_node(store, UnixFSData(NodeType.FILE, filesize=6, blocksizes=(5, 1)),
+                              (hello, PBLink(malformed, "", 1))),
+    }  # fmt: skip
+    for name, cid in {"malformed root": malformed, **lying}.items():
+        with httpx.stream("GET", f"{gateway.url}/ipfs/{cid_key(cid)}", timeout=30) as answer:
+            body = answer.read()
+        assert answer.status_code == 422, name
+        assert answer.headers["content-type"] == "application/problem+json", name
+        problem = json.loads(body)
+        assert problem["reason"] == "malformed_dag", name
+        assert "fetch them as they are with ?format=car or ?format=raw" in problem["detail"], name
+    raw = httpx.get(f"{gateway.url}/ipfs/{cid_key(lying['short last'])}?format=raw")
+    assert raw.status_code == 200 and raw.content == store.get_block(lying["short last"])

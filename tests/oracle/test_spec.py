@@ -2,6 +2,7 @@
 refusal names the JSON path and what to change."""
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,7 @@ def test_schema_errors_name_the_path_and_the_fix(changes: dict[str, Any], messag
         ("diabetes-regression", {"split__public_fraction": "1"}, "1 is not between 0 and 1"),
         ("diabetes-regression", {"classes": ["a", "b"]}, "a regression task has no classes"),
         ("diabetes-regression", {"direction": "higher", "target": "90"},
-         'at direction: rmse improves when it is lower: "lower"'),
+         'at direction: rmse is better when lower; set "lower"'),
         ("diabetes-regression", {"metric__name": "accuracy"},
          "accuracy does not apply to a regression task; use one of rmse, mae, r2"),
         ("diabetes-regression", {"columns__prediction": ["id"]}, "the id column is also"),
@@ -109,7 +110,8 @@ def test_schema_errors_name_the_path_and_the_fix(changes: dict[str, Any], messag
          "a multiclass task takes 10 column(s) (one probability column per class"),
         ("digits-multiclass", {"metric__name": "f1", "direction": "higher",
                                "metric__params": {"threshold": 0.5}}, "takes no 'threshold'"),
-        ("digits-multiclass", {"classes": DELETE}, "list the 3 or more classes"),
+        ("digits-multiclass", {"classes": DELETE},
+         "a multiclass task has 3 or more classes; list them"),
     ],
 )  # fmt: skip
 def test_cross_field_rules_name_the_path_and_the_fix(
@@ -174,3 +176,66 @@ def test_direction_says_how_much_a_score_improves() -> None:
     assert Direction.LOWER.gain(84, 80) == 4 and Direction.LOWER.gain(80, 84) == -4
     assert Direction.HIGHER.gain(5, 9) == 4 and Direction.HIGHER.gain(9, 5) == -4
     assert load_spec(EXAMPLE).direction is Direction.LOWER and Direction("higher").gain(0, 1) == 1
+
+
+def literal(name: str = "diabetes-regression", **literals: str) -> bytes:
+    """An example spec's JSON with fields set to JSON text as written (`1e-400`, deep nests)."""
+    text = variant(name, **{key: f"@{key}@" for key in literals}).decode()
+    for key, value in literals.items():
+        text = text.replace(f'"@{key}@"', value)
+    return text.encode()
+
+
+PROGRAM = {"kind": "program", "cid": "bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq",
+           "cpu_seconds": 30, "memory_mb": 512, "wall_seconds": 60}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [  # each crashed the validator or passed it wrongly (issue 20, point 5)
+        (literal(metric='{"name": "rmse", "params": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+         "nests arrays or objects too deeply to parse; a spec nests at most 16 levels"),
+        (literal(metric='{"name": "rmse", "params": {"a": ' + "[" * 900 + "]" * 900 + "}}"),
+         "at metric.params.a[0][0]"),
+        (literal(baseline="1e999999999"), "at baseline: 1E+999999999 does not fit an int256 WAD"),
+        (literal(baseline="1e9999999999999999999"), "exponent is out of range; write plain"),
+        (literal(target="1e-1000000000"), "at target: 1E-1000000000 has more than 18 decimals"),
+        (literal(eta="1e-1000000000"), "at eta: 1E-1000000000 has more than 18 decimals; round"),
+        (literal(eta="1.00000000000000000000000000001e-2"), "at eta: 0.01000000000000000000000"),
+        (literal(max_artifact_bytes="9" * 5000), "an integer of 5000 digits is longer than"),
+        (variant("breast-cancer-binary", metric={"name": "f1", "params": {"average": {}}}),
+         "at metric.params.average: {} is not supported; use ['binary', 'macro']"),
+        (variant(scorer={**PROGRAM, "cpu_seconds": 1e-300}),
+         "at scorer.cpu_seconds: 1E-300 s is too short; give at least 1 s"),
+        (variant(title="\x1b]0;pwned\x07" + "x" * 300_000), "at title: '\\x1b]0;pwned\\x07xxx"),
+    ],
+    ids=["deep", "nested", "overflow", "exponent", "tiny-target", "tiny-eta", "rounded-eta",
+         "long-int", "unhashable-param", "tiny-cpu", "escapes"],
+)  # fmt: skip
+def test_hostile_specs_get_a_refusal_that_says_what_to_do(text: bytes, message: str) -> None:
+    with pytest.raises(InvalidSpec) as caught:
+        load_spec(text)
+    refusal = str(caught.value)
+    assert message in refusal
+    assert len(refusal) < 2000 and "\x1b" not in refusal and "\x07" not in refusal
+
+
+def test_every_refusal_line_names_the_path_the_problem_and_the_fix() -> None:
+    broken = variant(title="", classes=["a", "a"], max_artifact_bytes=0, split__salt_hash="0x1",
+                     direction=1)  # fmt: skip
+    with pytest.raises(InvalidSpec) as caught:
+        load_spec(broken)
+    schema_lines = str(caught.value).splitlines()[1:]
+    rules = variant(eta="0", rewards__prize_bps=0, rewards__prize_ranks_bps=[1],
+                    split__public_fraction="0", columns__prediction=["a", "b"])  # fmt: skip
+    with pytest.raises(InvalidSpec) as caught:
+        load_spec(rules)
+    rule_lines = str(caught.value).splitlines()[1:]
+    assert len(schema_lines) == 5 and len(rule_lines) == 5
+    for line in schema_lines + rule_lines:
+        assert re.fullmatch(r"  at [\w.\[\]()]+: .+; \w.+", line), line
+
+
+def test_a_decimal_of_many_digits_is_an_exact_wad() -> None:
+    spec = load_spec(variant(baseline="12345678901234567890.123456789012345678"))
+    assert spec.wad(spec.baseline) == 12345678901234567890_123456789012345678

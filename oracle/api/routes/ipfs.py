@@ -3,8 +3,9 @@
 Every block is checked against its CID before it is sent (the store does it on read).
 `?format=raw` / `Accept: application/vnd.ipld.raw` gives one block, `?format=car` /
 `Accept: application/vnd.ipld.car` a CARv1 of the whole DAG, anything else the file's
-bytes. A DAG is walked once before its answer starts, so a missing or corrupt block is a
-problem response rather than a cut-off body.
+bytes. A DAG is walked once before its answer starts (for a file, with every link's size
+checked as the file is read), so a missing or corrupt block, a malformed node or a link
+whose declared size lies is a problem response rather than a cut-off body.
 """
 
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from oracle.api.deps import api_config, block_store
 from oracle.api.models import Added
 from oracle.api.problems import ApiProblem, not_found
 from oracle.api.responses import matches
-from oracle.errors import InvalidCid
+from oracle.errors import InvalidCid, MalformedDag
 from oracle.ipfs.cids import cid_key, parse_cid
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ipfs.reader import iter_file
@@ -95,11 +96,12 @@ async def gateway(request: Request, cid: CidPath, format_: Format = None) -> Res
     if kind == "raw":
         block = await run_in_threadpool(store.get_block, parsed)
         return Response(block, media_type=RAW, headers=headers)
-    await run_in_threadpool(_check_dag, store, parsed)
     if kind == "car":
+        await run_in_threadpool(_check_dag, store, parsed)
         return StreamingResponse(car_stream(parsed, store.iter_blocks(parsed)), media_type=CAR,
                                  headers=headers)  # fmt: skip
     config: ApiConfig = api_config(request)
+    await run_in_threadpool(_check_file, store, parsed, config.max_file_bytes)
     first, rest = await run_in_threadpool(_start_file, store, parsed, config.max_file_bytes)
     return StreamingResponse(_chain(first, rest), media_type="application/octet-stream",
                              headers=headers)  # fmt: skip
@@ -119,6 +121,19 @@ def _check_dag(store: EmbeddedStore, cid: CID) -> None:
     """Reads (and so verifies) every block once; raises before any byte is sent."""
     for _ in store.iter_blocks(cid):
         pass
+
+
+def _check_file(store: EmbeddedStore, cid: CID, limit: int) -> None:
+    """Reads the whole file once, keeping nothing: every block verified, every node decoded
+    and every link's declared size met (MalformedDag otherwise), before any byte is sent."""
+    try:
+        for _ in iter_file(store.get_block, cid, limit):
+            pass
+    except MalformedDag as exc:
+        raise ApiProblem(
+            422, "malformed_dag", f"{exc}: these blocks do not form a UnixFS file; fetch them "
+            "as they are with ?format=car or ?format=raw",
+        ) from None  # fmt: skip
 
 
 def _start_file(store: EmbeddedStore, cid: CID, limit: int) -> tuple[bytes, Iterator[bytes]]:

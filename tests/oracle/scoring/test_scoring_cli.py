@@ -66,6 +66,18 @@ def test_invalid_file_exits_2_with_the_reason_on_stderr(diabetes: dict[str, Path
     assert code == 2 and json.loads(out)["status_name"] == "WRONG_IDS" and "WRONG_IDS" in err
 
 
+def test_a_header_field_over_128_kib_exits_2_with_one_bounded_line(
+    diabetes: dict[str, Path],
+) -> None:
+    hostile = diabetes["sample_submission.csv"].with_name("hostile.csv")
+    body = diabetes["sample_submission.csv"].read_bytes().split(b"\n", 1)[1]
+    hostile.write_bytes(b"id,prediction,\x1b[2J" + b"x" * 200_000 + b"\n" + body)
+    code, out, err = score(diabetes["spec"], diabetes["labels.csv"], hostile, "--salt", SALT_HEX)
+    assert code == 2 and out == ""
+    assert err.startswith("Error: WRONG_FORMAT (2): the header cannot be read as CSV")
+    assert err.count("\n") == 1 and len(err) < 1100 and "\x1b" not in err
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
