@@ -20,13 +20,13 @@ from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.challenges import reveal_holdout
 from oracle.chain.platform import Platform
-from oracle.chain.publish import PublishOptions
+from oracle.chain.publish import PublishOptions, dev_arbiter
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.devnet.chain import travel
 from oracle.devnet.models import REGRESSION_MODELS, TaskData, blend, predictions_csv
 from oracle.devnet.seed import SeededChallenge, seed_example
-from oracle.errors import CoopError
+from oracle.errors import ConfigError, CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
 from oracle.ledger.replay import read_ledger
@@ -72,12 +72,14 @@ class DemoResult:
 
 
 def demo_publish_options(w3: Web3) -> PublishOptions:
-    owner = Sender.from_key(w3, OWNER_KEY).address
+    arbiter = dev_arbiter(w3.eth.chain_id)
+    if arbiter is None:
+        raise ConfigError("the demo runs on the dev chain (chain id 31337) only")
     return PublishOptions(
         bounty=BOUNTY,
         oracles=tuple(Sender.from_key(w3, k).address for k in ORACLE_KEYS),
         quorum=2,
-        arbiter=owner,
+        arbiter=arbiter,
         commit_seconds=COMMIT_SECONDS,
         reveal_seconds=REVEAL_SECONDS,
         dispute_window=DISPUTE_SECONDS,

@@ -103,7 +103,7 @@ class World:
             arbiter=owner.address,
             commit_seconds=COMMIT_SECONDS,
             reveal_seconds=REVEAL_SECONDS,
-            dispute_window=0,
+            dispute_window=300,
         )
         seeded = seed_example(
             self.platform, owner, self.store, self.base / "owner", EXAMPLE, options
