@@ -906,11 +906,7 @@ contract RewardVaultTest is Base {
     /// @dev Issue 13, point 3: a voided root not yet reposted blocks the refund (for
     /// REFUND_GRACE), so the owner cannot race the oracles' correction.
     function test_refundRemainder_RevertWhen_AVoidedRootIsNotRepostedYet() public {
-        _revealHoldout(challengeId, 0);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("bad root"), 500e18));
-        _dispute(carol);
-        vm.prank(arbiter);
-        vault.resolveDispute(challengeId, 0, true);
+        _voidFirstRoot(500e18);
         uint64 settledAt = uint64(block.timestamp) + 30 days;
         vm.warp(registry.getPhase(challengeId, 0).revealEnd + 30 days);
         vm.prank(owner);
@@ -982,6 +978,15 @@ contract RewardVaultTest is Base {
 
     function _proof(uint256 i) internal view returns (bytes32[] memory) {
         return StandardMerkleTree.proof(tree, StandardMerkleTree.leaf(accounts[i], amounts[i]));
+    }
+
+    /// @dev Phase 0's holdout revealed, a root (seq 1) posted, disputed by carol and voided.
+    function _voidFirstRoot(uint256 total) internal {
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("bad root"), total));
+        _dispute(carol);
+        vm.prank(arbiter);
+        vault.resolveDispute(challengeId, 0, true);
     }
 
     function _dispute(address disputer) internal {

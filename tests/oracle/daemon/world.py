@@ -182,6 +182,17 @@ class World:
         self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
+    def end_phase(self, oracles: list[LocalOracle]) -> None:
+        """Moves chain time past the reveal end and waits for the oracles to open every
+        private score."""
+        self.travel(COMMIT_SECONDS + REVEAL_SECONDS + 10)
+        wait_for(
+            "the private scores",
+            lambda: all(s.private for s in self.ledger().submissions_of(self.challenge_id)),
+            60,
+            oracles,
+        )
+
     def scored_ids(self) -> set[int]:
         return {int(e["submissionId"]) for e in self.events("ScoreRecorded")}
 
