@@ -181,13 +181,7 @@ contract RewardVaultTest is Base {
     /// @dev After the refund, an earlier phase without a root can no longer get one (its
     /// share went back to the owner).
     function test_postRewards_RevertWhen_TheChallengeIsClosed() public {
-        uint256 id = _createChallenge(_config(true), _phaseConfig(600e18));
-        uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
-        IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
-        (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =
-        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
-        vm.prank(owner);
-        registry.addPhase(id, phase1, 0);
+        (uint256 id, uint64 revealEnd) = _twoPhaseChallenge();
         _revealHoldout(id, 1);
         _postRewards(_rewardRoot(id, 1, 1, keccak256("root"), 400e18));
         vm.warp(revealEnd + 30 days); // phase 0 had no root for REFUND_GRACE
@@ -613,9 +607,7 @@ contract RewardVaultTest is Base {
 
     function testFuzz_resolveDispute_RevertWhen_CallerIsNotTheArbiter(address caller) public {
         vm.assume(caller != arbiter);
-        _revealHoldout(challengeId, 0);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
-        _dispute(carol);
+        _postAndDispute();
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(IRewardVault.NotArbiter.selector, caller, arbiter));
         vault.resolveDispute(challengeId, 0, true);
@@ -705,9 +697,7 @@ contract RewardVaultTest is Base {
 
     /// @dev A disputed root blocks the refund until it is decided or lapses.
     function test_RevertWhen_RefundingWhileTheFinalRootIsDisputed() public {
-        _revealHoldout(challengeId, 0);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
-        _dispute(carol);
+        _postAndDispute();
         uint64 refundableAt = registry.getPhase(challengeId, 0).revealEnd + 30 days;
         vm.warp(refundableAt + 1);
         vm.prank(owner);
@@ -731,13 +721,7 @@ contract RewardVaultTest is Base {
     /// @dev An earlier phase's root still inside its dispute window blocks the refund: after
     /// the close its voiding would strand the tokens.
     function test_RevertWhen_RefundingWhileAnEarlierRootCanStillBeDisputed() public {
-        uint256 id = _createChallenge(_config(true), _phaseConfig(600e18));
-        uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
-        IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
-        (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =
-        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
-        vm.prank(owner);
-        registry.addPhase(id, phase1, 0);
+        (uint256 id, uint64 revealEnd) = _twoPhaseChallenge();
         _revealHoldout(id, 1);
         _postRewards(_rewardRoot(id, 1, 1, keccak256("root1"), 400e18));
         vm.prank(owner);
@@ -805,9 +789,7 @@ contract RewardVaultTest is Base {
     /// @dev Each account disputes a root once: a rejected dispute cannot be repeated to hold
     /// the claims back.
     function test_dispute_RevertWhen_TheSameAccountDisputesTheRootAgain() public {
-        _revealHoldout(challengeId, 0);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
-        _dispute(carol);
+        _postAndDispute();
         vm.prank(arbiter);
         vault.resolveDispute(challengeId, 0, false);
         vm.deal(carol, DISPUTE_BOND);
@@ -867,9 +849,7 @@ contract RewardVaultTest is Base {
     function test_resolveDispute_RevertWhen_TheOwnerMadeItselfArbiterOfAnOpenPhase() public {
         vm.prank(owner);
         registry.setOracles(challengeId, _oracleList(), QUORUM, owner);
-        _revealHoldout(challengeId, 0);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
-        _dispute(carol);
+        _postAndDispute();
         vm.prank(owner);
         vm.expectRevert(abi.encodeWithSelector(IRewardVault.NotArbiter.selector, owner, arbiter));
         vault.resolveDispute(challengeId, 0, true);
@@ -947,13 +927,7 @@ contract RewardVaultTest is Base {
     /// @dev Issue 13, point 5: a later phase's root relayed first does not make an earlier
     /// phase's signed root unpostable.
     function test_postRewards_AnEarlierPhasesRootPostsAfterALaterOnes() public {
-        uint256 id = _createChallenge(_config(true), _phaseConfig(600e18));
-        uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
-        IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
-        (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =
-        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
-        vm.prank(owner);
-        registry.addPhase(id, phase1, 0);
+        (uint256 id,) = _twoPhaseChallenge();
         _revealHoldout(id, 1);
         _revealHoldout(id, 0);
         IRewardVault.RewardRoot memory early = _rewardRoot(id, 0, 1, keccak256("root0"), 600e18);
@@ -978,6 +952,25 @@ contract RewardVaultTest is Base {
 
     function _proof(uint256 i) internal view returns (bytes32[] memory) {
         return StandardMerkleTree.proof(tree, StandardMerkleTree.leaf(accounts[i], amounts[i]));
+    }
+
+    /// @dev A new challenge whose phase 0 holds 600 tokens and phase 1, opening at phase 0's
+    /// reveal end, 400; returns its id and phase 0's reveal end.
+    function _twoPhaseChallenge() internal returns (uint256 id, uint64 revealEnd) {
+        id = _createChallenge(_config(true), _phaseConfig(600e18));
+        revealEnd = registry.getPhase(id, 0).revealEnd;
+        IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
+        (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =
+        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
+        vm.prank(owner);
+        registry.addPhase(id, phase1, 0);
+    }
+
+    /// @dev Phase 0's holdout revealed, a 1-wei root (seq 1) posted and disputed by carol.
+    function _postAndDispute() internal {
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
+        _dispute(carol);
     }
 
     /// @dev Phase 0's holdout revealed, a root (seq 1) posted, disputed by carol and voided.
