@@ -721,7 +721,7 @@ contract RewardVaultTest is Base {
     /// @dev An earlier phase's root still inside its dispute window blocks the refund: after
     /// the close its voiding would strand the tokens.
     function test_RevertWhen_RefundingWhileAnEarlierRootCanStillBeDisputed() public {
-        (uint256 id, uint64 revealEnd) = _twoPhaseChallenge();
+        (uint256 id,) = _twoPhaseChallenge();
         _revealHoldout(id, 1);
         _postRewards(_rewardRoot(id, 1, 1, keccak256("root1"), 400e18));
         vm.prank(owner);
