@@ -46,7 +46,7 @@ from oracle.chain.attestation import (
     score_batch_typed_data,
     sign_typed,
 )
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
+from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge, read_phase_judges
 from oracle.chain.events import ChainEvent
 from oracle.chain.follower import Cursor, Follower
 from oracle.chain.platform import Platform, deploy_platform
@@ -85,7 +85,7 @@ def synthetic_events(seed: int = 7) -> Iterator[ChainEvent]:
     config = {
         "token": people[0], "higherIsBetter": False, "baseline": 100 * WAD, "target": 40 * WAD,
         "eta": ETA, "disputeWindow": 3600, "disputeBond": 0, "arbiter": people[0],
-        "dailyCap": 0, "commitBond": 0, "parentChallenge": 0,
+        "dailyCap": 0, "commitBond": 0, "parentChallenge": 0, "noticePeriod": 86400,
     }  # fmt: skip
     phase = {"specCid": "bafkspec", "commitStart": 0, "commitEnd": 10**10,
              "revealEnd": 2 * 10**10, "holdoutCommitment": b"\1" * 32, "bounty": 0}  # fmt: skip
@@ -270,7 +270,7 @@ def real_chain_events(url: str) -> Platform:
     w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
     w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
     rng = random.Random(3)
-    digest = platform.registry.functions.configDigest(challenge).call()
+    digest = read_phase_judges(platform, challenge, 0).config_digest
     ids = sorted(salts)
     for seq, start in enumerate(range(0, len(ids), BATCH), start=1):
         items = [ScoreItem(sid, 0, rng.randrange(4_000, 10_000) * ETA, b"\3" * 32, b"\0" * 32)

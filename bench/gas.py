@@ -32,6 +32,7 @@ from oracle.chain.challenges import (
     ChallengeTerms,
     PhaseTerms,
     create_challenge,
+    read_phase_judges,
     reveal_holdout,
 )
 from oracle.chain.platform import Platform, deploy_platform
@@ -109,7 +110,7 @@ class GasBench:
             score = (n % 50 + 1) * ETA
             commitment = keccak(encode(["uint256", "int256", "bytes32"], [sub_id, score, SALT0]))
             items.append(ScoreItem(sub_id, 0, score, commitment, keccak(str(sub_id).encode())))
-        digest = self.p.registry.functions.configDigest(challenge).call()
+        digest = read_phase_judges(self.p, challenge, 0).config_digest
         batch = score_batch(challenge, 0, seq, digest, items)
         typed = score_batch_typed_data(batch, self.w3.eth.chain_id, self.p.score_board.address)
         sigs = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
@@ -137,7 +138,7 @@ class GasBench:
     def post_root(self, challenge: int, leaves: list[Leaf]) -> tuple[TxReceipt, MerkleTree]:
         tree = build_tree(leaves)
         total = sum(leaf.amount for leaf in leaves)
-        digest = self.p.registry.functions.configDigest(challenge).call()
+        digest = read_phase_judges(self.p, challenge, 0).config_digest
         merkle_root = bytes.fromhex(tree.root[2:])
         root = RewardRoot(challenge, 0, 1, digest, merkle_root, total, keccak(text="bafkreireport"))
         typed = reward_root_typed_data(root, self.w3.eth.chain_id, self.p.vault.address)

@@ -6,13 +6,26 @@ import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
 import {IRewardVault} from "./interfaces/IRewardVault.sol";
 
 /// @title ChallengeRegistry
-/// @notice Stores challenges, their versioned phases, oracle sets and holdout commitments.
-/// Full CIDs and configs live in events; storage keeps their hashes.
+/// @notice Stores challenges, their versioned phases, their judges (oracle set, quorum and
+/// arbiter, versioned) and holdout commitments. Full CIDs and configs live in events; storage
+/// keeps their hashes. A phase is judged by the judges in force when its commits open; a new
+/// set of judges takes effect a notice period after it is announced, so it never reaches a
+/// phase whose commits are open.
 contract ChallengeRegistry is IChallengeRegistry {
     uint8 public constant MAX_DAILY_CAP = 6;
     uint256 public constant MAX_ORACLES = 32;
     /// @notice Phase indexes fit 16 bits in a submission's storage slot.
     uint32 public constant MAX_PHASES = 1 << 16;
+    /// @notice Bounds on the owner's parameters (docs/security.md): none may lock the escrow
+    /// or silently remove a protection.
+    uint32 public constant MIN_DISPUTE_WINDOW = 5 minutes;
+    uint32 public constant MAX_DISPUTE_WINDOW = 30 days;
+    uint256 public constant MAX_DISPUTE_BOND = 1 ether;
+    uint32 public constant MIN_NOTICE_PERIOD = 1 days;
+    uint32 public constant MAX_NOTICE_PERIOD = 90 days;
+    /// @notice A phase opens at most this far ahead and lasts at most this long.
+    uint64 public constant MAX_PHASE_LEAD = 365 days;
+    uint64 public constant MAX_PHASE_LENGTH = 365 days;
 
     /// @dev A challenge in storage. The first slot holds everything a commit or a reveal
     /// reads (the phase count doubles as the existence check: every challenge has phase 0).
@@ -24,6 +37,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         uint8 quorum;
         uint32 disputeWindow;
         uint32 configVersion;
+        uint32 noticePeriod;
         address owner;
         address token;
         address arbiter;
@@ -44,9 +58,11 @@ contract ChallengeRegistry is IChallengeRegistry {
     uint256 private _challengeCount;
     mapping(uint256 challengeId => Record) private _challenges;
     mapping(uint256 challengeId => mapping(uint32 phase => Phase)) private _phases;
-    mapping(uint256 challengeId => address[]) private _oracles;
-    /// @dev config version in which an address is an oracle (0: never).
-    mapping(uint256 challengeId => mapping(address oracle => uint32)) private _oracleVersion;
+    /// @dev Every version of a challenge's judges (versions start at 1).
+    mapping(uint256 challengeId => mapping(uint32 version => Judges)) private _judges;
+    mapping(uint256 challengeId => mapping(uint32 version => address[])) private _oracles;
+    mapping(uint256 challengeId => mapping(uint32 version => mapping(address => bool))) private
+        _isOracleAt;
 
     constructor() {
         _deployer = msg.sender;
@@ -88,9 +104,9 @@ contract ChallengeRegistry is IChallengeRegistry {
         c.dailyCap = config.dailyCap;
         c.higherIsBetter = config.higherIsBetter;
         c.disputeWindow = config.disputeWindow;
+        c.noticePeriod = config.noticePeriod;
         c.owner = msg.sender;
         c.token = config.token;
-        c.arbiter = config.arbiter;
         c.specHash = keccak256(bytes(specCid));
         c.baseline = config.baseline;
         c.target = config.target;
@@ -99,7 +115,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         c.disputeBond = config.disputeBond;
         c.parentChallenge = config.parentChallenge;
         emit ChallengeCreated(challengeId, msg.sender, config, specCid);
-        _rotateOracles(challengeId, c, config.oracles, config.quorum);
+        _announceJudges(challengeId, c, config.oracles, config.quorum, config.arbiter, 0);
         _appendPhase(challengeId, c, phase0, 0, 0);
         if (config.bounty > 0) vault_.escrow(challengeId, config.token, msg.sender, config.bounty);
     }
@@ -120,11 +136,15 @@ contract ChallengeRegistry is IChallengeRegistry {
     }
 
     /// @inheritdoc IChallengeRegistry
-    function setOracles(uint256 challengeId, address[] calldata oracles_, uint8 quorum_)
-        external
-        onlyOwnerOf(challengeId)
-    {
-        _rotateOracles(challengeId, _challenges[challengeId], oracles_, quorum_);
+    function setOracles(
+        uint256 challengeId,
+        address[] calldata oracles_,
+        uint8 quorum_,
+        address arbiter_
+    ) external onlyOwnerOf(challengeId) returns (uint64 activeFrom) {
+        Record storage c = _challenges[challengeId];
+        activeFrom = uint64(block.timestamp) + c.noticePeriod;
+        _announceJudges(challengeId, c, oracles_, quorum_, arbiter_, activeFrom);
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -134,7 +154,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         string calldata labelsCid,
         bytes32 labelsDigest,
         bytes32 splitSalt
-    ) external onlyOwnerOf(challengeId) {
+    ) external {
         Phase storage p = _phaseOf(challengeId, phase);
         if (block.timestamp <= p.revealEnd) {
             revert HoldoutTooEarly(challengeId, phase, p.revealEnd, block.timestamp);
@@ -143,7 +163,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         bytes32 computed = keccak256(abi.encode(labelsDigest, keccak256(abi.encode(splitSalt))));
         if (computed != p.holdoutCommitment) revert HoldoutMismatch(p.holdoutCommitment, computed);
         p.holdoutRevealed = true;
-        emit HoldoutRevealed(challengeId, phase, labelsCid, labelsDigest, splitSalt);
+        emit HoldoutRevealed(challengeId, phase, labelsCid, labelsDigest, splitSalt, msg.sender);
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -161,6 +181,7 @@ contract ChallengeRegistry is IChallengeRegistry {
             dailyCap: c.dailyCap,
             disputeWindow: c.disputeWindow,
             configVersion: c.configVersion,
+            noticePeriod: c.noticePeriod,
             token: c.token,
             phaseCount: c.phaseCount,
             arbiter: c.arbiter,
@@ -230,35 +251,46 @@ contract ChallengeRegistry is IChallengeRegistry {
         returns (
             address token,
             address owner,
-            address arbiter,
             uint32 disputeWindow,
             uint256 disputeBond,
             uint32 phaseCount
         )
     {
         Record storage c = _challengeOf(challengeId);
-        return (c.token, c.owner, c.arbiter, c.disputeWindow, c.disputeBond, c.phaseCount);
+        return (c.token, c.owner, c.disputeWindow, c.disputeBond, c.phaseCount);
     }
 
     /// @inheritdoc IChallengeRegistry
-    function isOracle(uint256 challengeId, address account) external view returns (bool) {
-        uint32 version = _oracleVersion[challengeId][account];
-        return version != 0 && version == _challenges[challengeId].configVersion;
+    function phaseJudges(uint256 challengeId, uint32 phase)
+        public
+        view
+        returns (uint32 version, Judges memory judges)
+    {
+        uint64 commitStart = _phaseOf(challengeId, phase).commitStart;
+        // Versions take effect in announcement order: the phase's is the newest in force when
+        // its commits open (version 1, in force from creation, always is).
+        for (version = _challenges[challengeId].configVersion; version > 1; --version) {
+            if (_judges[challengeId][version].activeFrom <= commitStart) break;
+        }
+        judges = _judges[challengeId][version];
     }
 
     /// @inheritdoc IChallengeRegistry
-    function oracles(uint256 challengeId) external view returns (address[] memory) {
-        return _oracles[challengeId];
+    function isOracleAt(uint256 challengeId, uint32 version, address account)
+        external
+        view
+        returns (bool)
+    {
+        return _isOracleAt[challengeId][version][account];
     }
 
     /// @inheritdoc IChallengeRegistry
-    function configDigest(uint256 challengeId) external view returns (bytes32) {
-        return _challengeOf(challengeId).configDigest;
-    }
-
-    /// @inheritdoc IChallengeRegistry
-    function quorum(uint256 challengeId) external view returns (uint8) {
-        return _challengeOf(challengeId).quorum;
+    function oraclesAt(uint256 challengeId, uint32 version)
+        external
+        view
+        returns (address[] memory)
+    {
+        return _oracles[challengeId][version];
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -273,8 +305,10 @@ contract ChallengeRegistry is IChallengeRegistry {
 
     function _checkConfig(ChallengeConfig calldata config) private view {
         if (config.token.code.length == 0) revert InvalidToken();
-        if (config.arbiter == address(0)) revert InvalidArbiter();
         if (config.eta == 0) revert InvalidEta(config.eta);
+        // The board keeps scores in 248 bits (IScoreBoard.Best).
+        _checkScore(config.baseline);
+        _checkScore(config.target);
         (int256 better, int256 worse) = config.higherIsBetter
             ? (config.target, config.baseline)
             : (config.baseline, config.target);
@@ -294,32 +328,59 @@ contract ChallengeRegistry is IChallengeRegistry {
         if (config.parentChallenge != 0 && _challenges[config.parentChallenge].phaseCount == 0) {
             revert UnknownChallenge(config.parentChallenge);
         }
+        if (config.disputeWindow < MIN_DISPUTE_WINDOW || config.disputeWindow > MAX_DISPUTE_WINDOW)
+        {
+            revert InvalidDisputeWindow(
+                config.disputeWindow, MIN_DISPUTE_WINDOW, MAX_DISPUTE_WINDOW
+            );
+        }
+        if (config.disputeBond > MAX_DISPUTE_BOND) {
+            revert DisputeBondTooHigh(config.disputeBond, MAX_DISPUTE_BOND);
+        }
+        if (config.noticePeriod < MIN_NOTICE_PERIOD || config.noticePeriod > MAX_NOTICE_PERIOD) {
+            revert InvalidNoticePeriod(config.noticePeriod, MIN_NOTICE_PERIOD, MAX_NOTICE_PERIOD);
+        }
     }
 
-    function _rotateOracles(
+    function _checkScore(int256 score) private pure {
+        if (score < type(int248).min || score > type(int248).max) {
+            revert ScoreOutOfRange(score, type(int248).min, type(int248).max);
+        }
+    }
+
+    /// @dev Records a new version of the judges, in force for the phases whose commits open
+    /// at or after `activeFrom`.
+    function _announceJudges(
         uint256 challengeId,
         Record storage c,
         address[] calldata oracles_,
-        uint8 quorum_
+        uint8 quorum_,
+        address arbiter_,
+        uint64 activeFrom
     ) private {
         uint256 n = oracles_.length;
         if (n == 0 || n > MAX_ORACLES || quorum_ == 0 || quorum_ > n) {
             revert InvalidOracleSet(n, quorum_);
         }
+        if (arbiter_ == address(0)) revert InvalidArbiter();
         uint32 version = c.configVersion + 1;
         address previous = address(0);
         for (uint256 i = 0; i < n; ++i) {
             address next = oracles_[i];
             if (next <= previous) revert OraclesNotSorted(i, previous, next);
-            _oracleVersion[challengeId][next] = version;
+            _isOracleAt[challengeId][version][next] = true;
             previous = next;
         }
         bytes32 digest = computeConfigDigest(challengeId, version, oracles_, quorum_);
         c.configVersion = version;
         c.quorum = quorum_;
         c.configDigest = digest;
-        _oracles[challengeId] = oracles_;
-        emit OraclesRotated(challengeId, version, oracles_, quorum_, digest);
+        c.arbiter = arbiter_;
+        _judges[challengeId][version] = Judges({
+            configDigest: digest, activeFrom: activeFrom, quorum: quorum_, arbiter: arbiter_
+        });
+        _oracles[challengeId][version] = oracles_;
+        emit OraclesRotated(challengeId, version, oracles_, quorum_, digest, arbiter_, activeFrom);
     }
 
     function _appendPhase(
@@ -334,6 +395,13 @@ contract ChallengeRegistry is IChallengeRegistry {
                 || config.revealEnd <= config.commitEnd
         ) {
             revert InvalidWindows(config.commitStart, config.commitEnd, config.revealEnd, notBefore);
+        }
+        if (
+            config.revealEnd <= block.timestamp
+                || config.commitStart > block.timestamp + MAX_PHASE_LEAD
+                || config.revealEnd - config.commitStart > MAX_PHASE_LENGTH
+        ) {
+            revert WindowsOutOfRange(config.commitStart, config.revealEnd, block.timestamp);
         }
         phase = c.phaseCount;
         if (phase == MAX_PHASES) revert TooManyPhases(challengeId, MAX_PHASES);

@@ -8,7 +8,7 @@ import {IOracleQuorum} from "./interfaces/IOracleQuorum.sol";
 
 /// @title OracleQuorum
 /// @notice EIP-712 domain ("Coopetition", "1") and the M-of-N check shared by the contracts
-/// that accept oracle-signed data: signatures by distinct current oracles of the challenge,
+/// that accept oracle-signed data: signatures by distinct oracles of the phase's judges,
 /// signers strictly ascending (duplicates rejected cheaply), at least the quorum.
 abstract contract OracleQuorum is IOracleQuorum, EIP712 {
     IChallengeRegistry public immutable registry;
@@ -17,24 +17,29 @@ abstract contract OracleQuorum is IOracleQuorum, EIP712 {
         registry = registry_;
     }
 
-    /// @dev Reverts unless ≥ quorum current oracles of `challengeId` signed `structHash`
-    /// under the challenge's current config digest.
+    /// @dev Reverts unless ≥ quorum oracles of the phase's judges (`registry.phaseJudges`)
+    /// signed `structHash` under that version's config digest.
     function _requireQuorum(
         uint256 challengeId,
+        uint32 phase,
         bytes32 signedConfigDigest,
         bytes32 structHash,
         bytes[] calldata signatures
     ) internal view {
-        bytes32 current = registry.configDigest(challengeId);
-        if (signedConfigDigest != current) revert StaleConfigDigest(signedConfigDigest, current);
-        uint8 needed = registry.quorum(challengeId);
-        if (signatures.length < needed) revert QuorumNotReached(signatures.length, needed);
+        (uint32 version, IChallengeRegistry.Judges memory judges) =
+            registry.phaseJudges(challengeId, phase);
+        if (signedConfigDigest != judges.configDigest) {
+            revert StaleConfigDigest(signedConfigDigest, judges.configDigest);
+        }
+        if (signatures.length < judges.quorum) {
+            revert QuorumNotReached(signatures.length, judges.quorum);
+        }
         bytes32 digest = _hashTypedDataV4(structHash);
         address previous = address(0);
         for (uint256 i = 0; i < signatures.length; ++i) {
             address signer = ECDSA.recover(digest, signatures[i]);
             if (signer <= previous) revert SignersNotSorted(i, previous, signer);
-            if (!registry.isOracle(challengeId, signer)) revert NotAnOracle(signer);
+            if (!registry.isOracleAt(challengeId, version, signer)) revert NotAnOracle(signer);
             previous = signer;
         }
     }

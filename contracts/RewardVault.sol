@@ -14,7 +14,7 @@ import {IScoreBoard} from "./interfaces/IScoreBoard.sol";
 /// @title RewardVault
 /// @notice Holds every challenge's escrow. Pays only through pull claims against a
 /// quorum-posted Merkle root, after its dispute window and up to the root's total, or back
-/// to the owner at the end.
+/// to the owner at the end, once every phase is settled.
 contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -24,6 +24,10 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     uint256 public constant REFUND_GRACE = 30 days;
     /// @notice How long the arbiter has to decide a dispute before it lapses.
     uint64 public constant ARBITER_PERIOD = 7 days;
+    /// @notice From this long after a phase's reveal end, its root may be posted without the
+    /// holdout revealed (the rule participants read before they commit: nobody can keep a
+    /// phase unrewarded by withholding its holdout; docs/decisions.md).
+    uint64 public constant HOLDOUT_DEADLINE = 14 days;
 
     struct Escrow {
         uint256 deposited;
@@ -39,8 +43,10 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         bytes32 merkleRoot;
         uint64 seq;
         address disputer;
+        uint32 windowLeft; // of the dispute window when the open dispute was filed
         uint128 disputeBond;
         uint64 arbiterDeadline;
+        uint64 voidedAt;
     }
 
     /// @dev Everything a claim reads and writes. Slot 0: token (copied from the registry at
@@ -65,10 +71,11 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     IScoreBoard public immutable scoreBoard;
 
     mapping(uint256 challengeId => Escrow) private _escrows;
-    mapping(uint256 challengeId => uint64) private _lastRewardSeq;
     mapping(uint256 challengeId => mapping(uint32 phase => Root)) private _roots;
     mapping(bytes32 claimsKey => RootClaims) private _rootClaims;
     mapping(address account => uint256) private _bondCredit;
+    /// @dev Who disputed a root (by its claims key): each account disputes a root once.
+    mapping(bytes32 claimsKey => mapping(address disputer => bool)) private _disputedBy;
 
     constructor(IChallengeRegistry registry_, IScoreBoard scoreBoard_) OracleQuorum(registry_) {
         scoreBoard = scoreBoard_;
@@ -97,17 +104,20 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         (address token, uint32 disputeWindow) = _checkPostable(root);
         bytes32 cidHash = keccak256(bytes(reportCid));
         if (cidHash != root.reportCidHash) revert ReportCidMismatch(root.reportCidHash, cidHash);
-        _requireQuorum(root.challengeId, root.configDigest, _structHash(root), signatures);
+        _requireQuorum(
+            root.challengeId, root.phase, root.configDigest, _structHash(root), signatures
+        );
 
         uint64 claimableAt = uint64(block.timestamp) + disputeWindow;
-        _lastRewardSeq[root.challengeId] = root.seq;
         _escrows[root.challengeId].allocated += root.total;
         _roots[root.challengeId][root.phase] = Root({
             merkleRoot: root.merkleRoot,
             seq: root.seq,
             disputer: address(0),
+            windowLeft: 0,
             disputeBond: 0,
-            arbiterDeadline: 0
+            arbiterDeadline: 0,
+            voidedAt: 0
         });
         // A root hash posted again after its void finds its old record: nothing was claimed
         // under it (claims open only after the dispute window, disputes only before).
@@ -141,11 +151,18 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         if (block.timestamp >= rc.claimableAt) {
             revert DisputeWindowClosed(challengeId, phase, rc.claimableAt);
         }
-        if (r.disputer != address(0)) revert AlreadyDisputed(challengeId, phase, r.disputer);
-        (,,,, uint256 bond,) = registry.payoutRules(challengeId);
+        if (bytes(reasonCid).length == 0) revert EmptyDisputeReason(challengeId, phase);
+        mapping(address => bool) storage disputedBy =
+            _disputedBy[_claimsKey(challengeId, phase, r.merkleRoot)];
+        if (disputedBy[msg.sender]) revert AlreadyDisputed(challengeId, phase, msg.sender);
+        (,,, uint256 bond,) = registry.payoutRules(challengeId);
         if (msg.value != bond) revert WrongDisputeBond(msg.value, bond);
+        disputedBy[msg.sender] = true;
         rc.state = RootState.Disputed;
         r.disputer = msg.sender;
+        // The window stops while the dispute is open and resumes if the root stands, so that
+        // a dispute nobody upholds never shortens anyone else's time to dispute.
+        r.windowLeft = uint32(rc.claimableAt - block.timestamp);
         r.disputeBond = SafeCast.toUint128(bond);
         r.arbiterDeadline = uint64(block.timestamp) + ARBITER_PERIOD;
         emit RewardsDisputed(challengeId, phase, msg.sender, bond, reasonCid);
@@ -154,8 +171,9 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     /// @inheritdoc IRewardVault
     function resolveDispute(uint256 challengeId, uint32 phase, bool uphold) external {
         (Root storage r, RootClaims storage rc) = _disputedRoot(challengeId, phase);
-        (, address owner, address arbiter,,,) = registry.payoutRules(challengeId);
-        if (msg.sender != arbiter) revert NotArbiter(msg.sender, arbiter);
+        (, address owner,,,) = registry.payoutRules(challengeId);
+        (, IChallengeRegistry.Judges memory judges) = registry.phaseJudges(challengeId, phase);
+        if (msg.sender != judges.arbiter) revert NotArbiter(msg.sender, judges.arbiter);
         if (block.timestamp >= r.arbiterDeadline) {
             revert ArbiterDeadlinePassed(challengeId, phase, r.arbiterDeadline);
         }
@@ -163,14 +181,14 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         r.disputeBond = 0;
         if (uphold) {
             rc.state = RootState.Voided;
+            r.voidedAt = uint64(block.timestamp);
             _escrows[challengeId].allocated -= rc.total;
             _creditBond(r.disputer, bond);
         } else {
-            // Claims open once the window that the dispute interrupted has passed.
-            rc.state = RootState.Posted;
+            _resumeWindow(r, rc);
             _creditBond(owner, bond);
         }
-        emit DisputeResolved(challengeId, phase, uphold, msg.sender);
+        emit DisputeResolved(challengeId, phase, uphold, msg.sender, uphold ? 0 : rc.claimableAt);
     }
 
     /// @inheritdoc IRewardVault
@@ -182,9 +200,9 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         uint256 bond = r.disputeBond;
         address disputer = r.disputer;
         r.disputeBond = 0;
-        rc.state = RootState.Posted;
+        _resumeWindow(r, rc);
         _creditBond(disputer, bond);
-        emit DisputeLapsed(challengeId, phase, disputer, bond);
+        emit DisputeLapsed(challengeId, phase, disputer, bond, rc.claimableAt);
     }
 
     /// @inheritdoc IRewardVault
@@ -255,28 +273,14 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
 
     /// @inheritdoc IRewardVault
     function refundRemainder(uint256 challengeId) external nonReentrant {
-        (address token, address owner,,,, uint32 phaseCount) = registry.payoutRules(challengeId);
+        (address token, address owner,,, uint32 phaseCount) = registry.payoutRules(challengeId);
+        if (msg.sender != owner) revert NotChallengeOwner(challengeId, msg.sender, owner);
         Escrow storage e = _escrows[challengeId];
         if (e.closed) revert AlreadyRefunded(challengeId);
-        uint32 finalPhase = phaseCount - 1;
-        (, RootClaims storage last) = _currentRoot(challengeId, finalPhase);
-        uint64 refundableAt =
-            registry.getPhase(challengeId, finalPhase).revealEnd + uint64(REFUND_GRACE);
-        bool finalClaimable = last.state == RootState.Posted && block.timestamp >= last.claimableAt;
-        if (!finalClaimable && block.timestamp < refundableAt) {
-            revert NotRefundable(challengeId, refundableAt);
-        }
         // After the close no root can be posted or disputed, so nothing allocated can return
-        // to the escrow later: every root must be settled now.
+        // to the escrow later: every phase must be settled now.
         for (uint32 phase = 0; phase < phaseCount; ++phase) {
-            (, RootClaims storage rc) = _currentRoot(challengeId, phase);
-            RootState state = rc.state;
-            if (
-                state == RootState.Disputed
-                    || (state == RootState.Posted && block.timestamp < rc.claimableAt)
-            ) {
-                revert RootNotSettled(challengeId, phase, state, rc.claimableAt);
-            }
+            _requireSettled(challengeId, phase);
         }
         uint256 amount = unallocated(challengeId);
         e.closed = true;
@@ -307,7 +311,9 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
             disputer: r.disputer,
             disputeBond: r.disputeBond,
             claimed: rc.claimed,
-            arbiterDeadline: r.arbiterDeadline
+            arbiterDeadline: r.arbiterDeadline,
+            windowLeft: r.windowLeft,
+            voidedAt: r.voidedAt
         });
     }
 
@@ -327,10 +333,20 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRewardVault
+    function hasDisputed(uint256 challengeId, uint32 phase, address account)
+        external
+        view
+        returns (bool)
+    {
+        (Root storage r,) = _currentRoot(challengeId, phase);
+        return _disputedBy[_claimsKey(challengeId, phase, r.merkleRoot)][account];
+    }
+
+    /// @inheritdoc IRewardVault
     function escrowBalance(uint256 challengeId) external view returns (uint256) {
         Escrow storage e = _escrows[challengeId];
         if (e.deposited == 0) return 0;
-        (,,,,, uint32 phaseCount) = registry.payoutRules(challengeId);
+        (,,,, uint32 phaseCount) = registry.payoutRules(challengeId);
         uint256 claimed = 0;
         for (uint32 phase = 0; phase < phaseCount; ++phase) {
             (, RootClaims storage rc) = _currentRoot(challengeId, phase);
@@ -356,11 +372,6 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRewardVault
-    function lastRewardSeq(uint256 challengeId) external view returns (uint64) {
-        return _lastRewardSeq[challengeId];
-    }
-
-    /// @inheritdoc IRewardVault
     function rewardRootDigest(RewardRoot calldata root) external view returns (bytes32) {
         return _hashTypedDataV4(_structHash(root));
     }
@@ -380,10 +391,11 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev A root may be posted once the holdout and every batch's private scores are out,
-    /// before the challenge closes, with a fresh seq, when the phase has no live root, for no
-    /// more than the phase's bounty and what the escrow has unallocated. Returns the token and
-    /// the dispute window the root takes.
+    /// @dev A root may be posted once the holdout (or HOLDOUT_DEADLINE has passed without it)
+    /// and every batch's private scores are out, before the challenge closes, with a seq above
+    /// the phase's previous root's, when the phase has no live root, for no more than the
+    /// phase's bounty and what the escrow has unallocated. Returns the token and the dispute
+    /// window the root takes.
     function _checkPostable(RewardRoot calldata root)
         private
         view
@@ -391,15 +403,18 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     {
         uint256 challengeId = root.challengeId;
         IChallengeRegistry.Phase memory phase = registry.getPhase(challengeId, root.phase);
-        if (!phase.holdoutRevealed) revert HoldoutNotRevealed(challengeId, root.phase);
+        if (!phase.holdoutRevealed && block.timestamp < phase.revealEnd + HOLDOUT_DEADLINE) {
+            revert HoldoutNotRevealed(challengeId, root.phase, phase.revealEnd + HOLDOUT_DEADLINE);
+        }
         if (_escrows[challengeId].closed) revert ChallengeClosed(challengeId);
         (uint32 batches, uint32 opened) = scoreBoard.phaseBatches(challengeId, root.phase);
         if (opened != batches) {
             revert PrivateScoresNotRevealed(challengeId, root.phase, batches, opened);
         }
-        uint64 last = _lastRewardSeq[challengeId];
-        if (root.seq <= last) revert StaleRewardSeq(challengeId, root.seq, last);
-        (, RootClaims storage current) = _currentRoot(challengeId, root.phase);
+        // Sequence numbers count per phase: roots relayed out of order all land, and a voided
+        // root's signatures never post again.
+        (Root storage r, RootClaims storage current) = _currentRoot(challengeId, root.phase);
+        if (root.seq <= r.seq) revert StaleRewardSeq(challengeId, root.phase, root.seq, r.seq);
         RootState state = current.state;
         if (state != RootState.None && state != RootState.Voided) {
             revert RootAlreadyPosted(challengeId, root.phase, state);
@@ -407,7 +422,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         if (root.total > phase.bounty) revert RewardsExceedPhaseBounty(root.total, phase.bounty);
         uint256 available = unallocated(challengeId);
         if (root.total > available) revert RewardsExceedEscrow(root.total, available);
-        (token,,, disputeWindow,,) = registry.payoutRules(challengeId);
+        (token,, disputeWindow,,) = registry.payoutRules(challengeId);
     }
 
     /// @dev Why a claim whose proof found no open root fails: the phase's current root is not
@@ -469,6 +484,34 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     {
         (r, rc) = _currentRoot(challengeId, phase);
         if (rc.state != RootState.Disputed) revert NotDisputed(challengeId, phase, rc.state);
+    }
+
+    /// @dev A dispute ended without voiding the root: the root stands, and the dispute window
+    /// runs again for what was left of it when the dispute was filed.
+    function _resumeWindow(Root storage r, RootClaims storage rc) private {
+        rc.state = RootState.Posted;
+        rc.claimableAt = uint40(block.timestamp + r.windowLeft);
+    }
+
+    /// @dev Reverts unless the phase can no longer change what it allocates: its root's claims
+    /// are open, or it was voided REFUND_GRACE ago without a repost, or it never had a root and
+    /// REFUND_GRACE has passed since its reveal end.
+    function _requireSettled(uint256 challengeId, uint32 phase) private view {
+        (Root storage r, RootClaims storage rc) = _currentRoot(challengeId, phase);
+        RootState state = rc.state;
+        uint64 settledAt;
+        if (state == RootState.None) {
+            settledAt = registry.getPhase(challengeId, phase).revealEnd + uint64(REFUND_GRACE);
+        } else if (state == RootState.Voided) {
+            settledAt = r.voidedAt + uint64(REFUND_GRACE);
+        } else if (state == RootState.Posted) {
+            settledAt = rc.claimableAt;
+        } else {
+            settledAt = type(uint64).max; // disputed: settled once the dispute ends
+        }
+        if (block.timestamp < settledAt) {
+            revert PhaseNotSettled(challengeId, phase, state, settledAt);
+        }
     }
 
     function _creditBond(address account, uint256 amount) private {

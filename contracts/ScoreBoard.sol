@@ -49,15 +49,21 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         uint256 challengeId = header.challengeId;
         uint256 n = items.length;
         if (n == 0) revert EmptyBatch();
-        uint64 last = _lastSeq[challengeId];
-        if (header.seq <= last) revert StaleSeq(challengeId, header.seq, last);
+        // Any unused sequence number counts, so batches relayed out of order all land; a used
+        // one never comes back (its batch stays stored), so a signed batch posts once.
+        Batch storage slot = _batches[challengeId][header.seq];
+        if (header.seq == 0 || slot.itemsHash != bytes32(0)) {
+            revert SeqAlreadyUsed(challengeId, header.seq);
+        }
         bytes32 computed = _itemsHash(items);
         if (computed != header.itemsHash) revert ItemsHashMismatch(header.itemsHash, computed);
-        _requireQuorum(challengeId, header.configDigest, _structHash(header), signatures);
+        _requireQuorum(
+            challengeId, header.phase, header.configDigest, _structHash(header), signatures
+        );
         (uint256 eta, bool higherIsBetter,) = registry.scoringRules(challengeId, header.phase);
         int256 step = SafeCast.toInt256(eta);
 
-        _lastSeq[challengeId] = header.seq;
+        if (header.seq > _lastSeq[challengeId]) _lastSeq[challengeId] = header.seq;
         _batches[challengeId][header.seq] =
             Batch({itemsHash: computed, phase: header.phase, privateRevealed: false});
         ++_tallies[challengeId][header.phase].posted;

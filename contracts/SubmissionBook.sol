@@ -129,7 +129,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         ) {
             revert BondNotForfeitable(submissionId);
         }
-        (, address owner,,,,) = registry.payoutRules(challengeId);
+        (, address owner,,,) = registry.payoutRules(challengeId);
         _bondForfeited[submissionId] = true;
         emit BondForfeited(submissionId, owner, bond);
         _sendEth(owner, bond);

@@ -59,6 +59,9 @@ class Settings(BaseModel):
     # The oracle daemon (`coop oracle run`, docs/operator.md):
     holdout_dir: Path | None = None  # the owner's holdouts/ folder (secrets + labels copies)
     failover_seconds: float = Field(default=10.0, gt=0)  # next poster takes over after this
+    # The owner's turn to reveal a phase's holdout after its reveal end; then an oracle holding
+    # the secret (COOP_HOLDOUT_DIR) reveals it (docs/decisions.md).
+    holdout_grace_seconds: float = Field(default=86400.0, ge=0)
     fetch_attempts: int = Field(default=3, ge=1)  # tries to fetch an artifact before a status
     fetch_retry_seconds: float = Field(default=5.0, ge=0)  # first wait between tries (doubles)
     peer_timeout_seconds: float = Field(default=5.0, gt=0)

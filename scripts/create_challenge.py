@@ -7,7 +7,9 @@ and the spec go to the embedded IPFS store, the bounty is escrowed and the chall
 printed; the holdout secret stays in COOP_DATA_DIR/holdouts. Settings (env):
 COOP_DEPLOYMENT, COOP_DATA_DIR, COOP_IPFS_DIR, COOP_BOUNTY (whole tokens, default 1000),
 COOP_ORACLES (comma-separated, default anvil accounts 7-9 on a dev chain), COOP_QUORUM
-(default 2), COOP_OWNER_KEY (default: the node's first unlocked account). The owner is
+(default 2), COOP_ARBITER (who decides disputes; default anvil account 6 on a dev chain,
+required elsewhere: never the owner by default), COOP_OWNER_KEY (default: the node's first
+unlocked account). The owner is
 minted the bounty on a dev chain if it lacks it.
 """
 
@@ -18,7 +20,13 @@ from brownie import accounts, web3
 
 from oracle.chain.deployment import Deployment
 from oracle.chain.platform import Platform
-from oracle.chain.publish import DEV_CHAIN_ID, PublishOptions, dev_oracles, publish_challenge
+from oracle.chain.publish import (
+    DEV_CHAIN_ID,
+    PublishOptions,
+    dev_arbiter,
+    dev_oracles,
+    publish_challenge,
+)
 from oracle.chain.sender import Sender
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.settings import load_settings
@@ -42,7 +50,10 @@ def main(spec: str, labels: str, data: str | None = None) -> int:
     settings = load_settings()  # COOP_DATA_DIR, COOP_IPFS_DIR (or coop.toml)
     data_dir = settings.data_dir
     quorum = int(os.environ.get("COOP_QUORUM", "2"))
-    options = PublishOptions(bounty=bounty, oracles=oracles, quorum=quorum, arbiter=owner.address)
+    arbiter = os.environ.get("COOP_ARBITER") or dev_arbiter(chain_id)
+    if not arbiter:
+        raise SystemExit("set COOP_ARBITER to the address that decides disputes")
+    options = PublishOptions(bounty=bounty, oracles=oracles, quorum=quorum, arbiter=arbiter)
     folder = Path(data) if data else Path(labels).parent
     published = publish_challenge(platform, owner, EmbeddedStore(settings.ipfs_path), data_dir,
                                   Path(spec), Path(labels), options, folder, print)  # fmt: skip

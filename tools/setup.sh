@@ -34,6 +34,12 @@ if [ ! -x .venv/bin/python ] || ! stamp_ok venv "$py_key"; then
   stamp_set venv "$py_key"
 fi
 
+# `brownie run` imports a script by its absolute path's parts, which fails under a directory
+# whose name has a dot (oracle/chain/dotted_dirs.py): brownie processes load a finder for that.
+site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+printf '%s\n' "import os, sys; os.path.basename(sys.argv[0] if sys.argv else '') == 'brownie' and __import__('oracle.chain.dotted_dirs', fromlist=['install']).install()" \
+  > "$site_packages/coop_brownie_dotted_dirs.pth"
+
 # npm packages: solc-js, anvil/forge/cast, OpenZeppelin.
 npm_key=$(sha256sum package-lock.json | cut -c1-16)
 if [ ! -d node_modules ] || ! stamp_ok npm "$npm_key"; then

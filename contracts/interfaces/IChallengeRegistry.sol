@@ -8,7 +8,9 @@ pragma solidity 0.8.30;
 import {IRewardVault} from "./IRewardVault.sol";
 
 interface IChallengeRegistry {
-    /// @notice Everything fixed when a challenge is created (oracles can be rotated later).
+    /// @notice Everything fixed when a challenge is created. The judges (oracles, quorum,
+    /// arbiter) can be changed later with `setOracles`, for phases whose commits open at least
+    /// `noticePeriod` after the change.
     struct ChallengeConfig {
         address token; // ERC-20 the bounty is paid in
         uint256 bounty; // escrowed at creation, pulled from the owner by the RewardVault
@@ -18,9 +20,10 @@ interface IChallengeRegistry {
         uint256 eta; // WAD ladder step (0 < eta <= |target - baseline|): public scores are multiples
         address[] oracles; // strictly ascending, no zero address
         uint8 quorum; // signatures needed, 1..oracles.length
-        uint32 disputeWindow; // seconds between a rewards root and its first claim
-        uint256 disputeBond; // wei a disputer locks
-        address arbiter; // decides disputes
+        uint32 disputeWindow; // seconds between a rewards root and its first claim, 5 min..30 days
+        uint256 disputeBond; // wei a disputer locks, at most MAX_DISPUTE_BOND (1 ether)
+        address arbiter; // decides disputes (not the zero address)
+        uint32 noticePeriod; // seconds between a change of judges and the first phase it judges
         uint8 dailyCap; // commits per address per rolling day, 0 = no cap, at most 6
         uint256 commitBond; // wei locked by each commit, refunded on reveal (< 2**96)
         uint256 parentChallenge; // 0, or the challenge this one forks
@@ -43,10 +46,11 @@ interface IChallengeRegistry {
         uint8 quorum;
         uint8 dailyCap;
         uint32 disputeWindow;
-        uint32 configVersion;
+        uint32 configVersion; // the newest announced version of the judges
+        uint32 noticePeriod;
         address token;
         uint32 phaseCount;
-        address arbiter;
+        address arbiter; // of the newest announced version
         uint256 commitBond;
         bytes32 specHash;
         bytes32 configDigest;
@@ -57,6 +61,15 @@ interface IChallengeRegistry {
         uint256 allocated; // sum of the phases' bounties
         uint256 disputeBond;
         uint256 parentChallenge;
+    }
+
+    /// @notice One version of a challenge's judges: in force for every phase whose commits
+    /// open at or after `activeFrom` (until a newer version takes over).
+    struct Judges {
+        bytes32 configDigest; // what oracles sign under (computeConfigDigest)
+        uint64 activeFrom;
+        uint8 quorum;
+        address arbiter;
     }
 
     struct Phase {
@@ -77,21 +90,26 @@ interface IChallengeRegistry {
     event PhaseAdded(
         uint256 indexed challengeId, uint32 indexed phase, PhaseConfig config, uint256 topUp
     );
-    /// @notice The oracle set changed; signatures under older config digests stop counting.
+    /// @notice A version of the judges was announced (version 1 at creation): it judges the
+    /// phases whose commits open at or after `activeFrom`; older phases keep theirs.
     event OraclesRotated(
         uint256 indexed challengeId,
         uint32 configVersion,
         address[] oracles,
         uint8 quorum,
-        bytes32 configDigest
+        bytes32 configDigest,
+        address arbiter,
+        uint64 activeFrom
     );
-    /// @notice The owner revealed a phase's holdout labels and split salt.
+    /// @notice Someone (`revealer`: the owner, an oracle, anyone holding the secret) revealed a
+    /// phase's holdout labels and split salt.
     event HoldoutRevealed(
         uint256 indexed challengeId,
         uint32 indexed phase,
         string labelsCid,
         bytes32 labelsDigest,
-        bytes32 splitSalt
+        bytes32 splitSalt,
+        address revealer
     );
     /// @notice The deployer bound the RewardVault that escrows every bounty.
     event VaultBound(address vault);
@@ -109,6 +127,13 @@ interface IChallengeRegistry {
     error InvalidArbiter();
     error InvalidToken();
     error InvalidWindows(uint64 commitStart, uint64 commitEnd, uint64 revealEnd, uint64 notBefore);
+    /// @notice A phase must end in the future, open within MAX_PHASE_LEAD and last at most
+    /// MAX_PHASE_LENGTH.
+    error WindowsOutOfRange(uint64 commitStart, uint64 revealEnd, uint256 now_);
+    error InvalidDisputeWindow(uint32 disputeWindow, uint32 min, uint32 max);
+    error DisputeBondTooHigh(uint256 disputeBond, uint256 max);
+    error InvalidNoticePeriod(uint32 noticePeriod, uint32 min, uint32 max);
+    error ScoreOutOfRange(int256 score, int256 min, int256 max);
     error PhaseBountyExceedsEscrow(uint256 requested, uint256 unallocated);
     error HoldoutTooEarly(uint256 challengeId, uint32 phase, uint64 revealEnd, uint256 now_);
     error HoldoutAlreadyRevealed(uint256 challengeId, uint32 phase);
@@ -135,10 +160,18 @@ interface IChallengeRegistry {
         external
         returns (uint32 phase);
 
-    /// @notice Replaces the oracle set and quorum; bumps the config version and digest.
-    function setOracles(uint256 challengeId, address[] calldata oracles, uint8 quorum) external;
+    /// @notice Announces a new version of the judges (oracle set, quorum, arbiter): it judges
+    /// the phases whose commits open at or after `activeFrom` = now + the notice period. A
+    /// phase whose commits are open (or over) keeps the judges it opened with.
+    function setOracles(
+        uint256 challengeId,
+        address[] calldata oracles,
+        uint8 quorum,
+        address arbiter
+    ) external returns (uint64 activeFrom);
 
-    /// @notice Reveals a phase's holdout after its reveal end; checked against the commitment.
+    /// @notice Reveals a phase's holdout after its reveal end; checked against the commitment,
+    /// so anyone holding the secret may call it (the oracles do when the owner does not).
     function revealHoldout(
         uint256 challengeId,
         uint32 phase,
@@ -167,26 +200,33 @@ interface IChallengeRegistry {
         external
         view
         returns (uint256 eta, bool higherIsBetter, uint64 revealEnd);
-    /// @notice What the RewardVault needs: token, owner, arbiter, dispute rules, phase count.
+    /// @notice What the RewardVault needs: token, owner, dispute rules, phase count.
     function payoutRules(uint256 challengeId)
         external
         view
         returns (
             address token,
             address owner,
-            address arbiter,
             uint32 disputeWindow,
             uint256 disputeBond,
             uint32 phaseCount
         );
+    /// @notice The judges of a phase: the newest version in force when its commits open.
+    function phaseJudges(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint32 version, Judges memory judges);
+    /// @notice Whether `account` is an oracle of version `version` of the judges.
+    function isOracleAt(uint256 challengeId, uint32 version, address account)
+        external
+        view
+        returns (bool);
+    /// @notice The oracles of version `version` of the judges, ascending.
+    function oraclesAt(uint256 challengeId, uint32 version) external view returns (address[] memory);
     /// @notice The vault that escrows bounties, bound once by the deployer.
     function vault() external view returns (IRewardVault);
     /// @notice Binds the RewardVault (which needs this registry's address) once, by the deployer.
     function bindVault(IRewardVault vault_) external;
-    function isOracle(uint256 challengeId, address account) external view returns (bool);
-    function oracles(uint256 challengeId) external view returns (address[] memory);
-    function configDigest(uint256 challengeId) external view returns (bytes32);
-    function quorum(uint256 challengeId) external view returns (uint8);
     /// @notice keccak256(abi.encode(challengeId, configVersion, oracles, quorum)).
     function computeConfigDigest(
         uint256 challengeId,

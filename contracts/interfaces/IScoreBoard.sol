@@ -64,7 +64,8 @@ interface IScoreBoard is IOracleQuorum {
         uint256 indexed submissionId, uint256 indexed challengeId, int256 privateScore, bytes32 salt
     );
 
-    error StaleSeq(uint256 challengeId, uint64 seq, uint64 lastSeq);
+    /// @notice Sequence number 0, or one a posted batch already has.
+    error SeqAlreadyUsed(uint256 challengeId, uint64 seq);
     error ItemsHashMismatch(bytes32 signed, bytes32 computed);
     error EmptyBatch();
     error WrongSubmission(uint256 submissionId, uint256 challengeId, uint32 phase);
@@ -79,8 +80,9 @@ interface IScoreBoard is IOracleQuorum {
     error LengthMismatch(uint256 items, uint256 scores, uint256 salts);
     error PrivateCommitmentMismatch(uint256 submissionId, bytes32 expected, bytes32 computed);
 
-    /// @notice Records a batch signed by ≥ quorum distinct current oracles, signers sorted
-    /// ascending. Anyone may relay it.
+    /// @notice Records a batch signed by ≥ quorum distinct oracles of the phase's judges,
+    /// signers sorted ascending. Anyone may relay it, in any order: each unused sequence
+    /// number above 0 is accepted once.
     function postScores(
         ScoreBatch calldata header,
         ScoreItem[] calldata items,
@@ -98,6 +100,7 @@ interface IScoreBoard is IOracleQuorum {
         bytes32[] calldata salts
     ) external;
 
+    /// @notice The highest sequence number posted so far (0: none).
     function lastSeq(uint256 challengeId) external view returns (uint64);
     function batchHash(uint256 challengeId, uint64 seq) external view returns (bytes32);
     function batchPhase(uint256 challengeId, uint64 seq) external view returns (uint32);

@@ -61,6 +61,7 @@ class Holdout(Model):
     labels_digest: str
     split_salt: str
     block: int
+    revealer: str  # the owner, or an oracle holding the secret after the owner's grace period
 
 
 class Phase(Model):
@@ -76,6 +77,8 @@ class Phase(Model):
     holdout: Holdout | None
     score_batches: int
     private_batches_opened: int
+    judges_version: int  # the oracle set (and arbiter) in force when its commits opened
+    arbiter: str
 
 
 class OracleSet(Model):
@@ -84,6 +87,8 @@ class OracleSet(Model):
     quorum: int
     config_digest: str
     from_block: int
+    arbiter: str
+    active_from: int  # judges the phases whose commits open at or after this unix time
 
 
 class Escrow(Model):
@@ -114,7 +119,8 @@ class ChallengeSummary(Model):
 
 
 class Challenge(ChallengeSummary):
-    arbiter: str
+    arbiter: str  # of the newest announced oracle set; each phase has its own
+    notice_period: int  # seconds: new judges apply only to phases opening this much later
     dispute_window: int
     dispute_bond: str
     daily_cap: int

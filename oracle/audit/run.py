@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from oracle.audit.findings import AuditReport
 from oracle.audit.recompute import Fetcher, check_rewards, check_scores
+from oracle.audit.rules import note_rules
 from oracle.audit.signatures import check_signatures
 from oracle.chain.platform import Platform
 from oracle.ipfs.store import ContentStore
@@ -19,6 +20,7 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     ledger = read_ledger(platform)
     challenge = ledger.challenge(challenge_id)
     report = AuditReport(challenge_id, ledger.last_block)
+    note_rules(challenge, report)
     progress("checking signatures")
     check_signatures(platform, ledger, challenge, report)
     fetch = Fetcher(store, report)

@@ -54,7 +54,7 @@ def check_signatures(platform: Platform, ledger: Ledger, challenge: Challenge,
                 )  # fmt: skip
         typed = score_batch_typed_data(header, chain_id, platform.score_board.address)
         _check_quorum(subject, typed, header.config_digest, call["signatures"],
-                      challenge.oracle_set_at(batch.block), report)  # fmt: skip
+                      challenge.judges_of(batch.phase), report)  # fmt: skip
 
     for root in challenge.roots:
         subject = f"rewards root of phase {root.phase} (seq {root.seq})"
@@ -71,7 +71,7 @@ def check_signatures(platform: Platform, ledger: Ledger, challenge: Challenge,
             continue
         typed = reward_root_typed_data(signed, chain_id, platform.vault.address)
         _check_quorum(subject, typed, signed.config_digest, call["signatures"],
-                      challenge.oracle_set_at(root.block), report)  # fmt: skip
+                      challenge.judges_of(root.phase), report)  # fmt: skip
 
 
 def _check_quorum(subject: str, typed: dict[str, Any], digest: bytes, signatures: list[bytes],
@@ -79,7 +79,7 @@ def _check_quorum(subject: str, typed: dict[str, Any], digest: bytes, signatures
     if bytes(digest) != oracle_set.config_digest:
         report.fail(
             "signatures", subject,
-            f"signed for config 0x{bytes(digest).hex()}, the oracle set then was version "
+            f"signed for config 0x{bytes(digest).hex()}, the phase's judges are version "
             f"{oracle_set.version} (0x{oracle_set.config_digest.hex()})",
         )  # fmt: skip
         return

@@ -19,7 +19,7 @@ from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
-from oracle.ledger.model import Challenge, Ledger
+from oracle.ledger.model import Challenge, Ledger, OracleSet
 from oracle.ledger.replay import read_ledger
 from oracle.spec import SPEC_MAX_BYTES, load_spec
 
@@ -50,6 +50,8 @@ class PhaseStatus:
     revealed: int
     scored: int
     labels_cid: str | None
+    revealer: str | None  # who revealed the holdout (the owner, or an oracle after the grace)
+    judges: OracleSet  # oracle set, quorum and arbiter in force when its commits opened
     root: RootStatus | None
 
 
@@ -83,7 +85,9 @@ def challenge_status(platform: Platform, store: ContentStore | None,
         title=_title(store, events.spec_cid),
         spec_cid=events.spec_cid,
         now=now,
-        oracles=tuple(platform.registry.functions.oracles(challenge_id).call()),
+        oracles=tuple(
+            platform.registry.functions.oraclesAt(challenge_id, view.config_version).call()
+        ),
         escrow_balance=int(vault.escrowBalance(challenge_id).call()),
         refunded=events.refunded,
         closed=bool(vault.isClosed(challenge_id).call()),
@@ -129,6 +133,8 @@ def _phase_status(platform: Platform, ledger: Ledger, events: Challenge, phase: 
         revealed=sum(1 for s in submissions if s.reveal is not None),
         scored=sum(1 for s in submissions if s.score is not None),
         labels_cid=holdout.labels_cid if holdout else None,
+        revealer=holdout.revealer if holdout else None,
+        judges=events.judges_of(phase.index),
         root=root,
     )
 
@@ -141,7 +147,10 @@ def _stage(p: PhaseView, root: RootStatus | None, now: int) -> tuple[str, str]:
     if now <= p.reveal_end:
         return "reveal", f"reveals close {time_text(p.reveal_end, now)}"
     if not p.holdout_revealed:
-        return "awaiting-holdout", "the owner reveals the holdout (coop challenge reveal-holdout)"
+        return "awaiting-holdout", (
+            "the owner reveals the holdout (coop challenge reveal-holdout); after the grace "
+            "period an oracle holding the secret does"
+        )
     if root is None:
         return "awaiting-root", "the oracles open the private scores and post the rewards root"
     if root.state == "disputed":

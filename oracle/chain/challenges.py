@@ -57,6 +57,7 @@ class ChallengeTerms:
     daily_cap: int = 0
     commit_bond: int = 0
     parent_challenge: int = 0
+    notice_period: int = 7 * 86400  # a change of judges applies to phases opening this late
 
     def as_call_arg(self) -> tuple[object, ...]:
         oracles = sorted_oracles(self.oracles)
@@ -72,6 +73,7 @@ class ChallengeTerms:
             self.dispute_window,
             self.dispute_bond,
             Web3.to_checksum_address(self.arbiter),
+            self.notice_period,
             self.daily_cap,
             self.commit_bond,
             self.parent_challenge,
@@ -129,13 +131,15 @@ class ChallengeView:
     challenge_id: int
     owner: str
     token: str
-    arbiter: str
+    arbiter: str  # of the newest announced judges (a phase's own: read_phase_judges)
     higher_is_better: bool
     baseline: int
     target: int
     eta: int
-    quorum: int
+    quorum: int  # of the newest announced judges
     config_version: int
+    config_digest: str  # 0x-hex, of the newest announced judges
+    notice_period: int  # seconds between announcing new judges and the first phase they judge
     daily_cap: int
     commit_bond: int
     dispute_window: int
@@ -191,6 +195,8 @@ def read_challenge(platform: Platform, challenge_id: int) -> ChallengeView:
         higher_is_better=bool(c["higherIsBetter"]), baseline=int(c["baseline"]),
         target=int(c["target"]), eta=int(c["eta"]), quorum=int(c["quorum"]),
         config_version=int(c["configVersion"]), daily_cap=int(c["dailyCap"]),
+        config_digest="0x" + bytes(c["configDigest"]).hex(),
+        notice_period=int(c["noticePeriod"]),
         commit_bond=int(c["commitBond"]), dispute_window=int(c["disputeWindow"]),
         dispute_bond=int(c["disputeBond"]), bounty=int(c["bounty"]),
         allocated=int(c["allocated"]), parent_challenge=int(c["parentChallenge"]),
@@ -204,28 +210,49 @@ class PayoutRules:
 
     token: str
     owner: str
-    arbiter: str
     dispute_window: int  # seconds between a root and its first claim
     dispute_bond: int  # wei a disputer sends
     phase_count: int
 
 
 def read_payout_rules(platform: Platform, challenge_id: int) -> PayoutRules:
-    """One call for the owner, arbiter, dispute window and bond; ChallengeNotFound if none."""
+    """One call for the owner, dispute window and bond; ChallengeNotFound if none."""
     try:
         values = platform.registry.functions.payoutRules(challenge_id).call()
     except (ContractCustomError, ContractLogicError):
         read_challenge(platform, challenge_id)  # raises ChallengeNotFound with the known ids
         raise
-    token, owner, arbiter, window, bond, phases = values
-    return PayoutRules(token, owner, arbiter, int(window), int(bond), int(phases))
+    token, owner, window, bond, phases = values
+    return PayoutRules(token, owner, int(window), int(bond), int(phases))
+
+
+@dataclass(frozen=True)
+class PhaseJudges:
+    """`phaseJudges`: the version of the judges in force when the phase's commits opened."""
+
+    version: int
+    config_digest: bytes
+    active_from: int
+    quorum: int
+    arbiter: str
+    oracles: tuple[str, ...]
+
+
+def read_phase_judges(platform: Platform, challenge_id: int, phase: int) -> PhaseJudges:
+    registry = platform.registry.functions
+    version, judges = registry.phaseJudges(challenge_id, phase).call()
+    digest, active_from, quorum, arbiter = judges
+    oracles = tuple(registry.oraclesAt(challenge_id, version).call())
+    return PhaseJudges(int(version), bytes(digest), int(active_from), int(quorum), arbiter,
+                       oracles)  # fmt: skip
 
 
 def reveal_holdout(
-    platform: Platform, owner: Sender, challenge_id: int, phase: int, labels_cid: str,
+    platform: Platform, revealer: Sender, challenge_id: int, phase: int, labels_cid: str,
     labels_digest: bytes, split_salt: bytes,
 ) -> None:  # fmt: skip
+    """Anyone holding the secret may reveal; the registry checks it against the commitment."""
     fn = platform.registry.functions.revealHoldout(
         challenge_id, phase, labels_cid, labels_digest, split_salt
     )
-    owner.transact(fn)
+    revealer.transact(fn)

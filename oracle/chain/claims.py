@@ -79,8 +79,9 @@ class RootRecord:
     claimable_at: int
     state: int  # STATE_*
     arbiter_deadline: int  # when an open dispute lapses (0: none, or an older vault)
-    disputer: str = ZERO_ADDRESS  # who disputed this root (each root is disputed at most once)
+    disputer: str = ZERO_ADDRESS  # who disputed this root last (each account disputes it once)
     dispute_bond: int = 0  # wei held while the dispute is open
+    voided_at: int = 0  # when the arbiter voided it (0 unless voided)
 
     @property
     def was_disputed(self) -> bool:
@@ -93,7 +94,7 @@ def read_root(platform: Platform, challenge_id: int, phase: int) -> RootRecord:
     return RootRecord("0x" + bytes(r["merkleRoot"]).hex(), int(r["total"]), int(r["seq"]),
                       int(r["claimableAt"]), int(r["state"]),
                       int(r.get("arbiterDeadline", 0)), str(r.get("disputer", ZERO_ADDRESS)),
-                      int(r.get("disputeBond", 0)))  # fmt: skip
+                      int(r.get("disputeBond", 0)), int(r.get("voidedAt", 0)))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from web3 import Web3
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from oracle.chain.challenges import PayoutRules, read_payout_rules
+from oracle.chain.challenges import PayoutRules, read_payout_rules, read_phase_judges
 from oracle.chain.claims import (
     STATE_DISPUTED,
     STATE_NONE,
@@ -94,6 +94,7 @@ class PhaseRoot:
     rules: PayoutRules
     record: RootRecord
     now: int
+    arbiter: str  # the phase's arbiter (fixed when its commits opened)
 
     @property
     def where(self) -> str:
@@ -135,7 +136,8 @@ def read_phase_root(platform: Platform, challenge_id: int, phase: int) -> PhaseR
             f"challenge {challenge_id} has phases 0 to {rules.phase_count - 1}, not {phase}"
         )
     record = read_root(platform, challenge_id, phase)
-    return PhaseRoot(challenge_id, phase, rules, record, chain_now(platform))
+    arbiter = read_phase_judges(platform, challenge_id, phase).arbiter
+    return PhaseRoot(challenge_id, phase, rules, record, chain_now(platform), arbiter)
 
 
 def check_disputable(root: PhaseRoot) -> None:
@@ -154,8 +156,9 @@ def check_disputable(root: PhaseRoot) -> None:
     if r.state == STATE_DISPUTED:
         raise NotDisputable(
             f"the rewards root of {where} is disputed already (by {r.disputer}); the arbiter "
-            f"{root.rules.arbiter} decides by {time_text(r.arbiter_deadline, now)}; a root can "
-            "be disputed only once"
+            f"{root.arbiter} decides by {time_text(r.arbiter_deadline, now)}; if the root "
+            "stands, its dispute window runs again for the time it had left, and you may "
+            "dispute then"
         )
     if now >= r.claimable_at:
         raise DisputeWindowClosed(
@@ -164,10 +167,16 @@ def check_disputable(root: PhaseRoot) -> None:
             "disputed",
             r.claimable_at,
         )
-    if r.was_disputed:
+
+
+def check_not_disputed_by(platform: Platform, root: PhaseRoot, disputer: str) -> None:
+    """Each account disputes a root once."""
+    vault = platform.vault.functions
+    account = Web3.to_checksum_address(disputer)
+    if vault.hasDisputed(root.challenge_id, root.phase, account).call():
         raise NotDisputable(
-            f"the rewards root of {where} was disputed before (by {r.disputer}) and the dispute "
-            "was rejected or lapsed; a root can be disputed only once"
+            f"{disputer} disputed the rewards root of {root.where} before and the dispute was "
+            "rejected or lapsed; each account disputes a root once"
         )
 
 
@@ -176,6 +185,7 @@ def plan_dispute(platform: Platform, disputer: str, challenge_id: int, phase: in
     the disputer holds the bond."""
     root = read_phase_root(platform, challenge_id, phase)
     check_disputable(root)
+    check_not_disputed_by(platform, root, disputer)
     bond = root.rules.dispute_bond
     held = int(platform.w3.eth.get_balance(Web3.to_checksum_address(disputer)))
     if held < bond:
@@ -202,10 +212,13 @@ def send_dispute(platform: Platform, sender: Sender, root: PhaseRoot,
     arbiter decides or the dispute lapses."""
     cid, phase = root.challenge_id, root.phase
     fn = platform.vault.functions.dispute(cid, phase, reason_cid)
-    receipt = transact_explained(
-        sender, fn, lambda: check_disputable(read_phase_root(platform, cid, phase)),
-        value=root.rules.dispute_bond,
-    )  # fmt: skip
+
+    def explain() -> None:
+        again = read_phase_root(platform, cid, phase)
+        check_disputable(again)
+        check_not_disputed_by(platform, again, sender.address)
+
+    receipt = transact_explained(sender, fn, explain, value=root.rules.dispute_bond)
     after = read_root(platform, cid, phase)
     return Disputed(root, reason_cid, sender.address, after.arbiter_deadline, tx_hash_of(receipt))
 
@@ -234,10 +247,10 @@ def check_disputed(root: PhaseRoot, action: str) -> None:
 def check_resolvable(root: PhaseRoot, caller: str) -> None:
     """What `resolveDispute` would refuse: no open dispute, not the arbiter, too late."""
     check_disputed(root, "resolve")
-    arbiter = root.rules.arbiter
+    arbiter = root.arbiter
     if caller.lower() != arbiter.lower():
         raise NotArbiter(
-            f"only the arbiter of challenge {root.challenge_id}, {arbiter}, decides its disputes "
+            f"only the arbiter of {root.where}, {arbiter}, decides its disputes "
             f"(you sign as {caller}): pass --account with the arbiter's keystore"
         )
     deadline, now = root.record.arbiter_deadline, root.now
@@ -277,7 +290,7 @@ def check_lapsable(root: PhaseRoot) -> None:
     deadline, now = root.record.arbiter_deadline, root.now
     if now < deadline:
         raise DisputeNotLapsed(
-            f"the arbiter {root.rules.arbiter} may decide the dispute of {root.where} until "
+            f"the arbiter {root.arbiter} may decide the dispute of {root.where} until "
             f"{time_text(deadline, now)}; the dispute can be lapsed from then on",
             deadline,
         )

@@ -1,4 +1,7 @@
-"""Revealing a phase's holdout from the owner's stored secret, after the phase's reveal end.
+"""Revealing a phase's holdout from a stored secret, after the phase's reveal end.
+
+Anyone holding the secret may send it (the owner, or an oracle the owner handed it to): the
+registry checks it against the phase's commitment, and the event names who revealed it.
 
 The labels go to IPFS (so the oracles and any auditor can rescore everything) and the
 split salt on chain, where the registry checks both against the phase's commitment. Every
@@ -43,7 +46,7 @@ class RevealedHoldout:
 
 
 def reveal_stored_holdout(
-    platform: Platform, owner: Sender, store: ContentStore, data_dir: Path, challenge_id: int,
+    platform: Platform, revealer: Sender, store: ContentStore, data_dir: Path, challenge_id: int,
     phase: int | None = None, labels_path: Path | None = None,
 ) -> RevealedHoldout:  # fmt: skip
     """Reveals `phase` (default: the earliest phase not revealed yet) of a challenge.
@@ -66,11 +69,6 @@ def reveal_stored_holdout(
         raise HoldoutAlreadyRevealed(
             f"the holdout of challenge {challenge_id} phase {phase} is revealed already; "
             f"`coop challenge status {challenge_id}` shows what happens next"
-        )
-    if challenge.owner.lower() != owner.address.lower():
-        raise InvalidHoldout(
-            f"only the owner {challenge.owner} can reveal the holdout (you are "
-            f"{owner.address}): pass --account with the owner's keystore"
         )
     now = chain_now(platform)
     if now <= view.reveal_end:
@@ -96,7 +94,7 @@ def reveal_stored_holdout(
         backend.pin(cid)
         cids.add(cid)
     labels_cid = cids.pop()
-    reveal_holdout(platform, owner, challenge_id, phase, labels_cid, secret.digest_bytes,
+    reveal_holdout(platform, revealer, challenge_id, phase, labels_cid, secret.digest_bytes,
                    secret.salt_bytes)  # fmt: skip
     return RevealedHoldout(challenge_id, phase, labels_cid, secret.labels_digest,
                            secret.split_salt, path)  # fmt: skip

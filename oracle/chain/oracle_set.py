@@ -1,8 +1,9 @@
-"""Rotating a challenge's oracle set (`setOracles`): the owner names new oracles and quorum.
+"""Announcing new judges (`setOracles`): the owner names new oracles, quorum and arbiter.
 
-The registry then bumps the config version and the config digest that every signed score
-batch and rewards root carries, so whatever the old set signed and did not post yet is
-refused from then on (`StaleConfigDigest`): the new oracles must sign it again.
+The registry records them as a new config version with its own config digest, in force for
+the phases whose commits open at least the challenge's notice period later. A phase whose
+commits are open, or over, keeps the judges it opened with: what its oracles signed stays
+valid, and the new set cannot sign for it (`StaleConfigDigest`).
 """
 
 from dataclasses import dataclass
@@ -11,13 +12,14 @@ from web3 import Web3
 from web3.logs import DISCARD
 
 from oracle.chain.challenges import read_challenge, sorted_oracles
+from oracle.chain.clock import chain_now
 from oracle.chain.platform import Platform
 from oracle.chain.publish import InvalidTerms, check_oracles
 from oracle.chain.sender import Sender, transact_explained, tx_hash_of
 
 
 class NotChallengeOwner(InvalidTerms, PermissionError):
-    """Only the challenge's owner may rotate its oracles."""
+    """Only the challenge's owner may announce new judges."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class RotationPlan:
     challenge_id: int
     oracles: tuple[str, ...]  # checksummed, ascending: the order the registry wants
     quorum: int
+    arbiter: str
+    active_from: int  # unix time: the first commit start the new judges apply to
     old_oracles: tuple[str, ...]
     old_quorum: int
     old_version: int
@@ -36,12 +40,14 @@ class Rotated:
     plan: RotationPlan
     config_version: int
     config_digest: str  # 0x-hex
+    active_from: int
     tx_hash: str
 
 
 def plan_rotation(platform: Platform, caller: str, challenge_id: int, oracles: tuple[str, ...],
-                  quorum: int) -> RotationPlan:  # fmt: skip
-    """The new set checked as the registry checks it (owner, addresses, size, quorum)."""
+                  quorum: int, arbiter: str) -> RotationPlan:  # fmt: skip
+    """The new judges checked as the registry checks them (owner, addresses, size, quorum,
+    arbiter), and when they take effect."""
     challenge = read_challenge(platform, challenge_id)
     if caller.lower() != challenge.owner.lower():
         raise NotChallengeOwner(
@@ -54,23 +60,30 @@ def plan_rotation(platform: Platform, caller: str, challenge_id: int, oracles: t
     most = int(platform.registry.functions.MAX_ORACLES().call())
     if len(oracles) > most:
         raise InvalidTerms(f"{len(oracles)} oracles named; a challenge has at most {most}")
+    if not Web3.is_address(arbiter) or int(arbiter, 16) == 0:
+        raise InvalidTerms(f"the arbiter {arbiter!r} is not an address")
     registry = platform.registry.functions
+    version = challenge.config_version
     return RotationPlan(
         challenge_id=challenge_id, oracles=tuple(sorted_oracles(oracles)), quorum=quorum,
-        old_oracles=tuple(registry.oracles(challenge_id).call()), old_quorum=challenge.quorum,
-        old_version=challenge.config_version,
-        old_digest=Web3.to_hex(registry.configDigest(challenge_id).call()),
+        arbiter=Web3.to_checksum_address(arbiter),
+        active_from=chain_now(platform) + challenge.notice_period,
+        old_oracles=tuple(registry.oraclesAt(challenge_id, version).call()),
+        old_quorum=challenge.quorum, old_version=version, old_digest=challenge.config_digest,
     )  # fmt: skip
 
 
 def rotate_oracles(platform: Platform, owner: Sender, plan: RotationPlan) -> Rotated:
-    """Sends `setOracles`; the new config version and digest come from `OraclesRotated`."""
+    """Sends `setOracles`; the new config version, digest and start come from
+    `OraclesRotated`."""
     cid = plan.challenge_id
-    fn = platform.registry.functions.setOracles(cid, list(plan.oracles), plan.quorum)
+    fn = platform.registry.functions.setOracles(cid, list(plan.oracles), plan.quorum, plan.arbiter)
     receipt = transact_explained(
-        owner, fn, lambda: plan_rotation(platform, owner.address, cid, plan.oracles, plan.quorum)
-    )
+        owner, fn,
+        lambda: plan_rotation(platform, owner.address, cid, plan.oracles, plan.quorum,
+                              plan.arbiter),
+    )  # fmt: skip
     (event,) = platform.registry.events.OraclesRotated().process_receipt(receipt, errors=DISCARD)
     args = event["args"]
     return Rotated(plan, int(args["configVersion"]), Web3.to_hex(args["configDigest"]),
-                   tx_hash_of(receipt))  # fmt: skip
+                   int(args["activeFrom"]), tx_hash_of(receipt))  # fmt: skip

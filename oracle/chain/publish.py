@@ -69,6 +69,7 @@ class PublishOptions:
     dispute_window: int = 3600
     dispute_bond: int = 10**16
     commit_start: int | None = None  # unix time; None: the latest block's time
+    notice_period: int = 7 * DAY  # new judges apply to phases opening this long after
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,13 @@ class PhaseOptions:
     commit_seconds: int = 7 * DAY
     reveal_seconds: int = DAY
     commit_start: int | None = None  # None: now, or the previous phase's reveal end if later
+
+
+def dev_arbiter(chain_id: int) -> str | None:
+    """anvil's account 6 on a dev chain (never the owner's default account 0), else None."""
+    if chain_id != DEV_CHAIN_ID:
+        return None
+    return str(Account.from_key(ANVIL_KEYS[6]).address)
 
 
 def dev_oracles(chain_id: int) -> tuple[str, ...] | None:
@@ -100,6 +108,7 @@ def publish_challenge(
     `store` need not be there). The holdout secret ends up in data_dir/holdouts/.
     """
     check_oracles(options.oracles, options.quorum)
+    check_bounds(platform, options)
     files = prepare_phase(spec_path, labels_path, public_data, store, progress)
     _check_balance(platform, owner, options.bounty, "the bounty")
     spec_cid = _upload(store, files, progress)
@@ -110,6 +119,7 @@ def publish_challenge(
         oracles=options.oracles, quorum=options.quorum, arbiter=options.arbiter,
         dispute_window=options.dispute_window, dispute_bond=options.dispute_bond,
         daily_cap=spec.daily_cap, commit_bond=spec.commit_bond_wei,
+        notice_period=options.notice_period,
     )  # fmt: skip
     start = options.commit_start if options.commit_start is not None else chain_now(platform)
     phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
@@ -182,6 +192,31 @@ def check_oracles(oracles: tuple[str, ...], quorum: int) -> None:
     if not 1 <= quorum <= len(oracles):
         raise InvalidTerms(
             f"quorum {quorum} is impossible with {len(oracles)} oracle(s): use 1 to {len(oracles)}"
+        )
+
+
+def check_bounds(platform: Platform, options: PublishOptions) -> None:
+    """The registry's bounds on the owner's parameters (docs/security.md), said in words."""
+    registry = platform.registry.functions
+    if not Web3.is_address(options.arbiter) or int(options.arbiter, 16) == 0:
+        raise InvalidTerms(f"the arbiter {options.arbiter!r} is not an address (--arbiter)")
+    low, high = registry.MIN_DISPUTE_WINDOW().call(), registry.MAX_DISPUTE_WINDOW().call()
+    if not low <= options.dispute_window <= high:
+        raise InvalidTerms(
+            f"a dispute window of {options.dispute_window} s is out of range: use "
+            f"{low} s to {high} s (--dispute-window 5m to 30d)"
+        )
+    most = int(registry.MAX_DISPUTE_BOND().call())
+    if options.dispute_bond > most:
+        raise InvalidTerms(
+            f"a dispute bond of {options.dispute_bond} wei is more than the {most} wei a "
+            "participant can be asked to lock (--dispute-bond)"
+        )
+    low, high = registry.MIN_NOTICE_PERIOD().call(), registry.MAX_NOTICE_PERIOD().call()
+    if not low <= options.notice_period <= high:
+        raise InvalidTerms(
+            f"a notice period of {options.notice_period} s is out of range: use {low} s to "
+            f"{high} s (--notice-period 1d to 90d)"
         )
 
 

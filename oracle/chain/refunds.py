@@ -1,9 +1,9 @@
 """Taking back what no rewards root allocated once a challenge is over (`refundRemainder`).
 
-The vault refunds once, to the owner, when the final phase is settled (its root is posted
-and past its dispute window, or 30 days have passed since its reveal end without one) and
-no phase's root can still change. The checks below read the same views and say which of
-these holds back the refund, and until when.
+The vault refunds once, to the owner and at the owner's call, when every phase is settled:
+its root is past its dispute window, or it was voided 30 days ago without a corrected root,
+or it has had no root for 30 days after its reveal end. The checks below read the same views
+and say which phase holds back the refund, and until when.
 """
 
 from dataclasses import dataclass
@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from web3.logs import DISCARD
 
 from oracle.chain.challenges import PayoutRules, call_struct, read_payout_rules
-from oracle.chain.claims import STATE_DISPUTED, STATE_NONE, STATE_POSTED, RootRecord, read_root
+from oracle.chain.claims import (
+    STATE_DISPUTED,
+    STATE_NONE,
+    STATE_POSTED,
+    STATE_VOIDED,
+    read_root,
+)
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender, transact_explained, tx_hash_of
@@ -26,16 +32,17 @@ class AlreadyRefunded(RefundRefused):
     """The remainder was refunded before; the challenge is closed."""
 
 
-class NotRefundable(RefundRefused):
-    """The final phase is not settled yet."""
+class NotTheOwner(RefundRefused):
+    """Only the challenge's owner may refund (and so close) it."""
 
-    def __init__(self, message: str, refundable_at: int | None) -> None:
+
+class PhaseNotSettled(RefundRefused):
+    """A phase may still change what it allocates; `settled_at` is when it no longer can
+    (None while its root is disputed)."""
+
+    def __init__(self, message: str, settled_at: int | None) -> None:
         super().__init__(message)
-        self.refundable_at = refundable_at
-
-
-class RootNotSettled(RefundRefused):
-    """A phase's root is disputed or still in its dispute window."""
+        self.settled_at = settled_at
 
 
 @dataclass(frozen=True)
@@ -53,9 +60,14 @@ class Refunded:
     tx_hash: str
 
 
-def check_refundable(platform: Platform, challenge_id: int) -> RefundPlan:
+def check_refundable(platform: Platform, challenge_id: int, caller: str) -> RefundPlan:
     """What `refundRemainder` would refuse, in the contract's order; else what it pays."""
     rules = read_payout_rules(platform, challenge_id)
+    if caller.lower() != rules.owner.lower():
+        raise NotTheOwner(
+            f"only the owner {rules.owner} of challenge {challenge_id} can refund it (you are "
+            f"{caller}): pass --account with the owner's keystore"
+        )
     vault = platform.vault.functions
     if vault.isClosed(challenge_id).call():
         raise AlreadyRefunded(
@@ -63,67 +75,51 @@ def check_refundable(platform: Platform, challenge_id: int) -> RefundPlan:
             "closed (its posted roots stay claimable)"
         )
     now = chain_now(platform)
-    final = rules.phase_count - 1
-    roots = [read_root(platform, challenge_id, p) for p in range(rules.phase_count)]
-    last = roots[final]
-    final_phase = call_struct(platform.registry.functions.getPhase(challenge_id, final))
-    reveal_end = int(final_phase["revealEnd"])
-    refundable_at = reveal_end + int(vault.REFUND_GRACE().call())
-    settled = last.state == STATE_POSTED and now >= last.claimable_at
-    if not settled and now < refundable_at:
-        raise NotRefundable(
-            f"the final phase ({final}) of challenge {challenge_id} is not settled: "
-            f"{_final_phase_text(last, now)}; or else 30 days after its reveal end, from "
-            f"{time_text(refundable_at, now)}, whatever happens to its root",
-            _earliest(last, refundable_at),
-        )
-    for phase, root in enumerate(roots):
+    grace = int(vault.REFUND_GRACE().call())
+    for phase in range(rules.phase_count):
+        root = read_root(platform, challenge_id, phase)
+        where = f"phase {phase} of challenge {challenge_id}"
         if root.state == STATE_DISPUTED:
-            raise RootNotSettled(
-                f"the rewards root of challenge {challenge_id} phase {phase} is disputed: the "
-                "refund waits until the arbiter decides (by "
-                f"{time_text(root.arbiter_deadline, now)}) or the dispute lapses"
+            raise PhaseNotSettled(
+                f"the rewards root of {where} is disputed: the refund waits until the arbiter "
+                f"decides (by {time_text(root.arbiter_deadline, now)}) or the dispute lapses, "
+                "and then until the rest of its dispute window has passed",
+                None,
             )
         if root.state == STATE_POSTED and now < root.claimable_at:
-            raise RootNotSettled(
-                f"the rewards root of challenge {challenge_id} phase {phase} is in its dispute "
-                f"window until {time_text(root.claimable_at, now)}: the refund waits until no "
-                "root can be voided any more"
+            raise PhaseNotSettled(
+                f"the rewards root of {where} is in its dispute window until "
+                f"{time_text(root.claimable_at, now)}: the refund waits until no root can be "
+                "voided any more",
+                root.claimable_at,
             )
+        if root.state == STATE_VOIDED and now < root.voided_at + grace:
+            raise PhaseNotSettled(
+                f"the rewards root of {where} was voided; the refund waits for the oracles' "
+                f"corrected root, or {time_text(root.voided_at + grace, now)} without one",
+                root.voided_at + grace,
+            )
+        if root.state == STATE_NONE:
+            reveal_end = int(
+                call_struct(platform.registry.functions.getPhase(challenge_id, phase))["revealEnd"]
+            )
+            if now < reveal_end + grace:
+                raise PhaseNotSettled(
+                    f"{where} has no rewards root yet; the refund waits for it, or "
+                    f"{time_text(reveal_end + grace, now)} (30 days after its reveal end) "
+                    "without one",
+                    reveal_end + grace,
+                )
     return RefundPlan(challenge_id, rules, int(vault.unallocated(challenge_id).call()))
 
 
-def _final_phase_text(last: RootRecord, now: int) -> str:
-    if last.state == STATE_NONE:
-        return (
-            "it has no rewards root yet; the refund opens once its root is posted and its "
-            "dispute window has passed"
-        )
-    if last.state == STATE_POSTED:
-        until = time_text(last.claimable_at, now)
-        return f"its rewards root is in its dispute window until {until}"
-    if last.state == STATE_DISPUTED:
-        return (
-            "its rewards root is disputed; the refund opens once the arbiter rejects the "
-            "dispute or it lapses, after the root's dispute window"
-        )
-    return (
-        "its rewards root was voided; the refund opens once the oracles' corrected root has "
-        "passed its dispute window"
-    )
-
-
-def _earliest(last: RootRecord, refundable_at: int) -> int | None:
-    if last.state == STATE_POSTED:
-        return min(last.claimable_at, refundable_at)
-    return refundable_at
-
-
 def refund_remainder(platform: Platform, sender: Sender, plan: RefundPlan) -> Refunded:
-    """Sends `refundRemainder` (anyone may; the tokens always go to the owner)."""
+    """Sends `refundRemainder` (the owner only; the tokens go to the owner)."""
     cid = plan.challenge_id
     fn = platform.vault.functions.refundRemainder(cid)
-    receipt = transact_explained(sender, fn, lambda: check_refundable(platform, cid))
+    receipt = transact_explained(
+        sender, fn, lambda: check_refundable(platform, cid, sender.address)
+    )
     (event,) = platform.vault.events.RemainderRefunded().process_receipt(receipt, errors=DISCARD)
     return Refunded(cid, str(event["args"]["owner"]), int(event["args"]["amount"]),
                     tx_hash_of(receipt))  # fmt: skip

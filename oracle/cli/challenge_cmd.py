@@ -16,6 +16,7 @@ from oracle.chain.publish import (
     PhaseOptions,
     Published,
     PublishOptions,
+    dev_arbiter,
     dev_oracles,
     publish_challenge,
     publish_phase,
@@ -149,7 +150,20 @@ def challenge() -> None:
     default=None,
     help="Signatures a batch needs [default: a majority of the oracles].",
 )
-@click.option("--arbiter", metavar="ADDRESS", help="Who decides disputes [default: you].")
+@click.option(
+    "--arbiter",
+    metavar="ADDRESS",
+    help="Who decides disputes; someone other than you. Default on a dev chain: anvil "
+    "account 6; required elsewhere.",
+)
+@click.option(
+    "--notice-period",
+    type=Duration(),
+    default="7d",
+    show_default=True,
+    help="How long before a phase opens new oracles or a new arbiter must be announced "
+    "to judge it (1d to 90d).",
+)
 @click.option(
     "--dispute-window",
     type=Duration(),
@@ -163,8 +177,8 @@ def challenge() -> None:
 @chain_options
 def create(spec: Path, data: Path | None, labels: Path | None, start: int | None,
            commit_for: int, reveal_for: int, bounty: Decimal, oracles: tuple[str, ...],
-           quorum: int | None, arbiter: str | None, dispute_window: int, dispute_bond: Decimal,
-           **options: Any) -> None:  # fmt: skip
+           quorum: int | None, arbiter: str | None, notice_period: int, dispute_window: int,
+           dispute_bond: Decimal, **options: Any) -> None:  # fmt: skip
     """Publish SPEC as a new challenge with its phase 0, and escrow its bounty.
 
     Checks the spec (schema and rules), the labels (readable, exactly one per test row),
@@ -186,12 +200,18 @@ def create(spec: Path, data: Path | None, labels: Path | None, start: int | None
     chosen = oracles or dev_oracles(platform.w3.eth.chain_id)
     if not chosen:
         raise ConfigError("name the oracles with --oracle ADDRESS (repeat for each)")
+    judge = arbiter or dev_arbiter(platform.w3.eth.chain_id)
+    if not judge:
+        raise ConfigError(
+            "name the arbiter who decides disputes with --arbiter ADDRESS (someone other than "
+            "you: participants read it before they commit)"
+        )
     publish = PublishOptions(
         bounty=base_units(platform, bounty, "--bounty"), oracles=tuple(chosen),
         quorum=quorum if quorum is not None else len(chosen) // 2 + 1,
-        arbiter=arbiter or owner.address, commit_seconds=commit_for, reveal_seconds=reveal_for,
+        arbiter=judge, commit_seconds=commit_for, reveal_seconds=reveal_for,
         dispute_window=dispute_window, dispute_bond=int(dispute_bond.scaleb(18)),
-        commit_start=start,
+        commit_start=start, notice_period=notice_period,
     )  # fmt: skip
     folder, labels_path = _files(spec, data, labels)
     published = publish_challenge(platform, owner, ctx.content_store, ctx.settings.data_dir,
@@ -342,6 +362,8 @@ def _status_text(s: ChallengeStatus) -> str:
         + (f", refunded {tokens(s.refunded)}" if s.refunded else "")
         + (" (closed)" if s.closed else ""),
         f"  oracles ({v.quorum} of {len(s.oracles)} sign): {', '.join(s.oracles)}",
+        f"  notice period {duration_text(v.notice_period)}: new oracles or a new arbiter "
+        "judge only phases whose commits open at least that long after they are announced",
         f"  dispute window {duration_text(v.dispute_window)}; open now: "
         + (", ".join(f"phase {i}" for i in s.open_phases) or "no phase takes commits or reveals"),
     ]
@@ -358,7 +380,10 @@ def _phase_text(p: PhaseStatus, now: int) -> list[str]:
         f"  commits {time_text(w.commit_start, now)} to {time_text(w.commit_end, now)}",
         f"  reveals until {time_text(w.reveal_end, now)}",
         f"  submissions: {p.committed} committed, {p.revealed} revealed, {p.scored} scored",
-        "  holdout: " + (f"revealed, labels {p.labels_cid}" if w.holdout_revealed else "hidden"),
+        f"  judged by oracle set version {p.judges.version} ({p.judges.quorum} of "
+        f"{len(p.judges.oracles)} sign), arbiter {p.judges.arbiter}",
+        "  holdout: "
+        + (f"revealed by {p.revealer}, labels {p.labels_cid}" if w.holdout_revealed else "hidden"),
     ]
     r = p.root
     if r is None:
@@ -381,12 +406,16 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
         "allocated": str(v.allocated), "escrow_balance": str(s.escrow_balance),
         "refunded": str(s.refunded), "closed": s.closed, "oracles": list(s.oracles),
         "quorum": v.quorum, "dispute_window": v.dispute_window, "open_phases": s.open_phases,
+        "notice_period": v.notice_period,
         "phases": [
             {"phase": p.phase.index, "stage": p.stage, "next": p.next_step,
              "spec_cid": p.spec_cid, "bounty": str(p.phase.bounty),
              "commit_start": p.phase.commit_start, "commit_end": p.phase.commit_end,
              "reveal_end": p.phase.reveal_end, "holdout_revealed": p.phase.holdout_revealed,
-             "labels_cid": p.labels_cid, "committed": p.committed, "revealed": p.revealed,
+             "labels_cid": p.labels_cid, "holdout_revealer": p.revealer,
+             "judges": {"version": p.judges.version, "oracles": list(p.judges.oracles),
+                        "quorum": p.judges.quorum, "arbiter": p.judges.arbiter},
+             "committed": p.committed, "revealed": p.revealed,
              "scored": p.scored,
              "root": None if p.root is None else {
                  "seq": p.root.seq, "merkle_root": p.root.merkle_root,

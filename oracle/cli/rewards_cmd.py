@@ -91,7 +91,7 @@ def dispute_cmd(challenge_id: int, phase: int, reason: str | None, reason_file: 
         f"paying {tokens(root.record.total)} tokens) can be disputed until "
         f"{time_text(root.record.claimable_at, root.now)}")  # fmt: skip
     say(f"you send the dispute bond of {ether_text(rules.dispute_bond)}: credited back to you if "
-        f"the arbiter {rules.arbiter} upholds the dispute or lets it lapse, to the owner "
+        f"the arbiter {root.arbiter} upholds the dispute or lets it lapse, to the owner "
         f"{rules.owner} if the arbiter rejects it")  # fmt: skip
     say("adding the reason to IPFS")
     reason_cid = publish_reason(ctx.content_store, text)
@@ -104,14 +104,14 @@ def dispute_cmd(challenge_id: int, phase: int, reason: str | None, reason_file: 
             f"(tx {done.tx_hash}).",
             f"  bond:     {ether_text(rules.dispute_bond)} locked",
             f"  reason:   {reason_cid}",
-            f"  arbiter:  {rules.arbiter} decides by {deadline}",
+            f"  arbiter:  {root.arbiter} decides by {deadline}",
             "Claims under this root wait for the decision. Next: the arbiter runs "
             f"`coop rewards resolve {challenge_id} {phase} --uphold` or `--reject`; "
             f"if nobody decides by then, anyone runs `coop rewards lapse {challenge_id} {phase}`.",
         ]),
         {"challenge_id": challenge_id, "phase": phase, "merkle_root": root.record.merkle_root,
          "bond": str(rules.dispute_bond), "reason_cid": reason_cid, "disputer": done.disputer,
-         "arbiter": rules.arbiter, "arbiter_deadline": done.arbiter_deadline,
+         "arbiter": root.arbiter, "arbiter_deadline": done.arbiter_deadline,
          "tx_hash": done.tx_hash},
     )  # fmt: skip
 
@@ -285,7 +285,7 @@ def show_cmd(challenge_id: int, phase: int, **options: Any) -> None:
     ctx = ChainContext.from_options(**options)
     view = view_dispute(ctx.platform, ctx.content_store, challenge_id, phase)
     root, record, d = view.root, view.root.record, view.dispute
-    now, arbiter = root.now, root.rules.arbiter
+    now, arbiter = root.now, root.arbiter
     if record.state == STATE_DISPUTED:
         state = (
             f"disputed: the arbiter {arbiter} decides by "

@@ -54,12 +54,19 @@ def last_seq(challenge: Challenge) -> int:
     return max((b.seq for b in challenge.batches), default=0)
 
 
-def config_digest(challenge: Challenge) -> bytes:
-    return challenge.oracle_sets[-1].config_digest
+def config_digest(challenge: Challenge, phase: int) -> bytes:
+    """What the phase's judges sign under (the version in force when its commits opened)."""
+    return challenge.judges_of(phase).config_digest
 
 
-def oracles_of(challenge: Challenge) -> tuple[str, ...]:
-    return tuple(challenge.oracle_sets[-1].oracles)
+def oracles_of(challenge: Challenge, phase: int) -> tuple[str, ...]:
+    """The oracles who sign for `phase`."""
+    return tuple(challenge.judges_of(phase).oracles)
+
+
+def judges_anywhere(challenge: Challenge) -> set[str]:
+    """Every oracle of any version of the challenge's judges, lowercased."""
+    return {o.lower() for s in challenge.oracle_sets for o in s.oracles}
 
 
 def revealed_off_chain(ledger: Ledger, challenge_id: int) -> list[RevealedSubmission]:
@@ -109,7 +116,7 @@ def form_proposal(
         return None
     items = tuple(own[i].item for i in ids)
     batch = score_batch(
-        challenge_id, phase, last_seq(challenge) + 1, config_digest(challenge), items
+        challenge_id, phase, last_seq(challenge) + 1, config_digest(challenge, phase), items
     )
     return Proposal(ledger.last_block, batch, items)
 
@@ -161,8 +168,8 @@ def review_proposal(
         return Refusal(
             False, f"at block {proposal.cut_block} the next seq is {expected_seq}, " f"not {b.seq}"
         )
-    if b.config_digest != config_digest(challenge):
-        return Refusal(False, "the config digest is not the challenge's current one")
+    if b.config_digest != config_digest(challenge, phase):
+        return Refusal(False, f"the config digest is not the one of phase {phase}'s judges")
     missing = [i for i in ids if i not in own]
     if missing:
         return Refusal(True, f"this oracle has not scored submissions {missing} yet")

@@ -36,6 +36,7 @@ class DaemonConfig:
     peer_timeout_seconds: float
     holdout_dir: Path | None
     challenges: tuple[int, ...]
+    holdout_grace_seconds: float = 86400.0
     fault_score_offset: int = 0
 
     @property
@@ -87,6 +88,7 @@ def daemon_config(settings: Settings, private_key: str) -> DaemonConfig:
         fetch_retry_seconds=settings.fetch_retry_seconds,
         peer_timeout_seconds=settings.peer_timeout_seconds,
         holdout_dir=settings.holdout_dir,
+        holdout_grace_seconds=settings.holdout_grace_seconds,
         challenges=settings.challenges,
         fault_score_offset=settings.fault_score_offset,
     )

@@ -100,6 +100,18 @@ def openings_due(
     return due
 
 
+def holdouts_due(ledger: Ledger, challenge_id: int, chain_time: int, grace: float) -> list[int]:
+    """Phases whose holdout is still hidden `grace` seconds after their reveal end: the owner
+    had its turn, so an oracle holding the secret reveals it (the registry checks it against
+    the phase's commitment, whoever sends it)."""
+    challenge = ledger.challenges.get(challenge_id)
+    if challenge is None:
+        return []
+    return [
+        p.index for p in challenge.phases if p.holdout is None and chain_time > p.reveal_end + grace
+    ]
+
+
 def roots_due(ledger: Ledger, challenge_id: int) -> list[int]:
     """Phases ready for a rewards root: holdout revealed, every revealed submission scored
     and its private score opened on chain, and no live root for the phase."""
@@ -135,7 +147,7 @@ def form_root(
         challenge_id,
         phase,
         seq,
-        config_digest(challenge),
+        config_digest(challenge, phase),
         bytes.fromhex(tree.root.removeprefix("0x")),
         report.total,
         keccak(text=report_cid),

@@ -1,4 +1,4 @@
-"""Sending the daemon's three transactions, each only if the chain does not hold it yet.
+"""Sending the daemon's transactions, each only if the chain does not hold it yet.
 
 Before every send the contract's own record is read: a batch whose seq is already taken
 (by these very bytes, or by another batch), private scores already opened, a root already
@@ -36,9 +36,8 @@ class ChainWriter:
     def post_scores(self, proposal: Proposal, signatures: Sequence[bytes]) -> Outcome:
         board = self.platform.score_board.functions
         b = proposal.batch
-        last = int(board.lastSeq(b.challenge_id).call())
-        if last >= b.seq:
-            on_chain = bytes(board.batchHash(b.challenge_id, b.seq).call())
+        on_chain = bytes(board.batchHash(b.challenge_id, b.seq).call())
+        if on_chain != bytes(32):  # a seq is used once, by whichever batch came first
             return Outcome.ALREADY if on_chain == b.items_hash else Outcome.STALE
         fn = board.postScores(b.as_call_arg(), items_as_call_arg(proposal.items), list(signatures))
         return self._send(fn, f"score batch {b.challenge_id}/{b.seq}")
@@ -58,12 +57,21 @@ class ChainWriter:
 
     def post_root(self, root: RewardRoot, report_cid: str, signatures: Sequence[bytes]) -> Outcome:
         vault = self.platform.vault.functions
-        if int(vault.lastRewardSeq(root.challenge_id).call()) >= root.seq:
-            record = vault.getRoot(root.challenge_id, root.phase).call()
+        record = vault.getRoot(root.challenge_id, root.phase).call()
+        if int(record[2]) >= root.seq:  # roots of a phase take increasing seqs
             same = bytes(record[0]) == root.merkle_root and int(record[2]) == root.seq
             return Outcome.ALREADY if same else Outcome.STALE
         fn = vault.postRewards(root.as_call_arg(), report_cid, list(signatures))
         return self._send(fn, f"rewards root {root.challenge_id}/{root.phase}")
+
+    def reveal_holdout(
+        self, challenge_id: int, phase: int, labels_cid: str, labels_digest: bytes, salt: bytes
+    ) -> Outcome:
+        registry = self.platform.registry.functions
+        if bool(registry.getPhase(challenge_id, phase).call()[3]):  # holdoutRevealed
+            return Outcome.ALREADY
+        fn = registry.revealHoldout(challenge_id, phase, labels_cid, labels_digest, salt)
+        return self._send(fn, f"holdout of {challenge_id}/{phase}")
 
     def _send(self, fn: object, what: str) -> Outcome:
         try:

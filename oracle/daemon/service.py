@@ -31,6 +31,7 @@ from oracle.chain.attestation import (
     sign_typed,
 )
 from oracle.chain.follower import Advance, Follower, Rewind, Step
+from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender
@@ -38,6 +39,7 @@ from oracle.daemon.attest import (
     Refusal,
     choose_cut,
     form_proposal,
+    judges_anywhere,
     last_seq,
     oracles_of,
     review_proposal,
@@ -50,7 +52,13 @@ from oracle.daemon.jobs import Job, JobState, JobStore, note_text
 from oracle.daemon.materials import MaterialMissing, Materials
 from oracle.daemon.metrics import OracleMetrics
 from oracle.daemon.peers import PeerAnswer, PeerClient
-from oracle.daemon.phase_end import form_root, openings_due, review_root, roots_due
+from oracle.daemon.phase_end import (
+    form_root,
+    holdouts_due,
+    openings_due,
+    review_root,
+    roots_due,
+)
 from oracle.daemon.poster import ChainWriter, Outcome
 from oracle.daemon.score_report import NETWORK_STATUSES
 from oracle.daemon.scorer import ScoringKeys, TryAgain, score_job
@@ -64,8 +72,9 @@ from oracle.daemon.wire import (
     WaitingModel,
 )
 from oracle.errors import CoopError, IpfsError, RetryableError
+from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
-from oracle.ledger.model import Ledger
+from oracle.ledger.model import Challenge, Ledger
 from oracle.sqlite import transaction
 from oracle.status import Status
 
@@ -256,7 +265,7 @@ class OracleService:
             return False
         if self.config.challenges and challenge_id not in self.config.challenges:
             return False
-        return self.address.lower() in (o.lower() for o in oracles_of(challenge))
+        return self.address.lower() in judges_anywhere(challenge)
 
     def served(self, ledger: Ledger) -> list[int]:
         return [c for c in sorted(ledger.challenges) if self._serves(ledger, c)]
@@ -369,7 +378,7 @@ class OracleService:
         return 1
 
     def _publish(self, data: bytes) -> None:
-        """Adds and pins a report on every writable IPFS backend (best effort)."""
+        """Adds and pins a report or labels on every writable IPFS backend (best effort)."""
         for backend in writable_backends(self.store):
             try:
                 backend.pin(str(backend.add_bytes(data).cid))
@@ -413,7 +422,9 @@ class OracleService:
         waited = time.monotonic() - self.due_since.setdefault(
             ("scores", challenge_id, seq), time.monotonic()
         )
-        oracles = oracles_of(challenge)
+        oracles = oracles_of(challenge, proposal.batch.phase)
+        if self.address.lower() not in (o.lower() for o in oracles):
+            return False  # this phase is judged by another version of the oracle set
         poster = poster_for(seq, oracles, waited, self.config.failover_seconds)
         if poster.lower() != self.address.lower() or not self._may_ask(("scores", challenge_id)):
             return False
@@ -422,7 +433,9 @@ class OracleService:
             proposal.batch, self.chain_id, self.platform.score_board.address
         )
         body = ProposalModel.of(proposal).model_dump()
-        signatures = self._quorum(typed, "/v1/proposals", body, challenge_id, head)
+        signatures = self._quorum(
+            typed, "/v1/proposals", body, head.challenges[challenge_id], proposal.batch.phase
+        )
         if signatures is None:
             return False
         outcome = self.writer.post_scores(proposal, ordered_signatures(signatures))
@@ -447,11 +460,11 @@ class OracleService:
         typed: dict[str, object],
         path: str,
         body: dict[str, object],
-        challenge_id: int,
-        head: Ledger,
+        challenge: Challenge,
+        phase: int,
     ) -> list[Signature] | None:
-        """Our signature and enough valid peer signatures for the quorum, else None."""
-        oracle_set = head.challenges[challenge_id].oracle_sets[-1]
+        """Our signature and enough valid peer signatures for the phase's quorum, else None."""
+        oracle_set = challenge.judges_of(phase)
         mine = sign_typed(typed, self.config.private_key)
         peer_sigs, answers = self.peers.collect(
             path, body, typed, oracle_set.oracles, oracle_set.quorum - 1
@@ -503,6 +516,13 @@ class OracleService:
         chain_time: int | None = None
         for challenge_id in self.served(head):
             challenge = head.challenges[challenge_id]
+            hidden = [p for p in challenge.phases if p.holdout is None]
+            if hidden:
+                if chain_time is None:
+                    chain_time = int(self.platform.w3.eth.get_block("latest")["timestamp"])
+                grace = self.config.holdout_grace_seconds
+                for phase in holdouts_due(head, challenge_id, chain_time, grace):
+                    busy = self._reveal_holdout(challenge, phase) or busy
             unopened = [b for b in challenge.batches if self._unopened(head, challenge_id, b.seq)]
             if unopened:
                 if chain_time is None:  # the latest block's, which the next tx's gas estimate sees
@@ -511,6 +531,48 @@ class OracleService:
             for phase in roots_due(head, challenge_id):
                 busy = self._post_root(head, challenge_id, phase) or busy
         return busy
+
+    def _reveal_holdout(self, challenge: Challenge, phase: int) -> bool:
+        """Reveals a phase's holdout the owner left hidden past the grace period, from the
+        secret the owner handed this oracle (COOP_HOLDOUT_DIR)."""
+        challenge_id = challenge.challenge_id
+        key = ("holdout", challenge_id, phase)
+        if key in self.landed:
+            return False
+        oracles = oracles_of(challenge, phase)
+        waited = time.monotonic() - self.due_since.setdefault(key, time.monotonic())
+        poster = poster_for(phase, oracles, waited, self.config.failover_seconds)
+        if poster.lower() != self.address.lower() or not self._may_ask(key):
+            return False
+        commitment = challenge.phases[phase].holdout_commitment
+        found = (
+            secret_in(self.config.holdout_dir, commitment)
+            if self.config.holdout_dir is not None
+            else None
+        )
+        if found is None:
+            self._warn_once(
+                f"challenge {challenge_id} phase {phase}: the owner has not revealed the "
+                f"holdout and no secret for commitment 0x{commitment.hex()} is in "
+                f"COOP_HOLDOUT_DIR ({self.config.holdout_dir}); this oracle cannot reveal it"
+            )
+            return False
+        path, secret = found
+        labels = secret.labels(path.parent)
+        self._publish(labels)
+        labels_cid = str(import_bytes(labels).cid)
+        outcome = self.writer.reveal_holdout(
+            challenge_id, phase, labels_cid, secret.digest_bytes, secret.salt_bytes
+        )
+        if outcome in (Outcome.POSTED, Outcome.ALREADY):
+            self.landed.add(key)
+        log.info(
+            "holdout of challenge %d phase %d (the owner did not reveal it): %s",
+            challenge_id,
+            phase,
+            outcome.value,
+        )
+        return outcome is Outcome.POSTED
 
     def _unopened(self, ledger: Ledger, challenge_id: int, seq: int) -> bool:
         return any(
@@ -521,11 +583,12 @@ class OracleService:
 
     def _open_private(self, head: Ledger, challenge_id: int, chain_time: int) -> bool:
         own = self.jobs.scored(challenge_id)
-        oracles = oracles_of(head.challenges[challenge_id])
+        challenge = head.challenges[challenge_id]
         busy = False
         for opening in openings_due(head, self.chain.events(), challenge_id, chain_time, own):
             key = ("private", challenge_id, opening.seq)
             waited = time.monotonic() - self.due_since.setdefault(key, time.monotonic())
+            oracles = oracles_of(challenge, opening.phase)
             poster = poster_for(opening.seq, oracles, waited, self.config.failover_seconds)
             if key in self.landed:
                 continue
@@ -552,7 +615,10 @@ class OracleService:
         challenge = head.challenges[challenge_id]
         seq = max((r.seq for r in challenge.roots), default=0) + 1
         waited = time.monotonic() - self.due_since.setdefault((*key, seq), time.monotonic())
-        poster = poster_for(seq, oracles_of(challenge), waited, self.config.failover_seconds)
+        oracles = oracles_of(challenge, phase)
+        if self.address.lower() not in (o.lower() for o in oracles):
+            return False  # this phase is judged by another version of the oracle set
+        poster = poster_for(seq, oracles, waited, self.config.failover_seconds)
         if (*key, seq) in self.landed:
             return False
         if poster.lower() != self.address.lower() or not self._may_ask(key):
@@ -570,7 +636,7 @@ class OracleService:
         body = RootProposalModel.of(
             proposal.cut_block, proposal.root, proposal.report_cid
         ).model_dump()
-        signatures = self._quorum(typed, "/v1/root-proposals", body, challenge_id, head)
+        signatures = self._quorum(typed, "/v1/root-proposals", body, challenge, phase)
         if signatures is None:
             return False
         outcome = self.writer.post_root(

@@ -21,14 +21,14 @@ from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.challenges import reveal_holdout
 from oracle.chain.platform import Platform
-from oracle.chain.publish import PublishOptions
+from oracle.chain.publish import PublishOptions, dev_arbiter
 from oracle.chain.refunds import check_refundable, refund_remainder
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.devnet.chain import travel
 from oracle.devnet.models import REGRESSION_MODELS, TaskData, blend, predictions_csv
 from oracle.devnet.seed import SeededChallenge, seed_example
-from oracle.errors import CoopError
+from oracle.errors import ConfigError, CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
 from oracle.ledger.replay import read_ledger
@@ -75,12 +75,14 @@ class DemoResult:
 
 
 def demo_publish_options(w3: Web3) -> PublishOptions:
-    owner = Sender.from_key(w3, OWNER_KEY).address
+    arbiter = dev_arbiter(w3.eth.chain_id)
+    if arbiter is None:
+        raise ConfigError("the demo runs on the dev chain (chain id 31337) only")
     return PublishOptions(
         bounty=BOUNTY,
         oracles=tuple(Sender.from_key(w3, k).address for k in ORACLE_KEYS),
         quorum=2,
-        arbiter=owner,
+        arbiter=arbiter,
         commit_seconds=COMMIT_SECONDS,
         reveal_seconds=REVEAL_SECONDS,
         dispute_window=DISPUTE_SECONDS,
@@ -194,7 +196,9 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
             amount = claim(Sender.from_key(w3, key), challenge_id)
             result.claimed[name] = amount
             say(f"  {name:6} claimed {amount / 10**18:,.2f} COOP")
-    refund = refund_remainder(platform, owner, check_refundable(platform, challenge_id))
+    refund = refund_remainder(
+        platform, owner, check_refundable(platform, challenge_id, owner.address)
+    )
     result.refunded = refund.amount
     say(f"The owner takes back what no root allocated: {refund.amount / 10**18:,.2f} COOP")
     say("An auditor replays the whole challenge from public data…")

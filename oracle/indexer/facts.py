@@ -47,6 +47,7 @@ def _challenge_created(db: sqlite3.Connection, e: ChainEvent) -> None:
         str(c["baseline"]), str(c["target"]), str(c["eta"]), int(c["disputeWindow"]),
         str(c["disputeBond"]), c["arbiter"], int(c["dailyCap"]), str(c["commitBond"]),
         int(c["parentChallenge"]), str(e["specCid"]), *_place(e), hex32(e.tx_hash),
+        int(c["noticePeriod"]),
     ))  # fmt: skip
 
 
@@ -62,14 +63,15 @@ def _phase_added(db: sqlite3.Connection, e: ChainEvent) -> None:
 def _holdout_revealed(db: sqlite3.Connection, e: ChainEvent) -> None:
     _insert(db, "holdouts", (
         int(e["challengeId"]), int(e["phase"]), str(e["labelsCid"]),
-        hex32(e["labelsDigest"]), hex32(e["splitSalt"]), *_place(e),
+        hex32(e["labelsDigest"]), hex32(e["splitSalt"]), *_place(e), e["revealer"],
     ))  # fmt: skip
 
 
 def _oracles_rotated(db: sqlite3.Connection, e: ChainEvent) -> None:
     _insert(db, "oracle_sets", (
         int(e["challengeId"]), int(e["configVersion"]), json.dumps(list(e["oracles"])),
-        int(e["quorum"]), hex32(e["configDigest"]), *_place(e),
+        int(e["quorum"]), hex32(e["configDigest"]), *_place(e), e["arbiter"],
+        int(e["activeFrom"]),
     ))  # fmt: skip
 
 
@@ -174,6 +176,7 @@ def _dispute_resolved(db: sqlite3.Connection, e: ChainEvent) -> None:
     outcome = "upheld" if e["upheld"] else "rejected"
     _insert(db, "resolutions", (
         int(e["challengeId"]), int(e["phase"]), outcome, e["arbiter"], *_place(e),
+        int(e["claimableAt"]),
     ))  # fmt: skip
 
 
@@ -181,6 +184,7 @@ def _dispute_lapsed(db: sqlite3.Connection, e: ChainEvent) -> None:
     """The arbiter did not decide in time: the root stands, the disputer gets the bond back."""
     _insert(db, "resolutions", (
         int(e["challengeId"]), int(e["phase"]), "lapsed", e["disputer"], *_place(e),
+        int(e["claimableAt"]),
     ))  # fmt: skip
 
 

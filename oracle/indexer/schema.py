@@ -23,7 +23,8 @@ FACT_TABLES: dict[str, str] = {
         eta TEXT NOT NULL, dispute_window INTEGER NOT NULL, dispute_bond TEXT NOT NULL,
         arbiter TEXT NOT NULL, daily_cap INTEGER NOT NULL, commit_bond TEXT NOT NULL,
         parent_challenge INTEGER NOT NULL, spec_cid TEXT NOT NULL,
-        block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_hash TEXT NOT NULL""",
+        block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_hash TEXT NOT NULL,
+        notice_period INTEGER NOT NULL""",
     "phases": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, spec_cid TEXT NOT NULL,
         commit_start INTEGER NOT NULL, commit_end INTEGER NOT NULL, reveal_end INTEGER NOT NULL,
@@ -33,12 +34,13 @@ FACT_TABLES: dict[str, str] = {
     "holdouts": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, labels_cid TEXT NOT NULL,
         labels_digest TEXT NOT NULL, split_salt TEXT NOT NULL,
-        block INTEGER NOT NULL, log_index INTEGER NOT NULL,
+        block INTEGER NOT NULL, log_index INTEGER NOT NULL, revealer TEXT NOT NULL,
         PRIMARY KEY (challenge_id, phase)""",
     "oracle_sets": """
         challenge_id INTEGER NOT NULL, version INTEGER NOT NULL, oracles TEXT NOT NULL,
         quorum INTEGER NOT NULL, config_digest TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL,
+        arbiter TEXT NOT NULL, active_from INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, version)""",
     "escrows": """
         challenge_id INTEGER NOT NULL, sender TEXT NOT NULL, amount TEXT NOT NULL,
@@ -93,6 +95,7 @@ FACT_TABLES: dict[str, str] = {
     "resolutions": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, outcome TEXT NOT NULL,
         actor TEXT NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
+        claimable_at INTEGER NOT NULL,
         PRIMARY KEY (block, log_index)""",
     "claims": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, account TEXT NOT NULL,

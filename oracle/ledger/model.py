@@ -18,13 +18,17 @@ class UnknownChallenge(CoopError, LookupError):
 
 @dataclass(frozen=True)
 class OracleSet:
-    """Who may sign for a challenge from `from_block` on, and how many signatures count."""
+    """One version of a challenge's judges: who signs, how many signatures count and who
+    decides disputes, for the phases whose commits open at or after `active_from` (a unix
+    time; 0 for the set named at creation). Announced at `from_block`."""
 
     version: int
     oracles: tuple[Address, ...]
     quorum: int
     config_digest: bytes
     from_block: int
+    arbiter: Address
+    active_from: int
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class HoldoutReveal:
     labels_digest: bytes
     split_salt: bytes
     block: int
+    revealer: Address  # the owner, an oracle, or anyone else holding the secret
 
 
 @dataclass
@@ -183,6 +188,7 @@ class Challenge:
     parent_challenge: int
     spec_cid: str
     block: int
+    notice_period: int  # seconds between a change of judges and the first phase it judges
     oracle_sets: list[OracleSet] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
     escrow_moves: list[EscrowMove] = field(default_factory=list)  # in chain order
@@ -199,11 +205,13 @@ class Challenge:
         """What the vault held unallocated for this challenge just before `position`."""
         return sum(m.amount for m in self.escrow_moves if m.position < position)
 
-    def oracle_set_at(self, block: int) -> OracleSet:
-        """The oracle set in force at `block` (the last rotation at or before it)."""
+    def judges_of(self, phase: int) -> OracleSet:
+        """The judges of `phase`: the newest version in force when its commits open (as
+        `ChallengeRegistry.phaseJudges` decides)."""
+        commit_start = self.phases[phase].commit_start
         current = self.oracle_sets[0]
         for candidate in self.oracle_sets:
-            if candidate.from_block <= block:
+            if candidate.active_from <= commit_start:
                 current = candidate
         return current
 

@@ -73,6 +73,7 @@ def _challenge_created(ledger: Ledger, e: ChainEvent) -> None:
         dispute_bond=int(c["disputeBond"]), arbiter=c["arbiter"], daily_cap=int(c["dailyCap"]),
         commit_bond=int(c["commitBond"]), parent_challenge=int(c["parentChallenge"]),
         spec_cid=str(e["specCid"]), block=e.block_number,
+        notice_period=int(c["noticePeriod"]),
     )  # fmt: skip
 
 
@@ -84,6 +85,8 @@ def _oracles_rotated(ledger: Ledger, e: ChainEvent) -> None:
             quorum=int(e["quorum"]),
             config_digest=e["configDigest"],
             from_block=e.block_number,
+            arbiter=e["arbiter"],
+            active_from=int(e["activeFrom"]),
         )
     )
 
@@ -108,7 +111,7 @@ def _phase_added(ledger: Ledger, e: ChainEvent) -> None:
 def _holdout_revealed(ledger: Ledger, e: ChainEvent) -> None:
     phase = ledger.challenges[int(e["challengeId"])].phases[int(e["phase"])]
     phase.holdout = HoldoutReveal(
-        str(e["labelsCid"]), e["labelsDigest"], e["splitSalt"], e.block_number
+        str(e["labelsCid"]), e["labelsDigest"], e["splitSalt"], e.block_number, e["revealer"]
     )
 
 
@@ -218,11 +221,15 @@ def _dispute_resolved(ledger: Ledger, e: ChainEvent) -> None:
     root.state = "voided" if e["upheld"] else "live"
     if e["upheld"]:
         _escrow_move(ledger, e, root.total, "root voided")
+    else:
+        root.claimable_at = int(e["claimableAt"])  # the window resumed
 
 
 def _dispute_lapsed(ledger: Ledger, e: ChainEvent) -> None:
-    """The arbiter let its deadline pass: the root stands."""
-    _latest_root(ledger, e).state = "live"
+    """The arbiter let its deadline pass: the root stands, its window resumes."""
+    root = _latest_root(ledger, e)
+    root.state = "live"
+    root.claimable_at = int(e["claimableAt"])
 
 
 def _claimed(ledger: Ledger, e: ChainEvent) -> None:

@@ -105,11 +105,16 @@ def test_a_dispute_the_arbiter_lets_lapse_leaves_the_root_standing(
     carol = Sender.from_key(life.w3, ANVIL_KEYS[CAROL])
     cid, vault = life.challenge_id, life.platform.vault
     carol.transact(vault.functions.dispute(cid, 0, "bafkreason"), BOND)
-    deadline = vault.functions.getRoot(cid, 0).call()[-1]  # the arbiter's deadline
+    deadline = vault.functions.getRoot(cid, 0).call()[8]  # the arbiter's deadline
     now = life.w3.eth.get_block("latest")["timestamp"]
     life.w3.provider.make_request("evm_increaseTime", [deadline - now + 1])  # type: ignore[arg-type]
     life.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
     carol.transact(vault.functions.lapseDispute(cid, 0))
+    resumed = vault.functions.getRoot(cid, 0).call()[3]  # the window resumed at the lapse
+    now = life.w3.eth.get_block("latest")["timestamp"]
+    assert 0 < resumed - now <= WINDOW, "the window left when the dispute was filed runs again"
+    life.w3.provider.make_request("evm_increaseTime", [resumed - now])  # type: ignore[arg-type]
+    life.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
     indexer = Indexer(tmp_path / "index.sqlite3", life.platform, life.store, confirmations=0)
     indexer.catch_up()

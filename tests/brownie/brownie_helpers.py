@@ -29,6 +29,7 @@ ETA = 10**16
 BOUNTY = 1000 * 10**18
 DAY = 86400
 DISPUTE_WINDOW = 3600
+NOTICE_PERIOD = 7 * DAY
 DISPUTE_BOND = 10**18
 ORACLE_KEYS = sorted(ANVIL_KEYS[7:10], key=lambda k: int(Account.from_key(k).address, 16))
 LABELS_DIGEST = keccak(b"labels")
@@ -71,6 +72,7 @@ def challenge_config(token: Any, oracles: Sequence[Any], owner: Any, /, **change
         "window": DISPUTE_WINDOW,
         "bond": DISPUTE_BOND,
         "arbiter": owner.address,
+        "notice": NOTICE_PERIOD,
         "cap": 0,
         "commit_bond": 0,
         "parent": 0,
@@ -179,7 +181,7 @@ def sign_batch(
     keys: Sequence[str] = ORACLE_KEYS[:2],
     phase: int = 0,
 ) -> tuple[Any, list[bytes]]:
-    digest = bytes(registry.configDigest(challenge_id))
+    digest = phase_digest(registry, challenge_id, phase)
     batch = score_batch(challenge_id, phase, seq, digest, list(items))
     typed = score_batch_typed_data(batch, chain.id, board.address)
     return batch, ordered_signatures(sign_typed(typed, k) for k in keys)
@@ -198,6 +200,12 @@ def post_scores(
     return board.postScores(
         batch.as_call_arg(), items_as_call_arg(list(items)), sigs, {"from": accounts[5]}
     )
+
+
+def phase_digest(registry: Any, challenge_id: int, phase: int) -> bytes:
+    """The config digest of the phase's judges (`phaseJudges`)."""
+    _, judges = registry.phaseJudges(challenge_id, phase)
+    return bytes(judges[0])
 
 
 def end_phase(registry: Any, challenge_id: int, owner: Any, phase: int = 0) -> None:
@@ -221,7 +229,7 @@ def reward_root(
     phase: int = 0,
     report: str = REPORT,
 ) -> RewardRoot:
-    digest = bytes(registry.configDigest(challenge_id))
+    digest = phase_digest(registry, challenge_id, phase)
     return RewardRoot(challenge_id, phase, seq, digest, merkle_root, total, keccak(text=report))
 
 

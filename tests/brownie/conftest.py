@@ -17,6 +17,7 @@ from brownie_helpers import (
     DISPUTE_BOND,
     DISPUTE_WINDOW,
     ETA,
+    NOTICE_PERIOD,
     ORACLE_KEYS,
     holdout_commitment,
 )
@@ -63,7 +64,7 @@ def challenge(platform, owner, oracles):  # type: ignore[no-untyped-def]
     token.approve(vault, BOUNTY, {"from": owner})
     now = chain[-1].timestamp
     config = (token, BOUNTY, True, 0, 10**18, ETA, [o.address for o in oracles], 2,
-              DISPUTE_WINDOW, DISPUTE_BOND, owner, 0, 0, 0)  # fmt: skip
+              DISPUTE_WINDOW, DISPUTE_BOND, owner, NOTICE_PERIOD, 0, 0, 0)  # fmt: skip
     phase = ("bafkreispec", now, now + DAY, now + 2 * DAY, holdout_commitment(), BOUNTY)
     tx = registry.createChallenge(config, "bafkreispec", phase, {"from": owner})
     return tx.events["ChallengeCreated"]["challengeId"]

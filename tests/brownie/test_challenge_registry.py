@@ -8,6 +8,7 @@ from brownie_helpers import (
     DAY,
     ETA,
     LABELS_DIGEST,
+    NOTICE_PERIOD,
     SPLIT_SALT,
     challenge_config,
     create,
@@ -33,7 +34,8 @@ def test_create_escrows_bounty_and_emits_config(platform, challenge, owner) -> N
     assert stored["owner"] == owner and stored["eta"] == ETA and stored["bounty"] == BOUNTY
     assert stored["phaseCount"] == 1 and stored["allocated"] == BOUNTY
     assert stored["configVersion"] == 1 and stored["token"] == token
-    assert registry.challengeCount() == 1 and registry.quorum(challenge) == 2
+    assert registry.challengeCount() == 1 and stored["quorum"] == 2
+    assert stored["noticePeriod"] == NOTICE_PERIOD
 
 
 def test_create_emits_everything_an_auditor_needs(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]
@@ -44,8 +46,9 @@ def test_create_emits_everything_an_auditor_needs(platform, owner, oracles) -> N
     token.approve(registry.vault(), 5 * 10**18, {"from": owner})
     tx = registry.createChallenge(config, "bafkreispec", phase, {"from": owner})
     created = tx.events["ChallengeCreated"]
-    assert created["specCid"] == "bafkreispec" and created["config"][11] == 2  # dailyCap
+    assert created["specCid"] == "bafkreispec" and created["config"][12] == 2  # dailyCap
     assert tx.events["OraclesRotated"]["configVersion"] == 1
+    assert tx.events["OraclesRotated"]["activeFrom"] == 0  # version 1 judges from the start
     assert tx.events["PhaseAdded"]["phase"] == 0 and tx.events["PhaseAdded"]["topUp"] == 0
     assert tx.events["BountyEscrowed"]["amount"] == 5 * 10**18
 
@@ -193,28 +196,58 @@ def test_phases_stop_at_65536(platform, challenge, owner) -> None:  # type: igno
     )
 
 
-def test_rotation_changes_digest_and_membership(platform, challenge, owner, oracles) -> None:  # type: ignore[no-untyped-def]
+def test_rotation_announces_judges_for_later_phases_only(
+    platform, challenge, owner, oracles
+) -> None:  # type: ignore[no-untyped-def]
     _, _, registry, _, _, _ = platform
-    old = registry.configDigest(challenge)
-    tx = registry.setOracles(challenge, [oracles[2].address], 1, {"from": owner})
+    version, old = registry.phaseJudges(challenge, 0)
+    tx = registry.setOracles(challenge, [oracles[2].address], 1, accounts[4], {"from": owner})
     expected = keccak(
         encode(["uint256", "uint32", "address[]", "uint8"], [challenge, 2, [oracles[2].address], 1])
     )
-    assert bytes(registry.configDigest(challenge)) == expected != bytes(old)
-    assert bytes(tx.events["OraclesRotated"]["configDigest"]) == expected
+    event = tx.events["OraclesRotated"]
+    assert bytes(event["configDigest"]) == expected and event["arbiter"] == accounts[4]
+    assert event["activeFrom"] == tx.timestamp + NOTICE_PERIOD == tx.return_value
     assert bytes(registry.computeConfigDigest(challenge, 2, [oracles[2].address], 1)) == expected
-    assert not registry.isOracle(challenge, oracles[0]) and registry.isOracle(challenge, oracles[2])
-    assert registry.oracles(challenge) == [oracles[2]] and registry.quorum(challenge) == 1
-    assert fails(
-        registry.setOracles, challenge, [oracles[0].address], 1, {"from": accounts[1]}
-    ) == (f"NotChallengeOwner: {challenge}, {low(accounts[1])}, {low(owner)}")
-    assert fails(registry.setOracles, challenge, [oracles[0].address], 2, {"from": owner}) == (
-        "InvalidOracleSet: 1, 2"
+    assert registry.isOracleAt(challenge, 2, oracles[2]) and not registry.isOracleAt(
+        challenge, 2, oracles[0]
     )
+    assert registry.oraclesAt(challenge, 2) == [oracles[2]]
+    assert registry.phaseJudges(challenge, 0) == (version, old), "phase 0 keeps its judges"
+    assert fails(
+        registry.setOracles, challenge, [oracles[0].address], 1, owner, {"from": accounts[1]}
+    ) == (f"NotChallengeOwner: {challenge}, {low(accounts[1])}, {low(owner)}")
+    assert fails(
+        registry.setOracles, challenge, [oracles[0].address], 2, owner, {"from": owner}
+    ) == ("InvalidOracleSet: 1, 2")
+    zero = "0x" + "00" * 20
+    assert fails(
+        registry.setOracles, challenge, [oracles[0].address], 1, zero, {"from": owner}
+    ) == ("InvalidArbiter: ")
     unsorted = [oracles[1].address, oracles[0].address]
-    assert fails(registry.setOracles, challenge, unsorted, 1, {"from": owner}) == (
+    assert fails(registry.setOracles, challenge, unsorted, 1, owner, {"from": owner}) == (
         f"OraclesNotSorted: 1, {low(oracles[1])}, {low(oracles[0])}"
     )
+
+
+def test_parameters_out_of_their_bounds_are_refused(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]
+    _, token, registry, _, _, _ = platform
+    cases = [
+        ({"window": 0}, "InvalidDisputeWindow: 0, 300, 2592000"),
+        ({"bond": 2 * 10**18}, f"DisputeBondTooHigh: {2 * 10**18}, {10**18}"),
+        ({"notice": 3600}, "InvalidNoticePeriod: 3600, 86400, 7776000"),
+        ({"target": 2**247}, f"ScoreOutOfRange: {2**247}, {-(2**247)}, {2**247 - 1}"),
+    ]
+    for changes, expected in cases:
+        config = challenge_config(token, oracles, owner, **changes)
+        assert fails(registry.createChallenge, config, "s", phase_config(), {"from": owner}) == (
+            expected
+        )
+    now = chain[-1].timestamp
+    over = ("s", now - 3, now - 2, now - 1, holdout_commitment(), 0)
+    config = challenge_config(token, oracles, owner)
+    error = fails(registry.createChallenge, config, "s", over, {"from": owner})
+    assert error.startswith(f"WindowsOutOfRange: {now - 3}, {now - 1}, ")
 
 
 def test_holdout_reveal_checks_time_and_commitment(platform, challenge, owner) -> None:  # type: ignore[no-untyped-def]
@@ -225,15 +258,6 @@ def test_holdout_reveal_checks_time_and_commitment(platform, challenge, owner) -
     )
     assert error.startswith(f"HoldoutTooEarly: {challenge}, 0, {reveal_end}, ")
     chain.sleep(3 * DAY)
-    assert fails(
-        registry.revealHoldout,
-        challenge,
-        0,
-        "cid",
-        LABELS_DIGEST,
-        SPLIT_SALT,
-        {"from": accounts[1]},
-    ) == (f"NotChallengeOwner: {challenge}, {low(accounts[1])}, {low(owner)}")
     assert (
         fails(
             registry.revealHoldout, challenge, 3, "cid", LABELS_DIGEST, SPLIT_SALT, {"from": owner}
@@ -254,10 +278,12 @@ def test_holdout_reveal_checks_time_and_commitment(platform, challenge, owner) -
         )
         == f"HoldoutMismatch: {holdout_commitment()}, {computed}"
     )
+    # Anyone holding the secret reveals it (here not the owner): the event names who.
     tx = registry.revealHoldout(
-        challenge, 0, "bafkreilabels", LABELS_DIGEST, SPLIT_SALT, {"from": owner}
+        challenge, 0, "bafkreilabels", LABELS_DIGEST, SPLIT_SALT, {"from": accounts[1]}
     )
     assert tx.events["HoldoutRevealed"]["labelsCid"] == "bafkreilabels"
+    assert tx.events["HoldoutRevealed"]["revealer"] == accounts[1]
     assert registry.getPhase(challenge, 0)["holdoutRevealed"]
     assert (
         fails(
@@ -275,21 +301,22 @@ def test_views_answer_what_each_contract_needs(platform, challenge, owner, oracl
     assert [int(x) for x in registry.revealRules(challenge, 0)] == [data["revealEnd"], 0]
     assert list(registry.scoringRules(challenge, 0)) == [ETA, True, data["revealEnd"]]
     rules = registry.payoutRules(challenge)
-    assert (rules[0], rules[1], rules[2]) == (token.address, owner.address, owner.address)
-    assert [int(x) for x in rules[3:]] == [3600, 10**18, 1]
-    assert registry.oracles(challenge) == [o.address for o in oracles]
-    assert registry.isOracle(challenge, oracles[1]) and not registry.isOracle(challenge, owner)
+    assert (rules[0], rules[1]) == (token.address, owner.address)
+    assert [int(x) for x in rules[2:]] == [3600, 10**18, 1]
+    version, judges = registry.phaseJudges(challenge, 0)
+    assert version == 1 and judges[2] == 2 and judges[3] == owner  # quorum, arbiter
+    assert registry.oraclesAt(challenge, 1) == [o.address for o in oracles]
+    assert registry.isOracleAt(challenge, 1, oracles[1])
+    assert not registry.isOracleAt(challenge, 1, owner)
     assert registry.vault() == vault
     assert (registry.MAX_DAILY_CAP(), registry.MAX_ORACLES(), registry.MAX_PHASES()) == (
         6,
         32,
         2**16,
     )
-    assert not registry.isOracle(77, oracles[1]) and registry.oracles(77) == []
+    assert not registry.isOracleAt(77, 1, oracles[1]) and registry.oraclesAt(77, 1) == []
     for view in (
         registry.getChallenge,
-        registry.configDigest,
-        registry.quorum,
         registry.payoutRules,
         registry.openPhase,
         registry.commitRules,

@@ -54,8 +54,9 @@ def test_root_needs_the_holdout_the_private_scores_and_fits_the_bounty(
     platform, challenge, owner
 ) -> None:  # type: ignore[no-untyped-def]
     _, _, registry, vault, book, board = platform
+    deadline = registry.getPhase(challenge, 0)["revealEnd"] + vault.HOLDOUT_DEADLINE()
     assert fails(post_root, vault, registry, challenge, leaves()) == (
-        f"HoldoutNotRevealed: {challenge}, 0"
+        f"HoldoutNotRevealed: {challenge}, 0, {deadline}"
     )
     sub_id = submit(book, challenge, accounts[1])
     post_scores(board, registry, challenge, [item(sub_id, 5 * ETA)], 1)
@@ -95,7 +96,6 @@ def test_root_needs_the_holdout_the_private_scores_and_fits_the_bounty(
     record = vault.getRoot(challenge, 0)
     assert record["state"] == POSTED and record["claimed"] == 0 and record["seq"] == 1
     assert vault.unallocated(challenge) == BOUNTY - 700 * 10**18
-    assert vault.lastRewardSeq(challenge) == 1
     assert fails(post_root, vault, registry, challenge, leaves(), None, 2) == (
         f"RootAlreadyPosted: {challenge}, 0, {POSTED}"
     )
@@ -112,7 +112,7 @@ def test_claims_pay_once_after_the_window_and_refund_the_rest(platform, challeng
         f"ClaimsNotOpen: {challenge}, 0, {claimable_at}, {POSTED}"
     )
     assert fails(vault.refundRemainder, challenge, {"from": owner}) == (
-        f"NotRefundable: {challenge}, {registry.getPhase(challenge, 0)['revealEnd'] + 30 * DAY}"
+        f"PhaseNotSettled: {challenge}, 0, {POSTED}, {claimable_at}"
     )
     chain.sleep(DISPUTE_WINDOW + 1)
     assert fails(vault.claim, challenge, 0, alice, 601 * 10**18, proof, {"from": alice}) == (
@@ -135,7 +135,10 @@ def test_claims_pay_once_after_the_window_and_refund_the_rest(platform, challeng
         f"AlreadyClaimed: {challenge}, 0, {low(alice)}"
     )
     before = token.balanceOf(owner)
-    tx = vault.refundRemainder(challenge, {"from": accounts[6]})
+    assert fails(vault.refundRemainder, challenge, {"from": accounts[6]}) == (
+        f"NotChallengeOwner: {challenge}, {low(accounts[6])}, {low(owner)}"
+    )
+    tx = vault.refundRemainder(challenge, {"from": owner})
     assert tx.events["RemainderRefunded"]["amount"] == BOUNTY - 700 * 10**18
     assert token.balanceOf(owner) == before + BOUNTY - 700 * 10**18 and vault.isClosed(challenge)
     assert fails(vault.refundRemainder, challenge, {"from": owner}) == (
@@ -155,7 +158,8 @@ def test_claims_pay_once_after_the_window_and_refund_the_rest(platform, challeng
 
 def test_a_tiny_challenge_cannot_drain_the_vault(platform, challenge, owner) -> None:  # type: ignore[no-untyped-def]
     """The reported attack: a 1-wei challenge whose only oracle and arbiter is the attacker,
-    windows in the past, no dispute window, a root with total 1 and a leaf for everything."""
+    windows just over, the shortest dispute window, a root with total 1 and a leaf for
+    everything."""
     _, token, registry, vault, _, _ = platform
     attacker = accounts.add(ATTACKER_KEY)
     owner.transfer(attacker, 10**18)
@@ -163,20 +167,24 @@ def test_a_tiny_challenge_cannot_drain_the_vault(platform, challenge, owner) -> 
     token.approve(vault, 1, {"from": attacker})
     now = chain[-1].timestamp
     config = challenge_config(
-        token, [attacker], attacker, bounty=1, quorum=1, window=0, bond=0, eta=10**18
+        token, [attacker], attacker, bounty=1, quorum=1, window=300, bond=0, eta=10**18
     )
-    past = ("bafkreispec", now - 3, now - 2, now - 1, holdout_commitment(), 1)
+    past = ("bafkreispec", now - 3, now + 2, now + 4, holdout_commitment(), 1)
     tiny = int(
         registry.createChallenge(config, "s", past, {"from": attacker}).events["ChallengeCreated"][
             "challengeId"
         ]
     )
+    chain.sleep(10)
+    chain.mine()
     registry.revealHoldout(tiny, 0, "l", LABELS_DIGEST, SPLIT_SALT, {"from": attacker})
     held = token.balanceOf(vault)
     assert held == BOUNTY + 1
     greedy = [Leaf(Address(attacker.address), held), Leaf(Address(accounts[3].address), 0)]
     tree, _ = post_root(vault, registry, tiny, greedy, total=1, keys=[ATTACKER_KEY])
-    assert vault.getRoot(tiny, 0)["claimableAt"] <= chain[-1].timestamp  # claims open at once
+    chain.sleep(301)
+    chain.mine()
+    assert vault.getRoot(tiny, 0)["claimableAt"] <= chain[-1].timestamp  # claims are open
     proof = tree.proof(attacker.address)
     assert fails(vault.claim, tiny, 0, attacker, held, proof, {"from": attacker}) == (
         f"ClaimExceedsRootTotal: {tiny}, 0, 0, {held}, 1"
@@ -256,6 +264,9 @@ def test_dispute_rejected_forfeits_the_bond_to_the_owner(platform, challenge, ow
     assert fails(vault.resolveDispute, challenge, 0, False, {"from": owner}) == (
         f"NotDisputed: {challenge}, 0, {POSTED}"
     )
+    assert fails(vault.dispute, challenge, 0, "", {"from": disputer, "value": DISPUTE_BOND}) == (
+        f"EmptyDisputeReason: {challenge}, 0"
+    )
     tx = vault.dispute(challenge, 0, "bafkreireason", {"from": disputer, "value": DISPUTE_BOND})
     assert tx.events["RewardsDisputed"]["reasonCid"] == "bafkreireason"
     record = vault.getRoot(challenge, 0)
@@ -274,9 +285,12 @@ def test_dispute_rejected_forfeits_the_bond_to_the_owner(platform, challenge, ow
     credited = tx.events["BondCredited"]
     assert (credited["account"], credited["amount"]) == (owner, DISPUTE_BOND)
     assert vault.bondCredit(owner) == DISPUTE_BOND and root_state(vault, challenge) == POSTED
+    assert tx.events["DisputeResolved"]["claimableAt"] == vault.getRoot(challenge, 0)["claimableAt"]
     assert fails(
-        vault.dispute, challenge, 0, "again", {"from": accounts[4], "value": DISPUTE_BOND}
+        vault.dispute, challenge, 0, "again", {"from": disputer, "value": DISPUTE_BOND}
     ) == (f"AlreadyDisputed: {challenge}, 0, {low(disputer)}")
+    assert vault.hasDisputed(challenge, 0, disputer)
+    assert not vault.hasDisputed(challenge, 0, accounts[4])
     before = owner.balance()
     tx = vault.withdrawBonds({"from": owner})
     assert tx.events["BondWithdrawn"]["amount"] == DISPUTE_BOND
@@ -299,7 +313,7 @@ def test_an_upheld_dispute_voids_the_root_and_the_oracles_repost(
     assert root_state(vault, challenge) == VOIDED and vault.unallocated(challenge) == BOUNTY
     assert vault.bondCredit(accounts[3]) == DISPUTE_BOND
     assert fails(post_root, vault, registry, challenge, leaves(), None, 3) == (
-        f"StaleRewardSeq: {challenge}, 3, 3"
+        f"StaleRewardSeq: {challenge}, 0, 3, 3"
     )
     post_root(vault, registry, challenge, leaves()[:1], None, 4)
     assert root_state(vault, challenge) == POSTED
@@ -316,7 +330,7 @@ def test_a_dispute_the_arbiter_leaves_open_lapses(platform, challenge, owner) ->
         f"DisputeNotLapsed: {challenge}, 0, {deadline}"
     )
     assert fails(vault.refundRemainder, challenge, {"from": owner}) == (
-        f"NotRefundable: {challenge}, {registry.getPhase(challenge, 0)['revealEnd'] + 30 * DAY}"
+        f"PhaseNotSettled: {challenge}, 0, {DISPUTED}, {2**64 - 1}"
     )
     chain.sleep(7 * DAY)
     chain.mine()
@@ -330,6 +344,8 @@ def test_a_dispute_the_arbiter_leaves_open_lapses(platform, challenge, owner) ->
     assert fails(vault.lapseDispute, challenge, 0, {"from": accounts[4]}) == (
         f"NotDisputed: {challenge}, 0, {POSTED}"
     )
+    assert lapsed["claimableAt"] == vault.getRoot(challenge, 0)["claimableAt"]  # resumed
+    chain.sleep(DISPUTE_WINDOW + 1)
     alice = accounts[1]
     vault.claim(challenge, 0, alice, 600 * 10**18, tree.proof(alice.address), {"from": alice})
     assert token.balanceOf(alice) == 600 * 10**18
@@ -340,13 +356,13 @@ def test_the_refund_waits_for_every_root_to_settle(platform, challenge, owner, o
     end_phase(registry, challenge, owner)
     post_root(vault, registry, challenge, leaves())
     tx = vault.dispute(challenge, 0, "r", {"from": accounts[3], "value": DISPUTE_BOND})
-    claimable_at = vault.getRoot(challenge, 0)["claimableAt"]
     chain.sleep(31 * DAY)  # past the grace: the final phase is due, but its root is disputed
     assert fails(vault.refundRemainder, challenge, {"from": owner}) == (
-        f"RootNotSettled: {challenge}, 0, {DISPUTED}, {claimable_at}"
+        f"PhaseNotSettled: {challenge}, 0, {DISPUTED}, {2**64 - 1}"
     )
     assert tx.events["RewardsDisputed"]["bond"] == DISPUTE_BOND
     vault.lapseDispute(challenge, 0, {"from": owner})
+    chain.sleep(DISPUTE_WINDOW + 1)  # the window resumed at the lapse
     vault.refundRemainder(challenge, {"from": owner})
     assert vault.isClosed(challenge)
     assert fails(post_root, vault, registry, challenge, leaves(), None, 2) == (

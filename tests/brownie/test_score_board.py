@@ -12,7 +12,6 @@ from brownie_helpers import (
     create,
     fails,
     item,
-    low,
     phase_config,
     post_scores,
     private_commitment,
@@ -26,7 +25,9 @@ from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.attestation import (
     items_as_call_arg,
     items_hash,
+    score_batch,
     score_batch_typed_data,
+    sign_typed,
     typed_digest,
 )
 
@@ -103,7 +104,7 @@ def test_bad_quorums_are_rejected(platform, challenge, case) -> None:  # type: i
     expected = {
         "non_oracle": f"NotAnOracle: {Account.from_key(ANVIL_KEYS[4]).address.lower()}",
         "duplicate": f"SignersNotSorted: 1, {low_signer}, {low_signer}",
-        "replayed_seq": f"StaleSeq: {challenge}, 1, 1",
+        "replayed_seq": f"SeqAlreadyUsed: {challenge}, 1",
         "unsorted": f"SignersNotSorted: 1, {high_signer}, {low_signer}",
         "one": "QuorumNotReached: 1, 2",
     }[case]
@@ -111,15 +112,22 @@ def test_bad_quorums_are_rejected(platform, challenge, case) -> None:  # type: i
     assert board.lastSeq(challenge) == (1 if case == "replayed_seq" else 0)
 
 
-def test_a_rotated_oracle_set_voids_older_signatures(platform, challenge, owner, oracles) -> None:  # type: ignore[no-untyped-def]
+def test_a_rotation_reaches_no_phase_whose_commits_are_open(
+    platform, challenge, owner, oracles
+) -> None:  # type: ignore[no-untyped-def]
     _, _, registry, _, book, board = platform
     sub_id = submit(book, challenge, accounts[1])
     header, sigs = sign_batch(board, registry, challenge, [item(sub_id, ETA)], 1)
-    registry.setOracles(challenge, [o.address for o in oracles], 2, {"from": owner})
-    current = registry.configDigest(challenge)
-    assert fails(post_raw, board, header, [item(sub_id, ETA)], sigs) == (
-        f"StaleConfigDigest: {header.config_digest}, {bytes(current)}"
+    registry.setOracles(challenge, [oracles[0].address], 1, owner, {"from": owner})
+    new_digest = bytes(registry.getChallenge(challenge)["configDigest"])
+    rotated = score_batch(challenge, 0, 1, new_digest, [item(sub_id, ETA)])
+    typed = score_batch_typed_data(rotated, chain.id, board.address)
+    alone = [sign_typed(typed, ORACLE_KEYS[0]).signature]
+    assert fails(post_raw, board, rotated, [item(sub_id, ETA)], alone) == (
+        f"StaleConfigDigest: {new_digest}, {header.config_digest}"
     )
+    post_raw(board, header, [item(sub_id, ETA)], sigs)  # the phase's own oracles still count
+    assert board.isScored(sub_id)
 
 
 def test_items_must_be_the_signed_ones(platform, challenge) -> None:  # type: ignore[no-untyped-def]
@@ -244,15 +252,13 @@ def test_private_scores_open_after_the_reveal_end(platform, challenge) -> None: 
     )
 
 
-def test_signers_outside_the_current_set_are_named(platform, challenge, owner, oracles) -> None:  # type: ignore[no-untyped-def]
+def test_the_phase_keeps_its_quorum_after_a_rotation(platform, challenge, owner, oracles) -> None:  # type: ignore[no-untyped-def]
     _, _, registry, _, book, board = platform
-    registry.setOracles(challenge, [oracles[0].address], 1, {"from": owner})
+    registry.setOracles(challenge, [oracles[0].address], 1, owner, {"from": owner})
     sub_id = submit(book, challenge, accounts[1])
     header, sigs = sign_batch(board, registry, challenge, [item(sub_id, ETA)], 1, [ORACLE_KEYS[1]])
-    assert fails(post_raw, board, header, [item(sub_id, ETA)], sigs) == (
-        f"NotAnOracle: {low(oracles[1])}"
-    )
-    post_scores(board, registry, challenge, [item(sub_id, ETA)], 1, [ORACLE_KEYS[0]])
+    assert fails(post_raw, board, header, [item(sub_id, ETA)], sigs) == "QuorumNotReached: 1, 2"
+    post_scores(board, registry, challenge, [item(sub_id, ETA)], 1, list(ORACLE_KEYS[:2]))
     assert board.lastSeq(challenge) == 1
 
 

@@ -17,9 +17,9 @@ from oracle.chain.platform import Platform
 
 
 def run_brownie(
-    anvil: Anvil, tmp_path: Path, *args: str, **env_vars: str
+    anvil: Anvil, tmp_path: Path, *args: str, cwd: Path = REPO_ROOT, **env_vars: str
 ) -> subprocess.CompletedProcess[str]:
-    """Runs `brownie run ARGS` against `anvil`, as a challenge owner would.
+    """Runs `brownie run ARGS` in `cwd` against `anvil`, as a challenge owner would.
 
     brownie reads its networks from ~/.brownie; a private HOME points its development
     network at this anvil's port without touching the user's own brownie settings.
@@ -40,7 +40,7 @@ def run_brownie(
     brownie_bin = Path(sys.executable).parent / "brownie"
     return subprocess.run(
         [str(brownie_bin), "run", *args, "--network", "development"],
-        cwd=REPO_ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -61,10 +61,10 @@ def brownie_deploy(anvil: Anvil, tmp_path: Path) -> Deployment:
 
 @pytest.fixture
 def brownie_run(anvil: Anvil, tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """`brownie_run(*args, **env)` runs a brownie script against this test's anvil."""
+    """`brownie_run(*args, cwd=..., **env)` runs a brownie script against this test's anvil."""
 
-    def run(*args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
-        return run_brownie(anvil, tmp_path, *args, **env_vars)
+    def run(*args: str, cwd: Path = REPO_ROOT, **env_vars: str) -> subprocess.CompletedProcess[str]:
+        return run_brownie(anvil, tmp_path, *args, cwd=cwd, **env_vars)
 
     return run
 

@@ -23,6 +23,7 @@ from oracle.chain.challenges import (
     ChallengeTerms,
     PhaseTerms,
     create_challenge,
+    read_phase_judges,
     reveal_holdout,
 )
 from oracle.chain.platform import Platform
@@ -80,7 +81,7 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
         oracles=tuple(Account.from_key(k).address for k in ORACLE_KEYS),
         quorum=2,
         arbiter=owner.address,
-        dispute_window=60,
+        dispute_window=300,
         commit_bond=COMMIT_BOND,
         daily_cap=3,
     )
@@ -154,7 +155,7 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
         challenge_id=challenge_id,
         phase=0,
         seq=1,
-        config_digest=platform.registry.functions.configDigest(challenge_id).call(),
+        config_digest=read_phase_judges(platform, challenge_id, 0).config_digest,
         merkle_root=bytes.fromhex(tree.root[2:]),
         total=1000 * WAD,
         report_cid_hash=Web3.keccak(text=report_cid),
@@ -162,7 +163,7 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
     typed = reward_root_typed_data(root, w3.eth.chain_id, platform.vault.address)
     signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
     owner.transact(platform.vault.functions.postRewards(root.as_call_arg(), report_cid, signatures))
-    cast(anvil, "rpc", "evm_increaseTime", "61")
+    cast(anvil, "rpc", "evm_increaseTime", "301")
     cast(anvil, "rpc", "evm_mine")
 
     # Participant claims with cast.

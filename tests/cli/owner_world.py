@@ -49,6 +49,11 @@ class OwnerWorld:
         return Sender.from_key(self.w3, OWNER_KEY)
 
     @property
+    def arbiter(self) -> Sender:
+        """anvil account 6: whom `coop challenge create` names arbiter on a dev chain."""
+        return Sender.from_key(self.w3, ANVIL_KEYS[6])
+
+    @property
     def data_dir(self) -> Path:
         return Path(self.env["COOP_DATA_DIR"])
 

@@ -142,6 +142,44 @@ def test_create_refuses_a_bounty_the_owner_does_not_hold(world: OwnerWorld) -> N
     assert world.platform.registry.functions.challengeCount().call() == 0
 
 
+def test_create_names_an_arbiter_other_than_the_owner_and_a_notice_period(
+    world: OwnerWorld,
+) -> None:
+    """Issue 13, point 2: the arbiter no longer defaults to the owner; the notice period
+    before new judges apply is part of the challenge."""
+    world.create("--notice-period", "3d")
+    (event,) = world.platform.registry.events.ChallengeCreated().get_logs(from_block=0)
+    config = event["args"]["config"]
+    assert config["arbiter"] == world.arbiter.address != world.owner.address
+    assert config["noticePeriod"] == 3 * 86400
+    status = world.coop("challenge", "status", "1")
+    assert f"arbiter {world.arbiter.address}" in status.stdout
+    assert "notice period 3 d: new oracles or a new arbiter judge only phases" in status.stdout
+    assert f"judged by oracle set version 1 (2 of 3 sign), arbiter {world.arbiter.address}" in (
+        status.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--dispute-window", "1m", "a dispute window of 60 s is out of range: use 300 s"),
+        ("--dispute-bond", "5", "more than the 1000000000000000000 wei a participant can"),
+        ("--notice-period", "1h", "a notice period of 3600 s is out of range: use 86400 s"),
+        ("--arbiter", "0x" + "00" * 20, "is not an address (--arbiter)"),
+    ],
+)
+def test_create_refuses_parameters_out_of_the_registrys_bounds(
+    world: OwnerWorld, option: str, value: str, message: str
+) -> None:
+    """Issue 13, point 6: each bound is said before anything is sent."""
+    result = world.coop("challenge", "create", str(world.spec), "--data", str(world.data),
+                        option, value)  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert world.platform.registry.functions.challengeCount().call() == 0
+
+
 def test_reveal_holdout_waits_for_the_reveal_end_then_publishes_the_labels(
     world: OwnerWorld,
 ) -> None:
@@ -213,7 +251,7 @@ def test_add_phase_refuses_changed_rules_and_too_much_bounty(world: OwnerWorld) 
     greedy = world.coop("challenge", "add-phase", "1", str(world.spec), "--data",
                         str(world.data), "--bounty", "10")  # fmt: skip
     assert greedy.exit_code == 2 and "is more than the 0 not yet given" in greedy.output
-    assert world.platform.registry.functions.getChallenge(1).call()[7] == 1  # one phase
+    assert world.platform.registry.functions.getChallenge(1).call()[8] == 1  # one phase
 
 
 def test_status_of_an_unknown_challenge(world: OwnerWorld) -> None:

@@ -21,7 +21,7 @@ from oracle.chain.attestation import (
     reward_root_typed_data,
     sign_typed,
 )
-from oracle.chain.challenges import read_challenge
+from oracle.chain.challenges import read_challenge, read_phase_judges
 from oracle.chain.sender import Sender
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
@@ -118,7 +118,7 @@ def test_a_disputed_root_waits_for_the_arbiter(world: OwnerWorld) -> None:
     status = last_json(world.coop("challenge", "status", "1", "--json"))
     assert status["phases"][0]["stage"] == "disputed"
     assert status["phases"][0]["root"]["state"] == "disputed"
-    world.owner.transact(p.vault.functions.resolveDispute(1, 0, False))  # arbiter: rejected
+    world.arbiter.transact(p.vault.functions.resolveDispute(1, 0, False))  # rejected
     world.travel(DISPUTE_SECONDS + 1)
     code, out = claim(world, BOB)
     assert code == 0, out
@@ -130,7 +130,7 @@ def repost_root(world: OwnerWorld, report: RewardReport, seq: int) -> None:
     p = world.platform
     tree = build_tree(report.leaves)
     report_cid = str(world.store.add_bytes(report.to_json().encode()).cid)
-    digest = p.registry.functions.configDigest(1).call()
+    digest = read_phase_judges(p, 1, 0).config_digest
     root = RewardRoot(1, 0, seq, digest, bytes.fromhex(tree.root[2:]), report.total,
                       keccak(text=report_cid))  # fmt: skip
     typed = reward_root_typed_data(root, world.w3.eth.chain_id, p.vault.address)
@@ -146,7 +146,7 @@ def test_a_voided_root_is_refused_until_the_oracles_repost(world: OwnerWorld) ->
     Sender.from_key(world.w3, CAROL).transact(
         p.vault.functions.dispute(1, 0, "bafkreireason"), read_challenge(p, 1).dispute_bond
     )
-    world.owner.transact(p.vault.functions.resolveDispute(1, 0, True))  # arbiter: upheld
+    world.arbiter.transact(p.vault.functions.resolveDispute(1, 0, True))  # upheld
     world.travel(DISPUTE_SECONDS + 1)
     code, out = claim(world, BOB)
     assert code == 2 and "the arbiter voided the rewards root of challenge 1 phase 0" in out

@@ -18,6 +18,7 @@ from eth_account import Account
 from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
+from oracle.chain.challenges import read_challenge, read_phase_judges
 from oracle.chain.claims import STATE_DISPUTED, STATE_POSTED, STATE_VOIDED, read_root
 from oracle.chain.disputes import DisputeWindowClosed, plan_dispute, send_dispute
 from oracle.chain.platform import Platform
@@ -137,7 +138,7 @@ def test_a_rejected_dispute_credits_the_bond_to_the_owner(world: World) -> None:
     line = world.refused(BOB, "claim", str(cid))
     assert f"the rewards root of challenge {cid} phase 0 is disputed" in line
     line = world.refused(CAROL, "rewards", "resolve", str(cid), "0", "--reject")
-    assert f"only the arbiter of challenge {cid}, {address(OWNER)}, decides" in line
+    assert f"only the arbiter of challenge {cid} phase 0, {address(OWNER)}, decides" in line
     line = world.refused(BOB, "rewards", "dispute", str(cid), "0", "--reason", "me too")
     assert f"is disputed already (by {address(CAROL)})" in line
 
@@ -147,12 +148,18 @@ def test_a_rejected_dispute_credits_the_bond_to_the_owner(world: World) -> None:
     assert world.credit(OWNER) == BOND and world.credit(CAROL) == 0
     assert read_root(p, cid, 0).state == STATE_POSTED
 
-    line = world.refused(BOB, "rewards", "dispute", str(cid), "0", "--reason", "again")
-    assert f"was disputed before (by {address(CAROL)})" in line and "only once" in line
     line = world.refused(OWNER, "rewards", "resolve", str(cid), "0", "--uphold")
     assert "is settled already (rejected or lapsed): the root stands" in line
     line = world.refused(CAROL, "rewards", "withdraw-bonds")
     assert f"nothing to withdraw: no dispute bond is credited to {address(CAROL)}" in line
+
+    # Issue 13, point 4: the rejected disputer cannot take the root's dispute again, and the
+    # window resumed, so someone else still can.
+    line = world.refused(CAROL, "rewards", "dispute", str(cid), "0", "--reason", "again")
+    assert f"{address(CAROL)} disputed the rewards root of challenge {cid} phase 0 before" in line
+    again = world.coop_json(BOB, "rewards", "dispute", str(cid), "0", "--reason", "mine")
+    assert again["disputer"] == address(BOB)
+    assert read_root(p, cid, 0).state == STATE_DISPUTED
 
 
 def test_an_upheld_dispute_voids_the_root_and_the_disputer_withdraws_the_bond(
@@ -214,11 +221,13 @@ def test_a_dispute_lapses_only_after_the_arbiter_deadline(world: World) -> None:
 
 def test_the_refund_waits_for_the_final_root_then_pays_the_owner(world: World) -> None:
     p, cid = world.platform, world.life.challenge_id
+    # Issue 13, point 3: a third party cannot refund (and so close) the challenge.
     line = world.refused(BOB, "challenge", "refund", str(cid))
-    assert f"the final phase (0) of challenge {cid} is not settled: its rewards root is in " \
-        "its dispute window until" in line  # fmt: skip
+    assert f"only the owner {address(OWNER)} of challenge {cid} can refund it" in line
+    line = world.refused(OWNER, "challenge", "refund", str(cid))
+    assert f"the rewards root of phase 0 of challenge {cid} is in its dispute window until" \
+        in line  # fmt: skip
     assert "(in 1 h)" in line or "(in 59 min" in line
-    assert "or else 30 days after its reveal end, from" in line
 
     carol = Sender.from_key(world.w3, CAROL)
     planned = plan_dispute(p, carol.address, cid, 0)  # checked while the window is open ...
@@ -233,7 +242,7 @@ def test_the_refund_waits_for_the_final_root_then_pays_the_owner(world: World) -
 
     total = read_root(p, cid, 0).total
     owner_before = int(p.token.functions.balanceOf(address(OWNER)).call())
-    result = world.coop(BOB, "challenge", "refund", str(cid))  # anyone sends; the owner gets it
+    result = world.coop(OWNER, "challenge", "refund", str(cid))
     assert result.exit_code == 0, result.output
     assert 0 < total < BOUNTY
     left = BOUNTY - total
@@ -256,28 +265,30 @@ def test_set_oracles_by_the_owner_changes_the_config_digest(published: World) ->
     line = published.refused(OWNER, "rewards", "resolve", str(cid), "0")
     assert "decide with --uphold (void the root) or --reject (it stands)" in line
     line = published.refused(OWNER, "challenge", "refund", str(cid))
-    assert "it has no rewards root yet" in line and "or else 30 days after its reveal end" in line
+    assert "has no rewards root yet; the refund waits for it" in line
 
-    old = Web3.to_hex(p.registry.functions.configDigest(cid).call())
+    old = read_phase_judges(p, cid, 0)
     new_set = [address(k) for k in ORACLE_KEYS[:2]] + [address(ANVIL_KEYS[6])]
-    args = [a for o in new_set for a in ("--oracle", o)]
+    args = [a for o in new_set for a in ("--oracle", o)] + ["--arbiter", address(ANVIL_KEYS[5])]
     line = published.refused(CAROL, "challenge", "set-oracles", str(cid), *args)
     assert f"only its owner may rotate its oracles (you sign as {address(CAROL)})" in line
     line = published.refused(OWNER, "challenge", "set-oracles", str(cid), *args, "--quorum", "4")
     assert "quorum 4 is impossible with 3 oracle(s)" in line
-    assert Web3.to_hex(p.registry.functions.configDigest(cid).call()) == old
+    assert read_phase_judges(p, cid, 0) == old
 
+    # Issue 13, point 2: the owner's change reaches only phases opening a notice period later.
     result = published.coop(OWNER, "challenge", "set-oracles", str(cid), *args, "--quorum", "2")
     assert result.exit_code == 0, result.output
-    assert "signatures under the old config digest stop counting" in result.stderr
-    digest = Web3.to_hex(p.registry.functions.configDigest(cid).call())
-    assert digest != old
+    digest = read_challenge(p, cid).config_digest
+    assert digest != "0x" + old.config_digest.hex()
     assert f"config version 2, digest {digest}" in result.stdout
-    assert f"(was version 1, digest {old})" in result.stdout
-    assert "signed under the old digest and not posted yet are refused now" in result.stdout
-    on_chain = p.registry.functions.oracles(cid).call()
+    assert "in force for phases whose commits open from" in result.stdout
+    assert f"phases opening before keep version 1, digest 0x{old.config_digest.hex()}" in (
+        result.stdout.replace("\n  ", " ")
+    )
+    assert read_phase_judges(p, cid, 0) == old, "the open phase keeps its judges"
+    on_chain = p.registry.functions.oraclesAt(cid, 2).call()
     assert on_chain == sorted(new_set, key=lambda a: int(a, 16))
-    assert p.registry.functions.quorum(cid).call() == 2
 
 
 def test_show_gives_the_arbiter_the_root_the_dispute_and_its_reason(world: World) -> None:

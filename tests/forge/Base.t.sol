@@ -25,6 +25,7 @@ abstract contract Base is Test {
     uint64 internal constant COMMIT_PERIOD = 7 days;
     uint64 internal constant REVEAL_PERIOD = 7 days;
     uint8 internal constant QUORUM = 2;
+    uint32 internal constant NOTICE_PERIOD = 7 days;
     string internal constant SPEC_CID =
         "bafkreispecspecspecspecspecspecspecspecspecspecspecspecspec";
     string internal constant LABELS_CID = "bafkreilabelslabelslabelslabelslabelslabelslabelslabels";
@@ -104,6 +105,7 @@ abstract contract Base is Test {
         config.disputeWindow = DISPUTE_WINDOW;
         config.disputeBond = DISPUTE_BOND;
         config.arbiter = arbiter;
+        config.noticePeriod = NOTICE_PERIOD;
         config.dailyCap = 0;
         config.commitBond = 0;
         config.parentChallenge = 0;
@@ -309,7 +311,7 @@ abstract contract Base is Test {
             challengeId: challengeId,
             phase: phase,
             seq: seq,
-            configDigest: registry.configDigest(challengeId),
+            configDigest: _phaseDigest(challengeId, phase),
             itemsHash: keccak256(abi.encode(items))
         });
     }
@@ -339,7 +341,7 @@ abstract contract Base is Test {
             challengeId: challengeId,
             phase: phase,
             seq: seq,
-            configDigest: registry.configDigest(challengeId),
+            configDigest: _phaseDigest(challengeId, phase),
             merkleRoot: merkleRoot,
             total: total,
             reportCidHash: keccak256(bytes(REPORT_CID))
@@ -350,6 +352,12 @@ abstract contract Base is Test {
     function _postRewards(IRewardVault.RewardRoot memory root) internal {
         bytes[] memory signatures = _quorumSign(vault.rewardRootDigest(root));
         vault.postRewards(root, REPORT_CID, signatures);
+    }
+
+    /// @dev The config digest the phase's judges sign under.
+    function _phaseDigest(uint256 challengeId, uint32 phase) internal view returns (bytes32) {
+        (, IChallengeRegistry.Judges memory judges) = registry.phaseJudges(challengeId, phase);
+        return judges.configDigest;
     }
 
     // ---------------------------------------------------------------- internals

@@ -43,8 +43,13 @@ contract ChallengeRegistryTest is Base {
         assertEq(c.specHash, keccak256(bytes(SPEC_CID)), "spec hash");
         assertEq(c.bounty, BOUNTY, "bounty");
         assertEq(c.allocated, BOUNTY, "phase 0 holds the bounty");
-        assertTrue(registry.isOracle(id, oracleAddrs[1]), "oracle");
-        assertFalse(registry.isOracle(id, alice), "not an oracle");
+        assertEq(uint256(c.noticePeriod), NOTICE_PERIOD, "notice period");
+        assertTrue(registry.isOracleAt(id, 1, oracleAddrs[1]), "oracle");
+        assertFalse(registry.isOracleAt(id, 1, alice), "not an oracle");
+        (uint32 version, IChallengeRegistry.Judges memory judges) = registry.phaseJudges(id, 0);
+        assertEq(uint256(version), 1, "phase 0 is judged by version 1");
+        assertEq(judges.arbiter, arbiter, "arbiter");
+        assertEq(uint256(judges.quorum), QUORUM, "quorum");
         (uint32 phase,) = registry.openPhase(id);
         assertEq(uint256(phase), 0, "phase 0 is open");
     }
@@ -86,6 +91,8 @@ contract ChallengeRegistryTest is Base {
         int256 baseline,
         int256 target
     ) public {
+        baseline = bound(baseline, type(int248).min, type(int248).max);
+        target = bound(target, type(int248).min, type(int248).max);
         vm.assume(higherIsBetter ? target <= baseline : target >= baseline);
         IChallengeRegistry.ChallengeConfig memory config = _config(higherIsBetter);
         (config.baseline, config.target) = (baseline, target);
@@ -222,12 +229,6 @@ contract ChallengeRegistryTest is Base {
         );
         registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, bytes32(0));
 
-        vm.prank(alice);
-        vm.expectRevert(
-            abi.encodeWithSelector(IChallengeRegistry.NotChallengeOwner.selector, id, alice, owner)
-        );
-        registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT);
-
         vm.prank(owner);
         registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT);
         assertTrue(registry.getPhase(id, 0).holdoutRevealed, "revealed");
@@ -238,23 +239,186 @@ contract ChallengeRegistryTest is Base {
         registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT);
     }
 
-    function test_setOracles_BumpsTheConfigVersion() public {
+    /// @dev Issue 13, point 1: the owner cannot withhold the holdout; the reveal checks itself,
+    /// so anyone holding the secret (an oracle) makes it, and the event says who.
+    function test_revealHoldout_AnOracleRevealsWhenTheOwnerWithholds() public {
+        uint256 id = _createChallenge(true);
+        vm.warp(registry.getPhase(id, 0).revealEnd + 1);
+        vm.expectEmit(address(registry));
+        emit IChallengeRegistry.HoldoutRevealed(
+            id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT, oracleAddrs[0]
+        );
+        vm.prank(oracleAddrs[0]);
+        registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT);
+        assertTrue(registry.getPhase(id, 0).holdoutRevealed, "revealed by an oracle");
+    }
+
+    /// @dev Issue 13, point 1: someone without the secret still cannot reveal a wrong holdout.
+    function testFuzz_revealHoldout_RevertWhen_AStrangerGuessesTheSalt(bytes32 salt) public {
+        vm.assume(salt != SPLIT_SALT);
+        uint256 id = _createChallenge(true);
+        vm.warp(registry.getPhase(id, 0).revealEnd + 1);
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IChallengeRegistry.HoldoutMismatch.selector,
+                _holdoutCommitment(LABELS_DIGEST, SPLIT_SALT),
+                _holdoutCommitment(LABELS_DIGEST, salt)
+            )
+        );
+        registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, salt);
+    }
+
+    function test_setOracles_AnnouncesAVersionForLaterPhases() public {
         uint256 id = _createChallenge(true);
         address[] memory next = new address[](2);
         (next[0], next[1]) = (oracleAddrs[0], oracleAddrs[2]);
         vm.prank(owner);
-        registry.setOracles(id, next, 2);
+        uint64 activeFrom = registry.setOracles(id, next, 2, bob);
+        assertEq(activeFrom, block.timestamp + NOTICE_PERIOD, "a notice period ahead");
         assertEq(uint256(registry.getChallenge(id).configVersion), 2, "version 2");
-        assertFalse(registry.isOracle(id, oracleAddrs[1]), "removed oracle");
-        assertTrue(registry.isOracle(id, oracleAddrs[2]), "kept oracle");
-        assertEq(registry.configDigest(id), registry.computeConfigDigest(id, 2, next, 2), "digest");
+        assertFalse(registry.isOracleAt(id, 2, oracleAddrs[1]), "removed oracle");
+        assertTrue(registry.isOracleAt(id, 2, oracleAddrs[2]), "kept oracle");
+        assertTrue(registry.isOracleAt(id, 1, oracleAddrs[1]), "version 1 unchanged");
+        // A phase opening at activeFrom is judged by version 2; phase 0 keeps version 1.
+        IChallengeRegistry.PhaseConfig memory later = _phaseConfig(0);
+        uint64 start = registry.getPhase(id, 0).revealEnd + 1;
+        if (start < activeFrom) start = activeFrom;
+        (later.commitStart, later.commitEnd, later.revealEnd) =
+        (start, start + 1 days, start + 2 days);
+        vm.prank(owner);
+        uint32 phase1 = registry.addPhase(id, later, 0);
+        (uint32 v0, IChallengeRegistry.Judges memory j0) = registry.phaseJudges(id, 0);
+        (uint32 v1, IChallengeRegistry.Judges memory j1) = registry.phaseJudges(id, phase1);
+        assertEq(uint256(v0), 1, "phase 0 keeps version 1");
+        assertEq(j0.arbiter, arbiter, "phase 0 keeps its arbiter");
+        assertEq(uint256(v1), 2, "the later phase takes version 2");
+        assertEq(j1.arbiter, bob, "the later phase's arbiter");
+        assertEq(j1.configDigest, registry.computeConfigDigest(id, 2, next, 2), "digest");
+    }
+
+    /// @dev Issue 13, point 2: rotating the oracles to itself does not let the owner sign, or
+    /// void the signatures of, the phase whose commits are open.
+    function test_setOracles_AnOwnerRotationNeverReachesTheOpenPhase() public {
+        uint256 id = _createChallenge(true);
+        (, IChallengeRegistry.Judges memory before) = registry.phaseJudges(id, 0);
+        address[] memory only = new address[](1);
+        only[0] = owner;
+        vm.prank(owner);
+        registry.setOracles(id, only, 1, owner);
+        vm.warp(block.timestamp + NOTICE_PERIOD + 1);
+        (uint32 version, IChallengeRegistry.Judges memory judges) = registry.phaseJudges(id, 0);
+        assertEq(uint256(version), 1, "the open phase keeps version 1");
+        assertEq(judges.configDigest, before.configDigest, "same digest");
+        assertEq(judges.arbiter, arbiter, "same arbiter");
+    }
+
+    /// @dev Issue 13, point 2: the notice period is bounded (a zero notice would let a change
+    /// reach a phase about to open without warning).
+    function testFuzz_createChallenge_RevertWhen_NoticePeriodIsOutOfRange(uint32 notice) public {
+        vm.assume(notice < registry.MIN_NOTICE_PERIOD() || notice > registry.MAX_NOTICE_PERIOD());
+        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        config.noticePeriod = notice;
+        _expectCreateRevert(
+            config,
+            abi.encodeWithSelector(
+                IChallengeRegistry.InvalidNoticePeriod.selector,
+                notice,
+                registry.MIN_NOTICE_PERIOD(),
+                registry.MAX_NOTICE_PERIOD()
+            )
+        );
+    }
+
+    /// @dev Issue 13, point 6: a dispute window that removes disputes (0) or locks claims for
+    /// months is refused.
+    function testFuzz_createChallenge_RevertWhen_DisputeWindowIsOutOfRange(uint32 window) public {
+        vm.assume(window < registry.MIN_DISPUTE_WINDOW() || window > registry.MAX_DISPUTE_WINDOW());
+        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        config.disputeWindow = window;
+        _expectCreateRevert(
+            config,
+            abi.encodeWithSelector(
+                IChallengeRegistry.InvalidDisputeWindow.selector,
+                window,
+                registry.MIN_DISPUTE_WINDOW(),
+                registry.MAX_DISPUTE_WINDOW()
+            )
+        );
+    }
+
+    /// @dev Issue 13, point 6: a dispute bond out of a participant's reach is refused.
+    function testFuzz_createChallenge_RevertWhen_DisputeBondIsTooHigh(uint256 bond) public {
+        bond = bound(bond, registry.MAX_DISPUTE_BOND() + 1, type(uint256).max);
+        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        config.disputeBond = bond;
+        _expectCreateRevert(
+            config,
+            abi.encodeWithSelector(
+                IChallengeRegistry.DisputeBondTooHigh.selector, bond, registry.MAX_DISPUTE_BOND()
+            )
+        );
+    }
+
+    /// @dev Issue 13, point 6: scores the board cannot hold (int248) are refused.
+    function test_createChallenge_RevertWhen_AScoreIsOutsideWhatTheBoardHolds() public {
+        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        config.target = int256(type(int248).max) + 1;
+        _expectCreateRevert(
+            config,
+            abi.encodeWithSelector(
+                IChallengeRegistry.ScoreOutOfRange.selector,
+                config.target,
+                int256(type(int248).min),
+                int256(type(int248).max)
+            )
+        );
+    }
+
+    /// @dev Issue 13, point 6: a phase already over, opening years ahead or lasting years is
+    /// refused (it would lock its share of the escrow).
+    function test_createChallenge_RevertWhen_WindowsAreFarFromNow() public {
+        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY);
+        uint64 now_ = uint64(block.timestamp);
+        (phase.commitStart, phase.commitEnd, phase.revealEnd) = (now_ - 3, now_ - 2, now_);
+        _expectCreateRevert(
+            config,
+            phase,
+            abi.encodeWithSelector(
+                IChallengeRegistry.WindowsOutOfRange.selector, now_ - 3, now_, now_
+            )
+        );
+        uint64 far = now_ + registry.MAX_PHASE_LEAD() + 1;
+        (phase.commitStart, phase.commitEnd, phase.revealEnd) = (far, far + 1, far + 2);
+        _expectCreateRevert(
+            config,
+            phase,
+            abi.encodeWithSelector(
+                IChallengeRegistry.WindowsOutOfRange.selector, far, far + 2, now_
+            )
+        );
+        uint64 end = now_ + registry.MAX_PHASE_LENGTH() + 1;
+        (phase.commitStart, phase.commitEnd, phase.revealEnd) = (now_, now_ + 1, end);
+        _expectCreateRevert(
+            config,
+            phase,
+            abi.encodeWithSelector(IChallengeRegistry.WindowsOutOfRange.selector, now_, end, now_)
+        );
     }
 
     function _expectCreateRevert(
         IChallengeRegistry.ChallengeConfig memory config,
         bytes memory revertData
     ) internal {
-        IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(config.bounty);
+        _expectCreateRevert(config, _phaseConfig(config.bounty), revertData);
+    }
+
+    function _expectCreateRevert(
+        IChallengeRegistry.ChallengeConfig memory config,
+        IChallengeRegistry.PhaseConfig memory phase,
+        bytes memory revertData
+    ) internal {
         vm.prank(owner);
         token.approve(address(vault), config.bounty);
         vm.prank(owner);

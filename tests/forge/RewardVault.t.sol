@@ -85,7 +85,7 @@ contract RewardVaultTest is Base {
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
         assertEq(vault.rewardRootDigest(root), digest, "digest view == EIP-712 digest");
         vault.postRewards(root, REPORT_CID, _quorumSign(digest));
-        assertEq(uint256(vault.lastRewardSeq(challengeId)), 1, "posted");
+        assertEq(uint256(vault.getRoot(challengeId, 0).seq), 1, "posted");
     }
 
     function test_postRewards_RecordsTheRootAndItsClaimTime() public {
@@ -106,11 +106,25 @@ contract RewardVaultTest is Base {
     }
 
     function test_RevertWhen_HoldoutNotRevealed() public {
-        vm.warp(registry.getPhase(challengeId, 0).revealEnd + 1);
+        uint64 deadline = registry.getPhase(challengeId, 0).revealEnd + vault.HOLDOUT_DEADLINE();
+        vm.warp(deadline - 1);
         _expectPostRevert(
             _rewardRoot(challengeId, 0, 1, keccak256("root"), 1),
-            abi.encodeWithSelector(IRewardVault.HoldoutNotRevealed.selector, challengeId, 0)
+            abi.encodeWithSelector(
+                IRewardVault.HoldoutNotRevealed.selector, challengeId, 0, deadline
+            )
         );
+    }
+
+    /// @dev Issue 13, point 1: if nobody reveals the holdout, the phase is still rewarded:
+    /// from HOLDOUT_DEADLINE after its reveal end the quorum's root posts without it, so the
+    /// owner cannot keep the bounty by withholding the holdout until the refund.
+    function test_postRewards_WithoutTheHoldoutOnceItsDeadlinePassed() public {
+        uint64 deadline = registry.getPhase(challengeId, 0).revealEnd + vault.HOLDOUT_DEADLINE();
+        vm.warp(deadline);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 700e18));
+        assertTrue(_state() == IRewardVault.RootState.Posted, "posted without the holdout");
+        assertEq(vault.unallocated(challengeId), BOUNTY - 700e18, "the refund cannot take it");
     }
 
     function testFuzz_postRewards_RevertWhen_SeqIsNotAboveLastSeq(uint64 first, uint64 second)
@@ -125,7 +139,9 @@ contract RewardVaultTest is Base {
         vault.resolveDispute(challengeId, 0, true);
         _expectPostRevert(
             _rewardRoot(challengeId, 0, second, keccak256("root2"), 1),
-            abi.encodeWithSelector(IRewardVault.StaleRewardSeq.selector, challengeId, second, first)
+            abi.encodeWithSelector(
+                IRewardVault.StaleRewardSeq.selector, challengeId, 0, second, first
+            )
         );
     }
 
@@ -165,16 +181,11 @@ contract RewardVaultTest is Base {
     /// @dev After the refund, an earlier phase without a root can no longer get one (its
     /// share went back to the owner).
     function test_postRewards_RevertWhen_TheChallengeIsClosed() public {
-        uint256 id = _createChallenge(_config(true), _phaseConfig(600e18));
-        uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
-        IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
-        (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =
-        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
-        vm.prank(owner);
-        registry.addPhase(id, phase1, 0);
+        (uint256 id, uint64 revealEnd) = _twoPhaseChallenge();
         _revealHoldout(id, 1);
         _postRewards(_rewardRoot(id, 1, 1, keccak256("root"), 400e18));
-        vm.warp(block.timestamp + DISPUTE_WINDOW);
+        vm.warp(revealEnd + 30 days); // phase 0 had no root for REFUND_GRACE
+        vm.prank(owner);
         vault.refundRemainder(id);
         assertEq(vault.unallocated(id), 0, "the refund took phase 0's share");
         vm.prank(owner);
@@ -213,7 +224,7 @@ contract RewardVaultTest is Base {
             abi.encodeWithSelector(
                 IOracleQuorum.StaleConfigDigest.selector,
                 root.configDigest,
-                registry.configDigest(challengeId)
+                _phaseDigest(challengeId, 0)
             )
         );
         vault.postRewards(root, REPORT_CID, signatures);
@@ -326,13 +337,14 @@ contract RewardVaultTest is Base {
         config.oracles[0] = mallory;
         config.quorum = 1;
         config.arbiter = mallory;
-        config.disputeWindow = 0;
+        config.disputeWindow = registry.MIN_DISPUTE_WINDOW();
         IChallengeRegistry.PhaseConfig memory phase0 = _phaseConfig(1);
         (phase0.commitStart, phase0.commitEnd, phase0.revealEnd) =
-        (uint64(block.timestamp) - 3, uint64(block.timestamp) - 2, uint64(block.timestamp) - 1);
+        (uint64(block.timestamp) - 3, uint64(block.timestamp) + 1, uint64(block.timestamp) + 2);
         vm.startPrank(mallory);
         token.approve(address(vault), 1);
         uint256 id = registry.createChallenge(config, SPEC_CID, phase0);
+        vm.warp(block.timestamp + 3); // the windows are over
         registry.revealHoldout(id, 0, LABELS_CID, LABELS_DIGEST, SPLIT_SALT);
         vm.stopPrank();
 
@@ -345,7 +357,7 @@ contract RewardVaultTest is Base {
         uint256[] memory keys = new uint256[](1);
         keys[0] = malloryKey;
         vault.postRewards(root, REPORT_CID, _sign(vault.rewardRootDigest(root), keys));
-        assertEq(uint256(vault.getRoot(id, 0).claimableAt), block.timestamp, "claims open now");
+        vm.warp(vault.getRoot(id, 0).claimableAt); // the shortest window allowed passes
 
         bytes32[] memory proof = _proof(0);
         vm.expectRevert(
@@ -512,7 +524,7 @@ contract RewardVaultTest is Base {
         assertEq(vault.unallocated(challengeId), BOUNTY - 400e18, "new allocation");
     }
 
-    function test_dispute_RejectedForfeitsTheBondAndKeepsTheClaimTime() public {
+    function test_dispute_RejectedForfeitsTheBondAndResumesTheWindow() public {
         uint256 total = _randomLeaves(7, 3, 100e18);
         _revealHoldout(challengeId, 0);
         _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], total));
@@ -536,8 +548,12 @@ contract RewardVaultTest is Base {
         assertTrue(_state() == IRewardVault.RootState.Posted, "back to posted");
         assertEq(vault.bondCredit(owner), DISPUTE_BOND, "bond forfeited to the owner");
         assertEq(vault.bondCredit(carol), 0, "disputer gets nothing");
+        // Disputed at once, so the whole window was left: it runs again from the decision.
+        uint64 resumed = vault.getRoot(challengeId, 0).claimableAt;
+        assertEq(uint256(resumed), block.timestamp + DISPUTE_WINDOW, "the window resumes");
+        vm.warp(resumed);
         vault.claim(challengeId, 0, accounts[0], amounts[0], proof);
-        assertEq(token.balanceOf(accounts[0]), amounts[0], "claims open at the original time");
+        assertEq(token.balanceOf(accounts[0]), amounts[0], "claims open after the window");
     }
 
     function testFuzz_dispute_RevertWhen_BondIsWrong(uint256 sent) public {
@@ -591,9 +607,7 @@ contract RewardVaultTest is Base {
 
     function testFuzz_resolveDispute_RevertWhen_CallerIsNotTheArbiter(address caller) public {
         vm.assume(caller != arbiter);
-        _revealHoldout(challengeId, 0);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
-        _dispute(carol);
+        _postAndDispute();
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(IRewardVault.NotArbiter.selector, caller, arbiter));
         vault.resolveDispute(challengeId, 0, true);
@@ -623,19 +637,27 @@ contract RewardVaultTest is Base {
         uint256 total = _randomLeaves(11, 4, 100e18);
         _revealHoldout(challengeId, 0);
         _postRewards(_rewardRoot(challengeId, 0, 1, tree[0], total));
-        uint64 refundableAt = registry.getPhase(challengeId, 0).revealEnd + 30 days;
+        uint64 claimableAt = vault.getRoot(challengeId, 0).claimableAt;
+        vm.prank(owner);
         vm.expectRevert(
-            abi.encodeWithSelector(IRewardVault.NotRefundable.selector, challengeId, refundableAt)
+            abi.encodeWithSelector(
+                IRewardVault.PhaseNotSettled.selector,
+                challengeId,
+                0,
+                IRewardVault.RootState.Posted,
+                claimableAt
+            )
         );
         vault.refundRemainder(challengeId);
 
-        vm.warp(block.timestamp + DISPUTE_WINDOW);
+        vm.warp(claimableAt);
         uint256 before = token.balanceOf(owner);
-        vm.prank(makeAddr("anyone"));
+        vm.prank(owner);
         vault.refundRemainder(challengeId);
         assertEq(token.balanceOf(owner) - before, BOUNTY - total, "owner gets the rest");
         assertTrue(vault.isClosed(challengeId), "closed");
         assertEq(vault.escrowBalance(challengeId), total, "the leaves stay claimable");
+        vm.prank(owner);
         vm.expectRevert(abi.encodeWithSelector(IRewardVault.AlreadyRefunded.selector, challengeId));
         vault.refundRemainder(challengeId);
 
@@ -654,12 +676,20 @@ contract RewardVaultTest is Base {
     function test_refundRemainder_RefundsEverythingAfterTheGraceWithoutARoot() public {
         uint64 refundableAt = registry.getPhase(challengeId, 0).revealEnd + 30 days;
         vm.warp(refundableAt - 1);
+        vm.prank(owner);
         vm.expectRevert(
-            abi.encodeWithSelector(IRewardVault.NotRefundable.selector, challengeId, refundableAt)
+            abi.encodeWithSelector(
+                IRewardVault.PhaseNotSettled.selector,
+                challengeId,
+                0,
+                IRewardVault.RootState.None,
+                refundableAt
+            )
         );
         vault.refundRemainder(challengeId);
         vm.warp(refundableAt);
         uint256 before = token.balanceOf(owner);
+        vm.prank(owner);
         vault.refundRemainder(challengeId);
         assertEq(token.balanceOf(owner) - before, BOUNTY, "whole bounty back");
         assertEq(vault.escrowBalance(challengeId), 0, "empty");
@@ -667,23 +697,23 @@ contract RewardVaultTest is Base {
 
     /// @dev A disputed root blocks the refund until it is decided or lapses.
     function test_RevertWhen_RefundingWhileTheFinalRootIsDisputed() public {
-        _revealHoldout(challengeId, 0);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
-        uint64 claimableAt = vault.getRoot(challengeId, 0).claimableAt;
-        _dispute(carol);
+        _postAndDispute();
         uint64 refundableAt = registry.getPhase(challengeId, 0).revealEnd + 30 days;
         vm.warp(refundableAt + 1);
+        vm.prank(owner);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IRewardVault.RootNotSettled.selector,
+                IRewardVault.PhaseNotSettled.selector,
                 challengeId,
                 0,
                 IRewardVault.RootState.Disputed,
-                claimableAt
+                type(uint64).max
             )
         );
         vault.refundRemainder(challengeId);
         vault.lapseDispute(challengeId, 0);
+        vm.warp(vault.getRoot(challengeId, 0).claimableAt);
+        vm.prank(owner);
         vault.refundRemainder(challengeId);
         assertEq(vault.escrowBalance(challengeId), 1, "the root's total stays claimable");
     }
@@ -691,13 +721,7 @@ contract RewardVaultTest is Base {
     /// @dev An earlier phase's root still inside its dispute window blocks the refund: after
     /// the close its voiding would strand the tokens.
     function test_RevertWhen_RefundingWhileAnEarlierRootCanStillBeDisputed() public {
-        uint256 id = _createChallenge(_config(true), _phaseConfig(600e18));
-        uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
-        IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
-        (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =
-        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
-        vm.prank(owner);
-        registry.addPhase(id, phase1, 0);
+        (uint256 id,) = _twoPhaseChallenge();
         _revealHoldout(id, 1);
         _postRewards(_rewardRoot(id, 1, 1, keccak256("root1"), 400e18));
         vm.prank(owner);
@@ -706,9 +730,10 @@ contract RewardVaultTest is Base {
         _postRewards(_rewardRoot(id, 0, 2, keccak256("root0"), 600e18));
         uint64 claimableAt0 = vault.getRoot(id, 0).claimableAt;
         vm.warp(block.timestamp + 1); // phase 1's claims are open, phase 0's window is not over
+        vm.prank(owner);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IRewardVault.RootNotSettled.selector,
+                IRewardVault.PhaseNotSettled.selector,
                 id,
                 0,
                 IRewardVault.RootState.Posted,
@@ -717,6 +742,7 @@ contract RewardVaultTest is Base {
         );
         vault.refundRemainder(id);
         vm.warp(claimableAt0);
+        vm.prank(owner);
         vault.refundRemainder(id);
         assertTrue(vault.isClosed(id), "closed once every root is settled");
     }
@@ -749,6 +775,7 @@ contract RewardVaultTest is Base {
         vault.lapseDispute(challengeId, 0);
         assertTrue(_state() == IRewardVault.RootState.Posted, "the root stands");
         assertEq(vault.bondCredit(carol), DISPUTE_BOND, "the bond goes back to the disputer");
+        vm.warp(vault.getRoot(challengeId, 0).claimableAt);
         vault.claim(challengeId, 0, accounts[1], amounts[1], _proof(1));
         assertEq(token.balanceOf(accounts[1]), amounts[1], "claims open");
         vm.expectRevert(
@@ -759,20 +786,156 @@ contract RewardVaultTest is Base {
         vault.lapseDispute(challengeId, 0);
     }
 
-    /// @dev A root can be disputed once: a rejected dispute cannot be repeated for free to
-    /// hold the claims back.
-    function test_dispute_RevertWhen_TheRootWasDisputedBefore() public {
-        _revealHoldout(challengeId, 0);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
-        _dispute(carol);
+    /// @dev Each account disputes a root once: a rejected dispute cannot be repeated to hold
+    /// the claims back.
+    function test_dispute_RevertWhen_TheSameAccountDisputesTheRootAgain() public {
+        _postAndDispute();
         vm.prank(arbiter);
         vault.resolveDispute(challengeId, 0, false);
-        vm.deal(bob, DISPUTE_BOND);
-        vm.prank(bob);
+        vm.deal(carol, DISPUTE_BOND);
+        vm.prank(carol);
         vm.expectRevert(
             abi.encodeWithSelector(IRewardVault.AlreadyDisputed.selector, challengeId, 0, carol)
         );
         vault.dispute{value: DISPUTE_BOND}(challengeId, 0, "bafkreireason");
+    }
+
+    /// @dev Issue 13, point 4: a dispute without a reason is refused.
+    function test_dispute_RevertWhen_TheReasonIsEmpty() public {
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
+        vm.deal(carol, DISPUTE_BOND);
+        vm.prank(carol);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardVault.EmptyDisputeReason.selector, challengeId, 0)
+        );
+        vault.dispute{value: DISPUTE_BOND}(challengeId, 0, "");
+    }
+
+    /// @dev Issue 13, point 4: a beneficiary squats the root's dispute and lets it lapse past
+    /// the original window; the window was stopped, so an honest disputer still has what was
+    /// left of it, and the squatter cannot take the slot again.
+    function test_dispute_ASquattedDisputeDoesNotLockOthersOut() public {
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
+        uint64 claimableAt = vault.getRoot(challengeId, 0).claimableAt;
+        vm.warp(claimableAt - 1 hours);
+        _dispute(carol); // the squatter, an hour before the window closes
+        uint64 deadline = vault.getRoot(challengeId, 0).arbiterDeadline;
+        vm.warp(deadline);
+        vault.lapseDispute(challengeId, 0);
+        assertLe(claimableAt, block.timestamp, "the original window is over");
+        assertEq(
+            uint256(vault.getRoot(challengeId, 0).claimableAt),
+            block.timestamp + 1 hours,
+            "the hour that was left runs again"
+        );
+        vm.deal(carol, DISPUTE_BOND);
+        vm.prank(carol);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardVault.AlreadyDisputed.selector, challengeId, 0, carol)
+        );
+        vault.dispute{value: DISPUTE_BOND}(challengeId, 0, "bafkreireason");
+        _dispute(bob); // the honest disputer
+        vm.prank(arbiter);
+        vault.resolveDispute(challengeId, 0, true);
+        assertTrue(_state() == IRewardVault.RootState.Voided, "the honest dispute voids it");
+    }
+
+    // ------------------------------------------------------------------ issue 13: judges
+
+    /// @dev Issue 13, point 2: the owner names itself arbiter after commits opened; the open
+    /// phase keeps its arbiter, so the owner cannot void its root.
+    function test_resolveDispute_RevertWhen_TheOwnerMadeItselfArbiterOfAnOpenPhase() public {
+        vm.prank(owner);
+        registry.setOracles(challengeId, _oracleList(), QUORUM, owner);
+        _postAndDispute();
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IRewardVault.NotArbiter.selector, owner, arbiter));
+        vault.resolveDispute(challengeId, 0, true);
+    }
+
+    /// @dev Issue 13, point 2: the owner rotates the oracle set to itself; its own root for
+    /// the open phase is refused, and the phase's oracles' signatures still count.
+    function test_postRewards_RevertWhen_SignedByASetTheOwnerRotatedIn() public {
+        bytes32 phaseDigest = _phaseDigest(challengeId, 0);
+        uint256 ownerKey = 0x0BAD;
+        address[] memory only = new address[](1);
+        only[0] = vm.addr(ownerKey);
+        vm.prank(owner);
+        registry.setOracles(challengeId, only, 1, owner);
+        _revealHoldout(challengeId, 0);
+        IRewardVault.RewardRoot memory root =
+            _rewardRoot(challengeId, 0, 1, keccak256("owner root"), BOUNTY);
+        root.configDigest = registry.getChallenge(challengeId).configDigest; // version 2
+        (uint8 v, bytes32 r, bytes32 sig) = vm.sign(ownerKey, vault.rewardRootDigest(root));
+        bytes[] memory signatures = new bytes[](1);
+        signatures[0] = abi.encodePacked(r, sig, v);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IOracleQuorum.StaleConfigDigest.selector, root.configDigest, phaseDigest
+            )
+        );
+        vault.postRewards(root, REPORT_CID, signatures);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
+        assertTrue(_state() == IRewardVault.RootState.Posted, "the phase's oracles still post");
+    }
+
+    // ------------------------------------------------------------------ issue 13: refunds
+
+    /// @dev Issue 13, point 3: a voided root not yet reposted blocks the refund (for
+    /// REFUND_GRACE), so the owner cannot race the oracles' correction.
+    function test_refundRemainder_RevertWhen_AVoidedRootIsNotRepostedYet() public {
+        _voidFirstRoot(500e18);
+        uint64 settledAt = uint64(block.timestamp) + 30 days;
+        vm.warp(registry.getPhase(challengeId, 0).revealEnd + 30 days);
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardVault.PhaseNotSettled.selector,
+                challengeId,
+                0,
+                IRewardVault.RootState.Voided,
+                settledAt
+            )
+        );
+        vault.refundRemainder(challengeId);
+        _postRewards(_rewardRoot(challengeId, 0, 2, keccak256("good root"), 400e18));
+        vm.warp(vault.getRoot(challengeId, 0).claimableAt);
+        vm.prank(owner);
+        vault.refundRemainder(challengeId);
+        assertEq(vault.escrowBalance(challengeId), 400e18, "the corrected root stays paid");
+    }
+
+    /// @dev Issue 13, point 3: a third party's refund cannot close the challenge and so block
+    /// the owner's next phase.
+    function testFuzz_refundRemainder_RevertWhen_NotTheOwner(address caller) public {
+        vm.assume(caller != owner);
+        vm.warp(registry.getPhase(challengeId, 0).revealEnd + 30 days);
+        vm.prank(caller);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardVault.NotChallengeOwner.selector, challengeId, caller, owner
+            )
+        );
+        vault.refundRemainder(challengeId);
+        assertFalse(vault.isClosed(challengeId), "still open for a next phase");
+    }
+
+    // ------------------------------------------------------------------ issue 13: order
+
+    /// @dev Issue 13, point 5: a later phase's root relayed first does not make an earlier
+    /// phase's signed root unpostable.
+    function test_postRewards_AnEarlierPhasesRootPostsAfterALaterOnes() public {
+        (uint256 id,) = _twoPhaseChallenge();
+        _revealHoldout(id, 1);
+        _revealHoldout(id, 0);
+        IRewardVault.RewardRoot memory early = _rewardRoot(id, 0, 1, keccak256("root0"), 600e18);
+        bytes[] memory earlySignatures = _quorumSign(vault.rewardRootDigest(early));
+        _postRewards(_rewardRoot(id, 1, 2, keccak256("root1"), 400e18));
+        vault.postRewards(early, REPORT_CID, earlySignatures);
+        assertEq(vault.getRoot(id, 0).merkleRoot, keccak256("root0"), "phase 0's root landed");
+        assertEq(vault.getRoot(id, 1).merkleRoot, keccak256("root1"), "phase 1's root landed");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -789,6 +952,34 @@ contract RewardVaultTest is Base {
 
     function _proof(uint256 i) internal view returns (bytes32[] memory) {
         return StandardMerkleTree.proof(tree, StandardMerkleTree.leaf(accounts[i], amounts[i]));
+    }
+
+    /// @dev A new challenge whose phase 0 holds 600 tokens and phase 1, opening at phase 0's
+    /// reveal end, 400; returns its id and phase 0's reveal end.
+    function _twoPhaseChallenge() internal returns (uint256 id, uint64 revealEnd) {
+        id = _createChallenge(_config(true), _phaseConfig(600e18));
+        revealEnd = registry.getPhase(id, 0).revealEnd;
+        IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
+        (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =
+        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
+        vm.prank(owner);
+        registry.addPhase(id, phase1, 0);
+    }
+
+    /// @dev Phase 0's holdout revealed, a 1-wei root (seq 1) posted and disputed by carol.
+    function _postAndDispute() internal {
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 1));
+        _dispute(carol);
+    }
+
+    /// @dev Phase 0's holdout revealed, a root (seq 1) posted, disputed by carol and voided.
+    function _voidFirstRoot(uint256 total) internal {
+        _revealHoldout(challengeId, 0);
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("bad root"), total));
+        _dispute(carol);
+        vm.prank(arbiter);
+        vault.resolveDispute(challengeId, 0, true);
     }
 
     function _dispute(address disputer) internal {

@@ -133,7 +133,7 @@ contract ScoreBoardTest is Base {
     function testFuzz_postScores_RevertWhen_ASignerIsNotAnOracle(uint256 key) public {
         key = bound(key, 1, 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140);
         address stranger = vm.addr(key);
-        vm.assume(!registry.isOracle(challengeId, stranger));
+        vm.assume(!registry.isOracleAt(challengeId, 1, stranger));
         (IScoreBoard.ScoreBatch memory header, IScoreBoard.ScoreItem[] memory items) = _one();
         uint256[] memory keys = new uint256[](2);
         (keys[0], keys[1]) = (key, oracleKeys[2]);
@@ -153,41 +153,40 @@ contract ScoreBoardTest is Base {
         board.postScores(header, items, signatures);
     }
 
-    function test_RevertWhen_OracleSetRotated() public {
+    /// @dev Issue 13, point 2: rotating the oracle set while the phase's commits are open
+    /// neither voids the signatures of the phase's oracles nor lets the new set sign for it.
+    function test_postScores_RevertWhen_ARotatedSetSignsForAnOpenPhase() public {
         (IScoreBoard.ScoreBatch memory header, IScoreBoard.ScoreItem[] memory items) = _one();
-        bytes32 oldDigest = header.configDigest;
-        bytes[] memory oldSignatures = _quorumSign(board.scoreBatchDigest(header));
+        bytes32 phaseDigest = header.configDigest;
+        bytes[] memory phaseSignatures = _quorumSign(board.scoreBatchDigest(header));
         address[] memory newSet = new address[](1);
         newSet[0] = oracleAddrs[2];
         vm.prank(owner);
-        registry.setOracles(challengeId, newSet, 1);
-        bytes32 newDigest = registry.configDigest(challengeId);
+        registry.setOracles(challengeId, newSet, 1, arbiter);
+        vm.warp(block.timestamp + NOTICE_PERIOD);
+        bytes32 newDigest = registry.getChallenge(challengeId).configDigest;
         assertEq(
             newDigest,
             keccak256(abi.encode(challengeId, uint32(2), newSet, uint8(1))),
             "config digest = keccak256(abi.encode(id, version, oracles, quorum))"
         );
-        vm.expectRevert(
-            abi.encodeWithSelector(IOracleQuorum.StaleConfigDigest.selector, oldDigest, newDigest)
-        );
-        board.postScores(header, items, oldSignatures);
-
-        // Under the new digest, a removed oracle no longer counts; the remaining one does.
-        header.configDigest = newDigest;
-        uint256[] memory removed = new uint256[](1);
-        removed[0] = oracleKeys[0];
-        bytes[] memory signatures = _sign(board.scoreBatchDigest(header), removed);
-        vm.expectRevert(abi.encodeWithSelector(IOracleQuorum.NotAnOracle.selector, oracleAddrs[0]));
-        board.postScores(header, items, signatures);
+        IScoreBoard.ScoreBatch memory rotated = _batch(challengeId, 0, header.seq, items);
+        rotated.configDigest = newDigest;
         uint256[] memory current = new uint256[](1);
         current[0] = oracleKeys[2];
-        board.postScores(header, items, _sign(board.scoreBatchDigest(header), current));
-        assertTrue(board.isScored(submissionId), "scored by the rotated set");
+        bytes[] memory newSignatures = _sign(board.scoreBatchDigest(rotated), current);
+        vm.expectRevert(
+            abi.encodeWithSelector(IOracleQuorum.StaleConfigDigest.selector, newDigest, phaseDigest)
+        );
+        board.postScores(rotated, items, newSignatures);
+
+        board.postScores(header, items, phaseSignatures);
+        assertTrue(board.isScored(submissionId), "scored by the phase's oracles");
     }
 
     function test_configDigest_MatchesTheDocumentedEncoding() public view {
         assertEq(
-            registry.configDigest(challengeId),
+            _phaseDigest(challengeId, 0),
             keccak256(abi.encode(challengeId, uint32(1), _oracleList(), QUORUM)),
             "config digest"
         );
@@ -195,21 +194,36 @@ contract ScoreBoardTest is Base {
 
     // ------------------------------------------------------------------ sequence
 
-    function testFuzz_postScores_RevertWhen_SeqIsNotAboveLastSeq(uint64 first, uint64 second)
-        public
-    {
+    function testFuzz_postScores_RevertWhen_SeqIsUsedOrZero(uint64 first, bool zero) public {
         first = uint64(bound(first, 1, type(uint64).max));
-        second = uint64(bound(second, 0, first));
+        uint64 second = zero ? 0 : first;
         _postScores(challengeId, 0, first, _items1(_item(submissionId, 0.6e18)));
         uint256 next = _submit(challengeId, bob, "bafkreibob");
         IScoreBoard.ScoreItem[] memory items = _items1(_item(next, 0.7e18));
         IScoreBoard.ScoreBatch memory header = _batch(challengeId, 0, second, items);
         bytes[] memory signatures = _quorumSign(board.scoreBatchDigest(header));
         vm.expectRevert(
-            abi.encodeWithSelector(IScoreBoard.StaleSeq.selector, challengeId, second, first)
+            abi.encodeWithSelector(IScoreBoard.SeqAlreadyUsed.selector, challengeId, second)
         );
         board.postScores(header, items, signatures);
         assertEq(uint256(board.lastSeq(challengeId)), first, "lastSeq unchanged");
+    }
+
+    /// @dev Issue 13, point 5: a later signed batch relayed first does not make an earlier
+    /// one unpostable.
+    function testFuzz_postScores_BatchesRelayedOutOfOrderAllLand(uint64 first, uint64 later)
+        public
+    {
+        first = uint64(bound(first, 1, type(uint64).max - 1));
+        later = uint64(bound(later, first + 1, type(uint64).max));
+        uint256 next = _submit(challengeId, bob, "bafkreibob");
+        IScoreBoard.ScoreItem[] memory earlyItems = _items1(_item(submissionId, 0.6e18));
+        IScoreBoard.ScoreBatch memory early = _batch(challengeId, 0, first, earlyItems);
+        bytes[] memory earlySignatures = _quorumSign(board.scoreBatchDigest(early));
+        _postScores(challengeId, 0, later, _items1(_item(next, 0.7e18)));
+        board.postScores(early, earlyItems, earlySignatures);
+        assertTrue(board.isScored(submissionId), "the earlier batch landed");
+        assertEq(uint256(board.lastSeq(challengeId)), later, "lastSeq is the highest");
     }
 
     function test_postScores_SeqIsPerChallenge() public {

@@ -48,9 +48,10 @@ def scored(life: Life) -> Story:
 
 
 def rewarded(life: Life) -> Story:
-    """The whole life: scores, phase end, rewards root posted (claims open at once)."""
+    """The whole life: scores, phase end, rewards root posted, its dispute window passed."""
     story = scored(life)
     life.end_phase()
     story.report = life.rewards()
     life.post_root(story.report)
+    life.open_claims()
     return story

@@ -73,6 +73,7 @@ def test_stored_profiles_follow_every_step_of_a_challenge_life(
     ((amount, proof),) = indexer.db.execute(
         "SELECT amount, proof FROM reward_leaves WHERE account = ?", (address(BOB),)
     ).fetchall()
+    life.open_claims()
     life.owner.transact(life.platform.vault.functions.claim(
         life.challenge_id, 0, address(BOB), int(str(amount)), json.loads(str(proof))))  # fmt: skip
     indexer.step()  # the claim is indexed; its profile waits to be rendered again

@@ -26,7 +26,7 @@ from oracle.chain.attestation import (
     score_batch_typed_data,
     sign_typed,
 )
-from oracle.chain.challenges import reveal_holdout
+from oracle.chain.challenges import read_phase_judges, reveal_holdout
 from oracle.chain.platform import Platform
 from oracle.chain.publish import PhaseOptions, Published, PublishOptions, publish_phase
 from oracle.chain.sender import Sender
@@ -100,7 +100,7 @@ class Life:
         oracles = tuple(Sender.from_key(self.w3, k).address for k in ORACLE_KEYS)
         options = PublishOptions(
             bounty=BOUNTY, oracles=oracles, quorum=2, arbiter=self.owner.address,
-            commit_seconds=COMMIT_SECONDS, reveal_seconds=REVEAL_SECONDS, dispute_window=0,
+            commit_seconds=COMMIT_SECONDS, reveal_seconds=REVEAL_SECONDS, dispute_window=300,
         )  # fmt: skip
         seeded = seed_example(self.platform, self.owner, self.store, self.data_dir,
                               "diabetes-regression", options)  # fmt: skip
@@ -177,7 +177,7 @@ class Life:
             )  # fmt: skip
         items = tamper(items)
         seq = p.score_board.functions.lastSeq(self.challenge_id).call() + 1
-        digest = p.registry.functions.configDigest(self.challenge_id).call()
+        digest = read_phase_judges(p, self.challenge_id, phase).config_digest
         batch = score_batch(self.challenge_id, phase, seq, digest, items)
         typed = score_batch_typed_data(batch, self.w3.eth.chain_id, p.score_board.address)
         signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
@@ -220,7 +220,7 @@ class Life:
         leaves = report.leaves if leaves is None else leaves
         tree = build_tree(leaves)
         report_cid = str(self.store.add_bytes(report.to_json().encode()).cid)
-        digest = p.registry.functions.configDigest(self.challenge_id).call()
+        digest = read_phase_judges(p, self.challenge_id, 0).config_digest
         seq = max((r.seq for r in read_ledger(p).challenges[self.challenge_id].roots), default=0)
         root = RewardRoot(self.challenge_id, 0, seq + 1, digest, bytes.fromhex(tree.root[2:]),
                           sum(leaf.amount for leaf in leaves), keccak(text=report_cid))  # fmt: skip
@@ -228,3 +228,11 @@ class Life:
         signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[1:3])
         self.owner.transact(p.vault.functions.postRewards(root.as_call_arg(), report_cid,
                                                           signatures))  # fmt: skip
+
+    def open_claims(self) -> None:
+        """Lets chain time pass the dispute window of phase 0's root (it is never 0)."""
+        claimable_at = int(self.platform.vault.functions.getRoot(self.challenge_id, 0).call()[3])
+        now = int(self.w3.eth.get_block("latest")["timestamp"])
+        if now < claimable_at:
+            self.w3.provider.make_request("evm_increaseTime", [claimable_at - now])  # type: ignore[arg-type]
+            self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]

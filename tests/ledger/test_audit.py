@@ -8,6 +8,7 @@ from lifecycle import Life, predictions
 
 from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.challenges import read_phase_judges
 from oracle.chain.sender import Sender
 from oracle.cli.main import cli
 from oracle.ledger.model import UnknownChallenge
@@ -36,6 +37,13 @@ def test_an_honest_ledger_passes_every_check(life: Life) -> None:
     assert report.checked["signatures"] == 4  # one batch and one root, two signers each
     assert report.checked["scores"] == 3
     assert report.checked["rewards"] == 1
+    # Issue 13: the rules participants committed under, and who revealed the holdout.
+    judges = read_phase_judges(life.platform, life.challenge_id, 0)
+    assert f"phase 0: judged by oracle set version 1 (2 of 3 sign), arbiter {judges.arbiter}" in (
+        report.notes
+    )
+    assert f"phase 0: holdout revealed by {life.owner.address} (the owner)" in report.notes
+    assert any(n.startswith("notice period 604800 s") for n in report.notes)
 
 
 def test_a_colluding_quorum_that_pays_itself_is_caught(life: Life) -> None:

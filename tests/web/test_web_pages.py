@@ -64,6 +64,10 @@ def test_every_page_shows_the_numbers_the_chain_holds(
     expect(page.locator("[data-field=baseline]")).to_have_text("84")
     expect(page.locator("[data-field=target]")).to_have_text("50")
     expect(page.locator("[data-field=eta]")).to_have_text("0.01")
+    # Issue 13: the rules participants read before they commit.
+    expect(page.locator("[data-field=notice-period]")).to_contain_text("7 d 0 h: new oracles")
+    expect(page.locator(".phases .judges")).to_contain_text("set 1: 2 of 3 oracles sign; arbiter")
+    expect(page.locator(".phases")).to_contain_text("revealed by")
     expect(page.locator(".live")).to_have_text("● live")
     rows = page.locator("#public-board tbody tr")
     expect(rows).to_have_count(len(board))

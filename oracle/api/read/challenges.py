@@ -19,7 +19,8 @@ from oracle.api.read.rewards import escrow
 
 _COLUMNS = (
     "challenge_id, owner, spec_cid, token, higher_is_better, baseline, target, eta, "
-    "parent_challenge, block, arbiter, dispute_window, dispute_bond, daily_cap, commit_bond"
+    "parent_challenge, block, arbiter, dispute_window, dispute_bond, daily_cap, commit_bond, "
+    "notice_period"
 )
 
 
@@ -65,12 +66,14 @@ def list_challenges(db: sqlite3.Connection, owner: str | None, page: PageRequest
 
 
 def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[Phase]:
+    judges = oracle_sets(db, challenge_id)
     found = []
     for row in db.execute(
         "SELECT p.phase, p.spec_cid, p.commit_start, p.commit_end, p.reveal_end, "
         "p.holdout_commitment, p.bounty, p.block, h.labels_cid, h.labels_digest, h.split_salt, "
-        "h.block, (SELECT count(*) FROM score_batches b WHERE b.challenge_id = p.challenge_id "
-        "AND b.phase = p.phase), (SELECT count(*) FROM score_batches b WHERE b.challenge_id = "
+        "h.block, h.revealer, (SELECT count(*) FROM score_batches b "
+        "WHERE b.challenge_id = p.challenge_id AND b.phase = p.phase), "
+        "(SELECT count(*) FROM score_batches b WHERE b.challenge_id = "
         "p.challenge_id AND b.phase = p.phase AND EXISTS (SELECT 1 FROM scores sc JOIN "
         "private_scores ps USING (submission_id) WHERE sc.challenge_id = b.challenge_id AND "
         "sc.seq = b.seq)) FROM phases p LEFT JOIN holdouts h USING (challenge_id, phase) "
@@ -78,25 +81,31 @@ def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[P
         (challenge_id,),
     ):
         (phase, spec_cid, start, end, reveal_end, commitment, bounty, block,
-         labels_cid, digest, salt, holdout_block, batches, opened) = row  # fmt: skip
+         labels_cid, digest, salt, holdout_block, revealer, batches, opened) = row  # fmt: skip
         holdout = None
         if labels_cid is not None:
             holdout = Holdout(labels_cid=labels_cid, labels_digest=digest, split_salt=salt,
-                              block=holdout_block)  # fmt: skip
+                              block=holdout_block, revealer=revealer)  # fmt: skip
+        # As ChallengeRegistry.phaseJudges: the newest set in force when its commits open.
+        phase_judges = [j for j in judges if j.active_from <= start][-1:] or judges[:1]
         found.append(Phase(
             phase=phase, spec_cid=spec_cid, commit_start=start, commit_end=end,
             reveal_end=reveal_end, holdout_commitment=commitment, bounty=bounty,
             state=phase_state(now, start, end, reveal_end), added_block=block, holdout=holdout,
             score_batches=batches, private_batches_opened=opened,
+            judges_version=phase_judges[0].version if phase_judges else 0,
+            arbiter=phase_judges[0].arbiter if phase_judges else "",
         ))  # fmt: skip
     return found
 
 
 def oracle_sets(db: sqlite3.Connection, challenge_id: int) -> list[OracleSet]:
     return [
-        OracleSet(version=v, oracles=json.loads(o), quorum=q, config_digest=d, from_block=b)
-        for v, o, q, d, b in db.execute(
-            "SELECT version, oracles, quorum, config_digest, block FROM oracle_sets "
+        OracleSet(version=v, oracles=json.loads(o), quorum=q, config_digest=d, from_block=b,
+                  arbiter=a, active_from=t)
+        for v, o, q, d, b, a, t in db.execute(
+            "SELECT version, oracles, quorum, config_digest, block, arbiter, active_from "
+            "FROM oracle_sets "
             "WHERE challenge_id = ? ORDER BY version", (challenge_id,)
         )
     ]  # fmt: skip
@@ -117,7 +126,8 @@ def challenge(db: sqlite3.Connection, challenge_id: int) -> Challenge:
     ).fetchone()
     return Challenge(
         **summary.model_dump(), arbiter=row[10], dispute_window=row[11], dispute_bond=row[12],
-        daily_cap=row[13], commit_bond=row[14], phases=phases(db, challenge_id, now),
+        daily_cap=row[13], commit_bond=row[14], notice_period=row[15],
+        phases=phases(db, challenge_id, now),
         oracle_sets=oracle_sets(db, challenge_id), escrow=escrow(db, challenge_id),
         review_count=reviews, improvement_count=improved,
     )  # fmt: skip

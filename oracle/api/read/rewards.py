@@ -34,6 +34,7 @@ RootState = Literal["live", "disputed", "voided"]
 class _Root:
     row: tuple[int, int, int, str, str, str, int, int, int, str]
     state: RootState = "live"
+    resumed_at: int | None = None  # claims open then: the window resumed after a dispute
     disputes: list[Dispute] = field(default_factory=list)
     resolutions: list[Resolution] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
@@ -61,7 +62,8 @@ def _roots(db: sqlite3.Connection, challenge_id: int) -> list[_Root]:
     ):  # fmt: skip
         timeline.append((row[4], row[5], "dispute", tuple(row)))
     for row in db.execute(
-        "SELECT phase, outcome, actor, block, log_index FROM resolutions WHERE challenge_id = ?",
+        "SELECT phase, outcome, actor, block, log_index, claimable_at FROM resolutions "
+        "WHERE challenge_id = ?",
         (challenge_id,),
     ):
         timeline.append((row[3], row[4], "resolution", tuple(row)))
@@ -88,6 +90,8 @@ def _roots(db: sqlite3.Connection, challenge_id: int) -> list[_Root]:
         elif kind == "resolution":
             outcome = str(r[1])
             holder.state = "voided" if outcome == "upheld" else "live"
+            if outcome != "upheld":
+                holder.resumed_at = int(str(r[5]))
             holder.resolutions.append(Resolution(
                 outcome=outcome,  # type: ignore[arg-type]
                 upheld=outcome == "upheld",
@@ -117,6 +121,8 @@ def _report(db: sqlite3.Connection, challenge_id: int, seq: int) -> ReportState:
 
 def _view(db: sqlite3.Connection, root: _Root, now: int | None) -> RewardRoot:
     c, seq, phase, merkle_root, total, report_cid, claimable_at, block, _, tx = root.row
+    if root.resumed_at is not None:
+        claimable_at = root.resumed_at
     return RewardRoot(
         challenge_id=c, phase=phase, seq=seq, merkle_root=merkle_root, total=total,
         report_cid=report_cid, claimable_at=claimable_at, block=block, tx_hash=tx,

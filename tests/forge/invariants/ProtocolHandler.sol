@@ -92,7 +92,8 @@ contract ProtocolHandler is TestUtils {
     uint256 public maxClaimCount;
     mapping(uint256 challengeId => uint64) public postedSeq; // highest accepted score seq
     mapping(uint256 challengeId => uint64) internal _seenSeq;
-    mapping(uint256 challengeId => uint64) internal _seenRewardSeq;
+    /// @dev Who disputed which root (keccak256(challengeId, phase, merkleRoot)).
+    mapping(bytes32 root => mapping(address disputer => bool)) internal _disputedBy;
     /// @dev The Ladder reference model: each participant's released best per challenge.
     mapping(uint256 challengeId => mapping(address => int256)) public modelBest;
     mapping(uint256 challengeId => mapping(address => bool)) public modelReleased;
@@ -117,7 +118,9 @@ contract ProtocolHandler is TestUtils {
     uint256 public overClaims; // claims paid beyond what their root's total had left
     uint256 public earlyRoots; // roots accepted before every batch's private scores were out
     uint256 public earlyLapses; // disputes lapsed before the arbiter deadline
-    uint256 public repeatedDisputes; // a second dispute of the same root accepted
+    uint256 public repeatedDisputes; // a second dispute of the same root by one account, or
+    // a dispute of a root whose dispute is open, accepted
+    uint256 public strangerRefunds; // a refund made by someone other than the owner
     uint256 public drains; // tokens an attacker's own tiny challenge paid out beyond its escrow
 
     // ---- liveness: honest actions that failed
@@ -182,6 +185,7 @@ contract ProtocolHandler is TestUtils {
         config.disputeWindow = DISPUTE_WINDOW;
         config.disputeBond = DISPUTE_BOND;
         config.arbiter = arbiter;
+        config.noticePeriod = 1 days;
         config.dailyCap = uint8(word(seed, 3) % 7);
         config.commitBond = word(seed, 4) % 2 == 0 ? 0 : 0.01 ether;
         IChallengeRegistry.PhaseConfig memory phase0 =
@@ -328,14 +332,14 @@ contract ProtocolHandler is TestUtils {
         uint256 r = word(seed, 7);
         uint256 c = subs[first].challengeId;
         uint64 last = board.lastSeq(c);
-        bool stale = r % 8 == 0 && last > 0;
-        uint64 seq = stale ? last - uint64((r >> 8) % 2) : last + 1 + uint64((r >> 8) % 3);
+        bool stale = r % 8 == 0 && last > 0; // a used seq: the highest posted
+        uint64 seq = stale ? last : last + 1 + uint64((r >> 8) % 3);
         bool belowQuorum = (r >> 16) % 10 == 0;
         IScoreBoard.ScoreBatch memory header = IScoreBoard.ScoreBatch({
             challengeId: c,
             phase: subs[first].phase,
             seq: seq,
-            configDigest: registry.configDigest(c),
+            configDigest: _phaseDigest(c, subs[first].phase),
             itemsHash: keccak256(abi.encode(items))
         });
         bytes[] memory signatures =
@@ -344,7 +348,7 @@ contract ProtocolHandler is TestUtils {
         try board.postScores(header, items, signatures) {
             if (stale) ++staleSeqAccepted;
             if (belowQuorum) ++quorumBypasses;
-            postedSeq[c] = seq;
+            if (seq > postedSeq[c]) postedSeq[c] = seq;
             _recordBatch(header, items, seed);
             _checkLadder(c, items, before);
             ++successes["postScores"];
@@ -398,13 +402,13 @@ contract ProtocolHandler is TestUtils {
         uint256 total = over ? available + 1 : bound(r >> 8, 0, available);
         Leaves memory l = _randomLeaves(seed, total);
         if ((r >> 32) % 3 == 0) l = _inflate(l, seed);
-        uint64 last = vault.lastRewardSeq(c);
+        uint64 last = vault.getRoot(c, phase).seq;
         bool stale = (r >> 16) % 9 == 0 && last > 0;
         IRewardVault.RewardRoot memory root = IRewardVault.RewardRoot({
             challengeId: c,
             phase: phase,
             seq: stale ? last : last + 1 + uint64((r >> 24) % 2),
-            configDigest: registry.configDigest(c),
+            configDigest: _phaseDigest(c, phase),
             merkleRoot: l.tree[0],
             total: total,
             reportCidHash: keccak256(bytes(REPORT_CID))
@@ -458,10 +462,14 @@ contract ProtocolHandler is TestUtils {
         address disputer = actors[r % actors.length];
         bool wrong = (r >> 8) % 6 == 0;
         uint256 value = wrong ? DISPUTE_BOND + 1 : DISPUTE_BOND;
-        bool disputedBefore = vault.getRoot(c, phase).disputer != address(0);
+        IRewardVault.RootRecord memory root = vault.getRoot(c, phase);
+        bytes32 key = keccak256(abi.encode(c, phase, root.merkleRoot));
+        bool disputedBefore =
+            _disputedBy[key][disputer] || root.state == IRewardVault.RootState.Disputed;
         vm.deal(disputer, disputer.balance + value);
         vm.prank(disputer);
         try vault.dispute{value: value}(c, phase, "bafkreihandlerreason") {
+            _disputedBy[key][disputer] = true;
             if (wrong) ++wrongBondDisputes;
             if (disputedBefore) ++repeatedDisputes;
             ghostBondsIn += value;
@@ -524,13 +532,17 @@ contract ProtocolHandler is TestUtils {
         config.oracles[0] = attacker;
         config.quorum = 1;
         config.arbiter = attacker;
+        config.disputeWindow = 5 minutes; // the shortest allowed
+        config.noticePeriod = 1 days;
         IChallengeRegistry.PhaseConfig memory phase0 = _phaseConfig(uint64(clock) - 3, 1);
-        (phase0.commitEnd, phase0.revealEnd) = (uint64(clock) - 2, uint64(clock) - 1);
+        (phase0.commitEnd, phase0.revealEnd) = (uint64(clock) + 1, uint64(clock) + 2);
         vm.prank(owner);
         token.transfer(attacker, 1);
         vm.startPrank(attacker);
         token.approve(address(vault), 1);
         c = registry.createChallenge(config, "bafkreiattack", phase0);
+        clock += 3; // the windows end (a phase must end in the future when it is created)
+        vm.warp(clock);
         registry.revealHoldout(c, 0, "bafkreiattack", LABELS_DIGEST, SPLIT_SALT);
         vm.stopPrank();
     }
@@ -540,7 +552,7 @@ contract ProtocolHandler is TestUtils {
             challengeId: c,
             phase: 0,
             seq: 1,
-            configDigest: registry.configDigest(c),
+            configDigest: _phaseDigest(c, 0),
             merkleRoot: merkleRoot,
             total: total,
             reportCidHash: keccak256(bytes(REPORT_CID))
@@ -549,6 +561,8 @@ contract ProtocolHandler is TestUtils {
         bytes[] memory signatures = new bytes[](1);
         signatures[0] = abi.encodePacked(r, s, v);
         vault.postRewards(root, REPORT_CID, signatures);
+        clock += 5 minutes; // the dispute window passes: claims are open
+        vm.warp(clock);
     }
 
     /// @dev Anyone ends a dispute the arbiter left open; too early on purpose now and then.
@@ -588,10 +602,12 @@ contract ProtocolHandler is TestUtils {
         bool wasClosed = vault.isClosed(c);
         uint256 expected = vault.unallocated(c);
         uint256 before = token.balanceOf(owner);
-        vm.prank(actors[word(seed, 1) % actors.length]); // anyone may trigger it
+        bool stranger = word(seed, 1) % 4 == 0; // only the owner may refund
+        vm.prank(stranger ? actors[word(seed, 2) % actors.length] : owner);
         try vault.refundRemainder(c) {
             uint256 paid = token.balanceOf(owner) - before;
             if (wasClosed) ++repeatedRefunds;
+            if (stranger) ++strangerRefunds;
             if (paid != expected) ++paymentMismatches;
             ghostRefunded += paid;
             refundedOf[c] += paid;
@@ -767,6 +783,11 @@ contract ProtocolHandler is TestUtils {
         phase.holdoutCommitment =
             keccak256(abi.encode(LABELS_DIGEST, keccak256(abi.encodePacked(SPLIT_SALT))));
         phase.bounty = bounty;
+    }
+
+    function _phaseDigest(uint256 c, uint32 phase) internal view returns (bytes32) {
+        (, IChallengeRegistry.Judges memory judges) = registry.phaseJudges(c, phase);
+        return judges.configDigest;
     }
 
     function _oracleList() internal view returns (address[] memory list) {
@@ -985,10 +1006,8 @@ contract ProtocolHandler is TestUtils {
         for (uint256 i = 0; i < challengeIds.length; ++i) {
             uint256 c = challengeIds[i];
             uint64 seq = board.lastSeq(c);
-            uint64 rewardSeq = vault.lastRewardSeq(c);
-            if (seq < _seenSeq[c] || rewardSeq < _seenRewardSeq[c]) ++seqDecreases;
+            if (seq < _seenSeq[c]) ++seqDecreases;
             _seenSeq[c] = seq;
-            _seenRewardSeq[c] = rewardSeq;
         }
     }
 }

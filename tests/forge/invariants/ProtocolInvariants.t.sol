@@ -92,7 +92,7 @@ contract ProtocolInvariants is Base {
 
     function invariant_lastSeqOnlyIncreases() public view {
         assertEq(handler.seqDecreases(), 0, "a score or reward seq went down");
-        assertEq(handler.staleSeqAccepted(), 0, "a stale seq was accepted");
+        assertEq(handler.staleSeqAccepted(), 0, "a used seq was accepted");
         for (uint256 i = 0; i < handler.challengeCount(); ++i) {
             uint256 c = handler.challengeIds(i);
             assertEq(
@@ -148,7 +148,8 @@ contract ProtocolInvariants is Base {
         assertEq(handler.repeatedRefunds(), 0, "a challenge was refunded twice");
         assertEq(handler.earlyRoots(), 0, "a root before the private scores were revealed");
         assertEq(handler.earlyLapses(), 0, "a dispute lapsed before the arbiter deadline");
-        assertEq(handler.repeatedDisputes(), 0, "a root was disputed twice");
+        assertEq(handler.repeatedDisputes(), 0, "a root was disputed twice by one account");
+        assertEq(handler.strangerRefunds(), 0, "someone other than the owner refunded");
     }
 
     /// @dev Liveness: honest parties acting in their window are never refused.
@@ -203,6 +204,8 @@ contract ProtocolHandlerTest is Base {
         _until("dispute", handler.dispute);
         handler.advanceTime(8 days << 8); // seed % 8 == 0: past the arbiter deadline
         _until("lapseDispute", handler.lapseDispute);
+        // seed % 8 == 1: a short step (7 hours), past the dispute window the lapse resumed
+        handler.advanceTime((7 hours << 8) | 1);
         _until("claim", handler.claim);
         handler.advanceTime(31 days << 8); // seed % 8 == 0: a long step, past the grace
         _until("refundRemainder", handler.refundRemainder);

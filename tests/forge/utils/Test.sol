@@ -23,6 +23,8 @@ interface Vm {
     function expectRevert() external;
     function expectRevert(bytes4 revertData) external;
     function expectRevert(bytes calldata revertData) external;
+    /// @dev The next event `emitter` emits must equal the one emitted after this call.
+    function expectEmit(address emitter) external;
     function sign(uint256 privateKey, bytes32 digest)
         external
         pure

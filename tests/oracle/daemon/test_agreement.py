@@ -27,6 +27,7 @@ from oracle.ledger.model import (
     Challenge,
     Ledger,
     OracleSet,
+    Phase,
     Reveal,
     Score,
     ScoreBatchPosted,
@@ -53,7 +54,7 @@ def ledger_with(
         baseline=10,
         target=0,
         eta=1,
-        dispute_window=0,
+        dispute_window=300,
         dispute_bond=0,
         arbiter=ORACLES[0],
         daily_cap=0,
@@ -61,8 +62,11 @@ def ledger_with(
         parent_challenge=0,
         spec_cid="bafkspec",
         block=1,
-        oracle_sets=[OracleSet(1, ORACLES, 2, DIGEST, 1)],
-    )
+        notice_period=86400,
+        oracle_sets=[OracleSet(1, ORACLES, 2, DIGEST, 1, ORACLES[0], 0)],
+        phases=[Phase(i, "bafkspec", 100 * i, 100 * i + 50, 100 * i + 99, b"\0" * 32, 0, 1)
+                for i in range(2)],
+    )  # fmt: skip
     ledger = Ledger(last_block=last_block, challenges={1: challenge})
     for sid, phase, block in reveals:
         s = Submission(sid, 1, ORACLES[1], phase, b"\0" * 32, 0, block - 1)

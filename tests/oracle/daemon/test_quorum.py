@@ -12,7 +12,7 @@ from oracle.chain.sender import Sender
 from oracle.daemon.cluster import LocalOracle
 from oracle.daemon.score_report import score_report_cid
 from oracle.status import Status
-from tests.oracle.daemon.world import COMMIT_SECONDS, OWNER_KEY, REVEAL_SECONDS, World, wait_for
+from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
 
 
 def posted_counts(world: World) -> Counter[int]:
@@ -71,13 +71,7 @@ def test_two_of_three_keep_posting_while_one_is_down_and_it_catches_up(world: Wo
 
     # Phase end: private scores opened by the oracles, holdout revealed by the owner, then
     # the oracles post the rewards root; an independent audit recomputes everything.
-    world.travel(COMMIT_SECONDS + REVEAL_SECONDS + 10)
-    wait_for(
-        "the private scores",
-        lambda: all(s.private for s in world.ledger().submissions_of(world.challenge_id)),
-        60,
-        oracles,
-    )
+    world.end_phase(oracles)
     owner = Sender.from_key(world.w3, OWNER_KEY)
     reveal_stored_holdout(
         world.platform, owner, world.store, world.base / "owner", world.challenge_id

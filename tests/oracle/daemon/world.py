@@ -103,7 +103,7 @@ class World:
             arbiter=owner.address,
             commit_seconds=COMMIT_SECONDS,
             reveal_seconds=REVEAL_SECONDS,
-            dispute_window=0,
+            dispute_window=300,
         )
         seeded = seed_example(
             self.platform, owner, self.store, self.base / "owner", EXAMPLE, options
@@ -181,6 +181,17 @@ class World:
     def travel(self, seconds: int) -> None:
         self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+    def end_phase(self, oracles: list[LocalOracle]) -> None:
+        """Moves chain time past the reveal end and waits for the oracles to open every
+        private score."""
+        self.travel(COMMIT_SECONDS + REVEAL_SECONDS + 10)
+        wait_for(
+            "the private scores",
+            lambda: all(s.private for s in self.ledger().submissions_of(self.challenge_id)),
+            60,
+            oracles,
+        )
 
     def scored_ids(self) -> set[int]:
         return {int(e["submissionId"]) for e in self.events("ScoreRecorded")}

@@ -5,7 +5,7 @@ import { get, ipfsUrl, watchLeaderboard } from "../api.js";
 import { submitPanel } from "../actions/submit.js";
 import { add, clear, empty, h, table } from "../ui/dom.js";
 import { explain, termLabel } from "../ui/glossary.js";
-import { cidLink, plural, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
+import { cidLink, duration, plural, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
 import { bestScorePlot } from "../ui/plot.js";
 import { boardTable, challengeTitle, loadSpec, stateBadge, submissionStatus } from "./common.js";
 
@@ -154,6 +154,10 @@ function numbers(c, spec) {
       h("dd", {}, c.commit_bond === "0" ? "none" : `${wei(c.commit_bond)}, refunded at the reveal`),
       h("dt", {}, "daily cap"),
       h("dd", {}, c.daily_cap ? `${c.daily_cap} commits per address per 24 h` : "none"),
+      h("dt", {}, "dispute window"),
+      h("dd", { "data-field": "dispute-window" }, `${duration(c.dispute_window)}, bond ${wei(c.dispute_bond)}`),
+      h("dt", {}, "notice period"),
+      h("dd", { "data-field": "notice-period" }, `${duration(c.notice_period)}: new oracles or a new arbiter judge only phases whose commits open at least that long after they are announced`),
       h("dt", {}, "activity"),
       h("dd", {}, [plural(c.submission_count, "submission"), plural(c.participant_count, "participant"), plural(c.review_count, "review"), plural(c.improvement_count, "improvement")].join(", ")),
     ),
@@ -194,17 +198,28 @@ function phases(c) {
     { class: "phases" },
     h("h2", {}, termLabel("phase", "Phases")),
     table(
-      ["phase", "commits", "reveals until", "bounty", "state", "holdout"],
+      ["phase", "commits", "reveals until", "bounty", "state", "judges", "holdout"],
       c.phases.map((p) => [
         String(p.phase),
         `${time(p.commit_start)} – ${time(p.commit_end)}`,
         time(p.reveal_end),
         `${tokens(p.bounty)} tokens`,
         stateBadge(p.state),
-        p.holdout ? ["revealed: ", cidLink(p.holdout.labels_cid)] : "hidden until the phase ends",
+        judges(c, p),
+        p.holdout ? ["revealed by ", profileLink(p.holdout.revealer), ": ", cidLink(p.holdout.labels_cid)] : "hidden until the phase ends",
       ]),
     ),
   );
+}
+
+/** The oracle set (version, quorum) and arbiter fixed for a phase when its commits opened. */
+function judges(c, p) {
+  const set = c.oracle_sets.find((s) => s.version === p.judges_version);
+  if (!set) return "—";
+  return h("span", { class: "judges", "data-version": String(set.version) }, [
+    `set ${set.version}: ${set.quorum} of ${set.oracles.length} oracles sign; arbiter `,
+    profileLink(p.arbiter),
+  ]);
 }
 
 function progress(c, improvements, chainTime) {
