@@ -204,8 +204,9 @@ def _check_balance(platform: Platform, owner: Sender, amount: int, what: str) ->
     if balance < amount:
         symbol = platform.token.functions.symbol().call()
         raise InsufficientTokens(
-            f"{owner.address} holds {balance} base units of {symbol}, {what} needs {amount}: "
-            "get more tokens or lower the amount"
+            f"{owner.address} holds {wad_text(balance)} {symbol}, {what} needs "
+            f"{wad_text(amount)}: get more tokens (on the dev chain: `coop account fund "
+            "ADDRESS`) or lower the amount"
         )
 
 

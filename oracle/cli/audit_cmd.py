@@ -9,6 +9,7 @@ import click
 from oracle.audit.findings import AuditReport
 from oracle.audit.run import audit_challenge
 from oracle.cli.context import ChainContext, chain_options
+from oracle.types import plural
 
 EXIT_DISCREPANCY = 1
 
@@ -29,10 +30,20 @@ def audit(challenge_id: int, config: Path | None, rpc_url: str | None,
     Exit status 0 when everything matches, 1 when something does not (each discrepancy is
     named), 2 when the audit could not run (bad id, no node).
 
+    No account is needed: an audit sends nothing. It needs the node (--rpc-url /
+    COOP_RPC_URL), the deployment file (--deployment / COOP_DEPLOYMENT) and the files the
+    events name, fetched by CID and checked against it from, in order: the embedded store
+    in COOP_DATA_DIR/ipfs (or COOP_IPFS_DIR); a kubo node with COOP_IPFS_BACKEND=kubo
+    (COOP_KUBO_API, default http://127.0.0.1:5001); then every gateway in COOP_GATEWAYS,
+    comma-separated base URLs answering /ipfs/CID (the platform's API is one, e.g.
+    http://127.0.0.1:8000 under `make run`; a public one is https://ipfs.io). An outside
+    auditor without the platform's data dir sets COOP_GATEWAYS.
+
     \b
     Example:
       coop audit 1
       coop audit 1 --json | jq .findings
+      COOP_GATEWAYS=http://127.0.0.1:8000 COOP_DATA_DIR=$(mktemp -d) coop audit 1
     """
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
     store = ctx.content_store
@@ -53,7 +64,7 @@ def _human(report: AuditReport) -> str:
     if report.ok:
         lines.append("OK: everything on the ledger matches what public data gives.")
     else:
-        lines.append(f"FAILED: {len(report.findings)} discrepancies")
+        lines.append(f"FAILED: {plural(len(report.findings), 'discrepancy', 'discrepancies')}")
         lines += [f"  - {finding}" for finding in report.findings]
         lines.append(
             "A wrong rewards root can be disputed while its dispute window is open (`coop "

@@ -46,7 +46,7 @@ def alive(pid: int) -> bool:
 def test_up_runs_everything_and_ctrl_c_leaves_nothing_running(tmp_path: Path) -> None:
     port = free_port()
     process = subprocess.Popen(
-        [*COOP, "up", "--data-dir", str(tmp_path), "--api-port", str(port)],
+        [*COOP, "up", "--data-dir", str(tmp_path), "--api-port", str(port), "--chain-port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     output = []
