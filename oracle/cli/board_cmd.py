@@ -89,7 +89,7 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
     if address is None:
         if ctx.settings.account is None and ctx.settings.private_key is None:
             raise CoopError("say whose profile: pass an ADDRESS or --account NAME")
-        address = ctx.sender.address
+        address = ctx.own_address()
     ledger = read_ledger(ctx.platform)
     found = profile(ledger, address)
     lines = [f"Profile of {found.address}"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from eth_account import Account
 from web3 import Web3
 
 from oracle.chain.deployment import Deployment
@@ -18,7 +19,7 @@ from oracle.chain.sender import Sender
 from oracle.errors import ConfigError
 from oracle.ipfs.fallback import open_content_store
 from oracle.ipfs.store import ContentStore
-from oracle.keystore import unlock
+from oracle.keystore import list_keys, unlock
 from oracle.settings import Settings, load_settings
 from oracle.types import Address, wad_text
 
@@ -89,6 +90,17 @@ class ChainContext:
             sender = Sender(w3, Address(local.address), local.key.hex())
         click.echo(f"… signing as {sender.address} ({choice.origin})", err=True)
         return sender
+
+    def own_address(self) -> Address:
+        """The address the signing account would have, without unlocking a keystore (its
+        address is stored in clear): for commands that read on your behalf."""
+        choice = signer_choice(self.settings, self.account_flag)
+        if choice.keystore is None:
+            return Address(Account.from_key(choice.private_key).address)
+        known = {e.name: e.address for e in list_keys(self.settings.keystore_dir)}
+        if choice.keystore not in known:
+            unlock(self.settings.keystore_dir, choice.keystore, "")  # says what is missing
+        return Address(known[choice.keystore])
 
     @functools.cached_property
     def content_store(self) -> ContentStore:
