@@ -101,7 +101,14 @@ def submit(challenge: int, path: Path, parents: tuple[str, ...], **options: obje
         pending = commit(platform, sender, ctx.settings.data_dir, challenge, str(added.cid),
                          parent_ids, weights)  # fmt: skip
         bar.update(1)
-        submission_id = reveal(platform, sender, pending)
+        try:
+            submission_id = reveal(platform, sender, pending)
+        except TransactionReverted as exc:
+            raise TransactionReverted(
+                f"{exc}; the commit of submission {pending.submission_id} is kept in "
+                f"{pending.path(ctx.settings.data_dir)}: `coop reveal` tries again, "
+                f"`coop reveal --drop {pending.submission_id}` gives it up"
+            ) from None
         bar.update(1)
     pending.path(ctx.settings.data_dir).unlink()
     ctx.emit(
