@@ -17,6 +17,9 @@ from oracle.errors import ConfigError
 
 ENV_PREFIX = "COOP_"
 DEFAULT_CONFIG_FILE = Path("coop.toml")
+# The port of `coop up`'s anvil, the default RPC URL's: not 8545, where brownie's
+# development network attaches to whatever listens and reverts its snapshots there.
+LOCAL_CHAIN_PORT = 8555
 DEPLOYMENT_FILE = "deployment.json"  # what `coop up` writes into its data dir
 KEYSTORES = "keystores"
 
@@ -32,8 +35,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # The defaults find the platform `coop up` (make run) starts with its own defaults:
-    # anvil on port 8545, everything else under ~/.coop (docs/decisions.md, "Where things are").
-    rpc_url: str = "http://127.0.0.1:8545"
+    # anvil on port 8555, everything else under ~/.coop (docs/decisions.md, "Where things are").
+    rpc_url: str = f"http://127.0.0.1:{LOCAL_CHAIN_PORT}"
     data_dir: Path = Field(default_factory=default_data_dir)
     deployment: Path = Path()  # default DATA_DIR/deployment.json
     keystore_dir: Path = Path()  # default DATA_DIR/keystores

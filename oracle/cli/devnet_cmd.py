@@ -11,9 +11,7 @@ import click
 
 from oracle.chain.anvil import port_is_free
 from oracle.chain.sender import Sender
-from oracle.settings import load_settings
-
-DEFAULT_CHAIN_PORT = 8545  # the port of the default COOP_RPC_URL
+from oracle.settings import LOCAL_CHAIN_PORT, load_settings
 
 # The local platform and the demo import scikit-learn (its models): they are imported in
 # the commands, so every other `coop` command starts without paying for it.
@@ -36,7 +34,7 @@ def _say(message: str) -> None:
     default=None,
     help="Use this development node instead of starting anvil.",
 )
-@click.option("--chain-port", type=int, default=DEFAULT_CHAIN_PORT, show_default=True,
+@click.option("--chain-port", type=int, default=LOCAL_CHAIN_PORT, show_default=True,
               help="Port of the anvil started here (the default RPC URL of every command); "
               "0 or a busy port: a free one.")  # fmt: skip
 @click.option("--api-port", type=int, default=8000, show_default=True,
@@ -45,8 +43,8 @@ def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: in
     """Run the whole platform locally until Ctrl-C: chain, contracts, a demo challenge,
     the API with the web app, and three oracles.
 
-    A fresh anvil chain is started on port 8545 unless --rpc-url names one (a development
-    chain, id 31337). With the defaults (port 8545, ~/.coop) every `coop` command in
+    A fresh anvil chain is started on port 8555 unless --rpc-url names one (a development
+    chain, id 31337). With the defaults (port 8555, ~/.coop) every `coop` command in
     another terminal finds this platform without any variable; the banner prints the
     lines to export otherwise, and the PATH line that puts `coop`, anvil and cast on it.
     The contracts are deployed once per chain; the demo challenge (scikit-learn's

@@ -48,7 +48,7 @@ def test_an_unknown_command_is_named() -> None:
         (["reveal"], ["--drop", "pending/dropped/", "reveal window closed", "another chain"]),
         (["audit"], ["COOP_GATEWAYS", "COOP_IPFS_BACKEND=kubo", "/ipfs/CID", "No account"]),
         (["account", "fund"], ["development chain", "Refused on any other chain"]),
-        (["up"], ["~/.coop", "8545", "PATH"]),
+        (["up"], ["~/.coop", "8555", "PATH"]),
     ],
 )  # fmt: skip
 def test_help_teaches_what_a_newcomer_needs(command: list[str], taught: list[str]) -> None:

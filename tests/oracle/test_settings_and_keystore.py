@@ -68,7 +68,7 @@ def test_defaults_are_the_same_from_every_folder_and_find_make_runs_platform(
         s = load_settings(environ={})
         seen.add((s.data_dir, s.keystore_dir, s.deployment, s.rpc_url))
     assert seen == {(home / ".coop", home / ".coop" / "keystores",
-                     home / ".coop" / "deployment.json", "http://127.0.0.1:8545")}  # fmt: skip
+                     home / ".coop" / "deployment.json", "http://127.0.0.1:8555")}  # fmt: skip
     moved = load_settings(environ={"COOP_DATA_DIR": str(tmp_path / "d")})
     assert moved.keystore_dir == tmp_path / "d" / "keystores"
     assert moved.deployment == tmp_path / "d" / "deployment.json"
