@@ -2,9 +2,10 @@
 
 import argparse
 
-from bench import api, gas, latency, scoring
+from bench import api, gas, latency, sandbox, scoring
 
-BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "api": api.main, "latency": latency.main}
+BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "api": api.main, "latency": latency.main,
+              "sandbox": sandbox.main}  # fmt: skip
 
 
 def main() -> None:

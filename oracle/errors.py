@@ -45,6 +45,10 @@ class TransactionReverted(ChainError):
     """A transaction or call reverted; carries the decoded custom error when known."""
 
 
+class OutOfGas(TransactionReverted):
+    """A mined transaction used all the gas it was given (it changed nothing); send it again."""
+
+
 class InsufficientFunds(ChainError):
     """The sending account cannot pay for a transaction's gas (and value)."""
 

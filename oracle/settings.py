@@ -53,8 +53,11 @@ class Settings(BaseModel):
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8700, ge=0, le=65535)
     api_port: int = Field(default=8000, ge=0, le=65535)
+    oracle_urls: tuple[str, ...] = ()  # oracles the API asks why a submission is not scored
     challenges: tuple[int, ...] = ()  # served challenge ids; empty = all
     ipfs_dir: Path | None = None  # the embedded block store; default DATA_DIR/ipfs
+
+    runtime_dir: Path | None = None  # built code-submission runtimes; default DATA_DIR/runtimes
 
     @model_validator(mode="before")
     @classmethod
@@ -69,6 +72,11 @@ class Settings(BaseModel):
     @property
     def ipfs_path(self) -> Path:
         return self.ipfs_dir or self.data_dir / "ipfs"
+
+    @property
+    def runtime_path(self) -> Path:
+        """Where runtimes are built, one venv per digest (several oracles may share it)."""
+        return self.runtime_dir or self.data_dir / "runtimes"
 
     # The oracle daemon (`coop oracle run`, docs/operator.md):
     holdout_dir: Path | None = None  # the owner's holdouts/ folder (secrets + labels copies)

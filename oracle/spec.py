@@ -22,9 +22,11 @@ from typing import Any
 import jsonschema
 
 from oracle.errors import InvalidSpec
+from oracle.submission_spec import SubmissionSpec, submission_spec
 from oracle.types import Cid, Wad
 
 SCHEMA_VERSION = 1
+SPEC_MAX_BYTES = 1 << 20  # the most a spec file may hold; readers fetch no more
 SCHEMA_FILE = "oracle/schemas/challenge-spec.v1.json"
 INT256_MAX = 2**255 - 1
 ZERO_HASH = "0x" + "00" * 32
@@ -148,6 +150,7 @@ class ChallengeSpec:
     daily_cap: int
     commit_bond_wei: int
     rewards: RewardsSpec
+    submission: SubmissionSpec
     raw: Mapping[str, Any]  # the JSON as parsed (floats as float), e.g. to re-publish it
 
     @property
@@ -387,5 +390,6 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
             r["review_cap_per_reviewer"],
             r["fork_share_bps"],
         ),
+        submission=submission_spec(d.get("submission"), where),
         raw=raw,
     )

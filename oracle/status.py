@@ -18,8 +18,12 @@ class Status(IntEnum):
     TOO_LARGE = 7  # larger than the spec's size limit, or a decompression bomb
     DIGEST_MISMATCH = 8  # bytes did not match their CID
     SCORER_FAILED = 9  # custom scorer crashed, was killed, broke the sandbox rules
-    TIMEOUT = 10  # custom scorer ran out of wall-clock or CPU time
+    TIMEOUT = 10  # custom scorer or submitted code ran out of wall-clock or CPU time
     UNREACHABLE = 11  # the artifact could not be fetched within the limits
+    NOT_REPRODUCIBLE = 12  # submitted code gave different predictions on different oracles
+    RUN_FAILED = 13  # submitted code crashed (exit status and exception type in the reason)
+    OUT_OF_MEMORY = 14  # submitted code held more than the spec's memory limit
+    NO_OUTPUT = 15  # submitted code ended without writing /out/predictions.csv or .parquet
 
     @property
     def is_valid(self) -> bool:

@@ -12,9 +12,10 @@ step() { printf '\n== setup: %s\n' "$*"; }
 stamp_ok() { [ -f ".tools/stamps/$1" ] && [ "$(cat ".tools/stamps/$1")" = "$2" ]; }
 stamp_set() { printf '%s' "$2" > ".tools/stamps/$1"; }
 
-# Debian packages: chromium (browser tests) and bubblewrap (scoring sandbox).
+# Debian packages: chromium (browser tests), bubblewrap and libseccomp2 (the sandbox).
 missing=()
 command -v bwrap >/dev/null || missing+=(bubblewrap)
+ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || missing+=(libseccomp2)
 command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"

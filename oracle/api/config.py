@@ -20,6 +20,7 @@ class ApiConfig:
     max_file_bytes: int = 1024 * MiB  # largest file /ipfs/{cid} streams
     stream_poll_seconds: float = 0.5
     keepalive_seconds: float = 15.0
+    oracle_urls: tuple[str, ...] = ()  # asked by /v1/submissions/{id}/scoring
 
     def to_json(self) -> str:
         return json.dumps({k: None if v is None else str(v) if isinstance(v, Path) else v
@@ -30,12 +31,14 @@ class ApiConfig:
         data = json.loads(text)
         for key in ("db_path", "ipfs_dir", "web_dir"):
             data[key] = None if data[key] is None else Path(data[key])
+        data["oracle_urls"] = tuple(data["oracle_urls"])
         return cls(**data)
 
     @classmethod
     def from_settings(cls, settings: Settings, db_path: Path | None = None) -> "ApiConfig":
         """The index at DATA_DIR/index.sqlite3; blocks at COOP_IPFS_DIR or DATA_DIR/ipfs."""
-        return cls(db_path=db_path or index_path(settings), ipfs_dir=settings.ipfs_path)
+        return cls(db_path=db_path or index_path(settings), ipfs_dir=settings.ipfs_path,
+                   oracle_urls=settings.oracle_urls)  # fmt: skip
 
 
 def index_path(settings: Settings) -> Path:

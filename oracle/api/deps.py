@@ -32,6 +32,7 @@ async def page_request(
 
 Paging = Annotated[PageRequest, Depends(page_request)]
 ChallengeId = Annotated[int, Path(ge=0, lt=UINT256_LIMIT, description="Challenge id.")]
+OptionalPhase = Annotated[int | None, Query(ge=0, lt=2**32, description="Phase index.")]
 SubmissionId = Annotated[int, Path(ge=0, lt=UINT256_LIMIT, description="Submission id.")]
 PhaseIndex = Annotated[int, Path(ge=0, lt=2**32, description="Phase index.")]
 Address = Annotated[str, Path(max_length=64, description="An address (checksummed or not).")]

@@ -128,6 +128,7 @@ class Challenge(ChallengeSummary):
 
 class Improvement(Model):
     challenge_id: int
+    phase: int
     submission_id: int
     participant: str
     previous_best: Score
@@ -138,6 +139,7 @@ class Improvement(Model):
 
 class Improvements(Model):
     challenge_id: int
+    phase: int
     higher_is_better: bool
     baseline: Score
     target: Score
@@ -181,7 +183,10 @@ class ScoreRecord(Model):
 
 
 class PrivateScore(Model):
-    score: Score
+    """An opened private-score commitment; `score` is None for an invalid submission (its
+    commitment opens to 0 by the protocol, but it has no private score)."""
+
+    score: Score | None
     salt: str
     block: int
 
@@ -194,6 +199,25 @@ class Review(Model):
     verdict_name: str
     review_cid: str
     block: int
+
+
+class OracleScoring(Model):
+    """What one oracle says of an unscored submission (from its /healthz)."""
+
+    oracle: str  # its base URL
+    answered: bool
+    waiting: bool  # it holds the submission back for a reason that is not the submitter's
+    reason: str | None = None
+    tries: int | None = None
+    next_try_in_seconds: float | None = None
+    error: str | None = None  # why it did not answer
+
+
+class ScoringProgress(Model):
+    submission_id: int
+    state: Literal["committed", "revealed", "scored"]
+    waiting: bool  # some oracle holds it waiting (see `oracles` for the reasons)
+    oracles: list[OracleScoring]
 
 
 class SubmissionReward(Model):

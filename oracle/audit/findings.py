@@ -1,4 +1,5 @@
-"""What an audit found: counts of what was checked, and every discrepancy by name."""
+"""What an audit found: counts of what was checked, every discrepancy by name, and what
+could not be checked (content nobody could deliver) kept apart: that is no discrepancy."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,26 +23,44 @@ class AuditReport:
     last_block: int
     checked: Counter[str] = field(default_factory=Counter)
     findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # what could not be checked yet, and why
+    unchecked: list[Finding] = field(default_factory=list)  # content that could not be fetched
+    notes: list[str] = field(default_factory=list)  # what cannot be checked yet, and why
 
     @property
     def ok(self) -> bool:
+        """No discrepancy in what could be checked."""
         return not self.findings
+
+    @property
+    def complete(self) -> bool:
+        """Everything the ledger names could be checked."""
+        return not self.unchecked
 
     def passed(self, what: str, count: int = 1) -> None:
         self.checked[what] += count
 
     def fail(self, check: str, subject: str, detail: str) -> None:
-        self.findings.append(Finding(check, subject, detail))
+        finding = Finding(check, subject, detail)
+        if finding not in self.findings:
+            self.findings.append(finding)
+
+    def could_not_check(self, check: str, subject: str, detail: str) -> None:
+        finding = Finding(check, subject, detail)
+        if finding not in self.unchecked:
+            self.unchecked.append(finding)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "challenge_id": self.challenge_id,
             "last_block": self.last_block,
             "ok": self.ok,
+            "complete": self.complete,
             "checked": dict(sorted(self.checked.items())),
-            "findings": [
-                {"check": f.check, "subject": f.subject, "detail": f.detail} for f in self.findings
-            ],
+            "findings": [_as_dict(f) for f in self.findings],
+            "unchecked": [_as_dict(f) for f in self.unchecked],
             "notes": self.notes,
         }
+
+
+def _as_dict(finding: Finding) -> dict[str, str]:
+    return {"check": finding.check, "subject": finding.subject, "detail": finding.detail}

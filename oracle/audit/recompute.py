@@ -1,44 +1,56 @@
 """Recomputing what the oracles attested: every score from IPFS data, every rewards root.
 
-Content is fetched through the verifying IPFS stack, so a CID that does not match its
-bytes is a finding, never used. Scores can be recomputed once a phase's holdout is
-revealed (labels CID + split salt); rewards once the root is posted.
+Content is fetched through the verifying IPFS stack, so bytes that do not match their CID
+are never used. Content that no backend delivers is "could not check", not a discrepancy:
+an outside auditor may simply lack a gateway that has it. Scores can be recomputed once a
+phase's holdout is revealed (labels CID + split salt); rewards once the root is posted.
 """
 
 from eth_utils.crypto import keccak
 
 from oracle.audit.findings import AuditReport
-from oracle.errors import CoopError, IpfsError
+from oracle.errors import ContentTooLarge, CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, Phase, Submission
-from oracle.ledger.reward_inputs import escrow_left, reward_inputs
+from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
+from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout, load_holdout
-from oracle.spec import ChallengeSpec, ScorerKind, load_spec
+from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status
 from oracle.types import Wad
 
-SPEC_MAX_BYTES = 1 << 20
-REPORT_MAX_BYTES = 64 << 20
-
 
 class Fetcher:
-    """Verified reads that turn IPFS failures into findings instead of exceptions."""
+    """Verified reads, each CID fetched once, whose failures are recorded, never raised.
+
+    Content larger than the limit the ledger allows is a finding; content that cannot be
+    fetched is recorded as could-not-check.
+    """
 
     def __init__(self, store: ContentStore, report: AuditReport) -> None:
         self.store = store
         self.report = report
+        self._fetched: dict[str, bytes | None] = {}
+        self.unreachable: set[str] = set()  # CIDs no backend delivered
 
     def get(self, cid: str, max_bytes: int, what: str) -> bytes | None:
+        if cid in self._fetched:
+            return self._fetched[cid]
+        data: bytes | None = None
         try:
             data = self.store.cat(cid, max_bytes=max_bytes)
-        except IpfsError as exc:
+        except ContentTooLarge as exc:
             self.report.fail("content", what, f"{cid}: {exc}")
-            return None
-        self.report.passed("content")
+        except IpfsError as exc:
+            self.report.could_not_check("content", what, f"could not be fetched: {exc}")
+            self.unreachable.add(cid)
+        else:
+            self.report.passed("content")
+        self._fetched[cid] = data
         return data
 
     def spec(self, phase: Phase) -> ChallengeSpec | None:
@@ -66,6 +78,13 @@ def check_scores(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
         spec = fetch.spec(phase)
         holdout = _holdout(phase, spec, fetch) if spec is not None else None
         if spec is None or holdout is None:
+            needed = {phase.spec_cid, phase.holdout.labels_cid}
+            if needed & fetch.unreachable:
+                report.could_not_check(
+                    "scores", f"phase {phase.index}",
+                    f"{len(scored)} scores not recomputed: their spec or labels could not be "
+                    "fetched",
+                )  # fmt: skip
             continue
         program = None
         if spec.scorer.kind is ScorerKind.PROGRAM and spec.scorer.cid is not None:
@@ -103,8 +122,12 @@ def _check_one(submission: Submission, spec: ChallengeSpec, holdout: Holdout,
     except IpfsError as exc:
         if score.status in (Status.UNREACHABLE, Status.DIGEST_MISMATCH, Status.TOO_LARGE):
             report.passed("scores")
+        elif isinstance(exc, ContentTooLarge):
+            report.fail("scores", subject, f"status on chain {Status(score.status).name}: {exc}")
         else:
-            report.fail("scores", subject, f"artifact cannot be fetched to recompute: {exc}")
+            report.could_not_check(
+                "scores", subject, f"artifact {reveal.artifact_cid} could not be fetched: {exc}"
+            )
         return
     result = score_submission(spec, holdout, artifact, scorer_program=program)
     if int(result.status) != score.status:
@@ -146,10 +169,17 @@ def check_rewards(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
             continue
         spec = fetch.spec(challenge.phases[root.phase])
         if spec is None:
+            if challenge.phases[root.phase].spec_cid in fetch.unreachable:
+                report.could_not_check("rewards", subject, "not recomputed: the phase's spec "
+                                       "could not be fetched")  # fmt: skip
             continue
         try:
             inputs = reward_inputs(
-                ledger, challenge.challenge_id, root.phase, spec, escrow_left(challenge, root.block)
+                ledger,
+                challenge.challenge_id,
+                root.phase,
+                spec,
+                challenge.unallocated_before(root.position),
             )
             ours = compute_rewards(inputs)
         except CoopError as exc:

@@ -21,9 +21,8 @@ from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
-from oracle.spec import load_spec
+from oracle.spec import SPEC_MAX_BYTES, load_spec
 
-SPEC_MAX_BYTES = 1 << 20
 ROOT_STATES = {STATE_NONE: "none", STATE_POSTED: "posted", STATE_DISPUTED: "disputed",
                STATE_VOIDED: "voided"}  # fmt: skip
 

@@ -18,7 +18,7 @@ from web3.logs import DISCARD
 
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
-from oracle.errors import CoopError
+from oracle.errors import CoopError, OutOfGas
 from oracle.types import PPM
 
 
@@ -173,5 +173,11 @@ def reveal(platform: Platform, sender: Sender, pending: PendingReveal) -> int:
         pending.submission_id, pending.artifact_cid, list(pending.parents),
         list(pending.weights_ppm), bytes.fromhex(pending.salt[2:]),
     )  # fmt: skip
-    sender.transact(fn)
+    try:
+        sender.transact(fn)
+    except OutOfGas as exc:
+        raise OutOfGas(
+            f"{exc}. Submission {pending.submission_id} stays committed: `coop reveal` "
+            "reveals it (do not submit it again)"
+        ) from None
     return pending.submission_id

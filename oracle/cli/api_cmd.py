@@ -54,7 +54,8 @@ def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: i
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     base = ApiConfig.from_settings(s, db)
     app_config = ApiConfig(db_path=base.db_path, ipfs_dir=base.ipfs_dir,
-                           max_upload_bytes=max_upload_mib * MiB)  # fmt: skip
+                           max_upload_bytes=max_upload_mib * MiB,
+                           oracle_urls=base.oracle_urls)  # fmt: skip
     stop = threading.Event()
     follower: threading.Thread | None = None
     indexer = None

@@ -12,6 +12,8 @@ from oracle.cli.context import ChainContext, chain_options
 from oracle.types import plural
 
 EXIT_DISCREPANCY = 1
+EXIT_INCOMPLETE = 3
+PLATFORM_GATEWAY = "http://127.0.0.1:8000"  # `make run`'s API, which serves /ipfs/{cid}
 
 
 @click.command()
@@ -27,23 +29,25 @@ def audit(challenge_id: int, config: Path | None, rpc_url: str | None,
     every public and private score recomputed from the IPFS data; every rewards root
     recomputed with reward rule v1 and compared, with its report.
 
-    Exit status 0 when everything matches, 1 when something does not (each discrepancy is
-    named), 2 when the audit could not run (bad id, no node).
+    \b
+    Exit status:
+      0  everything was checked and matches
+      1  a discrepancy: something on the ledger does not match (each one is named)
+      2  the audit could not run (bad id, no node, no deployment file)
+      3  no discrepancy, but some content could not be fetched, so not all was checked
 
-    No account is needed: an audit sends nothing. It needs the node (--rpc-url /
-    COOP_RPC_URL), the deployment file (--deployment / COOP_DEPLOYMENT) and the files the
-    events name, fetched by CID and checked against it from, in order: the embedded store
-    in COOP_DATA_DIR/ipfs (or COOP_IPFS_DIR); a kubo node with COOP_IPFS_BACKEND=kubo
-    (COOP_KUBO_API, default http://127.0.0.1:5001); then every gateway in COOP_GATEWAYS,
-    comma-separated base URLs answering /ipfs/CID (the platform's API is one, e.g.
-    http://127.0.0.1:8000 under `make run`; a public one is https://ipfs.io). An outside
-    auditor without the platform's data dir sets COOP_GATEWAYS.
+    \b
+    IPFS: the audit reads the embedded store in COOP_DATA_DIR/ipfs (the platform's own
+    data dir has every file). Without it, point the audit at an IPFS gateway:
+      COOP_GATEWAYS=http://127.0.0.1:8000     the platform's API (`make run`) serves /ipfs
+      COOP_GATEWAYS=https://a.example,https://b.example   several, tried in order
+      COOP_IPFS_BACKEND=kubo COOP_KUBO_API=http://127.0.0.1:5001   a kubo node
+    Every block fetched is verified against its CID before it is used.
 
     \b
     Example:
       coop audit 1
-      coop audit 1 --json | jq .findings
-      COOP_GATEWAYS=http://127.0.0.1:8000 COOP_DATA_DIR=$(mktemp -d) coop audit 1
+      COOP_GATEWAYS=http://127.0.0.1:8000 coop audit 1 --json | jq .findings
     """
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
     store = ctx.content_store
@@ -52,18 +56,26 @@ def audit(challenge_id: int, config: Path | None, rpc_url: str | None,
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
-        click.echo(_human(report))
-    sys.exit(0 if report.ok else EXIT_DISCREPANCY)
+        click.echo(_human(report, ctx.settings.ipfs_path, ctx.settings.gateways))
+    sys.exit(exit_status(report))
 
 
-def _human(report: AuditReport) -> str:
+def exit_status(report: AuditReport) -> int:
+    if not report.ok:
+        return EXIT_DISCREPANCY
+    return 0 if report.complete else EXIT_INCOMPLETE
+
+
+def _human(report: AuditReport, ipfs_path: Path, gateways: tuple[str, ...]) -> str:
     checked = ", ".join(f"{n} {what}" for what, n in sorted(report.checked.items())) or "nothing"
     lines = [f"Audit of challenge {report.challenge_id} up to block {report.last_block}",
              f"checked: {checked}"]  # fmt: skip
     lines += [f"note: {note}" for note in report.notes]
-    if report.ok:
-        lines.append("OK: everything on the ledger matches what public data gives.")
-    else:
+    if report.unchecked:
+        lines.append(f"could not check {plural(len(report.unchecked), 'item')}:")
+        lines += [f"  - {finding}" for finding in report.unchecked]
+        lines.append(_where_content_is(report.challenge_id, ipfs_path, gateways))
+    if not report.ok:
         lines.append(f"FAILED: {plural(len(report.findings), 'discrepancy', 'discrepancies')}")
         lines += [f"  - {finding}" for finding in report.findings]
         lines.append(
@@ -71,4 +83,23 @@ def _human(report: AuditReport) -> str:
             "challenge status` shows it): `coop rewards dispute "
             f"{report.challenge_id} PHASE --reason-file FINDING` (docs/auditor.md)"
         )
+    elif report.unchecked:
+        lines.append(
+            "INCOMPLETE: nothing checked disagrees with the ledger, but the content above could "
+            "not be fetched, so it was not checked (this is not a discrepancy)."
+        )
+    else:
+        lines.append("OK: everything on the ledger matches what public data gives.")
     return "\n".join(lines)
+
+
+def _where_content_is(challenge_id: int, ipfs_path: Path, gateways: tuple[str, ...]) -> str:
+    tried = f"the embedded store {ipfs_path}" + (
+        f" and the gateways {', '.join(gateways)}" if gateways else " (no gateway set)"
+    )
+    return (
+        f"The content was not in {tried}. Point the audit at an IPFS gateway that has the "
+        f"challenge's files, e.g. the platform's API: `COOP_GATEWAYS={PLATFORM_GATEWAY} coop "
+        f"audit {challenge_id}`, or at a kubo node with `COOP_IPFS_BACKEND=kubo` "
+        "(see `coop audit --help`, docs/auditor.md)."
+    )

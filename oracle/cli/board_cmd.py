@@ -1,5 +1,6 @@
 """`coop leaderboard` and `coop profile`: what the ledger says about a challenge or a person."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -7,7 +8,14 @@ import click
 from oracle.cli.context import ChainContext, chain_options, tokens
 from oracle.errors import CoopError
 from oracle.indexer.reports import PendingRoot, fetch_report
-from oracle.ledger.boards import BoardEntry, private_board, profile, public_board, score_text
+from oracle.ledger.boards import (
+    BoardEntry,
+    private_board,
+    private_opened,
+    profile,
+    public_board,
+    score_text,
+)
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
 from oracle.types import plural
@@ -19,44 +27,74 @@ from oracle.types import plural
     "--private",
     "private",
     is_flag=True,
-    help="The private board (opened after the phase ends; it decides prizes).",
+    help="The private boards (opened after each phase ends; they decide prizes).",
 )
-@click.option("--phase", type=int, default=None, help="Phase of the private board [latest].")
+@click.option("--phase", type=int, default=None, help="Only this phase's board [every phase].")
 @chain_options
 def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Path | None,
                 rpc_url: str | None, deployment: Path | None, account: str | None,
                 as_json: bool) -> None:  # fmt: skip
     """Show a challenge's leaderboard, best first, read from the chain's events.
 
-    The public board holds each participant's released best: the oracles round public
+    Each phase is scored on its own holdout split, so each has its own boards: every
+    phase's is shown, titled with its phase, or only --phase N's. A public
+    board holds each participant's released best of that phase: the oracles round public
     scores to the challenge's eta grid and a best only moves by at least eta (the Ladder),
-    so the board cannot be climbed by probing the public rows.
+    so the board cannot be climbed by probing the public rows. A private board appears
+    once the phase's private scores are opened.
 
-    \b
+    
     Examples:
       coop leaderboard 1
+      coop leaderboard 1 --phase 0
       coop leaderboard 1 --private --json
     """
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
     ledger = read_ledger(ctx.platform)
     challenge = ledger.challenge(challenge_id)
-    if private:
-        phase = len(challenge.phases) - 1 if phase is None else phase
-        entries = private_board(ledger, challenge, phase)
-        title = f"Private leaderboard, challenge {challenge_id} phase {phase}"
-        empty = "No private scores yet: they are opened after the phase's reveal end."
-    else:
-        entries = public_board(challenge)
-        title = f"Public leaderboard, challenge {challenge_id}"
-        empty = "No scores yet: the oracles post them shortly after each reveal."
-    ctx.emit(_board_text(title, challenge, entries, empty), {
+    if phase is not None and not 0 <= phase < len(challenge.phases):
+        raise CoopError(
+            f"challenge {challenge_id} has no phase {phase} (its phases: 0 to "
+            f"{len(challenge.phases) - 1}); leave out --phase to see every phase"
+        )
+    chosen = range(len(challenge.phases)) if phase is None else [phase]
+    boards = [_phase_board(ledger, challenge, p, private) for p in chosen]
+    ctx.emit("\n\n".join(b.text for b in boards), {
         "challenge_id": challenge_id, "private": private,
-        "entries": [
-            {"rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
-             "score": score_text(e.score), "score_wad": str(e.score)}
-            for e in entries
-        ],
+        "boards": [b.as_json() for b in boards],
     })  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PhaseBoard:
+    phase: int
+    opened: bool
+    entries: list[BoardEntry]
+    text: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "phase": self.phase, "opened": self.opened,
+            "entries": [
+                {"rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
+                 "score": score_text(e.score), "score_wad": str(e.score)}
+                for e in self.entries
+            ],
+        }  # fmt: skip
+
+
+def _phase_board(ledger: Ledger, challenge: Challenge, phase: int, private: bool) -> PhaseBoard:
+    cid = challenge.challenge_id
+    if private:
+        opened = private_opened(ledger, challenge, phase)
+        entries = private_board(ledger, challenge, phase) if opened else []
+        title = f"Private leaderboard, challenge {cid} phase {phase}"
+        empty = "Not opened yet: private scores are opened after the phase's reveal end."
+    else:
+        opened, entries = True, public_board(ledger, challenge, phase)
+        title = f"Public leaderboard, challenge {cid} phase {phase}"
+        empty = "No scores yet: the oracles post them shortly after each reveal."
+    return PhaseBoard(phase, opened, entries, _board_text(title, challenge, entries, empty))
 
 
 def _board_text(title: str, challenge: Challenge, entries: list[BoardEntry], empty: str) -> str:

@@ -49,7 +49,8 @@ def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: in
     lines to export otherwise, and the PATH line that puts `coop`, anvil and cast on it.
     The contracts are deployed once per chain; the demo challenge (scikit-learn's
     diabetes data, 10,000 COOP bounty) is published each time the chain is new.
-    Ctrl-C stops every process started here; nothing is left running.
+    A service that stops on its own (an oracle, the API) is said here and started again
+    with its data; only Ctrl-C stops everything, and nothing is left running.
 
     \b
     Example:
@@ -73,10 +74,12 @@ def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: in
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         click.echo(local.describe())
+        supervisor = local.supervisor(_say)
         while not stop_requested:
-            dead = local.dead()
-            if dead:
-                raise click.ClickException(f"a service stopped unexpectedly: {dead[0]}")
+            chain_gone = local.chain_stopped()
+            if chain_gone is not None:
+                raise click.ClickException(chain_gone)
+            supervisor.check()
             time.sleep(0.5)
         _say("stopping…")
     finally:
@@ -102,7 +105,8 @@ def demo(data_dir: Path | None, timeout: float) -> None:
     others' predictions (a fork that passes part of its reward to its parents); there are
     reviews and an invalid file whose reason is shown. Three oracles score everything;
     the phase ends, private scores are opened, the owner reveals the holdout, the oracles
-    post the rewards root, everyone claims, and an audit replays it all. Prints the public
+    post the rewards root, everyone claims, the owner takes back the rest, and an audit
+    replays it all. Prints the public
     and private leaderboards and the reward table with each fork pass-through.
 
     Exit status 0 when the audit passes.

@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "dispute window of its root has passed."),
     "demo": ("oracle.cli.devnet_cmd:demo",
              "Play a challenge's whole life in a few minutes, on a private local chain."),
+    "fetch": ("oracle.cli.fetch_cmd:fetch",
+              "Download SUBMISSION's files into DIR, verified against the CID revealed on chain."),
     "index": ("oracle.cli.index_cmd:index",
               "The index: platform events in SQLite, what the API and the web app read."),
     "leaderboard": ("oracle.cli.board_cmd:leaderboard",
@@ -42,6 +44,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Review someone else's revealed submission (one review per reviewer)."),
     "rewards": ("oracle.cli.rewards_cmd:rewards", "Contest a rewards root and settle the "
                 "contest: show, dispute, resolve, lapse, withdraw bonds."),
+    "run": ("oracle.cli.run_cmd:run",
+            "Run FOLDER/main.py locally in the oracles' sandbox, runtime and limits."),
+    "runtime": ("oracle.cli.runtime_cmd:runtime", "The Python runtime code submissions run "
+                "on: a lock file's digest, or its build."),
     "score": ("oracle.cli.score_cmd:score",
               "Score PREDICTIONS against LABELS with the metric and rules of SPEC."),
     "submit": ("oracle.cli.participant_cmd:submit",

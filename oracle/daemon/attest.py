@@ -2,15 +2,20 @@
 
 Both sides decide from the confirmed events up to the proposal's cut block (a Ledger) and
 their own scores, never from each other's word (docs/oracle.md):
-- `next_proposal`: the poster picks the latest confirmed cut before which it has scored
-  every revealed submission still off chain, and forms the batch there.
-- `review_proposal`: a peer forms the batch at the same cut from its own scores. It signs
-  only identical bytes; it asks the poster to retry when it is behind (has not read the
-  cut block, or not scored an item yet); otherwise it refuses, and when the difference is
-  in the scores themselves that is a disagreement, reported item by item.
+- `choose_cut` / `form_proposal`: the poster picks the latest confirmed cut before which it
+  has scored every revealed submission still off chain, except the ones it holds
+  `waiting` (a fault that is not the submitter's: they are left out, so they never hold
+  back the submissions behind them), and forms the batch there.
+- `review_proposal`: a peer forms the batch at the same cut from its own scores, leaving
+  out only what the proposal leaves out and it holds waiting too, so no poster alone can
+  leave a submission out. It signs only identical bytes; it asks the poster to retry
+  when it is behind (has not read the cut block, or not scored an item yet); otherwise it
+  refuses, and when the difference is in the scores themselves that is a disagreement,
+  reported item by item.
 """
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from oracle.chain.attestation import ScoreItem, score_batch
@@ -66,14 +71,20 @@ def revealed_off_chain(ledger: Ledger, challenge_id: int) -> list[RevealedSubmis
     ]
 
 
-def choose_cut(ledger: Ledger, challenge_id: int, own: Mapping[int, ScoredJob]) -> int:
+def choose_cut(
+    ledger: Ledger,
+    challenge_id: int,
+    own: Mapping[int, ScoredJob],
+    waiting: AbstractSet[int] = frozenset(),
+) -> int:
     """The latest block of `ledger` at which this oracle has scored every member of the
-    batch the rule forms there (members not scored yet push the cut before their reveal)."""
+    batch the rule forms there, leaving out the `waiting` submissions (members not scored
+    yet push the cut before their reveal)."""
     revealed = revealed_off_chain(ledger, challenge_id)
     reveal_block = {r.submission_id: r.reveal_block for r in revealed}
     cut = ledger.last_block
     while True:
-        _, ids = batch_members(revealed, challenge_id, cut, set())
+        _, ids = batch_members(revealed, challenge_id, cut, waiting)
         unscored = [reveal_block[i] for i in ids if i not in own]
         if not unscored:
             return cut
@@ -81,15 +92,18 @@ def choose_cut(ledger: Ledger, challenge_id: int, own: Mapping[int, ScoredJob]) 
 
 
 def form_proposal(
-    ledger: Ledger, challenge_id: int, own: Mapping[int, ScoredJob]
+    ledger: Ledger,
+    challenge_id: int,
+    own: Mapping[int, ScoredJob],
+    waiting: AbstractSet[int] = frozenset(),
 ) -> Proposal | None:
-    """The batch at `ledger.last_block` (the cut) from this oracle's scores; None if empty
-    or if an item is not scored here."""
+    """The batch at `ledger.last_block` (the cut) from this oracle's scores, leaving out the
+    `waiting` submissions; None if empty or if an item is not scored here."""
     challenge = ledger.challenges.get(challenge_id)
     if challenge is None:
         return None
     phase, ids = batch_members(
-        revealed_off_chain(ledger, challenge_id), challenge_id, ledger.last_block, set()
+        revealed_off_chain(ledger, challenge_id), challenge_id, ledger.last_block, waiting
     )
     if not ids or any(i not in own for i in ids):
         return None
@@ -101,9 +115,14 @@ def form_proposal(
 
 
 def review_proposal(
-    proposal: Proposal, ledger: Ledger, read_up_to: int, own: Mapping[int, ScoredJob]
+    proposal: Proposal,
+    ledger: Ledger,
+    read_up_to: int,
+    own: Mapping[int, ScoredJob],
+    waiting: AbstractSet[int] = frozenset(),
 ) -> Proposal | Refusal:
-    """Our own batch at the proposal's cut when it is byte for byte the proposed one."""
+    """Our own batch at the proposal's cut when it is byte for byte the proposed one (it
+    may leave out submissions that this oracle holds `waiting` too, and no others)."""
     b = proposal.batch
     if read_up_to < proposal.cut_block:
         return Refusal(
@@ -116,11 +135,22 @@ def review_proposal(
         return Refusal(
             False, f"challenge {b.challenge_id} does not exist at block " f"{proposal.cut_block}"
         )
-    phase, ids = batch_members(
-        revealed_off_chain(ledger, b.challenge_id), b.challenge_id, proposal.cut_block, set()
-    )
     proposed_ids = tuple(i.submission_id for i in proposal.items)
+    left_out_here_too = set(waiting) - set(proposed_ids)
+    phase, ids = batch_members(
+        revealed_off_chain(ledger, b.challenge_id),
+        b.challenge_id,
+        proposal.cut_block,
+        left_out_here_too,
+    )
     if proposed_ids != ids or b.phase != phase:
+        unscored = [i for i in ids if i not in proposed_ids and i not in own]
+        if unscored:
+            return Refusal(
+                True,
+                f"the batch leaves out submissions {unscored}, which this oracle has not "
+                "scored yet",
+            )
         return Refusal(
             False,
             f"at block {proposal.cut_block} the batch holds phase {phase} "

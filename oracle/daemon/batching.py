@@ -1,14 +1,16 @@
 """Deterministic score batches: every honest oracle forms the same bytes from the same chain.
 
 Rule (documented in docs/oracle.md): for a challenge and a cut block, the batch holds the
-submissions revealed at or before the cut and not yet on chain, of the lowest phase among
-them, in ascending submission id, at most `MAX_ITEMS` (a poster picks a cut before which
-it has scored everything). Its sequence number is the
+submissions revealed at or before the cut and not yet on chain (nor left out as waiting by
+the oracles that sign it, see attest.py), of the lowest phase among them, in ascending
+submission id, at most `MAX_ITEMS` (a poster picks a cut before which it has scored
+everything it does not hold waiting). Its sequence number is the
 chain's last seq + 1. The poster of seq `s` is the oracle at index `s mod n` of the
 ascending oracle set; every `failover_seconds` without the batch on chain, the next one.
 """
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from oracle.chain.attestation import ScoreBatch, ScoreItem, score_batch
@@ -59,19 +61,20 @@ def batch_members(
     revealed: Iterable[RevealedSubmission],
     challenge_id: int,
     cut_block: int,
-    posted: set[int],
+    left_out: AbstractSet[int],
     max_items: int = MAX_ITEMS,
 ) -> tuple[int, tuple[int, ...]]:
     """(phase, submission ids) of the next batch for `challenge_id` at `cut_block`.
 
-    Chain data only: every submission revealed at or before the cut and not yet on chain,
-    of the lowest phase among them, ascending, at most `max_items`; () when none."""
+    Chain data only, but for `left_out`: every submission revealed at or before the cut,
+    not yet on chain and not left out (waiting, see attest.py), of the lowest phase among
+    them, ascending, at most `max_items`; () when none."""
     pending = [
         s
         for s in revealed
         if s.challenge_id == challenge_id
         and s.reveal_block <= cut_block
-        and s.submission_id not in posted
+        and s.submission_id not in left_out
     ]
     if not pending:
         return 0, ()

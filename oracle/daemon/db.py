@@ -12,7 +12,7 @@ from pathlib import Path
 
 from oracle.sqlite import transaction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_try_at REAL NOT NULL DEFAULT 0,
     note TEXT NOT NULL DEFAULT '',
+    waits INTEGER NOT NULL DEFAULT 0,
     status INTEGER,
     reason TEXT,
     public_wad TEXT,
@@ -63,8 +64,17 @@ def open_db(path: Path) -> sqlite3.Connection:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 db.execute(statement)
+        _upgrade(db)
         db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
         )
     return db
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Brings a database of an older version up to SCHEMA_VERSION (inside the caller's
+    transaction): version 2 adds `jobs.waits`, the backoff count of a waiting job."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+    if "waits" not in columns:
+        db.execute("ALTER TABLE jobs ADD COLUMN waits INTEGER NOT NULL DEFAULT 0")

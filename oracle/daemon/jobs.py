@@ -6,10 +6,13 @@
      waiting
 
 `pending` jobs are scored when their `next_try_at` has come (a failed fetch is tried again
-later, within limits); `waiting` ones lack something that is not the submitter's fault
-(the holdout, the spec) and are tried again every few seconds. `posted` and `opened`
-follow confirmed events, so a rewind (reorg) moves them back, and drops the jobs of
-submissions revealed in the rewound blocks: the new chain's reveals make new jobs.
+later, within limits); `waiting` ones failed for a reason that is not the submitter's fault
+(the holdout or spec is missing, or scoring raised an unexpected error) and are tried again
+with backoff: WAIT_FIRST_SECONDS, doubling, at most WAIT_MAX_SECONDS. A waiting job is
+left out of score batches (docs/oracle.md), so it never holds back the jobs behind it.
+`posted` and `opened` follow confirmed events, so a rewind (reorg) moves them back, and
+drops the jobs of submissions revealed in the rewound blocks: the new chain's reveals make
+new jobs.
 """
 
 import sqlite3
@@ -20,6 +23,14 @@ from typing import Any
 
 from oracle.chain.attestation import ScoreItem
 from oracle.chain.events import ChainEvent
+
+WAIT_FIRST_SECONDS = 3.0
+WAIT_MAX_SECONDS = 60.0
+
+
+def wait_seconds(waits: int) -> float:
+    """How long a job waits after its `waits`-th failure in a row (1 → WAIT_FIRST_SECONDS)."""
+    return min(WAIT_MAX_SECONDS, WAIT_FIRST_SECONDS * 2.0 ** min(max(waits - 1, 0), 16))
 
 
 class JobState(StrEnum):
@@ -40,6 +51,17 @@ class Job:
     state: JobState
     attempts: int
     note: str
+
+
+@dataclass(frozen=True)
+class WaitingJob:
+    """An unscored job held back by a failure that is not the submitter's fault."""
+
+    submission_id: int
+    challenge_id: int
+    reason: str
+    waits: int
+    next_try_at: float
 
 
 @dataclass(frozen=True)
@@ -69,6 +91,16 @@ class ScoreRecord:
     commitment: bytes
     report_digest: bytes
     seconds: float
+
+
+NOTE_CHARS = 500  # a stored reason is cut to this length
+
+
+def note_text(text: str) -> str:
+    """A reason as stored and shown: control characters escaped, at most NOTE_CHARS long
+    (it may quote a file's bytes, and goes to JSON, /metrics and terminals)."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[: NOTE_CHARS * 2])
+    return shown if len(shown) <= NOTE_CHARS else shown[: NOTE_CHARS - 1] + "…"
 
 
 _SCORED_COLUMNS = (
@@ -165,7 +197,7 @@ class JobStore:
         self.db.execute(
             "UPDATE jobs SET state = CASE WHEN state IN (?, ?) THEN ? ELSE state END, "
             "status = ?, reason = ?, public_wad = ?, private_wad = ?, salt = ?, commitment = ?, "
-            "report_digest = ?, scored_at = ?, scoring_seconds = ?, note = '' "
+            "report_digest = ?, scored_at = ?, scoring_seconds = ?, note = '', waits = 0 "
             "WHERE submission_id = ? AND status IS NULL",
             (
                 JobState.PENDING,
@@ -184,23 +216,49 @@ class JobStore:
             ),
         )
 
-    def retry_later(self, submission_id: int, waiting: bool, at: float, note: str) -> None:
-        """Puts an unscored job back until `at`: `waiting` for material (spec, holdout) that
-        is missing, else pending after a failed fetch (one attempt more)."""
-        state = JobState.WAITING if waiting else JobState.PENDING
+    def retry_fetch(self, submission_id: int, at: float, note: str) -> None:
+        """Puts a job whose artifact could not be fetched back until `at` (one attempt more)."""
+        self.db.execute(
+            "UPDATE jobs SET state = CASE WHEN state = ? THEN ? ELSE state END, "
+            "next_try_at = ?, note = ?, attempts = attempts + 1 "
+            "WHERE submission_id = ? AND status IS NULL",
+            (JobState.WAITING, JobState.PENDING, at, note_text(note), submission_id),
+        )
+
+    def hold(self, submission_id: int, now: float, reason: str) -> float:
+        """Moves an unscored job to `waiting` with `reason` and the next backoff step;
+        returns the seconds until it is tried again."""
+        row = self.db.execute(
+            "SELECT waits FROM jobs WHERE submission_id = ?", (submission_id,)
+        ).fetchone()
+        delay = wait_seconds(0 if row is None else int(row[0]) + 1)
         self.db.execute(
             "UPDATE jobs SET state = CASE WHEN state IN (?, ?) THEN ? ELSE state END, "
-            "next_try_at = ?, note = ?, attempts = attempts + ? WHERE submission_id = ?",
+            "next_try_at = ?, note = ?, waits = waits + 1 "
+            "WHERE submission_id = ? AND status IS NULL",
             (
                 JobState.PENDING,
                 JobState.WAITING,
-                state,
-                at,
-                note[:500],
-                0 if waiting else 1,
+                JobState.WAITING,
+                now + delay,
+                note_text(reason),
                 submission_id,
             ),
         )
+        return delay
+
+    def waiting(self, challenge_id: int | None = None) -> list[WaitingJob]:
+        """The waiting jobs (of one challenge, or all), oldest reveal first."""
+        where = "state = ? AND status IS NULL"
+        args: tuple[object, ...] = (JobState.WAITING,)
+        if challenge_id is not None:
+            where, args = where + " AND challenge_id = ?", (*args, challenge_id)
+        rows = self.db.execute(
+            "SELECT submission_id, challenge_id, note, waits, next_try_at FROM jobs "
+            f"WHERE {where} ORDER BY reveal_block, submission_id",
+            args,
+        ).fetchall()
+        return [WaitingJob(int(a), int(b), str(c), int(d), float(e)) for a, b, c, d, e in rows]
 
     def rescore(self, submission_id: int) -> None:
         """Forgets a score not yet on chain so that it is computed again (fresh attempts)."""

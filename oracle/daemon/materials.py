@@ -25,11 +25,9 @@ from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Phase
 from oracle.scoring.artifacts import fetch_scorer_program
 from oracle.scoring.labels import Holdout, load_holdout
-from oracle.spec import ChallengeSpec, load_spec
+from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 
 log = logging.getLogger(__name__)
-
-SPEC_MAX_BYTES = 1 << 20
 
 
 class MaterialMissing(CoopError):

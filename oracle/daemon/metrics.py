@@ -57,12 +57,27 @@ class OracleMetrics:
             ["proposer"],
             registry=r,
         )
+        self.waits = Counter(
+            "coop_oracle_waits",
+            "Times a job was put back to wait, by cause (material: the spec, holdout or scorer "
+            "is missing; fault: scoring failed here for a reason that is not the submitter's)",
+            ["cause"],
+            registry=r,
+        )
+        self.waiting = Gauge(
+            "coop_oracle_waiting",
+            "Tries so far of each waiting job (the first 100), with its reason",
+            ["challenge", "submission", "reason"],
+            registry=r,
+        )
         self.rewinds = Counter(
             "coop_oracle_rewinds", "Reorgs seen: the follower rewound", registry=r
         )
 
         for kind in ("scores", "private", "rewards"):
             self.posts.labels(kind).inc(0)
+        for cause in ("material", "fault"):
+            self.waits.labels(cause).inc(0)
         for proposer in ("peer", "self"):
             self.disagreements.labels(proposer).inc(0)
 

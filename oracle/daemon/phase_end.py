@@ -21,7 +21,7 @@ from oracle.daemon.attest import Refusal, config_digest
 from oracle.daemon.jobs import ScoredJob
 from oracle.ipfs.importer import import_bytes
 from oracle.ledger.model import Ledger
-from oracle.ledger.reward_inputs import escrow_left, reward_inputs
+from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
@@ -123,7 +123,7 @@ def form_root(
 ) -> RootProposal | None:
     """The phase's rewards root at `ledger.last_block`; None when nobody earned anything."""
     challenge = ledger.challenges[challenge_id]
-    escrow = escrow_left(challenge, ledger.last_block + 1)
+    escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
     report = compute_rewards(reward_inputs(ledger, challenge_id, phase, spec, escrow))
     if not report.leaves:
         return None

@@ -46,7 +46,7 @@ from oracle.daemon.batching import Proposal, poster_for
 from oracle.daemon.chain_log import ChainLog
 from oracle.daemon.config import DaemonConfig
 from oracle.daemon.db import open_db
-from oracle.daemon.jobs import JobStore
+from oracle.daemon.jobs import Job, JobState, JobStore, note_text
 from oracle.daemon.materials import MaterialMissing, Materials
 from oracle.daemon.metrics import OracleMetrics
 from oracle.daemon.peers import PeerAnswer, PeerClient
@@ -61,6 +61,7 @@ from oracle.daemon.wire import (
     RefusalModel,
     RootProposalModel,
     SignatureModel,
+    WaitingModel,
 )
 from oracle.errors import CoopError, IpfsError, RetryableError
 from oracle.ipfs.store import ContentStore
@@ -72,7 +73,7 @@ log = logging.getLogger("oracle.daemon")
 
 MAX_STEPS_PER_TURN = 20
 SCORING_SECONDS_PER_TURN = 2.0
-WAITING_RETRY_SECONDS = 3.0
+WAITING_SHOWN = 100  # waiting jobs listed in /healthz and /metrics
 
 
 class OracleService:
@@ -297,58 +298,75 @@ class OracleService:
             if self.stopping.is_set() or time.monotonic() > deadline:
                 break  # a graceful stop finishes the job in hand, never starts another
             key = (job.challenge_id, job.phase)
-            challenge = ledger.challenges[job.challenge_id]
             try:
                 if key in missing:
                     raise MaterialMissing(missing[key])
-                material = self.materials.material(job.challenge_id, challenge.phases[job.phase])
+                done += self._score(job, ledger)
             except MaterialMissing as exc:
                 missing[key] = str(exc)
                 self._warn_once(str(exc))
-                with transaction(self.db):
-                    self.jobs.retry_later(
-                        job.submission_id, True, time.time() + WAITING_RETRY_SECONDS, str(exc)
-                    )
-                continue
-            outcome = score_job(
-                job,
-                material,
-                self.store,
-                self.keys,
-                challenge.eta,
-                self.config.fetch_attempts,
-                self.config.fetch_retry_seconds,
-            )
-            if isinstance(outcome, TryAgain):
-                self.metrics.fetch_retries.inc()
+                self._hold(job, "material", str(exc))
+            except sqlite3.Error:
+                raise
+            except Exception as exc:  # not the submitter's fault: wait, never block the rest
+                reason = note_text(f"scoring failed here: {type(exc).__name__}: {exc}")
                 log.warning(
-                    "submission %d: %s; trying again in %.1f s",
+                    "submission %d (challenge %d): %s; it waits and is tried again later",
                     job.submission_id,
-                    outcome.error,
-                    outcome.at - time.time(),
+                    job.challenge_id,
+                    reason,
+                    exc_info=job.state is not JobState.WAITING,  # the traceback once
                 )
-                with transaction(self.db):
-                    self.jobs.retry_later(job.submission_id, False, outcome.at, outcome.error)
-                continue
-            self._publish(outcome.report)
-            with transaction(self.db):
-                self.jobs.save_score(job.submission_id, outcome.record)
-            done += 1
-            status = Status(outcome.record.status)
-            self.metrics.scored.labels(status.name).inc()
-            self.metrics.scoring_seconds.observe(outcome.record.seconds)
-            log.info(
-                "scored submission %d (challenge %d phase %d): %s%s in %.3f s",
-                job.submission_id,
-                job.challenge_id,
-                job.phase,
-                status.name,
-                f" public {outcome.record.public_wad}"
-                if status is Status.VALID
-                else f" ({outcome.record.reason})",
-                outcome.record.seconds,
-            )
+                self._hold(job, "fault", reason)
         return done > 0
+
+    def _hold(self, job: Job, cause: str, reason: str) -> None:
+        with transaction(self.db):
+            self.jobs.hold(job.submission_id, time.time(), reason)
+        self.metrics.waits.labels(cause).inc()
+
+    def _score(self, job: Job, ledger: Ledger) -> int:
+        """Scores one due job; 1 when a score was stored, 0 when its fetch is tried later."""
+        challenge = ledger.challenges[job.challenge_id]
+        material = self.materials.material(job.challenge_id, challenge.phases[job.phase])
+        outcome = score_job(
+            job,
+            material,
+            self.store,
+            self.keys,
+            challenge.eta,
+            self.config.fetch_attempts,
+            self.config.fetch_retry_seconds,
+        )
+        if isinstance(outcome, TryAgain):
+            self.metrics.fetch_retries.inc()
+            log.warning(
+                "submission %d: %s; trying again in %.1f s",
+                job.submission_id,
+                outcome.error,
+                outcome.at - time.time(),
+            )
+            with transaction(self.db):
+                self.jobs.retry_fetch(job.submission_id, outcome.at, outcome.error)
+            return 0
+        self._publish(outcome.report)
+        with transaction(self.db):
+            self.jobs.save_score(job.submission_id, outcome.record)
+        status = Status(outcome.record.status)
+        self.metrics.scored.labels(status.name).inc()
+        self.metrics.scoring_seconds.observe(outcome.record.seconds)
+        log.info(
+            "scored submission %d (challenge %d phase %d): %s%s in %.3f s",
+            job.submission_id,
+            job.challenge_id,
+            job.phase,
+            status.name,
+            f" public {outcome.record.public_wad}"
+            if status is Status.VALID
+            else f" ({outcome.record.reason})",
+            outcome.record.seconds,
+        )
+        return 1
 
     def _publish(self, data: bytes) -> None:
         """Adds and pins a report on every writable IPFS backend (best effort)."""
@@ -381,11 +399,12 @@ class OracleService:
         )
         proposal = self._stored_proposal(challenge_id, last_seq(challenge) + 1)
         if proposal is None:
-            cut = choose_cut(head, challenge_id, own)
+            waiting = {w.submission_id for w in self.jobs.waiting(challenge_id)}
+            cut = choose_cut(head, challenge_id, own, waiting)
             at_cut = self.chain.ledger(cut)
             if last_seq(at_cut.challenges[challenge_id]) != last_seq(challenge):
                 return False  # a batch landed after the cut: wait until the rest is scored
-            proposal = form_proposal(at_cut, challenge_id, own)
+            proposal = form_proposal(at_cut, challenge_id, own, waiting)
         if proposal is None:
             return False
         seq = proposal.batch.seq
@@ -592,7 +611,8 @@ class OracleService:
                     reason=f"{self.address} does not serve " f"challenge {b.challenge_id}",
                 )
             own = self._review_jobs.scored(b.challenge_id)
-            result = review_proposal(proposal, ledger, read_up_to, own)
+            waiting = {w.submission_id for w in self._review_jobs.waiting(b.challenge_id)}
+            result = review_proposal(proposal, ledger, read_up_to, own, waiting)
             if isinstance(result, Refusal):
                 refetch = self._refetch(result)
                 if refetch is not None:
@@ -685,24 +705,37 @@ class OracleService:
         else:
             status = "ok"
         last = self.chain.last_block
+        with self._review_lock:
+            jobs = self._review_jobs.counts()
+            waiting = self._review_jobs.waiting()
         return HealthModel(
             status=status,
             oracle=self.address,
             last_block=last,
             lag_blocks=max(0, self.head - last),
-            jobs=self._review_jobs_counts(),
+            jobs=jobs,
             seconds_since_loop=round(since, 3),
+            waiting=[
+                WaitingModel(
+                    submission_id=w.submission_id,
+                    challenge_id=w.challenge_id,
+                    reason=w.reason,
+                    tries=w.waits,
+                    next_try_in_seconds=round(max(0.0, w.next_try_at - time.time()), 1),
+                )
+                for w in waiting[:WAITING_SHOWN]
+            ],
         )
-
-    def _review_jobs_counts(self) -> dict[str, int]:
-        with self._review_lock:
-            return self._review_jobs.counts()
 
     def _update_metrics(self) -> None:
         self.metrics.last_block.set(self.chain.last_block)
         self.metrics.lag_blocks.set(max(0, self.head - self.chain.last_block))
         for state, count in self.jobs.counts().items():
             self.metrics.jobs.labels(state).set(count)
+        self.metrics.waiting.clear()
+        for w in self.jobs.waiting()[:WAITING_SHOWN]:
+            labels = (str(w.challenge_id), str(w.submission_id), w.reason)
+            self.metrics.waiting.labels(*labels).set(w.waits)
 
     # ---------------------------------------------------------------- signals
 

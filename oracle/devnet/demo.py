@@ -4,7 +4,8 @@ Five participants train scikit-learn models on the diabetes example and submit; 
 forks two others (a blend of their predictions); there are reviews and one invalid file.
 The oracles (real `coop oracle run` processes, started by the caller) score everything;
 the phase ends, the private scores are opened, the owner reveals the holdout, the oracles
-post the rewards root, everyone claims, and an audit replays the lot.
+post the rewards root, everyone claims, the owner takes back what no root allocated, and
+an audit replays the lot.
 """
 
 import json
@@ -21,6 +22,7 @@ from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.challenges import reveal_holdout
 from oracle.chain.platform import Platform
 from oracle.chain.publish import PublishOptions
+from oracle.chain.refunds import check_refundable, refund_remainder
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.devnet.chain import travel
@@ -68,6 +70,7 @@ class DemoResult:
     challenge_id: int
     entries: list[Entry] = field(default_factory=list)
     claimed: dict[str, int] = field(default_factory=dict)
+    refunded: int | None = None  # what the owner took back at the end
     audit: AuditReport | None = None
 
 
@@ -191,6 +194,9 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
             amount = claim(Sender.from_key(w3, key), challenge_id)
             result.claimed[name] = amount
             say(f"  {name:6} claimed {amount / 10**18:,.2f} COOP")
+    refund = refund_remainder(platform, owner, check_refundable(platform, challenge_id))
+    result.refunded = refund.amount
+    say(f"The owner takes back what no root allocated: {refund.amount / 10**18:,.2f} COOP")
     say("An auditor replays the whole challenge from public data…")
     result.audit = audit_challenge(platform, store, challenge_id)
     return result

@@ -1,7 +1,8 @@
 """A whole local platform: chain, contracts, the demo challenge, the API and three oracles.
 
 `LocalPlatform.start` brings everything up in order and `stop` takes it down in reverse,
-each process by its own pid; `coop up` (make run) and `coop demo` both use it.
+each process by its own pid; `coop up` (make run) and `coop demo` both use it. While
+`coop up` runs, `supervisor` restarts a service that stopped (supervisor.py).
 """
 
 import shlex
@@ -14,9 +15,10 @@ from oracle.chain.anvil import ANVIL_KEYS, CHECKOUT_TOOLS
 from oracle.daemon.cluster import LocalOracle
 from oracle.devnet.chain import LocalChain, open_local_chain
 from oracle.devnet.demo import ORACLE_KEYS, seed_demo_challenge
-from oracle.devnet.processes import ProcessGroup
+from oracle.devnet.processes import Child, ProcessGroup
 from oracle.devnet.seed import SeededChallenge
-from oracle.devnet.services import Service, start_api, start_oracles
+from oracle.devnet.services import Service, plan_oracles, start_api, start_oracles
+from oracle.devnet.supervisor import Supervised, Supervisor
 from oracle.ipfs.embedded import EmbeddedStore
 
 Say = Callable[[str], None]
@@ -53,21 +55,33 @@ class LocalPlatform:
             if seed:
                 say("publishing the demo challenge (scikit-learn's diabetes data)…")
                 local.seeded = seed_demo_challenge(chain.platform, local.store, data_dir)
+            oracles = plan_oracles(data_dir, chain.url, chain.deployment_file, ORACLE_KEYS,
+                                   holdouts=data_dir / "holdouts")  # fmt: skip
             say("starting the API, the web app and the IPFS gateway…")
             local.api = start_api(local.group, data_dir, chain.url, chain.deployment_file,
-                                  api_port)  # fmt: skip
+                                  api_port, tuple(o.url for o in oracles))  # fmt: skip
             say("starting three oracles (2 of 3 must sign every batch)…")
-            local.oracles = start_oracles(data_dir, chain.url, chain.deployment_file,
-                                          ORACLE_KEYS, holdouts=data_dir / "holdouts")  # fmt: skip
+            local.oracles = start_oracles(oracles)
         except BaseException:
             local.stop()
             raise
         return local
 
-    def dead(self) -> list[str]:
-        """Names of the services that stopped on their own, each with the end of its log."""
-        dead = [f"{c.name}:\n{c.tail()}" for c in self.group.dead()]
-        return dead + [f"{o.name}:\n{o.tail()}" for o in self.oracles if not o.running]
+    def supervisor(self, say: Say) -> Supervisor:
+        """Watches the API and the oracles, restarting any that stops (see supervisor.py)."""
+        services = [_oracle_service(o) for o in self.oracles]
+        services += [_child_service(self.group, c, self.data_dir) for c in self.group.children]
+        return Supervisor(services, say)
+
+    def chain_stopped(self) -> str | None:
+        """Why the chain this platform started is gone (then nothing can go on), else None."""
+        anvil = self.chain.anvil
+        if anvil is None or anvil.process.poll() is None:
+            return None
+        return (
+            f"the chain (anvil) stopped with exit status {anvil.process.returncode}; its "
+            "state is gone with it: run `coop up` again for a fresh chain"
+        )
 
     def stop(self) -> None:
         for oracle in self.oracles:
@@ -114,3 +128,25 @@ class LocalPlatform:
         from eth_account import Account
 
         return str(Account.from_key(key).address)
+
+
+def _oracle_service(oracle: LocalOracle) -> Supervised:
+    return Supervised(
+        oracle.name,
+        lambda: oracle.running,
+        lambda: None if oracle.process is None else oracle.process.returncode,
+        oracle.start,
+        lambda: oracle.tail(10),
+        str(oracle.data_dir),
+    )
+
+
+def _child_service(group: ProcessGroup, child: Child, data_dir: Path) -> Supervised:
+    return Supervised(
+        child.name,
+        lambda: child.process.poll() is None,
+        lambda: child.process.returncode,
+        lambda: group.restart(child),
+        lambda: child.tail(10),
+        str(data_dir),
+    )

@@ -1,7 +1,8 @@
 """Child processes that `coop up` and `coop demo` start, each stopped by its own pid.
 
 Every child gets a log file; `wait_http` blocks until a child answers on a URL (or says
-why it could not start, with the end of its log). `stop_all` ends them in reverse order:
+why it could not start, with the end of its log); `restart` starts a stopped child again
+with the same command, appending to its log. `stop_all` ends them in reverse order:
 SIGTERM, then SIGKILL after a grace period, so nothing is left running.
 """
 
@@ -24,6 +25,8 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
     log: Path
+    argv: list[str]
+    env: dict[str, str]
 
     def tail(self, lines: int = 20) -> str:
         try:
@@ -40,17 +43,16 @@ class ProcessGroup:
     def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Child:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{name}.log"
-        with log.open("wb") as handle:
-            process = subprocess.Popen(
-                argv,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, **(env or {})},
-                start_new_session=True,  # Ctrl-C reaches us only; we stop the children
-            )
-        child = Child(name, process, log)
+        log.write_bytes(b"")
+        child = Child(name, _spawn(argv, env or {}, log), log, argv, env or {})
         self.children.append(child)
         return child
+
+    def restart(self, child: Child) -> None:
+        """Starts a child that stopped again, with the same command and environment."""
+        if child.process.poll() is None:
+            raise ConfigError(f"{child.name} is running already")
+        child.process = _spawn(child.argv, child.env, child.log)
 
     def wait_http(self, child: Child, url: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -69,9 +71,6 @@ class ProcessGroup:
         raise ConfigError(f"{child.name} did not answer on {url} within {timeout:.0f} s; "
                           f"see {child.log}")  # fmt: skip
 
-    def dead(self) -> list[Child]:
-        return [c for c in self.children if c.process.poll() is not None]
-
     def stop_all(self) -> None:
         for child in reversed(self.children):
             if child.process.poll() is None:
@@ -85,3 +84,14 @@ class ProcessGroup:
                 child.process.kill()
                 child.process.wait()
         self.children.clear()
+
+
+def _spawn(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as handle:
+        return subprocess.Popen(
+            argv,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+            start_new_session=True,  # Ctrl-C reaches us only; we stop the children
+        )

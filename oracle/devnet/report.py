@@ -36,7 +36,7 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
 
     board(
         "Public leaderboard (RMSE on the public rows, on the eta grid; lower is better):",
-        public_board(challenge),
+        public_board(ledger, challenge, 0),
     )
     board("Private leaderboard (decides the prizes):", private_board(ledger, challenge, 0))
     if challenge.roots:
@@ -65,6 +65,8 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
     if result.claimed:
         out.append("")
         out += [f"  {n:6} claimed {a / TOKEN:,.2f} COOP" for n, a in result.claimed.items()]
+    if result.refunded is not None:
+        out.append(f"  the owner took back {result.refunded / TOKEN:,.2f} COOP (the refund)")
     if result.audit is not None:
         verdict = "PASSED" if result.audit.ok else "FAILED"
         checked = ", ".join(f"{n} {w}" for w, n in sorted(result.audit.checked.items()))

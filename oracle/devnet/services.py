@@ -25,13 +25,14 @@ class Service:
 
 
 def start_api(group: ProcessGroup, data_dir: Path, rpc_url: str, deployment: Path,
-              port: int | None = None) -> Service:  # fmt: skip
+              port: int | None = None, oracle_urls: tuple[str, ...] = ()) -> Service:  # fmt: skip
     port = port or free_port()
     env = {
         "COOP_RPC_URL": rpc_url,
         "COOP_DEPLOYMENT": str(deployment),
         "COOP_DATA_DIR": str(data_dir),
         "COOP_API_PORT": str(port),
+        "COOP_ORACLE_URLS": ",".join(oracle_urls),
     }
     child = group.start("api", [*COOP, "api", "serve", "--port", str(port)], env)
     url = f"http://127.0.0.1:{port}"
@@ -39,10 +40,11 @@ def start_api(group: ProcessGroup, data_dir: Path, rpc_url: str, deployment: Pat
     return Service("api", url)
 
 
-def start_oracles(
+def plan_oracles(
     data_dir: Path, rpc_url: str, deployment: Path, keys: tuple[str, ...], holdouts: Path,
 ) -> list[LocalOracle]:  # fmt: skip
-    """Starts one `coop oracle run` per key; they share a key for private-score salts."""
+    """One `coop oracle run` per key, not started yet; they share a key for private-score
+    salts, and each has its port (so the API can be told where they answer)."""
     common = {
         "COOP_RPC_URL": rpc_url,
         "COOP_DEPLOYMENT": str(deployment),
@@ -51,7 +53,11 @@ def start_oracles(
         "COOP_HOLDOUT_DIR": str(holdouts),
         "COOP_POLL_SECONDS": "0.5",
     }
-    oracles = oracle_group(data_dir, list(keys), common)
+    return oracle_group(data_dir, list(keys), common)
+
+
+def start_oracles(oracles: list[LocalOracle]) -> list[LocalOracle]:
+    """Starts the oracles and waits until each answers /healthz (all stopped on failure)."""
     try:
         for oracle in oracles:
             oracle.start()

@@ -1,9 +1,12 @@
 """Leaderboards and improvements kept in SQLite, the same rules as oracle/ledger/boards.py.
 
-- Public board: each participant's released best (their last BestReleased).
+Boards are per phase: each phase is scored on its own holdout split.
+- Public board: per phase, each participant's released best by the Ladder within the
+  phase (their first valid public score, then one that beats it by at least eta).
 - Private board: per phase, each participant's best opened private score of a submission a
   quorum scored valid; a tie keeps the lower submission id.
-- Improvements: releases that beat the challenge's running best (from the baseline).
+- Improvements: per phase, released public scores that beat the phase's running best
+  (which starts at the baseline).
 - Participants: who committed to a challenge, how often (for counts without a scan).
 
 Each is updated as its event is written, and recomputed from the fact tables after a
@@ -11,20 +14,9 @@ rewind (`recompute`); both paths give the same rows (tests/indexer checks it).
 """
 
 import sqlite3
-from dataclasses import dataclass
 
+from oracle.indexer.encoding import rank_key
 from oracle.status import Status
-
-
-@dataclass(frozen=True)
-class Release:
-    challenge_id: int
-    participant: str
-    submission_id: int
-    score: int
-    rank_key: str
-    block: int
-    log_index: int
 
 
 def record_commit(db: sqlite3.Connection, challenge_id: int, submitter: str, block: int) -> None:
@@ -35,34 +27,48 @@ def record_commit(db: sqlite3.Connection, challenge_id: int, submitter: str, blo
     )
 
 
-def record_release(db: sqlite3.Connection, release: Release) -> None:
-    """A participant's public best moved: replace their board row, note an improvement."""
-    db.execute(
-        "INSERT OR REPLACE INTO public_board VALUES (?, ?, ?, ?, ?, ?)",
-        (release.challenge_id, release.participant, release.submission_id,
-         str(release.score), release.rank_key, release.block),
-    )  # fmt: skip
-    running = _running_best(db, release.challenge_id)
-    if running is None:
-        return
-    best, higher_is_better = running
-    if release.score > best if higher_is_better else release.score < best:
-        db.execute(
-            "INSERT INTO improvements VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (release.challenge_id, release.submission_id, release.participant, str(best),
-             str(release.score), release.block, release.log_index),
-        )  # fmt: skip
-
-
-def _running_best(db: sqlite3.Connection, challenge_id: int) -> tuple[int, bool] | None:
-    """(best public score so far or the baseline, higher_is_better); None if no challenge."""
+def record_public_score(db: sqlite3.Connection, submission_id: int) -> None:
+    """A valid public score enters its phase's board if it is the submitter's first there or
+    beats their released best of the phase by at least eta (the Ladder, per phase); a
+    released score that beats the phase's running best is an improvement."""
     row = db.execute(
-        "SELECT c.higher_is_better, coalesce((SELECT score FROM improvements i "
-        "WHERE i.challenge_id = c.challenge_id ORDER BY block DESC, log_index DESC LIMIT 1), "
-        "c.baseline) FROM challenges c WHERE c.challenge_id = ?",
-        (challenge_id,),
+        "SELECT s.challenge_id, s.phase, s.submitter, sc.public_score, sc.block, sc.log_index, "
+        "c.higher_is_better, c.eta, c.baseline FROM scores sc "
+        "JOIN submissions s USING (submission_id) "
+        "JOIN challenges c ON c.challenge_id = s.challenge_id "
+        "WHERE sc.submission_id = ? AND sc.status = ?",
+        (submission_id, int(Status.VALID)),
     ).fetchone()
-    return None if row is None else (int(row[1]), bool(row[0]))
+    if row is None:
+        return
+    challenge_id, phase, submitter, score_text, block, log_index, higher, eta, baseline = row
+    score, higher_is_better = int(score_text), bool(higher)
+
+    def gain(over: int) -> int:
+        return score - over if higher_is_better else over - score
+
+    held = db.execute(
+        "SELECT score FROM public_board WHERE challenge_id = ? AND phase = ? AND participant = ?",
+        (challenge_id, phase, submitter),
+    ).fetchone()
+    if held is not None and gain(int(held[0])) < int(eta):
+        return
+    db.execute(
+        "INSERT OR REPLACE INTO public_board VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (challenge_id, phase, submitter, submission_id, str(score),
+         rank_key(score, higher_is_better), block),
+    )  # fmt: skip
+    (running,) = db.execute(
+        "SELECT coalesce((SELECT score FROM improvements WHERE challenge_id = ? AND phase = ? "
+        "ORDER BY block DESC, log_index DESC LIMIT 1), ?)",
+        (challenge_id, phase, baseline),
+    ).fetchone()
+    if gain(int(running)) > 0:
+        db.execute(
+            "INSERT INTO improvements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (challenge_id, phase, submission_id, submitter, str(running), str(score), block,
+             log_index),
+        )  # fmt: skip
 
 
 def record_private_score(
@@ -91,20 +97,20 @@ def record_private_score(
 
 
 def recompute(db: sqlite3.Connection) -> None:
-    """Rebuilds participants and both boards from the fact tables (improvements only need
-    their rows past the fork deleted: each depends on the releases before it alone)."""
+    """Rebuilds participants, both boards and the improvements from the fact tables."""
     db.execute("DELETE FROM participants")
     db.execute(
         "INSERT INTO participants SELECT challenge_id, submitter, count(*), min(block) "
         "FROM submissions GROUP BY challenge_id, submitter"
     )
     db.execute("DELETE FROM public_board")
-    db.execute(
-        "INSERT INTO public_board SELECT challenge_id, participant, submission_id, score, "
-        "rank_key, block FROM (SELECT *, row_number() OVER (PARTITION BY challenge_id, "
-        "participant ORDER BY block DESC, log_index DESC) AS newest FROM releases) "
-        "WHERE newest = 1"
-    )
+    db.execute("DELETE FROM improvements")
+    scored = db.execute(
+        "SELECT submission_id FROM scores WHERE status = ? ORDER BY block, log_index",
+        (int(Status.VALID),),
+    ).fetchall()
+    for (submission_id,) in scored:
+        record_public_score(db, submission_id)
     db.execute("DELETE FROM private_board")
     db.execute(
         "INSERT INTO private_board SELECT challenge_id, phase, submitter, submission_id, "

@@ -123,6 +123,7 @@ def _score_recorded(db: sqlite3.Connection, e: ChainEvent) -> None:
         str(e["publicScore"]), hex32(e["privateCommitment"]), hex32(e["reportDigest"]),
         *_place(e), hex32(e.tx_hash),
     ))  # fmt: skip
+    boards.record_public_score(db, int(e["submissionId"]))
 
 
 def _higher_is_better(db: sqlite3.Connection, challenge_id: int) -> bool:
@@ -133,21 +134,13 @@ def _higher_is_better(db: sqlite3.Connection, challenge_id: int) -> bool:
 
 
 def _best_released(db: sqlite3.Connection, e: ChainEvent) -> None:
+    """The contract's Ladder across the challenge, kept as a fact; the boards and their
+    improvements follow the Ladder per phase (boards.record_public_score)."""
     challenge_id, score = int(e["challengeId"]), int(e["score"])
-    release = boards.Release(
-        challenge_id=challenge_id,
-        participant=e["participant"],
-        submission_id=int(e["submissionId"]),
-        score=score,
-        rank_key=rank_key(score, _higher_is_better(db, challenge_id)),
-        block=e.block_number,
-        log_index=e.log_index,
-    )
     _insert(db, "releases", (
-        release.challenge_id, release.participant, release.submission_id, str(score),
-        release.rank_key, *_place(e),
+        challenge_id, e["participant"], int(e["submissionId"]), str(score),
+        rank_key(score, _higher_is_better(db, challenge_id)), *_place(e),
     ))  # fmt: skip
-    boards.record_release(db, release)
 
 
 def _private_revealed(db: sqlite3.Connection, e: ChainEvent) -> None:
@@ -166,7 +159,7 @@ def _rewards_posted(db: sqlite3.Connection, e: ChainEvent) -> None:
         str(e["reportCid"]), int(e["claimableAt"]), *_place(e), hex32(e.tx_hash),
     ))  # fmt: skip
     _insert(db, "reward_reports", (
-        challenge_id, seq, "pending", "not fetched yet", 0, e.block_number,
+        challenge_id, seq, "pending", "not fetched yet", 0, None, e.block_number,
     ))  # fmt: skip
 
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from oracle.audit.recompute import REPORT_MAX_BYTES
 from oracle.errors import CidMismatch, ContentUnreachable, CoopError, IpfsError, RetryableError
 from oracle.indexer import profile_answers
 from oracle.ipfs.store import ContentStore
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
+from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.types import Address
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class PublishedReport(_Lenient):
     challenge_id: int
     phase: int
     total: int
+    escrow_left: int | None = None  # what the rule was told the vault had left
     submissions: tuple[ReportAward, ...]
     leaves: tuple[ReportLeaf, ...]
 
@@ -139,9 +140,15 @@ def store_outcome(db: sqlite3.Connection, root: PendingRoot, outcome: Outcome) -
     key = (root.challenge_id, root.seq)
     report = outcome.report
     db.execute(
-        "UPDATE reward_reports SET status = ?, detail = ?, leaf_count = ? "
+        "UPDATE reward_reports SET status = ?, detail = ?, leaf_count = ?, escrow_left = ? "
         "WHERE challenge_id = ? AND seq = ?",
-        (outcome.status, outcome.detail, len(report.leaves) if report else 0, *key),
+        (
+            outcome.status,
+            outcome.detail,
+            len(report.leaves) if report else 0,
+            None if report is None or report.escrow_left is None else str(report.escrow_left),
+            *key,
+        ),
     )
     if report is None or not report.leaves:
         return

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 FACT_TABLES: dict[str, str] = {
     "challenges": """
@@ -110,15 +110,15 @@ DERIVED_TABLES: dict[str, str] = {
         challenge_id INTEGER NOT NULL, submitter TEXT NOT NULL, submissions INTEGER NOT NULL,
         block INTEGER NOT NULL, PRIMARY KEY (challenge_id, submitter)""",
     "public_board": """
-        challenge_id INTEGER NOT NULL, participant TEXT NOT NULL, submission_id INTEGER NOT NULL,
-        score TEXT NOT NULL, rank_key TEXT NOT NULL, block INTEGER NOT NULL,
-        PRIMARY KEY (challenge_id, participant)""",
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, participant TEXT NOT NULL,
+        submission_id INTEGER NOT NULL, score TEXT NOT NULL, rank_key TEXT NOT NULL,
+        block INTEGER NOT NULL, PRIMARY KEY (challenge_id, phase, participant)""",
     "private_board": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, participant TEXT NOT NULL,
         submission_id INTEGER NOT NULL, score TEXT NOT NULL, rank_key TEXT NOT NULL,
         block INTEGER NOT NULL, PRIMARY KEY (challenge_id, phase, participant)""",
     "improvements": """
-        challenge_id INTEGER NOT NULL, submission_id INTEGER NOT NULL,
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, submission_id INTEGER NOT NULL,
         participant TEXT NOT NULL, previous_best TEXT NOT NULL, score TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, block, log_index)""",
@@ -127,7 +127,8 @@ DERIVED_TABLES: dict[str, str] = {
 REPORT_TABLES: dict[str, str] = {
     "reward_reports": """
         challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
-        detail TEXT NOT NULL, leaf_count INTEGER NOT NULL, block INTEGER NOT NULL,
+        detail TEXT NOT NULL, leaf_count INTEGER NOT NULL, escrow_left TEXT,
+        block INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, seq)""",
     "reward_leaves": """
         challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL, phase INTEGER NOT NULL,
@@ -163,7 +164,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS releases_participant ON releases (challenge_id, participant)",
     "CREATE INDEX IF NOT EXISTS claims_account ON claims (account)",
     "CREATE INDEX IF NOT EXISTS public_board_rank ON public_board "
-    "(challenge_id, rank_key, submission_id)",
+    "(challenge_id, phase, rank_key, submission_id)",
     "CREATE INDEX IF NOT EXISTS private_board_rank ON private_board "
     "(challenge_id, phase, rank_key, submission_id)",
     "CREATE INDEX IF NOT EXISTS improvements_participant ON improvements (participant)",

@@ -1,10 +1,15 @@
 """Leaderboards and profiles read from the ledger (what `coop leaderboard` / `coop profile` show).
 
-- Public board: each participant's released best (the Ladder's BestReleased events).
-- Private board: each participant's best opened private score among valid submissions;
-  it exists once the phase's private scores are opened, and it decides the prizes.
-- Improvements: releases that moved the challenge's public best past the running best
-  (starting at the baseline), in the order they happened.
+Boards are per phase: each phase is scored on its own holdout split (and perhaps its own
+metric), so scores of different phases are never ranked together.
+
+- Public board of a phase: each participant's released best among the phase's valid public
+  scores, by the Ladder within the phase: their first valid score, then a later one only
+  when it beats it by at least eta (for phase 0 exactly the contract's BestReleased).
+- Private board of a phase: each participant's best opened private score among valid
+  submissions; it exists once the phase's private scores are opened, and decides prizes.
+- Improvements of a phase: its releases that moved the phase's public best past the
+  running best (starting at the baseline), in the order they happened.
 """
 
 from dataclasses import dataclass, field
@@ -45,11 +50,46 @@ def _ranked(challenge: Challenge, best: dict[Address, tuple[int, int]]) -> list[
     ]
 
 
-def public_board(challenge: Challenge) -> list[BoardEntry]:
+def _phase_releases(ledger: Ledger, challenge: Challenge, phase: int) -> list[Submission]:
+    """The phase's valid scored submissions that the Ladder within the phase releases, in
+    the order they were scored: a participant's first, then each gain of at least eta."""
+    scored = [
+        s
+        for s in ledger.submissions_of(challenge.challenge_id, phase)
+        if s.score is not None and s.score.status == Status.VALID
+    ]
+    best: dict[Address, int] = {}
+    released = []
+    for s in sorted(scored, key=lambda s: s.score.position if s.score else (0, 0)):
+        assert s.score is not None
+        score, held = s.score.public_score, best.get(s.submitter)
+        if held is None or _gain(challenge, score, held) >= challenge.eta:
+            best[s.submitter] = score
+            released.append(s)
+    return released
+
+
+def public_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[BoardEntry]:
     best: dict[Address, tuple[int, int]] = {}
-    for release in challenge.releases:
-        best[release.participant] = (release.submission_id, release.score)
+    for s in _phase_releases(ledger, challenge, phase):
+        assert s.score is not None
+        best[s.submitter] = (s.submission_id, s.score.public_score)
     return _ranked(challenge, best)
+
+
+def _gain(challenge: Challenge, score: int, best: int) -> int:
+    return score - best if challenge.higher_is_better else best - score
+
+
+def private_opened(ledger: Ledger, challenge: Challenge, phase: int) -> bool:
+    """Every score batch of the phase has its private scores opened (and there is one)."""
+    batches = {b.seq for b in challenge.batches if b.phase == phase}
+    opened = {
+        s.score.seq
+        for s in ledger.submissions_of(challenge.challenge_id, phase)
+        if s.score is not None and s.private is not None
+    }
+    return bool(batches) and batches <= opened
 
 
 def private_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[BoardEntry]:
@@ -64,14 +104,17 @@ def private_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[Boar
     return _ranked(challenge, best)
 
 
-def improvements(challenge: Challenge) -> list[Improvement]:
+def improvements(ledger: Ledger, challenge: Challenge, phase: int) -> list[Improvement]:
+    """Releases of the phase that moved its public best past the running best (starting at
+    the baseline), in the order they happened."""
     running = challenge.baseline
     found = []
-    for release in challenge.releases:
-        if _better(challenge, release.score, running):
-            found.append(Improvement(release.submission_id, release.participant, running,
-                                     release.score, release.block))  # fmt: skip
-            running = release.score
+    for s in _phase_releases(ledger, challenge, phase):
+        assert s.score is not None
+        score = s.score.public_score
+        if _better(challenge, score, running):
+            found.append(Improvement(s.submission_id, s.submitter, running, score, s.score.block))
+            running = score
     return found
 
 
@@ -118,7 +161,9 @@ def profile(ledger: Ledger, address: str) -> Profile:
             view = SubmissionView(s, status_of(s), children_of(ledger, s.submission_id))
             mine.submissions.append(view)
     for challenge in ledger.challenges.values():
-        mine.improvements += [i for i in improvements(challenge) if i.participant.lower() == lower]
+        for phase in range(len(challenge.phases)):
+            made = improvements(ledger, challenge, phase)
+            mine.improvements += [i for i in made if i.participant.lower() == lower]
         mine.claims += [c for c in challenge.claims if c.account.lower() == lower]
     mine.reviews = [r for r in ledger.reviews if r.reviewer.lower() == lower]
     return mine

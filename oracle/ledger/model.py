@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from oracle.errors import CoopError
 from oracle.types import Address
 
+Position = tuple[int, int]  # (block, log index): where an event sits in chain order
+
 
 class UnknownChallenge(CoopError, LookupError):
     """No ChallengeCreated event names this id on this deployment."""
@@ -65,16 +67,7 @@ class Score:
     report_digest: bytes
     block: int
     tx_hash: bytes
-
-
-@dataclass(frozen=True)
-class BestRelease:
-    """A participant's public best moved (Ladder): first valid score or a gain of >= eta."""
-
-    participant: Address
-    submission_id: int
-    score: int
-    block: int
+    position: Position = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -133,6 +126,19 @@ class DisputeFiled:
     block: int
 
 
+@dataclass(frozen=True)
+class EscrowMove:
+    """One change of what a challenge's vault holds unallocated, where it happened.
+
+    Deposits and voided roots add, posted roots and the refund take away: the vault's
+    `unallocated` at any point of the chain is the sum of the moves before it.
+    """
+
+    position: Position
+    amount: int  # signed, token base units
+    cause: str  # "deposit", "root posted", "root voided", "refund"
+
+
 @dataclass
 class RewardRootPosted:
     """A rewards root as posted; `state` follows disputes: live, disputed, voided, confirmed."""
@@ -146,6 +152,7 @@ class RewardRootPosted:
     claimable_at: int
     block: int
     tx_hash: bytes
+    position: Position = (0, 0)
     state: str = "live"
     disputes: list[DisputeFiled] = field(default_factory=list)  # in order
 
@@ -178,12 +185,19 @@ class Challenge:
     block: int
     oracle_sets: list[OracleSet] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
-    deposited: int = 0
-    refunded: int = 0
+    escrow_moves: list[EscrowMove] = field(default_factory=list)  # in chain order
     batches: list[ScoreBatchPosted] = field(default_factory=list)
-    releases: list[BestRelease] = field(default_factory=list)
     roots: list[RewardRootPosted] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def refunded(self) -> int:
+        """What the owner took back at the end (RemainderRefunded)."""
+        return -sum(m.amount for m in self.escrow_moves if m.cause == "refund")
+
+    def unallocated_before(self, position: Position) -> int:
+        """What the vault held unallocated for this challenge just before `position`."""
+        return sum(m.amount for m in self.escrow_moves if m.position < position)
 
     def oracle_set_at(self, block: int) -> OracleSet:
         """The oracle set in force at `block` (the last rotation at or before it)."""

@@ -13,10 +13,10 @@ from web3.types import FilterParams
 from oracle.chain.events import ChainEvent, EventDecoder
 from oracle.chain.platform import Platform
 from oracle.ledger.model import (
-    BestRelease,
     Challenge,
     Claim,
     DisputeFiled,
+    EscrowMove,
     HoldoutReveal,
     Ledger,
     OracleSet,
@@ -113,7 +113,12 @@ def _holdout_revealed(ledger: Ledger, e: ChainEvent) -> None:
 
 
 def _bounty_escrowed(ledger: Ledger, e: ChainEvent) -> None:
-    ledger.challenges[int(e["challengeId"])].deposited += int(e["amount"])
+    _escrow_move(ledger, e, int(e["amount"]), "deposit")
+
+
+def _escrow_move(ledger: Ledger, e: ChainEvent, amount: int, cause: str) -> None:
+    challenge = ledger.challenges[int(e["challengeId"])]
+    challenge.escrow_moves.append(EscrowMove(e.position, amount, cause))
 
 
 def _committed(ledger: Ledger, e: ChainEvent) -> None:
@@ -166,14 +171,8 @@ def _scores_posted(ledger: Ledger, e: ChainEvent) -> None:
 def _score_recorded(ledger: Ledger, e: ChainEvent) -> None:
     ledger.submissions[int(e["submissionId"])].score = Score(
         int(e["seq"]), int(e["status"]), int(e["publicScore"]), e["privateCommitment"],
-        e["reportDigest"], e.block_number, e.tx_hash,
+        e["reportDigest"], e.block_number, e.tx_hash, e.position,
     )  # fmt: skip
-
-
-def _best_released(ledger: Ledger, e: ChainEvent) -> None:
-    ledger.challenges[int(e["challengeId"])].releases.append(
-        BestRelease(e["participant"], int(e["submissionId"]), int(e["score"]), e.block_number)
-    )
 
 
 def _private_revealed(ledger: Ledger, e: ChainEvent) -> None:
@@ -194,8 +193,10 @@ def _rewards_posted(ledger: Ledger, e: ChainEvent) -> None:
             int(e["claimableAt"]),
             e.block_number,
             e.tx_hash,
+            e.position,
         )  # fmt: skip
     )
+    _escrow_move(ledger, e, -int(e["total"]), "root posted")
 
 
 def _latest_root(ledger: Ledger, e: ChainEvent) -> RewardRootPosted:
@@ -213,7 +214,10 @@ def _rewards_disputed(ledger: Ledger, e: ChainEvent) -> None:
 
 
 def _dispute_resolved(ledger: Ledger, e: ChainEvent) -> None:
-    _latest_root(ledger, e).state = "voided" if e["upheld"] else "live"
+    root = _latest_root(ledger, e)
+    root.state = "voided" if e["upheld"] else "live"
+    if e["upheld"]:
+        _escrow_move(ledger, e, root.total, "root voided")
 
 
 def _dispute_lapsed(ledger: Ledger, e: ChainEvent) -> None:
@@ -230,7 +234,7 @@ def _claimed(ledger: Ledger, e: ChainEvent) -> None:
 
 
 def _refunded(ledger: Ledger, e: ChainEvent) -> None:
-    ledger.challenges[int(e["challengeId"])].refunded += int(e["amount"])
+    _escrow_move(ledger, e, -int(e["amount"]), "refund")
 
 
 _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
@@ -244,7 +248,6 @@ _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
     "Reviewed": _reviewed,
     "ScoresPosted": _scores_posted,
     "ScoreRecorded": _score_recorded,
-    "BestReleased": _best_released,
     "PrivateScoreRevealed": _private_revealed,
     "RewardsPosted": _rewards_posted,
     "RewardsDisputed": _rewards_disputed,

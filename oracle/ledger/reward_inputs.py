@@ -5,19 +5,11 @@ a root can only be recomputed one way. A submission counts as valid when a quoru
 it valid and its private score was opened on chain; everything else earns nothing.
 """
 
-from oracle.ledger.model import Challenge, Ledger, Submission
+from oracle.ledger.model import Ledger, Submission
 from oracle.rewards.model import ParentRef, Review, RewardInputs, SubmissionRecord
 from oracle.spec import ChallengeSpec, Direction
 from oracle.status import Status
 from oracle.types import ChallengeId, PhaseIndex, SubmissionId, Wad
-
-
-def escrow_left(challenge: Challenge, before_block: int) -> int:
-    """Deposited - allocated to live roots - refunded, as the vault saw it before a block."""
-    allocated = sum(
-        r.total for r in challenge.roots if r.block < before_block and r.state != "voided"
-    )
-    return max(0, challenge.deposited - allocated - challenge.refunded)
 
 
 def reward_inputs(

@@ -13,6 +13,7 @@ from oracle.rewards.model import Leaf, RewardInputs
 from oracle.types import Address, ChallengeId, PhaseIndex, SubmissionId, Wad
 
 RULE_VERSION = "1"
+REPORT_MAX_BYTES = 64 << 20  # the most a published report may hold; readers fetch no more
 
 
 class ReviewStatus(Enum):

@@ -16,11 +16,11 @@ from numpy.typing import NDArray
 
 from oracle.errors import CidMismatch, ConfigError
 from oracle.ipfs.importer import import_bytes
+from oracle.scoring.custom_scorer import run_scorer, scorer_limits
 from oracle.scoring.labels import Holdout, Labels, split_holdout
 from oracle.scoring.metrics import compute
 from oracle.scoring.predictions import read_predictions
 from oracle.scoring.rejection import ArtifactRejected
-from oracle.scoring.sandbox import SandboxLimits, run_scorer
 from oracle.scoring.wad import ScoreOutOfRange, snap_to_eta, to_wad
 from oracle.spec import ChallengeSpec, ScorerKind
 from oracle.status import Status
@@ -107,7 +107,7 @@ def _scores(
     if program is not None:
         parts = {name: (holdout.part_truth[name], y_pred[rows])
                  for name, rows in holdout.part_rows.items()}  # fmt: skip
-        scores = run_scorer(program, parts, spec.metric.params, SandboxLimits.of(spec.scorer))
+        scores = run_scorer(program, parts, spec.metric.params, scorer_limits(spec.scorer))
         return scores["public"], scores["private"]
 
     def part_score(name: str) -> float:

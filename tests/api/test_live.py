@@ -25,9 +25,10 @@ def listen(url: str, events: "queue.Queue[Any]", wanted: int) -> None:
                 elif line.startswith("data:"):
                     data = line.removeprefix("data:").strip()
                 elif line == "" and data:
-                    events.put((name, json.loads(data)))
+                    if name == "leaderboard":  # `index` events only say something else changed
+                        events.put((name, json.loads(data)))
+                        wanted -= 1
                     name, data = "", ""
-                    wanted -= 1
                     if wanted == 0:
                         return
     except Exception as exc:  # handed to the test thread, which fails on it

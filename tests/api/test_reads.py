@@ -47,7 +47,7 @@ def test_challenge_and_boards_are_the_ledgers(life: Life, indexer: Indexer, clie
     assert challenge["oracle_sets"][0]["quorum"] == 2 and challenge["review_count"] == 1
 
     board = get(client, f"/v1/challenges/{cid}/leaderboard/public")
-    expected = [(e.participant, e.submission_id, str(e.score)) for e in public_board(lc)]
+    expected = [(e.participant, e.submission_id, str(e.score)) for e in public_board(ledger, lc, 0)]
     assert [(e["participant"], e["submission_id"], e["score"]["wad"]) for e in board["items"]] \
         == expected  # fmt: skip
     assert [e["rank"] for e in board["items"]] == [1, 2] and board["total"] == 2
@@ -61,7 +61,7 @@ def test_challenge_and_boards_are_the_ledgers(life: Life, indexer: Indexer, clie
     ]
     steps = get(client, f"/v1/challenges/{cid}/improvements")["items"]
     assert [(i["submission_id"], i["score"]["wad"]) for i in steps] == [
-        (i.submission_id, str(i.score)) for i in improvements(lc)
+        (i.submission_id, str(i.score)) for i in improvements(ledger, lc, 0)
     ]
     assert all(isinstance(i["timestamp"], int) for i in steps)
 

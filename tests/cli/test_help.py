@@ -46,7 +46,7 @@ def test_an_unknown_command_is_named() -> None:
         (["submit"], ["revealed before", "up to 8", "add up to 1", "--account NAME on the "
                       "command line", "COOP_PRIVATE_KEY", "daily commit cap", "commit bond"]),
         (["reveal"], ["--drop", "pending/dropped/", "reveal window closed", "another chain"]),
-        (["audit"], ["COOP_GATEWAYS", "COOP_IPFS_BACKEND=kubo", "/ipfs/CID", "No account"]),
+        (["audit"], ["COOP_GATEWAYS", "COOP_IPFS_BACKEND=kubo", "serves /ipfs"]),
         (["account", "fund"], ["development chain", "Refused on any other chain"]),
         (["up"], ["~/.coop", "8555", "PATH"]),
     ],

@@ -1,14 +1,23 @@
-"""`coop up` (make run) and `coop demo`, run as a user would: real processes, real chain."""
+"""`coop up` (make run) and `coop demo`, run as a user would: real processes, real chain.
 
+The `coop up` tests share one running platform, in file order: it runs everything; an
+oracle and the API killed -9 come back and scoring goes on; Ctrl-C leaves nothing running.
+"""
+
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 
 from oracle.chain.anvil import free_port
 
@@ -43,35 +52,130 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def test_up_runs_everything_and_ctrl_c_leaves_nothing_running(tmp_path: Path) -> None:
+@dataclass
+class Up:
+    """A running `coop up`: its process, every line it printed so far, the API's port."""
+
+    process: subprocess.Popen[str]
+    port: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, what: str, check: Callable[[], object], timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while not check():
+            assert self.process.poll() is None, f"coop up ended: {self.text}"
+            assert time.monotonic() < deadline, f"no {what} within {timeout} s: {self.text}"
+            time.sleep(0.5)
+
+    def child(self, marker: bytes) -> int:
+        """The pid of the one child whose command line or environment holds `marker`."""
+        (pid,) = [p for p in children_of(self.process.pid) if marker in process_text(p)]
+        return pid
+
+
+def process_text(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes() + Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.fixture(scope="module")
+def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    """One `coop up` for the module's tests (its own chain); Ctrl-C'd at the end if still up."""
     port = free_port()
+    data_dir = tmp_path_factory.mktemp("up")
     process = subprocess.Popen(
-        [*COOP, "up", "--data-dir", str(tmp_path), "--api-port", str(port), "--chain-port", "0"],
+        [*COOP, "up", "--data-dir", str(data_dir), "--api-port", str(port), "--chain-port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    output = []
+    running = Up(process, port)
+    threading.Thread(target=running.read, daemon=True).start()
     try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line)
-            if "Ctrl-C stops everything" in line:
-                break
-        text = "".join(output)
-        assert f"http://127.0.0.1:{port}" in text, text
-        started = children_of(process.pid)
-        assert len(started) >= 5, "anvil, the API and three oracles"
-        challenges = httpx.get(f"http://127.0.0.1:{port}/v1/challenges", timeout=10).json()
-        (challenge,) = challenges["items"]  # the demo challenge, indexed from the chain
-        assert challenge["challenge_id"] == 1 and challenge["spec_cid"].startswith("bafk")
-        for url in re.findall(r"(http://127\.0\.0\.1:\d+)/metrics", text):
-            assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
-        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=10).status_code == 200
+        running.wait_for("start", lambda: "Ctrl-C stops everything" in running.text)
+        yield running
     finally:
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, "".join(output) + rest
-    assert "nothing is left running" in rest
-    time.sleep(0.5)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+
+
+def test_up_runs_everything(up: Up) -> None:
+    text = up.text
+    assert f"http://127.0.0.1:{up.port}" in text, text
+    assert len(children_of(up.process.pid)) >= 5, "anvil, the API and three oracles"
+    challenges = httpx.get(f"http://127.0.0.1:{up.port}/v1/challenges", timeout=10).json()
+    (challenge,) = challenges["items"]  # the demo challenge, indexed from the chain
+    assert challenge["challenge_id"] == 1 and challenge["spec_cid"].startswith("bafk")
+    for url in re.findall(r"(http://127\.0\.0\.1:\d+)/metrics", text):
+        assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
+    assert httpx.get(f"http://127.0.0.1:{up.port}/", timeout=10).status_code == 200
+
+
+def test_a_killed_oracle_and_api_come_back_and_a_later_submission_is_scored(up: Up) -> None:
+    api = f"http://127.0.0.1:{up.port}"
+    oracle_urls = re.findall(r"(http://127\.0\.0\.1:\d+)/metrics", up.text)
+    oracle = up.child(b"/oracle-2\0")
+    os.kill(oracle, signal.SIGKILL)
+    up.wait_for("restart of oracle-2", lambda: "oracle-2 restarted" in up.text)
+    assert "oracle-2 stopped unexpectedly (exit status -9)" in up.text
+    assert up.child(b"/oracle-2\0") != oracle
+    os.kill(up.child(b"api\0serve"), signal.SIGKILL)
+    up.wait_for("restart of the API", lambda: "api restarted" in up.text)
+
+    def healthy(url: str) -> bool:
+        try:
+            return httpx.get(url, timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    up.wait_for("the API answering again", lambda: healthy(f"{api}/v1/challenges"))
+    up.wait_for("oracle-2 healthy again", lambda: healthy(f"{oracle_urls[1]}/healthz"))
+
+    # the commands `coop up` printed, run as a participant would
+    exports = dict(
+        item.split("=", 1)
+        for line in up.text.splitlines()
+        if line.strip().startswith("export ")
+        for item in line.split()[1:]
+    )
+    (submit,) = [line.split() for line in up.text.splitlines() if "coop submit" in line]
+    done = subprocess.run(
+        [*COOP, *submit[1:], "--json"], env={**os.environ, **exports},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    submission_id = json.loads(done.stdout.strip().splitlines()[-1])["submission_id"]
+    progress = httpx.get(f"{api}/v1/submissions/{submission_id}/scoring", timeout=10).json()
+    if progress["state"] != "scored":  # the API asks the three oracles `coop up` told it of
+        assert [o["answered"] for o in progress["oracles"]] == [True, True, True], progress
+
+    def scored() -> bool:
+        answer = httpx.get(f"{api}/v1/submissions/{submission_id}", timeout=5)
+        return answer.status_code == 200 and answer.json()["state"] == "scored"
+
+    up.wait_for(f"submission {submission_id} scored", scored)
+    assert up.process.poll() is None  # the platform kept going throughout
+
+
+def test_ctrl_c_leaves_nothing_running(up: Up) -> None:
+    started = children_of(up.process.pid)
+    up.process.send_signal(signal.SIGINT)
+    up.process.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while "nothing is left running" not in up.text and time.monotonic() < deadline:
+        time.sleep(0.2)  # the reader thread takes the last lines
+    assert up.process.returncode == 0, up.text
+    assert "nothing is left running" in up.text
     assert [pid for pid in started if alive(pid)] == []
 
 
@@ -86,4 +190,5 @@ def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path) -> No
     assert re.search(r"eve\s+WRONG_ROW_COUNT|eve\s+WRONG_IDS", out), out
     assert "passes" in out and "to parent" in out, "chloe's fork passes part of her reward on"
     assert re.search(r"chloe\s+claimed [1-9]", out), out
-    assert "Audit PASSED" in out
+    assert re.search(r"the owner took back [0-9,.]+ COOP \(the refund\)", out), out
+    assert "Audit PASSED" in out, "after the refund too"

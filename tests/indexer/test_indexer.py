@@ -48,7 +48,9 @@ def test_a_challenge_life_lands_in_the_index(life: Life, indexer: Indexer) -> No
     lc = ledger.challenge(cid)
     public = rows(indexer, "SELECT participant, submission_id, score FROM public_board "
                   "ORDER BY rank_key, submission_id")  # fmt: skip
-    assert public == [(e.participant, e.submission_id, str(e.score)) for e in public_board(lc)]
+    assert public == [
+        (e.participant, e.submission_id, str(e.score)) for e in public_board(ledger, lc, 0)
+    ]
     assert [p[0] for p in public] == [address(BOB), address(ALICE)]
     private = rows(indexer, "SELECT participant, submission_id, score FROM private_board "
                    "WHERE phase = 0 ORDER BY rank_key, submission_id")  # fmt: skip
@@ -57,7 +59,7 @@ def test_a_challenge_life_lands_in_the_index(life: Life, indexer: Indexer) -> No
     ]
     assert rows(indexer, "SELECT submission_id, previous_best, score FROM improvements "
                 "ORDER BY block, log_index") == [
-        (i.submission_id, str(i.previous_best), str(i.score)) for i in improvements(lc)
+        (i.submission_id, str(i.previous_best), str(i.score)) for i in improvements(ledger, lc, 0)
     ]  # fmt: skip
 
     # The report was fetched, verified, and each leaf carries a proof of the posted root.

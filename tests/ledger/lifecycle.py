@@ -28,14 +28,15 @@ from oracle.chain.attestation import (
 )
 from oracle.chain.challenges import reveal_holdout
 from oracle.chain.platform import Platform
-from oracle.chain.publish import PublishOptions
+from oracle.chain.publish import PhaseOptions, Published, PublishOptions, publish_phase
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
-from oracle.devnet.datasets import example_files
+from oracle.devnet.datasets import example_files, spec_path
 from oracle.devnet.seed import seed_example
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.model import Phase
 from oracle.ledger.replay import read_ledger
-from oracle.ledger.reward_inputs import escrow_left, reward_inputs
+from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
 from oracle.rewards.report import RewardReport
@@ -81,9 +82,11 @@ class Life:
     files: dict[str, bytes]
     challenge_id: int = 0
     spec: ChallengeSpec | None = None
-    split_salt: bytes = b""
+    split_salt: bytes = b""  # phase 0's
+    later_salts: dict[int, bytes] = field(default_factory=dict)  # phase → its split salt
     private: dict[int, tuple[int, bytes]] = field(default_factory=dict)  # id → (score, salt)
     batches: list[tuple[int, list[ScoreItem]]] = field(default_factory=list)
+    batch_phases: dict[int, int] = field(default_factory=dict)  # seq → phase
 
     @property
     def w3(self) -> Web3:
@@ -114,26 +117,55 @@ class Life:
                          cid, parents, weights)  # fmt: skip
         return reveal(self.platform, sender, pending)
 
-    def holdout(self) -> Holdout:
-        assert self.spec is not None
-        phase = read_ledger(self.platform).challenges[self.challenge_id].phases[0]
-        commitment = phase.holdout_commitment
-        return load_holdout(self.spec, self.files["labels.csv"], self.split_salt, commitment)
+    def salt_of(self, phase: int) -> bytes:
+        return self.split_salt if phase == 0 else self.later_salts[phase]
 
-    def score_and_post(self, tamper: Tamper = lambda items: items) -> None:
-        """Scores every revealed, unscored submission and posts them as one 2-of-3 batch."""
+    def spec_of(self, phase: int) -> ChallengeSpec:
+        return load_spec(self.store.cat(self.phase(phase).spec_cid))
+
+    def holdout(self, phase: int = 0) -> Holdout:
+        commitment = self.phase(phase).holdout_commitment
+        spec, labels = self.spec_of(phase), self.files["labels.csv"]
+        return load_holdout(spec, labels, self.salt_of(phase), commitment)
+
+    def phase(self, index: int) -> Phase:
+        return read_ledger(self.platform).challenges[self.challenge_id].phases[index]
+
+    def add_phase(self, top_up: int) -> Published:
+        """A second version of the challenge (same data, a fresh holdout split), paid by a
+        top-up; it opens when the previous phase's reveal window ends."""
+        self.owner.transact(self.platform.token.functions.mint(self.owner.address, top_up))
+        folder = self.data_dir / "examples" / "diabetes-regression"
+        options = PhaseOptions(bounty=top_up, top_up=top_up, commit_seconds=COMMIT_SECONDS,
+                               reveal_seconds=REVEAL_SECONDS)  # fmt: skip
+        added = publish_phase(self.platform, self.owner, self.store, self.data_dir,
+                              self.challenge_id, spec_path("diabetes-regression"),
+                              folder / "labels.csv", options)  # fmt: skip
+        secret = json.loads(added.secret_path.read_text())
+        self.later_salts[added.phase] = bytes.fromhex(secret["split_salt"][2:])
+        return added
+
+    def travel_to(self, timestamp: int) -> None:
+        now = int(self.w3.eth.get_block("latest")["timestamp"])
+        if timestamp > now:
+            self.w3.provider.make_request("evm_increaseTime", [timestamp - now])  # type: ignore[arg-type]
+        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+    def score_and_post(self, tamper: Tamper = lambda items: items, phase: int = 0) -> None:
+        """Scores every revealed, unscored submission of `phase` and posts them as one 2-of-3
+        batch."""
         assert self.spec is not None
         p = self.platform
         ledger = read_ledger(p)
-        holdout = self.holdout()
+        holdout, spec = self.holdout(phase), self.spec_of(phase)
         items = []
-        for s in ledger.submissions_of(self.challenge_id):
+        for s in ledger.submissions_of(self.challenge_id, phase):
             if s.reveal is None or s.score is not None:
                 continue
-            result = score_submission(self.spec, holdout, self.store.cat(s.reveal.artifact_cid))
+            result = score_submission(spec, holdout, self.store.cat(s.reveal.artifact_cid))
             salt = commitment_salt(
                 SHARED_ORACLE_KEY, chain_id=self.w3.eth.chain_id,
-                score_board=p.score_board.address, challenge_id=self.challenge_id, phase=0,
+                score_board=p.score_board.address, challenge_id=self.challenge_id, phase=phase,
                 submission_id=s.submission_id,
             )  # fmt: skip
             private = result.private_wad if result.valid else 0
@@ -146,34 +178,40 @@ class Life:
         items = tamper(items)
         seq = p.score_board.functions.lastSeq(self.challenge_id).call() + 1
         digest = p.registry.functions.configDigest(self.challenge_id).call()
-        batch = score_batch(self.challenge_id, 0, seq, digest, items)
+        batch = score_batch(self.challenge_id, phase, seq, digest, items)
         typed = score_batch_typed_data(batch, self.w3.eth.chain_id, p.score_board.address)
         signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
         self.owner.transact(p.score_board.functions.postScores(
             batch.as_call_arg(), items_as_call_arg(items), signatures))  # fmt: skip
         self.batches.append((seq, items))
+        self.batch_phases[seq] = phase
 
-    def end_phase(self) -> None:
+    def end_phase(self, phase: int = 0) -> None:
         """Past the reveal end: open every private score, then reveal the holdout."""
         p = self.platform
-        self.w3.provider.make_request(  # type: ignore[arg-type]
-            "evm_increaseTime", [COMMIT_SECONDS + REVEAL_SECONDS + 10]
-        )
-        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        if phase == 0:
+            self.w3.provider.make_request(  # type: ignore[arg-type]
+                "evm_increaseTime", [COMMIT_SECONDS + REVEAL_SECONDS + 10]
+            )
+            self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        else:
+            self.travel_to(self.phase(phase).reveal_end + 10)
         for seq, items in self.batches:
+            if self.batch_phases[seq] != phase:
+                continue
             scores = [self.private[i.submission_id][0] for i in items]
             salts = [self.private[i.submission_id][1] for i in items]
             self.owner.transact(p.score_board.functions.revealPrivateScores(
                 self.challenge_id, seq, items_as_call_arg(items), scores, salts))  # fmt: skip
         labels_cid = str(self.store.add_bytes(self.files["labels.csv"]).cid)
-        reveal_holdout(p, self.owner, self.challenge_id, 0, labels_cid,
-                       keccak(self.files["labels.csv"]), self.split_salt)  # fmt: skip
+        reveal_holdout(p, self.owner, self.challenge_id, phase, labels_cid,
+                       keccak(self.files["labels.csv"]), self.salt_of(phase))  # fmt: skip
 
     def rewards(self) -> RewardReport:
         assert self.spec is not None
         ledger = read_ledger(self.platform)
         challenge = ledger.challenges[self.challenge_id]
-        escrow = escrow_left(challenge, ledger.last_block + 1)
+        escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
         return compute_rewards(reward_inputs(ledger, self.challenge_id, 0, self.spec, escrow))
 
     def post_root(self, report: RewardReport, leaves: tuple[Leaf, ...] | None = None) -> None:
@@ -183,7 +221,8 @@ class Life:
         tree = build_tree(leaves)
         report_cid = str(self.store.add_bytes(report.to_json().encode()).cid)
         digest = p.registry.functions.configDigest(self.challenge_id).call()
-        root = RewardRoot(self.challenge_id, 0, 1, digest, bytes.fromhex(tree.root[2:]),
+        seq = max((r.seq for r in read_ledger(p).challenges[self.challenge_id].roots), default=0)
+        root = RewardRoot(self.challenge_id, 0, seq + 1, digest, bytes.fromhex(tree.root[2:]),
                           sum(leaf.amount for leaf in leaves), keccak(text=report_cid))  # fmt: skip
         typed = reward_root_typed_data(root, self.w3.eth.chain_id, p.vault.address)
         signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[1:3])

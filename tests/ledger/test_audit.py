@@ -100,7 +100,7 @@ def test_the_cli_exits_1_with_each_discrepancy_and_0_when_clean(life: Life) -> N
     unknown = runner.invoke(cli, ["audit", "99"], env=env)
 
     assert caught.exit_code == 1, caught.output
-    assert "FAILED: 1 discrepancy\n" in caught.output and "[rewards]" in caught.output
+    assert "FAILED: 1 discrepancy" in caught.output and "[rewards]" in caught.output
     assert f"coop rewards dispute {life.challenge_id} PHASE --reason-file" in caught.output
     data = json.loads(as_json.stdout)
     assert data["ok"] is False and data["findings"][0]["check"] == "rewards"

@@ -37,18 +37,57 @@ def test_public_and_private_boards_rank_real_models(life: Life, env: dict[str, s
     life.submit(2, predictions(life.files, "linear"), parents=(first,), weights=(PPM,))
     life.score_and_post()
     code, out = coop(env, "leaderboard", str(life.challenge_id), "--json")
-    public = json.loads(out)["entries"]
+    (board,) = json.loads(out)["boards"]
+    public = board["entries"]
     assert code == 0
     # rmse, lower is better: the linear model beats the mean
     assert [e["participant"] for e in public] == [bob, alice]
     assert float(public[0]["score"]) < float(public[1]["score"])  # rmse: ~60 vs ~85
 
     code, out = coop(env, "leaderboard", str(life.challenge_id), "--private")
-    assert code == 0 and "opened after the phase's reveal end" in out
+    assert code == 0 and "Not opened yet" in out
     life.end_phase()
     code, out = coop(env, "leaderboard", str(life.challenge_id), "--private", "--json")
-    private = json.loads(out)["entries"]
-    assert [e["participant"] for e in private] == [bob, alice]
+    (board,) = json.loads(out)["boards"]
+    assert board["phase"] == 0 and board["opened"] is True
+    assert [e["participant"] for e in board["entries"]] == [bob, alice]
+
+
+def test_each_phase_has_its_own_boards_and_an_opened_one_stays(
+    life: Life, env: dict[str, str]
+) -> None:
+    """Phase 1 is scored on another holdout split: its boards never mix with phase 0's,
+    and phase 0's opened private board is still shown once phase 1 exists."""
+    alice = Sender.from_key(life.w3, ANVIL_KEYS[1]).address
+    bob = Sender.from_key(life.w3, ANVIL_KEYS[2]).address
+    life.submit(1, predictions(life.files, "linear"))
+    life.submit(2, predictions(life.files, "baseline"))
+    life.score_and_post()
+    life.end_phase()
+    added = life.add_phase(100 * 10**18)
+    life.travel_to(added.commit_start)
+    late = life.submit(2, predictions(life.files, "linear"))  # bob, in phase 1 only
+    life.score_and_post(phase=1)
+    cid = str(life.challenge_id)
+
+    code, out = coop(env, "leaderboard", cid, "--json")
+    boards = json.loads(out)["boards"]
+    assert code == 0 and [b["phase"] for b in boards] == [0, 1]
+    assert [e["participant"] for e in boards[0]["entries"]] == [alice, bob]
+    assert [(e["participant"], e["submission_id"]) for e in boards[1]["entries"]] == [(bob, late)]
+
+    code, out = coop(env, "leaderboard", cid, "--private")
+    assert code == 0
+    assert f"Private leaderboard, challenge {cid} phase 0" in out
+    assert f"Private leaderboard, challenge {cid} phase 1\n" in out
+    phase0, phase1 = out.split(f"Private leaderboard, challenge {cid} phase 1")
+    assert alice in phase0 and bob in phase0 and "Not opened yet" in phase1
+
+    code, out = coop(env, "leaderboard", cid, "--phase", "1")
+    assert code == 0 and f"Public leaderboard, challenge {cid} phase 1" in out
+    assert "phase 0" not in out and alice not in out
+    code, out = coop(env, "leaderboard", cid, "--phase", "2")
+    assert code == 2 and "has no phase 2 (its phases: 0 to 1)" in out
 
 
 def test_profile_shows_forks_and_improvements(life: Life, env: dict[str, str]) -> None:

@@ -9,8 +9,8 @@ from oracle.api.read.common import status_reason
 from oracle.ledger.boards import improvements, private_board, public_board
 from oracle.ledger.replay import read_ledger
 from oracle.status import Status
-from oracle.types import WAD
-from tests.indexer.story import ALICE, BOB, DAVE, address, rewarded
+from oracle.types import PPM, WAD
+from tests.indexer.story import ALICE, BOB, DAVE, address, rewarded, scored
 from tests.ledger.lifecycle import predictions
 from tests.web.conftest import WAIT_MS, Site, screenshot
 
@@ -47,7 +47,8 @@ def test_every_page_shows_the_numbers_the_chain_holds(
     cid = life.challenge_id
     ledger = read_ledger(life.platform)
     lc = ledger.challenge(cid)
-    board, private, steps = public_board(lc), private_board(ledger, lc, 0), improvements(lc)
+    board, private = public_board(ledger, lc, 0), private_board(ledger, lc, 0)
+    steps = improvements(ledger, lc, 0)
     assert [e.participant for e in board] == [address(BOB), address(ALICE)]
     page = open_page()
 
@@ -117,6 +118,10 @@ def test_every_page_shows_the_numbers_the_chain_holds(
     reason = f"WRONG_TYPE (status 6): {status_reason(Status.WRONG_TYPE)}."
     expect(page.locator(".status-reason p").first).to_contain_text(reason)
     expect(page.locator("[data-field=public-score]")).to_have_text("—")
+    # its commitment was opened (to 0, as the protocol requires): that is no private score
+    expect(page.locator("[data-field=private-score]")).to_have_text(
+        "none: the submission is invalid (WRONG_TYPE)"
+    )
     screenshot(page, "submission-invalid")
 
     (bob_leaf,) = [leaf for leaf in story.report.leaves if leaf.account == address(BOB)]
@@ -133,7 +138,7 @@ def test_every_page_shows_the_numbers_the_chain_holds(
     screenshot(page, "profile")
 
     page.goto(f"{site.url}/#/challenges/{cid}/audit")
-    expect(page.locator(".audit-summary")).to_contain_text("checks passed.")
+    expect(page.locator(".audit-summary")).to_contain_text("checks the index can make passed.")
     expect(page.locator("table.checks tr[data-ok=false]")).to_have_count(0)
     expect(page.locator("table.batches tbody tr")).to_have_count(len(life.batches))
     expect(page.locator("table.roots tbody tr")).to_contain_text("available")
@@ -166,8 +171,62 @@ def test_empty_states_explain_what_will_appear(site: Site, open_page: Callable[.
     page.goto(f"{site.url}/#/submissions/99")
     expect(page.locator(".empty")).to_contain_text("Not found.")
     page.goto(f"{site.url}/#/challenges/{cid}")  # a submission made after the page opened
+    expect(page.locator(".live")).to_have_text("● live")
+    page.evaluate("window.__sameDocument = true")
     site.life.submit(ALICE, predictions(site.life.files, "baseline"))
-    site.wait_indexed()
-    page.reload()
-    expect(page.locator("#submissions tbody tr")).to_have_count(1)
+    expect(page.locator("#submissions tbody tr")).to_have_count(1)  # no reload needed
+    assert page.evaluate("window.__sameDocument") is True
     expect(page.locator("#submissions tbody tr")).to_contain_text("awaiting score")
+
+
+def test_boards_per_phase_and_a_fork_that_does_not_improve_appears_live(
+    site: Site, open_page: Callable[..., Page]
+) -> None:
+    """Phase 1 is scored on another holdout split: the page shows its boards, names the
+    phase, and lets phase 0's (opened) boards be chosen; a submission that moves no board
+    still appears in the list while the page is open."""
+    life = site.life
+    story = scored(life)
+    life.end_phase()
+    added = life.add_phase(100 * 10**18)
+    life.travel_to(added.commit_start)
+    late = life.submit(ALICE, predictions(life.files, "linear"))
+    life.score_and_post(phase=1)
+    site.wait_indexed()
+    cid = life.challenge_id
+    page = open_page()
+
+    page.goto(f"{site.url}/#/challenges/{cid}")
+    expect(page.locator("#phase-picker [aria-current]")).to_have_text("1")
+    expect(page.locator("#public-board h2")).to_contain_text("(phase 1)")
+    rows = page.locator("#public-board tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_have_attribute("data-submission", str(late))
+    expect(page.locator("#private-board h2")).to_contain_text("(phase 1)")
+    expect(page.locator("#private-board .empty")).to_contain_text("Not opened yet.")
+    expect(page.locator("#progress h2")).to_contain_text("(phase 1)")
+    expect(page.locator("svg.plot a.improvement")).to_have_count(1)  # from phase 1's baseline
+    expect(page.locator("svg.plot a.improvement")).to_have_attribute("data-submission", str(late))
+    # phase 0's private board is opened: the page says so and leads to it
+    page.click("#private-board .opened-elsewhere a[data-phase='0']")
+    expect(page.locator("#phase-picker [aria-current]")).to_have_text("0")
+    expect(page.locator("#public-board h2")).to_contain_text("(phase 0)")
+    public = page.locator("#public-board tbody tr")
+    expect(public).to_have_count(2)
+    expect(public.nth(0)).to_have_attribute("data-submission", str(story.linear))
+    private = page.locator("#private-board tbody tr")  # phase 0's board, opened
+    expect(private).to_have_count(2)
+    expect(private.nth(0)).to_have_attribute("data-participant", address(BOB))
+    screenshot(page, "challenge-phase-0")
+
+    page.click("#phase-picker a[data-phase='1']")
+    expect(page.locator(".live")).to_have_text("● live")
+    page.evaluate("window.__sameDocument = true")
+    # alice forks her own best with a worse model: her released best does not move
+    worse = life.submit(ALICE, predictions(life.files, "baseline"), parents=(late,),
+                        weights=(PPM,))  # fmt: skip
+    life.score_and_post(phase=1)
+    row = page.locator(f"#submissions tr[data-submission='{worse}']")
+    expect(row).to_contain_text("VALID")
+    expect(page.locator("#public-board tbody tr")).to_have_attribute("data-submission", str(late))
+    assert page.evaluate("window.__sameDocument") is True, "the page updated without a reload"

@@ -154,14 +154,17 @@ def test_fork_and_review_from_the_page(site: Site, open_page: Callable[..., Page
     screenshot(page, "wallet-fork")
 
     page.goto(f"{site.url}/#/submissions/{story.linear}")
+    page.evaluate("window.__sameDocument = true")
     page.check("input[name=verdict][value='2']")
     page.fill("#review-text", "Good features; the weights of the fork look arbitrary.")
     page.click("#review-button")
-    expect(page.locator(".review-form .tx")).to_have_attribute("data-history", MINED)
+    tracker = page.locator(".tx[data-action=Review]")
+    expect(tracker).to_have_attribute("data-history", MINED)
     reviewed = life.platform.book.functions.hasReviewed(story.linear, address(USER)).call()
     assert reviewed is True
-    site.wait_indexed()
-    page.reload()
+    # no reload: once the index has the review's block, the page shows it
+    expect(tracker).to_have_attribute("data-refreshed", "true")
+    assert page.evaluate("window.__sameDocument") is True
     mine = page.locator("table.review-list tbody tr").filter(has_text="arbitrary")
     expect(mine.locator("a.address")).to_have_attribute("title", address(USER))
     expect(mine).to_contain_text("concern")
@@ -183,8 +186,10 @@ def test_a_participant_claims_a_reward_with_the_proof_from_the_api(
     expect(page.locator("h1")).to_have_text("Your profile")
     before = life.platform.token.functions.balanceOf(address(BOB)).call()
 
+    page.evaluate("window.__sameDocument = true")
     page.click(".claim-button")
-    expect(page.locator(".claim .tx")).to_have_attribute("data-history", MINED)
+    tracker = page.locator(".tx[data-action=Claim]")
+    expect(tracker).to_have_attribute("data-history", MINED)
     vault = life.platform.vault
     tree = build_tree(story.report.leaves)
     proof = [bytes.fromhex(node[2:]) for node in tree.proof(address(BOB))]
@@ -192,8 +197,9 @@ def test_a_participant_claims_a_reward_with_the_proof_from_the_api(
     assert claimed.call() is True
     after = life.platform.token.functions.balanceOf(address(BOB)).call()
     assert after - before == leaf.amount
-    site.wait_indexed()
-    page.reload()
+    # no reload: once the index has the claim's block, the page shows it
+    expect(tracker).to_have_attribute("data-refreshed", "true")
+    assert page.evaluate("window.__sameDocument") is True
     expect(page.locator("table.reward-list .reward-state")).to_have_text("claimed")
     expect(page.locator("table.claim-list tbody tr td").nth(2)).to_have_text(
         f"{tokens(leaf.amount)} tokens"

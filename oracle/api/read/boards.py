@@ -24,34 +24,41 @@ def _entries(rows: list[tuple[str, int, str, int]], offset: int) -> list[BoardEn
 
 
 def best_entry(db: sqlite3.Connection, challenge_id: int) -> BoardEntry | None:
+    """The best public entry of the challenge's latest phase."""
     row = db.execute(
         "SELECT participant, submission_id, score, block FROM public_board "
-        "WHERE challenge_id = ? ORDER BY rank_key, submission_id LIMIT 1",
-        (challenge_id,),
+        "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id LIMIT 1",
+        (challenge_id, latest_phase(db, challenge_id)),
     ).fetchone()
     return None if row is None else _entries([row], 0)[0]
 
 
-def public_board(db: sqlite3.Connection, challenge_id: int, page: PageRequest) -> Leaderboard:
+def public_board(
+    db: sqlite3.Connection, challenge_id: int, phase: int | None, page: PageRequest
+) -> Leaderboard:
     higher, baseline, target = _direction(db, challenge_id)
+    phase = latest_phase(db, challenge_id) if phase is None else phase
+    phase_exists(db, challenge_id, phase)
     offset = page.after() or 0
     rows = db.execute(
         "SELECT participant, submission_id, score, block FROM public_board "
-        "WHERE challenge_id = ? ORDER BY rank_key, submission_id LIMIT ? OFFSET ?",
-        (challenge_id, page.limit + 1, offset),
+        "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id LIMIT ? OFFSET ?",
+        (challenge_id, phase, page.limit + 1, offset),
     ).fetchall()
     rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
     (total,) = db.execute(
-        "SELECT count(*) FROM public_board WHERE challenge_id = ?", (challenge_id,)
+        "SELECT count(*) FROM public_board WHERE challenge_id = ? AND phase = ?",
+        (challenge_id, phase),
     ).fetchone()
     note = (
-        "each participant's released best: public scores are on the eta grid and a best "
-        "moves only by at least eta (the Ladder)"
+        f"each participant's released best in phase {phase}, scored on this phase's holdout "
+        "split: public scores are on the eta grid and a best moves only by at least eta "
+        "(the Ladder)"
     )
     if total == 0:
-        note = "no scores yet: the oracles post them shortly after each reveal"
+        note = f"no scores in phase {phase} yet: the oracles post them shortly after each reveal"
     return Leaderboard(
-        challenge_id=challenge_id, board="public", phase=None, higher_is_better=higher,
+        challenge_id=challenge_id, board="public", phase=phase, higher_is_better=higher,
         baseline=baseline, target=target, opened=True, note=note, total=int(total),
         items=_entries(rows, offset), next_cursor=cursor,
     )  # fmt: skip
@@ -98,23 +105,30 @@ def _private_scores_opened(db: sqlite3.Connection, challenge_id: int, phase: int
     return int(batches) > 0 and int(batches) == int(opened)
 
 
-def improvements(db: sqlite3.Connection, challenge_id: int) -> Improvements:
+IMPROVEMENT_SQL = (
+    "SELECT i.challenge_id, i.phase, i.submission_id, i.participant, i.previous_best, i.score, "
+    "i.block, t.timestamp FROM improvements i LEFT JOIN block_times t USING (block)"
+)
+
+
+def improvements(db: sqlite3.Connection, challenge_id: int, phase: int | None) -> Improvements:
+    """The moves of a phase's public best (latest phase by default), in order."""
     higher, baseline, target = _direction(db, challenge_id)
+    phase = latest_phase(db, challenge_id) if phase is None else phase
+    phase_exists(db, challenge_id, phase)
     rows = db.execute(
-        "SELECT i.challenge_id, i.submission_id, i.participant, i.previous_best, i.score, "
-        "i.block, t.timestamp FROM improvements i LEFT JOIN block_times t USING (block) "
-        "WHERE i.challenge_id = ? ORDER BY i.block, i.log_index",
-        (challenge_id,),
+        f"{IMPROVEMENT_SQL} WHERE i.challenge_id = ? AND i.phase = ? ORDER BY i.block, i.log_index",
+        (challenge_id, phase),
     ).fetchall()
     return Improvements(
-        challenge_id=challenge_id, higher_is_better=higher, baseline=baseline, target=target,
-        items=[improvement(row) for row in rows],
+        challenge_id=challenge_id, phase=phase, higher_is_better=higher, baseline=baseline,
+        target=target, items=[improvement(row) for row in rows],
     )  # fmt: skip
 
 
-def improvement(row: tuple[int, int, str, str, str, int, int | None]) -> Improvement:
-    c, s, p, before, after, block, timestamp = row
+def improvement(row: tuple[int, int, int, str, str, str, int, int | None]) -> Improvement:
+    c, phase, s, p, before, after, block, timestamp = row
     return Improvement(
-        challenge_id=c, submission_id=s, participant=p, previous_best=Score.of(before),
-        score=Score.of(after), block=block, timestamp=timestamp,
+        challenge_id=c, phase=phase, submission_id=s, participant=p,
+        previous_best=Score.of(before), score=Score.of(after), block=block, timestamp=timestamp,
     )  # fmt: skip

@@ -24,8 +24,12 @@ STATUS_REASONS: dict[Status, str] = {
     Status.TOO_LARGE: "larger than the spec's size limit, or a decompression bomb",
     Status.DIGEST_MISMATCH: "the bytes fetched did not match the artifact's CID",
     Status.SCORER_FAILED: "the challenge's scorer crashed or broke the sandbox rules",
-    Status.TIMEOUT: "the challenge's scorer ran out of time",
+    Status.TIMEOUT: "the challenge's scorer, or the submitted code, ran out of time",
     Status.UNREACHABLE: "the artifact could not be fetched from IPFS within the limits",
+    Status.NOT_REPRODUCIBLE: "the submitted code gave different predictions on different oracles",
+    Status.RUN_FAILED: "the submitted code crashed",
+    Status.OUT_OF_MEMORY: "the submitted code used more memory than the challenge allows",
+    Status.NO_OUTPUT: "the submitted code wrote no predictions file",
 }
 
 VERDICTS = {1: "approve", 2: "concern", 3: "reject"}

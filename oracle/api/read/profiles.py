@@ -4,7 +4,7 @@ import sqlite3
 
 from oracle.api.models import Claim, Page, Profile, SubmissionSummary
 from oracle.api.pagination import PageRequest, split_page
-from oracle.api.read.boards import improvement
+from oracle.api.read.boards import IMPROVEMENT_SQL, improvement
 from oracle.api.read.common import SQLITE_MAX_INT
 from oracle.api.read.rewards import rewards_of
 from oracle.api.read.submissions import SUMMARY_SQL, reviews_of, summary
@@ -32,10 +32,8 @@ def profile(db: sqlite3.Connection, address: str) -> Profile:
         (address, RECENT),
     ).fetchall()
     improvements = db.execute(
-        "SELECT i.challenge_id, i.submission_id, i.participant, i.previous_best, i.score, "
-        "i.block, t.timestamp FROM improvements i LEFT JOIN block_times t USING (block) "
-        "WHERE i.participant = ? ORDER BY i.block, i.log_index", (address,)
-    ).fetchall()  # fmt: skip
+        f"{IMPROVEMENT_SQL} WHERE i.participant = ? ORDER BY i.block, i.log_index", (address,)
+    ).fetchall()
     claims = [
         Claim(challenge_id=c, phase=p, account=a, amount=m, block=b, tx_hash=tx)
         for c, p, a, m, b, tx in db.execute(

@@ -152,9 +152,15 @@ def _score(db: sqlite3.Connection, submission_id: int) -> ScoreRecord | None:
 
 def _private(db: sqlite3.Connection, submission_id: int) -> PrivateScore | None:
     row = db.execute(
-        "SELECT score, salt, block FROM private_scores WHERE submission_id = ?", (submission_id,)
+        "SELECT p.score, p.salt, p.block, sc.status FROM private_scores p "
+        "JOIN scores sc USING (submission_id) WHERE p.submission_id = ?",
+        (submission_id,),
     ).fetchone()
-    return None if row is None else PrivateScore(score=Score.of(row[0]), salt=row[1], block=row[2])
+    if row is None:
+        return None
+    score, salt, block, status = row
+    valid = status == Status.VALID
+    return PrivateScore(score=Score.of(score) if valid else None, salt=salt, block=block)
 
 
 def _rewards(db: sqlite3.Connection, submission_id: int) -> list[SubmissionReward]:

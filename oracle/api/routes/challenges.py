@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import Address, ChallengeId, Paging, PhaseIndex
+from oracle.api.deps import Address, ChallengeId, OptionalPhase, Paging, PhaseIndex
 from oracle.api.models import (
     AuditStatus,
     Challenge,
@@ -27,8 +27,6 @@ from oracle.api.responses import answer
 
 router = APIRouter(prefix="/v1/challenges", tags=["challenges"])
 
-OptionalPhase = Annotated[int | None, Query(ge=0, lt=2**32, description="Phase index.")]
-
 
 @router.get("", response_model=Page[ChallengeSummary])
 async def list_challenges(
@@ -47,10 +45,10 @@ async def get_challenge(request: Request, challenge_id: ChallengeId) -> Response
 
 
 @router.get("/{challenge_id}/leaderboard/public", response_model=Leaderboard)
-async def public_leaderboard(request: Request, challenge_id: ChallengeId, page: Paging
-                       ) -> Response:  # fmt: skip
-    """Each participant's released best (the Ladder), best first."""
-    return answer(request, lambda db: boards.public_board(db, challenge_id, page))
+async def public_leaderboard(request: Request, challenge_id: ChallengeId, page: Paging,
+                       phase: OptionalPhase = None) -> Response:  # fmt: skip
+    """Each participant's released best of a phase (latest by default; the Ladder), best first."""
+    return answer(request, lambda db: boards.public_board(db, challenge_id, phase, page))
 
 
 @router.get("/{challenge_id}/leaderboard/private", response_model=Leaderboard)
@@ -61,9 +59,10 @@ async def private_leaderboard(request: Request, challenge_id: ChallengeId, page:
 
 
 @router.get("/{challenge_id}/improvements", response_model=Improvements)
-async def get_improvements(request: Request, challenge_id: ChallengeId) -> Response:
-    """Every move of the public best past the running best, in order (best over time)."""
-    return answer(request, lambda db: boards.improvements(db, challenge_id))
+async def get_improvements(request: Request, challenge_id: ChallengeId,
+                           phase: OptionalPhase = None) -> Response:  # fmt: skip
+    """Every move of a phase's public best past its running best, in order (best over time)."""
+    return answer(request, lambda db: boards.improvements(db, challenge_id, phase))
 
 
 @router.get("/{challenge_id}/submissions", response_model=Page[SubmissionSummary])

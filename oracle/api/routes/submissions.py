@@ -1,10 +1,13 @@
-"""/v1/submissions/{id}: one submission with its score, forks, reviews and rewards."""
+"""/v1/submissions/{id}: one submission with its score, forks, reviews and rewards; and
+/v1/submissions/{id}/scoring: what holds its score back, asked live of the oracles."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import SubmissionId
-from oracle.api.models import Submission
+from oracle.api.db import IndexReader
+from oracle.api.deps import SubmissionId, api_config
+from oracle.api.models import ScoringProgress, Submission
+from oracle.api.oracles import scoring_views
 from oracle.api.read import submissions
 from oracle.api.responses import answer
 
@@ -15,3 +18,19 @@ router = APIRouter(prefix="/v1/submissions", tags=["submissions"])
 async def get_submission(request: Request, submission_id: SubmissionId) -> Response:
     """Status with its reason, scores, parents and children, reviews, artifact CID."""
     return answer(request, lambda db: submissions.submission(db, submission_id))
+
+
+@router.get("/{submission_id}/scoring", response_model=ScoringProgress)
+async def get_scoring(request: Request, submission_id: SubmissionId) -> ScoringProgress:
+    """Whether an unscored submission waits at an oracle, and why (a fault that is not the
+    submitter's: it is tried again with backoff). Asks the oracles in COOP_ORACLE_URLS."""
+    reader: IndexReader = request.app.state.reader
+    state = submissions.submission(reader.connection(), submission_id).state
+    urls = api_config(request).oracle_urls
+    views = [] if state == "scored" else await scoring_views(urls, submission_id)
+    return ScoringProgress(
+        submission_id=submission_id,
+        state=state,
+        waiting=any(v.waiting for v in views),
+        oracles=views,
+    )

@@ -58,10 +58,16 @@ export function ipfsUrl(cid) {
   return `/ipfs/${encodeURIComponent(cid)}`;
 }
 
-/** Opens the live public board; calls `onBoard(leaderboard)` on connect and on each change. */
-export function watchLeaderboard(challengeId, limit, onBoard, onState = () => {}) {
-  const source = new EventSource(`/v1/challenges/${challengeId}/leaderboard/stream?limit=${limit}`);
+/**
+ * Opens the live public board of a phase (null: the latest); calls `onBoard(leaderboard)` on
+ * connect and on each change of the board, `onIndex()` when anything else in the index changed.
+ */
+export function watchLeaderboard(challengeId, { limit, phase = null, onBoard, onIndex = () => {}, onState = () => {} }) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (phase !== null) query.set("phase", String(phase));
+  const source = new EventSource(`/v1/challenges/${challengeId}/leaderboard/stream?${query}`);
   source.addEventListener("leaderboard", (event) => onBoard(JSON.parse(event.data)));
+  source.addEventListener("index", () => onIndex());
   source.addEventListener("open", () => onState("live"));
   source.addEventListener("error", () => onState(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting"));
   return () => source.close();

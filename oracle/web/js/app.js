@@ -30,6 +30,8 @@ const ctx = {
     this.cleanups.push(fn);
   },
   rerender: () => route(),
+  refreshAfter: (receipt, box) => refreshAfter(receipt, box),
+  notices: [], // status boxes of the last action, shown above the page it re-renders
   connect: () => connect(),
   spec: new Map(), // challenge id -> its spec JSON (fetched once from IPFS)
 };
@@ -52,9 +54,10 @@ async function route() {
   }
   const [match, page, params] = found;
   view.append(h("p", { class: "loading" }, "Loading…"));
+  const notices = ctx.notices.splice(0);
   try {
     const content = await page.render({ ...params(match), query }, ctx);
-    if (main.firstChild === view) clear(view).append(content);
+    if (main.firstChild === view) clear(view).append(...(notices.length ? [h("div", { class: "notices" }, notices)] : []), content);
   } catch (error) {
     if (main.firstChild !== view) return;
     clear(view).append(
@@ -64,6 +67,24 @@ async function route() {
     );
   }
   document.body.dataset.page = page.name || "";
+}
+
+/**
+ * After an action's transaction is mined: waits until the index has read its block, then
+ * renders the page again so it shows the new state, keeping the action's status box on top.
+ */
+async function refreshAfter(receipt, box) {
+  const block = Number(BigInt(receipt.blockNumber));
+  const hash = location.hash;
+  for (let tries = 0; tries < 240; tries++) {
+    const status = await get("status").catch(() => null);
+    if (status && status.indexed_block >= block) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  if (location.hash !== hash) return; // the user moved on
+  box.dataset.refreshed = "true";
+  ctx.notices.push(box);
+  await route();
 }
 
 function renderWallet(message = null) {

@@ -140,6 +140,23 @@ def test_a_batch_that_leaves_out_a_revealed_submission_is_refused() -> None:
     assert isinstance(answer, Refusal) and "next seq is 1" in answer.reason
 
 
+def test_a_waiting_submission_is_left_out_only_when_the_peer_holds_it_waiting_too() -> None:
+    ledger = ledger_with([(1, 0, 5), (2, 0, 6), (3, 0, 9)])
+    assert choose_cut(ledger, 1, own_scores([1, 3]), waiting={2}) == 20  # 2 holds nobody back
+    proposal = form_proposal(ledger, 1, own_scores([1, 3]), waiting={2})
+    assert proposal is not None and [i.submission_id for i in proposal.items] == [1, 3]
+    assert review_proposal(proposal, ledger, 20, own_scores([1, 3]), waiting={2}) == proposal
+    # a peer that has not tried 2 yet asks to retry; one that scored it refuses to drop it
+    untried = review_proposal(proposal, ledger, 20, own_scores([1, 3]))
+    assert (
+        isinstance(untried, Refusal)
+        and untried.retry
+        and "leaves out submissions [2]" in (untried.reason)
+    )
+    scored = review_proposal(proposal, ledger, 20, own_scores([1, 2, 3]))
+    assert isinstance(scored, Refusal) and not scored.retry and "[1, 2, 3]" in scored.reason
+
+
 def test_the_cut_stops_before_a_member_not_scored_yet_and_skips_posted_ones() -> None:
     ledger = ledger_with([(1, 0, 5), (2, 0, 6), (3, 0, 9), (4, 0, 3)], posted={4: 1})
     assert choose_cut(ledger, 1, own_scores([1, 2])) == 8  # 3 (revealed at 9) is not scored

@@ -13,9 +13,10 @@ from scoring_helpers import SALT, csv_bytes, spec_json
 
 from oracle.errors import CidMismatch, ConfigError
 from oracle.ipfs.importer import import_bytes
+from oracle.sandbox import Limits as SandboxLimits
 from oracle.scoring import read_labels, score_submission, split_holdout
+from oracle.scoring.custom_scorer import run_scorer
 from oracle.scoring.rejection import ArtifactRejected
-from oracle.scoring.sandbox import SandboxLimits, run_scorer
 from oracle.spec import load_spec
 from oracle.status import Status
 
@@ -166,3 +167,51 @@ def test_engine_runs_the_spec_pinned_program_and_checks_its_cid() -> None:
         score_submission(spec, labels, preds, scorer_program=program + b"\n")
     with pytest.raises(ConfigError, match="pass its bytes"):
         score_submission(spec, labels, preds)
+
+
+FORGED_RESULTS = [
+    ("a boolean score", '{"scores": {"public": true, "private": true}}', "bool"),
+    ("a list", "[1, 2]", "not a JSON object"),
+    ("scores that are not a mapping", '{"scores": 5}', "one score for each"),
+    ("a missing part", '{"scores": {"public": 1.0}}', "one score for each"),
+    ("a text score", '{"scores": {"public": "1", "private": 1}}', "str"),
+    ("deep nesting", "[" * 100_000 + "]" * 100_000, "no result"),
+    ("no JSON at all", "\x1b[31mscore: 1\x07", "no result"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "reason"), FORGED_RESULTS, ids=[f[0] for f in FORGED_RESULTS]
+)
+def test_a_result_of_another_shape_is_a_status_never_an_exception(
+    name: str, text: str, reason: str
+) -> None:
+    program = (
+        "import os, sys\n"
+        f"open('/out/result.json', 'w').write({text!r})\n"
+        'sys.stdout.write(\'{"scores": {"public": 1, "private": 1}}\\n\')\n'  # old channel
+        "os._exit(0)\n"
+    )
+    with pytest.raises(ArtifactRejected) as caught:
+        run(program)
+    assert caught.value.status is Status.SCORER_FAILED
+    assert reason in caught.value.reason
+
+
+def test_a_scorer_reason_is_bounded_escaped_and_free_of_the_oracles_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COOP_PASSWORD", "correct-horse-battery-staple")
+    program = (
+        "import os\n"
+        "def score(a, b):\n"
+        "    env = open('/proc/1/environ', 'rb').read().decode(errors='replace')\n"
+        "    raise ValueError('\\x1b[2J\\x07\\x00' + env + 'x' * 1_000_000)\n"
+    )
+    with pytest.raises(ArtifactRejected) as caught:
+        run(program)
+    reason = caught.value.reason
+    assert caught.value.status is Status.SCORER_FAILED and "ValueError" in reason
+    assert len(reason) <= 300
+    assert not any(ch in reason for ch in "\x1b\x07\x00")
+    assert "correct-horse-battery-staple" not in reason and "COOP_" not in reason

@@ -16,7 +16,8 @@ export function claimButton(ctx, reward) {
       const proof = await get(`challenges/${reward.challenge_id}/rewards/${reward.phase}/proofs/${ctx.account}`);
       if (proof.claimed) throw new Error("already claimed.");
       const data = callData("claim", [proof.challenge_id, proof.phase, proof.account, proof.amount, proof.proof]);
-      await ctx.wallet.send({ to: ctx.status.deployment.vault, data }, tracker.onState);
+      const receipt = await ctx.wallet.send({ to: ctx.status.deployment.vault, data }, tracker.onState);
+      await ctx.refreshAfter(receipt, tracker.box);
     } catch (error) {
       if (!(error instanceof WalletError)) note(tracker.box, "failed", `Not claimed: ${error.message}`);
       button.disabled = false;

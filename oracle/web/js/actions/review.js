@@ -54,7 +54,8 @@ export function reviewForm(ctx, sub, phase) {
       if (!text.value.trim()) throw new Error("write a few words first.");
       note(tracker.box, "uploading", "Adding the review text to IPFS…");
       const { cid } = await uploadToIpfs(new Blob([text.value], { type: "text/plain" }));
-      await ctx.wallet.send({ to: ctx.status.deployment.book, data: callData("review", [sub.submission_id, verdict, cid]) }, tracker.onState);
+      const receipt = await ctx.wallet.send({ to: ctx.status.deployment.book, data: callData("review", [sub.submission_id, verdict, cid]) }, tracker.onState);
+      await ctx.refreshAfter(receipt, tracker.box);
     } catch (error) {
       if (!(error instanceof WalletError)) note(tracker.box, "failed", `Not sent: ${error.message}`);
     } finally {

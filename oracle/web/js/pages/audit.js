@@ -40,7 +40,7 @@ export async function render({ challengeId }) {
 
 function summary(passed, failed, open) {
   if (passed + failed === 0) return "Nothing to check yet: no score batch or rewards root has been posted.";
-  const parts = [failed ? `${failed} of ${passed + failed} checks failed.` : `All ${passed} checks passed.`];
+  const parts = [failed ? `${failed} of ${passed + failed} checks failed.` : `All ${passed} checks the index can make passed.`];
   if (open) parts.push(`${open} cannot be decided yet.`);
   return parts.join(" ");
 }

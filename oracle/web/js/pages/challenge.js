@@ -13,12 +13,12 @@ export const name = "challenge";
 
 const BOARD_LIMIT = 50;
 
-/** Everything on the page that changes as the chain moves. */
-async function loadState(challengeId) {
+/** Everything on the page that changes as the chain moves; boards of `phase` (null: latest). */
+async function loadState(challengeId, phase) {
   const [challenge, privateBoard, improvements, submissions, status] = await Promise.all([
     get(`challenges/${challengeId}`),
-    get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT }),
-    get(`challenges/${challengeId}/improvements`),
+    get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT, phase }),
+    get(`challenges/${challengeId}/improvements`, { phase }),
     get(`challenges/${challengeId}/submissions`, { limit: 100 }),
     get("status"),
   ]);
@@ -26,8 +26,10 @@ async function loadState(challengeId) {
 }
 
 export async function render({ challengeId, query }, ctx) {
-  const first = await loadState(challengeId);
+  const asked = query.has("phase") ? Number(query.get("phase")) : null;
+  const first = await loadState(challengeId, asked);
   const challenge = first.challenge;
+  const phase = asked ?? challenge.phases.length - 1; // the boards shown are this phase's
   const spec = await loadSpec(ctx, challenge.spec_cid);
   const forkOf = query.get("fork");
   const slots = { badge: h("span"), numbers: h("div"), phases: h("div"), private: h("div"), progress: h("div"), submissions: h("div") };
@@ -35,7 +37,7 @@ export async function render({ challengeId, query }, ctx) {
     add(clear(slots.badge), stateBadge(state.challenge.state));
     add(clear(slots.numbers), numbers(state.challenge, spec));
     add(clear(slots.phases), phases(state.challenge));
-    add(clear(slots.private), privateSection(state.privateBoard));
+    add(clear(slots.private), privateSection(state.privateBoard, state.challenge));
     add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
     add(clear(slots.submissions), submissionList(challengeId, state.submissions));
   };
@@ -53,10 +55,11 @@ export async function render({ challengeId, query }, ctx) {
     slots.numbers,
     specFacts(spec),
     slots.phases,
+    phasePicker(challengeId, challenge.phases, phase),
     h(
       "section",
-      { class: "board-section", id: "public-board" },
-      h("h2", {}, termLabel("publicBoard", "Public leaderboard"), " ", liveBadge),
+      { class: "board-section", id: "public-board", "data-phase": phase },
+      h("h2", {}, termLabel("publicBoard", "Public leaderboard"), ` (phase ${phase}) `, liveBadge),
       explain("eta", `What are eta and the Ladder? (eta here: ${score(challenge.eta)})`),
       publicBox,
     ),
@@ -66,35 +69,60 @@ export async function render({ challengeId, query }, ctx) {
     slots.submissions,
   );
 
-  // The board arrives over server-sent events; each change also refreshes the sections
-  // that depend on it (best score, plot, private board, submissions), one reload at a time.
+  // The board arrives over server-sent events; each change of the board or of anything else
+  // in the index also refreshes the other sections (best score, plot, private board,
+  // submissions, phases), one reload at a time.
   let boardsSeen = 0;
   let reloading = Promise.resolve();
-  const stop = watchLeaderboard(
-    challengeId,
-    BOARD_LIMIT,
-    (board) => {
+  const reload = () => {
+    reloading = reloading.then(() => loadState(challengeId, phase)).then(fill, () => {});
+  };
+  const stop = watchLeaderboard(challengeId, {
+    limit: BOARD_LIMIT,
+    phase,
+    onBoard: (board) => {
       add(clear(publicBox), boardTable(board, "When the oracles score a valid submission, its submitter appears here; this table updates by itself."));
-      if (boardsSeen++ > 0) {
-        reloading = reloading.then(() => loadState(challengeId)).then(fill, () => {});
-      }
+      if (boardsSeen++ > 0) reload();
     },
-    (state) => {
+    onIndex: reload,
+    onState: (state) => {
       liveBadge.dataset.live = state;
       liveBadge.textContent = state === "live" ? "● live" : state;
     },
-  );
+  });
   ctx.onLeave(stop);
   return page;
 }
 
-function privateSection(board) {
+/** Which phase's boards are shown: each phase is scored on its own holdout split. */
+function phasePicker(challengeId, phases, chosen) {
+  if (phases.length < 2) return null;
+  return h(
+    "nav",
+    { class: "phase-picker", id: "phase-picker" },
+    "Boards of phase: ",
+    phases.map((p, i) => [
+      i ? " · " : "",
+      p.phase === chosen
+        ? h("strong", { "aria-current": "true", "data-phase": p.phase }, String(p.phase))
+        : h("a", { href: `#/challenges/${challengeId}?phase=${p.phase}`, "data-phase": p.phase }, String(p.phase)),
+    ]),
+    h("span", { class: "muted" }, " (each phase is scored on its own holdout split, so its boards are its own)"),
+  );
+}
+
+function privateSection(board, challenge) {
+  // phases whose private board is open, offered while the chosen one's is not
+  const opened = challenge.phases.filter((p) => p.phase !== board.phase && p.score_batches > 0 && p.private_batches_opened === p.score_batches);
+  const others = opened.length
+    ? h("p", { class: "opened-elsewhere" }, "Opened: ", opened.map((p, i) => [i ? ", " : "", h("a", { href: `#/challenges/${challenge.challenge_id}?phase=${p.phase}`, "data-phase": p.phase }, `phase ${p.phase}'s private board`)]), ".")
+    : null;
   return h(
     "section",
-    { class: "board-section", id: "private-board" },
-    h("h2", {}, termLabel("privateBoard", "Private leaderboard"), board.phase !== null ? ` (phase ${board.phase})` : ""),
+    { class: "board-section", id: "private-board", "data-phase": board.phase },
+    h("h2", {}, termLabel("privateBoard", "Private leaderboard"), ` (phase ${board.phase})`),
     explain("privateBoard", "Why a private board?"),
-    board.opened ? boardTable(board, "No valid submission in this phase.") : empty("Not opened yet.", sentence(board.note)),
+    board.opened ? boardTable(board, "No valid submission in this phase.") : [empty("Not opened yet.", sentence(board.note)), others],
   );
 }
 
@@ -118,7 +146,7 @@ function numbers(c, spec) {
       h("dd", { "data-field": "eta" }, score(c.eta)),
       h("dt", {}, "direction"),
       h("dd", {}, `${c.higher_is_better ? "higher" : "lower"} ${metric} is better`),
-      h("dt", {}, "best public score"),
+      h("dt", {}, c.phases.length > 1 ? `best public score (phase ${c.phases.length - 1})` : "best public score"),
       h("dd", { "data-field": "best" }, c.best ? [score(c.best.score), " by ", profileLink(c.best.participant), " (", submissionLink(c.best.submission_id), ")"] : "none yet"),
       h("dt", {}, termLabel("escrow", "bounty")),
       h("dd", {}, `${tokens(c.bounty)} tokens escrowed, ${tokens(c.escrow.claimed)} claimed so far`),
@@ -180,9 +208,10 @@ function phases(c) {
 }
 
 function progress(c, improvements, chainTime) {
-  const section = h("section", { class: "progress", id: "progress" }, h("h2", {}, "Best score over time"));
-  const start = Math.min(...c.phases.map((p) => p.commit_start));
-  const end = Math.max(Math.min(Math.max(...c.phases.map((p) => p.reveal_end)), chainTime), start + 1);
+  const section = h("section", { class: "progress", id: "progress", "data-phase": improvements.phase }, h("h2", {}, `Best score over time (phase ${improvements.phase})`));
+  const shown = c.phases.find((p) => p.phase === improvements.phase);
+  const start = shown.commit_start;
+  const end = Math.max(Math.min(shown.reveal_end, chainTime), start + 1);
   add(section, bestScorePlot(improvements, start, end));
   if (improvements.items.length === 0) {
     add(section, empty("No improvement yet.", `The line starts at the baseline (${score(c.baseline)}). The first valid score better than it will appear as a marker, labelled with its contributor.`));

@@ -40,7 +40,7 @@ export async function render({ submissionId }, ctx) {
       h("dt", {}, termLabel("publicBoard", "public score")),
       h("dd", { "data-field": "public-score", class: "score" }, score(sub.public_score)),
       h("dt", {}, termLabel("privateBoard", "private score")),
-      h("dd", { "data-field": "private-score" }, sub.private_score ? score(sub.private_score.score) : sub.score ? "committed by the oracles; opened after the reveal window" : "—"),
+      h("dd", { "data-field": "private-score" }, privateScore(sub)),
     ),
     actions(ctx, sub, challenge, phase),
     lineage(sub),
@@ -136,4 +136,10 @@ function rewards(sub) {
       sub.rewards.map((r) => [String(r.phase), tokens(r.improvement_award), r.prize_rank ? `${tokens(r.prize_award)} (rank ${r.prize_rank})` : tokens(r.prize_award), tokens(r.received_from_children), tokens(r.passed_to_parents), h("strong", {}, tokens(r.final))]),
     ),
   );
+}
+
+function privateScore(sub) {
+  if (sub.score && !sub.score.valid) return `none: the submission is invalid (${sub.score.status_name})`;
+  if (sub.private_score && sub.private_score.score) return score(sub.private_score.score);
+  return sub.score ? "committed by the oracles; opened after the reveal window" : "—";
 }

@@ -12,7 +12,7 @@ const TEXT = {
 
 /** A status element and the `onState` callback Wallet.send drives it with. */
 export function txStatus(label) {
-  const box = h("div", { class: "tx", "data-state": "idle", "data-history": "", role: "status" });
+  const box = h("div", { class: "tx", "data-action": label, "data-state": "idle", "data-history": "", role: "status" });
   const onState = (state, detail) => {
     box.dataset.state = state;
     box.dataset.history = `${box.dataset.history} ${state}`.trim();

@@ -1,9 +1,9 @@
 """Runs inside the scorer sandbox, never imported by the oracle: calls the custom scorer.
 
 Usage: python -I runner.py FOLDER. FOLDER holds scorer.py, params.json (with the part names)
-and <part>.y_true.npy / <part>.y_pred.npy. The result is one JSON line on the original
-stdout: {"scores": {part: float}} or {"error": text, "kind": "memory" | "exception"};
-whatever the scorer prints goes to stderr.
+and <part>.y_true.npy / <part>.y_pred.npy. The result is /out/result.json:
+{"scores": {part: float}} or {"error": text, "kind": "memory" | "exception"}; the oracle
+reads it once every process of the run is dead. Whatever the scorer prints is its log.
 """
 
 import importlib.util
@@ -15,8 +15,6 @@ import traceback
 
 
 def main(folder: str) -> int:
-    result = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
     try:
         import numpy as np
 
@@ -35,18 +33,21 @@ def main(folder: str) -> int:
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise TypeError(f"score() returned {type(value).__name__}, not a number")
             scores[part] = float(value)
-        result.write(json.dumps({"scores": scores}) + "\n")
+        _write_result({"scores": scores})
     except BaseException as exc:  # the scorer's fault, whatever it is: report it, exit 1
         traceback.print_exc()
         kind = "memory" if isinstance(exc, MemoryError) else "exception"
-        result.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500], "kind": kind}))
-        result.write("\n")
-        result.flush()
+        _write_result({"error": f"{type(exc).__name__}: {exc}"[:500], "kind": kind})
         return 1
-    result.flush()
     return 0
 
 
+def _write_result(result: dict[str, object]) -> None:
+    with open("/out/result.json", "w") as handle:
+        json.dump(result, handle)
+
+
 if __name__ == "__main__":
+    code = main(sys.argv[1])
     sys.stdout.flush()
-    os._exit(main(sys.argv[1]))  # skip the scorer's atexit handlers
+    os._exit(code)  # skip the scorer's atexit handlers

@@ -1,0 +1,103 @@
+"""Score a code submission as an oracle does: fetch its folder, run it, score its output.
+
+`score_code` returns the ScoreResult every oracle signs and the receipt of the run. The
+receipt holds only what every honest oracle reaches alike for a deterministic program (the
+code, runtime and input identities, the limits, how the run ended and the CID of the
+predictions it wrote), so it can go into the report that `reportDigest` names; what
+differs from machine to machine (resources used, the log) comes back beside it, for the
+oracle's own record. Network faults raise IpfsError (try again later); a runtime that
+cannot be built raises ConfigError (the operator's problem); everything the submission
+does becomes a status.
+"""
+
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from oracle.coderun.inputs import fetch_inputs, sandbox_files
+from oracle.coderun.run import CodeRun, run_code
+from oracle.errors import ContentTooLarge, InvalidCid, MalformedDag, NotAFile
+from oracle.ipfs.cids import parse_cid
+from oracle.ipfs.folder import export_folder
+from oracle.ipfs.importer import import_bytes
+from oracle.ipfs.store import ContentStore
+from oracle.runtime import ensure_runtime
+from oracle.sandbox import Usage
+from oracle.scoring.engine import ScoreResult, score_submission
+from oracle.scoring.labels import Holdout
+from oracle.spec import ChallengeSpec
+from oracle.status import Status
+
+INPUT_MAX_BYTES = 1 << 30
+
+
+@dataclass(frozen=True)
+class CodeReceipt:
+    code_cid: str
+    runtime_digest: str
+    inputs: dict[str, str]  # file name under /in -> CID
+    limits: dict[str, float]
+    seed: int
+    exit_code: int | None  # None: refused before it ran, or killed at a limit
+    exception: str | None
+    predictions_cid: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CodeScore:
+    result: ScoreResult
+    receipt: CodeReceipt
+    usage: Usage | None  # this oracle's run: CPU, peak memory, wall (differs by machine)
+    log: str  # this oracle's log (bounded, escaped)
+
+
+def score_code(
+    spec: ChallengeSpec,
+    holdout: Holdout,
+    store: ContentStore,
+    cid: str,
+    runtime_dir: Path,
+    seed: int,
+    scorer_program: bytes | None = None,
+) -> CodeScore:
+    code = spec.submission.code
+    if code is None:
+        raise ValueError("score_code needs a phase that takes code")
+    runtime = ensure_runtime(code.runtime, runtime_dir)
+    inputs = fetch_inputs(spec, lambda input_cid: store.cat(input_cid, max_bytes=INPUT_MAX_BYTES))
+    with tempfile.TemporaryDirectory(prefix="coop-code-") as tmp:
+        folder = Path(tmp) / "code"
+        refused = _export(store, cid, folder, spec.max_artifact_bytes)
+        files, limit = sandbox_files(inputs), spec.max_artifact_bytes
+        run = refused or run_code(folder, code.limits, files, runtime, seed, limit)
+    result = ScoreResult(run.status, run.reason)
+    if run.status is Status.VALID and run.predictions is not None:
+        result = score_submission(spec, holdout, run.predictions, scorer_program=scorer_program)
+    receipt = CodeReceipt(
+        code_cid=cid,
+        runtime_digest=code.runtime.digest,
+        inputs={f.name: f.cid for f in inputs},
+        limits={k: float(v) for k, v in asdict(code.limits).items()},
+        seed=seed,
+        exit_code=None if run.run is None or run.status is Status.TIMEOUT else run.run.exit_code,
+        exception=run.exception,
+        predictions_cid=None if run.predictions is None else str(import_bytes(run.predictions).cid),
+    )
+    return CodeScore(result, receipt, None if run.run is None else run.run.usage,
+                     "" if run.run is None else run.run.log)  # fmt: skip
+
+
+def _export(store: ContentStore, cid: str, folder: Path, max_bytes: int) -> CodeRun | None:
+    """None when the folder was written; else the refusal as a CodeRun that never ran."""
+    try:
+        export_folder(store.get_block, parse_cid(cid), folder, max_bytes)
+    except ContentTooLarge as exc:
+        return CodeRun(Status.TOO_LARGE, str(exc), None, None, None, None)
+    except (NotAFile, MalformedDag, InvalidCid) as exc:
+        why = f"{exc}; a code submission is the CID of a folder with main.py"
+        return CodeRun(Status.WRONG_FORMAT, why, None, None, None, None)
+    return None
