@@ -11,12 +11,22 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from oracle.errors import ConfigError
 
 ENV_PREFIX = "COOP_"
 DEFAULT_CONFIG_FILE = Path("coop.toml")
+# The port of `coop up`'s anvil, the default RPC URL's: not 8545, where brownie's
+# development network attaches to whatever listens and reverts its snapshots there.
+LOCAL_CHAIN_PORT = 8555
+DEPLOYMENT_FILE = "deployment.json"  # what `coop up` writes into its data dir
+KEYSTORES = "keystores"
+
+
+def default_data_dir() -> Path:
+    """~/.coop: the same folder from any working directory, and the one `coop up` uses."""
+    return Path.home() / ".coop"
 
 
 class Settings(BaseModel):
@@ -24,10 +34,12 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rpc_url: str = "http://127.0.0.1:8545"
-    deployment: Path = Path("deployments/31337.json")
-    data_dir: Path = Path(".coop")
-    keystore_dir: Path = Path(".coop/keystores")
+    # The defaults find the platform `coop up` (make run) starts with its own defaults:
+    # anvil on port 8555, everything else under ~/.coop (docs/decisions.md, "Where things are").
+    rpc_url: str = f"http://127.0.0.1:{LOCAL_CHAIN_PORT}"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    deployment: Path = Path()  # default DATA_DIR/deployment.json
+    keystore_dir: Path = Path()  # default DATA_DIR/keystores
     account: str | None = None  # keystore name used to sign transactions
     password: SecretStr | None = None  # keystore password for scripts (else prompted)
     private_key: SecretStr | None = None  # raw key for throw-away dev chains only
@@ -46,6 +58,16 @@ class Settings(BaseModel):
     ipfs_dir: Path | None = None  # the embedded block store; default DATA_DIR/ipfs
 
     runtime_dir: Path | None = None  # built code-submission runtimes; default DATA_DIR/runtimes
+
+    @model_validator(mode="before")
+    @classmethod
+    def _paths_under_data_dir(cls, values: Any) -> Any:
+        """The deployment and the keystores default to files under the data dir."""
+        if isinstance(values, dict):
+            data_dir = Path(values.get("data_dir") or default_data_dir())
+            values = {"deployment": data_dir / DEPLOYMENT_FILE,
+                      "keystore_dir": data_dir / KEYSTORES, **values}  # fmt: skip
+        return values
 
     @property
     def ipfs_path(self) -> Path:

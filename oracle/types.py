@@ -20,3 +20,8 @@ def wad_text(value: int) -> str:
     """A number scaled by 10**18 (a WAD score, token base units, wei) as decimal text,
     trailing zeros dropped: 1500000000000000000 -> "1.5"."""
     return format((Decimal(value) / WAD).normalize(), "f")
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """ "1 claim", "2 claims", "0 claims"; `many` for irregular plurals ("discrepancies")."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"

@@ -73,3 +73,6 @@ if [ ! -x "$TOOLS/ipfs" ] || ! stamp_ok kubo "$kubo_key"; then
 fi
 
 step "ready: $("$TOOLS/ipfs" version), solc $solc_version (solc-js), $(node_modules/.bin/anvil --version | head -1)"
+# coop lives in the virtualenv: say how to reach it (make cannot change the caller's PATH).
+printf 'To use coop (and brownie, anvil, cast) in this shell:\n  export PATH=%q:%q:"$PATH"\n' \
+  "$ROOT/.venv/bin" "$ROOT/node_modules/.bin"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from oracle.chain.artifacts import REPO_ROOT
 from oracle.errors import ConfigError
 
 # anvil's well-known development keys (from its default mnemonic): never hold real funds.
@@ -23,6 +24,20 @@ ANVIL_KEYS = (
     "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
     "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
 )
+
+
+# Where `make setup` puts anvil and cast (npm), found even when PATH does not name it.
+CHECKOUT_TOOLS = REPO_ROOT / "node_modules" / ".bin"
+
+
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on 127.0.0.1:`port` (so anvil may take it)."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def free_port() -> int:
@@ -60,9 +75,12 @@ def start_anvil(
     `steps_tracing` records every opcode so `debug_traceTransaction` returns geth-style
     struct logs (the gas benchmark's breakdown); it slows anvil down, so it is off by default.
     """
-    binary = shutil.which("anvil")
+    binary = shutil.which("anvil") or shutil.which("anvil", path=str(CHECKOUT_TOOLS))
     if binary is None:
-        raise ConfigError("anvil is not on PATH; run `make setup` (it installs it from npm)")
+        raise ConfigError(
+            f"anvil is neither on PATH nor in {CHECKOUT_TOOLS}; run `make setup` (it installs "
+            "it from npm)"
+        )
     port = port or free_port()
     cmd = [binary, "--port", str(port), "--host", "127.0.0.1", "--silent"]
     if block_time is not None:

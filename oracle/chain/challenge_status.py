@@ -139,6 +139,17 @@ def _phase_status(platform: Platform, ledger: Ledger, events: Challenge, phase: 
     )
 
 
+# A phase's stages in the order a phase goes through them (disputed and voided sit between
+# a posted root and open claims).
+STAGES = ("upcoming", "commit", "reveal", "awaiting-holdout", "awaiting-root", "dispute-window",
+          "disputed", "voided", "claims-open")  # fmt: skip
+
+
+def reached(stage: str, wanted: str) -> bool:
+    """Whether a phase at `stage` has reached `wanted` (or gone past it)."""
+    return STAGES.index(stage) >= STAGES.index(wanted)
+
+
 def _stage(p: PhaseView, root: RootStatus | None, now: int) -> tuple[str, str]:
     if now < p.commit_start:
         return "upcoming", f"commits open {time_text(p.commit_start, now)}"

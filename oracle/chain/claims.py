@@ -23,7 +23,7 @@ from oracle.ledger.model import RewardRootPosted
 from oracle.ledger.replay import read_ledger
 from oracle.rewards.merkle import MerkleTree, build_tree
 from oracle.rewards.model import Leaf
-from oracle.types import Address
+from oracle.types import Address, wad_text
 
 STATE_NONE, STATE_POSTED, STATE_DISPUTED, STATE_VOIDED = 0, 1, 2, 3
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -216,11 +216,14 @@ def check_claim(platform: Platform, store: ContentStore, challenge_id: int, phas
     proof = tuple(tree.proof(account))
     vault = platform.vault.functions
     if vault.isClaimed(challenge_id, phase, account, leaf.amount, _proof_bytes(proof)).call():
-        raise AlreadyClaimed(f"{account} claimed its {leaf.amount} from {where} already")
+        raise AlreadyClaimed(
+            f"{account} claimed its {wad_text(leaf.amount)} tokens from {where} already"
+        )
     now = chain_now(platform)
     if now < root.claimable_at:
         raise ClaimsNotOpen(
-            f"{account} is owed {leaf.amount} from {where}, but the root's dispute window is "
+            f"{account} is owed {wad_text(leaf.amount)} tokens from {where}, but the root's "
+            "dispute window is "
             f"open until {time_text(root.claimable_at, now)}; claim after that",
             root.claimable_at,
         )

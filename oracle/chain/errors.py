@@ -1,9 +1,13 @@
-"""Decoding custom errors (`error Name(args)`) from revert data with a contract's ABI."""
+"""Decoding custom errors (`error Name(args)`) from revert data with a contract's ABI,
+with times shown as dates and amounts in ETH or tokens rather than raw integers."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from eth_abi.abi import decode
 from eth_utils.abi import function_signature_to_4byte_selector
+
+from oracle.types import wad_text
 
 
 def _signature(entry: dict[str, Any]) -> str:
@@ -28,13 +32,27 @@ def decode_custom_error(abi: list[dict[str, Any]], revert_data: str) -> str | No
         types = [_type(i) for i in entry["inputs"]]
         values = decode(types, bytes.fromhex(revert_data[10:]))
         args = ", ".join(
-            f"{i['name']}={_show(v)}" for i, v in zip(entry["inputs"], values, strict=True)
+            f"{i['name']}={_show(v, entry['name'], i['name'])}"
+            for i, v in zip(entry["inputs"], values, strict=True)
         )
         return f"{entry['name']}({args})"
     return None
 
 
-def _show(value: Any) -> str:
+# Parameters that hold unix times, ETH in wei, or token base units (18 decimals).
+TIMES = {"now_", "nextCommitAt", "revealEnd", "commitStart", "commitEnd", "notBefore",
+         "arbiterDeadline", "claimableAt", "refundableAt"}  # fmt: skip
+ETH_ERRORS = {"WrongCommitBond", "WrongDisputeBond", "EthTransferFailed"}
+AMOUNTS = {"sent", "required", "amount", "requested", "received", "unallocated", "total",
+           "available", "phaseBounty"}  # fmt: skip
+
+
+def _show(value: Any, error: str, name: str) -> str:
     if isinstance(value, bytes):
         return "0x" + value.hex()
+    if isinstance(value, int) and not isinstance(value, bool):
+        if name in TIMES and value > 0:
+            return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        if name in AMOUNTS:
+            return wad_text(value) + (" ETH" if error in ETH_ERRORS else " tokens")
     return str(value)

@@ -21,7 +21,7 @@ from oracle.chain.challenges import (
     create_challenge,
     read_challenge,
 )
-from oracle.chain.clock import chain_now
+from oracle.chain.clock import chain_now, iso_time
 from oracle.chain.holdout_secrets import file_secret, new_secret, save_pending
 from oracle.chain.phase_data import PhaseFiles, Progress, prepare_phase, quiet
 from oracle.chain.platform import Platform
@@ -31,6 +31,7 @@ from oracle.ipfs.fallback import FallbackStore
 from oracle.ipfs.gateway import GatewayStore
 from oracle.ipfs.store import ContentStore, replicate
 from oracle.spec import ChallengeSpec
+from oracle.types import wad_text
 
 DEV_CHAIN_ID = 31337
 DAY = 86400
@@ -146,18 +147,29 @@ def publish_phase(
             f"challenge {challenge_id} belongs to {current.owner}; only its owner may add a "
             f"phase (you are {owner.address}): pass --account with the owner's keystore"
         )
+    if platform.vault.functions.isClosed(challenge_id).call():
+        raise InvalidTerms(
+            f"challenge {challenge_id} is closed (its remainder was refunded): no phase can be "
+            "added; create a new challenge instead (`coop challenge create`)"
+        )
+    start = options.commit_start
+    if start is not None and start < current.last_reveal_end:
+        raise InvalidTerms(
+            f"--start {iso_time(start)} is before the previous phase's reveals close, "
+            f"{iso_time(current.last_reveal_end)}: start then or later (or leave --start out)"
+        )
     files = prepare_phase(spec_path, labels_path, public_data, store, progress)
     _check_same_rules(files.spec, current.rules_of_spec(), spec_path)
     available = current.unallocated + options.top_up
     bounty = available if options.bounty is None else options.bounty
     if bounty > available:
         raise InvalidTerms(
-            f"the phase bounty {bounty} is more than the {available} not yet given to a phase "
+            f"the phase bounty of {wad_text(bounty)} tokens is more than the "
+            f"{wad_text(available)} not yet given to a phase "
             "(escrow minus earlier phases' bounties, plus --top-up): lower it or top up"
         )
     _check_balance(platform, owner, options.top_up, "the top-up")
     spec_cid = _upload(store, files, progress)
-    start = options.commit_start
     if start is None:
         start = max(chain_now(platform), current.last_reveal_end)
     phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
@@ -227,8 +239,9 @@ def _check_balance(platform: Platform, owner: Sender, amount: int, what: str) ->
     if balance < amount:
         symbol = platform.token.functions.symbol().call()
         raise InsufficientTokens(
-            f"{owner.address} holds {balance} base units of {symbol}, {what} needs {amount}: "
-            "get more tokens or lower the amount"
+            f"{owner.address} holds {wad_text(balance)} {symbol}, {what} needs "
+            f"{wad_text(amount)}: get more tokens (on the dev chain: `coop account fund "
+            "ADDRESS`) or lower the amount"
         )
 
 

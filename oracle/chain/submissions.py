@@ -62,8 +62,18 @@ class PendingReveal:
 
 
 def pending_reveals(data_dir: Path) -> list[tuple[Path, PendingReveal]]:
+    """The pending reveals in DATA_DIR/pending/, oldest commit first."""
     folder = data_dir / "pending"
-    return [(p, PendingReveal.load(p)) for p in sorted(folder.glob("*.json"))]
+    found = [(p, PendingReveal.load(p)) for p in sorted(folder.glob("*.json"))]
+    return sorted(found, key=lambda item: item[1].submission_id or 0)
+
+
+def drop_pending(path: Path) -> Path:
+    """Moves a pending reveal that will not be revealed to pending/dropped/ (kept, not lost)."""
+    target = path.parent / "dropped" / path.name
+    target.parent.mkdir(exist_ok=True)
+    path.replace(target)
+    return target
 
 
 def compute_commitment(

@@ -1,13 +1,18 @@
-"""`coop account new|import|list`: encrypted keystores for participants, owners and oracles."""
+"""`coop account new|import|list|fund`: encrypted keystores for participants, owners and
+oracles, and funding one on a development chain."""
 
 import json
 import sys
+from decimal import Decimal
 
 import click
+from web3 import Web3
 
-from oracle.cli.context import password_for_new_key
+from oracle.cli.context import ChainContext, chain_options, password_for_new_key
+from oracle.errors import ConfigError
 from oracle.keystore import KeystoreEntry, list_keys, new_key, save_key
 from oracle.settings import load_settings
+from oracle.types import WAD
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
@@ -15,13 +20,15 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 @click.group("account")
 def account() -> None:
     """Manage encrypted keystores (scrypt; the password is asked hidden or read from
-    COOP_PASSWORD in scripts). Files live in COOP_KEYSTORE_DIR (default .coop/keystores).
+    COOP_PASSWORD in scripts). Files live in COOP_KEYSTORE_DIR (default
+    COOP_DATA_DIR/keystores, i.e. ~/.coop/keystores), the same from any folder.
 
     \b
     Examples:
       $ coop account new alice
       $ coop account import oracle1        # paste the key at the hidden prompt
       $ coop account list --json
+      $ coop account fund alice            # dev chain: ETH for gas and tokens
     """
 
 
@@ -85,3 +92,40 @@ def list_(as_json: bool) -> None:
         click.echo("No accounts yet: create one with `coop account new NAME`.")
     for e in entries if not as_json else []:
         click.echo(f"{e.name:20} {e.address}")
+
+
+@account.command("fund")
+@click.argument("who", metavar="NAME|ADDRESS")
+@click.option("--eth", type=Decimal, default=Decimal(10), show_default=True,
+              help="ETH to send (for gas, commit bonds, dispute bonds).")  # fmt: skip
+@click.option("--tokens", type=Decimal, default=Decimal(5000), show_default=True,
+              help="Reward tokens to mint (a bounty, a top-up).")  # fmt: skip
+@chain_options
+def fund(who: str, eth: Decimal, tokens: Decimal, **options: object) -> None:
+    """Give a keystore account (or any address) ETH and reward tokens on a development
+    chain (`make run`'s anvil, chain id 31337): the ETH comes from anvil's first account,
+    which also owns the dev token and mints it. Refused on any other chain, where you
+    fund an account from a wallet of your own.
+
+    \b
+    Examples:
+      $ coop account new alice && coop account fund alice
+      $ coop account fund 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --eth 1 --tokens 0
+    """
+    from oracle.devnet.faucet import describe
+    from oracle.devnet.faucet import fund as send_funds
+
+    ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
+    if Web3.is_address(who):
+        address = who
+    else:
+        known = {e.name: e.address for e in list_keys(ctx.settings.keystore_dir)}
+        if who not in known:
+            raise ConfigError(
+                f"{who!r} is neither an address nor an account in {ctx.settings.keystore_dir} "
+                f"(known: {', '.join(known) or 'none'}); create it with `coop account new {who}`"
+            )
+        address = known[who]
+    funded = send_funds(ctx.platform, address, int(eth * WAD), int(tokens * WAD))
+    ctx.emit(describe(funded), {"address": funded.address, "eth_wei": str(funded.eth_balance),
+                                "tokens": str(funded.token_balance)})  # fmt: skip

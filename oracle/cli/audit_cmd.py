@@ -9,6 +9,7 @@ import click
 from oracle.audit.findings import AuditReport
 from oracle.audit.run import audit_challenge
 from oracle.cli.context import ChainContext, chain_options
+from oracle.types import plural
 
 EXIT_DISCREPANCY = 1
 EXIT_INCOMPLETE = 3
@@ -71,11 +72,11 @@ def _human(report: AuditReport, ipfs_path: Path, gateways: tuple[str, ...]) -> s
              f"checked: {checked}"]  # fmt: skip
     lines += [f"note: {note}" for note in report.notes]
     if report.unchecked:
-        lines.append(f"could not check {_count(len(report.unchecked), 'item')}:")
+        lines.append(f"could not check {plural(len(report.unchecked), 'item')}:")
         lines += [f"  - {finding}" for finding in report.unchecked]
         lines.append(_where_content_is(report.challenge_id, ipfs_path, gateways))
     if not report.ok:
-        lines.append(f"FAILED: {_count(len(report.findings), 'discrepancy', 'discrepancies')}")
+        lines.append(f"FAILED: {plural(len(report.findings), 'discrepancy', 'discrepancies')}")
         lines += [f"  - {finding}" for finding in report.findings]
         lines.append(
             "A wrong rewards root can be disputed while its dispute window is open (`coop "
@@ -102,7 +103,3 @@ def _where_content_is(challenge_id: int, ipfs_path: Path, gateways: tuple[str, .
         f"audit {challenge_id}`, or at a kubo node with `COOP_IPFS_BACKEND=kubo` "
         "(see `coop audit --help`, docs/auditor.md)."
     )
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"

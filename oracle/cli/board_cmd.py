@@ -18,6 +18,7 @@ from oracle.ledger.boards import (
 )
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
+from oracle.types import plural
 
 
 @click.command()
@@ -126,7 +127,7 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
     if address is None:
         if ctx.settings.account is None and ctx.settings.private_key is None:
             raise CoopError("say whose profile: pass an ADDRESS or --account NAME")
-        address = ctx.sender.address
+        address = ctx.own_address()
     ledger = read_ledger(ctx.platform)
     found = profile(ledger, address)
     lines = [f"Profile of {found.address}"]
@@ -141,9 +142,13 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
               for i in found.improvements]  # fmt: skip
     lines.append(f"reviews: {len(found.reviews)}")
     owed = owed_rewards(ctx, ledger, found.address)
-    lines.append(f"rewards owed by posted roots: {tokens(sum(owed.values()))} COOP")
-    lines += [f"  challenge {c} phase {p}: {tokens(a)}" for (c, p), a in owed.items()]
-    lines.append(f"claimed: {tokens(found.claimed_total)} COOP in {len(found.claims)} claims")
+    claimed = {(c.challenge_id, c.phase) for c in found.claims}
+    lines.append(f"rewards given by posted roots: {tokens(sum(owed.values()))} COOP")
+    lines += [f"  challenge {c} phase {p}: {tokens(a)} "
+              f"({'claimed' if (c, p) in claimed else f'to claim: coop claim {c} --phase {p}'})"
+              for (c, p), a in owed.items()]  # fmt: skip
+    lines.append(f"claimed: {tokens(found.claimed_total)} COOP in "
+                 f"{plural(len(found.claims), 'claim')}")  # fmt: skip
     ctx.emit("\n".join(lines), {
         "address": found.address,
         "submissions": [
@@ -159,8 +164,8 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
         ],
         "reviews": [{"submission_id": r.submission_id, "verdict": r.verdict}
                     for r in found.reviews],
-        "owed": [{"challenge_id": c, "phase": p, "amount": str(a)}
-                 for (c, p), a in owed.items()],
+        "owed": [{"challenge_id": c, "phase": p, "amount": str(a),
+                  "claimed": (c, p) in claimed} for (c, p), a in owed.items()],
         "claims": [{"challenge_id": c.challenge_id, "phase": c.phase, "amount": str(c.amount)}
                    for c in found.claims],
     })  # fmt: skip

@@ -1,6 +1,7 @@
 """`coop challenge create|add-phase|reveal-holdout|status`: what a challenge owner does."""
 
 import re
+import time
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -8,7 +9,13 @@ from typing import Any
 
 import click
 
-from oracle.chain.challenge_status import ChallengeStatus, PhaseStatus, challenge_status
+from oracle.chain.challenge_status import (
+    STAGES,
+    ChallengeStatus,
+    PhaseStatus,
+    challenge_status,
+    reached,
+)
 from oracle.chain.clock import duration_text, iso_time, time_text
 from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.platform import Platform
@@ -332,21 +339,47 @@ def reveal_holdout_cmd(challenge_id: int, phase: int | None, labels: Path | None
 
 @challenge.command("status")
 @click.argument("challenge_id", metavar="CHALLENGE", type=int)
+@click.option("--wait-for", "wait_for", type=click.Choice(STAGES), default=None,
+              help="Wait until the phase (--phase) reaches this stage or a later one.")  # fmt: skip
+@click.option("--phase", type=int, default=0, show_default=True,
+              help="The phase --wait-for watches.")  # fmt: skip
+@click.option("--timeout", type=float, default=300.0, show_default=True,
+              help="Seconds --wait-for waits before giving up (exit status 2).")  # fmt: skip
 @chain_options
-def status_cmd(challenge_id: int, **options: Any) -> None:
+def status_cmd(challenge_id: int, wait_for: str | None, phase: int, timeout: float,
+               **options: Any) -> None:  # fmt: skip
     """Show where CHALLENGE stands: each phase's windows and what is open now, the bounty
     and escrow left, the oracle set and quorum, holdout reveals and rewards roots.
 
     Times are the chain's (a dev chain can run ahead of the wall clock), shown in UTC.
+    --wait-for STAGE waits for what others do (the oracles posting a root, say) before
+    printing, for scripts.
 
     \b
     Examples:
       $ coop challenge status 1
       $ coop challenge status 1 --json | jq '.phases[0].stage'
+      $ coop challenge status 1 --wait-for dispute-window   # the root is posted
     """
     ctx = ChainContext.from_options(**options)
     status = challenge_status(ctx.platform, ctx.content_store, challenge_id)
+    deadline = time.monotonic() + timeout
+    while wait_for is not None and not reached(_phase_stage(status, phase), wait_for):
+        if time.monotonic() > deadline:
+            raise ConfigError(
+                f"phase {phase} of challenge {challenge_id} is still at stage "
+                f"{_phase_stage(status, phase)} after {timeout:.0f} s, not {wait_for}; "
+                "if the oracles should act, see their logs (`make run` prints where)"
+            )
+        time.sleep(ctx.settings.poll_seconds)
+        status = challenge_status(ctx.platform, ctx.content_store, challenge_id)
     ctx.emit(_status_text(status), _status_json(status))
+
+
+def _phase_stage(status: ChallengeStatus, phase: int) -> str:
+    if not 0 <= phase < len(status.phases):
+        raise ConfigError(f"challenge {status.view.challenge_id} has no phase {phase}")
+    return status.phases[phase].stage
 
 
 def _status_text(s: ChallengeStatus) -> str:

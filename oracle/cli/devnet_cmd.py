@@ -9,7 +9,9 @@ from types import FrameType
 
 import click
 
+from oracle.chain.anvil import port_is_free
 from oracle.chain.sender import Sender
+from oracle.settings import LOCAL_CHAIN_PORT, load_settings
 
 # The local platform and the demo import scikit-learn (its models): they are imported in
 # the commands, so every other `coop` command starts without paying for it.
@@ -23,23 +25,29 @@ def _say(message: str) -> None:
 @click.option(
     "--data-dir",
     type=click.Path(path_type=Path),
-    default=Path(".coop/local"),
-    show_default=True,
-    help="Where the chain's deployment, IPFS blocks and logs go.",
+    default=None,
+    help="Where the chain's deployment, IPFS blocks, holdouts and logs go "
+    "[default: COOP_DATA_DIR, else ~/.coop: where every other command looks].",
 )
 @click.option(
     "--rpc-url",
     default=None,
-    help="Use this development node instead of starting anvil [env COOP_RPC_URL].",
+    help="Use this development node instead of starting anvil.",
 )
+@click.option("--chain-port", type=int, default=LOCAL_CHAIN_PORT, show_default=True,
+              help="Port of the anvil started here (the default RPC URL of every command); "
+              "0 or a busy port: a free one.")  # fmt: skip
 @click.option("--api-port", type=int, default=8000, show_default=True,
               help="Port of the API and web app.")  # fmt: skip
-def up(data_dir: Path, rpc_url: str | None, api_port: int) -> None:
+def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: int) -> None:
     """Run the whole platform locally until Ctrl-C: chain, contracts, a demo challenge,
     the API with the web app, and three oracles.
 
-    A fresh anvil chain is started unless --rpc-url names one (a development chain, id
-    31337). The contracts are deployed once per chain; the demo challenge (scikit-learn's
+    A fresh anvil chain is started on port 8555 unless --rpc-url names one (a development
+    chain, id 31337). With the defaults (port 8555, ~/.coop) every `coop` command in
+    another terminal finds this platform without any variable; the banner prints the
+    lines to export otherwise, and the PATH line that puts `coop`, anvil and cast on it.
+    The contracts are deployed once per chain; the demo challenge (scikit-learn's
     diabetes data, 10,000 COOP bounty) is published each time the chain is new.
     A service that stops on its own (an oracle, the API) is said here and started again
     with its data; only Ctrl-C stops everything, and nothing is left running.
@@ -57,8 +65,12 @@ def up(data_dir: Path, rpc_url: str | None, api_port: int) -> None:
         nonlocal stop_requested
         stop_requested = True
 
-    local = LocalPlatform.start(data_dir.resolve(), rpc_url, api_port, _say,
-                                seed=True)  # fmt: skip
+    folder = (data_dir or load_settings().data_dir).resolve()
+    port = chain_port if chain_port and port_is_free(chain_port) else None
+    if chain_port and port is None and rpc_url is None:
+        _say(f"port {chain_port} is busy: anvil takes a free port (export the line printed below)")
+    local = LocalPlatform.start(folder, rpc_url, api_port, _say, seed=True,
+                                chain_port=port)  # fmt: skip
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         click.echo(local.describe())

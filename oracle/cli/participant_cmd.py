@@ -4,10 +4,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
+from web3 import Web3
 
-from oracle.chain.submissions import commit, pending_reveals, reveal
-from oracle.cli.context import ChainContext, chain_options
-from oracle.types import PPM
+from oracle.chain.clock import iso_time
+from oracle.chain.sender import ether_text
+from oracle.chain.submission_checks import check_submit, is_for, reveal_blocker
+from oracle.chain.submissions import commit, drop_pending, pending_reveals, reveal
+from oracle.cli.context import ChainContext, chain_options, progress
+from oracle.errors import CoopError, TransactionReverted
+from oracle.types import PPM, plural
 
 VERDICTS = {"approve": 1, "concern": 2, "reject": 3}
 
@@ -51,14 +56,31 @@ def parse_parents(specs: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, .
 @click.argument("challenge", type=int)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--parent", "parents", multiple=True, metavar="ID[:WEIGHT]",
-              help="Submission this one builds on (repeat up to 8 times).")  # fmt: skip
+              help="A revealed submission this one builds on, with the share of your reward "
+              "it gets (repeat, up to 8).")  # fmt: skip
 @chain_options
 def submit(challenge: int, path: Path, parents: tuple[str, ...], **options: object) -> None:
     """Add PATH (a predictions file or a folder) to IPFS, commit it, then reveal it.
 
     The commit fixes your priority without showing the file; the reveal shows its CID.
-    The salt is saved before the commit is sent, so if anything stops in between,
-    `coop reveal` finishes the job.
+    The salt is saved in COOP_DATA_DIR/pending/ before the commit is sent, so if anything
+    stops in between, `coop reveal` finishes the job.
+
+    Nothing is sent until everything that can be checked is: the challenge takes commits
+    now, you are under its daily commit cap, every parent exists and is revealed, the
+    weights add up, and your account holds the commit bond (returned at the reveal) and
+    the gas of both transactions.
+
+    \b
+    Forks (--parent ID[:WEIGHT]): up to 8 distinct submissions, each revealed before
+    your commit. WEIGHT is a fraction (0.6) or a percentage (60%); parents without one
+    share what is left equally; the weights must add up to 1. Part of your reward flows
+    to the parents by these weights (the challenge sets the share).
+
+    \b
+    Which account signs (the first that applies; the command says which it uses):
+      --account NAME on the command line (a keystore; COOP_PRIVATE_KEY is then ignored),
+      COOP_ACCOUNT (a keystore) or COOP_PRIVATE_KEY (a raw dev key), not both.
 
     \b
     Examples:
@@ -67,15 +89,26 @@ def submit(challenge: int, path: Path, parents: tuple[str, ...], **options: obje
     """
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
     parent_ids, weights = parse_parents(parents)
+    platform, sender = ctx.platform, ctx.sender
+    plan = check_submit(platform, sender.address, challenge, parent_ids, weights)
+    say = progress(ctx)
+    say(f"phase {plan.phase} takes commits until {iso_time(plan.commit_end)}; commit bond "
+        f"{ether_text(plan.bond)} (returned at the reveal)")  # fmt: skip
     store = ctx.content_store
     added = store.add_path(path)
     store.pin(added.cid)
-    platform, sender = ctx.platform, ctx.sender
     with click.progressbar(length=2, label="commit, reveal") as bar:
         pending = commit(platform, sender, ctx.settings.data_dir, challenge, str(added.cid),
                          parent_ids, weights)  # fmt: skip
         bar.update(1)
-        submission_id = reveal(platform, sender, pending)
+        try:
+            submission_id = reveal(platform, sender, pending)
+        except TransactionReverted as exc:
+            raise TransactionReverted(
+                f"{exc}; the commit of submission {pending.submission_id} is kept in "
+                f"{pending.path(ctx.settings.data_dir)}: `coop reveal` tries again, "
+                f"`coop reveal --drop {pending.submission_id}` gives it up"
+            ) from None
         bar.update(1)
     pending.path(ctx.settings.data_dir).unlink()
     ctx.emit(
@@ -86,27 +119,67 @@ def submit(challenge: int, path: Path, parents: tuple[str, ...], **options: obje
 
 
 @click.command("reveal")
+@click.option("--drop", "drops", multiple=True, type=int, metavar="SUBMISSION",
+              help="Give up the pending reveal of SUBMISSION: its file is moved to "
+              "pending/dropped/ (repeat).")  # fmt: skip
 @chain_options
-def reveal_pending(**options: object) -> None:
+def reveal_pending(drops: tuple[int, ...], **options: object) -> None:
     """Finish submits that were committed but not revealed (found in the data dir).
 
+    `coop submit` saves each commit's salt in COOP_DATA_DIR/pending/ before sending it;
+    if the reveal did not follow (Ctrl-C, a lost connection, no ETH left), this command
+    sends it. A pending commit that can never be revealed (its reveal window closed, a
+    parent not revealed before it, revealed already, not on this chain any more) is
+    dropped with the reason: its file moves to pending/dropped/, nothing is deleted. An
+    unrevealed commit's bond goes to the challenge's owner after the reveal window.
+    Pending reveals of another chain or deployment are left alone.
+
     \b
-    Example:
+    Examples:
       $ coop reveal --account alice
+      $ coop reveal --drop 7              # give up submission 7's pending reveal
     """
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
-    found = pending_reveals(ctx.settings.data_dir)
-    revealed = []
-    for path, pending in found:
-        if pending.submission_id is None:
-            click.echo(f"{path.name}: the commit never reached the chain; removing it", err=True)
-        else:
+    data_dir = ctx.settings.data_dir
+    revealed, dropped, failed = [], [], []
+    for path, pending in pending_reveals(data_dir):
+        if not is_for(ctx.platform, pending):
+            click.echo(f"{path.name}: for chain {pending.chain_id}, book {pending.book}; "
+                       "left alone", err=True)  # fmt: skip
+            continue
+        reason = (
+            "you asked to drop it (--drop)"
+            if pending.submission_id in drops
+            else reveal_blocker(ctx.platform, pending)
+        )
+        if reason is not None:
+            kept = drop_pending(path)
+            click.echo(f"dropped {path.name}: {reason}; the file is now {kept}", err=True)
+            dropped.append(pending.submission_id)
+            continue
+        signer = str(ctx.sender.address)
+        if Web3.to_checksum_address(pending.submitter) != signer:
+            click.echo(f"{path.name}: committed by {pending.submitter}, but you sign as "
+                       f"{signer}: pass --account with that account", err=True)  # fmt: skip
+            failed.append(pending.submission_id)
+            continue
+        try:
             revealed.append(reveal(ctx.platform, ctx.sender, pending))
+        except TransactionReverted as exc:
+            click.echo(f"{path.name}: {exc}; kept for another try", err=True)
+            failed.append(pending.submission_id)
+            continue
         path.unlink()
-    ctx.emit(
-        f"Revealed {len(revealed)} submission(s): {revealed}" if found else "Nothing to reveal.",
-        {"revealed": revealed},
+    human = (
+        f"Revealed {plural(len(revealed), 'submission')}: {revealed}"
+        if revealed or dropped or failed
+        else "Nothing to reveal."
     )
+    ctx.emit(human, {"revealed": revealed, "dropped": dropped, "not_revealed": failed})
+    if failed:
+        raise CoopError(
+            f"{plural(len(failed), 'pending reveal')} could not be sent ({failed}); see above"
+        )
 
 
 @click.command("review")

@@ -2,9 +2,14 @@
 
 A deployment file under the data dir is reused when the chain still has its contracts
 (an anvil restarted from scratch does not), so `coop up` twice in a row on a live node
-does not deploy twice.
+does not deploy twice. When the chain is new, what the data dir held for the previous one
+(its index, the oracles' databases, holdout secrets, pending reveals) is moved to
+`previous-chain/`, replacing the generation before: a fresh anvil reuses the same addresses,
+so stale files would otherwise be taken for the new chain's, and `make run` after
+`make run` would pile up superseded holdout files.
 """
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +17,7 @@ from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
 from oracle.chain.deployment import Deployment
+from oracle.chain.holdout_secrets import HOLDOUTS, load_secret
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.errors import ConfigError
@@ -42,12 +48,13 @@ def _still_deployed(w3: Web3, deployment: Deployment) -> bool:
     )
 
 
-def open_local_chain(data_dir: Path, rpc_url: str | None = None,
-                     block_time: float | None = 1.0) -> LocalChain:  # fmt: skip
-    """Starts anvil unless `rpc_url` is given, and deploys unless a live deployment exists."""
+def open_local_chain(data_dir: Path, rpc_url: str | None = None, block_time: float | None = 1.0,
+                     port: int | None = None) -> LocalChain:  # fmt: skip
+    """Starts anvil (on `port`, or a free one) unless `rpc_url` is given, and deploys unless
+    a live deployment exists."""
     anvil = None
     if rpc_url is None:
-        anvil = start_anvil(block_time=block_time)
+        anvil = start_anvil(port=port, block_time=block_time)
         rpc_url = anvil.url
     try:
         w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
@@ -63,6 +70,8 @@ def open_local_chain(data_dir: Path, rpc_url: str | None = None,
         if deployment_file.is_file() and _still_deployed(w3, Deployment.load(deployment_file)):
             deployment = Deployment.load(deployment_file)
         else:
+            if deployment_file.is_file():
+                retire_previous_chain(data_dir)
             deployment = deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0]))
             deployment.save(deployment_file)
             deployed_now = True
@@ -71,6 +80,36 @@ def open_local_chain(data_dir: Path, rpc_url: str | None = None,
         if anvil is not None:
             anvil.stop()
         raise
+
+
+PREVIOUS = "previous-chain"
+# What belongs to one chain: the API's index, the oracles' folders, the deployment, and
+# the dev chain's holdout secrets and pending reveals.
+CHAIN_FILES = ("index.sqlite3*", "oracle-*", "deployment.json", "holdouts/31337-*",
+               "pending/31337-*")  # fmt: skip
+
+
+def retire_previous_chain(data_dir: Path) -> Path:
+    """Moves the previous dev chain's files to DATA_DIR/previous-chain/ (one generation),
+    with the labels copies that no remaining holdout secret names."""
+    target = data_dir / PREVIOUS
+    shutil.rmtree(target, ignore_errors=True)
+    moved = [path for pattern in CHAIN_FILES for path in sorted(data_dir.glob(pattern))]
+    holdouts = data_dir / HOLDOUTS
+    kept = {_labels_file(p) for p in holdouts.glob("*.json") if p not in moved}
+    moved += [p for p in holdouts.glob("labels-*") if p.name not in kept]
+    for path in moved:
+        destination = target / path.relative_to(data_dir)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(destination)
+    return target
+
+
+def _labels_file(secret: Path) -> str:
+    try:
+        return load_secret(secret).labels_file
+    except (OSError, ValueError, TypeError):
+        return ""
 
 
 def travel(w3: Web3, seconds: int) -> None:

@@ -5,11 +5,13 @@ each process by its own pid; `coop up` (make run) and `coop demo` both use it. W
 `coop up` runs, `supervisor` restarts a service that stopped (supervisor.py).
 """
 
+import shlex
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.anvil import ANVIL_KEYS, CHECKOUT_TOOLS
 from oracle.daemon.cluster import LocalOracle
 from oracle.devnet.chain import LocalChain, open_local_chain
 from oracle.devnet.demo import ORACLE_KEYS, seed_demo_challenge
@@ -20,6 +22,15 @@ from oracle.devnet.supervisor import Supervised, Supervisor
 from oracle.ipfs.embedded import EmbeddedStore
 
 Say = Callable[[str], None]
+
+
+def tools_path() -> str:
+    """This installation's bin folders, quoted for a shell: the virtualenv's (coop, brownie)
+    and the checkout's node_modules/.bin (anvil, cast), so a PATH line works as printed."""
+    folders = [Path(sys.executable).parent]
+    if CHECKOUT_TOOLS.is_dir():
+        folders.append(CHECKOUT_TOOLS)
+    return ":".join(shlex.quote(str(f)) for f in folders)
 
 
 @dataclass
@@ -33,11 +44,11 @@ class LocalPlatform:
     oracles: list[LocalOracle] = field(default_factory=list)
 
     @classmethod
-    def start(cls, data_dir: Path, rpc_url: str | None, api_port: int | None,
-              say: Say, seed: bool = True) -> "LocalPlatform":  # fmt: skip
+    def start(cls, data_dir: Path, rpc_url: str | None, api_port: int | None, say: Say,
+              seed: bool = True, chain_port: int | None = None) -> "LocalPlatform":  # fmt: skip
         data_dir.mkdir(parents=True, exist_ok=True)
         say("starting the chain (anvil, 1-second blocks) and deploying the contracts…")
-        chain = open_local_chain(data_dir, rpc_url)
+        chain = open_local_chain(data_dir, rpc_url, port=chain_port)
         local = cls(data_dir, chain, EmbeddedStore(data_dir / "ipfs"),
                     ProcessGroup(data_dir / "logs"))  # fmt: skip
         try:
@@ -84,8 +95,6 @@ class LocalPlatform:
         challenge = self.seeded.published.challenge_id if self.seeded else 1
         participant = ANVIL_KEYS[1]
         folder = self.seeded.data_dir if self.seeded else self.data_dir
-        env = (f"COOP_RPC_URL={self.chain.url} COOP_DEPLOYMENT={self.chain.deployment_file} "
-               f"COOP_DATA_DIR={self.data_dir}")  # fmt: skip
         lines = [
             "",
             "Coopetition is running locally.",
@@ -95,15 +104,24 @@ class LocalPlatform:
             f"  API log           {self.group.log_dir}/api.log",
             "",
             "Try, in another terminal (anvil's development key 1 plays a participant):",
-            f"  export {env}",
+            *(f"  {line}" for line in self.exports()),
             f"  export COOP_PRIVATE_KEY={participant}",
             f"  coop leaderboard {challenge}",
-            f"  coop submit {challenge} {folder}/sample_submission.csv",
+            f"  coop submit {challenge} {shlex.quote(str(folder / 'sample_submission.csv'))}",
             f"  coop profile {self.describe_address(participant)}",
             "",
             "Ctrl-C stops everything started here.",
         ]
         return "\n".join(lines)
+
+    def exports(self) -> list[str]:
+        """The shell lines that point `coop` (and anvil, cast, brownie) at this platform."""
+        return [
+            f'export PATH={tools_path()}:"$PATH"',
+            f"export COOP_RPC_URL={self.chain.url} "
+            f"COOP_DEPLOYMENT={shlex.quote(str(self.chain.deployment_file))} "
+            f"COOP_DATA_DIR={shlex.quote(str(self.data_dir))}",
+        ]
 
     @staticmethod
     def describe_address(key: str) -> str:

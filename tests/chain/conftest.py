@@ -51,8 +51,8 @@ def run_brownie(
 def brownie_deploy(anvil: Anvil, tmp_path: Path) -> Deployment:
     deployment_file = tmp_path / "deployment.json"
     result = run_brownie(
-        anvil, tmp_path, "scripts/deploy.py",
-        COOP_DEPLOYER_KEY=ANVIL_KEYS[0], COOP_DEPLOYMENT=str(deployment_file),
+        anvil, tmp_path, "scripts/deploy.py", "main", str(deployment_file),
+        COOP_DEPLOYER_KEY=ANVIL_KEYS[0],
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Deployed Coopetition on chain 31337" in result.stdout

@@ -133,7 +133,7 @@ def test_create_refuses_a_bounty_the_owner_does_not_hold(world: OwnerWorld) -> N
     result = world.coop("challenge", "create", str(world.spec), "--data", str(world.data),
                         "--bounty", "20000")  # fmt: skip
     assert result.exit_code == 2
-    assert "the bounty needs 20000000000000000000000" in result.output
+    assert "COOP, the bounty needs 20000: get more tokens" in result.output  # tokens, not wei
     bad_quorum = world.coop("challenge", "create", str(world.spec), "--data", str(world.data),
                             "--quorum", "4")  # fmt: skip
     assert (

@@ -27,6 +27,7 @@ from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
 from oracle.rewards.report import RewardReport
 from oracle.spec import load_spec
+from oracle.types import wad_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ledger"))
 from lifecycle import ORACLE_KEYS, Life, predictions
@@ -79,7 +80,7 @@ def test_claim_pays_the_leaf_once_after_the_dispute_window(world: OwnerWorld) ->
     assert owed > 0
 
     code, out = claim(world, BOB)
-    assert code == 2 and f"{bob} is owed {owed} from challenge 1 phase 0" in out
+    assert code == 2 and f"{bob} is owed {wad_text(owed)} tokens from challenge 1 phase 0" in out
     assert "dispute window is open until" in out
     assert "(in 10 min)" in out or "(in 9 min" in out
 
@@ -96,8 +97,13 @@ def test_claim_pays_the_leaf_once_after_the_dispute_window(world: OwnerWorld) ->
     assert world.balance(bob) == before + owed
 
     code, out = claim(world, BOB, "--phase", "0")
-    assert code == 2 and f"{bob} claimed its {owed} from challenge 1 phase 0 already" in out
+    assert code == 2
+    assert f"{bob} claimed its {wad_text(owed)} tokens from challenge 1 phase 0 already" in out
     assert world.balance(bob) == before + owed
+    profile = world.coop("profile", bob)
+    assert profile.exit_code == 0, profile.output
+    assert f"challenge 1 phase 0: {wad_text(owed)} (claimed)" in profile.output
+    assert "owed" not in profile.output and "in 1 claim\n" in profile.output + "\n"
 
     status = last_json(world.coop("challenge", "status", "1", "--json"))
     root = status["phases"][0]["root"]

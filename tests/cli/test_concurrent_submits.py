@@ -107,7 +107,9 @@ def test_a_transaction_that_runs_out_of_gas_is_explained(chain: Chain) -> None:
     wrong_bond["value"], wrong_bond["gas"] = 1, 500_000
     with pytest.raises(TransactionReverted) as raised:
         sender.send(wrong_bond, "commit", [dict(e) for e in platform.book.abi])
-    assert "reverted: WrongCommitBond(sent=1, required=0)" in str(raised.value)
+    assert "reverted: WrongCommitBond(sent=0.000000000000000001 ETH, required=0 ETH)" in str(
+        raised.value
+    )  # amounts in ETH, not wei
 
 
 class StingySender(Sender):

@@ -38,3 +38,20 @@ def test_help_lists_every_command_without_importing_them() -> None:
 def test_an_unknown_command_is_named() -> None:
     result = CliRunner().invoke(cli, ["sumbit"])
     assert result.exit_code == 2 and "No such command 'sumbit'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("command", "taught"),
+    [
+        (["submit"], ["revealed before", "up to 8", "add up to 1", "--account NAME on the "
+                      "command line", "COOP_PRIVATE_KEY", "daily commit cap", "commit bond"]),
+        (["reveal"], ["--drop", "pending/dropped/", "reveal window closed", "another chain"]),
+        (["audit"], ["COOP_GATEWAYS", "COOP_IPFS_BACKEND=kubo", "serves /ipfs"]),
+        (["account", "fund"], ["development chain", "Refused on any other chain"]),
+        (["up"], ["~/.coop", "8555", "PATH"]),
+    ],
+)  # fmt: skip
+def test_help_teaches_what_a_newcomer_needs(command: list[str], taught: list[str]) -> None:
+    text = " ".join(CliRunner().invoke(cli, [*command, "--help"]).output.split())
+    for words in taught:
+        assert words in text, f"`coop {' '.join(command)} --help` does not say {words!r}"

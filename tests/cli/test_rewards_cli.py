@@ -219,7 +219,9 @@ def test_a_dispute_lapses_only_after_the_arbiter_deadline(world: World) -> None:
     assert "is settled already" in line
 
 
-def test_the_refund_waits_for_the_final_root_then_pays_the_owner(world: World) -> None:
+def test_the_refund_waits_for_the_final_root_then_pays_the_owner(
+    world: World, tmp_path: Path
+) -> None:
     p, cid = world.platform, world.life.challenge_id
     # Issue 13, point 3: a third party cannot refund (and so close) the challenge.
     line = world.refused(BOB, "challenge", "refund", str(cid))
@@ -252,6 +254,12 @@ def test_the_refund_waits_for_the_final_root_then_pays_the_owner(world: World) -
     assert p.vault.functions.isClosed(cid).call()
     line = world.refused(OWNER, "challenge", "refund", str(cid))
     assert f"the remainder of challenge {cid} was refunded already" in line
+    # A closed challenge takes no phase: said before the spec is even read or anything uploaded.
+    spec = tmp_path / "unread-spec.json"
+    spec.write_text("not even JSON")
+    line = world.refused(OWNER, "challenge", "add-phase", str(cid), str(spec), "--data",
+                         str(tmp_path))  # fmt: skip
+    assert f"challenge {cid} is closed (its remainder was refunded)" in line
 
 
 def test_set_oracles_by_the_owner_changes_the_config_digest(published: World) -> None:

@@ -95,7 +95,7 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
     port = free_port()
     data_dir = tmp_path_factory.mktemp("up")
     process = subprocess.Popen(
-        [*COOP, "up", "--data-dir", str(data_dir), "--api-port", str(port)],
+        [*COOP, "up", "--data-dir", str(data_dir), "--api-port", str(port), "--chain-port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     running = Up(process, port)

@@ -54,3 +54,24 @@ def test_keystore_errors_say_what_to_do(tmp_path: Path) -> None:
         save_key(tmp_path, "bob", KEY, "pw")
     with pytest.raises(KeystoreError, match="not a valid private key"):
         save_key(tmp_path, "dave", "0x1234", "pw")
+
+
+def test_defaults_are_the_same_from_every_folder_and_find_make_runs_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    seen = set()
+    for folder in (tmp_path / "a", tmp_path / "b" / "c"):
+        folder.mkdir(parents=True)
+        monkeypatch.chdir(folder)
+        s = load_settings(environ={})
+        seen.add((s.data_dir, s.keystore_dir, s.deployment, s.rpc_url))
+    assert seen == {(home / ".coop", home / ".coop" / "keystores",
+                     home / ".coop" / "deployment.json", "http://127.0.0.1:8555")}  # fmt: skip
+    moved = load_settings(environ={"COOP_DATA_DIR": str(tmp_path / "d")})
+    assert moved.keystore_dir == tmp_path / "d" / "keystores"
+    assert moved.deployment == tmp_path / "d" / "deployment.json"
+    assert moved.ipfs_path == tmp_path / "d" / "ipfs"
+    own = load_settings(environ={"COOP_DATA_DIR": "x", "COOP_KEYSTORE_DIR": str(tmp_path / "k")})
+    assert own.keystore_dir == tmp_path / "k", "an explicit setting still wins"
