@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
+from oracle.chain.challenges import read_challenge
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.chain.sender import describe_revert, ether_text
@@ -50,8 +51,8 @@ def check_submit(platform: Platform, submitter: str, challenge_id: int,
         phase, _, bond = registry.commitRules(challenge_id).call()
     except (ContractCustomError, ContractLogicError):
         raise SubmitRefused(_closed_reason(platform, challenge_id, now)) from None
-    p = registry.getPhase(challenge_id, phase).call()
-    commit_end, reveal_end = int(p[1]), int(p[2])
+    view = read_challenge(platform, challenge_id).phases[phase]
+    commit_end, reveal_end = view.commit_end, view.reveal_end
     for parent in parents:
         _check_parent(platform, parent)
     address = Web3.to_checksum_address(submitter)
@@ -76,19 +77,14 @@ def check_submit(platform: Platform, submitter: str, challenge_id: int,
 
 
 def _closed_reason(platform: Platform, challenge_id: int, now: int) -> str:
-    registry = platform.registry.functions
-    phases = registry.getChallenge(challenge_id).call()[7]
-    starts, last_end = [], 0
-    for index in range(phases):
-        start, end, _ = registry.getPhase(challenge_id, index).call()[:3]
-        if start > now:
-            starts.append(start)
-        last_end = end
+    phases = read_challenge(platform, challenge_id).phases
+    starts = [p.commit_start for p in phases if p.commit_start > now]
     if starts:
         return (
             f"commits to challenge {challenge_id} are not open yet: the next phase opens "
             f"{time_text(min(starts), now)}"
         )
+    last_end = phases[-1].commit_end if phases else 0
     return (
         f"commits to challenge {challenge_id} are closed: its last phase took commits until "
         f"{time_text(last_end, now)}, and no later phase was added"
