@@ -26,6 +26,7 @@ lint:
 	ruff check .
 	ruff format --check .
 	mypy
+	lint-imports
 	forge fmt --check
 
 test-forge:
