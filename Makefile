@@ -40,17 +40,17 @@ slither:
 	bash tools/slither.sh
 
 test-python:
-	$(PY) -m pytest -q
+	"$(PY)" -m pytest -q
 
 bench: setup
-	$(PY) -m bench
+	"$(PY)" -m bench
 
 # Ctrl-C stops everything `coop up` started (anvil, the API, three oracles).
 run: setup
-	$(PY) -m oracle.cli up
+	"$(PY)" -m oracle.cli up
 
 demo: setup
-	$(PY) -m oracle.cli demo
+	"$(PY)" -m oracle.cli demo
 
 clean:
 	rm -rf build reports .pytest_cache
