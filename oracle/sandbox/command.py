@@ -124,12 +124,12 @@ def inner_command(
         "--new-session",
         "--seccomp", str(SECCOMP_FD),
         "--json-status-fd", str(STATUS_FD),
+        "--size", tmp, "--tmpfs", "/tmp",  # first: a runtime or checkout under /tmp binds on top
         *_system_binds(),
         *[a for i, path in enumerate(runtime, 1)
           for a in ("--ro-bind", str(stage / "rt" / str(i)), str(path))],
         *binds,
         "--bind", str(stage / "out"), "/out",
-        "--size", tmp, "--tmpfs", "/tmp",
         "--proc", "/proc",
         "--dev", "/dev",
         "--size", tmp, "--tmpfs", "/dev/shm",
