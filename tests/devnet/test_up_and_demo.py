@@ -7,6 +7,7 @@ oracle and the API killed -9 come back and scoring goes on; Ctrl-C leaves nothin
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -146,9 +147,9 @@ def test_a_killed_oracle_and_api_come_back_and_a_later_submission_is_scored(up: 
         item.split("=", 1)
         for line in up.text.splitlines()
         if line.strip().startswith("export ")
-        for item in line.split()[1:]
+        for item in shlex.split(line)[1:]
     )
-    (submit,) = [line.split() for line in up.text.splitlines() if "coop submit" in line]
+    (submit,) = [shlex.split(line) for line in up.text.splitlines() if "coop submit" in line]
     done = subprocess.run(
         [*COOP, *submit[1:], "--json"], env={**os.environ, **exports},
         capture_output=True, text=True, timeout=300,

@@ -23,7 +23,8 @@ def test_the_banners_path_line_finds_coop_anvil_and_cast_from_a_bare_shell() -> 
         env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
     )  # fmt: skip
     assert found.returncode == 0, found.stderr
-    assert [Path(p).name for p in found.stdout.split()] == ["coop", "anvil", "cast", "brownie"]
+    found_names = [Path(p).name for p in found.stdout.splitlines()]
+    assert found_names == ["coop", "anvil", "cast", "brownie"]
 
 
 def _file_holdout(data_dir: Path, chain_id: int, challenge_id: int) -> Path:
