@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from oracle.spec import ChallengeSpec
 
 GZIP_MAGIC, PARQUET_MAGIC = b"\x1f\x8b", b"PAR1"
+INPUT_MAX_BYTES = 1 << 30  # the most any one input file is read up to
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from oracle.coderun.inputs import fetch_inputs, sandbox_files
+from oracle.coderun.inputs import INPUT_MAX_BYTES, fetch_inputs, sandbox_files
 from oracle.coderun.run import CodeRun, run_code
 from oracle.errors import ContentTooLarge, InvalidCid, MalformedDag, NotAFile
 from oracle.ipfs.cids import parse_cid
@@ -28,8 +28,6 @@ from oracle.scoring.engine import ScoreResult, score_submission
 from oracle.scoring.labels import Holdout
 from oracle.spec import ChallengeSpec
 from oracle.status import Status
-
-INPUT_MAX_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def _system_binds() -> list[str]:
     return [*args, "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
 
 
-def this_python() -> list[Path]:
+def this_python_prefixes() -> list[Path]:
     """This interpreter, its standard library and its virtualenv (read-only, same paths)."""
     prefixes = {sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parents[1])}
     return [Path(p) for p in sorted(prefixes) if not (p + "/").startswith("/usr/")]

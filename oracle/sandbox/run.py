@@ -22,7 +22,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 from oracle.sandbox.cgroup import RunCgroup
-from oracle.sandbox.command import inner_command, stage_command, this_python
+from oracle.sandbox.command import inner_command, stage_command, this_python_prefixes
 from oracle.sandbox.limits import MIB, Limits
 from oracle.sandbox.seccomp import filter_bpf
 from oracle.sandbox.text import safe_text
@@ -60,7 +60,7 @@ class Job:
     workdir: str = "/tmp"
     env: Mapping[str, str] = field(default_factory=dict)
     collect: tuple[str, ...] = ()
-    runtime: tuple[Path, ...] = field(default_factory=lambda: tuple(this_python()))
+    runtime: tuple[Path, ...] = field(default_factory=lambda: tuple(this_python_prefixes()))
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,6 @@ class Run:
     outcome: Outcome
     exit_code: int | None  # 128 + N when the program died of signal N
     log: str  # stdout and stderr, escaped; the head and the tail when it was longer
-    log_bytes: int  # how much it printed in all
     usage: Usage
     outputs: Mapping[str, bytes]  # the collected /out files that exist and are regular files
 
@@ -195,7 +194,7 @@ def _supervise(command: list[str], stage: Path, job: Job, limits: Limits, cgroup
         peak_memory_mb=round(cgroup.peak_memory_bytes() / MIB, 1),
         wall_seconds=round(wall, 3),
     )
-    return Run(outcome, code, reader.text(), reader.total, usage, outputs)
+    return Run(outcome, code, reader.text(), usage, outputs)
 
 
 def _watch(
