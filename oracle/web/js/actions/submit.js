@@ -6,7 +6,7 @@ import { ApiProblem, get, uploadToIpfs } from "../api.js";
 import { ForkInputError, callData, decodeReturn, eventTopic, forkArguments, submissionCommitment } from "../chain/contracts.js";
 import { pendingCommits, removePending, savePending, updatePending } from "../chain/pending.js";
 import { WalletError } from "../chain/wallet.js";
-import { randomBytes, toHex } from "../lib/bytes.js";
+import { randomBytes, toHex } from "../lib/ethereum.js";
 import { add, clear, empty, h } from "../ui/dom.js";
 import { percent, submissionLink, wei } from "../ui/format.js";
 import { explain } from "../ui/glossary.js";

@@ -4,7 +4,7 @@
 // (build/brownie) disagree. In explanations, {name} is an argument; {name|time} formats a
 // unix time, {name|eth} an amount of wei, {name|root} a RewardVault root state.
 
-import { ERROR_STRING, PANIC, decodeError, parseSignature } from "../lib/abi.js";
+import { AbiDecodingZeroDataError, AbiErrorSignatureNotFoundError, decodeErrorResult, parseAbi } from "../lib/ethereum.js";
 
 export const ERRORS = {
   // -- participants: commit ------------------------------------------------------------
@@ -161,22 +161,11 @@ const PANICS = {
   0x41: "too much memory allocated",
 };
 
-/** Declaration -> { name, signature, params: [{ type, name }] }. */
-function parseDeclaration(declaration) {
-  const m = /^(\w+)\((.*)\)$/.exec(declaration);
-  const params = m[2] === "" ? [] : m[2].split(", ").map((p) => {
-    const [type, name] = p.split(" ");
-    return { type, name };
-  });
-  const signature = `${m[1]}(${params.map((p) => p.type).join(",")})`;
-  parseSignature(signature);
-  return { name: m[1], signature, params, declaration };
-}
-
-const DECLARED = Object.keys(ERRORS).map(parseDeclaration);
-const BY_SIGNATURE = new Map(DECLARED.map((d) => [d.signature, d]));
-
-export const ERROR_SIGNATURES = DECLARED.map((d) => d.signature);
+// The declarations as an ABI (viem adds Error(string) and Panic(uint256) when decoding), and
+// each ABI item's declaration, whose parameter names the explanations use.
+const DECLARATIONS = Object.keys(ERRORS);
+const ABI = parseAbi(DECLARATIONS.map((d) => `error ${d}`));
+const DECLARATION_OF = new Map(ABI.map((item, i) => [item, DECLARATIONS[i]]));
 
 function formatArg(value, format) {
   if (format === "time") {
@@ -198,31 +187,35 @@ function formatArg(value, format) {
  * best-effort text for unknown data. `revertData` is the 0x-hex the node returned.
  */
 export function explainRevert(revertData) {
-  const decoded = decodeError(revertData, ERROR_SIGNATURES);
-  if (decoded === null) {
-    return { name: null, args: {}, explanation: "The transaction was reverted without a reason." };
+  let decoded;
+  try {
+    decoded = decodeErrorResult({ abi: ABI, data: revertData });
+  } catch (error) {
+    if (error instanceof AbiDecodingZeroDataError) {
+      return { name: null, args: {}, explanation: "The transaction was reverted without a reason." };
+    }
+    if (error instanceof AbiErrorSignatureNotFoundError) {
+      return {
+        name: null,
+        args: {},
+        explanation: `Reverted with an error this page does not know (selector ${revertData.slice(0, 10)}); see docs/contracts.md.`,
+      };
+    }
+    throw error;
   }
-  if (decoded.name === null) {
-    return {
-      name: null,
-      args: {},
-      explanation: `Reverted with an error this page does not know (selector ${decoded.selector}); see docs/contracts.md.`,
-    };
+  const values = decoded.args ?? [];
+  const declaration = DECLARATION_OF.get(decoded.abiItem);
+  if (declaration === undefined && decoded.errorName === "Error") {
+    return { name: "Error", args: { message: values[0] }, explanation: values[0] };
   }
-  if (decoded.signature === ERROR_STRING) {
-    return { name: "Error", args: { message: decoded.args[0] }, explanation: decoded.args[0] };
-  }
-  if (decoded.signature === PANIC) {
-    const code = Number(decoded.args[0]);
+  if (declaration === undefined && decoded.errorName === "Panic") {
+    const code = Number(values[0]);
     return { name: "Panic", args: { code }, explanation: `The contract hit ${PANICS[code] ?? `panic 0x${code.toString(16)}`}.` };
   }
-  const declared = BY_SIGNATURE.get(decoded.signature);
   const args = {};
-  declared.params.forEach((p, i) => {
-    args[p.name] = decoded.args[i];
+  decoded.abiItem.inputs.forEach((input, i) => {
+    args[input.name] = values[i];
   });
-  const explanation = ERRORS[declared.declaration].replace(/\{(\w+)(?:\|(\w+))?\}/g, (_, name, format) =>
-    formatArg(args[name], format),
-  );
-  return { name: declared.name, args, explanation };
+  const explanation = ERRORS[declaration].replace(/\{(\w+)(?:\|(\w+))?\}/g, (_, name, format) => formatArg(args[name], format));
+  return { name: decoded.errorName, args, explanation };
 }
