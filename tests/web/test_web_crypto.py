@@ -134,7 +134,9 @@ def test_abi_encoding_refuses_values_that_do_not_fit(page: Page) -> None:
         page,
         """return arg.map(([types, values]) => {
              try { lib.abiEncode(types, values); return null; }
-             catch (e) { return e instanceof lib.BaseError ? e.shortMessage : `${e.name}: ${e.message}`; }
+             catch (e) {
+               return e instanceof lib.BaseError ? e.shortMessage : `${e.name}: ${e.message}`;
+             }
            });""",
         bad,
     )

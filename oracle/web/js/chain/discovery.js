@@ -24,6 +24,7 @@ function inlineIcon(icon) {
  */
 export function watchWallets(onChange) {
   const announced = new Map();
+  let answering = true; // wallets answer the request while it is dispatched: report them at once
   const current = () => (announced.size ? [...announced.values()] : injected());
   const onAnnounce = (event) => {
     const { info, provider } = event.detail ?? {};
@@ -31,10 +32,11 @@ export function watchWallets(onChange) {
     if (announced.get(info.uuid)?.provider === provider) return;
     const name = typeof info.name === "string" && info.name.trim() ? info.name.trim() : "Unnamed wallet";
     announced.set(info.uuid, { id: info.uuid, name, icon: inlineIcon(info.icon), rdns: typeof info.rdns === "string" ? info.rdns : null, provider });
-    onChange(current());
+    if (!answering) onChange(current());
   };
   window.addEventListener(ANNOUNCE, onAnnounce);
   window.dispatchEvent(new Event(REQUEST));
+  answering = false;
   onChange(current());
   return () => window.removeEventListener(ANNOUNCE, onAnnounce);
 }

@@ -1,0 +1,129 @@
+"""What the page says when a sent transaction is not mined as sent: replaced by another
+one with the same nonce (sent with cast, as the user's other wallet would), dropped by the
+node, or not mined within the wait. anvil mines on request here (automine off), so the
+transaction stays pending long enough for each to happen."""
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from oracle.chain.anvil import ANVIL_KEYS
+from tests.indexer.story import address
+from tests.ledger.lifecycle import predictions
+from tests.web.conftest import WAIT_MS, Site, screenshot
+from tests.web.test_web_wallet import PENDING, choose_file, connect
+
+expect.set_options(timeout=WAIT_MS)
+
+USER = 5
+OTHER = 6
+GWEI = 10**9
+
+
+@contextmanager
+def mining_on_request(site: Site) -> Iterator[Any]:
+    rpc = site.life.w3.provider
+    rpc.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        yield rpc
+    finally:
+        rpc.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+        rpc.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+
+def send_commit(site: Site, page: Page) -> str:
+    """Commits a file from the page; returns the hash once the page says it was sent."""
+    choose_file(page, "linear.csv", predictions(site.life.files, "linear"))
+    page.click("#commit-button")
+    box = page.locator(".commit-form .tx")
+    expect(box).to_have_attribute("data-state", "sent")
+    return box.locator(".tx-hash").inner_text()
+
+
+def test_a_transaction_replaced_with_the_same_nonce_is_reported_as_replaced(
+    site: Site, open_page: Callable[..., Page]
+) -> None:
+    life = site.life
+    site.wait_indexed()
+    page = open_page(wallet=USER)
+    page.goto(f"{site.url}/#/challenges/{life.challenge_id}")
+    connect(page, USER)
+    with mining_on_request(site) as rpc:
+        sent = send_commit(site, page)
+        nonce = life.w3.eth.get_transaction(sent)["nonce"]  # type: ignore[arg-type]
+        cast = shutil.which("cast")
+        assert cast, "cast is not on PATH: run through `make test` (it installs it from npm)"
+        replacement = subprocess.run(
+            [cast, "send", "--async", "--rpc-url", rpc.endpoint_uri,
+             "--private-key", ANVIL_KEYS[USER], "--nonce", str(nonce),
+             "--gas-price", str(300 * GWEI), "--priority-gas-price", str(100 * GWEI),
+             "--value", "1", address(OTHER)],
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout.strip()  # fmt: skip
+        rpc.make_request("evm_mine", [])
+    receipt = life.w3.eth.get_transaction_receipt(replacement)  # type: ignore[arg-type]
+    assert receipt["status"] == 1
+
+    box = page.locator(".commit-form .tx")
+    expect(box).to_have_attribute("data-history", "checking waiting-for-wallet sent replaced")
+    expect(box).to_contain_text("Replaced.")
+    expect(box.locator(".error-text")).to_contain_text(
+        f"Your account sent another transaction with the same nonce ({replacement}, mined in "
+        f"block {receipt['blockNumber']}), so this one will never be mined. Nothing was done"
+    )
+    assert page.evaluate(PENDING) == [], "nothing was committed: no reveal is kept waiting"
+    screenshot(page, "wallet-tx-replaced")
+
+
+def test_a_dropped_transaction_is_reported_as_dropped(
+    site: Site, open_page: Callable[..., Page]
+) -> None:
+    life = site.life
+    site.wait_indexed()
+    page = open_page(wallet=USER)
+    page.goto(f"{site.url}/#/challenges/{life.challenge_id}")
+    connect(page, USER)
+    with mining_on_request(site) as rpc:
+        sent = send_commit(site, page)
+        rpc.make_request("anvil_dropTransaction", [sent])  # the node forgets it
+        box = page.locator(".commit-form .tx")
+        expect(box).to_have_attribute("data-history", "checking waiting-for-wallet sent dropped")
+    expect(box).to_contain_text("Dropped.")
+    expect(box.locator(".error-text")).to_contain_text(
+        "The network no longer has this transaction and nothing was mined with its nonce"
+    )
+    assert page.evaluate(PENDING) == []
+
+
+def test_waiting_for_a_receipt_ends_with_a_timeout_that_says_so(
+    site: Site, open_page: Callable[..., Page]
+) -> None:
+    site.wait_indexed()
+    page = open_page(wallet=USER)
+    page.goto(f"{site.url}/#/")
+    with mining_on_request(site):
+        states = page.evaluate(
+            """async ([to]) => {
+                 const { Wallet } = await import('/js/chain/wallet.js');
+                 const wallet = new Wallet(window.ethereum, { receiptTimeoutMs: 3000 });
+                 await wallet.connect();
+                 const states = [];
+                 try {
+                   await wallet.send({ to, data: '0x', value: 1n }, (state, detail) =>
+                     states.push([state, detail && detail.message ? detail.message : null]));
+                 } catch (e) {
+                   states.push(['rejected with', e.name]);
+                 }
+                 return states;
+               }""",
+            [address(OTHER)],
+        )
+    assert [s for s, _ in states] == [
+        "checking", "waiting-for-wallet", "sent", "timeout", "rejected with"
+    ]  # fmt: skip
+    assert states[3][1].startswith("Not mined after 3 seconds. It may still be mined later")
+    assert states[4][1] == "WalletError"
