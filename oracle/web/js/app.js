@@ -149,12 +149,25 @@ function renderWallet(message = null) {
   navProfile.hidden = !ctx.account;
   if (ctx.account) navProfile.href = `#/profiles/${ctx.account}`;
   if (!ctx.wallet) {
-    box.append(h("span", { class: "muted", title: "Install MetaMask or another Ethereum wallet to submit, review or claim. Reading needs no wallet." }, "No wallet found"));
+    box.append(
+      h(
+        "span",
+        { class: "muted", title: "Install MetaMask or another Ethereum wallet to submit, review or claim. Reading needs no wallet." },
+        "No wallet found",
+      ),
+    );
     return;
   }
   if (ctx.account) {
     const title = `${ctx.account} (${ctx.wallet.name})`;
-    box.append(h("span", { class: "connected", "data-account": ctx.account, "data-wallet": ctx.wallet.name }, "● ", h("a", { href: `#/profiles/${ctx.account}`, title }, shortAddress(ctx.account))));
+    box.append(
+      h(
+        "span",
+        { class: "connected", "data-account": ctx.account, "data-wallet": ctx.wallet.name },
+        "● ",
+        h("a", { href: `#/profiles/${ctx.account}`, title }, shortAddress(ctx.account)),
+      ),
+    );
   } else if (ctx.wallet.account && ctx.status && ctx.wallet.chainId !== ctx.status.chain_id) {
     box.append(
       h("span", { class: "warn" }, `Wallet on chain ${ctx.wallet.chainId}, this platform is on ${ctx.status.chain_id}. `),
@@ -165,12 +178,12 @@ function renderWallet(message = null) {
   } else {
     box.append(h("button", { id: "connect", onclick: () => connect() }, "Connect wallet"));
   }
-  if (message) box.append(h("span", { class: "error-text" }, " " + message));
+  if (message) box.append(h("span", { class: "error-text" }, ` ${message}`));
 }
 
 async function switchChain() {
   try {
-    await ctx.wallet.request("wallet_switchEthereumChain", [{ chainId: "0x" + ctx.status.chain_id.toString(16) }]);
+    await ctx.wallet.request("wallet_switchEthereumChain", [{ chainId: `0x${ctx.status.chain_id.toString(16)}` }]);
     await connect();
   } catch (error) {
     renderWallet(error.message);
@@ -211,7 +224,7 @@ async function start() {
     // reconnect silently when the site was allowed before (no wallet pop-up)
     try {
       const accounts = await ctx.wallet.request("eth_accounts");
-      if (accounts && accounts.length) await connect({ silent: true });
+      if (accounts?.length) await connect({ silent: true });
     } catch {
       /* not allowed yet: the Connect button stays */
     }

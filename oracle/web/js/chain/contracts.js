@@ -104,4 +104,3 @@ export function forkArguments(shares) {
   if (weightsPpm.some((w) => w <= 0)) throw new ForkInputError("every parent needs a share of at least 1 ppm");
   return { parents: sorted.map((s) => s.parent), weightsPpm };
 }
-
