@@ -35,6 +35,15 @@ def mining_on_request(site: Site) -> Iterator[Any]:
         rpc.make_request("evm_mine", [])  # type: ignore[arg-type]
 
 
+def connected_challenge_page(site: Site, open_page: Callable[..., Page]) -> Page:
+    """The challenge's page, its wallet (an anvil dev account) connected."""
+    site.wait_indexed()
+    page = open_page(wallet=USER)
+    page.goto(f"{site.url}/#/challenges/{site.life.challenge_id}")
+    connect(page, USER)
+    return page
+
+
 def send_commit(site: Site, page: Page) -> str:
     """Commits a file from the page; returns the hash once the page says it was sent."""
     choose_file(page, "linear.csv", predictions(site.life.files, "linear"))
@@ -48,10 +57,7 @@ def test_a_transaction_replaced_with_the_same_nonce_is_reported_as_replaced(
     site: Site, open_page: Callable[..., Page]
 ) -> None:
     life = site.life
-    site.wait_indexed()
-    page = open_page(wallet=USER)
-    page.goto(f"{site.url}/#/challenges/{life.challenge_id}")
-    connect(page, USER)
+    page = connected_challenge_page(site, open_page)
     with mining_on_request(site) as rpc:
         sent = send_commit(site, page)
         nonce = life.w3.eth.get_transaction(sent)["nonce"]  # type: ignore[arg-type]
@@ -82,11 +88,7 @@ def test_a_transaction_replaced_with_the_same_nonce_is_reported_as_replaced(
 def test_a_dropped_transaction_is_reported_as_dropped(
     site: Site, open_page: Callable[..., Page]
 ) -> None:
-    life = site.life
-    site.wait_indexed()
-    page = open_page(wallet=USER)
-    page.goto(f"{site.url}/#/challenges/{life.challenge_id}")
-    connect(page, USER)
+    page = connected_challenge_page(site, open_page)
     with mining_on_request(site) as rpc:
         sent = send_commit(site, page)
         rpc.make_request("anvil_dropTransaction", [sent])  # the node forgets it
