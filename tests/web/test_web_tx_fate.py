@@ -53,6 +53,22 @@ def send_commit(site: Site, page: Page) -> str:
     return box.locator(".tx-hash").inner_text()
 
 
+def send_over(
+    rpc: Any, nonce: int, to: str, value: int, data: str = "0x", gas: int = 100_000
+) -> str:
+    """Sends a transaction from the page's account at `nonce`, with a higher fee than the
+    page's, by cast (the account's other wallet); returns its hash."""
+    cast = shutil.which("cast")
+    assert cast, "cast is not on PATH: run through `make test` (it installs it from npm)"
+    return subprocess.run(
+        [cast, "send", "--async", "--rpc-url", rpc.endpoint_uri,
+         "--private-key", ANVIL_KEYS[USER], "--nonce", str(nonce),
+         "--gas-price", str(300 * GWEI), "--priority-gas-price", str(100 * GWEI),
+         "--gas-limit", str(gas), "--value", str(value), "--data", data, to],
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.strip()  # fmt: skip
+
+
 def test_a_transaction_replaced_with_the_same_nonce_is_reported_as_replaced(
     site: Site, open_page: Callable[..., Page]
 ) -> None:
@@ -61,15 +77,7 @@ def test_a_transaction_replaced_with_the_same_nonce_is_reported_as_replaced(
     with mining_on_request(site) as rpc:
         sent = send_commit(site, page)
         nonce = life.w3.eth.get_transaction(sent)["nonce"]  # type: ignore[arg-type]
-        cast = shutil.which("cast")
-        assert cast, "cast is not on PATH: run through `make test` (it installs it from npm)"
-        replacement = subprocess.run(
-            [cast, "send", "--async", "--rpc-url", rpc.endpoint_uri,
-             "--private-key", ANVIL_KEYS[USER], "--nonce", str(nonce),
-             "--gas-price", str(300 * GWEI), "--priority-gas-price", str(100 * GWEI),
-             "--value", "1", address(OTHER)],
-            capture_output=True, text=True, timeout=60, check=True,
-        ).stdout.strip()  # fmt: skip
+        replacement = send_over(rpc, nonce, address(OTHER), 1)
         rpc.make_request("evm_mine", [])
     receipt = life.w3.eth.get_transaction_receipt(replacement)  # type: ignore[arg-type]
     assert receipt["status"] == 1
@@ -129,3 +137,23 @@ def test_waiting_for_a_receipt_ends_with_a_timeout_that_says_so(
     ]  # fmt: skip
     assert states[3][1].startswith("Not mined after 3 seconds. It may still be mined later")
     assert states[4][1] == "WalletError"
+
+
+def test_the_same_call_sent_again_at_a_higher_fee_is_followed_to_its_receipt(
+    site: Site, open_page: Callable[..., Page]
+) -> None:
+    life = site.life
+    page = connected_challenge_page(site, open_page)
+    with mining_on_request(site) as rpc:
+        sent = send_commit(site, page)
+        original = life.w3.eth.get_transaction(sent)  # type: ignore[arg-type]
+        # what a wallet's "speed up" sends: the same transaction at a higher fee
+        sped_up = send_over(rpc, original["nonce"], str(original["to"]), original["value"],
+                            "0x" + bytes(original["input"]).hex(), original["gas"])  # fmt: skip
+        rpc.make_request("evm_mine", [])
+    box = page.locator(".commit-form .tx")
+    expect(box).to_have_attribute("data-history", "checking waiting-for-wallet sent repriced mined")
+    expect(box.locator(".tx-hash")).to_have_text(sped_up)  # the mined one
+    (pending,) = page.evaluate(PENDING)  # committed: the reveal is waiting
+    receipt = life.w3.eth.get_transaction_receipt(sped_up)  # type: ignore[arg-type]
+    assert receipt["status"] == 1 and pending["submissionId"] > 0
