@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,7 +47,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def static_web() -> Iterator[str]:
     """oracle/web/ over plain HTTP (ES modules do not load from file://), no API behind it."""
-    handler = functools.partial(_QuietHandler, directory=str(WEB_DIR))
+    with serve_directory(WEB_DIR) as url:
+        yield url
+
+
+@contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """A folder over plain HTTP on a free port; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

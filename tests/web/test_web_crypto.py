@@ -1,10 +1,13 @@
 """The web app's hashing and ABI code (@noble/hashes and viem, as bundled by setup into
 js/lib/ethereum.js, and the app's modules on top), run in Chromium, against eth_utils /
-eth_abi, and its tables of contract functions and errors against the compiled ABIs."""
+eth_abi, and its tables of contract functions and errors against the compiled ABIs; a
+page without the bundle says how to build it."""
 
 import json
 import random
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,10 +15,11 @@ from eth_abi.abi import encode
 from eth_utils.abi import function_signature_to_4byte_selector
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
+from oracle.api.config import WEB_DIR
 from oracle.chain.artifacts import load_artifact
-from tests.web.conftest import plain_page
+from tests.web.conftest import plain_page, serve_directory
 
 CONTRACTS = ("ChallengeRegistry", "SubmissionBook", "ScoreBoard", "RewardVault", "CoopToken")
 # functions.js / events names the web app calls, by the deployment key of their contract
@@ -267,3 +271,20 @@ def test_the_error_and_function_tables_match_the_compiled_contracts(page: Page) 
         kind = "function" if entry in tables["functions"] else "event"
         abi = load_artifact(CONTRACT_OF[entry["contract"]]).abi
         assert entry["signature"] in {signature(e) for e in abi if e["type"] == kind}, entry
+
+
+def test_a_page_without_the_bundled_libraries_says_how_to_build_them(
+    browser: Browser, tmp_path: Path
+) -> None:
+    web = tmp_path / "web"
+    shutil.copytree(WEB_DIR, web, ignore=shutil.ignore_patterns("lib"))  # setup not run
+    with serve_directory(web) as url:
+        page = plain_page(browser)
+        try:
+            page.goto(f"{url}/")
+            expect(page.locator("#app")).to_have_text(
+                "The scripts of this page could not be loaded. In a checkout, run make setup: "
+                "it builds js/lib/ethereum.js, the bundled libraries (docs/web.md)."
+            )
+        finally:
+            page.context.close()
