@@ -157,3 +157,27 @@ def test_the_same_call_sent_again_at_a_higher_fee_is_followed_to_its_receipt(
     (pending,) = page.evaluate(PENDING)  # committed: the reveal is waiting
     receipt = life.w3.eth.get_transaction_receipt(sped_up)  # type: ignore[arg-type]
     assert receipt["status"] == 1 and pending["submissionId"] > 0
+
+
+def test_a_transaction_that_ran_out_of_gas_is_reported_as_such(
+    site: Site, open_page: Callable[..., Page]
+) -> None:
+    life = site.life
+    page = connected_challenge_page(site, open_page)
+    with mining_on_request(site) as rpc:
+        sent = send_commit(site, page)
+        original = life.w3.eth.get_transaction(sent)  # type: ignore[arg-type]
+        # sped up by the other wallet, with too little gas for the commit's storage writes
+        starved = send_over(rpc, original["nonce"], str(original["to"]), original["value"],
+                            "0x" + bytes(original["input"]).hex(), 40_000)  # fmt: skip
+        rpc.make_request("evm_mine", [])
+    receipt = life.w3.eth.get_transaction_receipt(starved)  # type: ignore[arg-type]
+    assert receipt["status"] == 0 and receipt["gasUsed"] == 40_000
+    box = page.locator(".commit-form .tx")
+    history = "checking waiting-for-wallet sent repriced failed"
+    expect(box).to_have_attribute("data-history", history)
+    expect(box.locator(".error-text")).to_have_text(
+        f"The transaction ran out of gas in block {receipt['blockNumber']}: it was given 40000 "
+        "gas and used all of it. Nothing was done; send it again with a higher gas limit."
+    )
+    assert page.evaluate(PENDING) == []

@@ -256,13 +256,21 @@ export class Wallet {
   /**
    * Replays a reverted transaction on the state of its block to read the error: a reverted
    * transaction changed nothing, so that state holds what the transactions mined before it
-   * in the same block did (the usual reason a transaction that simulated well fails).
+   * in the same block did (the usual reason a transaction that simulated well fails). When
+   * the replay passes, the transaction may have used all the gas it was given.
    */
   async whyFailed({ to, data, value }, receipt) {
     try {
       await this.call({ to, data, value, block: receipt.blockNumber });
     } catch (error) {
       return describeFailure(error);
+    }
+    const mined = await getTransaction(this.client, { hash: receipt.transactionHash }).catch(() => null);
+    if (mined !== null && receipt.gasUsed >= mined.gas) {
+      return new WalletError(
+        `The transaction ran out of gas in block ${receipt.blockNumber}: it was given ${mined.gas} gas and used all of it. Nothing was done; send it again with a higher gas limit.`,
+        { code: "out-of-gas" },
+      );
     }
     return new WalletError(`The transaction was mined in block ${receipt.blockNumber} but reverted.`);
   }
