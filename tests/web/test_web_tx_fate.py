@@ -1,7 +1,8 @@
 """What the page says when a sent transaction is not mined as sent: replaced by another
-one with the same nonce (sent with cast, as the user's other wallet would), dropped by the
-node, or not mined within the wait. anvil mines on request here (automine off), so the
-transaction stays pending long enough for each to happen."""
+one with the same nonce (sent with cast, as the user's other wallet would), sped up, out of
+gas, dropped by the node, or not mined within the wait; and when the user rejects it.
+anvil mines on request here (automine off), so the transaction stays pending long enough
+for each to happen."""
 
 import shutil
 import subprocess
@@ -109,6 +110,29 @@ def test_a_dropped_transaction_is_reported_as_dropped(
     assert page.evaluate(PENDING) == []
 
 
+# Sends 1 wei to `to` with Wallet.send from a page, the wallet's provider being `PROVIDER`
+# (an expression) and its options `OPTIONS`; returns [state, message or null] for each
+# state, then ["rejected with", the error's name].
+SEND_FROM_PAGE = """async ([to]) => {
+  const { Wallet } = await import('/js/chain/wallet.js');
+  const wallet = new Wallet(PROVIDER, OPTIONS);
+  await wallet.connect();
+  const states = [];
+  try {
+    await wallet.send({ to, data: '0x', value: 1n }, (state, detail) =>
+      states.push([state, detail && detail.message ? detail.message : null]));
+  } catch (e) {
+    states.push(['rejected with', e.name]);
+  }
+  return states;
+}"""
+
+
+def send_from_page(page: Page, provider: str = "window.ethereum", options: str = "{}") -> Any:
+    script = SEND_FROM_PAGE.replace("PROVIDER", provider).replace("OPTIONS", options)
+    return page.evaluate(script, [address(OTHER)])
+
+
 def test_waiting_for_a_receipt_ends_with_a_timeout_that_says_so(
     site: Site, open_page: Callable[..., Page]
 ) -> None:
@@ -116,22 +140,7 @@ def test_waiting_for_a_receipt_ends_with_a_timeout_that_says_so(
     page = open_page(wallet=USER)
     page.goto(f"{site.url}/#/")
     with mining_on_request(site):
-        states = page.evaluate(
-            """async ([to]) => {
-                 const { Wallet } = await import('/js/chain/wallet.js');
-                 const wallet = new Wallet(window.ethereum, { receiptTimeoutMs: 3000 });
-                 await wallet.connect();
-                 const states = [];
-                 try {
-                   await wallet.send({ to, data: '0x', value: 1n }, (state, detail) =>
-                     states.push([state, detail && detail.message ? detail.message : null]));
-                 } catch (e) {
-                   states.push(['rejected with', e.name]);
-                 }
-                 return states;
-               }""",
-            [address(OTHER)],
-        )
+        states = send_from_page(page, options="{ receiptTimeoutMs: 3000 }")
     assert [s for s, _ in states] == [
         "checking", "waiting-for-wallet", "sent", "timeout", "rejected with"
     ]  # fmt: skip
@@ -139,39 +148,41 @@ def test_waiting_for_a_receipt_ends_with_a_timeout_that_says_so(
     assert states[4][1] == "WalletError"
 
 
-def test_the_same_call_sent_again_at_a_higher_fee_is_followed_to_its_receipt(
-    site: Site, open_page: Callable[..., Page]
-) -> None:
+def commit_sped_up(site: Site, page: Page, gas: int | None = None) -> Any:
+    """Commits from the page, then sends what a wallet's "speed up" sends — the same
+    transaction at a higher fee — by cast, with `gas` (default: the original's); returns
+    the receipt of the one mined."""
     life = site.life
-    page = connected_challenge_page(site, open_page)
     with mining_on_request(site) as rpc:
         sent = send_commit(site, page)
         original = life.w3.eth.get_transaction(sent)  # type: ignore[arg-type]
-        # what a wallet's "speed up" sends: the same transaction at a higher fee
-        sped_up = send_over(rpc, original["nonce"], str(original["to"]), original["value"],
-                            "0x" + bytes(original["input"]).hex(), original["gas"])  # fmt: skip
+        data = "0x" + bytes(original["input"]).hex()
+        to = str(original["to"])
+        sped_up = send_over(rpc, original["nonce"], to, original["value"], data,
+                            gas or original["gas"])  # fmt: skip
         rpc.make_request("evm_mine", [])
+    return life.w3.eth.get_transaction_receipt(sped_up)  # type: ignore[arg-type]
+
+
+def test_the_same_call_sent_again_at_a_higher_fee_is_followed_to_its_receipt(
+    site: Site, open_page: Callable[..., Page]
+) -> None:
+    page = connected_challenge_page(site, open_page)
+    receipt = commit_sped_up(site, page)
+    sped_up = "0x" + bytes(receipt["transactionHash"]).hex()
     box = page.locator(".commit-form .tx")
     expect(box).to_have_attribute("data-history", "checking waiting-for-wallet sent repriced mined")
     expect(box.locator(".tx-hash")).to_have_text(sped_up)  # the mined one
     (pending,) = page.evaluate(PENDING)  # committed: the reveal is waiting
-    receipt = life.w3.eth.get_transaction_receipt(sped_up)  # type: ignore[arg-type]
     assert receipt["status"] == 1 and pending["submissionId"] > 0
 
 
 def test_a_transaction_that_ran_out_of_gas_is_reported_as_such(
     site: Site, open_page: Callable[..., Page]
 ) -> None:
-    life = site.life
     page = connected_challenge_page(site, open_page)
-    with mining_on_request(site) as rpc:
-        sent = send_commit(site, page)
-        original = life.w3.eth.get_transaction(sent)  # type: ignore[arg-type]
-        # sped up by the other wallet, with too little gas for the commit's storage writes
-        starved = send_over(rpc, original["nonce"], str(original["to"]), original["value"],
-                            "0x" + bytes(original["input"]).hex(), 40_000)  # fmt: skip
-        rpc.make_request("evm_mine", [])
-    receipt = life.w3.eth.get_transaction_receipt(starved)  # type: ignore[arg-type]
+    # sped up by the other wallet, with too little gas for the commit's storage writes
+    receipt = commit_sped_up(site, page, gas=40_000)
     assert receipt["status"] == 0 and receipt["gasUsed"] == 40_000
     box = page.locator(".commit-form .tx")
     history = "checking waiting-for-wallet sent repriced failed"
@@ -181,3 +192,19 @@ def test_a_transaction_that_ran_out_of_gas_is_reported_as_such(
         "gas and used all of it. Nothing was done; send it again with a higher gas limit."
     )
     assert page.evaluate(PENDING) == []
+
+
+def test_a_request_the_user_rejects_in_the_wallet_is_reported_as_rejected(
+    site: Site, open_page: Callable[..., Page]
+) -> None:
+    page = open_page(wallet=USER)
+    page.goto(f"{site.url}/#/")
+    # the wallet's user presses "Reject" (EIP-1193 error 4001) when asked to sign
+    rejecting = """{ request: (args) => args.method === 'eth_sendTransaction'
+      ? Promise.reject(Object.assign(new Error('User denied'), { code: 4001 }))
+      : window.ethereum.request(args) }"""
+    states = send_from_page(page, provider=rejecting)
+    assert states == [
+        ["checking", None], ["waiting-for-wallet", None],
+        ["failed", "You rejected the request in your wallet."], ["rejected with", "WalletError"],
+    ]  # fmt: skip
