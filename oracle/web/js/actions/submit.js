@@ -145,7 +145,11 @@ async function commit(ctx, challenge, file, shares, tracker) {
       tracker.onState(state, detail);
     });
   } catch (error) {
-    removePending(commitment); // nothing was committed on chain
+    // nothing was committed on chain — unless the wait ended without knowing: a commit that
+    // timed out or that the node lost may still be mined, so its salt stays until the page
+    // sees its receipt (or the user forgets it)
+    const unknown = error instanceof WalletError && (error.code === "timeout" || error.code === "dropped");
+    if (!unknown) removePending(commitment);
     throw error;
   }
   updatePending(commitment, { submissionId: committedId(receipt, book) });
