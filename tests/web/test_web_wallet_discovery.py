@@ -55,6 +55,15 @@ def test_the_user_picks_one_of_two_announced_wallets_and_that_one_signs(
     assert requests_of(page, 1)[0] == "eth_accounts", "first only asks whether it is allowed"
     assert requests_of(page, 0) == []
 
+    # the user switches to the other wallet: from then on that one is used, and remembered
+    page.click("#switch-wallet")
+    expect(connected).to_have_count(0)
+    page.locator("#wallet .wallet-choice", has_text="Stub Wallet One").click()
+    expect(connected).to_have_attribute("data-account", address(FIRST))
+    expect(page.locator("#submit")).to_contain_text("Commit")  # the form, for this account
+    page.reload()
+    expect(connected).to_have_attribute("data-wallet", "Stub Wallet One")
+
 
 def test_a_single_announced_wallet_needs_no_choice(
     site: Site, open_page: Callable[..., Page]

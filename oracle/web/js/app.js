@@ -111,11 +111,13 @@ function setWallets(found) {
 }
 
 function adopt(found) {
-  ctx.wallet = new Wallet(found.provider, { name: found.name });
+  const wallet = new Wallet(found.provider, { name: found.name });
+  ctx.wallet = wallet;
   ctx.walletChosen = true;
   ctx.choosingWallet = false;
-  ctx.wallet.onChange(() => {
-    ctx.account = ctx.wallet.chainId === ctx.status.chain_id ? ctx.wallet.account : null;
+  wallet.onChange(() => {
+    if (ctx.wallet !== wallet) return; // another wallet was picked since
+    ctx.account = wallet.chainId === ctx.status.chain_id ? wallet.account : null;
     renderWallet();
     route();
   });
@@ -168,6 +170,7 @@ function renderWallet(message = null) {
         h("a", { href: `#/profiles/${ctx.account}`, title }, shortAddress(ctx.account)),
       ),
     );
+    if (ctx.wallets.length > 1) box.append(" ", h("button", { type: "button", class: "link", id: "switch-wallet", onclick: switchWallet }, "switch wallet"));
   } else if (ctx.wallet.account && ctx.status && ctx.wallet.chainId !== ctx.status.chain_id) {
     box.append(
       h("span", { class: "warn" }, `Wallet on chain ${ctx.wallet.chainId}, this platform is on ${ctx.status.chain_id}. `),
@@ -179,6 +182,16 @@ function renderWallet(message = null) {
     box.append(h("button", { id: "connect", onclick: () => connect() }, "Connect wallet"));
   }
   if (message) box.append(h("span", { class: "error-text" }, ` ${message}`));
+}
+
+/** Back to the list of wallets: the next pick signs from now on. */
+function switchWallet() {
+  ctx.walletChosen = false;
+  ctx.account = null;
+  localStorage.removeItem(CHOSEN_WALLET);
+  ctx.choosingWallet = true;
+  renderWallet();
+  route();
 }
 
 async function switchChain() {
