@@ -19,9 +19,11 @@ class SeededChallenge:
 
 
 def seed_example(platform: Platform, owner: Sender, store: ContentStore, data_dir: Path,
-                 name: str, options: PublishOptions) -> SeededChallenge:  # fmt: skip
+                 name: str, options: PublishOptions,
+                 spec: Path | None = None) -> SeededChallenge:  # fmt: skip
     """Writes the example's files under data_dir/NAME, adds the public ones to IPFS (their
-    CIDs must be the ones the spec pins), mints the bounty to the owner and publishes."""
+    CIDs must be the ones the spec pins), mints the bounty to the owner and publishes
+    the example's spec, or `spec` (a variant of it pinning the same files)."""
     files = example_files(name)
     folder = data_dir / "examples" / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -38,6 +40,6 @@ def seed_example(platform: Platform, owner: Sender, store: ContentStore, data_di
             )
     owner.transact(platform.token.functions.mint(owner.address, options.bounty))
     published = publish_challenge(
-        platform, owner, store, data_dir, spec_path(name), folder / "labels.csv", options
+        platform, owner, store, data_dir, spec or spec_path(name), folder / "labels.csv", options
     )
     return SeededChallenge(published, files, folder)
