@@ -9,16 +9,21 @@ mean (far behind).
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 from web3 import Web3
 
+from oracle.api.app import create_app
+from oracle.api.config import ApiConfig
 from oracle.chain.anvil import ANVIL_KEYS, start_anvil
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.cli.main import cli
+from oracle.indexer.runner import Indexer
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.reward_inputs import reward_inputs
@@ -92,6 +97,25 @@ def test_the_private_board_shows_intervals_and_tie_groups(
     assert code == 0 and "95% interval" in text and "tie group" in text
     again = coop(env, "leaderboard", str(life.challenge_id), "--private", "--json")[1]
     assert again == out  # anyone gets the same numbers
+
+
+def test_the_api_private_board_carries_the_same_intervals(
+    shared: tuple[Life, dict[str, str]], tmp_path: Path
+) -> None:
+    life, env = shared
+    indexer = Indexer(tmp_path / "index.sqlite3", life.platform, life.store, confirmations=0)
+    client = TestClient(create_app(ApiConfig(indexer.db_path, life.store.root, web_dir=None)))
+    indexer.catch_up()
+    board = client.get(f"/v1/challenges/{life.challenge_id}/leaderboard/private").json()
+    cli_board = json.loads(coop(env, "leaderboard", str(life.challenge_id), "--private",
+                                "--json")[1])["boards"][0]  # fmt: skip
+    assert [e["tie_group"] for e in board["items"]] == [1, 1, 2]
+    assert [[s["wad"] for s in e["interval"]] for e in board["items"]] == [
+        e["interval_wad"] for e in cli_board["entries"]
+    ]
+    assert "statistically tied" in board["intervals_note"]
+    public = client.get(f"/v1/challenges/{life.challenge_id}/leaderboard/public").json()
+    assert all(e["interval"] is None for e in public["items"])
 
 
 def _leaf(report: RewardReport, account: str) -> int:
