@@ -51,35 +51,42 @@ def phases_due(db: sqlite3.Connection, *, retry_unavailable: bool) -> list[DuePh
             if private_scores_opened(db, int(c), int(p))]  # fmt: skip
 
 
-def derive(platform: Platform, store: ContentStore, due: list[DuePhase]) -> list[
-    tuple[DuePhase, str, str, list[TiedEntry]]
-]:  # fmt: skip
-    """Each due phase's outcome: (phase, status, detail, entries)."""
+@dataclass(frozen=True)
+class IntervalOutcome:
+    due: DuePhase
+    status: str  # "derived" | "none" | "unavailable"
+    detail: str
+    ties: tuple[TiedEntry, ...] = ()
+
+
+def derive(platform: Platform, store: ContentStore, due: list[DuePhase]) -> list[IntervalOutcome]:
+    """Each due phase's outcome, from the ledger as it now stands and the content store."""
     ledger = read_ledger(platform)
-    outcomes = []
+    outcomes: list[IntervalOutcome] = []
     for phase in due:
         challenge = ledger.challenges[phase.challenge_id]
         try:
             ties = private_ties(ledger, challenge, phase.phase, store)
         except IpfsError as exc:
-            outcomes.append((phase, "unavailable", f"content not fetched: {exc}", []))
+            outcomes.append(IntervalOutcome(phase, "unavailable", f"content not fetched: {exc}"))
         except CoopError as exc:
-            outcomes.append((phase, "none", str(exc), []))
+            outcomes.append(IntervalOutcome(phase, "none", str(exc)))
         else:
-            outcomes.append((phase, "derived", "95% bootstrap intervals", ties))
+            outcomes.append(IntervalOutcome(phase, "derived", "95% intervals", tuple(ties)))
     return outcomes
 
 
-def store_outcome(db: sqlite3.Connection, phase: DuePhase, status: str, detail: str,
-                  ties: list[TiedEntry]) -> None:  # fmt: skip
+def store_outcome(db: sqlite3.Connection, outcome: IntervalOutcome) -> None:
+    phase = outcome.due
     key = (phase.challenge_id, phase.phase)
     db.execute("DELETE FROM interval_outcomes WHERE challenge_id = ? AND phase = ?", key)
     db.execute("DELETE FROM private_intervals WHERE challenge_id = ? AND phase = ?", key)
     db.execute(
-        "INSERT INTO interval_outcomes VALUES (?, ?, ?, ?, ?)", (*key, status, detail, phase.block)
+        "INSERT INTO interval_outcomes VALUES (?, ?, ?, ?, ?)",
+        (*key, outcome.status, outcome.detail, phase.block),
     )
     db.executemany(
         "INSERT INTO private_intervals VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(*key, t.entry.submission_id, str(t.interval.low), str(t.interval.high), t.tie_group,
-          phase.block) for t in ties],
+          phase.block) for t in outcome.ties],
     )  # fmt: skip

@@ -218,11 +218,12 @@ class Indexer:
         due = intervals.phases_due(self.db, retry_unavailable=retry_unavailable)
         if not due:
             return
-        for phase, status, detail, ties in intervals.derive(self.platform, self.store, due):
-            if status != "derived":
-                log.warning("intervals of %s/%s: %s", phase.challenge_id, phase.phase, detail)
+        for outcome in intervals.derive(self.platform, self.store, due):
+            if outcome.status != "derived":
+                where = f"{outcome.due.challenge_id}/{outcome.due.phase}"
+                log.warning("intervals of %s: %s", where, outcome.detail)
             with transaction(self.db):
-                intervals.store_outcome(self.db, phase, status, detail, ties)
+                intervals.store_outcome(self.db, outcome)
                 bump_version(self.db)
 
     def follow(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
