@@ -19,6 +19,7 @@ from oracle.chain.attestation import RewardRoot, ScoreItem
 from oracle.chain.events import ChainEvent
 from oracle.daemon.attest import Refusal, config_digest
 from oracle.daemon.jobs import ScoredJob
+from oracle.errors import IpfsError
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
@@ -180,7 +181,10 @@ def review_root(
             f"at block {cut_block} phase {proposed.phase} of challenge "
             f"{proposed.challenge_id} is not ready for a rewards root",
         )
-    ours = form_root(ledger, proposed.challenge_id, proposed.phase, spec, store)
+    try:
+        ours = form_root(ledger, proposed.challenge_id, proposed.phase, spec, store)
+    except IpfsError as exc:  # the tie groups need the labels and artifacts (share_prizes)
+        return Refusal(True, f"cannot derive the phase's tie groups yet: {exc}")
     if ours is None:
         return Refusal(False, "the rewards of this phase pay nobody; there is no root to sign")
     if ours.root != proposed or ours.report_cid != report_cid:

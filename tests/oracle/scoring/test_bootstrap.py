@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scoring_helpers import SALT, csv_bytes, make_spec
 
+from oracle.errors import InvalidSpec
 from oracle.ledger.ties import tie_groups
 from oracle.scoring.bootstrap import (
     Interval,
@@ -86,6 +87,9 @@ def test_a_program_scorer_has_no_intervals() -> None:
     )  # fmt: skip
     with pytest.raises(NoIntervals, match="program scorer"):
         private_intervals(program, holdout, {1: truth})
+    with pytest.raises(InvalidSpec, match=r"ties.share_prizes: .* built-in metric"):
+        make_spec("diabetes-regression", scorer=program.raw["scorer"],
+                  ties={"share_prizes": True})  # fmt: skip
 
 
 def test_the_resamples_are_bounded_by_the_spec_schema() -> None:
