@@ -25,6 +25,9 @@ from oracle.chain.sender import Sender
 from oracle.cli.main import cli
 from oracle.indexer.runner import Indexer
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ipfs.kubo import KuboStore
+from oracle.ipfs.kubo_daemon import KuboDaemon
+from oracle.ipfs.store import replicate
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
@@ -97,6 +100,30 @@ def test_the_private_board_shows_intervals_and_tie_groups(
     assert code == 0 and "95% interval" in text and "tie group" in text
     again = coop(env, "leaderboard", str(life.challenge_id), "--private", "--json")[1]
     assert again == out  # anyone gets the same numbers
+
+
+def test_an_outsider_reading_a_kubo_node_gets_the_same_intervals(
+    shared: tuple[Life, dict[str, str]], kubo: KuboDaemon, tmp_path: Path
+) -> None:
+    """The spec, labels and artifacts copied to a kubo node; a fresh data directory (no
+    embedded blocks), the CLI reading kubo only: the same numbers, byte for byte."""
+    life, env = shared
+    ledger = read_ledger(life.platform)
+    phase = ledger.challenges[life.challenge_id].phases[0]
+    assert phase.holdout is not None
+    cids = [phase.spec_cid, phase.holdout.labels_cid] + [
+        s.reveal.artifact_cid for s in ledger.submissions_of(life.challenge_id, 0) if s.reveal
+    ]
+    with KuboStore(kubo.api_url) as node:
+        for cid in cids:
+            replicate(life.store, node, cid)
+    outsider = {**env, "COOP_DATA_DIR": str(tmp_path / "outsider"), "COOP_IPFS_BACKEND": "kubo",
+                "COOP_KUBO_API": kubo.api_url}  # fmt: skip
+    args = ("leaderboard", str(life.challenge_id), "--private", "--json")
+    code, theirs = coop(outsider, *args)
+    assert code == 0, theirs
+    assert json.loads(theirs)["boards"][0]["entries"][0]["tie_group"] == 1
+    assert theirs == coop(env, *args)[1]
 
 
 def test_the_api_private_board_carries_the_same_intervals(
