@@ -237,6 +237,22 @@ class SubmissionReward(Model):
     final: str
 
 
+class QueuePlace(Model):
+    submission_id: int
+    challenge_id: int
+    phase: int
+    position: int
+    waited_seconds: int
+    estimate_seconds: int | None
+
+
+class ScoringQueue(Model):
+    pending: list[QueuePlace]
+    seconds_per_submission: float | None
+    based_on: int
+    now: int | None
+
+
 class Submission(SubmissionSummary):
     commitment: str
     bond: str
@@ -249,6 +265,7 @@ class Submission(SubmissionSummary):
     private_score: PrivateScore | None
     reviews: list[Review]
     rewards: list[SubmissionReward]
+    queue: QueuePlace | None = None  # while revealed and not scored
 
 
 class ForkNode(Model):
