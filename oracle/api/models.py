@@ -448,6 +448,27 @@ class Added(Model):
     size: int
 
 
+class FolderFile(Model):
+    path: str  # inside the folder, "/"-separated
+    cid: str
+    size: int
+
+
+class FolderListing(Model):
+    cid: str
+    files: list[FolderFile]
+    total_bytes: int
+
+
+class FolderPart(Model):
+    path: str
+    cid: str
+
+
+class NewFolder(Model):
+    files: list[FolderPart]
+
+
 class Problem(Model):
     type: str
     title: str
