@@ -63,39 +63,36 @@ class HoldoutSecret:
 
     def labels(self, folder: Path) -> bytes:
         """The labels copy, checked against the digest committed on chain."""
-        path = folder / self.labels_file
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InvalidHoldout(
-                f"the labels copy {path} cannot be read ({exc.strerror}); restore it from your "
-                "backup: the holdout cannot be revealed without the exact committed file"
-            ) from None
-        if "0x" + keccak(data).hex() != self.labels_digest:
-            raise InvalidHoldout(
-                f"{path} was changed since it was committed (its keccak256 is not "
-                f"{self.labels_digest}); restore the original file"
-            )
-        return data
+        needs = "the holdout cannot be revealed without"
+        return _committed_copy(folder / self.labels_file, self.labels_digest, "labels", needs,
+                               InvalidHoldout)  # fmt: skip
 
     def test_features(self, folder: Path) -> bytes | None:
-        """The hidden test features copy (None when the phase publishes its features)."""
+        """The hidden test features copy (None when the phase publishes its features),
+        checked against the spec's commitment (HiddenFeaturesMismatch, a ConfigError)."""
         if not self.test_features_file:
             return None
-        path = folder / self.test_features_file
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InvalidHoldout(
-                f"the hidden test features copy {path} cannot be read ({exc.strerror}); "
-                "restore it from your backup: the holdout reveal publishes the exact file"
-            ) from None
-        if "0x" + keccak(data).hex() != self.test_features_digest:
-            raise HiddenFeaturesMismatch(
-                f"{path} was changed since it was committed (its keccak256 is not "
-                f"{self.test_features_digest}); restore the original file"
-            )
-        return data
+        return _committed_copy(folder / self.test_features_file, self.test_features_digest,
+                               "hidden test features", "the holdout reveal publishes",
+                               HiddenFeaturesMismatch)  # fmt: skip
+
+
+def _committed_copy(path: Path, digest: str, what: str, needs: str,
+                    changed: type[Exception]) -> bytes:  # fmt: skip
+    """The bytes of a copy kept with a secret; `changed` when they no longer hash to `digest`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidHoldout(
+            f"the {what} copy {path} cannot be read ({exc.strerror}); restore it from your "
+            f"backup: {needs} the exact committed file"
+        ) from None
+    if "0x" + keccak(data).hex() != digest:
+        raise changed(
+            f"{path} was changed since it was committed (its keccak256 is not {digest}); "
+            "restore the original file"
+        )
+    return data
 
 
 def new_secret(chain_id: int, labels: bytes, split_salt: bytes, spec_cid: str,
