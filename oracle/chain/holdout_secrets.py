@@ -21,9 +21,10 @@ from pathlib import Path
 
 from eth_utils.crypto import keccak
 
+from oracle.coderun.inputs import input_name
 from oracle.errors import InvalidHoldout
 from oracle.scoring.commitment import holdout_commitment_of_digest
-from oracle.scoring.hidden_features import TEST_FEATURES, HiddenFeaturesMismatch, holdout_file_name
+from oracle.scoring.hidden_features import TEST_FEATURES, HiddenFeaturesMismatch
 
 HOLDOUTS = "holdouts"
 
@@ -103,7 +104,7 @@ def new_secret(chain_id: int, labels: bytes, split_salt: bytes, spec_cid: str,
     features_file = features_digest = ""
     if test_features is not None:
         features_digest = "0x" + keccak(test_features).hex()
-        name = holdout_file_name(TEST_FEATURES, test_features)
+        name = input_name(TEST_FEATURES, test_features)
         features_file = name.replace(TEST_FEATURES, f"test-features-{features_digest[2:18]}", 1)
     return HoldoutSecret(
         chain_id=chain_id, challenge_id=0, labels_digest="0x" + digest.hex(),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from eth_utils.crypto import keccak
 
+from oracle.coderun.inputs import INPUT_MAX_BYTES, input_name
 from oracle.errors import ConfigError, NotAFile
 from oracle.ipfs.cids import parse_cid
 from oracle.ipfs.dagpb import decode_node
@@ -56,13 +57,6 @@ def check_hidden_features(spec: ChallengeSpec, data: bytes, where: str) -> bytes
     return data
 
 
-def holdout_file_name(stem: str, data: bytes) -> str:
-    """`stem` plus the extension the bytes show: .parquet, .csv.gz or .csv."""
-    if data.startswith(b"PAR1"):
-        return f"{stem}.parquet"
-    return f"{stem}.csv.gz" if data.startswith(b"\x1f\x8b") else f"{stem}.csv"
-
-
 def add_revealed_holdout(
     backends: list[ContentStore], labels: bytes, test_features: bytes | None
 ) -> str:
@@ -74,8 +68,8 @@ def add_revealed_holdout(
         folder = Path(tmp) / "holdout"
         if test_features is not None:
             folder.mkdir()
-            (folder / holdout_file_name(LABELS, labels)).write_bytes(labels)
-            (folder / holdout_file_name(TEST_FEATURES, test_features)).write_bytes(test_features)
+            (folder / input_name(LABELS, labels)).write_bytes(labels)
+            (folder / input_name(TEST_FEATURES, test_features)).write_bytes(test_features)
         for backend in backends:
             added = backend.add_bytes(labels) if test_features is None else backend.add_path(folder)
             backend.pin(added.cid)
@@ -86,7 +80,8 @@ def add_revealed_holdout(
 
 
 def read_revealed_holdout(store: ContentStore, cid: str, max_bytes: int) -> RevealedHoldoutFiles:
-    """The labels (and hidden test features) behind a revealed holdout CID, each verified."""
+    """The labels (at most `max_bytes`) and hidden test features (at most INPUT_MAX_BYTES,
+    as any input of a run) behind a revealed holdout CID, each verified."""
     parsed = parse_cid(cid)
     if not is_directory(store.get_block, parsed):
         return RevealedHoldoutFiles(store.cat(cid, max_bytes=max_bytes), None)
@@ -94,7 +89,8 @@ def read_revealed_holdout(store: ContentStore, cid: str, max_bytes: int) -> Reve
     for link in decode_node(store.get_block(parsed)).links:
         stem = (link.name or "").split(".")[0]
         if stem in (LABELS, TEST_FEATURES) and stem not in found:
-            found[stem] = read_file(store.get_block, link.cid, max_bytes)
+            limit = max_bytes if stem == LABELS else INPUT_MAX_BYTES
+            found[stem] = read_file(store.get_block, link.cid, limit)
     if LABELS not in found or TEST_FEATURES not in found:
         raise NotAFile(
             f"the revealed holdout {cid} is a folder without both {LABELS}.* and "
