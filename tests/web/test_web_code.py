@@ -2,6 +2,7 @@
 a folder's files, a fork's changes against its parent, the queue place while it waits, and
 submitting a folder from the browser with the CID `coop submit FOLDER` gives."""
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,10 +10,13 @@ from playwright.sync_api import Page, expect
 
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.artifacts import REPO_ROOT
+from oracle.chain.publish import PublishOptions, publish_challenge
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.ipfs.importer import import_path
 from oracle.ledger.replay import read_ledger
+from oracle.runtime import RuntimeLock
+from oracle.scoring.hidden_features import features_commitment
 from oracle.types import PPM
 from tests.indexer.story import ALICE, BOB, CAROL, DAVE
 from tests.ledger.lifecycle import Life, predictions
@@ -22,6 +26,7 @@ from tests.web.test_web_wallet import MINED, connect
 expect.set_options(timeout=WAIT_MS)
 
 RIDGE = REPO_ROOT / "examples" / "code" / "diabetes-ridge"
+LOCK_FILE = REPO_ROOT / "examples" / "runtimes" / "scikit-learn.lock"
 USER = 5
 
 
@@ -111,3 +116,41 @@ def test_a_folder_submitted_from_the_browser_has_the_cid_coop_submit_gives(
     site.wait_indexed()
     page.goto(f"{site.url}/#/submissions/{submission_id}")
     expect(page.locator(".code-files .file-list tbody tr")).to_have_count(3)
+
+
+def test_a_challenge_with_hidden_features_says_who_sees_them(
+    site: Site, open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    life = site.life
+    data = tmp_path / "hidden"
+    data.mkdir()
+    for name, content in life.files.items():
+        (data / name).write_bytes(content)
+    spec = json.loads((REPO_ROOT / "examples" / "specs" / "diabetes-regression.json").read_text())
+    commitment = features_commitment(life.files["test_features.csv"])
+    del spec["data"]["test_features"]
+    spec["data"]["hidden_test_features"] = commitment
+    lock = RuntimeLock.parse(
+        (REPO_ROOT / "examples" / "runtimes" / "scikit-learn.lock").read_text()
+    )
+    spec["submission"] = {
+        "kind": "code",
+        "runtime": {"python": lock.python, "packages": lock.pins, "digest": lock.digest},
+        "limits": {"cpu_seconds": 60, "wall_seconds": 120, "memory_mb": 1024},
+    }
+    (data / "spec.json").write_text(json.dumps(spec))
+    oracles = tuple(Sender.from_key(life.w3, k).address for k in ANVIL_KEYS[7:10])
+    options = PublishOptions(bounty=0, oracles=oracles, quorum=2, arbiter=life.owner.address)
+    published = publish_challenge(life.platform, life.owner, life.store, life.data_dir,
+                                  data / "spec.json", data / "labels.csv", options,
+                                  public_data=data)  # fmt: skip
+    site.wait_indexed()
+    page = open_page()
+    page.goto(f"{site.url}/#/challenges/{published.challenge_id}")
+    note = page.locator(".spec .hidden-features")
+    expect(note).to_contain_text("The test features are hidden")
+    expect(note).to_contain_text(commitment)
+    expect(page.locator(".spec")).to_contain_text("Submit a folder whose main.py writes a CSV")
+    downloads = page.locator(".spec .downloads li")
+    expect(downloads).to_have_count(2)  # train and the sample submission: no test features
+    expect(page.locator(".spec .downloads")).not_to_contain_text("test features")
