@@ -40,12 +40,22 @@ site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths
 printf '%s\n' "import os, sys; os.path.basename(sys.argv[0] if sys.argv else '') == 'brownie' and __import__('oracle.chain.dotted_dirs', fromlist=['install']).install()" \
   > "$site_packages/coop_brownie_dotted_dirs.pth"
 
-# npm packages: solc-js, anvil/forge/cast, OpenZeppelin.
+# npm packages: solc-js, anvil/forge/cast, OpenZeppelin; viem, @noble/hashes, esbuild, Biome.
 npm_key=$(sha256sum package-lock.json | cut -c1-16)
 if [ ! -d node_modules ] || ! stamp_ok npm "$npm_key"; then
   step "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   stamp_set npm "$npm_key"
+fi
+
+# The web app's libraries (viem, @noble/hashes), bundled by esbuild into the one ES module the
+# page imports, oracle/web/js/lib/ethereum.js (a build output, git-ignored; docs/web.md).
+web_key=$(cat package-lock.json tools/web/ethereum.js | sha256sum | cut -c1-16)
+if [ ! -f oracle/web/js/lib/ethereum.js ] || ! stamp_ok web "$web_key"; then
+  step "bundle the web app's libraries (esbuild)"
+  node_modules/.bin/esbuild tools/web/ethereum.js --bundle --format=esm --target=es2022 --minify \
+    --sourcemap --outfile=oracle/web/js/lib/ethereum.js --log-level=warning
+  stamp_set web "$web_key"
 fi
 
 # The solc-compatible shim, named as py-solc-x expects it (solc-v<version>).

@@ -7,7 +7,7 @@ import { uploadFolder } from "./folder.js";
 import { ForkInputError, callData, decodeReturn, eventTopic, forkArguments, submissionCommitment } from "../chain/contracts.js";
 import { pendingCommits, removePending, savePending, updatePending } from "../chain/pending.js";
 import { WalletError } from "../chain/wallet.js";
-import { randomBytes, toHex } from "../lib/bytes.js";
+import { randomBytes, toHex } from "../lib/ethereum.js";
 import { add, clear, empty, h } from "../ui/dom.js";
 import { percent, submissionLink, wei } from "../ui/format.js";
 import { explain } from "../ui/glossary.js";
@@ -29,13 +29,18 @@ export function submitPanel(ctx, challenge, { forkOf = null } = {}) {
     explain("commitReveal", "How does submitting work (commit, then reveal)?"),
   );
   if (!ctx.wallet) {
-    add(section, 
-      empty("No wallet in this browser.", "Install MetaMask (or any Ethereum wallet) to submit from this page, or use `coop submit` from a terminal. Everything else here works without one."),
+    add(
+      section,
+      empty(
+        "No wallet in this browser.",
+        "Install MetaMask (or any Ethereum wallet) to submit from this page, or use `coop submit` from a terminal. Everything else here works without one.",
+      ),
     );
     return section;
   }
   if (!ctx.account) {
-    add(section, 
+    add(
+      section,
       empty("Connect your wallet to submit.", "Your wallet signs the commit and the reveal; this page never sees your keys."),
       h("button", { onclick: () => ctx.connect() }, "Connect wallet"),
     );
@@ -46,7 +51,16 @@ export function submitPanel(ctx, challenge, { forkOf = null } = {}) {
   const refresh = () => renderPending(ctx, challenge, pendingBox, refresh);
   refresh();
   if (challenge.state === "commit") add(section, commitForm(ctx, challenge, forkOf, refresh));
-  else add(section, empty("Commits are closed.", challenge.state === "upcoming" ? "The commit window has not opened yet." : "This challenge's commit window is over; reveals of earlier commits are still accepted until the reveal end."));
+  else
+    add(
+      section,
+      empty(
+        "Commits are closed.",
+        challenge.state === "upcoming"
+          ? "The commit window has not opened yet."
+          : "This challenge's commit window is over; reveals of earlier commits are still accepted until the reveal end.",
+      ),
+    );
   return section;
 }
 
@@ -79,7 +93,14 @@ function commitForm(ctx, challenge, forkOf, refresh) {
     { class: "commit-form" },
     h("label", {}, "Predictions file ", fileInput),
     h("label", {}, " or a code folder (with main.py) ", folderInput),
-    h("fieldset", {}, h("legend", {}, "Fork (optional): the submissions you built on"), explain("fork", "What is a fork?"), shares, h("button", { type: "button", class: "link", onclick: () => add(shares, shareRow()) }, "+ add a parent")),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Fork (optional): the submissions you built on"),
+      explain("fork", "What is a fork?"),
+      shares,
+      h("button", { type: "button", class: "link", onclick: () => add(shares, shareRow()) }, "+ add a parent"),
+    ),
     button,
     tracker.box,
   );
@@ -129,7 +150,11 @@ async function commit(ctx, challenge, { file, folder }, shares, tracker) {
       tracker.onState(state, detail);
     });
   } catch (error) {
-    removePending(commitment); // nothing was committed on chain
+    // nothing was committed on chain — unless the wait ended without knowing: a commit that
+    // timed out or that the node lost may still be mined, so its salt stays until the page
+    // sees its receipt (or the user forgets it)
+    const unknown = error instanceof WalletError && (error.code === "timeout" || error.code === "dropped");
+    if (!unknown) removePending(commitment);
     throw error;
   }
   updatePending(commitment, { submissionId: committedId(receipt, book) });
@@ -168,29 +193,52 @@ async function renderPending(ctx, challenge, box, refresh) {
   records = (await Promise.all(records.map((r) => (r.submissionId === null && r.commitTx ? resolveSent(ctx, r) : r)))).filter(Boolean);
   clear(box);
   if (records.length === 0) return;
-  add(box, 
+  add(
+    box,
     h("h3", {}, "Your commits waiting for a reveal"),
-    h("p", { class: "muted" }, "These commits are saved in this browser with their salts. Reveal each one before the reveal window ends, or it will never be scored."),
-    h("ul", {}, records.map((r) => pendingItem(ctx, r, refresh))),
+    h(
+      "p",
+      { class: "muted" },
+      "These commits are saved in this browser with their salts. Reveal each one before the reveal window ends, or it will never be scored.",
+    ),
+    h(
+      "ul",
+      {},
+      records.map((r) => pendingItem(ctx, r, refresh)),
+    ),
   );
 }
 
 function pendingItem(ctx, record, refresh) {
-  const fork = record.parents.length
-    ? ` forking ${record.parents.map((p, i) => `#${p} (${percent(record.weightsPpm[i])})`).join(", ")}`
-    : "";
+  const fork = record.parents.length ? ` forking ${record.parents.map((p, i) => `#${p} (${percent(record.weightsPpm[i])})`).join(", ")}` : "";
   const backup = h(
     "a",
-    { href: URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: "application/json" })), download: `coop-commit-${record.commitment.slice(2, 10)}.json`, title: "The values needed to reveal, in case this browser loses them" },
+    {
+      href: URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: "application/json" })),
+      download: `coop-commit-${record.commitment.slice(2, 10)}.json`,
+      title: "The values needed to reveal, in case this browser loses them",
+    },
     "save a backup",
   );
   const item = h("li", { class: "pending-commit", "data-commitment": record.commitment, "data-submission": record.submissionId ?? "" });
   if (record.submissionId === null) {
-    add(item, 
+    add(
+      item,
       `${record.fileName}: the commit was ${record.commitTx ? "sent and is not mined yet" : "not confirmed"}. `,
       backup,
       " ",
-      h("button", { type: "button", class: "link", onclick: () => { removePending(record.commitment); refresh(); } }, "forget it"),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          onclick: () => {
+            removePending(record.commitment);
+            refresh();
+          },
+        },
+        "forget it",
+      ),
     );
     return item;
   }
@@ -204,15 +252,23 @@ function pendingItem(ctx, record, refresh) {
         tracker.onState,
       );
       removePending(record.commitment);
-      add(clear(item), 
-        h("span", { class: "revealed", "data-submission": record.submissionId }, "Revealed ", submissionLink(record.submissionId), ". The oracles fetch and score it next; the leaderboard updates by itself."),
+      add(
+        clear(item),
+        h(
+          "span",
+          { class: "revealed", "data-submission": record.submissionId },
+          "Revealed ",
+          submissionLink(record.submissionId),
+          ". The oracles fetch and score it next; the leaderboard updates by itself.",
+        ),
         tracker.box,
       );
     } catch {
       button.disabled = false;
     }
   });
-  add(item, 
+  add(
+    item,
     h("span", {}, "Submission ", submissionLink(record.submissionId), ` — ${record.fileName}${fork}, bond ${wei(record.bond)}. `),
     button,
     " ",

@@ -41,7 +41,13 @@ export async function codeFiles(sub) {
       "section",
       { class: "code-files" },
       h("h2", {}, "Files"),
-      h("p", { class: "muted" }, `${listing.files.length} files, ${bytes(listing.total_bytes)}: a program the oracles run (main.py). Fetch it with `, h("code", {}, `coop fetch ${sub.submission_id} DIR`), "."),
+      h(
+        "p",
+        { class: "muted" },
+        `${listing.files.length} files, ${bytes(listing.total_bytes)}: a program the oracles run (main.py). Fetch it with `,
+        h("code", {}, `coop fetch ${sub.submission_id} DIR`),
+        ".",
+      ),
       table(["path", "size"], rows, { class: "file-list" }),
     ),
     ...changes,
@@ -65,7 +71,13 @@ async function changesAgainst(parentId, ours) {
     return section;
   }
   const count = (test) => changed.filter(test).length;
-  section.append(h("p", { class: "diff-summary" }, `${count((p) => !before.has(p))} added, ${count((p) => !after.has(p))} removed, ${count((p) => before.has(p) && after.has(p))} changed; ${paths.length - changed.length} unchanged.`));
+  section.append(
+    h(
+      "p",
+      { class: "diff-summary" },
+      `${count((p) => !before.has(p))} added, ${count((p) => !after.has(p))} removed, ${count((p) => before.has(p) && after.has(p))} changed; ${paths.length - changed.length} unchanged.`,
+    ),
+  );
   for (const path of changed) section.append(await fileChange(path, before.get(path), after.get(path)));
   return section;
 }
@@ -84,7 +96,9 @@ async function fileChange(path, old, now) {
     box.append(h("p", { class: "muted" }, "Too many lines to compare here."));
     return box;
   }
-  const lines = folded(diff).map((l) => h("span", { class: `diff-line op-${{ " ": "same", "-": "del", "+": "add", "…": "fold" }[l.op]}` }, `${l.op === "…" ? "…" : l.op} ${l.text}\n`));
+  const lines = folded(diff).map((l) =>
+    h("span", { class: `diff-line op-${{ " ": "same", "-": "del", "+": "add", "…": "fold" }[l.op]}` }, `${l.op === "…" ? "…" : l.op} ${l.text}\n`),
+  );
   box.append(h("pre", { class: "diff" }, ...lines));
   return box;
 }

@@ -7,9 +7,8 @@ import { duration } from "./format.js";
 /** "Place 2 in the scoring queue: waited 40 s, about 2 min left" (null when not queued). */
 export function queuePlace(place) {
   if (!place) return null;
-  const wait = place.estimate_seconds === null
-    ? "no estimate yet (fewer than two submissions scored so far)"
-    : `about ${duration(place.estimate_seconds)} left`;
+  const wait =
+    place.estimate_seconds === null ? "no estimate yet (fewer than two submissions scored so far)" : `about ${duration(place.estimate_seconds)} left`;
   return h(
     "p",
     { class: "queue-place", "data-position": place.position },
