@@ -75,6 +75,7 @@ from oracle.errors import CoopError, IpfsError, RetryableError
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger
+from oracle.scoring.hidden_features import add_revealed_holdout
 from oracle.sqlite import transaction
 from oracle.status import Status
 
@@ -559,8 +560,14 @@ class OracleService:
             return False
         path, secret = found
         labels = secret.labels(path.parent)
-        self._publish(labels)
-        labels_cid = str(import_bytes(labels).cid)
+        hidden_features = secret.test_features(path.parent)
+        if hidden_features is None:
+            self._publish(labels)
+            labels_cid = str(import_bytes(labels).cid)
+        else:  # a folder with the labels and the hidden test features
+            labels_cid = add_revealed_holdout(
+                writable_backends(self.store), labels, hidden_features
+            )
         outcome = self.writer.reveal_holdout(
             challenge_id, phase, labels_cid, secret.digest_bytes, secret.salt_bytes
         )
