@@ -38,7 +38,7 @@ class CodeReceipt:
 
     code_cid: str
     runtime_digest: str
-    inputs: dict[str, str]  # file name under /in -> CID
+    inputs: dict[str, str]  # file name under /in -> CID (a hidden input: its 0x commitment)
     limits: dict[str, float]
     seed: int
     exit_code: int | None  # None: refused before it ran, or killed at a limit

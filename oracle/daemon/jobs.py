@@ -241,6 +241,19 @@ class JobStore:
                 record.salt, record.commitment, record.report_digest, time.time(),
                 record.seconds, receipt)  # fmt: skip
 
+    def save_run_record(self, submission_id: int, record: bytes) -> None:
+        self.db.execute(
+            "UPDATE jobs SET run_record = ? WHERE submission_id = ?",
+            (record.decode(), submission_id),
+        )
+
+    def run_record(self, submission_id: int) -> bytes | None:
+        """This oracle's record of its run of a code submission (None: no run here)."""
+        row = self.db.execute(
+            "SELECT run_record FROM jobs WHERE submission_id = ?", (submission_id,)
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0]).encode()
+
     def runs(self, challenge_id: int) -> dict[int, OwnRun]:
         """This oracle's runs of the challenge's code submissions, by submission id."""
         rows = self.db.execute(

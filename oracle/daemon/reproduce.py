@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from oracle.chain.attestation import ScoreItem
 from oracle.coderun.score import not_reproducible_reason
 from oracle.daemon.jobs import OwnRun, ScoreRecord
-from oracle.daemon.score_report import ScoreReport
 from oracle.daemon.scorer import ScoringKeys, score_record
 from oracle.scoring.engine import ScoreResult
+from oracle.scoring.score_report import ScoreReport
 from oracle.status import Status
 
 

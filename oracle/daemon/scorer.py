@@ -23,7 +23,6 @@ from oracle.coderun.run import code_seed
 from oracle.coderun.score import CodeScore, score_code
 from oracle.daemon.jobs import Job, ScoreRecord
 from oracle.daemon.materials import PhaseMaterial
-from oracle.daemon.score_report import ScoreReport, report_of
 from oracle.errors import InvalidCid, IpfsError
 from oracle.ipfs.cids import parse_cid
 from oracle.ipfs.folder import is_directory
@@ -31,6 +30,7 @@ from oracle.ipfs.store import ContentStore
 from oracle.scoring.artifacts import score_artifact, unfetchable
 from oracle.scoring.commitment import commitment_salt, private_commitment
 from oracle.scoring.engine import ScoreResult
+from oracle.scoring.score_report import ScoreReport, report_of
 from oracle.spec import ChallengeSpec
 from oracle.submission_spec import SubmissionKind
 from oracle.types import Wad

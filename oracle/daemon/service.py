@@ -37,6 +37,7 @@ from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender
+from oracle.coderun.record import run_record
 from oracle.daemon.attest import (
     Refusal,
     choose_cut,
@@ -70,7 +71,6 @@ from oracle.daemon.reproduce import (
     review_runs,
     widened,
 )
-from oracle.daemon.score_report import NETWORK_STATUSES
 from oracle.daemon.scorer import Scored, ScoringKeys, TryAgain, score_job
 from oracle.daemon.server import Handlers, OracleHttpServer
 from oracle.daemon.wire import (
@@ -86,6 +86,7 @@ from oracle.errors import CoopError, IpfsError, RetryableError
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger
+from oracle.scoring.score_report import NETWORK_STATUSES
 from oracle.sqlite import transaction
 from oracle.status import Status
 
@@ -142,6 +143,7 @@ class OracleService:
                 metrics=self.metrics.render,
                 review_scores=self.review_scores,
                 review_root=self.review_root_proposal,
+                run_record=self.run_record,
             ),
         )
 
@@ -415,10 +417,18 @@ class OracleService:
                 self.jobs.retry_fetch(job.submission_id, outcome.at, outcome.error)
             return 0
         self._publish(outcome.report)
-        if outcome.run is not None and outcome.run.predictions is not None:
-            self._publish(outcome.run.predictions)  # the receipt's predictions_cid
+        record = None
+        if outcome.run is not None:
+            if outcome.run.predictions is not None:
+                self._publish(outcome.run.predictions)  # the receipt's predictions_cid
+            record = run_record(
+                self.address, job.challenge_id, job.phase, job.submission_id, outcome.run
+            ).to_bytes()
+            self._publish(record)
         with transaction(self.db):
             self.jobs.save_score(job.submission_id, outcome.record)
+            if record is not None:
+                self.jobs.save_run_record(job.submission_id, record)
         status = Status(outcome.record.status)
         self.metrics.scored.labels(status.name).inc()
         self.metrics.scoring_seconds.observe(outcome.record.seconds)
@@ -889,6 +899,10 @@ class OracleService:
         return SignatureModel(signer=signed.signer, signature="0x" + signed.signature.hex())
 
     # ---------------------------------------------------------------- operators
+
+    def run_record(self, submission_id: int) -> bytes | None:
+        with self._review_lock:
+            return self._review_jobs.run_record(submission_id)
 
     def health(self) -> HealthModel:
         since = time.monotonic() - self.last_turn

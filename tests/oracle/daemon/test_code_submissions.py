@@ -9,13 +9,22 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
+from oracle.api.app import create_app
+from oracle.api.config import ApiConfig
+from oracle.cli.main import cli
+from oracle.coderun.record import RunRecord
 from oracle.coderun.run import code_seed
 from oracle.daemon.cluster import LocalOracle
-from oracle.daemon.score_report import ScoreReport, read_report, score_report_cid
 from oracle.devnet.seed import EXAMPLE_RUNTIME, code_spec
+from oracle.indexer.runner import Indexer
+from oracle.ipfs.importer import import_bytes
 from oracle.runtime import RuntimeLock
+from oracle.scoring.score_report import ScoreReport, read_report, score_report_cid
 from oracle.status import Status
 from tests.oracle.daemon.world import World, wait_for
 
@@ -91,6 +100,61 @@ def test_an_honest_model_gets_its_score_and_a_receipt(world: World) -> None:
     assert json.loads(world.store.cat(score_report_cid(score.report_digest)))["version"] == 2
 
 
+def runs(world: World, submission_id: int) -> list[RunRecord]:
+    """Each oracle's own record of its run, as it serves it, checked against its CID."""
+    found = []
+    for oracle in world.oracles:
+        answer = httpx.get(f"{oracle.url}/v1/runs/{submission_id}", timeout=10)
+        assert answer.status_code == 200, answer.text
+        record = RunRecord.model_validate(answer.json()["record"])
+        assert str(import_bytes(record.to_bytes()).cid) == answer.json()["cid"]
+        assert world.store.cat(answer.json()["cid"]) == record.to_bytes()  # published
+        found.append(record)
+    return found
+
+
+def test_each_oracle_publishes_its_own_resources_and_log_tail(world: World) -> None:
+    sid = submit(world, RIDGE)
+    receipt = report(world, sid).receipt
+    assert receipt is not None
+    records = runs(world, sid)
+    judges = world.ledger().challenges[world.challenge_id].oracle_sets[-1].oracles
+    assert sorted(r.oracle.lower() for r in records) == sorted(o.lower() for o in judges)
+    for record in records:
+        assert record.outcome == receipt.predictions_cid
+        assert record.usage is not None and record.usage.cpu_seconds > 0
+        assert record.log_tail is not None and "ridge alpha" in record.log_tail
+    no_run = httpx.get(f"{world.oracles[0].url}/v1/runs/999", timeout=10)
+    assert no_run.status_code == 404
+
+
+def test_the_api_and_coop_receipt_show_the_receipt(world: World) -> None:
+    sid = submit(world, RIDGE)
+    receipt = report(world, sid).receipt
+    assert receipt is not None
+    index = Indexer(world.base / f"index-{sid}.sqlite3", world.platform, world.store,
+                    confirmations=0)  # fmt: skip
+    try:
+        index.catch_up()
+    finally:
+        index.close()
+    config = ApiConfig(db_path=world.base / f"index-{sid}.sqlite3", ipfs_dir=world.store.root,
+                       web_dir=None, oracle_urls=tuple(o.url for o in world.oracles))  # fmt: skip
+    with TestClient(create_app(config)) as client:
+        body = client.get(f"/v1/submissions/{sid}/receipt").json()
+    assert body["report_available"] and body["status_name"] == "VALID"
+    assert body["receipt"] == receipt.as_json()
+    assert [r["record"]["submission_id"] for r in body["runs"]] == [sid] * 3
+    shown = CliRunner().invoke(
+        cli,
+        ["receipt", str(sid), "--json"],
+        env={"COOP_RPC_URL": world.anvil.url, "COOP_DEPLOYMENT": str(world.deployment_file),
+             "COOP_IPFS_DIR": str(world.store.root), "COOP_CONFIG": str(world.base / "none")},
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["receipt"] == receipt.as_json()
+
+
 def test_bad_programs_get_a_status_and_the_next_submission_is_scored(world: World) -> None:
     loop, hog = submit(world, folder(world, "loop")), submit(world, folder(world, "hog"))
     after = submit(world, RIDGE)
@@ -111,6 +175,8 @@ def test_output_from_the_clock_and_urandom_is_not_reproducible(world: World) -> 
     outcomes = got.receipt.outcomes
     assert len(outcomes) >= 2 and all(o.startswith("bafk") for o in outcomes)
     assert all(o in got.reason for o in outcomes)
+    # Each oracle ran it itself: every oracle's own outcome is one the receipt lists.
+    assert all(record.outcome in outcomes for record in runs(world, sid))
     # The batch was not stalled: the next submission is scored after it.
     assert report(world, submit(world, RIDGE)).status is Status.VALID
 

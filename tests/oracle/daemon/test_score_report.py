@@ -5,7 +5,7 @@ import json
 import pytest
 
 from oracle.coderun.score import CodeReceipt
-from oracle.daemon.score_report import ScoreReport, read_report
+from oracle.scoring.score_report import ScoreReport, read_report
 from oracle.status import Status
 
 V1 = {"version": 1, "challenge_id": 3, "phase": 0, "submission_id": 9,

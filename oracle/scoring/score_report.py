@@ -28,6 +28,7 @@ from oracle.status import Status
 REPORT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 MAX_REASON_CHARS = 2000
+MAX_REPORT_BYTES = 64 << 10  # a report is read up to this many bytes
 NETWORK_STATUSES = (Status.UNREACHABLE, Status.DIGEST_MISMATCH)
 
 
