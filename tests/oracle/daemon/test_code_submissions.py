@@ -1,7 +1,9 @@
 """Code submissions scored by three `coop oracle run` processes (quorum 2) on anvil, each
 running the folder itself in bubblewrap: an honest model gets the score its predictions
-earn and a receipt in its report; bad programs get their status and the oracles go on to
-the next submission; a program whose output depends on the clock or os.urandom is posted
+earn and a receipt in its report, each oracle's own record of its run is published and
+shown by the API and `coop receipt`; bad programs (an endless loop, a memory hog, a syntax
+error, a network connection, no main.py) get their status and the oracles go on to the
+next submission; a program whose output depends on the clock or os.urandom is posted
 NOT_REPRODUCIBLE with every oracle's outcome in its receipt; two runs go at once."""
 
 import json
@@ -42,6 +44,8 @@ PROGRAMS = {
     "hog": "chunks = []\nwhile True:\n    chunks.append(bytearray(64 << 20))\n",
     "noisy": "import os, time\n"
     + WRITE.replace("VALUE", "150 + (int.from_bytes(os.urandom(4), 'big') + time.time_ns()) % 97"),
+    "syntax": "def broken(:\n    pass\n",
+    "network": "import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=5)\n",
     "sleepy": "import time\ntime.sleep(4)\n" + WRITE.replace("VALUE", "150.0"),
 }
 
@@ -59,10 +63,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         started.stop()
 
 
-def folder(world: World, name: str, copy: int = 0) -> Path:
+def folder(world: World, name: str, copy: int = 0, file: str = "main.py") -> Path:
     path = world.base / "programs" / f"{name}-{copy}"
     path.mkdir(parents=True)
-    (path / "main.py").write_text(f"# copy {copy}\n" + PROGRAMS[name])
+    (path / file).write_text(f"# copy {copy}\n" + PROGRAMS[name])
     return path
 
 
@@ -157,11 +161,24 @@ def test_the_api_and_coop_receipt_show_the_receipt(world: World) -> None:
 
 def test_bad_programs_get_a_status_and_the_next_submission_is_scored(world: World) -> None:
     loop, hog = submit(world, folder(world, "loop")), submit(world, folder(world, "hog"))
+    syntax, network = (
+        submit(world, folder(world, "syntax")),
+        submit(world, folder(world, "network")),
+    )
+    no_main = submit(world, folder(world, "syntax", 1, file="model.py"))
     after = submit(world, RIDGE)
     assert report(world, loop).status is Status.TIMEOUT
     # The same words on every oracle, whichever limit its load made it reach first.
     assert "20 s of CPU time, 40 s wall-clock" in report(world, loop).reason
     assert report(world, hog).status is Status.OUT_OF_MEMORY
+    crashed = report(world, syntax)
+    assert crashed.status is Status.RUN_FAILED and "(SyntaxError)" in crashed.reason
+    assert crashed.receipt is not None and crashed.receipt.exception == "SyntaxError"
+    offline = report(world, network)  # no network in the sandbox: the connection fails
+    assert offline.status is Status.RUN_FAILED and offline.receipt is not None
+    assert offline.receipt.exception is not None and offline.receipt.exit_code == 1
+    assert report(world, no_main).status is Status.WRONG_FORMAT
+    assert "no main.py" in report(world, no_main).reason
     assert report(world, after).status is Status.VALID
     for oracle in world.oracles:
         assert oracle.running, oracle.tail()
