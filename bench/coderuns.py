@@ -14,19 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from web3 import Web3
-
+from bench.cluster import deploy, publish_options, start_oracles, timestamps, wait_scored
 from bench.report import Row, merge_rows
 from oracle.chain.anvil import ANVIL_KEYS, start_anvil
-from oracle.chain.platform import Platform, deploy_platform
-from oracle.chain.publish import PublishOptions
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.coderun import code_seed, fetch_inputs, run_code, sandbox_files
-from oracle.daemon.cluster import LocalOracle, oracle_group
+from oracle.daemon.cluster import LocalOracle
 from oracle.devnet.seed import EXAMPLE_RUNTIME, code_spec, seed_example
 from oracle.ipfs.embedded import EmbeddedStore
-from oracle.ledger.replay import read_events
 from oracle.runtime import RuntimeLock, ensure_runtime
 from oracle.spec import load_spec
 from oracle.status import Status
@@ -36,7 +32,6 @@ BLOCK_SECONDS = 1
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIMES = ROOT / ".tools" / "runtimes"
 EXAMPLE = ROOT / "examples" / "code" / "diabetes-ridge"
-ORACLE_KEYS = list(ANVIL_KEYS[7:10])
 PARTICIPANT_KEYS = list(ANVIL_KEYS[1:7])
 
 
@@ -57,40 +52,14 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="coop-bench-coderuns-") as scratch:
             base = Path(scratch)
-            w3 = Web3(Web3.HTTPProvider(anvil.url, request_kwargs={"timeout": 60}))
-            owner = Sender.from_key(w3, ANVIL_KEYS[0])
-            deployment = deploy_platform(owner)
-            deployment.save(base / "deployment.json")
-            platform = Platform.connect(w3, deployment)
-            store = EmbeddedStore(base / "ipfs")
-            options = PublishOptions(
-                bounty=1000 * 10**18,
-                oracles=tuple(Sender.from_key(w3, k).address for k in ORACLE_KEYS),
-                quorum=2,
-                arbiter=owner.address,
-                commit_seconds=10**6,
-                reveal_seconds=10**5,
-            )
+            bench = deploy(base, anvil)
+            w3, platform, store = bench.w3, bench.platform, bench.store
             spec_file = code_spec("diabetes-regression", base / "spec.json")
-            seeded = seed_example(platform, owner, store, base / "owner",
+            options = publish_options(w3, bench.owner, 1000 * 10**18)
+            seeded = seed_example(platform, bench.owner, store, base / "owner",
                                   "diabetes-regression", options, spec_file)  # fmt: skip
             challenge_id = seeded.published.challenge_id
-            env = {
-                "COOP_RPC_URL": anvil.url,
-                "COOP_DEPLOYMENT": str(base / "deployment.json"),
-                "COOP_IPFS_DIR": str(base / "ipfs"),
-                "COOP_HOLDOUT_DIR": str(base / "owner" / "holdouts"),
-                "COOP_ORACLE_SHARED_KEY": "bench",
-                "COOP_POLL_SECONDS": "0.2",
-                "COOP_CONFIRMATIONS": "1",
-                "COOP_FAILOVER_SECONDS": "3",
-                "COOP_RUNTIME_DIR": str(RUNTIMES),
-            }
-            oracles = oracle_group(base / "oracles", ORACLE_KEYS, env)
-            for oracle in oracles:
-                oracle.start()
-            for oracle in oracles:
-                oracle.wait_healthy(120)
+            oracles = start_oracles(base, anvil, runtime_dir=str(RUNTIMES))
             print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             folders = copies(base / "programs", SUBMISSIONS)
             revealed: dict[int, int] = {}
@@ -102,7 +71,7 @@ def main() -> None:
                 revealed[sid] = int(w3.eth.block_number)
             scored = wait_scored(platform, set(revealed), oracles, 1800)
             first, last = min(revealed.values()), max(scored.values())
-            stamp = {b: int(w3.eth.get_block(b)["timestamp"]) for b in (first, last)}
+            stamp = timestamps(w3, {first, last})
             seconds = max(1, stamp[last] - stamp[first])
             rate = SUBMISSIONS / seconds * 60
             alone = sequential_rate(store, seeded.published.spec_cid, folders)
@@ -118,22 +87,6 @@ def main() -> None:
         for oracle in oracles:
             oracle.kill()
         anvil.stop()
-
-
-def wait_scored(
-    platform: Platform, ids: set[int], oracles: list[LocalOracle], timeout: float
-) -> dict[int, int]:
-    """submission id → block of its ScoreRecorded, once every id has one."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = {int(e["submissionId"]): e.block_number
-                 for e in read_events(platform) if e.name == "ScoreRecorded"}  # fmt: skip
-        if ids <= set(found):
-            return found
-        if time.monotonic() > deadline:
-            tails = "\n".join(o.tail(10) for o in oracles)
-            raise TimeoutError(f"{len(ids - set(found))} submissions not scored:\n{tails}")
-        time.sleep(0.5)
 
 
 def sequential_rate(store: EmbeddedStore, spec_cid: str, folders: list[Path]) -> float:
