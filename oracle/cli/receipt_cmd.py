@@ -23,7 +23,7 @@ def receipt(submission: int, **options: object) -> None:
     \b
     Examples:
       $ coop receipt 12
-      $ coop --json receipt 12
+      $ coop receipt 12 --json
     """
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
     found = read_ledger(ctx.platform).submissions.get(submission)
