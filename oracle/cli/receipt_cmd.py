@@ -6,6 +6,8 @@ from oracle.cli.context import ChainContext, chain_options
 from oracle.errors import ConfigError
 from oracle.ledger.replay import read_ledger
 from oracle.scoring.score_report import MAX_REPORT_BYTES, read_report, score_report_cid
+from oracle.status import Status
+from oracle.types import wad_text
 
 
 @click.command("receipt")
@@ -32,9 +34,12 @@ def receipt(submission: int, **options: object) -> None:
         raise ConfigError(f"submission {submission} {state}; only scored ones have a report")
     cid = score_report_cid(found.score.report_digest)
     report = read_report(ctx.content_store.cat(cid, max_bytes=MAX_REPORT_BYTES))
+    public = (
+        "" if report.public_score is None else f", public score {wad_text(report.public_score)}"
+    )
+    said = "" if report.status is Status.VALID else f": {report.reason}"
     lines = [f"Submission {submission} (challenge {report.challenge_id}, phase {report.phase}): "
-             f"{report.status.name}" + (f": {report.reason}" if report.reason else ""),
-             f"report {cid}"]  # fmt: skip
+             f"{report.status.name}{public}{said}", f"report {cid}"]  # fmt: skip
     if report.receipt is not None:
         r = report.receipt
         ended = (
@@ -50,6 +55,6 @@ def receipt(submission: int, **options: object) -> None:
     ctx.emit(
         "\n".join(lines),
         {"submission_id": submission, "report_cid": cid, "status": report.status.name,
-         "reason": report.reason,
+         "reason": report.reason, "public_score": report.public_score,
          "receipt": None if report.receipt is None else report.receipt.as_json()},
     )  # fmt: skip

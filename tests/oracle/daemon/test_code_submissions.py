@@ -149,14 +149,14 @@ def test_the_api_and_coop_receipt_show_the_receipt(world: World) -> None:
     assert body["report_available"] and body["status_name"] == "VALID"
     assert body["receipt"] == receipt.as_json()
     assert [r["record"]["submission_id"] for r in body["runs"]] == [sid] * 3
-    shown = CliRunner().invoke(
-        cli,
-        ["receipt", str(sid), "--json"],
-        env={"COOP_RPC_URL": world.anvil.url, "COOP_DEPLOYMENT": str(world.deployment_file),
-             "COOP_IPFS_DIR": str(world.store.root), "COOP_CONFIG": str(world.base / "none")},
-    )  # fmt: skip
+    env = {"COOP_RPC_URL": world.anvil.url, "COOP_DEPLOYMENT": str(world.deployment_file),
+           "COOP_IPFS_DIR": str(world.store.root),
+           "COOP_CONFIG": str(world.base / "none")}  # fmt: skip
+    shown = CliRunner().invoke(cli, ["receipt", str(sid), "--json"], env=env)
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.output)["receipt"] == receipt.as_json()
+    told = CliRunner().invoke(cli, ["receipt", str(sid)], env=env)
+    assert "VALID, public score" in told.output and str(receipt.predictions_cid) in told.output
 
 
 def test_bad_programs_get_a_status_and_the_next_submission_is_scored(world: World) -> None:
