@@ -4,7 +4,7 @@ Token amounts and WAD scores are decimal strings (they exceed 2**53); ids, block
 timestamps and counts are numbers.
 """
 
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -186,6 +186,31 @@ class ScoreRecord(Model):
     seq: int
     block: int
     tx_hash: str
+
+
+class OracleRun(Model):
+    """One oracle's own record of its run of a code submission (oracle/coderun/record.py:
+    resources, its outcome, the log's tail when every input is public), from its
+    GET /v1/runs/{id}; `cid` is where it published the record on IPFS."""
+
+    oracle: str  # its base URL
+    answered: bool
+    cid: str | None = None
+    record: dict[str, Any] | None = None
+    error: str | None = None  # why there is no record
+
+
+class SubmissionReceipt(Model):
+    """What the report that a score's `reportDigest` names says (reason in words and, for
+    code, the receipt: oracle/coderun/score.py's CodeReceipt as JSON), and each oracle's run."""
+
+    submission_id: int
+    report_cid: str | None  # None until the submission is scored
+    report_available: bool  # the report's bytes are in this node's block store
+    status_name: str | None
+    reason: str | None
+    receipt: dict[str, Any] | None  # None for a predictions file
+    runs: list[OracleRun]
 
 
 class PrivateScore(Model):
