@@ -48,13 +48,16 @@ if [ ! -d node_modules ] || ! stamp_ok npm "$npm_key"; then
   stamp_set npm "$npm_key"
 fi
 
-# The web app's libraries (viem, @noble/hashes), bundled by esbuild into the one ES module the
-# page imports, oracle/web/js/lib/ethereum.js (a build output, git-ignored; docs/web.md).
-web_key=$(cat package-lock.json tools/web/ethereum.js | sha256sum | cut -c1-16)
-if [ ! -f oracle/web/js/lib/ethereum.js ] || ! stamp_ok web "$web_key"; then
+# The web app's libraries, bundled by esbuild into the ES modules the page imports (build
+# outputs, git-ignored; docs/web.md): viem and @noble/hashes into oracle/web/js/lib/ethereum.js,
+# jsdiff into oracle/web/js/lib/textdiff.js.
+web_key=$(cat package-lock.json tools/web/*.js | sha256sum | cut -c1-16)
+if [ ! -f oracle/web/js/lib/ethereum.js ] || [ ! -f oracle/web/js/lib/textdiff.js ] || ! stamp_ok web "$web_key"; then
   step "bundle the web app's libraries (esbuild)"
-  node_modules/.bin/esbuild tools/web/ethereum.js --bundle --format=esm --target=es2022 --minify \
-    --sourcemap --outfile=oracle/web/js/lib/ethereum.js --log-level=warning
+  for entry in ethereum textdiff; do
+    node_modules/.bin/esbuild "tools/web/$entry.js" --bundle --format=esm --target=es2022 --minify \
+      --sourcemap --outfile="oracle/web/js/lib/$entry.js" --log-level=warning
+  done
   stamp_set web "$web_key"
 fi
 

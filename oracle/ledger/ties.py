@@ -64,6 +64,11 @@ def private_ties(
             f"phase {phase}: intervals need the opened private scores and the revealed holdout"
         )
     spec = phase_spec(store, challenge, phase)
+    if spec.submission.takes_code:
+        raise NoIntervals(
+            f"phase {phase} takes code submissions: their predictions come from the oracles' "
+            "runs, which the bootstrap does not read yet"
+        )
     labels = store.cat(revealed.labels_cid, max_bytes=spec.max_uncompressed_bytes)
     if keccak(labels) != revealed.labels_digest:
         raise NoIntervals(f"phase {phase}: the labels do not hash to the revealed digest")

@@ -3,6 +3,7 @@
 // kept in localStorage from before the commit is sent until the reveal is mined.
 
 import { ApiProblem, get, uploadToIpfs } from "../api.js";
+import { uploadFolder } from "./folder.js";
 import { ForkInputError, callData, decodeReturn, eventTopic, forkArguments, submissionCommitment } from "../chain/contracts.js";
 import { pendingCommits, removePending, savePending, updatePending } from "../chain/pending.js";
 import { WalletError } from "../chain/wallet.js";
@@ -81,7 +82,8 @@ function readShares(box) {
 }
 
 function commitForm(ctx, challenge, forkOf, refresh) {
-  const fileInput = h("input", { type: "file", id: "artifact", required: true });
+  const fileInput = h("input", { type: "file", id: "artifact" });
+  const folderInput = h("input", { type: "file", id: "artifact-folder", webkitdirectory: true, multiple: true });
   const shares = h("div", { class: "shares", id: "parents" });
   if (forkOf) add(shares, shareRow(forkOf, 100));
   const tracker = txStatus("Commit");
@@ -90,6 +92,7 @@ function commitForm(ctx, challenge, forkOf, refresh) {
     "form",
     { class: "commit-form" },
     h("label", {}, "Predictions file ", fileInput),
+    h("label", {}, " or a code folder (with main.py) ", folderInput),
     h(
       "fieldset",
       {},
@@ -105,7 +108,8 @@ function commitForm(ctx, challenge, forkOf, refresh) {
     event.preventDefault();
     button.disabled = true;
     try {
-      await commit(ctx, challenge, fileInput.files[0], readShares(shares), tracker);
+      const picked = folderInput.files.length ? { folder: folderInput.files } : { file: fileInput.files[0] };
+      await commit(ctx, challenge, picked, readShares(shares), tracker);
       form.reset();
       clear(shares);
     } catch (error) {
@@ -118,8 +122,8 @@ function commitForm(ctx, challenge, forkOf, refresh) {
   return form;
 }
 
-async function commit(ctx, challenge, file, shares, tracker) {
-  if (!file) throw new Error("choose the file with your predictions first.");
+async function commit(ctx, challenge, { file, folder }, shares, tracker) {
+  if (!file && !folder) throw new Error("choose the file with your predictions (or your code folder) first.");
   const { parents, weightsPpm } = forkArguments(shares);
   const { book, registry } = ctx.status.deployment;
   const challengeId = challenge.challenge_id;
@@ -132,12 +136,13 @@ async function commit(ctx, challenge, file, shares, tracker) {
     tracker.onState("failed", error);
     throw error;
   }
-  note(tracker.box, "uploading", `Adding ${file.name} to IPFS…`);
-  const { cid } = await uploadToIpfs(file);
+  const name = file ? file.name : folder[0].webkitRelativePath.split("/")[0];
+  note(tracker.box, "uploading", `Adding ${name} to IPFS…`);
+  const { cid } = file ? await uploadToIpfs(file) : await uploadFolder(folder, (step) => note(tracker.box, "uploading", step));
   const salt = toHex(randomBytes(32));
   const values = { chainId: ctx.status.chain_id, book, challengeId, submitter: ctx.account, artifactCid: cid, parents, weightsPpm, salt };
   const commitment = submissionCommitment(values);
-  savePending({ ...values, commitment, fileName: file.name, bond: bond.toString(), submissionId: null, commitTx: null, savedAt: Date.now() });
+  savePending({ ...values, commitment, fileName: name, bond: bond.toString(), submissionId: null, commitTx: null, savedAt: Date.now() });
   let receipt;
   try {
     receipt = await ctx.wallet.send({ to: book, data: callData("commit", [challengeId, commitment]), value: bond }, (state, detail) => {

@@ -212,10 +212,11 @@ function specFacts(spec) {
     h(
       "p",
       {},
-      `A ${spec.task} task scored with ${spec.metric?.name}. Upload a CSV with the columns `,
+      `A ${spec.task} task scored with ${spec.metric?.name}. ${data.hidden_test_features ? "Submit a folder whose main.py writes" : "Upload"} a CSV with the columns `,
       h("code", {}, [spec.columns?.id, ...(spec.columns?.prediction || [])].join(",")),
       ", one row per test id.",
     ),
+    hiddenFeatures(data),
     h(
       "ul",
       { class: "downloads" },
@@ -228,6 +229,21 @@ function specFacts(spec) {
           `Each phase's bounty is split: ${rewards.improvement_bps / 100}% for improvements, ${rewards.prize_bps / 100}% for the final ranking, ${rewards.review_bps / 100}% for reviews. A fork passes a share of what it earns to its parents.`,
         )
       : null,
+  );
+}
+
+/** Hidden test features (a code-only challenge): who sees them and when. */
+function hiddenFeatures(data) {
+  if (!data.hidden_test_features) return null;
+  return h(
+    "p",
+    { class: "hidden-features" },
+    h("strong", {}, "The test features are hidden"),
+    ": only your program sees them, at the oracles, as /in/test_features.csv. They are published with the labels when the phase's holdout is revealed (commitment ",
+    h("code", {}, data.hidden_test_features),
+    "). Try your folder first with ",
+    h("code", {}, "coop run"),
+    ", which holds a sample of train out in their place.",
   );
 }
 

@@ -1,4 +1,5 @@
-// One submission: its status and why, scores, artifact, parents and children, reviews,
+// One submission: its status and why (its queue place while pending), scores, artifact (a code
+// folder's files and its changes against each parent), parents and children, reviews,
 // rewards; buttons to fork it or review it.
 
 import { get, ipfsText, ipfsUrl } from "../api.js";
@@ -6,6 +7,8 @@ import { reviewForm } from "../actions/review.js";
 import { add, empty, h, table } from "../ui/dom.js";
 import { badge, cidLink, challengeLink, percent, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
 import { explain, termLabel } from "../ui/glossary.js";
+import { codeFiles } from "../ui/codefiles.js";
+import { queuePlace } from "../ui/queue.js";
 import { submissionStatus } from "./common.js";
 
 export const name = "submission";
@@ -43,6 +46,7 @@ export async function render({ submissionId }, ctx) {
       h("dd", { "data-field": "private-score" }, privateScore(sub)),
     ),
     actions(ctx, sub, challenge, phase),
+    await codeFiles(sub),
     lineage(sub),
     await reviews(sub),
     rewards(sub),
@@ -58,7 +62,7 @@ function statusExplained(sub) {
     );
   }
   if (sub.state === "revealed" || !sub.score) {
-    return h("p", { class: "status-reason" }, "Revealed: the file is public and waiting for the oracles' signed score.");
+    return h("div", { class: "status-reason" }, h("p", {}, "Revealed: the file is public and waiting for the oracles' signed score."), queuePlace(sub.queue));
   }
   const s = sub.score;
   return h(
