@@ -2,11 +2,14 @@
 and tie groups walk the board as docs/rewards.md says."""
 
 import hashlib
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from scoring_helpers import SALT, csv_bytes, make_spec
 
+from oracle.devnet.seed import code_spec
 from oracle.errors import InvalidSpec
 from oracle.ledger.ties import tie_groups
 from oracle.scoring.bootstrap import (
@@ -18,6 +21,7 @@ from oracle.scoring.bootstrap import (
 )
 from oracle.scoring.labels import read_labels, split_holdout
 from oracle.scoring.wad import to_wad
+from oracle.spec import load_spec
 from oracle.types import Wad
 
 ROWS = 200
@@ -90,6 +94,14 @@ def test_a_program_scorer_has_no_intervals() -> None:
     with pytest.raises(InvalidSpec, match=r"ties.share_prizes: .* built-in metric"):
         make_spec("diabetes-regression", scorer=program.raw["scorer"],
                   ties={"share_prizes": True})  # fmt: skip
+
+
+def test_a_code_challenge_cannot_share_prizes_within_ties(tmp_path: Path) -> None:
+    path = code_spec("diabetes-regression", tmp_path / "code.json")
+    data = json.loads(path.read_text()) | {"ties": {"share_prizes": True}}
+    with pytest.raises(InvalidSpec, match=r"ties.share_prizes: .* predictions submissions"):
+        load_spec(json.dumps(data).encode())
+    assert load_spec(path.read_bytes()).ties.share_prizes is False
 
 
 def test_the_resamples_are_bounded_by_the_spec_schema() -> None:
