@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from web3.logs import DISCARD
 
 from oracle.chain.challenges import PayoutRules, call_struct, read_payout_rules
-from oracle.chain.claims import (
+from oracle.chain.clock import chain_now, time_text
+from oracle.chain.platform import Platform
+from oracle.chain.roots import (
     STATE_DISPUTED,
     STATE_NONE,
     STATE_POSTED,
     STATE_VOIDED,
     read_root,
 )
-from oracle.chain.clock import chain_now, time_text
-from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender, transact_explained, tx_hash_of
 from oracle.errors import CoopError
 

@@ -7,9 +7,11 @@ from typing import Any
 
 import click
 
-from oracle.chain.claims import STATE_DISPUTED, STATE_VOIDED
 from oracle.chain.clock import chain_now, time_text
-from oracle.chain.disputes import (
+from oracle.chain.roots import STATE_DISPUTED, STATE_VOIDED
+from oracle.chain.sender import ether_text
+from oracle.cli.context import ChainContext, chain_options, progress, tokens
+from oracle.ledger.disputes import (
     Settled,
     bond_credit,
     plan_dispute,
@@ -22,8 +24,6 @@ from oracle.chain.disputes import (
     view_dispute,
     withdraw_bonds,
 )
-from oracle.chain.sender import ether_text
-from oracle.cli.context import ChainContext, chain_options, progress, tokens
 
 MAX_REASON_BYTES = 1 << 20
 

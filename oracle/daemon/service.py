@@ -64,14 +64,13 @@ from oracle.daemon.score_report import NETWORK_STATUSES
 from oracle.daemon.scorer import ScoringKeys, TryAgain, score_job
 from oracle.daemon.server import Handlers, OracleHttpServer
 from oracle.daemon.wire import (
-    HealthModel,
     ProposalModel,
     RefusalModel,
     RootProposalModel,
     SignatureModel,
-    WaitingModel,
 )
 from oracle.errors import CoopError, IpfsError, RetryableError
+from oracle.health import HealthModel, WaitingModel
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger

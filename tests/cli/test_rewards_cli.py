@@ -19,13 +19,13 @@ from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.challenges import read_challenge, read_phase_judges
-from oracle.chain.claims import STATE_DISPUTED, STATE_POSTED, STATE_VOIDED, read_root
-from oracle.chain.disputes import DisputeWindowClosed, plan_dispute, send_dispute
 from oracle.chain.platform import Platform
+from oracle.chain.roots import STATE_DISPUTED, STATE_POSTED, STATE_VOIDED, read_root
 from oracle.chain.sender import Sender
 from oracle.cli.context import tokens
 from oracle.cli.main import cli
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.disputes import DisputeWindowClosed, plan_dispute, send_dispute
 from tests.api.test_disputes import BOND, WINDOW, disputable
 from tests.indexer.story import scored
 from tests.ledger.lifecycle import BOUNTY, ORACLE_KEYS, Life

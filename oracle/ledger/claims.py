@@ -12,21 +12,19 @@ from dataclasses import dataclass, field
 
 from web3 import Web3
 
-from oracle.chain.challenges import call_struct, read_challenge
+from oracle.chain.challenges import read_challenge
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
+from oracle.chain.roots import STATE_DISPUTED, STATE_NONE, STATE_VOIDED, read_root
 from oracle.chain.sender import Sender, tx_hash_of
 from oracle.errors import CoopError
-from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import RewardRootPosted
 from oracle.ledger.replay import read_ledger
 from oracle.rewards.merkle import MerkleTree, build_tree
 from oracle.rewards.model import Leaf
+from oracle.rewards.published import PendingRoot, fetch_report
 from oracle.types import Address, wad_text
-
-STATE_NONE, STATE_POSTED, STATE_DISPUTED, STATE_VOIDED = 0, 1, 2, 3
-ZERO_ADDRESS = "0x" + "00" * 20
 
 
 class ClaimRefused(CoopError):
@@ -67,34 +65,6 @@ class ClaimsNotOpen(ClaimRefused, ValueError):
     def __init__(self, message: str, claimable_at: int) -> None:
         super().__init__(message)
         self.claimable_at = claimable_at
-
-
-@dataclass(frozen=True)
-class RootRecord:
-    """The vault's record of a phase's current root (`getRoot`)."""
-
-    merkle_root: str  # 0x-hex
-    total: int
-    seq: int
-    claimable_at: int
-    state: int  # STATE_*
-    arbiter_deadline: int  # when an open dispute lapses (0: none, or an older vault)
-    disputer: str = ZERO_ADDRESS  # who disputed this root last (each account disputes it once)
-    dispute_bond: int = 0  # wei held while the dispute is open
-    voided_at: int = 0  # when the arbiter voided it (0 unless voided)
-
-    @property
-    def was_disputed(self) -> bool:
-        """Whether this root was ever disputed (open, rejected, upheld or lapsed)."""
-        return int(self.disputer, 16) != 0
-
-
-def read_root(platform: Platform, challenge_id: int, phase: int) -> RootRecord:
-    r = call_struct(platform.vault.functions.getRoot(challenge_id, phase))
-    return RootRecord("0x" + bytes(r["merkleRoot"]).hex(), int(r["total"]), int(r["seq"]),
-                      int(r["claimableAt"]), int(r["state"]),
-                      int(r.get("arbiterDeadline", 0)), str(r.get("disputer", ZERO_ADDRESS)),
-                      int(r.get("disputeBond", 0)), int(r.get("voidedAt", 0)))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,15 @@ chain's own time. Each phase gets a stage and the next thing that will happen, w
 from dataclasses import dataclass
 
 from oracle.chain.challenges import ChallengeView, PhaseView, read_challenge
-from oracle.chain.claims import (
+from oracle.chain.clock import chain_now, time_text
+from oracle.chain.platform import Platform
+from oracle.chain.roots import (
     STATE_DISPUTED,
     STATE_NONE,
     STATE_POSTED,
     STATE_VOIDED,
     read_root,
 )
-from oracle.chain.clock import chain_now, time_text
-from oracle.chain.platform import Platform
 from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, OracleSet

@@ -15,21 +15,21 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from oracle.chain.challenges import PayoutRules, read_payout_rules, read_phase_judges
-from oracle.chain.claims import (
+from oracle.chain.clock import chain_now, time_text
+from oracle.chain.platform import Platform
+from oracle.chain.publish import writable_backends
+from oracle.chain.roots import (
     STATE_DISPUTED,
     STATE_NONE,
     STATE_POSTED,
     STATE_VOIDED,
     RootRecord,
     read_root,
-    root_event,
 )
-from oracle.chain.clock import chain_now, time_text
-from oracle.chain.platform import Platform
-from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender, ether_text, transact_explained, tx_hash_of
 from oracle.errors import CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.claims import root_event
 from oracle.ledger.model import DisputeFiled
 
 
