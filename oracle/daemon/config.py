@@ -37,7 +37,6 @@ class DaemonConfig:
     holdout_dir: Path | None
     challenges: tuple[int, ...]
     holdout_grace_seconds: float = 86400.0
-    fault_score_offset: int = 0
 
     @property
     def address(self) -> str:
@@ -90,5 +89,4 @@ def daemon_config(settings: Settings, private_key: str) -> DaemonConfig:
         holdout_dir=settings.holdout_dir,
         holdout_grace_seconds=settings.holdout_grace_seconds,
         challenges=settings.challenges,
-        fault_score_offset=settings.fault_score_offset,
     )

@@ -33,7 +33,6 @@ class ScoringKeys:
     chain_id: int
     score_board: str
     shared_key: bytes
-    fault_score_offset: int = 0  # TEST ONLY: eta steps a lying oracle adds (docs/operator.md)
 
 
 @dataclass(frozen=True)
@@ -81,8 +80,6 @@ def score_job(
     )
     private = int(result.private_wad) if result.valid and result.private_wad is not None else 0
     public = int(result.public_wad) if result.valid and result.public_wad is not None else 0
-    if result.valid and keys.fault_score_offset:
-        public += keys.fault_score_offset * eta  # the fault-injection setting: a lie
     report = report_of(job.challenge_id, job.phase, job.submission_id, job.artifact_cid, result)
     record = ScoreRecord(
         status=int(result.status),

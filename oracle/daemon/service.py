@@ -98,12 +98,7 @@ class OracleService:
         self.jobs = JobStore(self.db)
         self.follower = Follower(self.platform, confirmations=config.confirmations)
         self.materials = Materials(store, config.holdout_dir)
-        self.keys = ScoringKeys(
-            self.chain_id,
-            self.platform.score_board.address,
-            config.shared_key,
-            config.fault_score_offset,
-        )
+        self.keys = ScoringKeys(self.chain_id, self.platform.score_board.address, config.shared_key)
         self.writer = ChainWriter(self.platform, self.sender)
         self.peers = PeerClient(config.peers, config.peer_timeout_seconds)
         self.metrics = OracleMetrics()

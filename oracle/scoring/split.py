@@ -19,7 +19,6 @@ from numpy.typing import NDArray
 
 from oracle.scoring.ids import string_buffers
 
-SPLIT_RULE_VERSION = 1
 COMPILED_FROM = 2**18  # from this many ids the hashes come from one compiled pass
 
 
