@@ -2,12 +2,26 @@
 claim time and the dispute on it, read from the contract's view."""
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 from oracle.chain.challenges import call_struct
 from oracle.chain.platform import Platform
 
-STATE_NONE, STATE_POSTED, STATE_DISPUTED, STATE_VOIDED = 0, 1, 2, 3
 ZERO_ADDRESS = "0x" + "00" * 20
+
+
+class RootState(IntEnum):
+    """IRewardVault.RootState: a phase's current root, in the contract enum's order (uint8)."""
+
+    NONE = 0
+    POSTED = 1
+    DISPUTED = 2
+    VOIDED = 3
+
+    @property
+    def label(self) -> str:
+        """The state as `coop` prints it: none, posted, disputed, voided."""
+        return self.name.lower()
 
 
 @dataclass(frozen=True)
@@ -18,7 +32,7 @@ class RootRecord:
     total: int
     seq: int
     claimable_at: int
-    state: int  # STATE_*
+    state: RootState
     arbiter_deadline: int  # when an open dispute lapses (0: none, or an older vault)
     disputer: str = ZERO_ADDRESS  # who disputed this root last (each account disputes it once)
     dispute_bond: int = 0  # wei held while the dispute is open
@@ -33,6 +47,6 @@ class RootRecord:
 def read_root(platform: Platform, challenge_id: int, phase: int) -> RootRecord:
     r = call_struct(platform.vault.functions.getRoot(challenge_id, phase))
     return RootRecord("0x" + bytes(r["merkleRoot"]).hex(), int(r["total"]), int(r["seq"]),
-                      int(r["claimableAt"]), int(r["state"]),
+                      int(r["claimableAt"]), RootState(int(r["state"])),
                       int(r.get("arbiterDeadline", 0)), str(r.get("disputer", ZERO_ADDRESS)),
                       int(r.get("disputeBond", 0)), int(r.get("voidedAt", 0)))  # fmt: skip

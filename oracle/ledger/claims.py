@@ -15,7 +15,7 @@ from web3 import Web3
 from oracle.chain.challenges import read_challenge
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
-from oracle.chain.roots import STATE_DISPUTED, STATE_NONE, STATE_VOIDED, read_root
+from oracle.chain.roots import RootState, read_root
 from oracle.chain.sender import Sender, tx_hash_of
 from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
@@ -78,7 +78,7 @@ class PostedRoot:
     total: int
     report_cid: str
     claimable_at: int
-    state: int  # STATE_*
+    state: RootState
     block: int
     arbiter_deadline: int = 0  # when an open dispute lapses (0: none, or an older vault)
 
@@ -121,7 +121,7 @@ def root_event(platform: Platform, challenge_id: int, phase: int,
 def posted_root(platform: Platform, challenge_id: int, phase: int) -> PostedRoot:
     """The phase's current root; NoRewardsRoot when none was posted."""
     record = read_root(platform, challenge_id, phase)
-    if record.state == STATE_NONE:
+    if record.state == RootState.NONE:
         raise NoRewardsRoot(
             f"no rewards root is posted for challenge {challenge_id} phase {phase} yet: the "
             "oracles post it after the phase's holdout reveal; `coop challenge status "
@@ -160,12 +160,12 @@ def check_claim(platform: Platform, store: ContentStore, challenge_id: int, phas
     account = Address(Web3.to_checksum_address(account))
     root = posted_root(platform, challenge_id, phase)
     where = f"challenge {challenge_id} phase {phase}"
-    if root.state == STATE_VOIDED:
+    if root.state == RootState.VOIDED:
         raise RootVoided(
             f"the arbiter voided the rewards root of {where}; the oracles post a corrected one, "
             "claim once it is posted and its dispute window has passed"
         )
-    if root.state == STATE_DISPUTED:
+    if root.state == RootState.DISPUTED:
         deadline = ""
         if root.arbiter_deadline:
             when = time_text(root.arbiter_deadline, chain_now(platform))
