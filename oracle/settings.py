@@ -1,8 +1,7 @@
 """One settings object for every command: defaults < config file (TOML) < COOP_* environment.
 
-pydantic-settings cannot be installed beside eth-brownie 1.22.2 (brownie pins
-python-dotenv 0.16.0, every pydantic-settings release needs >= 0.21), so this module
-does the same job in a few lines: a pydantic model filled from a file and the environment.
+A pydantic model filled from a file and the environment, in a few lines (not
+pydantic-settings: docs/decisions.md, "eth-brownie is an extra").
 Secrets (passwords, keys) are SecretStr so they never appear in logs or reprs.
 """
 
