@@ -237,6 +237,22 @@ class SubmissionReward(Model):
     final: str
 
 
+class QueuePlace(Model):
+    submission_id: int
+    challenge_id: int
+    phase: int
+    position: int
+    waited_seconds: int
+    estimate_seconds: int | None
+
+
+class ScoringQueue(Model):
+    pending: list[QueuePlace]
+    seconds_per_submission: float | None
+    based_on: int
+    now: int | None
+
+
 class Submission(SubmissionSummary):
     commitment: str
     bond: str
@@ -249,6 +265,7 @@ class Submission(SubmissionSummary):
     private_score: PrivateScore | None
     reviews: list[Review]
     rewards: list[SubmissionReward]
+    queue: QueuePlace | None = None  # while revealed and not scored
 
 
 class ForkNode(Model):
@@ -429,6 +446,27 @@ class Status(Model):
 class Added(Model):
     cid: str
     size: int
+
+
+class FolderFile(Model):
+    path: str  # inside the folder, "/"-separated
+    cid: str
+    size: int
+
+
+class FolderListing(Model):
+    cid: str
+    files: list[FolderFile]
+    total_bytes: int
+
+
+class FolderPart(Model):
+    path: str
+    cid: str
+
+
+class NewFolder(Model):
+    files: list[FolderPart]
 
 
 class Problem(Model):

@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "on: a lock file's digest, or its build."),
     "score": ("oracle.cli.score_cmd:score",
               "Score PREDICTIONS against LABELS with the metric and rules of SPEC."),
+    "status": ("oracle.cli.status_cmd:status", "Show SUBMISSION's state and, while the "
+               "oracles have not scored it, its queue place."),
     "submit": ("oracle.cli.participant_cmd:submit",
                "Add PATH (a predictions file or a folder) to IPFS, commit it, then reveal it."),
     "up": ("oracle.cli.devnet_cmd:up", "Run the whole platform locally until Ctrl-C: chain, "

@@ -1,6 +1,7 @@
 """`coop run CHALLENGE FOLDER`: run a code submission here exactly as the oracles will."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -36,6 +37,8 @@ def run(challenge: int, folder: Path, phase: int | None, **options: object) -> N
          the predictions checked against the test ids;
       2. on every fifth row of train held out as stand-in test features: the score of the
          challenge's metric on them (the real test labels are hidden).
+    A challenge that hides its test features gets only the second run, which then
+    gives the status too.
     The runtime (the spec's locked packages) is built once, into COOP_RUNTIME_DIR
     (default DATA_DIR/runtimes).
 
@@ -53,13 +56,17 @@ def run(challenge: int, folder: Path, phase: int | None, **options: object) -> N
             f"phase {phase} of challenge {challenge} takes predictions files, not code: "
             f"score a file with `coop score`, submit it with `coop submit {challenge} FILE`"
         )
-    fetched = fetch_inputs(spec, lambda cid: store.cat(cid, max_bytes=INPUT_MAX_BYTES))
+    public = replace(spec, data=replace(spec.data, hidden_test_features=None))
+    fetched = fetch_inputs(public, lambda cid: store.cat(cid, max_bytes=INPUT_MAX_BYTES))
     inputs = sandbox_files(fetched)
     runtime = ensure_runtime(code.runtime, ctx.settings.runtime_path,
                              lambda line: click.echo(line, err=True))  # fmt: skip
     if not ctx.as_json:
-        click.echo(f"running {folder}/main.py for challenge {challenge} phase {phase} "
-                   "(twice: the challenge's files, then a sample of train)…", err=True)  # fmt: skip
+        how = ("once: the test features are hidden, a sample of train stands in for them"
+               if spec.data.features_hidden
+               else "twice: the challenge's files, then a sample of train")  # fmt: skip
+        click.echo(f"running {folder}/main.py for challenge {challenge} phase {phase} ({how})…",
+                   err=True)  # fmt: skip
     result = run_locally(folder, spec, inputs, runtime)
     click.echo(json.dumps(_as_json(result, spec)) if ctx.as_json else _as_text(result, spec))
     if not result.status.is_valid:

@@ -34,7 +34,7 @@ from oracle.status import Status
 class CodeReceipt:
     code_cid: str
     runtime_digest: str
-    inputs: dict[str, str]  # file name under /in -> CID
+    inputs: dict[str, str]  # file name under /in -> CID (hidden test features: 0x keccak256)
     limits: dict[str, float]
     seed: int
     exit_code: int | None  # None: refused before it ran, or killed at a limit
@@ -61,12 +61,16 @@ def score_code(
     runtime_dir: Path,
     seed: int,
     scorer_program: bytes | None = None,
+    hidden_features: bytes | None = None,
 ) -> CodeScore:
+    """`hidden_features`: the phase's hidden test features (PhaseMaterial.test_features)."""
     code = spec.submission.code
     if code is None:
         raise ValueError("score_code needs a phase that takes code")
     runtime = ensure_runtime(code.runtime, runtime_dir)
-    inputs = fetch_inputs(spec, lambda input_cid: store.cat(input_cid, max_bytes=INPUT_MAX_BYTES))
+    inputs = fetch_inputs(
+        spec, lambda input_cid: store.cat(input_cid, max_bytes=INPUT_MAX_BYTES), hidden_features
+    )
     with tempfile.TemporaryDirectory(prefix="coop-code-") as tmp:
         folder = Path(tmp) / "code"
         refused = _export(store, cid, folder, spec.max_artifact_bytes)

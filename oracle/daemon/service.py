@@ -35,6 +35,7 @@ from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender
+from oracle.coderun.hidden_features import add_revealed_holdout
 from oracle.daemon.attest import (
     Refusal,
     choose_cut,
@@ -553,8 +554,14 @@ class OracleService:
             return False
         path, secret = found
         labels = secret.labels(path.parent)
-        self._publish(labels)
-        labels_cid = str(import_bytes(labels).cid)
+        hidden_features = secret.test_features(path.parent)
+        if hidden_features is None:
+            self._publish(labels)
+            labels_cid = str(import_bytes(labels).cid)
+        else:  # a folder with the labels and the hidden test features
+            labels_cid = add_revealed_holdout(
+                writable_backends(self.store), labels, hidden_features
+            )
         outcome = self.writer.reveal_holdout(
             challenge_id, phase, labels_cid, secret.digest_bytes, secret.salt_bytes
         )
