@@ -1,8 +1,7 @@
 """One settings object for every command: defaults < config file (TOML) < COOP_* environment.
 
-pydantic-settings cannot be installed beside eth-brownie 1.22.2 (brownie pins
-python-dotenv 0.16.0, every pydantic-settings release needs >= 0.21), so this module
-does the same job in a few lines: a pydantic model filled from a file and the environment.
+A pydantic model filled from a file and the environment, in a few lines (not
+pydantic-settings: docs/decisions.md, "eth-brownie is an extra").
 Secrets (passwords, keys) are SecretStr so they never appear in logs or reprs.
 """
 
@@ -90,9 +89,6 @@ class Settings(BaseModel):
     # Code submissions run at once, each in its own sandbox with the spec's CPU and memory
     # limits: at most the cores and memory the operator gives the oracle (docs/operator.md).
     code_runs: int = Field(default=1, ge=1, le=64)
-    # TEST ONLY fault injection: a lying oracle adds this many eta steps to every valid
-    # public score it signs. Never set it on a real oracle.
-    fault_score_offset: int = 0
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:

@@ -24,13 +24,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Python virtualenv with the package and its dev extras.
+# Python virtualenv with the package, its dev extras and brownie (the `contracts` extra:
+# its pins coexist with the runtime's ranges; docs/decisions.md, "eth-brownie").
 py_key=$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -x .venv/bin/python ] || ! stamp_ok venv "$py_key"; then
   step "python virtualenv (.venv)"
   [ -x .venv/bin/python ] || python3.11 -m venv .venv
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
+  .venv/bin/pip install -q -e '.[dev,contracts]'
   stamp_set venv "$py_key"
 fi
 

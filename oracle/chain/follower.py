@@ -111,10 +111,6 @@ class Follower:
     def confirmed_head(self) -> int:
         return int(self.w3.eth.block_number) - self.confirmations
 
-    def lag(self, cursor: Cursor) -> int:
-        """Blocks between the chain head and the last block the cursor has read."""
-        return max(0, int(self.w3.eth.block_number) - cursor.last()[0])
-
     def next_step(self, cursor: Cursor) -> Step | None:
         """The next thing to apply, or None when the cursor is at the confirmed head."""
         rewind = self._detect_reorg(cursor)

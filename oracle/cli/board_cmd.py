@@ -7,7 +7,6 @@ import click
 
 from oracle.cli.context import ChainContext, chain_options, tokens
 from oracle.errors import CoopError
-from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ledger.boards import (
     BoardEntry,
     private_board,
@@ -18,6 +17,7 @@ from oracle.ledger.boards import (
 )
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
+from oracle.rewards.published import PendingRoot, fetch_report
 from oracle.types import plural
 
 

@@ -116,10 +116,10 @@ def demo(data_dir: Path | None, timeout: float) -> None:
       coop demo
       make demo
     """
-    from oracle.chain.claims import NothingOwed, claim_rewards
     from oracle.devnet.demo import PARTICIPANTS, run_story
     from oracle.devnet.platform import LocalPlatform
     from oracle.devnet.report import demo_tables
+    from oracle.ledger.claims import NothingOwed, claim_rewards
 
     with tempfile.TemporaryDirectory(prefix="coop-demo-") as scratch:
         folder = (data_dir or Path(scratch)).resolve()

@@ -39,7 +39,6 @@ class DaemonConfig:
     runtime_dir: Path
     holdout_grace_seconds: float = 86400.0
     code_runs: int = 1  # code submissions run at once
-    fault_score_offset: int = 0
 
     @property
     def address(self) -> str:
@@ -94,5 +93,4 @@ def daemon_config(settings: Settings, private_key: str) -> DaemonConfig:
         challenges=settings.challenges,
         runtime_dir=settings.runtime_path,
         code_runs=settings.code_runs,
-        fault_score_offset=settings.fault_score_offset,
     )

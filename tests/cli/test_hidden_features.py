@@ -15,6 +15,7 @@ from eth_utils.crypto import keccak
 from owner_world import OwnerWorld, last_json, make_world
 
 from oracle.chain.anvil import Anvil
+from oracle.coderun.hidden_features import HiddenFeaturesMismatch, read_revealed_holdout
 from oracle.coderun.score import score_code
 from oracle.daemon.materials import MaterialMissing, Materials
 from oracle.errors import ConfigError
@@ -23,7 +24,6 @@ from oracle.ipfs.kubo import KuboStore
 from oracle.ipfs.kubo_daemon import KuboDaemon
 from oracle.ledger.model import Phase
 from oracle.ledger.replay import read_ledger
-from oracle.scoring.hidden_features import HiddenFeaturesMismatch, read_revealed_holdout
 from oracle.status import Status
 
 
