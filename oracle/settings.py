@@ -43,7 +43,8 @@ class Settings(BaseModel):
     account: str | None = None  # keystore name used to sign transactions
     password: SecretStr | None = None  # keystore password for scripts (else prompted)
     private_key: SecretStr | None = None  # raw key for throw-away dev chains only
-    confirmations: int = Field(default=1, ge=0)
+    # Blocks to stay behind the head; None: 0 on a dev chain, 12 elsewhere (dev_chains.py).
+    confirmations: int | None = Field(default=None, ge=0)
     poll_seconds: float = Field(default=1.0, gt=0)
     ipfs_backend: str = Field(default="embedded", pattern="^(embedded|kubo|gateway)$")
     kubo_api: str = "http://127.0.0.1:5001"

@@ -65,7 +65,7 @@ class Indexer:
         platform: Platform,
         store: ContentStore | None = None,
         *,
-        confirmations: int = 1,
+        confirmations: int | None = None,
         max_blocks_per_step: int = 2000,
     ) -> None:
         self.db_path = db_path
