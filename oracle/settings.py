@@ -49,6 +49,9 @@ class Settings(BaseModel):
     ipfs_backend: str = Field(default="embedded", pattern="^(embedded|kubo|gateway)$")
     kubo_api: str = "http://127.0.0.1:5001"
     gateways: tuple[str, ...] = ()
+    # Seconds one kubo or gateway call may take; an online node asked for a CID nobody
+    # serves keeps looking until then (each call is tried 4 times, docs/ipfs.md).
+    ipfs_timeout_seconds: float = Field(default=30.0, gt=0)
     oracle_shared_key: SecretStr | None = None  # derives private-score salts
     peers: tuple[str, ...] = ()  # peer oracles' base URLs
     listen_host: str = "127.0.0.1"
