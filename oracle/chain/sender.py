@@ -130,10 +130,8 @@ class Sender:
             receipt = self._receipt_of_any(sent)
             if receipt is not None:
                 return receipt
-            if self._nonce_used(nonce):
-                receipt = self._receipt_of_any(sent)  # mined just now after all?
-                if receipt is not None:
-                    return receipt
+            if self._nonce_used(nonce) and not any(self._known(h) for h in sent):
+                # (a node may count the nonce before it serves the receipt: ours is known then)
                 raise TransactionReplaced(self._replaced_text(tx, sent[-1], what))
             if not contested and not self._known(sent[-1]):
                 if len(sent) > MAX_RESENDS:
