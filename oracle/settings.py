@@ -42,11 +42,15 @@ class Settings(BaseModel):
     account: str | None = None  # keystore name used to sign transactions
     password: SecretStr | None = None  # keystore password for scripts (else prompted)
     private_key: SecretStr | None = None  # raw key for throw-away dev chains only
-    confirmations: int = Field(default=1, ge=0)
+    # Blocks to stay behind the head; None: 0 on a dev chain, 12 elsewhere (dev_chains.py).
+    confirmations: int | None = Field(default=None, ge=0)
     poll_seconds: float = Field(default=1.0, gt=0)
     ipfs_backend: str = Field(default="embedded", pattern="^(embedded|kubo|gateway)$")
     kubo_api: str = "http://127.0.0.1:5001"
     gateways: tuple[str, ...] = ()
+    # Seconds one kubo or gateway call may take; an online node asked for a CID nobody
+    # serves keeps looking until then (each call is tried 4 times, docs/ipfs.md).
+    ipfs_timeout_seconds: float = Field(default=30.0, gt=0)
     oracle_shared_key: SecretStr | None = None  # derives private-score salts
     peers: tuple[str, ...] = ()  # peer oracles' base URLs
     listen_host: str = "127.0.0.1"

@@ -12,11 +12,12 @@ writes, so a crash at any point leaves cursor and data consistent:
             apply step.events
         cursor.apply(step)
 
-Only blocks at least `confirmations` deep are read. The cursor remembers the hash of
-every block it read events from and of the last block of each step. Before reading
-further, the follower checks the newest remembered block is still on the chain; if not,
-it walks back to the newest remembered block that is, and asks the consumer to rewind
-there. A reorg deeper than everything remembered rewinds to the deployment block.
+Only blocks at least `confirmations` deep are read: by default 0 on a development chain
+and SAFE_CONFIRMATIONS (12) on any other (oracle/chain/dev_chains.py). The cursor
+remembers the hash of every block it read events from and of the last block of each step.
+Before reading further, the follower checks the newest remembered block is still on the
+chain; if not, it walks back to the newest remembered block that is, and asks the
+consumer to rewind there. A reorg deeper than everything remembered rewinds to the deployment block.
 """
 
 import sqlite3
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from web3.exceptions import BlockNotFound
 from web3.types import FilterParams
 
+from oracle.chain.dev_chains import default_confirmations
 from oracle.chain.events import ChainEvent, EventDecoder
 from oracle.chain.platform import Platform
 from oracle.errors import RetryableError
@@ -100,11 +102,13 @@ class Follower:
     """Reads the platform's confirmed events step by step; see the module docstring."""
 
     def __init__(
-        self, platform: Platform, confirmations: int = 1, max_blocks_per_step: int = 2000
+        self, platform: Platform, confirmations: int | None = None, max_blocks_per_step: int = 2000
     ) -> None:
         self.platform = platform
         self.w3 = platform.w3
         self.decoder = EventDecoder(platform)
+        if confirmations is None:
+            confirmations = default_confirmations(platform.deployment.chain_id)
         self.confirmations = confirmations
         self.max_blocks_per_step = max_blocks_per_step
 

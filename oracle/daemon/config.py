@@ -29,7 +29,7 @@ class DaemonConfig:
     listen_host: str
     listen_port: int
     poll_seconds: float
-    confirmations: int
+    confirmations: int | None  # None: the chain's default (oracle/chain/dev_chains.py)
     failover_seconds: float
     fetch_attempts: int
     fetch_retry_seconds: float

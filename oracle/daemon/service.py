@@ -84,7 +84,7 @@ from oracle.daemon.wire import (
 from oracle.errors import CoopError, IpfsError, RetryableError
 from oracle.health import HealthModel, WaitingModel
 from oracle.ipfs.importer import import_bytes
-from oracle.ipfs.store import ContentStore
+from oracle.ipfs.store import ContentStore, replicate
 from oracle.ledger.model import Challenge, Ledger
 from oracle.scoring.score_report import NETWORK_STATUSES
 from oracle.sqlite import transaction
@@ -424,6 +424,8 @@ class OracleService:
             if record is not None:
                 self.jobs.save_run_record(job.submission_id, record)
         status = Status(outcome.record.status)
+        if status not in (*NETWORK_STATUSES, Status.TOO_LARGE):
+            self._keep(job.artifact_cid)
         self.metrics.scored.labels(status.name).inc()
         self.metrics.scoring_seconds.observe(outcome.record.seconds)
         log.info(
@@ -447,6 +449,19 @@ class OracleService:
                 backend.pin(str(backend.add_bytes(data).cid))
             except IpfsError as exc:
                 log.warning("could not add a report to %s: %s", backend.name, exc)
+
+    def _keep(self, cid: str) -> None:
+        """Pins a scored artifact on every writable IPFS backend, copying it into those that
+        lack it (the embedded store, when kubo fetched it), so auditors can fetch it from
+        this oracle later (best effort)."""
+        for backend in writable_backends(self.store):
+            try:
+                if backend.has(cid):
+                    backend.pin(cid)
+                else:
+                    replicate(self.store, backend, cid)
+            except IpfsError as exc:
+                log.warning("could not keep the artifact %s on %s: %s", cid, backend.name, exc)
 
     def _warn_once(self, message: str) -> None:
         if message not in self._warned:

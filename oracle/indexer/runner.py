@@ -67,7 +67,7 @@ class Indexer:
         platform: Platform,
         store: ContentStore | None = None,
         *,
-        confirmations: int = 1,
+        confirmations: int | None = None,
         max_blocks_per_step: int = 2000,
         render_answers: Callable[[sqlite3.Connection], object] | None = None,
     ) -> None:
