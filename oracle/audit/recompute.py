@@ -12,6 +12,11 @@ from collections.abc import Mapping
 from eth_utils.crypto import keccak
 
 from oracle.audit.findings import AuditReport
+from oracle.coderun.hidden_features import (
+    HiddenFeaturesMismatch,
+    check_hidden_features,
+    read_revealed_holdout,
+)
 from oracle.errors import ContentTooLarge, CoopError, IpfsError, NotAFile
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, Phase, Submission
@@ -21,11 +26,6 @@ from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.engine import score_submission
-from oracle.scoring.hidden_features import (
-    HiddenFeaturesMismatch,
-    check_hidden_features,
-    read_revealed_holdout,
-)
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status

@@ -7,7 +7,6 @@ import click
 
 from oracle.cli.context import ChainContext, chain_options, tokens
 from oracle.errors import CoopError
-from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ledger.boards import (
     BoardEntry,
     private_board,
@@ -19,6 +18,7 @@ from oracle.ledger.boards import (
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.ties import TiedEntry, private_ties
+from oracle.rewards.published import PendingRoot, fetch_report
 from oracle.types import plural
 
 
