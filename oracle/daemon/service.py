@@ -746,7 +746,7 @@ class OracleService:
         if poster.lower() != self.address.lower() or not self._may_ask(key):
             return False
         spec = self.materials.spec(challenge.phases[phase])
-        proposal = form_root(head, challenge_id, phase, spec)
+        proposal = form_root(head, challenge_id, phase, spec, self.store)
         if proposal is None:
             self._warn_once(
                 f"challenge {challenge_id} phase {phase}: the rewards pay nobody; "
@@ -867,7 +867,13 @@ class OracleService:
             except MaterialMissing as exc:
                 return RefusalModel(retry=True, reason=str(exc))
             result = review_root(
-                model.to_root(), model.report_cid, model.cut_block, ledger, read_up_to, spec
+                model.to_root(),
+                model.report_cid,
+                model.cut_block,
+                ledger,
+                read_up_to,
+                spec,
+                self.store,
             )
             if isinstance(result, Refusal):
                 return self._refusal(result, f"rewards root of challenge {model.challenge_id}")

@@ -26,7 +26,7 @@ from requests.exceptions import RequestException
 from oracle.chain.follower import Advance, Cursor, Follower, Rewind, Step
 from oracle.chain.platform import Platform
 from oracle.errors import ConfigError, RetryableError
-from oracle.indexer import reports
+from oracle.indexer import intervals, reports
 from oracle.indexer.facts import apply_events
 from oracle.indexer.rewind import rewind
 from oracle.indexer.schema import (
@@ -189,6 +189,7 @@ class Indexer:
         while (result := self.step()) is not None:
             written += result.events
         self.fetch_reports()
+        self.derive_intervals()
         self._render_answers()
         return written
 
@@ -200,6 +201,7 @@ class Indexer:
             while (result := self._step()) is not None:
                 written += result.events
         self.fetch_reports(retry_unavailable=True)
+        self.derive_intervals(retry_unavailable=True)
         self._render_answers()
         return written
 
@@ -219,6 +221,21 @@ class Indexer:
                 reports.store_outcome(self.db, root, outcome)
                 bump_version(self.db)
 
+    def derive_intervals(self, *, retry_unavailable: bool = False) -> None:
+        """Derives the rank intervals of private boards that just became complete."""
+        if self.store is None:
+            return
+        due = intervals.phases_due(self.db, retry_unavailable=retry_unavailable)
+        if not due:
+            return
+        for outcome in intervals.derive(self.platform, self.store, due):
+            if outcome.status != "derived":
+                where = f"{outcome.due.challenge_id}/{outcome.due.phase}"
+                log.warning("intervals of %s: %s", where, outcome.detail)
+            with transaction(self.db):
+                intervals.store_outcome(self.db, outcome)
+                bump_version(self.db)
+
     def follow(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
         """Catches up, then keeps up until `stop` is set; chain faults are logged and retried."""
         while not stop.is_set():
@@ -228,6 +245,7 @@ class Indexer:
                 if now - self._last_report_retry > REPORT_RETRY_SECONDS:
                     self._last_report_retry = now
                     self.fetch_reports(retry_unavailable=True)
+                    self.derive_intervals(retry_unavailable=True)
             except (RetryableError, RequestException, httpx.HTTPError, ConnectionError,
                     sqlite3.OperationalError) as exc:  # fmt: skip
                 log.warning("indexer: %s; trying again in %.1f s", exc, poll_seconds)
