@@ -192,8 +192,11 @@ def test_output_from_the_clock_and_urandom_is_not_reproducible(world: World) -> 
     outcomes = got.receipt.outcomes
     assert len(outcomes) >= 2 and all(o.startswith("bafk") for o in outcomes)
     assert all(o in got.reason for o in outcomes)
-    # Each oracle ran it itself: every oracle's own outcome is one the receipt lists.
-    assert all(record.outcome in outcomes for record in runs(world, sid))
+    # Each oracle ran it itself: the runs of the quorum that signed (2 of 3) are the ones
+    # the receipt lists; a third oracle whose run finished after the batch was posted may
+    # have a third outcome (docs/oracle.md, "Reproducibility by quorum").
+    own = [record.outcome for record in runs(world, sid)]
+    assert sum(outcome in outcomes for outcome in own) >= 2, (own, outcomes)
     # The batch was not stalled: the next submission is scored after it.
     assert report(world, submit(world, RIDGE)).status is Status.VALID
 
