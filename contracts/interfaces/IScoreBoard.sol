@@ -53,11 +53,13 @@ interface IScoreBoard is IOracleQuorum {
         bytes32 privateCommitment,
         bytes32 reportDigest
     );
-    /// @notice A participant's public best moved (first valid score, or an improvement ≥ eta).
+    /// @notice A participant's public best in a phase moved (first valid score in the phase, or
+    /// an improvement ≥ the phase's eta).
     event BestReleased(
         uint256 indexed challengeId,
         address indexed participant,
         uint256 indexed submissionId,
+        uint32 phase,
         int256 score
     );
     event PrivateScoreRevealed(
@@ -112,7 +114,8 @@ interface IScoreBoard is IOracleQuorum {
         external
         view
         returns (uint32 posted, uint32 opened);
-    function releasedBest(uint256 challengeId, address participant)
+    /// @notice A participant's released best on a phase's Ladder.
+    function releasedBest(uint256 challengeId, uint32 phase, address participant)
         external
         view
         returns (Best memory);

@@ -89,17 +89,9 @@ abstract contract Base is Test {
         }
     }
 
-    function _config(bool higherIsBetter)
-        internal
-        view
-        returns (IChallengeRegistry.ChallengeConfig memory config)
-    {
+    function _config() internal view returns (IChallengeRegistry.ChallengeConfig memory config) {
         config.token = address(token);
         config.bounty = BOUNTY;
-        config.higherIsBetter = higherIsBetter;
-        config.baseline = higherIsBetter ? BASELINE : TARGET;
-        config.target = higherIsBetter ? TARGET : BASELINE;
-        config.eta = ETA;
         config.oracles = _oracleList();
         config.quorum = QUORUM;
         config.disputeWindow = DISPUTE_WINDOW;
@@ -111,13 +103,27 @@ abstract contract Base is Test {
         config.parentChallenge = 0;
     }
 
-    /// @dev A phase whose commit window opens now; it holds the whole bounty by default.
+    /// @dev A higher-is-better phase whose commit window opens now, holding `bounty`.
     function _phaseConfig(uint256 bounty)
+        internal
+        view
+        returns (IChallengeRegistry.PhaseConfig memory)
+    {
+        return _phaseConfig(bounty, true);
+    }
+
+    /// @dev A phase whose commit window opens now, judged in `higherIsBetter`'s direction from
+    /// BASELINE to TARGET (swapped when lower is better) in steps of ETA.
+    function _phaseConfig(uint256 bounty, bool higherIsBetter)
         internal
         view
         returns (IChallengeRegistry.PhaseConfig memory phase)
     {
         phase.specCid = SPEC_CID;
+        phase.higherIsBetter = higherIsBetter;
+        phase.baseline = higherIsBetter ? BASELINE : TARGET;
+        phase.target = higherIsBetter ? TARGET : BASELINE;
+        phase.eta = ETA;
         phase.commitStart = uint64(block.timestamp);
         phase.commitEnd = uint64(block.timestamp) + COMMIT_PERIOD;
         phase.revealEnd = phase.commitEnd + REVEAL_PERIOD;
@@ -146,7 +152,7 @@ abstract contract Base is Test {
     }
 
     function _createChallenge(bool higherIsBetter) internal returns (uint256) {
-        return _createChallenge(_config(higherIsBetter), _phaseConfig(BOUNTY));
+        return _createChallenge(_config(), _phaseConfig(BOUNTY, higherIsBetter));
     }
 
     /// @dev Warps past the phase's reveal end and reveals its holdout as the owner.
