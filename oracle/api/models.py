@@ -67,6 +67,10 @@ class Holdout(Model):
 class Phase(Model):
     phase: int
     spec_cid: str
+    higher_is_better: bool  # this phase's rules, fixed on chain when it was added
+    baseline: Score
+    target: Score
+    eta: Score
     commit_start: int
     commit_end: int
     reveal_end: int
@@ -105,7 +109,7 @@ class ChallengeSummary(Model):
     spec_cid: str
     token: str
     bounty: str
-    higher_is_better: bool
+    higher_is_better: bool  # the latest phase's rules (each phase has its own: Phase)
     baseline: Score
     target: Score
     eta: Score

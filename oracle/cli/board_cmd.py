@@ -16,7 +16,7 @@ from oracle.ledger.boards import (
     public_board,
     score_text,
 )
-from oracle.ledger.model import Challenge, Ledger
+from oracle.ledger.model import Challenge, Ledger, Phase
 from oracle.ledger.replay import read_ledger
 from oracle.types import plural
 
@@ -94,13 +94,14 @@ def _phase_board(ledger: Ledger, challenge: Challenge, phase: int, private: bool
         opened, entries = True, public_board(ledger, challenge, phase)
         title = f"Public leaderboard, challenge {cid} phase {phase}"
         empty = "No scores yet: the oracles post them shortly after each reveal."
-    return PhaseBoard(phase, opened, entries, _board_text(title, challenge, entries, empty))
+    text = _board_text(title, challenge.phases[phase], entries, empty)
+    return PhaseBoard(phase, opened, entries, text)
 
 
-def _board_text(title: str, challenge: Challenge, entries: list[BoardEntry], empty: str) -> str:
-    direction = "higher" if challenge.higher_is_better else "lower"
-    lines = [title, f"baseline {score_text(challenge.baseline)}, target "
-             f"{score_text(challenge.target)} ({direction} is better)"]  # fmt: skip
+def _board_text(title: str, rules: Phase, entries: list[BoardEntry], empty: str) -> str:
+    direction = "higher" if rules.higher_is_better else "lower"
+    lines = [title, f"baseline {score_text(rules.baseline)}, target "
+             f"{score_text(rules.target)} ({direction} is better)"]  # fmt: skip
     if not entries:
         return "\n".join([*lines, empty])
     lines.append(f"{'rank':>4}  {'participant':42}  {'submission':>10}  score")

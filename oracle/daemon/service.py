@@ -343,7 +343,7 @@ class OracleService:
             material,
             self.store,
             self.keys,
-            challenge.eta,
+            challenge.phases[job.phase].eta,
             self.config.fetch_attempts,
             self.config.fetch_retry_seconds,
         )

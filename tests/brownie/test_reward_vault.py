@@ -167,9 +167,7 @@ def test_a_tiny_challenge_cannot_drain_the_vault(platform, challenge, owner) -> 
     token.mint(attacker, 1, {"from": owner})
     token.approve(vault, 1, {"from": attacker})
     now = chain[-1].timestamp
-    config = challenge_config(
-        token, [attacker], attacker, bounty=1, quorum=1, window=300, bond=0
-    )
+    config = challenge_config(token, [attacker], attacker, bounty=1, quorum=1, window=300, bond=0)
     past = ("bafkreispec", True, 0, 10**18, 10**18, now - 3, now + 2, now + 4,
             holdout_commitment(), 1)  # fmt: skip
     tiny = int(

@@ -17,7 +17,7 @@ from eth_account import Account
 from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
+from oracle.chain.challenges import ChallengeTerms, PhaseRules, PhaseTerms, create_challenge
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
@@ -46,11 +46,19 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
         platform.deployment.save(deployment)
         now = w3.eth.get_block("latest")["timestamp"]
         terms = ChallengeTerms(
-            token=platform.token.address, bounty=0, higher_is_better=True, baseline=0,
-            target=WAD, eta=10**16, oracles=(Account.from_key(ANVIL_KEYS[9]).address,),
+            token=platform.token.address, bounty=0,
+            oracles=(Account.from_key(ANVIL_KEYS[9]).address,),
             quorum=1, arbiter=owner.address,
         )  # fmt: skip
-        phase = PhaseTerms("bafkreispec", now, now + 100_000, now + 200_000, b"\x01" * 32, 0)
+        phase = PhaseTerms(
+            "bafkreispec",
+            PhaseRules(True, 0, WAD, 10**16),
+            now,
+            now + 100_000,
+            now + 200_000,
+            b"\x01" * 32,
+            0,
+        )
         create_challenge(platform, owner, terms, "bafkreispec", phase)
         yield Chain(anvil, platform, deployment)
     finally:

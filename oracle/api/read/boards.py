@@ -7,13 +7,20 @@ from oracle.api.pagination import PageRequest, split_page
 from oracle.api.read.common import challenge_exists, latest_phase, phase_exists
 
 
-def _direction(db: sqlite3.Connection, challenge_id: int) -> tuple[bool, Score, Score]:
+def _phase_rules(
+    db: sqlite3.Connection, challenge_id: int, phase: int | None
+) -> tuple[int, bool, Score, Score]:
+    """The phase asked for (the latest by default), checked, with its direction, baseline
+    and target (each phase has its own)."""
     challenge_exists(db, challenge_id)
+    phase = latest_phase(db, challenge_id) if phase is None else phase
+    phase_exists(db, challenge_id, phase)
     row = db.execute(
-        "SELECT higher_is_better, baseline, target FROM challenges WHERE challenge_id = ?",
-        (challenge_id,),
+        "SELECT higher_is_better, baseline, target FROM phases "
+        "WHERE challenge_id = ? AND phase = ?",
+        (challenge_id, phase),
     ).fetchone()
-    return bool(row[0]), Score.of(row[1]), Score.of(row[2])
+    return phase, bool(row[0]), Score.of(row[1]), Score.of(row[2])
 
 
 def _entries(rows: list[tuple[str, int, str, int]], offset: int) -> list[BoardEntry]:
@@ -36,9 +43,7 @@ def best_entry(db: sqlite3.Connection, challenge_id: int) -> BoardEntry | None:
 def public_board(
     db: sqlite3.Connection, challenge_id: int, phase: int | None, page: PageRequest
 ) -> Leaderboard:
-    higher, baseline, target = _direction(db, challenge_id)
-    phase = latest_phase(db, challenge_id) if phase is None else phase
-    phase_exists(db, challenge_id, phase)
+    phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     offset = page.after() or 0
     rows = db.execute(
         "SELECT participant, submission_id, score, block FROM public_board "
@@ -67,9 +72,7 @@ def public_board(
 def private_board(
     db: sqlite3.Connection, challenge_id: int, phase: int | None, page: PageRequest
 ) -> Leaderboard:
-    higher, baseline, target = _direction(db, challenge_id)
-    phase = latest_phase(db, challenge_id) if phase is None else phase
-    phase_exists(db, challenge_id, phase)
+    phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     offset = page.after() or 0
     rows = db.execute(
         "SELECT participant, submission_id, score, block FROM private_board "
@@ -113,9 +116,7 @@ IMPROVEMENT_SQL = (
 
 def improvements(db: sqlite3.Connection, challenge_id: int, phase: int | None) -> Improvements:
     """The moves of a phase's public best (latest phase by default), in order."""
-    higher, baseline, target = _direction(db, challenge_id)
-    phase = latest_phase(db, challenge_id) if phase is None else phase
-    phase_exists(db, challenge_id, phase)
+    phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     rows = db.execute(
         f"{IMPROVEMENT_SQL} WHERE i.challenge_id = ? AND i.phase = ? ORDER BY i.block, i.log_index",
         (challenge_id, phase),
