@@ -83,6 +83,9 @@ class Phase(Model):
     private_batches_opened: int
     judges_version: int  # the oracle set (and arbiter) in force when its commits opened
     arbiter: str
+    changed: list[str]  # what it changed from the phase before, "what old -> new"
+    best_public: BoardEntry | None  # the top of its public board
+    best_private: BoardEntry | None  # the top of its private board, once opened
 
 
 class OracleSet(Model):

@@ -31,6 +31,7 @@ from oracle.chain.publish import (
 from oracle.cli.challenge_admin_cmd import refund_cmd, set_oracles_cmd
 from oracle.cli.context import ChainContext, chain_options, progress, tokens
 from oracle.errors import ConfigError
+from oracle.ledger.boards import BoardEntry
 from oracle.types import wad_text
 
 UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -409,14 +410,15 @@ def _status_text(s: ChallengeStatus) -> str:
 
 
 def _phase_text(p: PhaseStatus, now: int) -> list[str]:
-    w = p.phase
-    rules = w.rules
-    direction = "higher" if rules.higher_is_better else "lower"
+    w, m = p.phase, p.merit
+    metric = f"{m.metric}, " if m.metric else ""
     lines = [
         f"Phase {w.index}: {p.stage} — next: {p.next_step}",
         f"  spec {p.spec_cid}, bounty {tokens(w.bounty)}",
-        f"  judged {direction} is better, baseline {wad_text(rules.baseline)}, target "
-        f"{wad_text(rules.target)}, eta {wad_text(rules.eta)}",
+        f"  judged by {metric}{m.direction} is better, baseline {wad_text(m.baseline)}, "
+        f"target {wad_text(m.target)}, eta {wad_text(m.eta)}",
+        f"  changed: {'; '.join(p.changed) or 'nothing the registry or the spec tells'}",
+        f"  best: public {_best_text(p.best_public)}, private {_best_text(p.best_private)}",
         f"  commits {time_text(w.commit_start, now)} to {time_text(w.commit_end, now)}",
         f"  reveals until {time_text(w.reveal_end, now)}",
         f"  submissions: {p.committed} committed, {p.revealed} revealed, {p.scored} scored",
@@ -436,6 +438,19 @@ def _phase_text(p: PhaseStatus, now: int) -> list[str]:
     return lines
 
 
+def _best_text(entry: BoardEntry | None) -> str:
+    if entry is None:
+        return "none yet"
+    return f"{wad_text(entry.score)} (submission {entry.submission_id}, {entry.participant})"
+
+
+def _best_json(entry: BoardEntry | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {"score": str(entry.score), "submission_id": entry.submission_id,
+            "participant": entry.participant}  # fmt: skip
+
+
 def _status_json(s: ChallengeStatus) -> dict[str, Any]:
     v = s.view
     return {
@@ -449,9 +464,11 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
         "phases": [
             {"phase": p.phase.index, "stage": p.stage, "next": p.next_step,
              "spec_cid": p.spec_cid, "bounty": str(p.phase.bounty),
-             "higher_is_better": p.phase.rules.higher_is_better,
-             "baseline": str(p.phase.rules.baseline), "target": str(p.phase.rules.target),
-             "eta": str(p.phase.rules.eta),
+             "metric": p.merit.metric, "higher_is_better": p.merit.higher_is_better,
+             "baseline": str(p.merit.baseline), "target": str(p.merit.target),
+             "eta": str(p.merit.eta), "dataset": p.merit.dataset, "scorer": p.merit.scorer,
+             "changed": list(p.changed), "best_public": _best_json(p.best_public),
+             "best_private": _best_json(p.best_private),
              "commit_start": p.phase.commit_start, "commit_end": p.phase.commit_end,
              "reveal_end": p.phase.reveal_end, "holdout_revealed": p.phase.holdout_revealed,
              "labels_cid": p.labels_cid, "holdout_revealer": p.revealer,

@@ -259,7 +259,15 @@ def test_add_phase_and_status(world: OwnerWorld) -> None:
     text = world.coop("challenge", "status", "1")
     assert "Phase 0: commit — next: commits close" in text.output
     assert "Phase 1: upcoming — next: commits open" in text.output
-    assert "judged lower is better, baseline 70, target 40, eta 0.05" in text.output
+    assert "judged by rmse, lower is better, baseline 84, target 50, eta 0.01" in text.output
+    assert "judged by mae, lower is better, baseline 70, target 40, eta 0.05" in text.output
+    assert "changed: first phase" in text.output
+    assert (
+        "changed: metric rmse -> mae; baseline 84 -> 70; target 50 -> 40; eta 0.01 -> 0.05"
+        in text.output
+    )
+    assert "best: public none yet, private none yet" in text.output
+    assert second["metric"] == "mae" and second["changed"][0] == "metric rmse -> mae"
     assert "oracles (2 of 3 sign)" in text.output
 
     world.travel(phase1["commit_start"] - s["now"] + 5)

@@ -131,16 +131,21 @@ class Life:
     def phase(self, index: int) -> Phase:
         return read_ledger(self.platform).challenges[self.challenge_id].phases[index]
 
-    def add_phase(self, top_up: int) -> Published:
-        """A second version of the challenge (same data, a fresh holdout split), paid by a
-        top-up; it opens when the previous phase's reveal window ends."""
+    def add_phase(self, top_up: int, **changes: object) -> Published:
+        """A new version of the challenge (same data, a fresh holdout split, the spec's
+        top-level fields replaced by `changes`, e.g. metric={"name": "mae"}), paid by a
+        top-up; it opens as early as the notice period and the previous phase allow."""
         self.owner.transact(self.platform.token.functions.mint(self.owner.address, top_up))
         folder = self.data_dir / "examples" / "diabetes-regression"
         options = PhaseOptions(bounty=top_up, top_up=top_up, commit_seconds=COMMIT_SECONDS,
                                reveal_seconds=REVEAL_SECONDS)  # fmt: skip
+        spec = json.loads(spec_path("diabetes-regression").read_text())
+        spec.update(changes)
+        path = self.data_dir / f"spec-phase{len(self.later_salts) + 1}.json"
+        path.write_text(json.dumps(spec))
         added = publish_phase(self.platform, self.owner, self.store, self.data_dir,
-                              self.challenge_id, spec_path("diabetes-regression"),
-                              folder / "labels.csv", options)  # fmt: skip
+                              self.challenge_id, path, folder / "labels.csv",
+                              options)  # fmt: skip
         secret = json.loads(added.secret_path.read_text())
         self.later_salts[added.phase] = bytes.fromhex(secret["split_salt"][2:])
         return added

@@ -32,10 +32,19 @@ def _entries(rows: list[tuple[str, int, str, int]], offset: int) -> list[BoardEn
 
 def best_entry(db: sqlite3.Connection, challenge_id: int) -> BoardEntry | None:
     """The best public entry of the challenge's latest phase."""
+    return top_entry(db, "public_board", challenge_id, latest_phase(db, challenge_id))
+
+
+def top_entry(
+    db: sqlite3.Connection, board: str, challenge_id: int, phase: int
+) -> BoardEntry | None:
+    """The first entry of a phase's `board` ("public_board" or "private_board")."""
+    if board not in ("public_board", "private_board"):
+        raise ValueError(f"no board named {board!r}")
     row = db.execute(
-        "SELECT participant, submission_id, score, block FROM public_board "
+        f"SELECT participant, submission_id, score, block FROM {board} "
         "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id LIMIT 1",
-        (challenge_id, latest_phase(db, challenge_id)),
+        (challenge_id, phase),
     ).fetchone()
     return None if row is None else _entries([row], 0)[0]
 

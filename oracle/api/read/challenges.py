@@ -13,9 +13,10 @@ from oracle.api.models import (
     Score,
 )
 from oracle.api.pagination import PageRequest, split_page
-from oracle.api.read.boards import best_entry
+from oracle.api.read.boards import best_entry, top_entry
 from oracle.api.read.common import chain_time, challenge_exists, phase_state
 from oracle.api.read.rewards import escrow
+from oracle.figure_of_merit import Merit, changes
 
 _COLUMNS = (
     "challenge_id, owner, spec_cid, token, parent_challenge, block, arbiter, dispute_window, "
@@ -65,8 +66,12 @@ def list_challenges(db: sqlite3.Connection, owner: str | None, page: PageRequest
 
 
 def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[Phase]:
+    """Each phase with its rules, what it changed from the one before (from the rules and the
+    spec CID the registry fixed; the metric and data are in the spec, which clients read
+    by its CID) and the top of its boards."""
     judges = oracle_sets(db, challenge_id)
-    found = []
+    found: list[Phase] = []
+    previous: Merit | None = None
     for row in db.execute(
         "SELECT p.phase, p.spec_cid, p.higher_is_better, p.baseline, p.target, p.eta, "
         "p.commit_start, p.commit_end, p.reveal_end, "
@@ -89,6 +94,8 @@ def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[P
                               block=holdout_block, revealer=revealer)  # fmt: skip
         # As ChallengeRegistry.phaseJudges: the newest set in force when its commits open.
         phase_judges = [j for j in judges if j.active_from <= start][-1:] or judges[:1]
+        merit = Merit.of(spec_cid, bool(higher), int(baseline), int(target), int(eta))
+        opened_board = batches > 0 and opened == batches
         found.append(Phase(
             phase=phase, spec_cid=spec_cid, higher_is_better=bool(higher),
             baseline=Score.of(baseline), target=Score.of(target), eta=Score.of(eta),
@@ -98,7 +105,12 @@ def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[P
             score_batches=batches, private_batches_opened=opened,
             judges_version=phase_judges[0].version if phase_judges else 0,
             arbiter=phase_judges[0].arbiter if phase_judges else "",
+            changed=list(changes(previous, merit)),
+            best_public=top_entry(db, "public_board", challenge_id, phase),
+            best_private=top_entry(db, "private_board", challenge_id, phase)
+            if opened_board else None,
         ))  # fmt: skip
+        previous = merit
     return found
 
 
