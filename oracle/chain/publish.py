@@ -99,6 +99,9 @@ def dev_oracles(chain_id: int) -> tuple[str, ...] | None:
     return tuple(Account.from_key(k).address for k in ANVIL_KEYS[7:10])
 
 
+NOTICE_MARGIN_SECONDS = 600  # a default phase start's slack beyond the notice period
+
+
 def publish_challenge(
     platform: Platform, owner: Sender, store: ContentStore, data_dir: Path, spec_path: Path,
     labels_path: Path, options: PublishOptions, public_data: Path | None = None,
@@ -178,7 +181,8 @@ def publish_phase(
     _check_balance(platform, owner, options.top_up, "the top-up")
     spec_cid = _upload(store, files, progress)
     if start is None:
-        start = max(noticed, current.last_reveal_end)
+        # a margin, so the upload and the transaction's wait do not eat into the notice
+        start = max(noticed + NOTICE_MARGIN_SECONDS, current.last_reveal_end)
     phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
                          bounty)  # fmt: skip
     pending = new_secret(platform.w3.eth.chain_id, files.labels, files.split_salt, spec_cid,

@@ -256,7 +256,7 @@ def add_phase_cmd(challenge_id: int, spec: Path, data: Path | None, labels: Path
     eta, dataset, scorer; those are fixed on chain with the phase. It keeps the
     challenge's daily cap and commit bond. Its commits open at --start, at the earliest
     the challenge's notice period from now and after the previous phase's reveals close
-    (the default is the earliest).
+    (the default: ten minutes after the earliest).
 
     \b
     Examples:
