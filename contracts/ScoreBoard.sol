@@ -69,8 +69,10 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         _batches[challengeId][header.seq] =
             Batch({itemsHash: computed, phase: header.phase, privateRevealed: false});
         ++_tallies[challengeId][header.phase].posted;
+        // The phase's Ladder, located once per batch (one mapping level per item).
+        mapping(address => Best) storage ladder = _best[challengeId][header.phase];
         for (uint256 i = 0; i < n; ++i) {
-            _record(header, items[i], step, higherIsBetter);
+            _record(header, items[i], step, higherIsBetter, ladder);
         }
         emit ScoresPosted(challengeId, header.phase, header.seq, computed, n, msg.sender);
     }
@@ -182,7 +184,8 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         ScoreBatch calldata header,
         ScoreItem calldata item,
         int256 step,
-        bool higherIsBetter
+        bool higherIsBetter,
+        mapping(address => Best) storage ladder
     ) private {
         uint256 id = item.submissionId;
         uint8 status = item.status;
@@ -204,7 +207,7 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
             return;
         }
         if (score % step != 0) revert OffGridScore(id, score, uint256(step));
-        _climbLadder(header, submitter, id, score, step, higherIsBetter);
+        _climbLadder(header, ladder, submitter, id, score, step, higherIsBetter);
     }
 
     /// @dev Sets the submission's scored bit; reverts if it was set (scored once, ever).
@@ -235,13 +238,14 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
     /// (Blum & Hardt's Ladder); each phase has its own Ladder, as it has its own metric.
     function _climbLadder(
         ScoreBatch calldata header,
+        mapping(address => Best) storage ladder,
         address participant,
         uint256 submissionId,
         int256 score,
         int256 step,
         bool higherIsBetter
     ) private {
-        Best storage stored = _best[header.challengeId][header.phase][participant];
+        Best storage stored = ladder[participant];
         Best memory best = stored; // one slot, read once
         if (best.released) {
             int256 current = best.score;
@@ -250,6 +254,6 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         }
         stored.score = SafeCast.toInt248(score);
         stored.released = true;
-        emit BestReleased(header.challengeId, participant, submissionId, header.phase, score);
+        emit BestReleased(header.challengeId, participant, submissionId, score);
     }
 }

@@ -54,12 +54,12 @@ interface IScoreBoard is IOracleQuorum {
         bytes32 reportDigest
     );
     /// @notice A participant's public best in a phase moved (first valid score in the phase, or
-    /// an improvement ≥ the phase's eta).
+    /// an improvement ≥ the phase's eta). The phase is the submission's (as for ScoreRecorded;
+    /// one word less per release keeps a 100-item batch within 15,000 gas per item).
     event BestReleased(
         uint256 indexed challengeId,
         address indexed participant,
         uint256 indexed submissionId,
-        uint32 phase,
         int256 score
     );
     event PrivateScoreRevealed(

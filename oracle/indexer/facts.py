@@ -148,7 +148,8 @@ def _phase_of(db: sqlite3.Connection, submission_id: int) -> int:
 def _best_released(db: sqlite3.Connection, e: ChainEvent) -> None:
     """The contract's Ladder of a phase, kept as a fact; the boards and their improvements
     follow the same Ladder (boards.record_public_score)."""
-    challenge_id, phase, score = int(e["challengeId"]), int(e["phase"]), int(e["score"])
+    challenge_id, score = int(e["challengeId"]), int(e["score"])
+    phase = _phase_of(db, int(e["submissionId"]))
     _insert(db, "releases", (
         challenge_id, phase, e["participant"], int(e["submissionId"]), str(score),
         rank_key(score, _higher_is_better(db, challenge_id, phase)), *_place(e),
