@@ -131,6 +131,19 @@ abstract contract Base is Test {
         phase.bounty = bounty;
     }
 
+    /// @dev A phase opening at the reveal end of the challenge's phase 0, for a day of commits
+    /// and a day of reveals.
+    function _phaseAfterPhase0(uint256 challengeId, uint256 bounty, bool higherIsBetter)
+        internal
+        view
+        returns (IChallengeRegistry.PhaseConfig memory phase)
+    {
+        phase = _phaseConfig(bounty, higherIsBetter);
+        uint64 start = registry.getPhase(challengeId, 0).revealEnd;
+        (phase.commitStart, phase.commitEnd, phase.revealEnd) =
+        (start, start + 1 days, start + 2 days);
+    }
+
     /// @dev `keccak256(abi.encode(labelsDigest, keccak256(splitSalt)))`, as the interface says.
     function _holdoutCommitment(bytes32 labelsDigest, bytes32 splitSalt)
         internal

@@ -206,10 +206,7 @@ contract ChallengeRegistryTest is Base {
     /// rules are fixed when added, and the phase before it keeps its own.
     function test_addPhase_ChangesTheFigureOfMerit() public {
         uint256 id = _createChallenge(_config(), _phaseConfig(600e18, true));
-        uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
-        IChallengeRegistry.PhaseConfig memory next = _phaseConfig(400e18, false);
-        (next.commitStart, next.commitEnd, next.revealEnd) =
-        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
+        IChallengeRegistry.PhaseConfig memory next = _phaseAfterPhase0(id, 400e18, false);
         (next.baseline, next.target, next.eta) = (0.3e18, 0.1e18, 5e15);
         vm.prank(owner);
         uint32 phase = registry.addPhase(id, next, 0);
@@ -234,10 +231,7 @@ contract ChallengeRegistryTest is Base {
     /// @dev Issue 15, point 1: a new phase's rules are checked as phase 0's are.
     function test_addPhase_RevertWhen_ItsRulesAreInvalid() public {
         uint256 id = _createChallenge(_config(), _phaseConfig(600e18, true));
-        uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
-        IChallengeRegistry.PhaseConfig memory next = _phaseConfig(0, false);
-        (next.commitStart, next.commitEnd, next.revealEnd) =
-        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
+        IChallengeRegistry.PhaseConfig memory next = _phaseAfterPhase0(id, 0, false);
         (next.baseline, next.target) = (0.1e18, 0.3e18); // lower is better: target must be lower
         vm.prank(owner);
         vm.expectRevert(

@@ -572,14 +572,11 @@ contract LadderTest is Base {
         challengeId = _createChallenge(true);
         uint256 first = _submit(challengeId, alice, "bafkreialice");
         _postScores(challengeId, 0, 1, _items1(_item(first, 0.8e18)));
-        uint64 revealEnd = registry.getPhase(challengeId, 0).revealEnd;
-        IChallengeRegistry.PhaseConfig memory next = _phaseConfig(0, false);
-        (next.commitStart, next.commitEnd, next.revealEnd) =
-        (revealEnd, revealEnd + 1 days, revealEnd + 2 days);
+        IChallengeRegistry.PhaseConfig memory next = _phaseAfterPhase0(challengeId, 0, false);
         (next.baseline, next.target, next.eta) = (0.5e18, 0.1e18, 1e17);
         vm.prank(owner);
         registry.addPhase(challengeId, next, 0);
-        vm.warp(revealEnd);
+        vm.warp(next.commitStart);
 
         uint256 again = _submit(challengeId, alice, "bafkreialice2");
         IScoreBoard.ScoreItem[] memory offGrid = _items1(_item(again, 0.35e18));
