@@ -47,7 +47,13 @@ from oracle.chain.attestation import (
     score_batch_typed_data,
     sign_typed,
 )
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge, read_phase_judges
+from oracle.chain.challenges import (
+    ChallengeTerms,
+    PhaseRules,
+    PhaseTerms,
+    create_challenge,
+    read_phase_judges,
+)
 from oracle.chain.events import ChainEvent
 from oracle.chain.follower import Cursor, Follower
 from oracle.chain.platform import Platform, deploy_platform
@@ -240,10 +246,10 @@ def real_chain_events(url: str) -> Platform:
     platform = Platform.connect(w3, deploy_platform(owner))
     now = w3.eth.get_block("latest")["timestamp"]
     oracles = tuple(Account.from_key(k).address for k in ORACLE_KEYS)
-    terms = ChallengeTerms(token=platform.token.address, bounty=0, higher_is_better=False,
-                           baseline=100 * WAD, target=40 * WAD, eta=ETA, oracles=oracles,
-                           quorum=2, arbiter=owner.address)  # fmt: skip
-    phase = PhaseTerms("bafkspec", now, now + 10**6, now + 2 * 10**6, b"\1" * 32, 0)
+    terms = ChallengeTerms(token=platform.token.address, bounty=0, oracles=oracles, quorum=2,
+                           arbiter=owner.address)  # fmt: skip
+    rules = PhaseRules(False, 100 * WAD, 40 * WAD, ETA)
+    phase = PhaseTerms("bafkspec", rules, now, now + 10**6, now + 2 * 10**6, b"\1" * 32, 0)
     challenge = create_challenge(platform, owner, terms, "bafkspec", phase)
     people = [w3.to_checksum_address(Account.from_key(k).address) for k in ANVIL_KEYS[1:7]]
     w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]

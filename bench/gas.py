@@ -31,6 +31,7 @@ from oracle.chain.attestation import (
 )
 from oracle.chain.challenges import (
     ChallengeTerms,
+    PhaseRules,
     PhaseTerms,
     create_challenge,
     read_phase_judges,
@@ -78,12 +79,20 @@ class GasBench:
         self.owner.transact(self.p.token.functions.mint(self.owner.address, bounty))
         now = self.w3.eth.get_block("latest")["timestamp"]
         terms = ChallengeTerms(
-            token=self.p.token.address, bounty=bounty, higher_is_better=True, baseline=0,
-            target=WAD, eta=ETA, oracles=tuple(Account.from_key(k).address for k in ORACLE_KEYS),
+            token=self.p.token.address, bounty=bounty,
+            oracles=tuple(Account.from_key(k).address for k in ORACLE_KEYS),
             quorum=2, arbiter=self.owner.address, dispute_window=3600, dispute_bond=10**16,
         )  # fmt: skip
         commitment = holdout_commitment_of_digest(self.labels_digest, self.salt)
-        phase = PhaseTerms("bafkreispec", now, now + 86400, now + 2 * 86400, commitment, bounty)
+        phase = PhaseTerms(
+            "bafkreispec",
+            PhaseRules(True, 0, WAD, ETA),
+            now,
+            now + 86400,
+            now + 2 * 86400,
+            commitment,
+            bounty,
+        )
         return create_challenge(self.p, self.owner, terms, "bafkreispec", phase)
 
     def submit(self, challenge: int, key: str, parents: tuple[int, ...] = ()) -> Submitted:

@@ -6,7 +6,8 @@ import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
 import {IRewardVault} from "./interfaces/IRewardVault.sol";
 
 /// @title ChallengeRegistry
-/// @notice Stores challenges, their versioned phases, their judges (oracle set, quorum and
+/// @notice Stores challenges, their versioned phases (each with its own figure of merit:
+/// spec, direction, baseline, target, eta; announced a notice period ahead), their judges (oracle set, quorum and
 /// arbiter, versioned) and holdout commitments. Full CIDs and configs live in events; storage
 /// keeps their hashes. A phase is judged by the judges in force when its commits open; a new
 /// set of judges takes effect a notice period after it is announced, so it never reaches a
@@ -33,7 +34,6 @@ contract ChallengeRegistry is IChallengeRegistry {
         uint96 commitBond;
         uint32 phaseCount;
         uint8 dailyCap;
-        bool higherIsBetter;
         uint8 quorum;
         uint32 disputeWindow;
         uint32 configVersion;
@@ -43,9 +43,6 @@ contract ChallengeRegistry is IChallengeRegistry {
         address arbiter;
         bytes32 specHash;
         bytes32 configDigest;
-        int256 baseline;
-        int256 target;
-        uint256 eta;
         uint256 bounty;
         uint256 allocated;
         uint256 disputeBond;
@@ -102,15 +99,11 @@ contract ChallengeRegistry is IChallengeRegistry {
         Record storage c = _challenges[challengeId];
         c.commitBond = SafeCast.toUint96(config.commitBond);
         c.dailyCap = config.dailyCap;
-        c.higherIsBetter = config.higherIsBetter;
         c.disputeWindow = config.disputeWindow;
         c.noticePeriod = config.noticePeriod;
         c.owner = msg.sender;
         c.token = config.token;
         c.specHash = keccak256(bytes(specCid));
-        c.baseline = config.baseline;
-        c.target = config.target;
-        c.eta = config.eta;
         c.bounty = config.bounty;
         c.disputeBond = config.disputeBond;
         c.parentChallenge = config.parentChallenge;
@@ -130,6 +123,10 @@ contract ChallengeRegistry is IChallengeRegistry {
         if (vault_.isClosed(challengeId)) revert ChallengeClosed(challengeId);
         Record storage c = _challenges[challengeId];
         Phase storage last = _phases[challengeId][c.phaseCount - 1];
+        uint256 earliest = block.timestamp + c.noticePeriod;
+        if (config.commitStart < earliest) {
+            revert PhaseNoticeTooShort(challengeId, config.commitStart, earliest);
+        }
         c.bounty += topUp;
         phase = _appendPhase(challengeId, c, config, last.revealEnd, topUp);
         if (topUp > 0) vault_.escrow(challengeId, c.token, msg.sender, topUp);
@@ -176,7 +173,6 @@ contract ChallengeRegistry is IChallengeRegistry {
         Record storage c = _challengeOf(challengeId);
         return Challenge({
             owner: c.owner,
-            higherIsBetter: c.higherIsBetter,
             quorum: c.quorum,
             dailyCap: c.dailyCap,
             disputeWindow: c.disputeWindow,
@@ -188,9 +184,6 @@ contract ChallengeRegistry is IChallengeRegistry {
             commitBond: c.commitBond,
             specHash: c.specHash,
             configDigest: c.configDigest,
-            baseline: c.baseline,
-            target: c.target,
-            eta: c.eta,
             bounty: c.bounty,
             allocated: c.allocated,
             disputeBond: c.disputeBond,
@@ -240,8 +233,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         returns (uint256 eta, bool higherIsBetter, uint64 revealEnd)
     {
         Phase storage p = _phaseOf(challengeId, phase);
-        Record storage c = _challenges[challengeId];
-        return (c.eta, c.higherIsBetter, p.revealEnd);
+        return (p.eta, p.higherIsBetter, p.revealEnd);
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -305,23 +297,6 @@ contract ChallengeRegistry is IChallengeRegistry {
 
     function _checkConfig(ChallengeConfig calldata config) private view {
         if (config.token.code.length == 0) revert InvalidToken();
-        if (config.eta == 0) revert InvalidEta(config.eta);
-        // The board keeps scores in 248 bits (IScoreBoard.Best).
-        _checkScore(config.baseline);
-        _checkScore(config.target);
-        (int256 better, int256 worse) = config.higherIsBetter
-            ? (config.target, config.baseline)
-            : (config.baseline, config.target);
-        if (better <= worse) {
-            revert InvalidScoreRange(config.baseline, config.target, config.higherIsBetter);
-        }
-        uint256 range;
-        // better > worse, so better - worse is in (0, 2**256): the two's complement
-        // difference of the raw words is exact.
-        unchecked {
-            range = uint256(better) - uint256(worse);
-        }
-        if (config.eta > range) revert EtaExceedsScoreRange(config.eta, range);
         if (config.dailyCap > MAX_DAILY_CAP) {
             revert InvalidDailyCap(config.dailyCap, MAX_DAILY_CAP);
         }
@@ -340,6 +315,28 @@ contract ChallengeRegistry is IChallengeRegistry {
         if (config.noticePeriod < MIN_NOTICE_PERIOD || config.noticePeriod > MAX_NOTICE_PERIOD) {
             revert InvalidNoticePeriod(config.noticePeriod, MIN_NOTICE_PERIOD, MAX_NOTICE_PERIOD);
         }
+    }
+
+    /// @dev How a phase is judged: a target strictly better than its baseline, an eta that
+    /// fits the range, scores the board can hold.
+    function _checkRules(PhaseConfig calldata config) private pure {
+        if (config.eta == 0) revert InvalidEta(config.eta);
+        // The board keeps scores in 248 bits (IScoreBoard.Best).
+        _checkScore(config.baseline);
+        _checkScore(config.target);
+        (int256 better, int256 worse) = config.higherIsBetter
+            ? (config.target, config.baseline)
+            : (config.baseline, config.target);
+        if (better <= worse) {
+            revert InvalidScoreRange(config.baseline, config.target, config.higherIsBetter);
+        }
+        uint256 range;
+        // better > worse, so better - worse is in (0, 2**256): the two's complement
+        // difference of the raw words is exact.
+        unchecked {
+            range = uint256(better) - uint256(worse);
+        }
+        if (config.eta > range) revert EtaExceedsScoreRange(config.eta, range);
     }
 
     function _checkScore(int256 score) private pure {
@@ -390,6 +387,7 @@ contract ChallengeRegistry is IChallengeRegistry {
         uint64 notBefore,
         uint256 topUp
     ) private returns (uint32 phase) {
+        _checkRules(config);
         if (
             config.commitStart < notBefore || config.commitEnd <= config.commitStart
                 || config.revealEnd <= config.commitEnd
@@ -416,8 +414,12 @@ contract ChallengeRegistry is IChallengeRegistry {
             commitEnd: config.commitEnd,
             revealEnd: config.revealEnd,
             holdoutRevealed: false,
+            higherIsBetter: config.higherIsBetter,
             specHash: keccak256(bytes(config.specCid)),
             holdoutCommitment: config.holdoutCommitment,
+            baseline: config.baseline,
+            target: config.target,
+            eta: config.eta,
             bounty: config.bounty
         });
         emit PhaseAdded(challengeId, phase, config, topUp);

@@ -33,7 +33,9 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
     mapping(uint256 challengeId => uint64) private _lastSeq;
     mapping(uint256 challengeId => mapping(uint64 seq => Batch)) private _batches;
     mapping(uint256 word => uint256) private _scoredBits;
-    mapping(uint256 challengeId => mapping(address participant => Best)) private _best;
+    mapping(
+        uint256 challengeId => mapping(uint32 phase => mapping(address participant => Best))
+    ) private _best;
     mapping(uint256 challengeId => mapping(uint32 phase => Tally)) private _tallies;
 
     constructor(IChallengeRegistry registry_, ISubmissionBook book_) OracleQuorum(registry_) {
@@ -67,8 +69,10 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         _batches[challengeId][header.seq] =
             Batch({itemsHash: computed, phase: header.phase, privateRevealed: false});
         ++_tallies[challengeId][header.phase].posted;
+        // The phase's Ladder, located once per batch (one mapping level per item).
+        mapping(address => Best) storage ladder = _best[challengeId][header.phase];
         for (uint256 i = 0; i < n; ++i) {
-            _record(header, items[i], step, higherIsBetter);
+            _record(header, items[i], step, higherIsBetter, ladder);
         }
         emit ScoresPosted(challengeId, header.phase, header.seq, computed, n, msg.sender);
     }
@@ -140,12 +144,12 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
     }
 
     /// @inheritdoc IScoreBoard
-    function releasedBest(uint256 challengeId, address participant)
+    function releasedBest(uint256 challengeId, uint32 phase, address participant)
         external
         view
         returns (Best memory)
     {
-        return _best[challengeId][participant];
+        return _best[challengeId][phase][participant];
     }
 
     /// @inheritdoc IScoreBoard
@@ -180,7 +184,8 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         ScoreBatch calldata header,
         ScoreItem calldata item,
         int256 step,
-        bool higherIsBetter
+        bool higherIsBetter,
+        mapping(address => Best) storage ladder
     ) private {
         uint256 id = item.submissionId;
         uint8 status = item.status;
@@ -202,7 +207,7 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
             return;
         }
         if (score % step != 0) revert OffGridScore(id, score, uint256(step));
-        _climbLadder(header.challengeId, submitter, id, score, step, higherIsBetter);
+        _climbLadder(header, ladder, submitter, id, score, step, higherIsBetter);
     }
 
     /// @dev Sets the submission's scored bit; reverts if it was set (scored once, ever).
@@ -229,16 +234,18 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         if (!revealed) revert SubmissionNotRevealed(id);
     }
 
-    /// @dev A participant's released best moves only by at least eta (Blum & Hardt's Ladder).
+    /// @dev A participant's released best in a phase moves only by at least the phase's eta
+    /// (Blum & Hardt's Ladder); each phase has its own Ladder, as it has its own metric.
     function _climbLadder(
-        uint256 challengeId,
+        ScoreBatch calldata header,
+        mapping(address => Best) storage ladder,
         address participant,
         uint256 submissionId,
         int256 score,
         int256 step,
         bool higherIsBetter
     ) private {
-        Best storage stored = _best[challengeId][participant];
+        Best storage stored = ladder[participant];
         Best memory best = stored; // one slot, read once
         if (best.released) {
             int256 current = best.score;
@@ -247,6 +254,6 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         }
         stored.score = SafeCast.toInt248(score);
         stored.released = true;
-        emit BestReleased(challengeId, participant, submissionId, score);
+        emit BestReleased(header.challengeId, participant, submissionId, score);
     }
 }

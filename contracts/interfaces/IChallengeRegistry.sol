@@ -14,24 +14,25 @@ interface IChallengeRegistry {
     struct ChallengeConfig {
         address token; // ERC-20 the bounty is paid in
         uint256 bounty; // escrowed at creation, pulled from the owner by the RewardVault
-        bool higherIsBetter;
-        int256 baseline; // WAD score the crowd starts from
-        int256 target; // WAD score that earns the whole improvement pool
-        uint256 eta; // WAD ladder step (0 < eta <= |target - baseline|): public scores are multiples
         address[] oracles; // strictly ascending, no zero address
         uint8 quorum; // signatures needed, 1..oracles.length
         uint32 disputeWindow; // seconds between a rewards root and its first claim, 5 min..30 days
         uint256 disputeBond; // wei a disputer locks, at most MAX_DISPUTE_BOND (1 ether)
         address arbiter; // decides disputes (not the zero address)
-        uint32 noticePeriod; // seconds between a change of judges and the first phase it judges
+        uint32 noticePeriod; // seconds between announcing a change (judges, a phase) and its start
         uint8 dailyCap; // commits per address per rolling day, 0 = no cap, at most 6
         uint256 commitBond; // wei locked by each commit, refunded on reveal (< 2**96)
         uint256 parentChallenge; // 0, or the challenge this one forks
     }
 
-    /// @notice One version of the challenge: its spec, its windows, its holdout, its money.
+    /// @notice One version of the challenge's figure of merit: its spec, how it is judged, its
+    /// windows, its holdout, its money. Fixed when the phase is added, never changed.
     struct PhaseConfig {
-        string specCid; // JSON spec on IPFS (metric, dataset version, split...)
+        string specCid; // JSON spec on IPFS (metric, dataset version, scorer, limits, split...)
+        bool higherIsBetter;
+        int256 baseline; // WAD score the crowd starts from
+        int256 target; // WAD score that earns the whole improvement pool
+        uint256 eta; // WAD ladder step (0 < eta <= |target - baseline|): public scores are multiples
         uint64 commitStart;
         uint64 commitEnd;
         uint64 revealEnd;
@@ -42,7 +43,6 @@ interface IChallengeRegistry {
     /// @notice getChallenge output. Storage keeps the fields commits and reveals read in one slot.
     struct Challenge {
         address owner;
-        bool higherIsBetter;
         uint8 quorum;
         uint8 dailyCap;
         uint32 disputeWindow;
@@ -54,9 +54,6 @@ interface IChallengeRegistry {
         uint256 commitBond;
         bytes32 specHash;
         bytes32 configDigest;
-        int256 baseline;
-        int256 target;
-        uint256 eta;
         uint256 bounty; // total escrowed so far (creation + top-ups)
         uint256 allocated; // sum of the phases' bounties
         uint256 disputeBond;
@@ -72,13 +69,18 @@ interface IChallengeRegistry {
         address arbiter;
     }
 
+    /// @notice A phase as stored: the first slot holds what scoring and reveals read.
     struct Phase {
         uint64 commitStart;
         uint64 commitEnd;
         uint64 revealEnd;
         bool holdoutRevealed;
+        bool higherIsBetter;
         bytes32 specHash;
         bytes32 holdoutCommitment;
+        int256 baseline;
+        int256 target;
+        uint256 eta;
         uint256 bounty;
     }
 
@@ -139,6 +141,8 @@ interface IChallengeRegistry {
     error HoldoutAlreadyRevealed(uint256 challengeId, uint32 phase);
     error HoldoutMismatch(bytes32 expected, bytes32 computed);
     error NoOpenPhase(uint256 challengeId, uint256 now_);
+    /// @notice A later phase's commits open at the earliest a notice period after it is added.
+    error PhaseNoticeTooShort(uint256 challengeId, uint64 commitStart, uint256 earliest);
     error NotDeployer(address caller, address deployer);
     error VaultAlreadyBound(address vault);
     error VaultNotBound();
@@ -154,7 +158,9 @@ interface IChallengeRegistry {
         PhaseConfig calldata phase0
     ) external returns (uint256 challengeId);
 
-    /// @notice Appends a phase (a new metric or dataset version); older phases stay as they were.
+    /// @notice Appends a phase (a new metric, direction, baseline, target, eta, dataset or
+    /// scorer); older phases stay as they were. Its commits open at the earliest the
+    /// challenge's notice period from now, after the previous phase's reveal end.
     /// @param topUp Extra bounty escrowed now (approve the RewardVault first); may be 0.
     function addPhase(uint256 challengeId, PhaseConfig calldata config, uint256 topUp)
         external
@@ -195,7 +201,7 @@ interface IChallengeRegistry {
         external
         view
         returns (uint64 revealEnd, uint256 commitBond);
-    /// @notice What scoring needs: the ladder step, the direction, the phase's reveal end.
+    /// @notice What scoring needs: the phase's ladder step, direction and reveal end.
     function scoringRules(uint256 challengeId, uint32 phase)
         external
         view

@@ -53,7 +53,9 @@ interface IScoreBoard is IOracleQuorum {
         bytes32 privateCommitment,
         bytes32 reportDigest
     );
-    /// @notice A participant's public best moved (first valid score, or an improvement ≥ eta).
+    /// @notice A participant's public best in a phase moved (first valid score in the phase, or
+    /// an improvement ≥ the phase's eta). The phase is the submission's (as for ScoreRecorded;
+    /// one word less per release keeps a 100-item batch within 15,000 gas per item).
     event BestReleased(
         uint256 indexed challengeId,
         address indexed participant,
@@ -112,7 +114,8 @@ interface IScoreBoard is IOracleQuorum {
         external
         view
         returns (uint32 posted, uint32 opened);
-    function releasedBest(uint256 challengeId, address participant)
+    /// @notice A participant's released best on a phase's Ladder.
+    function releasedBest(uint256 challengeId, uint32 phase, address participant)
         external
         view
         returns (Best memory);

@@ -72,6 +72,10 @@ class Holdout(Model):
 class Phase(Model):
     phase: int
     spec_cid: str
+    higher_is_better: bool  # this phase's rules, fixed on chain when it was added
+    baseline: Score
+    target: Score
+    eta: Score
     commit_start: int
     commit_end: int
     reveal_end: int
@@ -84,6 +88,9 @@ class Phase(Model):
     private_batches_opened: int
     judges_version: int  # the oracle set (and arbiter) in force when its commits opened
     arbiter: str
+    changed: list[str]  # what it changed from the phase before, "what old -> new"
+    best_public: BoardEntry | None  # the top of its public board
+    best_private: BoardEntry | None  # the top of its private board, once opened
 
 
 class OracleSet(Model):
@@ -110,7 +117,7 @@ class ChallengeSummary(Model):
     spec_cid: str
     token: str
     bounty: str
-    higher_is_better: bool
+    higher_is_better: bool  # the latest phase's rules (each phase has its own: Phase)
     baseline: Score
     target: Score
     eta: Score

@@ -20,17 +20,39 @@ class ChallengeNotFound(CoopError, LookupError):
 
 
 @dataclass(frozen=True)
+class PhaseRules:
+    """How a phase is judged, fixed on chain when it is added; scores and eta are WAD."""
+
+    higher_is_better: bool
+    baseline: int
+    target: int
+    eta: int
+
+    def as_spec_fields(self) -> dict[str, object]:
+        """Keyed like a spec's fields (what a phase's spec states of them)."""
+        return {
+            "direction": "higher" if self.higher_is_better else "lower",
+            "baseline": self.baseline, "target": self.target, "eta": self.eta,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
 class PhaseTerms:
     spec_cid: str
+    rules: PhaseRules
     commit_start: int
     commit_end: int
     reveal_end: int
     holdout_commitment: bytes
     bounty: int
 
-    def as_call_arg(self) -> tuple[str, int, int, int, bytes, int]:
+    def as_call_arg(self) -> tuple[object, ...]:
         return (
             self.spec_cid,
+            self.rules.higher_is_better,
+            self.rules.baseline,
+            self.rules.target,
+            self.rules.eta,
             self.commit_start,
             self.commit_end,
             self.reveal_end,
@@ -41,14 +63,11 @@ class PhaseTerms:
 
 @dataclass(frozen=True)
 class ChallengeTerms:
-    """Everything `createChallenge` fixes; scores and eta are WAD integers."""
+    """Everything `createChallenge` fixes for the whole challenge (each phase's own rules are
+    in its PhaseTerms)."""
 
     token: str
     bounty: int
-    higher_is_better: bool
-    baseline: int
-    target: int
-    eta: int
     oracles: tuple[str, ...]
     quorum: int
     arbiter: str
@@ -57,17 +76,13 @@ class ChallengeTerms:
     daily_cap: int = 0
     commit_bond: int = 0
     parent_challenge: int = 0
-    notice_period: int = 7 * 86400  # a change of judges applies to phases opening this late
+    notice_period: int = 7 * 86400  # a change of judges, or a new phase, opens this late
 
     def as_call_arg(self) -> tuple[object, ...]:
         oracles = sorted_oracles(self.oracles)
         return (
             Web3.to_checksum_address(self.token),
             self.bounty,
-            self.higher_is_better,
-            self.baseline,
-            self.target,
-            self.eta,
             oracles,
             self.quorum,
             self.dispute_window,
@@ -116,6 +131,7 @@ class PhaseView:
     """A phase as the registry stores it (times are unix seconds)."""
 
     index: int
+    rules: PhaseRules
     commit_start: int
     commit_end: int
     reveal_end: int
@@ -132,14 +148,10 @@ class ChallengeView:
     owner: str
     token: str
     arbiter: str  # of the newest announced judges (a phase's own: read_phase_judges)
-    higher_is_better: bool
-    baseline: int
-    target: int
-    eta: int
     quorum: int  # of the newest announced judges
     config_version: int
     config_digest: str  # 0x-hex, of the newest announced judges
-    notice_period: int  # seconds between announcing new judges and the first phase they judge
+    notice_period: int  # seconds between announcing new judges or a phase and its start
     daily_cap: int
     commit_bond: int
     dispute_window: int
@@ -158,12 +170,9 @@ class ChallengeView:
         return self.phases[-1].reveal_end
 
     def rules_of_spec(self) -> dict[str, object]:
-        """The challenge-wide rules a phase's spec must repeat, keyed like the spec's fields."""
-        return {
-            "direction": "higher" if self.higher_is_better else "lower",
-            "baseline": self.baseline, "target": self.target, "eta": self.eta,
-            "limits.daily_cap": self.daily_cap, "limits.commit_bond_wei": self.commit_bond,
-        }  # fmt: skip
+        """The challenge-wide limits a phase's spec must repeat, keyed like the spec's fields
+        (each phase has its own direction, baseline, target and eta)."""
+        return {"limits.daily_cap": self.daily_cap, "limits.commit_bond_wei": self.commit_bond}
 
 
 def call_struct(contract_fn: Any) -> dict[str, Any]:
@@ -187,13 +196,14 @@ def read_challenge(platform: Platform, challenge_id: int) -> ChallengeView:
     phases = []
     for index in range(int(c["phaseCount"])):
         p = call_struct(registry.getPhase(challenge_id, index))
-        phases.append(PhaseView(index, int(p["commitStart"]), int(p["commitEnd"]),
+        rules = PhaseRules(bool(p["higherIsBetter"]), int(p["baseline"]), int(p["target"]),
+                           int(p["eta"]))  # fmt: skip
+        phases.append(PhaseView(index, rules, int(p["commitStart"]), int(p["commitEnd"]),
                                 int(p["revealEnd"]), bool(p["holdoutRevealed"]),
                                 bytes(p["holdoutCommitment"]), int(p["bounty"])))  # fmt: skip
     return ChallengeView(
         challenge_id=challenge_id, owner=c["owner"], token=c["token"], arbiter=c["arbiter"],
-        higher_is_better=bool(c["higherIsBetter"]), baseline=int(c["baseline"]),
-        target=int(c["target"]), eta=int(c["eta"]), quorum=int(c["quorum"]),
+        quorum=int(c["quorum"]),
         config_version=int(c["configVersion"]), daily_cap=int(c["dailyCap"]),
         config_digest="0x" + bytes(c["configDigest"]).hex(),
         notice_period=int(c["noticePeriod"]),

@@ -16,6 +16,7 @@ from web3 import Web3
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.challenges import (
     ChallengeTerms,
+    PhaseRules,
     PhaseTerms,
     add_phase,
     create_challenge,
@@ -98,6 +99,9 @@ def dev_oracles(chain_id: int) -> tuple[str, ...] | None:
     return tuple(Account.from_key(k).address for k in ANVIL_KEYS[7:10])
 
 
+NOTICE_MARGIN_SECONDS = 600  # a default phase start's slack beyond the notice period
+
+
 def publish_challenge(
     platform: Platform, owner: Sender, store: ContentStore, data_dir: Path, spec_path: Path,
     labels_path: Path, options: PublishOptions, public_data: Path | None = None,
@@ -115,9 +119,8 @@ def publish_challenge(
     spec_cid = _upload(store, files, progress)
     spec = files.spec
     terms = ChallengeTerms(
-        token=platform.token.address, bounty=options.bounty, higher_is_better=spec.higher_is_better,
-        baseline=spec.wad(spec.baseline), target=spec.wad(spec.target), eta=spec.eta_wad,
-        oracles=options.oracles, quorum=options.quorum, arbiter=options.arbiter,
+        token=platform.token.address, bounty=options.bounty, oracles=options.oracles,
+        quorum=options.quorum, arbiter=options.arbiter,
         dispute_window=options.dispute_window, dispute_bond=options.dispute_bond,
         daily_cap=spec.daily_cap, commit_bond=spec.commit_bond_wei,
         notice_period=options.notice_period,
@@ -158,6 +161,13 @@ def publish_phase(
             f"--start {iso_time(start)} is before the previous phase's reveals close, "
             f"{iso_time(current.last_reveal_end)}: start then or later (or leave --start out)"
         )
+    noticed = chain_now(platform) + current.notice_period
+    if start is not None and start < noticed:
+        raise InvalidTerms(
+            f"--start {iso_time(start)} gives participants less than the challenge's notice "
+            f"period ({current.notice_period} s) to read the new phase's rules: start at "
+            f"{iso_time(noticed)} or later (or leave --start out)"
+        )
     files = prepare_phase(spec_path, labels_path, public_data, store, progress)
     _check_same_rules(files.spec, current.rules_of_spec(), spec_path)
     available = current.unallocated + options.top_up
@@ -171,7 +181,8 @@ def publish_phase(
     _check_balance(platform, owner, options.top_up, "the top-up")
     spec_cid = _upload(store, files, progress)
     if start is None:
-        start = max(chain_now(platform), current.last_reveal_end)
+        # a margin, so the upload and the transaction's wait do not eat into the notice
+        start = max(noticed + NOTICE_MARGIN_SECONDS, current.last_reveal_end)
     phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
                          bounty)  # fmt: skip
     pending = new_secret(platform.w3.eth.chain_id, files.labels, files.split_salt, spec_cid,
@@ -189,8 +200,14 @@ def _phase_terms(spec_cid: str, files: PhaseFiles, start: int, commit_seconds: i
     if commit_seconds <= 0 or reveal_seconds <= 0:
         raise InvalidTerms("the commit and reveal windows must each last at least a second")
     commit_end = start + commit_seconds
-    return PhaseTerms(spec_cid, start, commit_end, commit_end + reveal_seconds,
-                      files.holdout_commitment, bounty)  # fmt: skip
+    return PhaseTerms(spec_cid, rules_of(files.spec), start, commit_end,
+                      commit_end + reveal_seconds, files.holdout_commitment, bounty)  # fmt: skip
+
+
+def rules_of(spec: ChallengeSpec) -> PhaseRules:
+    """The rules a phase fixes on chain, from its spec (scores as WAD)."""
+    return PhaseRules(spec.higher_is_better, spec.wad(spec.baseline), spec.wad(spec.target),
+                      spec.eta_wad)  # fmt: skip
 
 
 def check_oracles(oracles: tuple[str, ...], quorum: int) -> None:
@@ -246,20 +263,16 @@ def _check_balance(platform: Platform, owner: Sender, amount: int, what: str) ->
 
 
 def _check_same_rules(spec: ChallengeSpec, rules: dict[str, object], spec_path: Path) -> None:
-    """A phase may change the metric or data, not the rules fixed for the whole challenge."""
-    ours = {
-        "direction": "higher" if spec.higher_is_better else "lower",
-        "baseline": spec.wad(spec.baseline), "target": spec.wad(spec.target),
-        "eta": spec.eta_wad, "limits.daily_cap": spec.daily_cap,
-        "limits.commit_bond_wei": spec.commit_bond_wei,
-    }  # fmt: skip
+    """A phase may change how it is judged (metric, direction, baseline, target, eta, data,
+    scorer), not the commit limits the registry keeps for the whole challenge."""
+    ours = {"limits.daily_cap": spec.daily_cap, "limits.commit_bond_wei": spec.commit_bond_wei}
     differ = [f"{k}: spec {ours[k]}, challenge {rules[k]}" for k in ours if ours[k] != rules[k]]
     if differ:
         raise InvalidSpec(
             f"{spec_path} differs from what the challenge fixed at creation ("
             + "; ".join(differ)
-            + "); a phase keeps the challenge's direction, baseline, "
-            "target, eta (WAD) and limits: copy them from the first spec"
+            + "); every phase keeps the challenge's commit limits (daily cap, commit bond): "
+            "copy them from the first spec"
         )
 
 

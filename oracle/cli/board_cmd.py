@@ -15,7 +15,7 @@ from oracle.ledger.boards import (
     public_board,
     score_text,
 )
-from oracle.ledger.model import Challenge, Ledger
+from oracle.ledger.model import Challenge, Ledger, Phase
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.ties import TiedEntry, private_ties
 from oracle.rewards.published import PendingRoot, fetch_report
@@ -119,15 +119,15 @@ def _phase_board(ctx: ChainContext, ledger: Ledger, challenge: Challenge, phase:
         opened, entries = True, public_board(ledger, challenge, phase)
         title = f"Public leaderboard, challenge {cid} phase {phase}"
         empty = "No scores yet: the oracles post them shortly after each reveal."
-    text = _board_text(title, challenge, entries, empty, ties, note)
+    text = _board_text(title, challenge.phases[phase], entries, empty, ties, note)
     return PhaseBoard(phase, opened, entries, text, ties, note)
 
 
-def _board_text(title: str, challenge: Challenge, entries: list[BoardEntry], empty: str,
+def _board_text(title: str, rules: Phase, entries: list[BoardEntry], empty: str,
                 ties: dict[int, TiedEntry], note: str | None) -> str:  # fmt: skip
-    direction = "higher" if challenge.higher_is_better else "lower"
-    lines = [title, f"baseline {score_text(challenge.baseline)}, target "
-             f"{score_text(challenge.target)} ({direction} is better)"]  # fmt: skip
+    direction = "higher" if rules.higher_is_better else "lower"
+    lines = [title, f"baseline {score_text(rules.baseline)}, target "
+             f"{score_text(rules.target)} ({direction} is better)"]  # fmt: skip
     if not entries:
         return "\n".join([*lines, empty])
     header = f"{'rank':>4}  {'participant':42}  {'submission':>10}  score"

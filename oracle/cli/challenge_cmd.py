@@ -24,6 +24,7 @@ from oracle.chain.publish import (
 from oracle.cli.challenge_admin_cmd import refund_cmd, set_oracles_cmd
 from oracle.cli.context import ChainContext, chain_options, progress, tokens
 from oracle.errors import ConfigError
+from oracle.ledger.boards import BoardEntry
 from oracle.ledger.challenge_status import (
     STAGES,
     ChallengeStatus,
@@ -31,6 +32,7 @@ from oracle.ledger.challenge_status import (
     challenge_status,
     reached,
 )
+from oracle.types import wad_text
 
 UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
@@ -250,8 +252,11 @@ def add_phase_cmd(challenge_id: int, spec: Path, data: Path | None, labels: Path
     """Append a phase to CHALLENGE: a new metric or dataset version, with its own windows,
     holdout and share of the bounty. Earlier phases stay exactly as they were.
 
-    The new spec keeps the challenge's direction, baseline, target, eta and limits. Its
-    commits open at --start, or when the previous phase's reveals close if that is later.
+    The new spec may change how the phase is judged: metric, direction, baseline, target,
+    eta, dataset, scorer; those are fixed on chain with the phase. It keeps the
+    challenge's daily cap and commit bond. Its commits open at --start, at the earliest
+    the challenge's notice period from now and after the previous phase's reveals close
+    (the default: ten minutes after the earliest).
 
     \b
     Examples:
@@ -384,19 +389,18 @@ def _phase_stage(status: ChallengeStatus, phase: int) -> str:
 
 def _status_text(s: ChallengeStatus) -> str:
     v = s.view
-    direction = "higher" if v.higher_is_better else "lower"
     lines = [
         f"Challenge {v.challenge_id}" + (f": {s.title}" if s.title else ""),
         f"  owner {v.owner}, arbiter {v.arbiter}",
-        f"  spec {s.spec_cid} ({direction} is better)",
+        f"  spec {s.spec_cid}",
         f"  chain time {iso_time(s.now)}",
         f"  bounty escrowed {tokens(v.bounty)}, given to phases {tokens(v.allocated)}, "
         f"held by the vault {tokens(s.escrow_balance)}"
         + (f", refunded {tokens(s.refunded)}" if s.refunded else "")
         + (" (closed)" if s.closed else ""),
         f"  oracles ({v.quorum} of {len(s.oracles)} sign): {', '.join(s.oracles)}",
-        f"  notice period {duration_text(v.notice_period)}: new oracles or a new arbiter "
-        "judge only phases whose commits open at least that long after they are announced",
+        f"  notice period {duration_text(v.notice_period)}: a new phase, new oracles or a new "
+        "arbiter apply only to commits opening at least that long after they are announced",
         f"  dispute window {duration_text(v.dispute_window)}; open now: "
         + (", ".join(f"phase {i}" for i in s.open_phases) or "no phase takes commits or reveals"),
     ]
@@ -406,10 +410,15 @@ def _status_text(s: ChallengeStatus) -> str:
 
 
 def _phase_text(p: PhaseStatus, now: int) -> list[str]:
-    w = p.phase
+    w, m = p.phase, p.merit
+    metric = f"{m.metric}, " if m.metric else ""
     lines = [
         f"Phase {w.index}: {p.stage} — next: {p.next_step}",
         f"  spec {p.spec_cid}, bounty {tokens(w.bounty)}",
+        f"  judged by {metric}{m.direction} is better, baseline {wad_text(m.baseline)}, "
+        f"target {wad_text(m.target)}, eta {wad_text(m.eta)}",
+        f"  changed: {'; '.join(p.changed) or 'nothing the registry or the spec tells'}",
+        f"  best: public {_best_text(p.best_public)}, private {_best_text(p.best_private)}",
         f"  commits {time_text(w.commit_start, now)} to {time_text(w.commit_end, now)}",
         f"  reveals until {time_text(w.reveal_end, now)}",
         f"  submissions: {p.committed} committed, {p.revealed} revealed, {p.scored} scored",
@@ -429,13 +438,25 @@ def _phase_text(p: PhaseStatus, now: int) -> list[str]:
     return lines
 
 
+def _best_text(entry: BoardEntry | None) -> str:
+    if entry is None:
+        return "none yet"
+    return f"{wad_text(entry.score)} (submission {entry.submission_id}, {entry.participant})"
+
+
+def _best_json(entry: BoardEntry | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {"score": str(entry.score), "submission_id": entry.submission_id,
+            "participant": entry.participant}  # fmt: skip
+
+
 def _status_json(s: ChallengeStatus) -> dict[str, Any]:
     v = s.view
     return {
         "challenge_id": v.challenge_id, "title": s.title, "spec_cid": s.spec_cid,
         "owner": v.owner, "arbiter": v.arbiter, "token": v.token, "now": s.now,
-        "higher_is_better": v.higher_is_better, "baseline": str(v.baseline),
-        "target": str(v.target), "eta": str(v.eta), "bounty": str(v.bounty),
+        "bounty": str(v.bounty),
         "allocated": str(v.allocated), "escrow_balance": str(s.escrow_balance),
         "refunded": str(s.refunded), "closed": s.closed, "oracles": list(s.oracles),
         "quorum": v.quorum, "dispute_window": v.dispute_window, "open_phases": s.open_phases,
@@ -443,6 +464,11 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
         "phases": [
             {"phase": p.phase.index, "stage": p.stage, "next": p.next_step,
              "spec_cid": p.spec_cid, "bounty": str(p.phase.bounty),
+             "metric": p.merit.metric, "higher_is_better": p.merit.higher_is_better,
+             "baseline": str(p.merit.baseline), "target": str(p.merit.target),
+             "eta": str(p.merit.eta), "dataset": p.merit.dataset, "scorer": p.merit.scorer,
+             "changed": list(p.changed), "best_public": _best_json(p.best_public),
+             "best_private": _best_json(p.best_private),
              "commit_start": p.phase.commit_start, "commit_end": p.phase.commit_end,
              "reveal_end": p.phase.reveal_end, "holdout_revealed": p.phase.holdout_revealed,
              "labels_cid": p.labels_cid, "holdout_revealer": p.revealer,

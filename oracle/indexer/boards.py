@@ -1,6 +1,7 @@
 """Leaderboards and improvements kept in SQLite, the same rules as oracle/ledger/boards.py.
 
-Boards are per phase: each phase is scored on its own holdout split.
+Boards are per phase: each phase is scored on its own holdout split under its own rules
+(direction, baseline, target, eta: the phases table).
 - Public board: per phase, each participant's released best by the Ladder within the
   phase (their first valid public score, then one that beats it by at least eta).
 - Private board: per phase, each participant's best opened private score of a submission a
@@ -33,9 +34,9 @@ def record_public_score(db: sqlite3.Connection, submission_id: int) -> None:
     released score that beats the phase's running best is an improvement."""
     row = db.execute(
         "SELECT s.challenge_id, s.phase, s.submitter, sc.public_score, sc.block, sc.log_index, "
-        "c.higher_is_better, c.eta, c.baseline FROM scores sc "
+        "p.higher_is_better, p.eta, p.baseline FROM scores sc "
         "JOIN submissions s USING (submission_id) "
-        "JOIN challenges c ON c.challenge_id = s.challenge_id "
+        "JOIN phases p ON p.challenge_id = s.challenge_id AND p.phase = s.phase "
         "WHERE sc.submission_id = ? AND sc.status = ?",
         (submission_id, int(Status.VALID)),
     ).fetchone()

@@ -43,8 +43,7 @@ def _insert(db: sqlite3.Connection, table: str, values: tuple[Any, ...]) -> None
 def _challenge_created(db: sqlite3.Connection, e: ChainEvent) -> None:
     c: Any = e["config"]
     _insert(db, "challenges", (
-        int(e["challengeId"]), e["owner"], c["token"], int(bool(c["higherIsBetter"])),
-        str(c["baseline"]), str(c["target"]), str(c["eta"]), int(c["disputeWindow"]),
+        int(e["challengeId"]), e["owner"], c["token"], int(c["disputeWindow"]),
         str(c["disputeBond"]), c["arbiter"], int(c["dailyCap"]), str(c["commitBond"]),
         int(c["parentChallenge"]), str(e["specCid"]), *_place(e), hex32(e.tx_hash),
         int(c["noticePeriod"]),
@@ -54,7 +53,9 @@ def _challenge_created(db: sqlite3.Connection, e: ChainEvent) -> None:
 def _phase_added(db: sqlite3.Connection, e: ChainEvent) -> None:
     c: Any = e["config"]
     _insert(db, "phases", (
-        int(e["challengeId"]), int(e["phase"]), str(c["specCid"]), int(c["commitStart"]),
+        int(e["challengeId"]), int(e["phase"]), str(c["specCid"]),
+        int(bool(c["higherIsBetter"])), str(c["baseline"]), str(c["target"]), str(c["eta"]),
+        int(c["commitStart"]),
         int(c["commitEnd"]), int(c["revealEnd"]), hex32(c["holdoutCommitment"]),
         str(c["bounty"]), str(e["topUp"]), *_place(e),
     ))  # fmt: skip
@@ -128,26 +129,37 @@ def _score_recorded(db: sqlite3.Connection, e: ChainEvent) -> None:
     boards.record_public_score(db, int(e["submissionId"]))
 
 
-def _higher_is_better(db: sqlite3.Connection, challenge_id: int) -> bool:
+def _higher_is_better(db: sqlite3.Connection, challenge_id: int, phase: int) -> bool:
+    """The direction of a phase (each phase has its own)."""
     row = db.execute(
-        "SELECT higher_is_better FROM challenges WHERE challenge_id = ?", (challenge_id,)
+        "SELECT higher_is_better FROM phases WHERE challenge_id = ? AND phase = ?",
+        (challenge_id, phase),
     ).fetchone()
     return bool(row[0]) if row else True
 
 
+def _phase_of(db: sqlite3.Connection, submission_id: int) -> int:
+    row = db.execute(
+        "SELECT phase FROM submissions WHERE submission_id = ?", (submission_id,)
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _best_released(db: sqlite3.Connection, e: ChainEvent) -> None:
-    """The contract's Ladder across the challenge, kept as a fact; the boards and their
-    improvements follow the Ladder per phase (boards.record_public_score)."""
+    """The contract's Ladder of a phase, kept as a fact; the boards and their improvements
+    follow the same Ladder (boards.record_public_score)."""
     challenge_id, score = int(e["challengeId"]), int(e["score"])
+    phase = _phase_of(db, int(e["submissionId"]))
     _insert(db, "releases", (
-        challenge_id, e["participant"], int(e["submissionId"]), str(score),
-        rank_key(score, _higher_is_better(db, challenge_id)), *_place(e),
+        challenge_id, phase, e["participant"], int(e["submissionId"]), str(score),
+        rank_key(score, _higher_is_better(db, challenge_id, phase)), *_place(e),
     ))  # fmt: skip
 
 
 def _private_revealed(db: sqlite3.Connection, e: ChainEvent) -> None:
     challenge_id, score = int(e["challengeId"]), int(e["privateScore"])
-    key = rank_key(score, _higher_is_better(db, challenge_id))
+    phase = _phase_of(db, int(e["submissionId"]))
+    key = rank_key(score, _higher_is_better(db, challenge_id, phase))
     _insert(db, "private_scores", (
         int(e["submissionId"]), challenge_id, str(score), key, hex32(e["salt"]), *_place(e),
     ))  # fmt: skip

@@ -19,15 +19,16 @@ SCHEMA_VERSION = "7"
 FACT_TABLES: dict[str, str] = {
     "challenges": """
         challenge_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, token TEXT NOT NULL,
-        higher_is_better INTEGER NOT NULL, baseline TEXT NOT NULL, target TEXT NOT NULL,
-        eta TEXT NOT NULL, dispute_window INTEGER NOT NULL, dispute_bond TEXT NOT NULL,
+        dispute_window INTEGER NOT NULL, dispute_bond TEXT NOT NULL,
         arbiter TEXT NOT NULL, daily_cap INTEGER NOT NULL, commit_bond TEXT NOT NULL,
         parent_challenge INTEGER NOT NULL, spec_cid TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_hash TEXT NOT NULL,
         notice_period INTEGER NOT NULL""",
     "phases": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, spec_cid TEXT NOT NULL,
-        commit_start INTEGER NOT NULL, commit_end INTEGER NOT NULL, reveal_end INTEGER NOT NULL,
+        higher_is_better INTEGER NOT NULL, baseline TEXT NOT NULL, target TEXT NOT NULL,
+        eta TEXT NOT NULL, commit_start INTEGER NOT NULL, commit_end INTEGER NOT NULL,
+        reveal_end INTEGER NOT NULL,
         holdout_commitment TEXT NOT NULL, bounty TEXT NOT NULL, top_up TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, phase)""",
@@ -76,7 +77,8 @@ FACT_TABLES: dict[str, str] = {
         report_digest TEXT NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
         tx_hash TEXT NOT NULL""",
     "releases": """
-        challenge_id INTEGER NOT NULL, participant TEXT NOT NULL, submission_id INTEGER NOT NULL,
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, participant TEXT NOT NULL,
+        submission_id INTEGER NOT NULL,
         score TEXT NOT NULL, rank_key TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL, PRIMARY KEY (block, log_index)""",
     "private_scores": """

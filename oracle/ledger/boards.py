@@ -1,11 +1,13 @@
 """Leaderboards and profiles read from the ledger (what `coop leaderboard` / `coop profile` show).
 
-Boards are per phase: each phase is scored on its own holdout split (and perhaps its own
-metric), so scores of different phases are never ranked together.
+Boards are per phase: each phase is scored on its own holdout split under its own rules
+(metric, direction, baseline, target, eta), so scores of different phases are never ranked
+together.
 
 - Public board of a phase: each participant's released best among the phase's valid public
   scores, by the Ladder within the phase: their first valid score, then a later one only
-  when it beats it by at least eta (for phase 0 exactly the contract's BestReleased).
+  when it beats it by at least the phase's eta (exactly the contract's BestReleased, whose
+  Ladder is per phase too).
 - Private board of a phase: each participant's best opened private score among valid
   submissions; it exists once the phase's private scores are opened, and decides prizes.
 - Improvements of a phase: its releases that moved the phase's public best past the
@@ -14,7 +16,7 @@ metric), so scores of different phases are never ranked together.
 
 from dataclasses import dataclass, field
 
-from oracle.ledger.model import Challenge, Claim, Ledger, ReviewEntry, Submission
+from oracle.ledger.model import Challenge, Claim, Ledger, Phase, ReviewEntry, Submission
 from oracle.ledger.reward_inputs import private_score
 from oracle.status import Status
 from oracle.types import Address, wad_text
@@ -37,12 +39,12 @@ class Improvement:
     block: int
 
 
-def _better(challenge: Challenge, a: int, b: int) -> bool:
-    return a > b if challenge.higher_is_better else a < b
+def _better(rules: Phase, a: int, b: int) -> bool:
+    return a > b if rules.higher_is_better else a < b
 
 
-def _ranked(challenge: Challenge, best: dict[Address, tuple[int, int]]) -> list[BoardEntry]:
-    sign = -1 if challenge.higher_is_better else 1
+def _ranked(rules: Phase, best: dict[Address, tuple[int, int]]) -> list[BoardEntry]:
+    sign = -1 if rules.higher_is_better else 1
     ordered = sorted(best.items(), key=lambda kv: (sign * kv[1][1], kv[1][0]))
     return [
         BoardEntry(rank, who, submission_id, score)
@@ -58,12 +60,13 @@ def _phase_releases(ledger: Ledger, challenge: Challenge, phase: int) -> list[Su
         for s in ledger.submissions_of(challenge.challenge_id, phase)
         if s.score is not None and s.score.status == Status.VALID
     ]
+    rules = challenge.phases[phase]
     best: dict[Address, int] = {}
     released = []
     for s in sorted(scored, key=lambda s: s.score.position if s.score else (0, 0)):
         assert s.score is not None
         score, held = s.score.public_score, best.get(s.submitter)
-        if held is None or _gain(challenge, score, held) >= challenge.eta:
+        if held is None or _gain(rules, score, held) >= rules.eta:
             best[s.submitter] = score
             released.append(s)
     return released
@@ -74,11 +77,11 @@ def public_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[Board
     for s in _phase_releases(ledger, challenge, phase):
         assert s.score is not None
         best[s.submitter] = (s.submission_id, s.score.public_score)
-    return _ranked(challenge, best)
+    return _ranked(challenge.phases[phase], best)
 
 
-def _gain(challenge: Challenge, score: int, best: int) -> int:
-    return score - best if challenge.higher_is_better else best - score
+def _gain(rules: Phase, score: int, best: int) -> int:
+    return score - best if rules.higher_is_better else best - score
 
 
 def private_opened(ledger: Ledger, challenge: Challenge, phase: int) -> bool:
@@ -93,26 +96,28 @@ def private_opened(ledger: Ledger, challenge: Challenge, phase: int) -> bool:
 
 
 def private_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[BoardEntry]:
+    rules = challenge.phases[phase]
     best: dict[Address, tuple[int, int]] = {}
     for s in ledger.submissions_of(challenge.challenge_id, phase):
         score = private_score(s)
         if score is None:
             continue
         held = best.get(s.submitter)
-        if held is None or _better(challenge, score, held[1]):
+        if held is None or _better(rules, score, held[1]):
             best[s.submitter] = (s.submission_id, score)
-    return _ranked(challenge, best)
+    return _ranked(rules, best)
 
 
 def improvements(ledger: Ledger, challenge: Challenge, phase: int) -> list[Improvement]:
     """Releases of the phase that moved its public best past the running best (starting at
     the baseline), in the order they happened."""
-    running = challenge.baseline
+    rules = challenge.phases[phase]
+    running = rules.baseline
     found = []
     for s in _phase_releases(ledger, challenge, phase):
         assert s.score is not None
         score = s.score.public_score
-        if _better(challenge, score, running):
+        if _better(rules, score, running):
             found.append(Improvement(s.submission_id, s.submitter, running, score, s.score.block))
             running = score
     return found

@@ -1,4 +1,5 @@
-"""Where a challenge stands: its phases and what is open now, its money, oracles and roots.
+"""Where a challenge stands: its phases and what is open now, its money, oracles and roots,
+and the history of its figure of merit (what each phase changed, its best scores).
 
 Read from the contracts' views (windows, escrow, current roots and their states) and from
 the events (spec CIDs, submissions, labels CIDs, report CIDs, claims), judged at the
@@ -12,10 +13,12 @@ from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.chain.roots import RootState, read_root
 from oracle.errors import CoopError
+from oracle.figure_of_merit import Merit, changes
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.boards import BoardEntry, private_board, private_opened, public_board
 from oracle.ledger.model import Challenge, Ledger, OracleSet
 from oracle.ledger.replay import read_ledger
-from oracle.spec import SPEC_MAX_BYTES, load_spec
+from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class PhaseStatus:
     revealer: str | None  # who revealed the holdout (the owner, or an oracle after the grace)
     judges: OracleSet  # oracle set, quorum and arbiter in force when its commits opened
     root: RootStatus | None
+    merit: Merit  # how the phase is judged
+    changed: tuple[str, ...]  # what it changed from the phase before ("first phase")
+    best_public: BoardEntry | None  # the top of its public board
+    best_private: BoardEntry | None  # the top of its private board, once opened
 
 
 @dataclass(frozen=True)
@@ -70,10 +77,14 @@ def challenge_status(platform: Platform, store: ContentStore | None,
     events = ledger.challenge(challenge_id)
     now = chain_now(platform)
     vault = platform.vault.functions
-    phases = tuple(_phase_status(platform, ledger, events, p, now) for p in view.phases)
+    phases: list[PhaseStatus] = []
+    for p in view.phases:
+        previous = phases[-1].merit if phases else None
+        phases.append(_phase_status(platform, store, ledger, events, p, now, previous))
+    spec = _spec(store, events.spec_cid)
     return ChallengeStatus(
         view=view,
-        title=_title(store, events.spec_cid),
+        title=spec.title if spec else None,
         spec_cid=events.spec_cid,
         now=now,
         oracles=tuple(
@@ -82,15 +93,15 @@ def challenge_status(platform: Platform, store: ContentStore | None,
         escrow_balance=int(vault.escrowBalance(challenge_id).call()),
         refunded=events.refunded,
         closed=bool(vault.isClosed(challenge_id).call()),
-        phases=phases,
+        phases=tuple(phases),
     )
 
 
-def _title(store: ContentStore | None, spec_cid: str) -> str | None:
+def _spec(store: ContentStore | None, spec_cid: str) -> ChallengeSpec | None:
     if store is None:
         return None
     try:
-        return load_spec(store.cat(spec_cid, max_bytes=SPEC_MAX_BYTES)).title
+        return load_spec(store.cat(spec_cid, max_bytes=SPEC_MAX_BYTES))
     except CoopError:
         return None
 
@@ -109,15 +120,23 @@ def _root(platform: Platform, events: Challenge, phase: int) -> RootStatus | Non
     )  # fmt: skip
 
 
-def _phase_status(platform: Platform, ledger: Ledger, events: Challenge, phase: PhaseView,
-                  now: int) -> PhaseStatus:  # fmt: skip
+def _phase_status(platform: Platform, store: ContentStore | None, ledger: Ledger,
+                  events: Challenge, phase: PhaseView, now: int,
+                  previous: Merit | None) -> PhaseStatus:  # fmt: skip
     submissions = ledger.submissions_of(events.challenge_id, phase.index)
     root = _root(platform, events, phase.index)
     holdout = events.phases[phase.index].holdout
     stage, next_step = _stage(phase, root, now)
+    spec_cid = events.phases[phase.index].spec_cid
+    r = phase.rules
+    merit = Merit.of(spec_cid, r.higher_is_better, r.baseline, r.target, r.eta,
+                     _spec(store, spec_cid))  # fmt: skip
+    publicly = public_board(ledger, events, phase.index)
+    opened = private_opened(ledger, events, phase.index)
+    privately = private_board(ledger, events, phase.index) if opened else []
     return PhaseStatus(
         phase=phase,
-        spec_cid=events.phases[phase.index].spec_cid,
+        spec_cid=spec_cid,
         stage=stage,
         next_step=next_step,
         committed=len(submissions),
@@ -127,6 +146,10 @@ def _phase_status(platform: Platform, ledger: Ledger, events: Challenge, phase: 
         revealer=holdout.revealer if holdout else None,
         judges=events.judges_of(phase.index),
         root=root,
+        merit=merit,
+        changed=changes(previous, merit),
+        best_public=publicly[0] if publicly else None,
+        best_private=privately[0] if privately else None,
     )
 
 

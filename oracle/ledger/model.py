@@ -44,6 +44,10 @@ class HoldoutReveal:
 class Phase:
     index: int
     spec_cid: str
+    higher_is_better: bool  # this phase's rules, fixed when it was added
+    baseline: int
+    target: int
+    eta: int
     commit_start: int
     commit_end: int
     reveal_end: int
@@ -176,10 +180,6 @@ class Challenge:
     challenge_id: int
     owner: Address
     token: str
-    higher_is_better: bool
-    baseline: int
-    target: int
-    eta: int
     dispute_window: int
     dispute_bond: int
     arbiter: Address
@@ -188,7 +188,7 @@ class Challenge:
     parent_challenge: int
     spec_cid: str
     block: int
-    notice_period: int  # seconds between a change of judges and the first phase it judges
+    notice_period: int  # seconds between announcing new judges or a phase and its start
     oracle_sets: list[OracleSet] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
     escrow_moves: list[EscrowMove] = field(default_factory=list)  # in chain order

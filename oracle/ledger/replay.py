@@ -69,8 +69,7 @@ def _challenge_created(ledger: Ledger, e: ChainEvent) -> None:
     challenge_id = int(e["challengeId"])
     ledger.challenges[challenge_id] = Challenge(
         challenge_id=challenge_id, owner=e["owner"], token=c["token"],
-        higher_is_better=bool(c["higherIsBetter"]), baseline=int(c["baseline"]),
-        target=int(c["target"]), eta=int(c["eta"]), dispute_window=int(c["disputeWindow"]),
+        dispute_window=int(c["disputeWindow"]),
         dispute_bond=int(c["disputeBond"]), arbiter=c["arbiter"], daily_cap=int(c["dailyCap"]),
         commit_bond=int(c["commitBond"]), parent_challenge=int(c["parentChallenge"]),
         spec_cid=str(e["specCid"]), block=e.block_number,
@@ -99,6 +98,10 @@ def _phase_added(ledger: Ledger, e: ChainEvent) -> None:
         Phase(
             index=int(e["phase"]),
             spec_cid=str(c["specCid"]),
+            higher_is_better=bool(c["higherIsBetter"]),
+            baseline=int(c["baseline"]),
+            target=int(c["target"]),
+            eta=int(c["eta"]),
             commit_start=int(c["commitStart"]),
             commit_end=int(c["commitEnd"]),
             reveal_end=int(c["revealEnd"]),

@@ -23,25 +23,26 @@ def reward_inputs(
     """RewardInputs of `phase`; `escrow` is what the vault has left for this root;
     `prize_tie_groups` from oracle.ledger.ties.shared_prize_groups when the spec shares."""
     challenge = ledger.challenges[challenge_id]
+    judged = challenge.phases[phase]
     rules = spec.rewards
     revealed = [s for s in ledger.submissions_of(challenge_id, phase) if s.reveal is not None]
     phase_ids = {s.submission_id for s in revealed}
     return RewardInputs(
         challenge_id=ChallengeId(challenge_id),
         phase=PhaseIndex(phase),
-        bounty=challenge.phases[phase].bounty,
+        bounty=judged.bounty,
         improvement_bps=rules.improvement_bps,
         prize_bps=rules.prize_bps,
         review_bps=rules.review_bps,
         prize_ranks_bps=rules.prize_ranks_bps,
         review_cap_per_reviewer=rules.review_cap_per_reviewer,
         fork_share_bps=rules.fork_share_bps,
-        direction=Direction.HIGHER if challenge.higher_is_better else Direction.LOWER,
-        baseline=Wad(challenge.baseline),
-        target=Wad(challenge.target),
-        eta=Wad(challenge.eta),
+        direction=Direction.HIGHER if judged.higher_is_better else Direction.LOWER,
+        baseline=Wad(judged.baseline),
+        target=Wad(judged.target),
+        eta=Wad(judged.eta),
         escrow_left=escrow,
-        submissions=tuple(_record(ledger, s) for s in revealed),
+        submissions=tuple(_record(ledger, s, phase) for s in revealed),
         reviews=tuple(
             Review(r.reviewer, SubmissionId(r.submission_id), r.block, r.log_index)
             for r in ledger.reviews_of(challenge_id)
@@ -49,6 +50,12 @@ def reward_inputs(
         ),
         prize_tie_groups=prize_tie_groups,
     )
+
+
+def _comparable_score(parent: Submission, phase: int) -> Wad | None:
+    """A parent's private score when it was judged under this phase's rules; a parent from
+    another phase (another metric, data or holdout) has no score to compare with."""
+    return private_score(parent) if parent.phase == phase else None
 
 
 def private_score(submission: Submission) -> Wad | None:
@@ -59,13 +66,13 @@ def private_score(submission: Submission) -> Wad | None:
     return Wad(opened.score)
 
 
-def _record(ledger: Ledger, s: Submission) -> SubmissionRecord:
+def _record(ledger: Ledger, s: Submission, phase: int) -> SubmissionRecord:
     assert s.reveal is not None
     parents = tuple(
         ParentRef(
             SubmissionId(pid),
             ledger.submissions[pid].submitter,
-            private_score(ledger.submissions[pid]),
+            _comparable_score(ledger.submissions[pid], phase),
         )
         for pid in s.reveal.parents
     )

@@ -31,12 +31,25 @@ def test_each_phase_has_its_own_boards(life: Life, indexer: Indexer, client: Tes
     broken = life.submit(CAROL, b"id,prediction\n0,not-a-number\n")
     life.score_and_post()
     life.end_phase()
-    added = life.add_phase(100 * 10**18)
+    # issue 15: phase 1 changes the figure of merit (MAE, a new baseline and target)
+    added = life.add_phase(100 * 10**18, metric={"name": "mae"}, baseline="70", target="40")
     life.travel_to(added.commit_start)
     late = life.submit(ALICE, predictions(life.files, "linear"))  # only alice plays phase 1
     life.score_and_post(phase=1)
     indexer.catch_up()
     cid = life.challenge_id
+
+    # the history of the figure of merit: each phase, what changed, its best scores
+    history = get(client, f"/v1/challenges/{cid}")["phases"]
+    assert [p["changed"] for p in history] == [
+        ["first phase"],
+        ["baseline 84 -> 70", "target 50 -> 40"],
+    ]
+    assert [p["baseline"]["wad"] for p in history] == [str(84 * 10**18), str(70 * 10**18)]
+    assert history[0]["best_public"]["submission_id"] == linear
+    assert history[0]["best_private"]["submission_id"] == linear
+    assert history[1]["best_public"]["submission_id"] == late
+    assert history[1]["best_private"] is None  # not opened yet
     path = f"/v1/challenges/{cid}/leaderboard"
 
     latest = get(client, f"{path}/public")
@@ -65,7 +78,7 @@ def test_each_phase_has_its_own_boards(life: Life, indexer: Indexer, client: Tes
     # the best over time is the phase's too: phase 1 starts again from the baseline
     (step,) = get(client, f"/v1/challenges/{cid}/improvements")["items"]
     assert (step["phase"], step["submission_id"]) == (1, late)
-    assert step["previous_best"]["wad"] == str(lc.baseline)
+    assert step["previous_best"]["wad"] == str(lc.phases[1].baseline)
     for phase in (0, 1):
         steps = get(client, f"/v1/challenges/{cid}/improvements", phase=phase)["items"]
         assert [(i["submission_id"], i["score"]["wad"]) for i in steps] == [

@@ -63,10 +63,6 @@ def challenge_config(token: Any, oracles: Sequence[Any], owner: Any, /, **change
     values = {
         "token": token.address,
         "bounty": 0,
-        "higher": True,
-        "baseline": 0,
-        "target": 10**18,
-        "eta": ETA,
         "oracles": [o.address for o in oracles],
         "quorum": 2,
         "window": DISPUTE_WINDOW,
@@ -81,13 +77,29 @@ def challenge_config(token: Any, oracles: Sequence[Any], owner: Any, /, **change
     return tuple(values.values())
 
 
+PHASE_RULES = ("higher", "baseline", "target", "eta")
+
+
 def phase_config(
-    start_offset: int = 0, bounty: int = 0, commit: int = DAY, reveal: int = DAY
+    start_offset: int = 0,
+    bounty: int = 0,
+    commit: int = DAY,
+    reveal: int = DAY,
+    *,
+    higher: bool = True,
+    baseline: int = 0,
+    target: int = 10**18,
+    eta: int = ETA,
 ) -> tuple:
-    """A PhaseConfig tuple whose commit window opens `start_offset` s after the last block."""
+    """A PhaseConfig tuple whose commit window opens `start_offset` s after the last block,
+    judged `higher` is better from `baseline` to `target` in steps of `eta`."""
     start = chain[-1].timestamp + start_offset
     return (
         "bafkreispec",
+        higher,
+        baseline,
+        target,
+        eta,
         start,
         start + commit,
         start + commit + reveal,

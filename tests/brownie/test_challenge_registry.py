@@ -9,6 +9,7 @@ from brownie_helpers import (
     ETA,
     LABELS_DIGEST,
     NOTICE_PERIOD,
+    PHASE_RULES,
     SPLIT_SALT,
     challenge_config,
     create,
@@ -31,7 +32,9 @@ def test_create_escrows_bounty_and_emits_config(platform, challenge, owner) -> N
     _, token, registry, vault, _, _ = platform
     assert token.balanceOf(vault) == BOUNTY and vault.escrowBalance(challenge) == BOUNTY
     stored = registry.getChallenge(challenge)
-    assert stored["owner"] == owner and stored["eta"] == ETA and stored["bounty"] == BOUNTY
+    assert stored["owner"] == owner and stored["bounty"] == BOUNTY
+    phase = registry.getPhase(challenge, 0)
+    assert phase["eta"] == ETA and phase["higherIsBetter"] and phase["target"] == 10**18
     assert stored["phaseCount"] == 1 and stored["allocated"] == BOUNTY
     assert stored["configVersion"] == 1 and stored["token"] == token
     assert registry.challengeCount() == 1 and stored["quorum"] == 2
@@ -46,7 +49,7 @@ def test_create_emits_everything_an_auditor_needs(platform, owner, oracles) -> N
     token.approve(registry.vault(), 5 * 10**18, {"from": owner})
     tx = registry.createChallenge(config, "bafkreispec", phase, {"from": owner})
     created = tx.events["ChallengeCreated"]
-    assert created["specCid"] == "bafkreispec" and created["config"][12] == 2  # dailyCap
+    assert created["specCid"] == "bafkreispec" and created["config"]["dailyCap"] == 2
     assert tx.events["OraclesRotated"]["configVersion"] == 1
     assert tx.events["OraclesRotated"]["activeFrom"] == 0  # version 1 judges from the start
     assert tx.events["PhaseAdded"]["phase"] == 0 and tx.events["PhaseAdded"]["topUp"] == 0
@@ -72,18 +75,21 @@ def test_create_emits_everything_an_auditor_needs(platform, owner, oracles) -> N
 )
 def test_create_rejects_bad_config(platform, oracles, owner, changes, expected) -> None:  # type: ignore[no-untyped-def]
     _, token, registry, _, _, _ = platform
-    config = challenge_config(token, oracles, owner, **changes)
+    rules = {k: v for k, v in changes.items() if k in PHASE_RULES}
+    config = challenge_config(
+        token, oracles, owner, **{k: v for k, v in changes.items() if k not in PHASE_RULES}
+    )
     count = registry.challengeCount()
-    assert fails(registry.createChallenge, config, "s", phase_config(), {"from": owner}) == expected
+    phase = phase_config(**rules)
+    assert fails(registry.createChallenge, config, "s", phase, {"from": owner}) == expected
     assert registry.challengeCount() == count
 
 
 def test_eta_may_equal_the_whole_range(platform, oracles, owner) -> None:  # type: ignore[no-untyped-def]
     _, token, registry, _, _, _ = platform
-    config = challenge_config(
-        token, oracles, owner, higher=False, baseline=10**18, target=0, eta=10**18
-    )
-    challenge_id = create(registry, token, owner, config, phase_config())
+    config = challenge_config(token, oracles, owner)
+    phase = phase_config(higher=False, baseline=10**18, target=0, eta=10**18)
+    challenge_id = create(registry, token, owner, config, phase)
     eta, higher_is_better, _ = registry.scoringRules(challenge_id, 0)
     assert eta == 10**18 and higher_is_better is False
 
@@ -98,7 +104,7 @@ def test_create_rejects_bad_oracles_and_windows(platform, oracles, owner) -> Non
         "InvalidOracleSet: 0, 2"
     )
     start = chain[-1].timestamp
-    backwards = ("s", start, start, start + 10, b"\x01" * 32, 0)
+    backwards = ("s", True, 0, 10**18, ETA, start, start, start + 10, b"\x01" * 32, 0)
     config = challenge_config(token, oracles, owner)
     assert fails(registry.createChallenge, config, "s", backwards, {"from": owner}) == (
         f"InvalidWindows: {start}, {start}, {start + 10}, 0"
@@ -164,12 +170,11 @@ def test_add_phase_only_by_owner_and_after_previous(platform, challenge, owner) 
     assert fails(registry.addPhase, 42, phase_config(), 0, {"from": owner}) == (
         "UnknownChallenge: 42"
     )
-    reveal_end = registry.getPhase(challenge, 0)["revealEnd"]
-    early = phase_config()  # starts before phase 0's reveal end
-    assert fails(registry.addPhase, challenge, early, 0, {"from": owner}) == (
-        f"InvalidWindows: {early[1]}, {early[2]}, {early[3]}, {reveal_end}"
-    )
-    later = phase_config(start_offset=3 * DAY, bounty=300)
+    early = phase_config(start_offset=NOTICE_PERIOD - DAY)  # announced a day too late
+    refused = fails(registry.addPhase, challenge, early, 0, {"from": owner})
+    assert refused.startswith(f"PhaseNoticeTooShort: {challenge}, {early[5]}, ")
+    assert int(refused.rsplit(", ", 1)[1]) >= early[5] + DAY  # the earliest allowed start
+    later = phase_config(start_offset=NOTICE_PERIOD + DAY, bounty=300)
     assert fails(registry.addPhase, challenge, later, 0, {"from": owner}) == (
         "PhaseBountyExceedsEscrow: 300, 0"
     )
@@ -190,7 +195,7 @@ def test_phases_stop_at_65536(platform, challenge, owner) -> None:  # type: igno
     count_mask = (2**32 - 1) << PHASE_COUNT_SHIFT
     set_storage(registry.address, slot, (word & ~count_mask) | (2**16 << PHASE_COUNT_SHIFT))
     assert registry.getChallenge(challenge)["phaseCount"] == 2**16
-    later = phase_config(start_offset=3 * DAY)
+    later = phase_config(start_offset=NOTICE_PERIOD + DAY)
     assert fails(registry.addPhase, challenge, later, 0, {"from": owner}) == (
         f"TooManyPhases: {challenge}, {2**16}"
     )
@@ -236,15 +241,19 @@ def test_parameters_out_of_their_bounds_are_refused(platform, owner, oracles) ->
         ({"window": 0}, "InvalidDisputeWindow: 0, 300, 2592000"),
         ({"bond": 2 * 10**18}, f"DisputeBondTooHigh: {2 * 10**18}, {10**18}"),
         ({"notice": 3600}, "InvalidNoticePeriod: 3600, 86400, 7776000"),
-        ({"target": 2**247}, f"ScoreOutOfRange: {2**247}, {-(2**247)}, {2**247 - 1}"),
     ]
     for changes, expected in cases:
         config = challenge_config(token, oracles, owner, **changes)
         assert fails(registry.createChallenge, config, "s", phase_config(), {"from": owner}) == (
             expected
         )
+    config = challenge_config(token, oracles, owner)
+    beyond = phase_config(target=2**247)
+    assert fails(registry.createChallenge, config, "s", beyond, {"from": owner}) == (
+        f"ScoreOutOfRange: {2**247}, {-(2**247)}, {2**247 - 1}"
+    )
     now = chain[-1].timestamp
-    over = ("s", now - 3, now - 2, now - 1, holdout_commitment(), 0)
+    over = ("s", True, 0, 10**18, ETA, now - 3, now - 2, now - 1, holdout_commitment(), 0)
     config = challenge_config(token, oracles, owner)
     error = fails(registry.createChallenge, config, "s", over, {"from": owner})
     assert error.startswith(f"WindowsOutOfRange: {now - 3}, {now - 1}, ")

@@ -9,6 +9,7 @@ from brownie_helpers import (
     DISPUTE_WINDOW,
     ETA,
     LABELS_DIGEST,
+    NOTICE_PERIOD,
     REPORT,
     SPLIT_SALT,
     ZERO,
@@ -166,10 +167,9 @@ def test_a_tiny_challenge_cannot_drain_the_vault(platform, challenge, owner) -> 
     token.mint(attacker, 1, {"from": owner})
     token.approve(vault, 1, {"from": attacker})
     now = chain[-1].timestamp
-    config = challenge_config(
-        token, [attacker], attacker, bounty=1, quorum=1, window=300, bond=0, eta=10**18
-    )
-    past = ("bafkreispec", now - 3, now + 2, now + 4, holdout_commitment(), 1)
+    config = challenge_config(token, [attacker], attacker, bounty=1, quorum=1, window=300, bond=0)
+    past = ("bafkreispec", True, 0, 10**18, 10**18, now - 3, now + 2, now + 4,
+            holdout_commitment(), 1)  # fmt: skip
     tiny = int(
         registry.createChallenge(config, "s", past, {"from": attacker}).events["ChallengeCreated"][
             "challengeId"
@@ -220,12 +220,12 @@ def test_a_zero_bounty_challenge_pays_in_its_own_token(platform, owner, oracles)
     assert vault.isClaimed(free, 0, alice, 0, tree.proof(alice.address))
     # Topped up by a later phase, the same challenge pays real tokens.
     reveal_end = registry.getPhase(free, 0)["revealEnd"]
-    start = max(reveal_end, chain[-1].timestamp)
+    start = max(reveal_end, chain[-1].timestamp + NOTICE_PERIOD + 60)
     token.mint(owner, 50, {"from": owner})
     token.approve(vault, 50, {"from": owner})
     registry.addPhase(
         free,
-        ("s", start, start + DAY, start + 2 * DAY, holdout_commitment(), 50),
+        ("s", True, 0, 10**18, ETA, start, start + DAY, start + 2 * DAY, holdout_commitment(), 50),
         50,
         {"from": owner},
     )
@@ -370,6 +370,10 @@ def test_the_refund_waits_for_every_root_to_settle(platform, challenge, owner, o
     )
     later = (
         "s",
+        True,
+        0,
+        10**18,
+        ETA,
         chain[-1].timestamp,
         chain[-1].timestamp + DAY,
         chain[-1].timestamp + 2 * DAY,

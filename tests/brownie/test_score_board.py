@@ -33,7 +33,7 @@ from oracle.chain.attestation import (
 
 
 def best(board, challenge_id: int, who) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
-    score, released = board.releasedBest(challenge_id, who)
+    score, released = board.releasedBest(challenge_id, 0, who)
     return int(score), bool(released)
 
 

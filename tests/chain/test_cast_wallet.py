@@ -21,6 +21,7 @@ from oracle.chain.attestation import (
 )
 from oracle.chain.challenges import (
     ChallengeTerms,
+    PhaseRules,
     PhaseTerms,
     create_challenge,
     read_phase_judges,
@@ -74,10 +75,6 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
     terms = ChallengeTerms(
         token=platform.token.address,
         bounty=bounty,
-        higher_is_better=False,
-        baseline=WAD,
-        target=WAD // 2,
-        eta=10**15,
         oracles=tuple(Account.from_key(k).address for k in ORACLE_KEYS),
         quorum=2,
         arbiter=owner.address,
@@ -87,6 +84,7 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
     )
     phase0 = PhaseTerms(
         spec_cid="bafkreispec",
+        rules=PhaseRules(False, WAD, WAD // 2, 10**15),
         commit_start=now,
         commit_end=now + 100,
         reveal_end=now + 200,

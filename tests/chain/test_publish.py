@@ -56,8 +56,9 @@ def test_published_challenge_commits_to_the_labels_and_uploads_the_spec(
     (created,) = platform.registry.events.ChallengeCreated().get_logs(from_block=0)
     spec_cid = created["args"]["specCid"]
     uploaded = load_spec(EmbeddedStore(data_dir / "ipfs").cat(spec_cid))
-    assert uploaded.wad(uploaded.eta) == created["args"]["config"]["eta"] == 10**16
-    assert created["args"]["config"]["higherIsBetter"] is False
+    (added,) = platform.registry.events.PhaseAdded().get_logs(from_block=0)
+    assert uploaded.wad(uploaded.eta) == added["args"]["config"]["eta"] == 10**16
+    assert added["args"]["config"]["higherIsBetter"] is False
 
     secret = json.loads((data_dir / "holdouts" / "31337-1.json").read_text())
     salt = bytes.fromhex(secret["split_salt"][2:])

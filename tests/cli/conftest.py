@@ -3,14 +3,12 @@
 from pathlib import Path
 
 import pytest
-from eth_account import Account
 from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
-from oracle.types import WAD
+from tests.chain.chain_helpers import dev_challenge
 
 
 @pytest.fixture
@@ -20,15 +18,7 @@ def deployed(anvil: Anvil, tmp_path: Path) -> tuple[Platform, Path]:
     path = tmp_path / "deployment.json"
     deployment.save(path)
     platform = Platform.connect(w3, deployment)
-    owner = Sender.from_key(w3, ANVIL_KEYS[0])
-    now = w3.eth.get_block("latest")["timestamp"]
-    terms = ChallengeTerms(
-        token=platform.token.address, bounty=0, higher_is_better=True, baseline=0, target=WAD,
-        eta=10**16, oracles=(Account.from_key(ANVIL_KEYS[9]).address,), quorum=1,
-        arbiter=owner.address,
-    )  # fmt: skip
-    phase = PhaseTerms("bafkreispec", now, now + 1000, now + 2000, b"\x01" * 32, 0)
-    create_challenge(platform, owner, terms, "bafkreispec", phase)
+    dev_challenge(platform, 1000, 2000)
     return platform, path
 
 

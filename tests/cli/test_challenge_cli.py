@@ -51,7 +51,7 @@ def test_create_escrows_uploads_and_keeps_the_holdout_secret(world: OwnerWorld) 
     assert labels_copy.read_bytes() == world.files["labels.csv"]
     assert stat.S_IMODE(labels_copy.stat().st_mode) == 0o600
     phase = p.registry.functions.getPhase(1, 0).call()
-    assert phase[5] == holdout_commitment(world.files["labels.csv"], salt)
+    assert phase[6] == holdout_commitment(world.files["labels.csv"], salt)
     assert phase[1] - phase[0] == COMMIT_SECONDS and phase[2] - phase[1] == REVEAL_SECONDS
     assert not list(secret_path.parent.glob("pending-*"))
 
@@ -154,7 +154,9 @@ def test_create_names_an_arbiter_other_than_the_owner_and_a_notice_period(
     assert config["noticePeriod"] == 3 * 86400
     status = world.coop("challenge", "status", "1")
     assert f"arbiter {world.arbiter.address}" in status.stdout
-    assert "notice period 3 d: new oracles or a new arbiter judge only phases" in status.stdout
+    assert (
+        "notice period 3 d: a new phase, new oracles or a new arbiter apply only" in status.stdout
+    )
     assert f"judged by oracle set version 1 (2 of 3 sign), arbiter {world.arbiter.address}" in (
         status.stdout
     )
@@ -213,45 +215,82 @@ def test_reveal_holdout_without_the_secret_says_where_it_should_be(world: OwnerW
 
 
 def test_add_phase_and_status(world: OwnerWorld) -> None:
+    """Issue 15, point 1: a later phase changes the figure of merit (MAE, a new baseline,
+    target and eta) and opens a notice period after it is announced."""
     created = world.create("--bounty", "1000")
-    added = world.coop("challenge", "add-phase", "1", str(world.spec), "--data", str(world.data),
+    mae = world.root / "mae.json"
+    mae.write_text(
+        world.spec.read_text()
+        .replace('{"name": "rmse"}', '{"name": "mae"}')
+        .replace('"baseline": "84"', '"baseline": "70"')
+        .replace('"target": "50"', '"target": "40"')
+        .replace('"eta": "0.01"', '"eta": "0.05"')
+    )
+    added = world.coop("challenge", "add-phase", "1", str(mae), "--data", str(world.data),
                        "--top-up", "500", "--commit-for", "2h", "--json")  # fmt: skip
     assert added.exit_code == 0, added.output
     phase1 = last_json(added)
     assert phase1["phase"] == 1 and phase1["bounty"] == str(500 * WAD)
-    assert phase1["commit_start"] == created["reveal_end"]  # after phase 0's reveals close
-    assert phase1["commit_end"] - phase1["commit_start"] == 7200
-
     status = world.coop("challenge", "status", "1", "--json")
     assert status.exit_code == 0, status.output
     s = last_json(status)
+    # after phase 0's reveals close and at least the notice period after it was announced
+    assert phase1["commit_start"] >= created["reveal_end"]
+    assert phase1["commit_start"] >= s["now"] + s["notice_period"] - 60
+    assert phase1["commit_end"] - phase1["commit_start"] == 7200
+
     assert s["bounty"] == str(1500 * WAD) and s["escrow_balance"] == str(1500 * WAD)
     assert s["quorum"] == 2 and len(s["oracles"]) == 3 and s["open_phases"] == [0]
     assert [p["stage"] for p in s["phases"]] == ["commit", "upcoming"]
     assert s["title"].startswith("Diabetes progression")
     assert s["phases"][1]["spec_cid"] == phase1["spec_cid"] and s["phases"][0]["root"] is None
+    first, second = s["phases"]
+    assert (first["baseline"], first["target"], first["eta"]) == (
+        str(84 * WAD),
+        str(50 * WAD),
+        str(WAD // 100),
+    )
+    assert (second["baseline"], second["target"], second["eta"]) == (
+        str(70 * WAD), str(40 * WAD), str(WAD // 20))  # fmt: skip
+    assert first["higher_is_better"] is False and second["higher_is_better"] is False
+    onchain = world.platform.registry.functions.getPhase(1, 1).call()
+    assert onchain[4] is False and onchain[9] == WAD // 20  # fixed on chain: direction, eta
 
     text = world.coop("challenge", "status", "1")
     assert "Phase 0: commit — next: commits close" in text.output
     assert "Phase 1: upcoming — next: commits open" in text.output
+    assert "judged by rmse, lower is better, baseline 84, target 50, eta 0.01" in text.output
+    assert "judged by mae, lower is better, baseline 70, target 40, eta 0.05" in text.output
+    assert "changed: first phase" in text.output
+    assert (
+        "changed: metric rmse -> mae; baseline 84 -> 70; target 50 -> 40; eta 0.01 -> 0.05"
+        in text.output
+    )
+    assert "best: public none yet, private none yet" in text.output
+    assert second["metric"] == "mae" and second["changed"][0] == "metric rmse -> mae"
     assert "oracles (2 of 3 sign)" in text.output
 
-    world.travel(COMMIT_SECONDS + REVEAL_SECONDS + 5)
+    world.travel(phase1["commit_start"] - s["now"] + 5)
     later = last_json(world.coop("challenge", "status", "1", "--json"))
     assert [p["stage"] for p in later["phases"]] == ["awaiting-holdout", "commit"]
 
 
-def test_add_phase_refuses_changed_rules_and_too_much_bounty(world: OwnerWorld) -> None:
-    world.create("--bounty", "1000")
+def test_add_phase_refuses_changed_limits_too_soon_and_too_much_bounty(world: OwnerWorld) -> None:
+    created = world.create("--bounty", "1000")
     other = world.root / "other.json"
-    other.write_text(world.spec.read_text().replace('"eta": "0.01"', '"eta": "0.1"'))
+    other.write_text(world.spec.read_text().replace('"daily_cap": 5', '"daily_cap": 2'))
     changed = world.coop("challenge", "add-phase", "1", str(other), "--data", str(world.data))
     assert changed.exit_code == 2
-    assert "eta: spec 100000000000000000, challenge 10000000000000000" in changed.output
+    assert "limits.daily_cap: spec 2, challenge 5" in changed.output
+    assert "keeps the challenge's commit limits" in changed.output
+    soon = world.coop("challenge", "add-phase", "1", str(world.spec), "--data", str(world.data),
+                      "--start", str(created["reveal_end"]))  # fmt: skip
+    assert soon.exit_code == 2, soon.output
+    assert "less than the challenge's notice period" in soon.output
     greedy = world.coop("challenge", "add-phase", "1", str(world.spec), "--data",
                         str(world.data), "--bounty", "10")  # fmt: skip
     assert greedy.exit_code == 2 and "is more than the 0 not yet given" in greedy.output
-    assert world.platform.registry.functions.getChallenge(1).call()[8] == 1  # one phase
+    assert world.platform.registry.functions.getChallenge(1).call()[7] == 1  # one phase
 
 
 def test_status_of_an_unknown_challenge(world: OwnerWorld) -> None:

@@ -13,16 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eth_account import Account
 from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.errors import OutOfGas, TransactionReverted
-from oracle.types import WAD
+from tests.chain.chain_helpers import dev_challenge
 
 PARTICIPANTS = 4
 SUBMITS_EACH = 3
@@ -44,14 +42,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
         platform = Platform.connect(w3, deploy_platform(owner))
         deployment = tmp_path_factory.mktemp("chain") / "deployment.json"
         platform.deployment.save(deployment)
-        now = w3.eth.get_block("latest")["timestamp"]
-        terms = ChallengeTerms(
-            token=platform.token.address, bounty=0, higher_is_better=True, baseline=0,
-            target=WAD, eta=10**16, oracles=(Account.from_key(ANVIL_KEYS[9]).address,),
-            quorum=1, arbiter=owner.address,
-        )  # fmt: skip
-        phase = PhaseTerms("bafkreispec", now, now + 100_000, now + 200_000, b"\x01" * 32, 0)
-        create_challenge(platform, owner, terms, "bafkreispec", phase)
+        dev_challenge(platform, 100_000, 200_000)
         yield Chain(anvil, platform, deployment)
     finally:
         anvil.stop()

@@ -10,13 +10,12 @@ from eth_account import Account
 from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit
 from oracle.cli.main import cli
 from oracle.devnet.chain import travel
-from oracle.types import WAD
+from tests.chain.chain_helpers import dev_challenge
 
 ALICE, BOB = ANVIL_KEYS[1], ANVIL_KEYS[2]
 
@@ -102,15 +101,7 @@ def test_the_daily_cap_is_checked_first_and_named_with_a_date(
     cli_env: dict[str, str], deployed: tuple[Platform, Path], tmp_path: Path
 ) -> None:
     platform, _ = deployed
-    owner = Sender.from_key(platform.w3, ANVIL_KEYS[0])
-    now = platform.w3.eth.get_block("latest")["timestamp"]
-    terms = ChallengeTerms(
-        token=platform.token.address, bounty=0, higher_is_better=True, baseline=0, target=WAD,
-        eta=10**16, oracles=(address(ANVIL_KEYS[9]),), quorum=1, arbiter=owner.address,
-        daily_cap=1,
-    )  # fmt: skip
-    phase = PhaseTerms("bafkreispec", now, now + 5000, now + 9000, b"\x01" * 32, 0)
-    create_challenge(platform, owner, terms, "bafkreispec", phase)
+    dev_challenge(platform, 5000, 9000, daily_cap=1)
     env = dict(cli_env, COOP_PRIVATE_KEY=ALICE)
     assert run(env, "submit", "2", str(predictions(tmp_path))).exit_code == 0
     capped = run(env, "submit", "2", str(predictions(tmp_path)))

@@ -89,17 +89,9 @@ abstract contract Base is Test {
         }
     }
 
-    function _config(bool higherIsBetter)
-        internal
-        view
-        returns (IChallengeRegistry.ChallengeConfig memory config)
-    {
+    function _config() internal view returns (IChallengeRegistry.ChallengeConfig memory config) {
         config.token = address(token);
         config.bounty = BOUNTY;
-        config.higherIsBetter = higherIsBetter;
-        config.baseline = higherIsBetter ? BASELINE : TARGET;
-        config.target = higherIsBetter ? TARGET : BASELINE;
-        config.eta = ETA;
         config.oracles = _oracleList();
         config.quorum = QUORUM;
         config.disputeWindow = DISPUTE_WINDOW;
@@ -111,18 +103,45 @@ abstract contract Base is Test {
         config.parentChallenge = 0;
     }
 
-    /// @dev A phase whose commit window opens now; it holds the whole bounty by default.
+    /// @dev A higher-is-better phase whose commit window opens now, holding `bounty`.
     function _phaseConfig(uint256 bounty)
+        internal
+        view
+        returns (IChallengeRegistry.PhaseConfig memory)
+    {
+        return _phaseConfig(bounty, true);
+    }
+
+    /// @dev A phase whose commit window opens now, judged in `higherIsBetter`'s direction from
+    /// BASELINE to TARGET (swapped when lower is better) in steps of ETA.
+    function _phaseConfig(uint256 bounty, bool higherIsBetter)
         internal
         view
         returns (IChallengeRegistry.PhaseConfig memory phase)
     {
         phase.specCid = SPEC_CID;
+        phase.higherIsBetter = higherIsBetter;
+        phase.baseline = higherIsBetter ? BASELINE : TARGET;
+        phase.target = higherIsBetter ? TARGET : BASELINE;
+        phase.eta = ETA;
         phase.commitStart = uint64(block.timestamp);
         phase.commitEnd = uint64(block.timestamp) + COMMIT_PERIOD;
         phase.revealEnd = phase.commitEnd + REVEAL_PERIOD;
         phase.holdoutCommitment = _holdoutCommitment(LABELS_DIGEST, SPLIT_SALT);
         phase.bounty = bounty;
+    }
+
+    /// @dev A phase opening at the reveal end of the challenge's phase 0, for a day of commits
+    /// and a day of reveals.
+    function _phaseAfterPhase0(uint256 challengeId, uint256 bounty, bool higherIsBetter)
+        internal
+        view
+        returns (IChallengeRegistry.PhaseConfig memory phase)
+    {
+        phase = _phaseConfig(bounty, higherIsBetter);
+        uint64 start = registry.getPhase(challengeId, 0).revealEnd;
+        (phase.commitStart, phase.commitEnd, phase.revealEnd) =
+        (start, start + 1 days, start + 2 days);
     }
 
     /// @dev `keccak256(abi.encode(labelsDigest, keccak256(splitSalt)))`, as the interface says.
@@ -146,7 +165,7 @@ abstract contract Base is Test {
     }
 
     function _createChallenge(bool higherIsBetter) internal returns (uint256) {
-        return _createChallenge(_config(higherIsBetter), _phaseConfig(BOUNTY));
+        return _createChallenge(_config(), _phaseConfig(BOUNTY, higherIsBetter));
     }
 
     /// @dev Warps past the phase's reveal end and reveals its holdout as the owner.

@@ -23,7 +23,7 @@ contract ChallengeRegistryTest is Base {
 
     function test_createChallenge_RevertWhen_VaultNotBound() public {
         ChallengeRegistry fresh = new ChallengeRegistry();
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY);
         vm.expectRevert(IChallengeRegistry.VaultNotBound.selector);
         fresh.createChallenge(config, SPEC_CID, phase);
@@ -36,8 +36,11 @@ contract ChallengeRegistryTest is Base {
         assertEq(registry.challengeCount(), 1, "count");
         assertEq(c.owner, owner, "owner");
         assertEq(c.token, address(token), "token");
-        assertFalse(c.higherIsBetter, "direction");
-        assertEq(c.eta, ETA, "eta");
+        IChallengeRegistry.Phase memory p0 = registry.getPhase(id, 0);
+        assertFalse(p0.higherIsBetter, "direction");
+        assertEq(p0.baseline, TARGET, "baseline");
+        assertEq(p0.target, BASELINE, "target");
+        assertEq(p0.eta, ETA, "eta");
         assertEq(uint256(c.quorum), QUORUM, "quorum");
         assertEq(uint256(c.phaseCount), 1, "phase 0");
         assertEq(c.specHash, keccak256(bytes(SPEC_CID)), "spec hash");
@@ -55,31 +58,32 @@ contract ChallengeRegistryTest is Base {
     }
 
     function test_createChallenge_RevertWhen_ConfigIsInvalid() public {
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         config.token = address(0);
         _expectCreateRevert(
             config, abi.encodeWithSelector(IChallengeRegistry.InvalidToken.selector)
         );
 
-        config = _config(true);
+        config = _config();
         config.arbiter = address(0);
         _expectCreateRevert(
             config, abi.encodeWithSelector(IChallengeRegistry.InvalidArbiter.selector)
         );
 
-        config = _config(true);
-        config.eta = 0;
+        config = _config();
+        IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY);
+        phase.eta = 0;
         _expectCreateRevert(
-            config, abi.encodeWithSelector(IChallengeRegistry.InvalidEta.selector, 0)
+            config, phase, abi.encodeWithSelector(IChallengeRegistry.InvalidEta.selector, 0)
         );
 
-        config = _config(true);
+        config = _config();
         config.dailyCap = 7;
         _expectCreateRevert(
             config, abi.encodeWithSelector(IChallengeRegistry.InvalidDailyCap.selector, 7, 6)
         );
 
-        config = _config(true);
+        config = _config();
         config.parentChallenge = 5;
         _expectCreateRevert(
             config, abi.encodeWithSelector(IChallengeRegistry.UnknownChallenge.selector, 5)
@@ -94,10 +98,11 @@ contract ChallengeRegistryTest is Base {
         baseline = bound(baseline, type(int248).min, type(int248).max);
         target = bound(target, type(int248).min, type(int248).max);
         vm.assume(higherIsBetter ? target <= baseline : target >= baseline);
-        IChallengeRegistry.ChallengeConfig memory config = _config(higherIsBetter);
-        (config.baseline, config.target) = (baseline, target);
+        IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY, higherIsBetter);
+        (phase.baseline, phase.target) = (baseline, target);
         _expectCreateRevert(
-            config,
+            _config(),
+            phase,
             abi.encodeWithSelector(
                 IChallengeRegistry.InvalidScoreRange.selector, baseline, target, higherIsBetter
             )
@@ -106,7 +111,7 @@ contract ChallengeRegistryTest is Base {
 
     function testFuzz_createChallenge_RevertWhen_QuorumIsOutOfRange(uint8 quorum) public {
         vm.assume(quorum == 0 || quorum > 3);
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         config.quorum = quorum;
         _expectCreateRevert(
             config, abi.encodeWithSelector(IChallengeRegistry.InvalidOracleSet.selector, 3, quorum)
@@ -114,7 +119,7 @@ contract ChallengeRegistryTest is Base {
     }
 
     function test_createChallenge_RevertWhen_OraclesNotAscending() public {
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         (config.oracles[1], config.oracles[2]) = (config.oracles[2], config.oracles[1]);
         _expectCreateRevert(
             config,
@@ -130,7 +135,7 @@ contract ChallengeRegistryTest is Base {
     function test_createChallenge_RevertWhen_PhaseBountyExceedsTheEscrow() public {
         vm.prank(owner);
         token.approve(address(vault), BOUNTY);
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY + 1);
         vm.prank(owner);
         vm.expectRevert(
@@ -144,7 +149,7 @@ contract ChallengeRegistryTest is Base {
     function test_createChallenge_RevertWhen_WindowsAreOutOfOrder() public {
         IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY);
         phase.revealEnd = phase.commitEnd;
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         vm.prank(owner);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -161,9 +166,10 @@ contract ChallengeRegistryTest is Base {
     // ------------------------------------------------------------------ phases
 
     function test_addPhase_OpensAfterThePreviousRevealEnd() public {
-        uint256 id = _createChallenge(_config(true), _phaseConfig(600e18));
+        uint256 id = _createChallenge(_config(), _phaseConfig(600e18));
         uint64 revealEnd = registry.getPhase(id, 0).revealEnd;
         IChallengeRegistry.PhaseConfig memory early = _phaseConfig(0);
+        early.commitStart += NOTICE_PERIOD; // noticed in time, but before phase 0's reveals end
         vm.prank(owner);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -194,6 +200,79 @@ contract ChallengeRegistryTest is Base {
         vm.warp(revealEnd);
         (uint32 open,) = registry.openPhase(id);
         assertEq(uint256(open), 1, "phase 1 open");
+    }
+
+    /// @dev Issue 15, point 1: a phase may change direction, baseline, target and eta; its
+    /// rules are fixed when added, and the phase before it keeps its own.
+    function test_addPhase_ChangesTheFigureOfMerit() public {
+        uint256 id = _createChallenge(_config(), _phaseConfig(600e18, true));
+        IChallengeRegistry.PhaseConfig memory next = _phaseAfterPhase0(id, 400e18, false);
+        (next.baseline, next.target, next.eta) = (0.3e18, 0.1e18, 5e15);
+        vm.prank(owner);
+        uint32 phase = registry.addPhase(id, next, 0);
+
+        IChallengeRegistry.Phase memory p1 = registry.getPhase(id, phase);
+        assertFalse(p1.higherIsBetter, "phase 1: lower is better");
+        assertEq(p1.baseline, 0.3e18, "phase 1 baseline");
+        assertEq(p1.target, 0.1e18, "phase 1 target");
+        assertEq(p1.eta, 5e15, "phase 1 eta");
+        (uint256 eta1, bool higher1,) = registry.scoringRules(id, 1);
+        assertEq(eta1, 5e15, "the board steps phase 1 by its own eta");
+        assertFalse(higher1, "phase 1 direction");
+        IChallengeRegistry.Phase memory p0 = registry.getPhase(id, 0);
+        assertTrue(p0.higherIsBetter, "phase 0 keeps its direction");
+        assertEq(p0.baseline, BASELINE, "phase 0 keeps its baseline");
+        assertEq(p0.eta, ETA, "phase 0 keeps its eta");
+        (uint256 eta0, bool higher0,) = registry.scoringRules(id, 0);
+        assertEq(eta0, ETA, "phase 0 scoring eta");
+        assertTrue(higher0, "phase 0 scoring direction");
+    }
+
+    /// @dev Issue 15, point 1: a new phase's rules are checked as phase 0's are.
+    function test_addPhase_RevertWhen_ItsRulesAreInvalid() public {
+        uint256 id = _createChallenge(_config(), _phaseConfig(600e18, true));
+        IChallengeRegistry.PhaseConfig memory next = _phaseAfterPhase0(id, 0, false);
+        (next.baseline, next.target) = (0.1e18, 0.3e18); // lower is better: target must be lower
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IChallengeRegistry.InvalidScoreRange.selector, 0.1e18, 0.3e18, false
+            )
+        );
+        registry.addPhase(id, next, 0);
+
+        (next.baseline, next.target, next.eta) = (0.3e18, 0.1e18, 0.2e18 + 1);
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IChallengeRegistry.EtaExceedsScoreRange.selector, 0.2e18 + 1, 0.2e18
+            )
+        );
+        registry.addPhase(id, next, 0);
+    }
+
+    /// @dev Issue 15, point 1: a phase is announced at least the notice period before its
+    /// commits open; one second less is refused with the earliest allowed start.
+    function test_addPhase_RevertWhen_AnnouncedLessThanTheNoticePeriodAhead() public {
+        IChallengeRegistry.PhaseConfig memory short_ = _phaseConfig(600e18);
+        short_.commitEnd = short_.commitStart + 1 days;
+        short_.revealEnd = short_.commitEnd + 1 hours;
+        uint256 id = _createChallenge(_config(), short_);
+        uint256 earliest = block.timestamp + NOTICE_PERIOD;
+        IChallengeRegistry.PhaseConfig memory next = _phaseConfig(0);
+        next.commitStart = uint64(earliest - 1);
+        (next.commitEnd, next.revealEnd) = (next.commitStart + 1 days, next.commitStart + 2 days);
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IChallengeRegistry.PhaseNoticeTooShort.selector, id, earliest - 1, earliest
+            )
+        );
+        registry.addPhase(id, next, 0);
+
+        next.commitStart = uint64(earliest);
+        vm.prank(owner);
+        assertEq(uint256(registry.addPhase(id, next, 0)), 1, "announced just in time");
     }
 
     function test_addPhase_RevertWhen_CallerIsNotTheOwner() public {
@@ -317,7 +396,7 @@ contract ChallengeRegistryTest is Base {
     /// reach a phase about to open without warning).
     function testFuzz_createChallenge_RevertWhen_NoticePeriodIsOutOfRange(uint32 notice) public {
         vm.assume(notice < registry.MIN_NOTICE_PERIOD() || notice > registry.MAX_NOTICE_PERIOD());
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         config.noticePeriod = notice;
         _expectCreateRevert(
             config,
@@ -334,7 +413,7 @@ contract ChallengeRegistryTest is Base {
     /// months is refused.
     function testFuzz_createChallenge_RevertWhen_DisputeWindowIsOutOfRange(uint32 window) public {
         vm.assume(window < registry.MIN_DISPUTE_WINDOW() || window > registry.MAX_DISPUTE_WINDOW());
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         config.disputeWindow = window;
         _expectCreateRevert(
             config,
@@ -350,7 +429,7 @@ contract ChallengeRegistryTest is Base {
     /// @dev Issue 13, point 6: a dispute bond out of a participant's reach is refused.
     function testFuzz_createChallenge_RevertWhen_DisputeBondIsTooHigh(uint256 bond) public {
         bond = bound(bond, registry.MAX_DISPUTE_BOND() + 1, type(uint256).max);
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         config.disputeBond = bond;
         _expectCreateRevert(
             config,
@@ -362,13 +441,14 @@ contract ChallengeRegistryTest is Base {
 
     /// @dev Issue 13, point 6: scores the board cannot hold (int248) are refused.
     function test_createChallenge_RevertWhen_AScoreIsOutsideWhatTheBoardHolds() public {
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
-        config.target = int256(type(int248).max) + 1;
+        IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY);
+        phase.target = int256(type(int248).max) + 1;
         _expectCreateRevert(
-            config,
+            _config(),
+            phase,
             abi.encodeWithSelector(
                 IChallengeRegistry.ScoreOutOfRange.selector,
-                config.target,
+                phase.target,
                 int256(type(int248).min),
                 int256(type(int248).max)
             )
@@ -378,7 +458,7 @@ contract ChallengeRegistryTest is Base {
     /// @dev Issue 13, point 6: a phase already over, opening years ahead or lasting years is
     /// refused (it would lock its share of the escrow).
     function test_createChallenge_RevertWhen_WindowsAreFarFromNow() public {
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY);
         uint64 now_ = uint64(block.timestamp);
         (phase.commitStart, phase.commitEnd, phase.revealEnd) = (now_ - 3, now_ - 2, now_);

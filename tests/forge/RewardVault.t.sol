@@ -331,7 +331,7 @@ contract RewardVaultTest is Base {
         address mallory = vm.addr(malloryKey);
         token.mint(mallory, 1);
         uint256 held = token.balanceOf(address(vault)); // the honest challenge's bounty
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         config.bounty = 1;
         config.oracles = new address[](1);
         config.oracles[0] = mallory;
@@ -957,7 +957,7 @@ contract RewardVaultTest is Base {
     /// @dev A new challenge whose phase 0 holds 600 tokens and phase 1, opening at phase 0's
     /// reveal end, 400; returns its id and phase 0's reveal end.
     function _twoPhaseChallenge() internal returns (uint256 id, uint64 revealEnd) {
-        id = _createChallenge(_config(true), _phaseConfig(600e18));
+        id = _createChallenge(_config(), _phaseConfig(600e18));
         revealEnd = registry.getPhase(id, 0).revealEnd;
         IChallengeRegistry.PhaseConfig memory phase1 = _phaseConfig(400e18);
         (phase1.commitStart, phase1.commitEnd, phase1.revealEnd) =

@@ -73,7 +73,7 @@ contract ScoreBoardTest is Base {
         assertEq(board.batchHash(challengeId, 5), keccak256(abi.encode(items)), "batch hash");
         assertEq(uint256(board.batchPhase(challengeId, 5)), 0, "batch phase");
         assertTrue(board.isScored(submissionId), "scored");
-        IScoreBoard.Best memory best = board.releasedBest(challengeId, alice);
+        IScoreBoard.Best memory best = board.releasedBest(challengeId, 0, alice);
         assertTrue(best.released, "released");
         assertEq(int256(best.score), 0.6e18, "best");
     }
@@ -340,7 +340,7 @@ contract ScoreBoardTest is Base {
         item.status = status;
         _postScores(challengeId, 0, 1, _items1(item));
         assertTrue(board.isScored(submissionId), "scored with a reason");
-        assertFalse(board.releasedBest(challengeId, alice).released, "nothing on the board");
+        assertFalse(board.releasedBest(challengeId, 0, alice).released, "nothing on the board");
     }
 
     // ------------------------------------------------------------------ private scores
@@ -533,8 +533,8 @@ contract LadderTest is Base {
     }
 
     function _postAndCheck(uint64 seq, IScoreBoard.ScoreItem[] memory items) internal {
-        IScoreBoard.Best memory aliceBefore = board.releasedBest(challengeId, alice);
-        IScoreBoard.Best memory bobBefore = board.releasedBest(challengeId, bob);
+        IScoreBoard.Best memory aliceBefore = board.releasedBest(challengeId, 0, alice);
+        IScoreBoard.Best memory bobBefore = board.releasedBest(challengeId, 0, bob);
         _postScores(challengeId, 0, seq, items);
         for (uint256 j = 0; j < items.length; ++j) {
             if (items[j].status == 0) {
@@ -554,7 +554,7 @@ contract LadderTest is Base {
     }
 
     function _check(address who, IScoreBoard.Best memory before) internal view {
-        IScoreBoard.Best memory best = board.releasedBest(challengeId, who);
+        IScoreBoard.Best memory best = board.releasedBest(challengeId, 0, who);
         assertEq(best.released, modelReleased[who], "released flag follows the model");
         assertEq(int256(best.score), modelScore[who], "released best follows the model");
         if (before.released && best.score != before.score) {
@@ -563,6 +563,43 @@ contract LadderTest is Base {
                 : int256(before.score) - best.score;
             assertTrue(moved >= int256(eta), "moved by at least eta, the right way");
         }
+    }
+
+    /// @dev Issue 15, point 1: each phase has its own Ladder under its own rules. Phase 1 is
+    /// lower-is-better with a coarser eta: alice's phase-0 best neither blocks nor sets her
+    /// phase-1 best, and phase 1's grid is its own eta.
+    function test_postScores_EachPhaseClimbsItsOwnLadder() public {
+        challengeId = _createChallenge(true);
+        uint256 first = _submit(challengeId, alice, "bafkreialice");
+        _postScores(challengeId, 0, 1, _items1(_item(first, 0.8e18)));
+        IChallengeRegistry.PhaseConfig memory next = _phaseAfterPhase0(challengeId, 0, false);
+        (next.baseline, next.target, next.eta) = (0.5e18, 0.1e18, 1e17);
+        vm.prank(owner);
+        registry.addPhase(challengeId, next, 0);
+        vm.warp(next.commitStart);
+
+        uint256 again = _submit(challengeId, alice, "bafkreialice2");
+        IScoreBoard.ScoreItem[] memory offGrid = _items1(_item(again, 0.35e18));
+        IScoreBoard.ScoreBatch memory header = _batch(challengeId, 1, 2, offGrid);
+        bytes[] memory signatures = _quorumSign(board.scoreBatchDigest(header));
+        vm.expectRevert(
+            abi.encodeWithSelector(IScoreBoard.OffGridScore.selector, again, 0.35e18, 1e17)
+        );
+        board.postScores(header, offGrid, signatures);
+
+        _postScores(challengeId, 1, 2, _items1(_item(again, 0.3e18)));
+        IScoreBoard.Best memory best1 = board.releasedBest(challengeId, 1, alice);
+        assertTrue(best1.released, "released in phase 1");
+        assertEq(int256(best1.score), 0.3e18, "phase 1 best (lower than phase 0's is no bar)");
+        assertEq(int256(board.releasedBest(challengeId, 0, alice).score), 0.8e18, "phase 0 kept");
+
+        uint256 better = _submit(challengeId, alice, "bafkreialice3");
+        _postScores(challengeId, 1, 3, _items1(_item(better, 0.2e18)));
+        assertEq(
+            int256(board.releasedBest(challengeId, 1, alice).score),
+            0.2e18,
+            "lower is better in phase 1: an improvement of one eta is released"
+        );
     }
 
     function testFuzz_postScores_RevertWhen_ScoreIsOffGrid(
@@ -590,15 +627,15 @@ contract LadderTest is Base {
         uint256 id = _submit(id0, alice, "bafkreialice");
         int256 score = bound(steps, -1e9, 1e9) * int256(step);
         _postScores(id0, 0, 1, _items1(_item(id, score)));
-        assertEq(int256(board.releasedBest(id0, alice).score), score, "released");
+        assertEq(int256(board.releasedBest(id0, 0, alice).score), score, "released");
     }
 
     /// @dev A score range of 2e18, so any eta up to 1e18 is a valid ladder step.
     function _challengeWithEta(bool higher, uint256 step) internal returns (uint256) {
-        IChallengeRegistry.ChallengeConfig memory config = _config(higher);
-        (config.baseline, config.target) =
+        IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY, higher);
+        (phase.baseline, phase.target) =
             higher ? (int256(-1e18), int256(1e18)) : (int256(1e18), int256(-1e18));
-        config.eta = step;
-        return _createChallenge(config, _phaseConfig(BOUNTY));
+        phase.eta = step;
+        return _createChallenge(_config(), phase);
     }
 }

@@ -276,7 +276,7 @@ contract SubmissionBookTest is Base {
     }
 
     function _bondedChallenge(uint256 bond) internal returns (uint256) {
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         config.commitBond = bond;
         return _createChallenge(config, _phaseConfig(BOUNTY));
     }
@@ -804,7 +804,7 @@ contract DailyCapTest is Base {
     }
 
     function _cappedChallenge(uint8 cap) internal returns (uint256) {
-        IChallengeRegistry.ChallengeConfig memory config = _config(true);
+        IChallengeRegistry.ChallengeConfig memory config = _config();
         config.dailyCap = cap;
         IChallengeRegistry.PhaseConfig memory phase = _phaseConfig(BOUNTY);
         phase.commitEnd = uint64(block.timestamp) + 120 days;

@@ -139,16 +139,22 @@ class Life:
     def phase(self, index: int) -> Phase:
         return read_ledger(self.platform).challenges[self.challenge_id].phases[index]
 
-    def add_phase(self, top_up: int) -> Published:
-        """A second version of the challenge (same data, a fresh holdout split), paid by a
-        top-up; it opens when the previous phase's reveal window ends."""
+    def add_phase(self, top_up: int, folder: Path | None = None, **changes: object) -> Published:
+        """A new version of the challenge (a fresh holdout split, the spec's top-level fields
+        replaced by `changes`, e.g. metric={"name": "mae"}; the public files and labels from
+        `folder`, the example's by default), paid by a top-up; it opens as early as the
+        notice period and the previous phase allow."""
         self.owner.transact(self.platform.token.functions.mint(self.owner.address, top_up))
-        folder = self.data_dir / "examples" / "diabetes-regression"
+        folder = folder or self.data_dir / "examples" / "diabetes-regression"
         options = PhaseOptions(bounty=top_up, top_up=top_up, commit_seconds=COMMIT_SECONDS,
                                reveal_seconds=REVEAL_SECONDS)  # fmt: skip
+        spec = json.loads(spec_path("diabetes-regression").read_text())
+        spec.update(changes)
+        path = self.data_dir / f"spec-phase{len(self.later_salts) + 1}.json"
+        path.write_text(json.dumps(spec))
         added = publish_phase(self.platform, self.owner, self.store, self.data_dir,
-                              self.challenge_id, spec_path("diabetes-regression"),
-                              folder / "labels.csv", options)  # fmt: skip
+                              self.challenge_id, path, folder / "labels.csv", options,
+                              folder)  # fmt: skip
         secret = json.loads(added.secret_path.read_text())
         self.later_salts[added.phase] = bytes.fromhex(secret["split_salt"][2:])
         return added
@@ -215,23 +221,26 @@ class Life:
         reveal_holdout(p, self.owner, self.challenge_id, phase, labels_cid,
                        keccak(self.files["labels.csv"]), self.salt_of(phase))  # fmt: skip
 
-    def rewards(self) -> RewardReport:
+    def rewards(self, phase: int = 0) -> RewardReport:
         assert self.spec is not None
         ledger = read_ledger(self.platform)
         challenge = ledger.challenges[self.challenge_id]
         escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
-        ties = shared_prize_groups(ledger, self.challenge_id, 0, self.spec, self.store)
-        return compute_rewards(reward_inputs(ledger, self.challenge_id, 0, self.spec, escrow, ties))
+        spec = self.spec_of(phase)
+        ties = shared_prize_groups(ledger, self.challenge_id, phase, spec, self.store)
+        return compute_rewards(reward_inputs(ledger, self.challenge_id, phase, spec, escrow, ties))
 
-    def post_root(self, report: RewardReport, leaves: tuple[Leaf, ...] | None = None) -> None:
-        """Posts a rewards root signed by two oracles: the report's, or made of `leaves`."""
+    def post_root(self, report: RewardReport, leaves: tuple[Leaf, ...] | None = None,
+                  phase: int = 0) -> None:  # fmt: skip
+        """Posts a rewards root of `phase` signed by two oracles: the report's, or made of
+        `leaves`."""
         p = self.platform
         leaves = report.leaves if leaves is None else leaves
         tree = build_tree(leaves)
         report_cid = str(self.store.add_bytes(report.to_json().encode()).cid)
-        digest = read_phase_judges(p, self.challenge_id, 0).config_digest
+        digest = read_phase_judges(p, self.challenge_id, phase).config_digest
         seq = max((r.seq for r in read_ledger(p).challenges[self.challenge_id].roots), default=0)
-        root = RewardRoot(self.challenge_id, 0, seq + 1, digest, bytes.fromhex(tree.root[2:]),
+        root = RewardRoot(self.challenge_id, phase, seq + 1, digest, bytes.fromhex(tree.root[2:]),
                           sum(leaf.amount for leaf in leaves), keccak(text=report_cid))  # fmt: skip
         typed = reward_root_typed_data(root, self.w3.eth.chain_id, p.vault.address)
         signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[1:3])

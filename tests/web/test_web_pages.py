@@ -66,7 +66,9 @@ def test_every_page_shows_the_numbers_the_chain_holds(
     expect(page.locator("[data-field=target]")).to_have_text("50")
     expect(page.locator("[data-field=eta]")).to_have_text("0.01")
     # Issue 13: the rules participants read before they commit.
-    expect(page.locator("[data-field=notice-period]")).to_contain_text("7 d 0 h: new oracles")
+    expect(page.locator("[data-field=notice-period]")).to_contain_text(
+        "7 d 0 h: a new phase, new oracles"
+    )
     expect(page.locator(".phases .judges")).to_contain_text("set 1: 2 of 3 oracles sign; arbiter")
     expect(page.locator(".phases")).to_contain_text("revealed by")
     expect(page.locator(".live")).to_have_text("● live")
@@ -204,7 +206,7 @@ def test_boards_per_phase_and_a_fork_that_does_not_improve_appears_live(
     life = site.life
     story = scored(life)
     life.end_phase()
-    added = life.add_phase(100 * 10**18)
+    added = life.add_phase(100 * 10**18, metric={"name": "mae"}, baseline="70", target="40")
     life.travel_to(added.commit_start)
     late = life.submit(ALICE, predictions(life.files, "linear"))
     life.score_and_post(phase=1)
@@ -213,6 +215,20 @@ def test_boards_per_phase_and_a_fork_that_does_not_improve_appears_live(
     page = open_page()
 
     page.goto(f"{site.url}/#/challenges/{cid}")
+    # issue 15: the timeline of the figure of merit, each phase with what changed and its best
+    steps = page.locator("ol.timeline > li")
+    expect(steps).to_have_count(2)
+    expect(steps.nth(0).locator(".merit")).to_contain_text("rmse, lower is better: baseline 84")
+    expect(steps.nth(0).locator(".changed")).to_have_text("Changed: first phase")
+    expect(steps.nth(1).locator(".merit")).to_contain_text("mae, lower is better: baseline 70")
+    expect(steps.nth(1).locator(".changed")).to_have_text(
+        "Changed: metric rmse -> mae; baseline 84 -> 70; target 50 -> 40"
+    )
+    expect(steps.nth(0).locator(".best")).to_contain_text(f"#{story.linear}")
+    expect(steps.nth(1).locator(".best")).to_contain_text(f"#{late}")
+    expect(steps.nth(1).locator(".best")).to_contain_text("best private none yet")
+    page.locator("#timeline").scroll_into_view_if_needed()
+    screenshot(page, "challenge-timeline")
     expect(page.locator("#phase-picker [aria-current]")).to_have_text("1")
     expect(page.locator("#public-board h2")).to_contain_text("(phase 1)")
     rows = page.locator("#public-board tbody tr")

@@ -8,13 +8,20 @@ from oracle.api.read.common import challenge_exists, latest_phase, phase_exists
 from oracle.indexer.intervals import private_scores_opened
 
 
-def _direction(db: sqlite3.Connection, challenge_id: int) -> tuple[bool, Score, Score]:
+def _phase_rules(
+    db: sqlite3.Connection, challenge_id: int, phase: int | None
+) -> tuple[int, bool, Score, Score]:
+    """The phase asked for (the latest by default), checked, with its direction, baseline
+    and target (each phase has its own)."""
     challenge_exists(db, challenge_id)
+    phase = latest_phase(db, challenge_id) if phase is None else phase
+    phase_exists(db, challenge_id, phase)
     row = db.execute(
-        "SELECT higher_is_better, baseline, target FROM challenges WHERE challenge_id = ?",
-        (challenge_id,),
+        "SELECT higher_is_better, baseline, target FROM phases "
+        "WHERE challenge_id = ? AND phase = ?",
+        (challenge_id, phase),
     ).fetchone()
-    return bool(row[0]), Score.of(row[1]), Score.of(row[2])
+    return phase, bool(row[0]), Score.of(row[1]), Score.of(row[2])
 
 
 def _entries(rows: list[tuple[str, int, str, int]], offset: int) -> list[BoardEntry]:
@@ -26,10 +33,19 @@ def _entries(rows: list[tuple[str, int, str, int]], offset: int) -> list[BoardEn
 
 def best_entry(db: sqlite3.Connection, challenge_id: int) -> BoardEntry | None:
     """The best public entry of the challenge's latest phase."""
+    return top_entry(db, "public_board", challenge_id, latest_phase(db, challenge_id))
+
+
+def top_entry(
+    db: sqlite3.Connection, board: str, challenge_id: int, phase: int
+) -> BoardEntry | None:
+    """The first entry of a phase's `board` ("public_board" or "private_board")."""
+    if board not in ("public_board", "private_board"):
+        raise ValueError(f"no board named {board!r}")
     row = db.execute(
-        "SELECT participant, submission_id, score, block FROM public_board "
+        f"SELECT participant, submission_id, score, block FROM {board} "
         "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id LIMIT 1",
-        (challenge_id, latest_phase(db, challenge_id)),
+        (challenge_id, phase),
     ).fetchone()
     return None if row is None else _entries([row], 0)[0]
 
@@ -37,9 +53,7 @@ def best_entry(db: sqlite3.Connection, challenge_id: int) -> BoardEntry | None:
 def public_board(
     db: sqlite3.Connection, challenge_id: int, phase: int | None, page: PageRequest
 ) -> Leaderboard:
-    higher, baseline, target = _direction(db, challenge_id)
-    phase = latest_phase(db, challenge_id) if phase is None else phase
-    phase_exists(db, challenge_id, phase)
+    phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     offset = page.after() or 0
     rows = db.execute(
         "SELECT participant, submission_id, score, block FROM public_board "
@@ -68,9 +82,7 @@ def public_board(
 def private_board(
     db: sqlite3.Connection, challenge_id: int, phase: int | None, page: PageRequest
 ) -> Leaderboard:
-    higher, baseline, target = _direction(db, challenge_id)
-    phase = latest_phase(db, challenge_id) if phase is None else phase
-    phase_exists(db, challenge_id, phase)
+    phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     offset = page.after() or 0
     rows = db.execute(
         "SELECT participant, submission_id, score, block FROM private_board "
@@ -137,9 +149,7 @@ IMPROVEMENT_SQL = (
 
 def improvements(db: sqlite3.Connection, challenge_id: int, phase: int | None) -> Improvements:
     """The moves of a phase's public best (latest phase by default), in order."""
-    higher, baseline, target = _direction(db, challenge_id)
-    phase = latest_phase(db, challenge_id) if phase is None else phase
-    phase_exists(db, challenge_id, phase)
+    phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     rows = db.execute(
         f"{IMPROVEMENT_SQL} WHERE i.challenge_id = ? AND i.phase = ? ORDER BY i.block, i.log_index",
         (challenge_id, phase),

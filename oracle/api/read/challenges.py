@@ -13,14 +13,14 @@ from oracle.api.models import (
     Score,
 )
 from oracle.api.pagination import PageRequest, split_page
-from oracle.api.read.boards import best_entry
+from oracle.api.read.boards import best_entry, top_entry
 from oracle.api.read.common import chain_time, challenge_exists, phase_state
 from oracle.api.read.rewards import escrow
+from oracle.figure_of_merit import Merit, changes
 
 _COLUMNS = (
-    "challenge_id, owner, spec_cid, token, higher_is_better, baseline, target, eta, "
-    "parent_challenge, block, arbiter, dispute_window, dispute_bond, daily_cap, commit_bond, "
-    "notice_period"
+    "challenge_id, owner, spec_cid, token, parent_challenge, block, arbiter, dispute_window, "
+    "dispute_bond, daily_cap, commit_bond, notice_period"
 )
 
 
@@ -29,25 +29,25 @@ def _summary(db: sqlite3.Connection, row: tuple[object, ...], now: int | None
     cid = int(str(row[0]))
     deposits = [r[0] for r in db.execute(
         "SELECT amount FROM escrows WHERE challenge_id = ?", (cid,))]  # fmt: skip
-    phases = db.execute(
-        "SELECT count(*), (SELECT commit_start || ',' || commit_end || ',' || reveal_end "
-        "FROM phases WHERE challenge_id = ? ORDER BY phase DESC LIMIT 1) "
-        "FROM phases WHERE challenge_id = ?",
-        (cid, cid),
+    (count,) = db.execute("SELECT count(*) FROM phases WHERE challenge_id = ?", (cid,)).fetchone()
+    latest = db.execute(
+        "SELECT commit_start, commit_end, reveal_end, higher_is_better, baseline, target, eta "
+        "FROM phases WHERE challenge_id = ? ORDER BY phase DESC LIMIT 1",
+        (cid,),
     ).fetchone()
-    windows = [int(w) for w in str(phases[1]).split(",")] if phases[1] else [0, 0, 0]
+    start, end, reveal_end, higher, baseline, target, eta = latest
     submissions, participants = db.execute(
         "SELECT coalesce(sum(submissions), 0), count(*) FROM participants WHERE challenge_id = ?",
         (cid,),
     ).fetchone()
     return ChallengeSummary(
         challenge_id=cid, owner=str(row[1]), spec_cid=str(row[2]), token=str(row[3]),
-        bounty=str(sum(int(str(d)) for d in deposits)), higher_is_better=bool(row[4]),
-        baseline=Score.of(str(row[5])), target=Score.of(str(row[6])), eta=Score.of(str(row[7])),
-        phase_count=int(phases[0]), state=phase_state(now, *windows),
+        bounty=str(sum(int(str(d)) for d in deposits)), higher_is_better=bool(higher),
+        baseline=Score.of(baseline), target=Score.of(target), eta=Score.of(eta),
+        phase_count=int(count), state=phase_state(now, start, end, reveal_end),
         submission_count=int(submissions), participant_count=int(participants),
-        best=best_entry(db, cid), created_block=int(str(row[9])),
-        parent_challenge=int(str(row[8])),
+        best=best_entry(db, cid), created_block=int(str(row[5])),
+        parent_challenge=int(str(row[4])),
     )  # fmt: skip
 
 
@@ -66,10 +66,15 @@ def list_challenges(db: sqlite3.Connection, owner: str | None, page: PageRequest
 
 
 def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[Phase]:
+    """Each phase with its rules, what it changed from the one before (from the rules and the
+    spec CID the registry fixed; the metric and data are in the spec, which clients read
+    by its CID) and the top of its boards."""
     judges = oracle_sets(db, challenge_id)
-    found = []
+    found: list[Phase] = []
+    previous: Merit | None = None
     for row in db.execute(
-        "SELECT p.phase, p.spec_cid, p.commit_start, p.commit_end, p.reveal_end, "
+        "SELECT p.phase, p.spec_cid, p.higher_is_better, p.baseline, p.target, p.eta, "
+        "p.commit_start, p.commit_end, p.reveal_end, "
         "p.holdout_commitment, p.bounty, p.block, h.labels_cid, h.labels_digest, h.split_salt, "
         "h.block, h.revealer, (SELECT count(*) FROM score_batches b "
         "WHERE b.challenge_id = p.challenge_id AND b.phase = p.phase), "
@@ -80,7 +85,8 @@ def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[P
         "WHERE p.challenge_id = ? ORDER BY p.phase",
         (challenge_id,),
     ):
-        (phase, spec_cid, start, end, reveal_end, commitment, bounty, block,
+        (phase, spec_cid, higher, baseline, target, eta, start, end, reveal_end, commitment,
+         bounty, block,
          labels_cid, digest, salt, holdout_block, revealer, batches, opened) = row  # fmt: skip
         holdout = None
         if labels_cid is not None:
@@ -88,14 +94,23 @@ def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[P
                               block=holdout_block, revealer=revealer)  # fmt: skip
         # As ChallengeRegistry.phaseJudges: the newest set in force when its commits open.
         phase_judges = [j for j in judges if j.active_from <= start][-1:] or judges[:1]
+        merit = Merit.of(spec_cid, bool(higher), int(baseline), int(target), int(eta))
+        opened_board = batches > 0 and opened == batches
         found.append(Phase(
-            phase=phase, spec_cid=spec_cid, commit_start=start, commit_end=end,
+            phase=phase, spec_cid=spec_cid, higher_is_better=bool(higher),
+            baseline=Score.of(baseline), target=Score.of(target), eta=Score.of(eta),
+            commit_start=start, commit_end=end,
             reveal_end=reveal_end, holdout_commitment=commitment, bounty=bounty,
             state=phase_state(now, start, end, reveal_end), added_block=block, holdout=holdout,
             score_batches=batches, private_batches_opened=opened,
             judges_version=phase_judges[0].version if phase_judges else 0,
             arbiter=phase_judges[0].arbiter if phase_judges else "",
+            changed=list(changes(previous, merit)),
+            best_public=top_entry(db, "public_board", challenge_id, phase),
+            best_private=top_entry(db, "private_board", challenge_id, phase)
+            if opened_board else None,
         ))  # fmt: skip
+        previous = merit
     return found
 
 
@@ -125,8 +140,8 @@ def challenge(db: sqlite3.Connection, challenge_id: int) -> Challenge:
         "SELECT count(*) FROM improvements WHERE challenge_id = ?", (challenge_id,)
     ).fetchone()
     return Challenge(
-        **summary.model_dump(), arbiter=row[10], dispute_window=row[11], dispute_bond=row[12],
-        daily_cap=row[13], commit_bond=row[14], notice_period=row[15],
+        **summary.model_dump(), arbiter=row[6], dispute_window=row[7], dispute_bond=row[8],
+        daily_cap=row[9], commit_bond=row[10], notice_period=row[11],
         phases=phases(db, challenge_id, now),
         oracle_sets=oracle_sets(db, challenge_id), escrow=escrow(db, challenge_id),
         review_count=reviews, improvement_count=improved,

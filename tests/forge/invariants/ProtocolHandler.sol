@@ -94,9 +94,11 @@ contract ProtocolHandler is TestUtils {
     mapping(uint256 challengeId => uint64) internal _seenSeq;
     /// @dev Who disputed which root (keccak256(challengeId, phase, merkleRoot)).
     mapping(bytes32 root => mapping(address disputer => bool)) internal _disputedBy;
-    /// @dev The Ladder reference model: each participant's released best per challenge.
-    mapping(uint256 challengeId => mapping(address => int256)) public modelBest;
-    mapping(uint256 challengeId => mapping(address => bool)) public modelReleased;
+    /// @dev The Ladder reference model: each participant's released best per phase.
+    mapping(uint256 challengeId => mapping(uint32 phase => mapping(address => int256))) public
+        modelBest;
+    mapping(uint256 challengeId => mapping(uint32 phase => mapping(address => bool))) public
+        modelReleased;
 
     // ---- what must stay zero: wrong attempts that got through, broken monotonicity
     uint256 public nonCommitterReveals;
@@ -176,10 +178,8 @@ contract ProtocolHandler is TestUtils {
         IChallengeRegistry.ChallengeConfig memory config;
         config.token = address(token);
         config.bounty = bound(word(seed, 1), 1e18, 1_000e18);
-        config.higherIsBetter = seed % 2 == 0;
-        config.baseline = config.higherIsBetter ? int256(0) : int256(1e18);
-        config.target = config.higherIsBetter ? int256(1e18) : int256(0);
-        config.eta = [uint256(1e15), 1e16, 5e16][word(seed, 2) % 3];
+        bool higherIsBetter = seed % 2 == 0;
+        uint256 eta = [uint256(1e15), 1e16, 5e16][word(seed, 2) % 3];
         config.oracles = _oracleList();
         config.quorum = 2;
         config.disputeWindow = DISPUTE_WINDOW;
@@ -188,15 +188,16 @@ contract ProtocolHandler is TestUtils {
         config.noticePeriod = 1 days;
         config.dailyCap = uint8(word(seed, 3) % 7);
         config.commitBond = word(seed, 4) % 2 == 0 ? 0 : 0.01 ether;
-        IChallengeRegistry.PhaseConfig memory phase0 =
-            _phaseConfig(uint64(clock), bound(word(seed, 5), 0, config.bounty));
+        IChallengeRegistry.PhaseConfig memory phase0 = _withRules(
+            _phaseConfig(uint64(clock), bound(word(seed, 5), 0, config.bounty)), higherIsBetter, eta
+        );
         vm.prank(owner);
         token.approve(address(vault), config.bounty);
         vm.prank(owner);
         try registry.createChallenge(config, "bafkreihandlerspec", phase0) returns (uint256 id) {
             challengeIds.push(id);
-            etaOf[id] = config.eta;
-            higherIsBetterOf[id] = config.higherIsBetter;
+            etaOf[id] = eta;
+            higherIsBetterOf[id] = higherIsBetter;
             ghostEscrowed += config.bounty;
             escrowedOf[id] += config.bounty;
             ++successes["createChallenge"];
@@ -211,8 +212,10 @@ contract ProtocolHandler is TestUtils {
         uint64 lastRevealEnd = registry.getPhase(c, ch.phaseCount - 1).revealEnd;
         uint256 topUp = bound(word(seed, 1), 0, 500e18);
         uint256 phaseBounty = bound(word(seed, 2), 0, ch.bounty - ch.allocated + topUp);
-        uint64 start = uint64(clock) > lastRevealEnd ? uint64(clock) : lastRevealEnd;
-        IChallengeRegistry.PhaseConfig memory config = _phaseConfig(start, phaseBounty);
+        uint64 noticed = uint64(clock) + ch.noticePeriod;
+        uint64 start = noticed > lastRevealEnd ? noticed : lastRevealEnd;
+        IChallengeRegistry.PhaseConfig memory config =
+            _withRules(_phaseConfig(start, phaseBounty), higherIsBetterOf[c], etaOf[c]);
         vm.prank(owner);
         token.approve(address(vault), topUp);
         vm.prank(owner);
@@ -344,13 +347,13 @@ contract ProtocolHandler is TestUtils {
         });
         bytes[] memory signatures =
             _signatures(board.scoreBatchDigest(header), belowQuorum ? 1 : 2 + (r >> 24) % 2, r);
-        IScoreBoard.Best[] memory before = _bestsBefore(c, items);
+        IScoreBoard.Best[] memory before = _bestsBefore(c, header.phase, items);
         try board.postScores(header, items, signatures) {
             if (stale) ++staleSeqAccepted;
             if (belowQuorum) ++quorumBypasses;
             if (seq > postedSeq[c]) postedSeq[c] = seq;
             _recordBatch(header, items, seed);
-            _checkLadder(c, items, before);
+            _checkLadder(c, header.phase, items, before);
             ++successes["postScores"];
         } catch {
             if (!stale && !belowQuorum) ++honestPostFailures;
@@ -525,16 +528,14 @@ contract ProtocolHandler is TestUtils {
         IChallengeRegistry.ChallengeConfig memory config;
         config.token = address(token);
         config.bounty = 1;
-        config.higherIsBetter = true;
-        config.target = 1e18;
-        config.eta = 1e18;
         config.oracles = new address[](1);
         config.oracles[0] = attacker;
         config.quorum = 1;
         config.arbiter = attacker;
         config.disputeWindow = 5 minutes; // the shortest allowed
         config.noticePeriod = 1 days;
-        IChallengeRegistry.PhaseConfig memory phase0 = _phaseConfig(uint64(clock) - 3, 1);
+        IChallengeRegistry.PhaseConfig memory phase0 =
+            _withRules(_phaseConfig(uint64(clock) - 3, 1), true, 1e18);
         (phase0.commitEnd, phase0.revealEnd) = (uint64(clock) + 1, uint64(clock) + 2);
         vm.prank(owner);
         token.transfer(attacker, 1);
@@ -785,6 +786,19 @@ contract ProtocolHandler is TestUtils {
         phase.bounty = bounty;
     }
 
+    /// @dev A phase judged from 0 to 1 (reversed when lower is better) in steps of `eta`.
+    function _withRules(IChallengeRegistry.PhaseConfig memory phase, bool higher, uint256 eta)
+        internal
+        pure
+        returns (IChallengeRegistry.PhaseConfig memory)
+    {
+        phase.higherIsBetter = higher;
+        (phase.baseline, phase.target) =
+            higher ? (int256(0), int256(1e18)) : (int256(1e18), int256(0));
+        phase.eta = eta;
+        return phase;
+    }
+
     function _phaseDigest(uint256 c, uint32 phase) internal view returns (bytes32) {
         (, IChallengeRegistry.Judges memory judges) = registry.phaseJudges(c, phase);
         return judges.configDigest;
@@ -918,20 +932,21 @@ contract ProtocolHandler is TestUtils {
         }
     }
 
-    function _bestsBefore(uint256 c, IScoreBoard.ScoreItem[] memory items)
+    function _bestsBefore(uint256 c, uint32 phase, IScoreBoard.ScoreItem[] memory items)
         internal
         view
         returns (IScoreBoard.Best[] memory before)
     {
         before = new IScoreBoard.Best[](items.length);
         for (uint256 k = 0; k < items.length; ++k) {
-            before[k] = board.releasedBest(c, subs[items[k].submissionId - 1].committer);
+            before[k] = board.releasedBest(c, phase, subs[items[k].submissionId - 1].committer);
         }
     }
 
     /// @dev Runs the Ladder model over the batch, then compares each participant's best.
     function _checkLadder(
         uint256 c,
+        uint32 phase,
         IScoreBoard.ScoreItem[] memory items,
         IScoreBoard.Best[] memory before
     ) internal {
@@ -941,16 +956,20 @@ contract ProtocolHandler is TestUtils {
             if (items[k].status != 0) continue;
             address who = subs[items[k].submissionId - 1].committer;
             int256 score = items[k].publicScore;
-            int256 gain = higher ? score - modelBest[c][who] : modelBest[c][who] - score;
-            if (!modelReleased[c][who] || gain >= eta) {
-                modelBest[c][who] = score;
-                modelReleased[c][who] = true;
+            int256 held = modelBest[c][phase][who];
+            int256 gain = higher ? score - held : held - score;
+            if (!modelReleased[c][phase][who] || gain >= eta) {
+                modelBest[c][phase][who] = score;
+                modelReleased[c][phase][who] = true;
             }
         }
         for (uint256 k = 0; k < items.length; ++k) {
             address who = subs[items[k].submissionId - 1].committer;
-            IScoreBoard.Best memory best = board.releasedBest(c, who);
-            if (best.released != modelReleased[c][who] || best.score != modelBest[c][who]) {
+            IScoreBoard.Best memory best = board.releasedBest(c, phase, who);
+            if (
+                best.released != modelReleased[c][phase][who]
+                    || best.score != modelBest[c][phase][who]
+            ) {
                 ++ladderViolations;
             }
             if (before[k].released && best.score != before[k].score) {

@@ -108,11 +108,14 @@ contract ProtocolInvariants is Base {
         assertEq(handler.ladderViolations(), 0, "ladder violations");
         for (uint256 i = 0; i < handler.challengeCount(); ++i) {
             uint256 c = handler.challengeIds(i);
-            for (uint256 a = 0; a < handler.actorCount(); ++a) {
-                address who = handler.actorAt(a);
-                IScoreBoard.Best memory best = board.releasedBest(c, who);
-                assertEq(best.released, handler.modelReleased(c, who), "released flag");
-                assertEq(int256(best.score), handler.modelBest(c, who), "released best");
+            uint32 phases = registry.getChallenge(c).phaseCount;
+            for (uint32 p = 0; p < phases; ++p) {
+                for (uint256 a = 0; a < handler.actorCount(); ++a) {
+                    address who = handler.actorAt(a);
+                    IScoreBoard.Best memory best = board.releasedBest(c, p, who);
+                    assertEq(best.released, handler.modelReleased(c, p, who), "released flag");
+                    assertEq(int256(best.score), handler.modelBest(c, p, who), "released best");
+                }
             }
         }
     }

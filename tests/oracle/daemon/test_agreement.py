@@ -50,10 +50,6 @@ def ledger_with(
         challenge_id=1,
         owner=ORACLES[0],
         token=ORACLES[0],
-        higher_is_better=False,
-        baseline=10,
-        target=0,
-        eta=1,
         dispute_window=300,
         dispute_bond=0,
         arbiter=ORACLES[0],
@@ -64,8 +60,8 @@ def ledger_with(
         block=1,
         notice_period=86400,
         oracle_sets=[OracleSet(1, ORACLES, 2, DIGEST, 1, ORACLES[0], 0)],
-        phases=[Phase(i, "bafkspec", 100 * i, 100 * i + 50, 100 * i + 99, b"\0" * 32, 0, 1)
-                for i in range(2)],
+        phases=[Phase(i, "bafkspec", False, 10, 0, 1, 100 * i, 100 * i + 50, 100 * i + 99,
+                      b"\0" * 32, 0, 1) for i in range(2)],
     )  # fmt: skip
     ledger = Ledger(last_block=last_block, challenges={1: challenge})
     for sid, phase, block in reveals:

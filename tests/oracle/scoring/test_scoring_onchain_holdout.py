@@ -12,6 +12,7 @@ from web3 import Web3
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge, read_challenge
 from oracle.chain.platform import Platform, deploy_platform
+from oracle.chain.publish import rules_of
 from oracle.chain.sender import Sender
 from oracle.errors import InvalidHoldout
 from oracle.scoring import holdout_commitment, load_holdout, score_submission
@@ -32,11 +33,10 @@ def test_oracle_scores_only_against_the_committed_holdout(
     now = int(owner.w3.eth.get_block("latest")["timestamp"])
     oracles = tuple(Account.from_key(key).address for key in ANVIL_KEYS[7:10])
     terms = ChallengeTerms(
-        token=platform.token.address, bounty=0, higher_is_better=False,
-        baseline=spec.wad(spec.baseline), target=spec.wad(spec.target), eta=spec.eta_wad,
-        oracles=oracles, quorum=2, arbiter=owner.address,
+        token=platform.token.address, bounty=0, oracles=oracles, quorum=2,
+        arbiter=owner.address,
     )  # fmt: skip
-    phase = PhaseTerms("bafkreispec", now + 10, now + 1000, now + 2000,
+    phase = PhaseTerms("bafkreispec", rules_of(spec), now + 10, now + 1000, now + 2000,
                        holdout_commitment(labels, SALT), 0)  # fmt: skip
     challenge = create_challenge(platform, owner, terms, "bafkreispec", phase)
 

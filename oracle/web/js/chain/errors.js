@@ -85,6 +85,8 @@ export const ERRORS = {
   "InvalidToken()": "The reward token cannot be the zero address.",
   "InvalidWindows(uint64 commitStart, uint64 commitEnd, uint64 revealEnd, uint64 notBefore)":
     "Windows must satisfy {notBefore|time} ≤ commit start < commit end < reveal end.",
+  "PhaseNoticeTooShort(uint256 challengeId, uint64 commitStart, uint256 earliest)":
+    "A new phase is announced at least the challenge's notice period ahead: its commits may open at {earliest|time} at the earliest.",
   "PhaseBountyExceedsEscrow(uint256 requested, uint256 unallocated)": "The phase asks for {requested} but only {unallocated} of the escrow is unallocated.",
   "HoldoutTooEarly(uint256 challengeId, uint32 phase, uint64 revealEnd, uint256 now_)":
     "The holdout can be revealed only after the reveal end ({revealEnd|time}).",

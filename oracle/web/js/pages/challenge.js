@@ -1,5 +1,6 @@
-// One challenge: what it asks, its numbers explained, the live public board, the private
-// board, the best score over time, its submissions, and the form to submit or fork.
+// One challenge: what it asks, its numbers explained, the timeline of its figure of merit,
+// the live public board, the private board, the best score over time, its submissions, and
+// the form to submit or fork.
 
 import { get, ipfsUrl, watchLeaderboard } from "../api.js";
 import { submitPanel } from "../actions/submit.js";
@@ -31,17 +32,21 @@ export async function render({ challengeId, query }, ctx) {
   const challenge = first.challenge;
   const phase = asked ?? challenge.phases.length - 1; // the boards shown are this phase's
   const spec = await loadSpec(ctx, challenge.spec_cid);
+  // what the latest phase asks (its metric, data and rules): what a submission now is judged by
+  const current = await loadSpec(ctx, challenge.phases[challenge.phases.length - 1].spec_cid);
   const forkOf = query.get("fork");
-  const slots = { badge: h("span"), numbers: h("div"), phases: h("div"), private: h("div"), progress: h("div"), submissions: h("div") };
-  const fill = (state) => {
+  const slots = { badge: h("span"), numbers: h("div"), timeline: h("div"), phases: h("div"), private: h("div"), progress: h("div"), submissions: h("div") };
+  const fill = async (state) => {
+    const phaseSpecs = await Promise.all(state.challenge.phases.map((p) => loadSpec(ctx, p.spec_cid)));
     add(clear(slots.badge), stateBadge(state.challenge.state));
-    add(clear(slots.numbers), numbers(state.challenge, spec));
+    add(clear(slots.numbers), numbers(state.challenge, current));
+    add(clear(slots.timeline), timeline(state.challenge, phaseSpecs));
     add(clear(slots.phases), phases(state.challenge));
     add(clear(slots.private), privateSection(state.privateBoard, state.challenge));
     add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
     add(clear(slots.submissions), submissionList(challengeId, state.submissions));
   };
-  fill(first);
+  await fill(first);
 
   const liveBadge = h("span", { class: "live", "data-live": "connecting" }, "connecting…");
   const publicBox = h("div", {}, h("p", { class: "loading" }, "Loading the board…"));
@@ -58,14 +63,15 @@ export async function render({ challengeId, query }, ctx) {
       h("a", { href: `#/challenges/${challengeId}/audit` }, "Audit"),
     ),
     slots.numbers,
-    specFacts(spec),
+    specFacts(current),
+    slots.timeline,
     slots.phases,
     phasePicker(challengeId, challenge.phases, phase),
     h(
       "section",
       { class: "board-section", id: "public-board", "data-phase": phase },
       h("h2", {}, termLabel("publicBoard", "Public leaderboard"), ` (phase ${phase}) `, liveBadge),
-      explain("eta", `What are eta and the Ladder? (eta here: ${score(challenge.eta)})`),
+      explain("eta", `What are eta and the Ladder? (eta in this phase: ${score((challenge.phases[phase] ?? challenge).eta)})`),
       publicBox,
     ),
     slots.private,
@@ -178,7 +184,7 @@ function numbers(c, spec) {
       h(
         "dd",
         { "data-field": "notice-period" },
-        `${duration(c.notice_period)}: new oracles or a new arbiter judge only phases whose commits open at least that long after they are announced`,
+        `${duration(c.notice_period)}: a new phase, new oracles or a new arbiter apply only to commits opening at least that long after they are announced`,
       ),
       h("dt", {}, "activity"),
       h(
@@ -247,6 +253,41 @@ function hiddenFeatures(data) {
   );
 }
 
+/** The history of the figure of merit: each phase, what it judges by, what it changed and the
+ * best score under it (issue 15). `specs[i]` is phase i's spec, or null when not readable. */
+function timeline(c, specs) {
+  const metricOf = (i) => specs[i]?.metric?.name ?? null;
+  return h(
+    "section",
+    { class: "timeline", id: "timeline" },
+    h("h2", {}, "The figure of merit, phase by phase"),
+    h(
+      "ol",
+      { class: "timeline" },
+      c.phases.map((p, i) => {
+        const metric = metricOf(i);
+        const before = i > 0 ? metricOf(i - 1) : null;
+        const changed = metric && before && metric !== before ? [`metric ${before} -> ${metric}`, ...p.changed] : p.changed;
+        const best = (entry) => (entry ? [score(entry.score), " by ", submissionLink(entry.submission_id)] : "none yet");
+        return h(
+          "li",
+          { "data-phase": String(p.phase), "data-state": p.state },
+          h("strong", {}, `Phase ${p.phase}`),
+          " ",
+          stateBadge(p.state),
+          h(
+            "div",
+            { class: "merit" },
+            `${metric ?? "its metric"}, ${p.higher_is_better ? "higher" : "lower"} is better: baseline ${score(p.baseline)}, target ${score(p.target)}, eta ${score(p.eta)}`,
+          ),
+          h("div", { class: "changed" }, "Changed: ", changed.join("; ")),
+          h("div", { class: "best" }, "Best public ", best(p.best_public), " · best private ", best(p.best_private)),
+        );
+      }),
+    ),
+  );
+}
+
 function phases(c) {
   return h(
     "section",
@@ -292,7 +333,7 @@ function progress(c, improvements, chainTime) {
       section,
       empty(
         "No improvement yet.",
-        `The line starts at the baseline (${score(c.baseline)}). The first valid score better than it will appear as a marker, labelled with its contributor.`,
+        `The line starts at the phase's baseline (${score(shown.baseline)}). The first valid score better than it will appear as a marker, labelled with its contributor.`,
       ),
     );
   } else {
