@@ -237,6 +237,15 @@ class SubmissionReward(Model):
     final: str
 
 
+class SourceLink(Model):
+    """Where a submission's code came from, as the coop-source.json in its artifact says."""
+
+    repository: str
+    commit: str
+    path: str
+    url: str | None  # a browsable link to the commit, for http(s) repositories
+
+
 class Submission(SubmissionSummary):
     commitment: str
     bond: str
@@ -249,6 +258,7 @@ class Submission(SubmissionSummary):
     private_score: PrivateScore | None
     reviews: list[Review]
     rewards: list[SubmissionReward]
+    source: SourceLink | None = None  # from the artifact's coop-source.json, when it has one
 
 
 class ForkNode(Model):
