@@ -1,5 +1,6 @@
 """`coop submit`, `coop reveal`, `coop review`: what a participant does, from the terminal."""
 
+import contextlib
 import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -8,12 +9,11 @@ from typing import Any
 import click
 from web3 import Web3
 
-from oracle.chain.clock import iso_time
-from oracle.chain.sender import ether_text
-from oracle.chain.submission_checks import check_submit, is_for, reveal_blocker
-from oracle.chain.submissions import commit, drop_pending, pending_reveals, reveal
+from oracle.chain.submission_checks import is_for, reveal_blocker
+from oracle.chain.submissions import drop_pending, pending_reveals, reveal
 from oracle.cli.context import ChainContext, chain_options, progress
 from oracle.errors import CoopError, TransactionReverted
+from oracle.participant.submit import submit_path
 from oracle.submission_source import SourceManifest, snapshot
 from oracle.types import PPM, plural
 
@@ -120,38 +120,26 @@ def submit(challenge: int, path: Path | None, parents: tuple[str, ...], from_git
 def _submit(ctx: ChainContext, challenge: int, path: Path, parents: tuple[str, ...],
             source: SourceManifest | None) -> None:  # fmt: skip
     parent_ids, weights = parse_parents(parents)
-    platform, sender = ctx.platform, ctx.sender
-    plan = check_submit(platform, sender.address, challenge, parent_ids, weights)
-    say = progress(ctx)
-    say(f"phase {plan.phase} takes commits until {iso_time(plan.commit_end)}; commit bond "
-        f"{ether_text(plan.bond)} (returned at the reveal)")  # fmt: skip
-    store = ctx.content_store
-    added = store.add_path(path)
-    store.pin(added.cid)
-    with click.progressbar(length=2, label="commit, reveal") as bar:
-        pending = commit(platform, sender, ctx.settings.data_dir, challenge, str(added.cid),
-                         parent_ids, weights)  # fmt: skip
-        bar.update(1)
-        try:
-            submission_id = reveal(platform, sender, pending)
-        except TransactionReverted as exc:
-            raise TransactionReverted(
-                f"{exc}; the commit of submission {pending.submission_id} is kept in "
-                f"{pending.path(ctx.settings.data_dir)}: `coop reveal` tries again, "
-                f"`coop reveal --drop {pending.submission_id}` gives it up"
-            ) from None
-        bar.update(1)
-    pending.path(ctx.settings.data_dir).unlink()
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+        done = submit_path(
+            ctx.platform, ctx.sender, ctx.content_store, ctx.settings.data_dir, challenge,
+            path, parent_ids, weights, progress(ctx),
+            sending=lambda: bars.append(stack.enter_context(
+                click.progressbar(length=2, label="commit, reveal"))),
+            step_done=lambda: bars[0].update(1),
+        )  # fmt: skip
+    submission_id, cid = done.submission_id, done.cid
     data: dict[str, Any] = {
         "submission_id": submission_id,
-        "cid": str(added.cid),
+        "cid": cid,
         "challenge_id": challenge,
     }
     if source is not None:
         data["source"] = {"repository": source.repository, "commit": source.commit,
                           "path": source.path}  # fmt: skip
     ctx.emit(
-        f"Submission {submission_id} revealed: {added.cid}\n"
+        f"Submission {submission_id} revealed: {cid}\n"
         f"Its score appears once the oracles post it: `coop leaderboard {challenge}`.",
         data,
     )
