@@ -10,14 +10,11 @@ from typing import Any, TypeVar
 
 import click
 from eth_account import Account
-from web3 import Web3
 
-from oracle.chain.deployment import Deployment
 from oracle.chain.phase_data import Progress
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
-from oracle.errors import ConfigError
-from oracle.ipfs.fallback import open_content_store
+from oracle.connection import open_platform, open_store
 from oracle.ipfs.store import ContentStore
 from oracle.keystore import list_keys, unlock
 from oracle.settings import Settings, load_settings
@@ -63,13 +60,7 @@ class ChainContext:
 
     @functools.cached_property
     def platform(self) -> Platform:
-        w3 = Web3(Web3.HTTPProvider(self.settings.rpc_url, request_kwargs={"timeout": 30}))
-        if not w3.is_connected():
-            raise ConfigError(
-                f"no Ethereum node answers at {self.settings.rpc_url}; start one "
-                "(`make run` starts anvil) or pass --rpc-url / set COOP_RPC_URL"
-            )
-        return Platform.connect(w3, Deployment.load(self.settings.deployment))
+        return open_platform(self.settings)
 
     @functools.cached_property
     def sender(self) -> Sender:
@@ -103,9 +94,7 @@ class ChainContext:
     @functools.cached_property
     def content_store(self) -> ContentStore:
         """The IPFS stack from settings: the embedded store, then kubo / gateways if set."""
-        s = self.settings
-        kubo = s.kubo_api if s.ipfs_backend == "kubo" else None
-        return open_content_store(s.ipfs_path, kubo_api=kubo, gateways=s.gateways)
+        return open_store(self.settings)
 
     def emit(self, human: str, data: dict[str, Any]) -> None:
         click.echo(json.dumps(data, default=str) if self.as_json else human)
