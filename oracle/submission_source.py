@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from oracle.errors import CoopError
+from oracle.errors import CoopError, IpfsError
+from oracle.ipfs.cids import parse_cid
+from oracle.ipfs.folder import read_root_file
+from oracle.ipfs.store import ContentStore
 
 MANIFEST = "coop-source.json"
 MANIFEST_MAX_BYTES = 4096
@@ -122,3 +125,14 @@ def read_manifest(data: bytes) -> SourceManifest | None:
             and isinstance(path, str) and len(path) <= 500):  # fmt: skip
         return None
     return SourceManifest(repository, commit, path)
+
+
+def artifact_source(store: ContentStore, artifact_cid: str) -> SourceManifest | None:
+    """The manifest at the top of a revealed artifact; None for a file, a folder without a
+    well-formed one, or an artifact `store` cannot deliver."""
+    try:
+        raw = read_root_file(store.get_block, parse_cid(artifact_cid), MANIFEST,
+                             MANIFEST_MAX_BYTES)  # fmt: skip
+    except (IpfsError, ValueError):
+        return None
+    return None if raw is None else read_manifest(raw)

@@ -18,6 +18,7 @@ from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
 from oracle.ledger.replay import read_ledger
 from oracle.rewards.model import Leaf
+from oracle.submission_source import SourceManifest, artifact_source
 from oracle.types import Address
 
 
@@ -36,7 +37,23 @@ def read_export(platform: Platform, store: ContentStore,
         block: int(platform.w3.eth.get_block(block)["timestamp"])
         for block in sorted(blocks_needed(ledger, chosen))
     }
-    return build_tables(Sources(ledger, times, verified_leaves(ledger, chosen, store)), chosen)
+    leaves = verified_leaves(ledger, chosen, store)
+    return build_tables(Sources(ledger, times, leaves, artifact_sources(ledger, chosen, store)),
+                        chosen)  # fmt: skip
+
+
+def artifact_sources(ledger: Ledger, challenge_ids: Iterable[int],
+                     store: ContentStore) -> dict[int, SourceManifest]:  # fmt: skip
+    """The coop-source.json of each revealed folder artifact that has a well-formed one."""
+    found: dict[int, SourceManifest] = {}
+    for cid in challenge_ids:
+        for s in ledger.submissions_of(cid):
+            if s.reveal is None:
+                continue
+            manifest = artifact_source(store, s.reveal.artifact_cid)
+            if manifest is not None:
+                found[s.submission_id] = manifest
+    return found
 
 
 def verified_leaves(ledger: Ledger, challenge_ids: Iterable[int],

@@ -77,6 +77,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("private_score", DECIMAL, "the private score, once opened", True),
         _c("improvement", pa.bool_(), "it moved the phase's public best (the Ladder)"),
         _c("parents", pa.int32(), "how many submissions it forks"),
+        _c(
+            "source_repository",
+            pa.string(),
+            "the git repository its coop-source.json "
+            "names (`coop submit --from-git`); null for a file, a folder without one, or an "
+            "artifact the store could not deliver",
+            True,
+        ),
+        _c("source_commit", pa.string(), "the commit that manifest names", True),
     ),
     "forks": (
         _c("child_id", pa.int64(), "the forking submission"),

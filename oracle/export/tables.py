@@ -2,7 +2,8 @@
 
 Every row comes from an event the ledger replayed (oracle/ledger/replay.py, the records
 `coop audit` checks), except the `rewards` rows: the Merkle leaves of each root's report,
-which read.py accepts only when they rebuild the root posted on chain.
+which read.py accepts only when they rebuild the root posted on chain; and a submission's
+`source_*` columns, read from the coop-source.json inside its artifact (bound by its CID).
 """
 
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,7 @@ from oracle.export.schema import TABLES, arrow_schema
 from oracle.ledger.boards import improvements, status_of
 from oracle.ledger.model import Challenge, Ledger
 from oracle.rewards.model import Leaf
+from oracle.submission_source import SourceManifest
 
 DECIMAL_LIMIT = 10**38  # decimal128(38, 18) holds |value| < 10**38 base units
 
@@ -33,6 +35,7 @@ class Sources:
     ledger: Ledger
     block_times: Mapping[int, int]  # block → unix time
     leaves: Mapping[tuple[int, int], tuple[Leaf, ...]]  # (challenge, root seq) → leaves
+    sources: Mapping[int, SourceManifest]  # submission → its artifact's coop-source.json
 
 
 def wad(value: int) -> Decimal:
@@ -136,6 +139,7 @@ class _Rows:
         }
         for s in self.ledger.submissions_of(cid):
             r, sc, pv = s.reveal, s.score, s.private
+            source = self.sources.sources.get(s.submission_id)
             self.rows["submissions"].append({
                 "submission_id": s.submission_id, "challenge_id": cid, "phase": s.phase,
                 "submitter": s.submitter, "commit_block": s.commit_block,
@@ -151,6 +155,8 @@ class _Rows:
                 "private_score": wad(pv.score) if pv else None,
                 "improvement": s.submission_id in improved,
                 "parents": len(r.parents) if r else 0,
+                "source_repository": source.repository if source else None,
+                "source_commit": source.commit if source else None,
             })  # fmt: skip
             if r is None:
                 continue

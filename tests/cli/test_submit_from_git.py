@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 
@@ -85,6 +86,13 @@ def test_from_git_submits_head_with_its_source(
     indexer.close()
     assert source["url"] == f"https://github.com/alice/diabetes-model/tree/{head}/model"
     assert source["commit"] == head
+
+    exported = tmp_path / "export"
+    done = CliRunner().invoke(cli, ["export", "1", str(exported)], env=cli_env)
+    assert done.exit_code == 0, done.output
+    rows = pq.read_table(exported / "submissions.parquet").to_pylist()
+    assert [(r["source_repository"], r["source_commit"]) for r in rows] == [
+        ("https://github.com/alice/diabetes-model.git", head)]  # fmt: skip
 
 
 def test_a_dirty_tree_is_refused_before_anything_is_sent(
