@@ -28,6 +28,7 @@ lint:
 	mypy
 	lint-imports
 	forge fmt --check
+	biome ci --colors=off
 
 test-forge:
 	forge test

@@ -21,19 +21,18 @@ import time
 from pathlib import Path
 
 import numpy as np
-from web3 import Web3
 
+from bench.cluster import deploy, publish_options, start_oracles, timestamps, wait_scored
 from bench.report import Row, merge_rows
 from oracle.chain.anvil import ANVIL_KEYS, start_anvil
 from oracle.chain.holdout_secrets import load_secret
-from oracle.chain.platform import Platform, deploy_platform
-from oracle.chain.publish import PublishOptions, publish_challenge
+from oracle.chain.platform import Platform
+from oracle.chain.publish import publish_challenge
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import compute_commitment
-from oracle.daemon.cluster import LocalOracle, oracle_group
+from oracle.daemon.cluster import LocalOracle
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ipfs.importer import import_bytes
-from oracle.ledger.replay import read_events
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import load_holdout
 from oracle.spec import load_spec
@@ -43,7 +42,6 @@ SUBMISSIONS = 200
 ROUND = 10
 BURST = 300
 BLOCK_SECONDS = 1
-ORACLE_KEYS = list(ANVIL_KEYS[7:10])
 PARTICIPANT_KEYS = list(ANVIL_KEYS[1:6])
 
 
@@ -166,25 +164,6 @@ class Driver:
         return out
 
 
-def wait_scored(
-    platform: Platform, ids: set[int], oracles: list[LocalOracle], timeout: float
-) -> dict[int, int]:
-    """submission id → block of its ScoreRecorded, once every id has one."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = {
-            int(e["submissionId"]): e.block_number
-            for e in read_events(platform)
-            if e.name == "ScoreRecorded"
-        }
-        if ids <= set(found):
-            return found
-        if time.monotonic() > deadline:
-            tails = "\n".join(o.tail(10) for o in oracles)
-            raise TimeoutError(f"{len(ids - set(found))} submissions not scored:\n{tails}")
-        time.sleep(0.5)
-
-
 def main() -> None:
     rows: list[Row] = []
     anvil = start_anvil(block_time=BLOCK_SECONDS)
@@ -192,12 +171,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="coop-bench-latency-") as scratch:
             base = Path(scratch)
-            w3 = Web3(Web3.HTTPProvider(anvil.url, request_kwargs={"timeout": 60}))
-            owner = Sender.from_key(w3, ANVIL_KEYS[0])
-            deployment = deploy_platform(owner)
-            deployment.save(base / "deployment.json")
-            platform = Platform.connect(w3, deployment)
-            store = EmbeddedStore(base / "ipfs")
+            bench = deploy(base, anvil)
+            w3, owner, platform, store = bench.w3, bench.owner, bench.platform, bench.store
             folder = base / "challenge"
             folder.mkdir()
             spec_path, labels_path, target = challenge_files(folder, np.random.default_rng(3))
@@ -210,31 +185,10 @@ def main() -> None:
                 base / "owner",
                 spec_path,
                 labels_path,
-                PublishOptions(
-                    bounty=bounty,
-                    oracles=tuple(Sender.from_key(w3, k).address for k in ORACLE_KEYS),
-                    quorum=2,
-                    arbiter=owner.address,
-                    commit_seconds=10**6,
-                    reveal_seconds=10**5,
-                ),
+                publish_options(w3, owner, bounty),
                 public_data=folder,
             )
-            env = {
-                "COOP_RPC_URL": anvil.url,
-                "COOP_DEPLOYMENT": str(base / "deployment.json"),
-                "COOP_IPFS_DIR": str(base / "ipfs"),
-                "COOP_HOLDOUT_DIR": str(base / "owner" / "holdouts"),
-                "COOP_ORACLE_SHARED_KEY": "bench",
-                "COOP_POLL_SECONDS": "0.2",
-                "COOP_CONFIRMATIONS": "1",
-                "COOP_FAILOVER_SECONDS": "3",
-            }
-            oracles = oracle_group(base / "oracles", ORACLE_KEYS, env)
-            for oracle in oracles:
-                oracle.start()
-            for oracle in oracles:
-                oracle.wait_healthy(120)
+            oracles = start_oracles(base, anvil)
             driver = Driver(platform, store, published.challenge_id, target)
             print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
@@ -242,7 +196,7 @@ def main() -> None:
             for _ in range(SUBMISSIONS // ROUND):
                 revealed.update(driver.wave(ROUND))
             scored = wait_scored(platform, set(revealed), oracles, 300)
-            stamp = _timestamps(w3, set(revealed.values()) | set(scored.values()))
+            stamp = timestamps(w3, set(revealed.values()) | set(scored.values()))
             latencies = sorted(stamp[scored[s]] - stamp[b] for s, b in revealed.items())
             p50 = statistics.median(latencies)
             p95 = latencies[int(0.95 * (len(latencies) - 1))]
@@ -262,7 +216,7 @@ def main() -> None:
             scored = wait_scored(platform, ids, oracles, 600)
             first = min(b for _, b in burst)
             last = max(scored[s] for s in ids)
-            stamp = _timestamps(w3, {first, last})
+            stamp = timestamps(w3, {first, last})
             seconds = max(1, stamp[last] - stamp[first])
             rate = BURST / seconds * 60
             baseline = _scoring_only_rate(
@@ -289,10 +243,6 @@ def main() -> None:
     merge_rows(rows)
     for row in rows:
         print(row.as_json())
-
-
-def _timestamps(w3: Web3, blocks: set[int]) -> dict[int, int]:
-    return {b: int(w3.eth.get_block(b)["timestamp"]) for b in blocks}
 
 
 def _scoring_only_rate(

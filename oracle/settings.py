@@ -87,6 +87,9 @@ class Settings(BaseModel):
     fetch_attempts: int = Field(default=3, ge=1)  # tries to fetch an artifact before a status
     fetch_retry_seconds: float = Field(default=5.0, ge=0)  # first wait between tries (doubles)
     peer_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Code submissions run at once, each in its own sandbox with the spec's CPU and memory
+    # limits: at most the cores and memory the operator gives the oracle (docs/operator.md).
+    code_runs: int = Field(default=1, ge=1, le=64)
     # TEST ONLY fault injection: a lying oracle adds this many eta steps to every valid
     # public score it signs. Never set it on a real oracle.
     fault_score_offset: int = 0

@@ -127,8 +127,13 @@ class ScorerSpec:
 @dataclass(frozen=True)
 class DataSpec:
     train: Cid
-    test_features: Cid
+    test_features: Cid | None  # None when they are hidden
     public: Mapping[str, Cid] = field(default_factory=lambda: MappingProxyType({}))
+    hidden_test_features: str | None = None  # 0x keccak256 of the file the oracles get privately
+
+    @property
+    def features_hidden(self) -> bool:
+        return self.hidden_test_features is not None
 
 
 @dataclass(frozen=True)
@@ -436,8 +441,26 @@ def _problems(d: dict[str, Any], scores: tuple[Decimal, ...]) -> Iterator[tuple[
                 yield f"scorer.{limit}", f"{scorer[limit]} s is too short; give at least 1 s"
         if scorer["wall_seconds"] < scorer["cpu_seconds"]:
             yield "scorer.wall_seconds", "the wall-clock limit is below the CPU limit; raise it"
+    yield from _hidden_features_problems(d)
     if d.get("max_uncompressed_bytes", 2**62) < d["max_artifact_bytes"]:
         yield "max_uncompressed_bytes", "it is below max_artifact_bytes; raise it or remove it"
+
+
+def _hidden_features_problems(d: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    data = d["data"]
+    if ("test_features" in data) == ("hidden_test_features" in data):
+        yield (
+            "data",
+            "give either test_features (a public file's CID) or hidden_test_features (the "
+            "keccak256 of a file the participants never see), not both or neither",
+        )
+    kind = d.get("submission", {}).get("kind", "predictions")
+    if "hidden_test_features" in data and kind != "code":
+        yield (
+            "submission.kind",
+            f"hidden test features take code only (a predictions file needs the features), "
+            f'not {kind!r}: set submission.kind to "code" or publish test_features',
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -483,7 +506,10 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
             float(s.get("wall_seconds", 0)),
         ),
         data=DataSpec(
-            data["train"], data["test_features"], MappingProxyType(data.get("public", {}))
+            data["train"],
+            data.get("test_features"),
+            MappingProxyType(data.get("public", {})),
+            data["hidden_test_features"].lower() if "hidden_test_features" in data else None,
         ),
         daily_cap=d["limits"]["daily_cap"],
         commit_bond_wei=int(d["limits"]["commit_bond_wei"]),

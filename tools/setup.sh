@@ -40,12 +40,25 @@ site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths
 printf '%s\n' "import os, sys; os.path.basename(sys.argv[0] if sys.argv else '') == 'brownie' and __import__('oracle.chain.dotted_dirs', fromlist=['install']).install()" \
   > "$site_packages/coop_brownie_dotted_dirs.pth"
 
-# npm packages: solc-js, anvil/forge/cast, OpenZeppelin.
+# npm packages: solc-js, anvil/forge/cast, OpenZeppelin; viem, @noble/hashes, esbuild, Biome.
 npm_key=$(sha256sum package-lock.json | cut -c1-16)
 if [ ! -d node_modules ] || ! stamp_ok npm "$npm_key"; then
   step "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   stamp_set npm "$npm_key"
+fi
+
+# The web app's libraries, bundled by esbuild into the ES modules the page imports (build
+# outputs, git-ignored; docs/web.md): viem and @noble/hashes into oracle/web/js/lib/ethereum.js,
+# jsdiff into oracle/web/js/lib/textdiff.js.
+web_key=$(cat package-lock.json tools/web/*.js | sha256sum | cut -c1-16)
+if [ ! -f oracle/web/js/lib/ethereum.js ] || [ ! -f oracle/web/js/lib/textdiff.js ] || ! stamp_ok web "$web_key"; then
+  step "bundle the web app's libraries (esbuild)"
+  for entry in ethereum textdiff; do
+    node_modules/.bin/esbuild "tools/web/$entry.js" --bundle --format=esm --target=es2022 --minify \
+      --sourcemap --outfile="oracle/web/js/lib/$entry.js" --log-level=warning
+  done
+  stamp_set web "$web_key"
 fi
 
 # The solc-compatible shim, named as py-solc-x expects it (solc-v<version>).

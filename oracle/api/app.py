@@ -9,7 +9,17 @@ from oracle.api import problems
 from oracle.api.cache import AnswerCacheLayer
 from oracle.api.config import ApiConfig
 from oracle.api.db import IndexReader
-from oracle.api.routes import challenges, export, ipfs, profiles, status, stream, submissions
+from oracle.api.routes import (
+    challenges,
+    export,
+    folders,
+    ipfs,
+    profiles,
+    queue,
+    status,
+    stream,
+    submissions,
+)
 from oracle.ipfs.embedded import EmbeddedStore
 
 DESCRIPTION = """Challenges, leaderboards, submissions, fork graph, profiles, rewards and
@@ -23,7 +33,7 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.state.reader = reader = IndexReader(config.db_path)
     app.state.store = EmbeddedStore(config.ipfs_dir)
     problems.install(app)
-    for module in (status, challenges, export, stream, submissions, profiles, ipfs):
+    for module in (status, challenges, export, stream, submissions, queue, profiles, folders, ipfs):
         app.include_router(module.router)
     if config.web_dir is not None and config.web_dir.is_dir():
         app.mount("/", StaticFiles(directory=config.web_dir, html=True), name="web")

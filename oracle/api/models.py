@@ -4,7 +4,7 @@ Token amounts and WAD scores are decimal strings (they exceed 2**53); ids, block
 timestamps and counts are numbers.
 """
 
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -188,6 +188,31 @@ class ScoreRecord(Model):
     tx_hash: str
 
 
+class OracleRun(Model):
+    """One oracle's own record of its run of a code submission (oracle/coderun/record.py:
+    resources, its outcome, the log's tail when every input is public), from its
+    GET /v1/runs/{id}; `cid` is where it published the record on IPFS."""
+
+    oracle: str  # its base URL
+    answered: bool
+    cid: str | None = None
+    record: dict[str, Any] | None = None
+    error: str | None = None  # why there is no record
+
+
+class SubmissionReceipt(Model):
+    """What the report that a score's `reportDigest` names says (reason in words and, for
+    code, the receipt: oracle/coderun/score.py's CodeReceipt as JSON), and each oracle's run."""
+
+    submission_id: int
+    report_cid: str | None  # None until the submission is scored
+    report_available: bool  # the report's bytes are in this node's block store
+    status_name: str | None
+    reason: str | None
+    receipt: dict[str, Any] | None  # None for a predictions file
+    runs: list[OracleRun]
+
+
 class PrivateScore(Model):
     """An opened private-score commitment; `score` is None for an invalid submission (its
     commitment opens to 0 by the protocol, but it has no private score)."""
@@ -246,6 +271,22 @@ class SourceLink(Model):
     url: str | None  # a browsable link to the commit, for http(s) repositories
 
 
+class QueuePlace(Model):
+    submission_id: int
+    challenge_id: int
+    phase: int
+    position: int
+    waited_seconds: int
+    estimate_seconds: int | None
+
+
+class ScoringQueue(Model):
+    pending: list[QueuePlace]
+    seconds_per_submission: float | None
+    based_on: int
+    now: int | None
+
+
 class Submission(SubmissionSummary):
     commitment: str
     bond: str
@@ -259,6 +300,7 @@ class Submission(SubmissionSummary):
     reviews: list[Review]
     rewards: list[SubmissionReward]
     source: SourceLink | None = None  # from the artifact's coop-source.json, when it has one
+    queue: QueuePlace | None = None  # while revealed and not scored
 
 
 class ForkNode(Model):
@@ -439,6 +481,27 @@ class Status(Model):
 class Added(Model):
     cid: str
     size: int
+
+
+class FolderFile(Model):
+    path: str  # inside the folder, "/"-separated
+    cid: str
+    size: int
+
+
+class FolderListing(Model):
+    cid: str
+    files: list[FolderFile]
+    total_bytes: int
+
+
+class FolderPart(Model):
+    path: str
+    cid: str
+
+
+class NewFolder(Model):
+    files: list[FolderPart]
 
 
 class Problem(Model):

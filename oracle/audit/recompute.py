@@ -4,12 +4,13 @@ Content is fetched through the verifying IPFS stack, so bytes that do not match 
 are never used. Content that no backend delivers is "could not check", not a discrepancy:
 an outside auditor may simply lack a gateway that has it. Scores can be recomputed once a
 phase's holdout is revealed (labels CID + split salt); rewards once the root is posted.
+Code submissions (folders) are rerun instead (oracle/audit/rerun.py).
 """
 
 from eth_utils.crypto import keccak
 
 from oracle.audit.findings import AuditReport
-from oracle.errors import ContentTooLarge, CoopError, IpfsError
+from oracle.errors import ContentTooLarge, CoopError, IpfsError, NotAFile
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, Phase, Submission
 from oracle.ledger.reward_inputs import reward_inputs
@@ -18,6 +19,11 @@ from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.engine import score_submission
+from oracle.scoring.hidden_features import (
+    HiddenFeaturesMismatch,
+    check_hidden_features,
+    read_revealed_holdout,
+)
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status
@@ -53,6 +59,11 @@ class Fetcher:
         self._fetched[cid] = data
         return data
 
+    def scorer_program(self, spec: ChallengeSpec) -> bytes | None:
+        if spec.scorer.kind is not ScorerKind.PROGRAM or spec.scorer.cid is None:
+            return None
+        return self.get(spec.scorer.cid, spec.max_artifact_bytes, "scorer program")
+
     def spec(self, phase: Phase) -> ChallengeSpec | None:
         raw = self.get(phase.spec_cid, SPEC_MAX_BYTES, f"spec of phase {phase.index}")
         if raw is None:
@@ -76,8 +87,8 @@ def check_scores(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
                 )
             continue
         spec = fetch.spec(phase)
-        holdout = _holdout(phase, spec, fetch) if spec is not None else None
-        if spec is None or holdout is None:
+        revealed = revealed_inputs(phase, spec, fetch) if spec is not None else None
+        if spec is None or revealed is None:
             needed = {phase.spec_cid, phase.holdout.labels_cid}
             if needed & fetch.unreachable:
                 report.could_not_check(
@@ -86,29 +97,46 @@ def check_scores(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
                     "fetched",
                 )  # fmt: skip
             continue
-        program = None
-        if spec.scorer.kind is ScorerKind.PROGRAM and spec.scorer.cid is not None:
-            program = fetch.get(spec.scorer.cid, spec.max_artifact_bytes, "scorer program")
-            if program is None:
-                continue
+        program = fetch.scorer_program(spec)
+        if spec.scorer.kind is ScorerKind.PROGRAM and program is None:
+            continue
         for submission in scored:
-            _check_one(submission, spec, holdout, program, fetch)
+            _check_one(submission, spec, revealed[0], program, fetch)
 
 
-def _holdout(phase: Phase, spec: ChallengeSpec, fetch: Fetcher) -> Holdout | None:
+def revealed_inputs(
+    phase: Phase, spec: ChallengeSpec, fetch: Fetcher
+) -> tuple[Holdout, bytes | None] | None:
+    """The revealed holdout and, for a challenge that hid them, the test features, each
+    checked against its commitment; None (recorded) when they cannot be had or are wrong."""
     assert phase.holdout is not None
     subject = f"holdout of phase {phase.index}"
-    labels = fetch.get(phase.holdout.labels_cid, spec.max_uncompressed_bytes, subject)
-    if labels is None:
+    cid = phase.holdout.labels_cid
+    try:
+        files = read_revealed_holdout(fetch.store, cid, spec.max_uncompressed_bytes)
+    except ContentTooLarge as exc:
+        fetch.report.fail("content", subject, f"{cid}: {exc}")
         return None
-    if keccak(labels) != phase.holdout.labels_digest:
+    except IpfsError as exc:
+        fetch.report.could_not_check("content", subject, f"could not be fetched: {exc}")
+        fetch.unreachable.add(cid)
+        return None
+    fetch.report.passed("content")
+    if keccak(files.labels) != phase.holdout.labels_digest:
         fetch.report.fail("content", subject, "labels do not hash to the revealed digest")
         return None
     try:
-        return load_holdout(spec, labels, phase.holdout.split_salt, phase.holdout_commitment)
+        hidden = None
+        if spec.data.features_hidden:
+            if files.test_features is None:
+                raise HiddenFeaturesMismatch("the reveal holds no test features (a labels file)")
+            hidden = check_hidden_features(spec, files.test_features, f"the reveal {cid}")
+        holdout = load_holdout(spec, files.labels, phase.holdout.split_salt,
+                               phase.holdout_commitment)  # fmt: skip
     except CoopError as exc:
         fetch.report.fail("scores", subject, str(exc))
         return None
+    return holdout, hidden
 
 
 def _check_one(submission: Submission, spec: ChallengeSpec, holdout: Holdout,
@@ -120,6 +148,8 @@ def _check_one(submission: Submission, spec: ChallengeSpec, holdout: Holdout,
     try:
         artifact = fetch.store.cat(reveal.artifact_cid, max_bytes=spec.max_artifact_bytes)
     except IpfsError as exc:
+        if isinstance(exc, NotAFile) and spec.submission.takes_code:
+            return  # a folder: code, rerun by oracle/audit/rerun.py
         if score.status in (Status.UNREACHABLE, Status.DIGEST_MISMATCH, Status.TOO_LARGE):
             report.passed("scores")
         elif isinstance(exc, ContentTooLarge):

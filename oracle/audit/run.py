@@ -1,9 +1,11 @@
 """Auditing one challenge: replay the ledger, then check signatures, content, scores, rewards."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 from oracle.audit.findings import AuditReport
 from oracle.audit.recompute import Fetcher, check_rewards, check_scores
+from oracle.audit.rerun import check_code_reruns
 from oracle.audit.rules import note_rules
 from oracle.audit.signatures import check_signatures
 from oracle.chain.platform import Platform
@@ -14,8 +16,12 @@ Progress = Callable[[str], None]
 
 
 def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
-                    progress: Progress = lambda step: None) -> AuditReport:  # fmt: skip
-    """Checks everything the ledger says about `challenge_id`; report.ok when all matches."""
+                    progress: Progress = lambda step: None, runtime_dir: Path | None = None,
+                    sample: int | None = None) -> AuditReport:  # fmt: skip
+    """Checks everything the ledger says about `challenge_id`; report.ok when all matches.
+
+    With `runtime_dir` (where runtimes are built), code submissions are rerun too: all, or
+    `sample` of them drawn at random."""
     progress("replaying events")
     ledger = read_ledger(platform)
     challenge = ledger.challenge(challenge_id)
@@ -26,6 +32,10 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     fetch = Fetcher(store, report)
     progress("recomputing scores")
     check_scores(ledger, challenge, fetch)
+    if runtime_dir is not None:
+        progress("rerunning code submissions")
+        check_code_reruns(ledger, challenge, fetch, platform.w3.eth.chain_id, runtime_dir,
+                          sample, progress)  # fmt: skip
     progress("recomputing rewards")
     check_rewards(ledger, challenge, fetch)
     return report

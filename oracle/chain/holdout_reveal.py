@@ -3,7 +3,8 @@
 Anyone holding the secret may send it (the owner, or an oracle the owner handed it to): the
 registry checks it against the phase's commitment, and the event names who revealed it.
 
-The labels go to IPFS (so the oracles and any auditor can rescore everything) and the
+The labels go to IPFS (so the oracles and any auditor can rescore everything; with hidden
+test features, a folder holding both, so anyone can rerun the code submissions) and the
 split salt on chain, where the registry checks both against the phase's commitment. Every
 refusal the contract would make is caught first and said in words with a time.
 """
@@ -21,6 +22,7 @@ from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender
 from oracle.errors import CoopError, InvalidHoldout
 from oracle.ipfs.store import ContentStore
+from oracle.scoring.hidden_features import add_revealed_holdout
 
 
 class HoldoutNotDue(CoopError, ValueError):
@@ -88,12 +90,8 @@ def reveal_stored_holdout(
             )
     else:
         labels = secret.labels(path.parent)
-    cids = set()
-    for backend in writable_backends(store):
-        cid = str(backend.add_bytes(labels).cid)
-        backend.pin(cid)
-        cids.add(cid)
-    labels_cid = cids.pop()
+    test_features = secret.test_features(path.parent)
+    labels_cid = add_revealed_holdout(writable_backends(store), labels, test_features)
     reveal_holdout(platform, revealer, challenge_id, phase, labels_cid, secret.digest_bytes,
                    secret.salt_bytes)  # fmt: skip
     return RevealedHoldout(challenge_id, phase, labels_cid, secret.labels_digest,

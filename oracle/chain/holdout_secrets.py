@@ -8,7 +8,9 @@ is never overwritten: an older secret with the same name (a chain restarted from
 is moved aside first. Secrets are found by the on-chain holdout commitment, so a secret
 whose transaction was interrupted is found too.
 
-The oracle operators get the same files (privately): the labels copy sits next to the JSON.
+The oracle operators get the same files (privately): the labels copy sits next to the JSON,
+and so does the test features copy of a challenge that keeps them hidden
+(oracle/scoring/hidden_features.py).
 """
 
 import json
@@ -19,8 +21,10 @@ from pathlib import Path
 
 from eth_utils.crypto import keccak
 
+from oracle.coderun.inputs import input_name
 from oracle.errors import InvalidHoldout
 from oracle.scoring.commitment import holdout_commitment_of_digest
+from oracle.scoring.hidden_features import TEST_FEATURES, HiddenFeaturesMismatch
 
 HOLDOUTS = "holdouts"
 
@@ -41,6 +45,8 @@ class HoldoutSecret:
     commitment: str = ""  # 0x keccak256(abi.encode(labelsDigest, keccak256(splitSalt)))
     labels_file: str = ""  # the labels copy, in the same folder
     spec_cid: str = ""
+    test_features_file: str = ""  # hidden test features: their copy in the same folder
+    test_features_digest: str = ""  # 0x keccak256 of it (the spec's data.hidden_test_features)
 
     @property
     def salt_bytes(self) -> bytes:
@@ -58,30 +64,53 @@ class HoldoutSecret:
 
     def labels(self, folder: Path) -> bytes:
         """The labels copy, checked against the digest committed on chain."""
-        path = folder / self.labels_file
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InvalidHoldout(
-                f"the labels copy {path} cannot be read ({exc.strerror}); restore it from your "
-                "backup: the holdout cannot be revealed without the exact committed file"
-            ) from None
-        if "0x" + keccak(data).hex() != self.labels_digest:
-            raise InvalidHoldout(
-                f"{path} was changed since it was committed (its keccak256 is not "
-                f"{self.labels_digest}); restore the original file"
-            )
-        return data
+        needs = "the holdout cannot be revealed without"
+        return _committed_copy(folder / self.labels_file, self.labels_digest, "labels", needs,
+                               InvalidHoldout)  # fmt: skip
+
+    def test_features(self, folder: Path) -> bytes | None:
+        """The hidden test features copy (None when the phase publishes its features),
+        checked against the spec's commitment (HiddenFeaturesMismatch, a ConfigError)."""
+        if not self.test_features_file:
+            return None
+        return _committed_copy(folder / self.test_features_file, self.test_features_digest,
+                               "hidden test features", "the holdout reveal publishes",
+                               HiddenFeaturesMismatch)  # fmt: skip
+
+
+def _committed_copy(path: Path, digest: str, what: str, needs: str,
+                    changed: type[Exception]) -> bytes:  # fmt: skip
+    """The bytes of a copy kept with a secret; `changed` when they no longer hash to `digest`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidHoldout(
+            f"the {what} copy {path} cannot be read ({exc.strerror}); restore it from your "
+            f"backup: {needs} the exact committed file"
+        ) from None
+    if "0x" + keccak(data).hex() != digest:
+        raise changed(
+            f"{path} was changed since it was committed (its keccak256 is not {digest}); "
+            "restore the original file"
+        )
+    return data
 
 
 def new_secret(chain_id: int, labels: bytes, split_salt: bytes, spec_cid: str,
-               labels_suffix: str = ".csv") -> HoldoutSecret:  # fmt: skip
+               labels_suffix: str = ".csv",
+               test_features: bytes | None = None) -> HoldoutSecret:  # fmt: skip
     digest = keccak(labels)
     commitment = holdout_commitment_of_digest(digest, split_salt)
+    features_file = features_digest = ""
+    if test_features is not None:
+        features_digest = "0x" + keccak(test_features).hex()
+        name = input_name(TEST_FEATURES, test_features)
+        features_file = name.replace(TEST_FEATURES, f"test-features-{features_digest[2:18]}", 1)
     return HoldoutSecret(
         chain_id=chain_id, challenge_id=0, labels_digest="0x" + digest.hex(),
         split_salt="0x" + split_salt.hex(), commitment="0x" + commitment.hex(),
         labels_file=f"labels-{digest.hex()[:16]}{labels_suffix}", spec_cid=spec_cid,
+        test_features_file=features_file, test_features_digest=features_digest,
     )  # fmt: skip
 
 
@@ -102,12 +131,17 @@ def _move_aside(path: Path) -> None:
         path.replace(path.with_name(f"{path.stem}.superseded-{time.time_ns()}{path.suffix}"))
 
 
-def save_pending(data_dir: Path, secret: HoldoutSecret, labels: bytes) -> Path:
-    """Stores the labels copy and the secret before the committing transaction is sent."""
+def save_pending(data_dir: Path, secret: HoldoutSecret, labels: bytes,
+                 test_features: bytes | None = None) -> Path:  # fmt: skip
+    """Stores the labels copy (and hidden test features) and the secret before the
+    committing transaction is sent."""
     folder = data_dir / HOLDOUTS
-    labels_path = folder / secret.labels_file
-    if not labels_path.exists():
-        _write_private(labels_path, labels)
+    copies = [(secret.labels_file, labels)]
+    if test_features is not None:
+        copies.append((secret.test_features_file, test_features))
+    for name, data in copies:
+        if not (folder / name).exists():
+            _write_private(folder / name, data)
     path = folder / secret.file_name()
     _write_private(path, json.dumps(asdict(secret), indent=2).encode())
     return path

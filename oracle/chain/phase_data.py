@@ -1,7 +1,8 @@
 """A phase's files checked together before anything is sent: the spec, the labels, the data.
 
 `prepare_phase` refuses (with what to fix) a spec that breaks its schema or rules, labels the
-scorer cannot use, a pinned public file that is nowhere to be found, labels that do not
+scorer cannot use, a pinned public file that is nowhere to be found, hidden test features
+whose file (found in the data folder by its keccak256) is missing, labels that do not
 cover exactly the test rows, and a sample submission that does not score. It draws the split
 salt (again if a class would be missing from a part) and returns the spec as it will be
 published, with the salt's hash in it. Nothing touches the chain or IPFS here.
@@ -24,6 +25,7 @@ from oracle.ipfs.importer import import_bytes, import_path
 from oracle.ipfs.store import ContentStore
 from oracle.scoring.commitment import holdout_commitment_of_digest
 from oracle.scoring.engine import score_submission
+from oracle.scoring.hidden_features import features_commitment
 from oracle.scoring.labels import Holdout, Labels, read_labels, split_holdout
 from oracle.spec import ZERO_HASH, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status
@@ -62,6 +64,7 @@ class PhaseFiles:
     split_salt: bytes
     public: tuple[PublicFile, ...]
     holdout: Holdout
+    test_features: bytes | None = None  # hidden: handed to the oracles, never uploaded
 
     @property
     def labels_digest(self) -> bytes:
@@ -75,10 +78,9 @@ class PhaseFiles:
 def pinned_files(spec: ChallengeSpec) -> list[tuple[str, str]]:
     """(role, CID) of every public file the spec names: data, other public files, scorer."""
     data = spec.data
-    pinned: list[tuple[str, str]] = [
-        ("data.train", data.train),
-        ("data.test_features", data.test_features),
-    ]
+    pinned: list[tuple[str, str]] = [("data.train", data.train)]
+    if data.test_features is not None:
+        pinned.append(("data.test_features", data.test_features))
     pinned += [(f"data.public.{name}", cid) for name, cid in sorted(spec.data.public.items())]
     if spec.scorer.kind is ScorerKind.PROGRAM and spec.scorer.cid is not None:
         pinned.append(("scorer.cid", spec.scorer.cid))
@@ -104,7 +106,9 @@ def prepare_phase(spec_path: Path, labels_path: Path, data_dir: Path | None,
     labels = read_labels(spec, labels_bytes)
     public = _find_public_files(spec, labels_bytes, labels_path, data_dir, store, progress)
     by_role = {f.role: f for f in public}
-    _check_test_rows(spec, labels, _content(by_role["data.test_features"], store))
+    hidden = _hidden_features(spec, data_dir, progress)
+    features = hidden if hidden is not None else _content(by_role["data.test_features"], store)
+    _check_test_rows(spec, labels, features)
     holdout = _draw_split(spec, labels)
     sample = by_role.get(f"data.public.{SAMPLE_SUBMISSION}")
     if sample is not None:
@@ -122,7 +126,27 @@ def prepare_phase(spec_path: Path, labels_path: Path, data_dir: Path | None,
     published = load_spec(spec_bytes)
     suffix = "".join(labels_path.suffixes[-2:]) or ".csv"
     return PhaseFiles(published, spec_bytes, labels_bytes, suffix, holdout.split_salt,
-                      tuple(public), holdout)  # fmt: skip
+                      tuple(public), holdout, hidden)  # fmt: skip
+
+
+def _hidden_features(
+    spec: ChallengeSpec, data_dir: Path | None, progress: Progress
+) -> bytes | None:
+    """The hidden test features file: the one in `data_dir` whose keccak256 the spec holds."""
+    wanted = spec.data.hidden_test_features
+    if wanted is None:
+        return None
+    if data_dir is not None and data_dir.is_dir():
+        progress("looking for the hidden test features by their keccak256")
+        for path in sorted(p for p in data_dir.iterdir() if p.is_file()):
+            data = path.read_bytes()
+            if features_commitment(data) == wanted:
+                return data
+    raise InvalidChallengeData(
+        f"the spec hides the test features (data.hidden_test_features = {wanted}) but no file "
+        f"in {data_dir or 'the data folder'} has that keccak256; put the test features file "
+        "there (`coop cid --keccak FILE` shows a file's keccak256) or fix the spec"
+    )
 
 
 def _find_public_files(spec: ChallengeSpec, labels: bytes, labels_path: Path,

@@ -126,8 +126,8 @@ def publish_challenge(
     phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
                          options.bounty)  # fmt: skip
     pending = new_secret(platform.w3.eth.chain_id, files.labels, files.split_salt, spec_cid,
-                         files.labels_suffix)  # fmt: skip
-    save_pending(data_dir, pending, files.labels)
+                         files.labels_suffix, files.test_features)  # fmt: skip
+    save_pending(data_dir, pending, files.labels, files.test_features)
     progress("approving the bounty and creating the challenge")
     challenge_id = create_challenge(platform, owner, terms, spec_cid, phase)
     path = file_secret(data_dir, pending, challenge_id, 0)
@@ -175,8 +175,8 @@ def publish_phase(
     phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
                          bounty)  # fmt: skip
     pending = new_secret(platform.w3.eth.chain_id, files.labels, files.split_salt, spec_cid,
-                         files.labels_suffix)  # fmt: skip
-    save_pending(data_dir, pending, files.labels)
+                         files.labels_suffix, files.test_features)  # fmt: skip
+    save_pending(data_dir, pending, files.labels, files.test_features)
     progress("sending the new phase")
     index = add_phase(platform, owner, challenge_id, phase, options.top_up)
     path = file_secret(data_dir, pending, challenge_id, index)

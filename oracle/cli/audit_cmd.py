@@ -18,8 +18,15 @@ PLATFORM_GATEWAY = "http://127.0.0.1:8000"  # `make run`'s API, which serves /ip
 
 @click.command()
 @click.argument("challenge_id", type=int)
+@click.option(
+    "--sample",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Rerun N code submissions drawn at random instead of all (0: none).",
+)
 @chain_options
-def audit(challenge_id: int, config: Path | None, rpc_url: str | None,
+def audit(challenge_id: int, sample: int | None, config: Path | None, rpc_url: str | None,
           deployment: Path | None, account: str | None, as_json: bool) -> None:  # fmt: skip
     """Re-derive a challenge from public data and say whether the ledger holds up.
 
@@ -27,7 +34,11 @@ def audit(challenge_id: int, config: Path | None, rpc_url: str | None,
     rewards root against the oracle set and quorum of its time (signatures read from the
     posting transactions); every CID's content against its hash; after the holdout reveal,
     every public and private score recomputed from the IPFS data; every rewards root
-    recomputed with reward rule v1 and compared, with its report.
+    recomputed with reward rule v1 and compared, with its report. Code submissions are
+    rerun in the sandbox from their receipts (folder, inputs, runtime by digest, limits,
+    seed) and the predictions' CID compared with the receipt's; --sample N reruns N of
+    them drawn at random (runtimes are built into COOP_RUNTIME_DIR, a minute each the
+    first time).
 
     \b
     Exit status:
@@ -47,12 +58,14 @@ def audit(challenge_id: int, config: Path | None, rpc_url: str | None,
     \b
     Example:
       coop audit 1
+      coop audit 1 --sample 3
       COOP_GATEWAYS=http://127.0.0.1:8000 coop audit 1 --json | jq .findings
     """
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
     store = ctx.content_store
     progress = (lambda step: None) if as_json else (lambda step: click.echo(f"… {step}", err=True))
-    report = audit_challenge(ctx.platform, store, challenge_id, progress)
+    report = audit_challenge(ctx.platform, store, challenge_id, progress,
+                             ctx.settings.runtime_path, sample)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -11,6 +11,7 @@ import click
 from oracle.errors import IpfsError
 from oracle.ipfs.cids import cid_key
 from oracle.ipfs.importer import DagEntry, import_path, import_stream
+from oracle.scoring.hidden_features import features_commitment
 
 
 class BadInput(click.ClickException):
@@ -22,8 +23,10 @@ class BadInput(click.ClickException):
 @click.command("cid")
 @click.argument("path", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--hidden", "-H", is_flag=True, help="Include hidden entries, like `ipfs add -r -H`.")
+@click.option("--keccak", is_flag=True, help="Print the file's keccak256 instead (what a spec's "
+              "data.hidden_test_features holds).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead.")
-def cid(path: Path, hidden: bool, as_json: bool) -> None:
+def cid(path: Path, hidden: bool, keccak: bool, as_json: bool) -> None:
     """Print the CID of PATH (a file, a directory tree, or - for stdin).
 
     The CID is the one `ipfs add --cid-version=1` (with -r for a directory) gives:
@@ -37,7 +40,12 @@ def cid(path: Path, hidden: bool, as_json: bool) -> None:
       bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am
       $ coop cid --json dataset/
       {"cid": "bafybei...", "kind": "directory", "path": "dataset", ...}
+      $ coop cid --keccak test_features.csv
+      0x…  (64 hex digits: the spec's data.hidden_test_features for this file)
     """
+    if keccak:
+        click.echo(_keccak(path))
+        return
     try:
         if str(path) == "-":
             entry = import_stream(cast(io.BufferedReader, sys.stdin.buffer))
@@ -52,6 +60,16 @@ def cid(path: Path, hidden: bool, as_json: bool) -> None:
     except IpfsError as exc:
         raise BadInput(str(exc)) from None
     click.echo(_render(entry, str(path)) if as_json else cid_key(entry.cid))
+
+
+def _keccak(path: Path) -> str:
+    try:
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except IsADirectoryError:
+        raise BadInput(f"{path} is a folder; --keccak hashes one file") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    return features_commitment(data)
 
 
 def _render(entry: DagEntry, path: str) -> str:

@@ -135,7 +135,7 @@ def demo(data_dir: Path | None, timeout: float) -> None:
                     return 0
 
             result = run_story(platform, store, folder, local.seeded, _say, claim=claim,
-                               timeout=timeout)  # fmt: skip
+                               timeout=timeout, code=local.code_seeded)  # fmt: skip
             click.echo(demo_tables(local.chain.platform, local.store, result, PARTICIPANTS))
         finally:
             local.stop()

@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Run an oracle: follow the chain, score, sign with peers, post (docs/operator.md)."),
     "profile": ("oracle.cli.board_cmd:profile_cmd", "Show someone's contributions: submissions "
                 "(with forks), improvements, reviews, claims."),
+    "receipt": ("oracle.cli.receipt_cmd:receipt",
+                "Show the report SUBMISSION's score names on chain (its reportDigest), from IPFS."),
     "reveal": ("oracle.cli.participant_cmd:reveal_pending",
                "Finish submits that were committed but not revealed (found in the data dir)."),
     "review": ("oracle.cli.participant_cmd:review",
@@ -52,6 +54,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "on: a lock file's digest, or its build."),
     "score": ("oracle.cli.score_cmd:score",
               "Score PREDICTIONS against LABELS with the metric and rules of SPEC."),
+    "status": ("oracle.cli.status_cmd:status", "Show SUBMISSION's state and, while the "
+               "oracles have not scored it, its queue place."),
     "submit": ("oracle.cli.participant_cmd:submit",
                "Add PATH (a predictions file or a folder) to IPFS, commit it, then reveal it."),
     "up": ("oracle.cli.devnet_cmd:up", "Run the whole platform locally until Ctrl-C: chain, "

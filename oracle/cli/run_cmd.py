@@ -31,6 +31,8 @@ def run(challenge: int, folder: Path, phase: int | None, **options: object) -> N
          the predictions checked against the test ids;
       2. on every fifth row of train held out as stand-in test features: the score of the
          challenge's metric on them (the real test labels are hidden).
+    A challenge that hides its test features gets only the second run, which then
+    gives the status too.
     The runtime (the spec's locked packages) is built once, into COOP_RUNTIME_DIR
     (default DATA_DIR/runtimes).
 

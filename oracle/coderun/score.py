@@ -11,7 +11,8 @@ does becomes a status.
 """
 
 import tempfile
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +33,58 @@ from oracle.status import Status
 
 @dataclass(frozen=True)
 class CodeReceipt:
+    """The deterministic part of a run, in the report `reportDigest` names (its one JSON
+    shape: `as_json` / `from_json`; `coop audit` reruns a submission from it)."""
+
     code_cid: str
     runtime_digest: str
-    inputs: dict[str, str]  # file name under /in -> CID
+    inputs: dict[str, str]  # file name under /in -> CID (a hidden input: its 0x commitment)
     limits: dict[str, float]
     seed: int
     exit_code: int | None  # None: refused before it ran, or killed at a limit
     exception: str | None
     predictions_cid: str | None
+    # NOT_REPRODUCIBLE only: the outcome (`run_outcome`) of each oracle's run, sorted; the
+    # fields that differ between those runs (exit code, exception, predictions) are None.
+    outcomes: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "outcomes": list(self.outcomes)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "CodeReceipt":
+        return cls(
+            code_cid=str(data["code_cid"]),
+            runtime_digest=str(data["runtime_digest"]),
+            inputs={str(k): str(v) for k, v in data["inputs"].items()},
+            limits={str(k): float(v) for k, v in data["limits"].items()},
+            seed=int(data["seed"]),
+            exit_code=None if data["exit_code"] is None else int(data["exit_code"]),
+            exception=None if data["exception"] is None else str(data["exception"]),
+            predictions_cid=None
+            if data["predictions_cid"] is None
+            else str(data["predictions_cid"]),
+            outcomes=tuple(str(o) for o in data.get("outcomes", ())),
+        )
+
+    def not_reproducible(self, outcomes: Iterable[str]) -> "CodeReceipt":
+        """The receipt every oracle writes alike for runs whose outcomes differ."""
+        return replace(self, exit_code=None, exception=None, predictions_cid=None,
+                       outcomes=tuple(sorted(set(outcomes))))  # fmt: skip
+
+
+def run_outcome(status: Status, predictions_cid: str | None) -> str:
+    """What oracles compare between their runs: the predictions' CID, or the status of a
+    run that wrote none."""
+    return predictions_cid or f"no predictions ({status.name})"
+
+
+def not_reproducible_reason(outcomes: Iterable[str]) -> str:
+    return (
+        f"the oracles' runs of main.py ended differently ({', '.join(sorted(set(outcomes)))}); "
+        "the same inputs and COOP_SEED must give the same predictions: do not read the "
+        "clock or os.urandom, and seed every random generator from COOP_SEED"
+    )
 
 
 @dataclass(frozen=True)
@@ -51,6 +93,11 @@ class CodeScore:
     receipt: CodeReceipt
     usage: Usage | None  # this oracle's run: CPU, peak memory, wall (differs by machine)
     log: str  # this oracle's log (bounded, escaped)
+    predictions: bytes | None = None  # what the run wrote (its CID is in the receipt)
+
+    @property
+    def outcome(self) -> str:
+        return run_outcome(self.result.status, self.receipt.predictions_cid)
 
 
 def score_code(
@@ -61,12 +108,16 @@ def score_code(
     runtime_dir: Path,
     seed: int,
     scorer_program: bytes | None = None,
+    hidden_features: bytes | None = None,
 ) -> CodeScore:
+    """`hidden_features`: the phase's hidden test features (PhaseMaterial.test_features)."""
     code = spec.submission.code
     if code is None:
         raise ValueError("score_code needs a phase that takes code")
     runtime = ensure_runtime(code.runtime, runtime_dir)
-    inputs = fetch_inputs(spec, lambda input_cid: store.cat(input_cid, max_bytes=INPUT_MAX_BYTES))
+    inputs = fetch_inputs(
+        spec, lambda input_cid: store.cat(input_cid, max_bytes=INPUT_MAX_BYTES), hidden_features
+    )
     with tempfile.TemporaryDirectory(prefix="coop-code-") as tmp:
         folder = Path(tmp) / "code"
         refused = _export(store, cid, folder, spec.max_artifact_bytes)
@@ -86,7 +137,7 @@ def score_code(
         predictions_cid=None if run.predictions is None else str(import_bytes(run.predictions).cid),
     )
     return CodeScore(result, receipt, None if run.run is None else run.run.usage,
-                     "" if run.run is None else run.run.log)  # fmt: skip
+                     "" if run.run is None else run.run.log, run.predictions)  # fmt: skip
 
 
 def _export(store: ContentStore, cid: str, folder: Path, max_bytes: int) -> CodeRun | None:

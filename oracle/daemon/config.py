@@ -36,7 +36,9 @@ class DaemonConfig:
     peer_timeout_seconds: float
     holdout_dir: Path | None
     challenges: tuple[int, ...]
+    runtime_dir: Path
     holdout_grace_seconds: float = 86400.0
+    code_runs: int = 1  # code submissions run at once
     fault_score_offset: int = 0
 
     @property
@@ -90,5 +92,7 @@ def daemon_config(settings: Settings, private_key: str) -> DaemonConfig:
         holdout_dir=settings.holdout_dir,
         holdout_grace_seconds=settings.holdout_grace_seconds,
         challenges=settings.challenges,
+        runtime_dir=settings.runtime_path,
+        code_runs=settings.code_runs,
         fault_score_offset=settings.fault_score_offset,
     )

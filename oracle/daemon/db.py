@@ -12,7 +12,7 @@ from pathlib import Path
 
 from oracle.sqlite import transaction
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,7 +43,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     scoring_seconds REAL,
     posted_seq INTEGER,
     posted_block INTEGER,
-    opened_block INTEGER
+    opened_block INTEGER,
+    receipt TEXT,
+    run_outcome TEXT,
+    run_record TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, next_try_at);
 CREATE TABLE IF NOT EXISTS proposals (
@@ -74,7 +77,13 @@ def open_db(path: Path) -> sqlite3.Connection:
 
 def _upgrade(db: sqlite3.Connection) -> None:
     """Brings a database of an older version up to SCHEMA_VERSION (inside the caller's
-    transaction): version 2 adds `jobs.waits`, the backoff count of a waiting job."""
+    transaction): version 2 adds `jobs.waits`, the backoff count of a waiting job; version 3
+    `jobs.receipt` (a code run's receipt JSON, as reported), `jobs.run_outcome` (what
+    this oracle's own run gave, compared with the other oracles' runs) and
+    `jobs.run_record` (its own record of the run, oracle/coderun/record.py)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
     if "waits" not in columns:
         db.execute("ALTER TABLE jobs ADD COLUMN waits INTEGER NOT NULL DEFAULT 0")
+    for added in ("receipt", "run_outcome", "run_record"):
+        if added not in columns:
+            db.execute(f"ALTER TABLE jobs ADD COLUMN {added} TEXT")

@@ -15,6 +15,7 @@ drops the jobs of submissions revealed in the rewound blocks: the new chain's re
 new jobs.
 """
 
+import json
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 
 from oracle.chain.attestation import ScoreItem
 from oracle.chain.events import ChainEvent
+from oracle.coderun.score import CodeReceipt
 
 WAIT_FIRST_SECONDS = 3.0
 WAIT_MAX_SECONDS = 60.0
@@ -91,6 +93,17 @@ class ScoreRecord:
     commitment: bytes
     report_digest: bytes
     seconds: float
+    receipt: CodeReceipt | None = None  # the one in the report (a code submission's)
+    run_outcome: str | None = None  # this oracle's own run's (run_outcome), kept as it was
+
+
+@dataclass(frozen=True)
+class OwnRun:
+    """This oracle's run of a code submission: its outcome and the receipt it reports now
+    (its own run's, or the NOT_REPRODUCIBLE one that lists every oracle's outcome)."""
+
+    outcome: str
+    receipt: CodeReceipt
 
 
 NOTE_CHARS = 500  # a stored reason is cut to this length
@@ -197,24 +210,61 @@ class JobStore:
         self.db.execute(
             "UPDATE jobs SET state = CASE WHEN state IN (?, ?) THEN ? ELSE state END, "
             "status = ?, reason = ?, public_wad = ?, private_wad = ?, salt = ?, commitment = ?, "
-            "report_digest = ?, scored_at = ?, scoring_seconds = ?, note = '', waits = 0 "
-            "WHERE submission_id = ? AND status IS NULL",
+            "report_digest = ?, scored_at = ?, scoring_seconds = ?, note = '', waits = 0, "
+            "receipt = ?, run_outcome = ? WHERE submission_id = ? AND status IS NULL",
             (
                 JobState.PENDING,
                 JobState.WAITING,
                 JobState.SCORED,
-                record.status,
-                record.reason,
-                str(record.public_wad),
-                str(record.private_wad),
-                record.salt,
-                record.commitment,
-                record.report_digest,
-                time.time(),
-                record.seconds,
+                *self._score_values(record),
+                record.run_outcome,
                 submission_id,
             ),
         )
+
+    def replace_score(self, submission_id: int, record: ScoreRecord) -> bool:
+        """Replaces the score of a job not posted yet (its run's outcome stays); False when
+        it is posted already or has no score."""
+        return bool(
+            self.db.execute(
+                "UPDATE jobs SET status = ?, reason = ?, public_wad = ?, private_wad = ?, "
+                "salt = ?, commitment = ?, report_digest = ?, scored_at = ?, "
+                "scoring_seconds = ?, receipt = ? WHERE submission_id = ? AND state = ?",
+                (*self._score_values(record), submission_id, JobState.SCORED),
+            ).rowcount
+        )
+
+    @staticmethod
+    def _score_values(record: ScoreRecord) -> tuple[object, ...]:
+        receipt = None if record.receipt is None else json.dumps(record.receipt.as_json())
+        return (record.status, record.reason, str(record.public_wad), str(record.private_wad),
+                record.salt, record.commitment, record.report_digest, time.time(),
+                record.seconds, receipt)  # fmt: skip
+
+    def save_run_record(self, submission_id: int, record: bytes) -> None:
+        self.db.execute(
+            "UPDATE jobs SET run_record = ? WHERE submission_id = ?",
+            (record.decode(), submission_id),
+        )
+
+    def run_record(self, submission_id: int) -> bytes | None:
+        """This oracle's record of its run of a code submission (None: no run here)."""
+        row = self.db.execute(
+            "SELECT run_record FROM jobs WHERE submission_id = ?", (submission_id,)
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0]).encode()
+
+    def runs(self, challenge_id: int) -> dict[int, OwnRun]:
+        """This oracle's runs of the challenge's code submissions, by submission id."""
+        rows = self.db.execute(
+            "SELECT submission_id, run_outcome, receipt FROM jobs WHERE challenge_id = ? "
+            "AND run_outcome IS NOT NULL AND receipt IS NOT NULL",
+            (challenge_id,),
+        ).fetchall()
+        return {
+            int(sid): OwnRun(str(outcome), CodeReceipt.from_json(json.loads(receipt)))
+            for sid, outcome, receipt in rows
+        }
 
     def retry_fetch(self, submission_id: int, at: float, note: str) -> None:
         """Puts a job whose artifact could not be fetched back until `at` (one attempt more)."""

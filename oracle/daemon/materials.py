@@ -7,6 +7,10 @@
   COOP_HOLDOUT_DIR at it. The secret is found by the phase's on-chain holdout commitment
   and `load_holdout` checks labels and salt against it before anything is scored. After
   the owner revealed the holdout, the labels CID and split salt on chain are used instead.
+- Hidden test features (a code-only challenge's `data.hidden_test_features`) come the same
+  way: before the reveal the copy next to the holdout secret, after it the file in the
+  revealed holdout folder; either must hash to the spec's commitment, else
+  HiddenFeaturesMismatch (a ConfigError: the operator was given the wrong file).
 - A custom scorer program is fetched by the CID the spec pins.
 
 When something is missing it is not the submitter's fault: `MaterialMissing` says what,
@@ -24,6 +28,11 @@ from oracle.errors import CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Phase
 from oracle.scoring.artifacts import fetch_scorer_program
+from oracle.scoring.hidden_features import (
+    HiddenFeaturesMismatch,
+    check_hidden_features,
+    read_revealed_holdout,
+)
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 
@@ -39,6 +48,7 @@ class PhaseMaterial:
     spec: ChallengeSpec
     holdout: Holdout
     program: bytes | None
+    test_features: bytes | None = None  # the hidden test features, checked; else None
 
 
 class Materials:
@@ -69,12 +79,12 @@ class Materials:
         if cached is not None:
             return cached
         spec = self.spec(phase)
-        holdout = self._holdout(challenge_id, phase, spec)
+        holdout, test_features = self._holdout(challenge_id, phase, spec)
         try:
             program = fetch_scorer_program(self.store, spec)
         except IpfsError as exc:
             raise MaterialMissing(f"the scorer program cannot be fetched: {exc}") from None
-        material = PhaseMaterial(spec, holdout, program)
+        material = PhaseMaterial(spec, holdout, program, test_features)
         self._material[key] = material
         log.info(
             "challenge %d phase %d: spec and holdout loaded (%d test rows)",
@@ -88,27 +98,34 @@ class Materials:
         """Drops the cache (after a reorg the phases may have changed)."""
         self._material.clear()
 
-    def _holdout(self, challenge_id: int, phase: Phase, spec: ChallengeSpec) -> Holdout:
+    def _holdout(
+        self, challenge_id: int, phase: Phase, spec: ChallengeSpec
+    ) -> tuple[Holdout, bytes | None]:
         commitment = phase.holdout_commitment
         where = f"challenge {challenge_id} phase {phase.index}"
         try:
             if self.holdout_dir is not None:
                 found = secret_in(self.holdout_dir, commitment)
                 if found is not None:
-                    _, secret = found
+                    path, secret = found
                     labels = secret.labels(self.holdout_dir)
-                    return load_holdout(spec, labels, secret.salt_bytes, commitment)
+                    features = _hidden(spec, secret.test_features(self.holdout_dir), str(path))
+                    return load_holdout(spec, labels, secret.salt_bytes, commitment), features
             if phase.holdout is not None:
                 revealed = phase.holdout
-                labels = self.store.cat(revealed.labels_cid, max_bytes=spec.max_uncompressed_bytes)
-                if keccak(labels) != revealed.labels_digest:
+                files = read_revealed_holdout(
+                    self.store, revealed.labels_cid, spec.max_uncompressed_bytes
+                )
+                if keccak(files.labels) != revealed.labels_digest:
                     raise MaterialMissing(
                         f"the revealed labels of {where} do not hash to the " "digest on chain"
                     )
-                return load_holdout(spec, labels, revealed.split_salt, commitment)
+                features = _hidden(spec, files.test_features, f"the revealed holdout of {where}")
+                holdout = load_holdout(spec, files.labels, revealed.split_salt, commitment)
+                return holdout, features
         except IpfsError as exc:
             raise MaterialMissing(f"the labels of {where} cannot be fetched: {exc}") from None
-        except MaterialMissing:
+        except (MaterialMissing, HiddenFeaturesMismatch):
             raise
         except CoopError as exc:
             raise MaterialMissing(f"the holdout of {where} is unusable: {exc}") from None
@@ -117,3 +134,15 @@ class Materials:
             f"0x{commitment.hex()} is not in COOP_HOLDOUT_DIR ({self.holdout_dir}); scoring "
             "waits for it or for the holdout reveal"
         )
+
+
+def _hidden(spec: ChallengeSpec, features: bytes | None, where: str) -> bytes | None:
+    """The hidden test features found in `where`, checked against the spec's commitment."""
+    if not spec.data.features_hidden:
+        return None
+    if features is None:
+        raise HiddenFeaturesMismatch(
+            f"the spec hides its test features but {where} holds no copy of them; ask the "
+            "owner for the holdouts/ folder with the test-features file"
+        )
+    return check_hidden_features(spec, features, where)

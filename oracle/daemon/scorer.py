@@ -1,7 +1,11 @@
 """Scoring one job into the ScoreItem this oracle signs (the scorer worker's one step).
 
 The artifact is fetched by CID within the spec's size limit and scored by the engine; a
-bad file gets its status and reason. A network fault (nothing delivered the content, or
+bad file gets its status and reason. When the phase takes code and the artifact is a
+folder (any artifact, for a phase that takes only code), the folder is run in the sandbox
+(`score_code`, seeded by `code_seed`) and what it wrote is scored; its receipt goes into
+the report, and the run's outcome is kept for comparing with the other oracles' runs
+(oracle/daemon/reproduce.py). A network fault (nothing delivered the content, or
 only bytes that do not match the CID) is tried again after `fetch_retry_seconds`,
 doubling, and after `fetch_attempts` tries becomes UNREACHABLE / DIGEST_MISMATCH.
 
@@ -13,14 +17,22 @@ honest oracle signs the same commitment and only they can open it.
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from oracle.coderun.run import code_seed
+from oracle.coderun.score import CodeScore, score_code
 from oracle.daemon.jobs import Job, ScoreRecord
 from oracle.daemon.materials import PhaseMaterial
-from oracle.daemon.score_report import report_of
-from oracle.errors import IpfsError
+from oracle.errors import InvalidCid, IpfsError
+from oracle.ipfs.cids import parse_cid
+from oracle.ipfs.folder import is_directory
 from oracle.ipfs.store import ContentStore
 from oracle.scoring.artifacts import score_artifact, unfetchable
 from oracle.scoring.commitment import commitment_salt, private_commitment
+from oracle.scoring.engine import ScoreResult
+from oracle.scoring.score_report import ScoreReport, report_of
+from oracle.spec import ChallengeSpec
+from oracle.submission_spec import SubmissionKind
 from oracle.types import Wad
 
 log = logging.getLogger(__name__)
@@ -48,6 +60,19 @@ class TryAgain:
 class Scored:
     record: ScoreRecord
     report: bytes
+    run: CodeScore | None = None  # a code submission's run on this oracle
+
+
+def is_code(spec: ChallengeSpec, store: ContentStore, cid: str) -> bool:
+    """Whether `cid` is scored as a program: a phase taking only code runs any artifact
+    (a file then gets a status saying so), one taking both runs folders."""
+    kind = spec.submission.kind
+    if kind is not SubmissionKind.BOTH:
+        return kind is SubmissionKind.CODE
+    try:
+        return is_directory(store.get_block, parse_cid(cid))
+    except InvalidCid:
+        return False  # scored as a file, which says what is wrong with the CID
 
 
 def score_job(
@@ -58,40 +83,70 @@ def score_job(
     eta: int,
     fetch_attempts: int,
     retry_seconds: float,
+    runtime_dir: Path,
 ) -> Scored | TryAgain:
     """Scores `job` (its `attempts` earlier tries failed to fetch)."""
     started = time.perf_counter()
+    spec, cid = material.spec, job.artifact_cid
+    run = None
     try:
-        result = score_artifact(
-            material.spec, material.holdout, store, job.artifact_cid, material.program
-        )
+        if is_code(spec, store, cid):
+            seed = code_seed(keys.chain_id, job.challenge_id, job.phase, job.submission_id)
+            run = score_code(
+                spec,
+                material.holdout,
+                store,
+                cid,
+                runtime_dir,
+                seed,
+                material.program,
+                hidden_features=material.test_features,
+            )
+            result = run.result
+        else:
+            result = score_artifact(spec, material.holdout, store, cid, material.program)
     except IpfsError as exc:
         if job.attempts + 1 < fetch_attempts:
             delay = retry_seconds * 2**job.attempts
             return TryAgain(time.time() + delay, f"fetch try {job.attempts + 1}: {exc}")
-        result = unfetchable(job.artifact_cid, exc)
+        result, run = unfetchable(cid, exc), None
+    receipt = None if run is None else run.receipt
+    report = report_of(job.challenge_id, job.phase, job.submission_id, cid, result, receipt)
     seconds = time.perf_counter() - started
+    outcome = None if run is None else run.outcome
+    return Scored(score_record(keys, eta, report, result, seconds, outcome), report.to_bytes(), run)
+
+
+def score_record(
+    keys: ScoringKeys,
+    eta: int,
+    report: ScoreReport,
+    result: ScoreResult,
+    seconds: float,
+    outcome: str | None,
+) -> ScoreRecord:
+    """The record this oracle stores and signs for `report` (its salt and commitment)."""
     salt = commitment_salt(
         keys.shared_key,
         chain_id=keys.chain_id,
         score_board=keys.score_board,
-        challenge_id=job.challenge_id,
-        phase=job.phase,
-        submission_id=job.submission_id,
+        challenge_id=report.challenge_id,
+        phase=report.phase,
+        submission_id=report.submission_id,
     )
     private = int(result.private_wad) if result.valid and result.private_wad is not None else 0
     public = int(result.public_wad) if result.valid and result.public_wad is not None else 0
     if result.valid and keys.fault_score_offset:
         public += keys.fault_score_offset * eta  # the fault-injection setting: a lie
-    report = report_of(job.challenge_id, job.phase, job.submission_id, job.artifact_cid, result)
-    record = ScoreRecord(
+    return ScoreRecord(
         status=int(result.status),
         reason=report.reason,
         public_wad=public,
         private_wad=private,
         salt=salt,
-        commitment=private_commitment(job.submission_id, Wad(private), salt),
+        commitment=private_commitment(report.submission_id, Wad(private), salt),
         report_digest=report.digest,
         seconds=seconds,
+        receipt=report.receipt,
+        run_outcome=outcome,
     )
-    return Scored(record, report.to_bytes())

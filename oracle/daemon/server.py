@@ -2,6 +2,8 @@
 
     GET  /healthz              HealthModel; 200 while the loop turns, 503 otherwise
     GET  /metrics              Prometheus text
+    GET  /v1/runs/{id}         {cid, record}: this oracle's record of its run of a code
+                               submission (oracle/coderun/record.py); 404 when it ran none
     POST /v1/proposals         ProposalModel     → 200 SignatureModel | 409/422 RefusalModel
     POST /v1/root-proposals    RootProposalModel → 200 SignatureModel | 409/422 RefusalModel
 
@@ -17,6 +19,7 @@ has not arrived within BODY_TIMEOUT_SECONDS gets 408.
 """
 
 import asyncio
+import json
 import logging
 import socket
 import threading
@@ -40,6 +43,7 @@ from oracle.daemon.wire import (
     RootProposalModel,
     SignatureModel,
 )
+from oracle.ipfs.importer import import_bytes
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,7 @@ class Handlers:
     metrics: Callable[[], bytes]
     review_scores: Callable[[ProposalModel], SignatureModel | RefusalModel]
     review_root: Callable[[RootProposalModel], SignatureModel | RefusalModel]
+    run_record: Callable[[int], bytes | None]
 
 
 class _BoundedH11Protocol(H11Protocol):
@@ -103,6 +108,14 @@ def _create_app(handlers: Handlers) -> Starlette:
         body = await run_in_threadpool(handlers.metrics)
         return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
+    async def run(request: Request) -> Response:
+        submission_id = int(request.path_params["submission_id"])
+        record = await run_in_threadpool(handlers.run_record, submission_id)
+        if record is None:
+            return _json(404, {"detail": f"this oracle has no run of submission {submission_id}"})
+        cid = str(import_bytes(record).cid)
+        return _json(200, {"cid": cid, "record": json.loads(record)})
+
     def review_route(
         model_type: type[BaseModel], review: Callable[[Any], SignatureModel | RefusalModel]
     ) -> Callable[[Request], Any]:
@@ -147,6 +160,7 @@ def _create_app(handlers: Handlers) -> Starlette:
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            Route("/v1/runs/{submission_id:int}", run, methods=["GET"]),
             Route(
                 "/v1/proposals",
                 review_route(ProposalModel, handlers.review_scores),

@@ -18,6 +18,8 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from types import FrameType
 
 from requests.exceptions import RequestException
@@ -35,6 +37,7 @@ from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender
+from oracle.coderun.record import run_record
 from oracle.daemon.attest import (
     Refusal,
     choose_cut,
@@ -48,8 +51,8 @@ from oracle.daemon.batching import Proposal, poster_for
 from oracle.daemon.chain_log import ChainLog
 from oracle.daemon.config import DaemonConfig
 from oracle.daemon.db import open_db
-from oracle.daemon.jobs import Job, JobState, JobStore, note_text
-from oracle.daemon.materials import MaterialMissing, Materials
+from oracle.daemon.jobs import Job, JobState, JobStore, OwnRun, note_text
+from oracle.daemon.materials import MaterialMissing, Materials, PhaseMaterial
 from oracle.daemon.metrics import OracleMetrics
 from oracle.daemon.peers import PeerAnswer, PeerClient
 from oracle.daemon.phase_end import (
@@ -60,11 +63,19 @@ from oracle.daemon.phase_end import (
     roots_due,
 )
 from oracle.daemon.poster import ChainWriter, Outcome
-from oracle.daemon.score_report import NETWORK_STATUSES
-from oracle.daemon.scorer import ScoringKeys, TryAgain, score_job
+from oracle.daemon.reproduce import (
+    Mismatch,
+    item_runs,
+    not_reproducible_record,
+    record_item,
+    review_runs,
+    widened,
+)
+from oracle.daemon.scorer import Scored, ScoringKeys, TryAgain, score_job
 from oracle.daemon.server import Handlers, OracleHttpServer
 from oracle.daemon.wire import (
     HealthModel,
+    MismatchModel,
     ProposalModel,
     RefusalModel,
     RootProposalModel,
@@ -75,6 +86,8 @@ from oracle.errors import CoopError, IpfsError, RetryableError
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger
+from oracle.scoring.hidden_features import add_revealed_holdout
+from oracle.scoring.score_report import NETWORK_STATUSES
 from oracle.sqlite import transaction
 from oracle.status import Status
 
@@ -107,6 +120,8 @@ class OracleService:
         )
         self.writer = ChainWriter(self.platform, self.sender)
         self.peers = PeerClient(config.peers, config.peer_timeout_seconds)
+        self.scoring = ThreadPoolExecutor(config.code_runs, thread_name_prefix="score")
+        self.in_flight: dict[int, tuple[Job, Future[Scored | TryAgain]]] = {}
         self.metrics = OracleMetrics()
         self.stopping = threading.Event()
         self.started = False
@@ -129,6 +144,7 @@ class OracleService:
                 metrics=self.metrics.render,
                 review_scores=self.review_scores,
                 review_root=self.review_root_proposal,
+                run_record=self.run_record,
             ),
         )
 
@@ -155,11 +171,13 @@ class OracleService:
                 if not busy:
                     self.stopping.wait(self.config.poll_seconds)
         finally:
+            self._collect(block=True)  # the runs in hand finish and are stored
             log.info("oracle %s stopped", self.address)
             self.close()
 
     def close(self) -> None:
         self.server.stop()
+        self.scoring.shutdown(wait=True, cancel_futures=True)
         self.peers.close()
         self.db.close()
         self._review_jobs.db.close()
@@ -296,57 +314,98 @@ class OracleService:
     # ---------------------------------------------------------------- scoring
 
     def score_due(self) -> bool:
-        due = self.jobs.due(time.time(), limit=500)
-        if not due:
-            return False
-        ledger = self.chain.ledger()
-        missing: dict[tuple[int, int], str] = {}
+        """Stores the results of finished scoring and starts the due jobs, `code_runs` at
+        once on scoring threads (a code run waits on its sandbox while the loop goes on
+        attesting); keeps at it for up to SCORING_SECONDS_PER_TURN while jobs finish."""
         deadline = time.monotonic() + SCORING_SECONDS_PER_TURN
         done = 0
+        while True:
+            done += self._collect()
+            self._start_due()
+            left = deadline - time.monotonic()
+            if self.stopping.is_set() or not self.in_flight or left <= 0:
+                return done > 0
+            futures = [future for _, future in self.in_flight.values()]
+            wait(futures, timeout=left, return_when=FIRST_COMPLETED)
+
+    def _start_due(self) -> None:
+        free = self.config.code_runs - len(self.in_flight)
+        if free <= 0 or self.stopping.is_set():
+            return  # a graceful stop finishes the jobs in hand, never starts others
+        due = self.jobs.due(time.time(), limit=free + len(self.in_flight))
+        due = [job for job in due if job.submission_id not in self.in_flight][:free]
+        if not due:
+            return
+        ledger = self.chain.ledger()
+        missing: dict[tuple[int, int], str] = {}
         for job in due:
-            if self.stopping.is_set() or time.monotonic() > deadline:
-                break  # a graceful stop finishes the job in hand, never starts another
             key = (job.challenge_id, job.phase)
             try:
                 if key in missing:
                     raise MaterialMissing(missing[key])
-                done += self._score(job, ledger)
+                challenge = ledger.challenges[job.challenge_id]
+                material = self.materials.material(job.challenge_id, challenge.phases[job.phase])
+                future = self.scoring.submit(self._compute, job, material, challenge.eta)
+                self.in_flight[job.submission_id] = (job, future)
             except MaterialMissing as exc:
                 missing[key] = str(exc)
                 self._warn_once(str(exc))
                 self._hold(job, "material", str(exc))
             except sqlite3.Error:
                 raise
-            except Exception as exc:  # not the submitter's fault: wait, never block the rest
-                reason = note_text(f"scoring failed here: {type(exc).__name__}: {exc}")
-                log.warning(
-                    "submission %d (challenge %d): %s; it waits and is tried again later",
-                    job.submission_id,
-                    job.challenge_id,
-                    reason,
-                    exc_info=job.state is not JobState.WAITING,  # the traceback once
-                )
-                self._hold(job, "fault", reason)
-        return done > 0
+            except Exception as exc:
+                self._fault(job, exc)
+
+    def _collect(self, block: bool = False) -> int:
+        """Stores every finished (or, with `block`, every started) job's result; the
+        number of scores stored."""
+        done = 0
+        for submission_id, (job, future) in list(self.in_flight.items()):
+            if not (block or future.done()):
+                continue
+            del self.in_flight[submission_id]
+            try:
+                done += self._store(job, future.result())
+            except sqlite3.Error:
+                raise
+            except Exception as exc:
+                self._fault(job, exc)
+        return done
+
+    def _fault(self, job: Job, exc: Exception) -> None:
+        """Scoring raised: not the submitter's fault, so the job waits and blocks nothing."""
+        reason = note_text(f"scoring failed here: {type(exc).__name__}: {exc}")
+        log.warning(
+            "submission %d (challenge %d): %s; it waits and is tried again later",
+            job.submission_id,
+            job.challenge_id,
+            reason,
+            exc_info=job.state is not JobState.WAITING,  # the traceback once
+        )
+        self._hold(job, "fault", reason)
 
     def _hold(self, job: Job, cause: str, reason: str) -> None:
         with transaction(self.db):
             self.jobs.hold(job.submission_id, time.time(), reason)
         self.metrics.waits.labels(cause).inc()
 
-    def _score(self, job: Job, ledger: Ledger) -> int:
-        """Scores one due job; 1 when a score was stored, 0 when its fetch is tried later."""
-        challenge = ledger.challenges[job.challenge_id]
-        material = self.materials.material(job.challenge_id, challenge.phases[job.phase])
-        outcome = score_job(
+    def _compute(self, job: Job, material: PhaseMaterial, eta: int) -> Scored | TryAgain:
+        """Scores one job (on a scoring thread: it touches no database)."""
+        log.info("scoring submission %d (challenge %d)", job.submission_id, job.challenge_id)
+        return score_job(
             job,
             material,
             self.store,
             self.keys,
-            challenge.eta,
+            eta,
             self.config.fetch_attempts,
             self.config.fetch_retry_seconds,
+            self.config.runtime_dir,
         )
+
+    def _store(self, job: Job, outcome: Scored | TryAgain) -> int:
+        """Stores one job's result; 1 when a score was stored, 0 when its fetch is tried
+        later."""
         if isinstance(outcome, TryAgain):
             self.metrics.fetch_retries.inc()
             log.warning(
@@ -359,8 +418,18 @@ class OracleService:
                 self.jobs.retry_fetch(job.submission_id, outcome.at, outcome.error)
             return 0
         self._publish(outcome.report)
+        record = None
+        if outcome.run is not None:
+            if outcome.run.predictions is not None:
+                self._publish(outcome.run.predictions)  # the receipt's predictions_cid
+            record = run_record(
+                self.address, job.challenge_id, job.phase, job.submission_id, outcome.run
+            ).to_bytes()
+            self._publish(record)
         with transaction(self.db):
             self.jobs.save_score(job.submission_id, outcome.record)
+            if record is not None:
+                self.jobs.save_run_record(job.submission_id, record)
         status = Status(outcome.record.status)
         self.metrics.scored.labels(status.name).inc()
         self.metrics.scoring_seconds.observe(outcome.record.seconds)
@@ -378,7 +447,8 @@ class OracleService:
         return 1
 
     def _publish(self, data: bytes) -> None:
-        """Adds and pins a report or labels on every writable IPFS backend (best effort)."""
+        """Adds and pins a report, labels or a run's predictions on every writable IPFS backend
+        (best effort)."""
         for backend in writable_backends(self.store):
             try:
                 backend.pin(str(backend.add_bytes(data).cid))
@@ -432,11 +502,16 @@ class OracleService:
         typed = score_batch_typed_data(
             proposal.batch, self.chain_id, self.platform.score_board.address
         )
-        body = ProposalModel.of(proposal).model_dump()
-        signatures = self._quorum(
+        runs = self.jobs.runs(challenge_id)
+        body = ProposalModel.of(
+            proposal,
+            {i.submission_id: item_runs(i, runs.get(i.submission_id)) for i in proposal.items},
+        ).model_dump()
+        signatures, answers = self._quorum(
             typed, "/v1/proposals", body, head.challenges[challenge_id], proposal.batch.phase
         )
         if signatures is None:
+            self._not_reproducible(proposal, answers, runs)
             return False
         outcome = self.writer.post_scores(proposal, ordered_signatures(signatures))
         if outcome in (Outcome.POSTED, Outcome.ALREADY):
@@ -462,8 +537,9 @@ class OracleService:
         body: dict[str, object],
         challenge: Challenge,
         phase: int,
-    ) -> list[Signature] | None:
-        """Our signature and enough valid peer signatures for the phase's quorum, else None."""
+    ) -> tuple[list[Signature] | None, list[PeerAnswer]]:
+        """Our signature and enough valid peer signatures for the phase's quorum (else None),
+        and the peers' answers."""
         oracle_set = challenge.judges_of(phase)
         mine = sign_typed(typed, self.config.private_key)
         peer_sigs, answers = self.peers.collect(
@@ -472,8 +548,40 @@ class OracleService:
         self._note_answers(answers)
         signatures = [mine, *(s for s in peer_sigs if s.signer.lower() != self.address.lower())]
         if len(signatures) < oracle_set.quorum:
-            return None
-        return signatures
+            return None, answers
+        return signatures, answers
+
+    def _not_reproducible(
+        self, proposal: Proposal, answers: list[PeerAnswer], runs: dict[int, OwnRun]
+    ) -> None:
+        """Peers whose runs of a code submission ended otherwise than ours: our item becomes
+        NOT_REPRODUCIBLE listing every outcome, proposed afresh (oracle/daemon/reproduce.py)."""
+        told: dict[int, set[str]] = {}
+        for answer in answers:
+            for m in answer.refusal.mismatches if answer.refusal is not None else ():
+                told.setdefault(m.submission_id, set()).add(m.outcome)
+        b = proposal.batch
+        for item in proposal.items:
+            own = runs.get(item.submission_id)
+            outcomes = None if own is None else widened(item, own, told.get(item.submission_id, ()))
+            if own is None or outcomes is None:
+                continue
+            record, report = not_reproducible_record(
+                self.keys, b.challenge_id, b.phase, item.submission_id, own, outcomes
+            )
+            self._publish(report)
+            with transaction(self.db):
+                self.jobs.replace_score(item.submission_id, record)
+                self.db.execute(
+                    "DELETE FROM proposals WHERE challenge_id = ? AND seq = ?",
+                    (b.challenge_id, b.seq),
+                )
+            log.info(
+                "submission %d: the oracles' runs ended differently (%s); proposing it "
+                "NOT_REPRODUCIBLE",
+                item.submission_id,
+                ", ".join(outcomes),
+            )
 
     def _note_answers(self, answers: list[PeerAnswer]) -> None:
         for answer in answers:
@@ -559,8 +667,14 @@ class OracleService:
             return False
         path, secret = found
         labels = secret.labels(path.parent)
-        self._publish(labels)
-        labels_cid = str(import_bytes(labels).cid)
+        hidden_features = secret.test_features(path.parent)
+        if hidden_features is None:
+            self._publish(labels)
+            labels_cid = str(import_bytes(labels).cid)
+        else:  # a folder with the labels and the hidden test features
+            labels_cid = add_revealed_holdout(
+                writable_backends(self.store), labels, hidden_features
+            )
         outcome = self.writer.reveal_holdout(
             challenge_id, phase, labels_cid, secret.digest_bytes, secret.salt_bytes
         )
@@ -636,7 +750,7 @@ class OracleService:
         body = RootProposalModel.of(
             proposal.cut_block, proposal.root, proposal.report_cid
         ).model_dump()
-        signatures = self._quorum(typed, "/v1/root-proposals", body, challenge, phase)
+        signatures, _ = self._quorum(typed, "/v1/root-proposals", body, challenge, phase)
         if signatures is None:
             return False
         outcome = self.writer.post_root(
@@ -677,6 +791,20 @@ class OracleService:
                     reason=f"{self.address} does not serve " f"challenge {b.challenge_id}",
                 )
             own = self._review_jobs.scored(b.challenge_id)
+            runs = self._review_jobs.runs(b.challenge_id)
+            proposed = [(item, m.runs) for item, m in zip(proposal.items, model.items, strict=True)]
+            mismatches, agreed = review_runs(proposed, runs)
+            if mismatches:
+                return self._mismatch(b.challenge_id, mismatches)
+            adopted = {
+                sid: not_reproducible_record(
+                    self.keys, b.challenge_id, b.phase, sid, runs[sid], outcomes
+                )
+                for sid, outcomes in agreed.items()
+            }
+            for sid, (record, _) in adopted.items():
+                if sid in own:
+                    own[sid] = replace(own[sid], item=record_item(sid, record))
             waiting = {w.submission_id for w in self._review_jobs.waiting(b.challenge_id)}
             result = review_proposal(proposal, ledger, read_up_to, own, waiting)
             if isinstance(result, Refusal):
@@ -684,11 +812,30 @@ class OracleService:
                 if refetch is not None:
                     return refetch
                 return self._refusal(result, f"score batch {b.seq} of challenge {b.challenge_id}")
+            for sid, (record, report) in adopted.items():
+                self._publish(report)
+                with transaction(self._review_jobs.db):
+                    self._review_jobs.replace_score(sid, record)
             typed = score_batch_typed_data(
                 result.batch, self.chain_id, self.platform.score_board.address
             )
             self.metrics.signatures.labels("scores").inc()
             return self._signature(typed)
+
+    def _mismatch(self, challenge_id: int, mismatches: list[Mismatch]) -> RefusalModel:
+        """Our runs of code submissions ended otherwise than the proposal says: not signed,
+        our outcomes sent back so the poster can list them (NOT_REPRODUCIBLE)."""
+        said = "; ".join(f"submission {m.submission_id}: {m.outcome}" for m in mismatches)
+        log.info(
+            "challenge %d: our runs ended otherwise than the proposal's (%s)", challenge_id, said
+        )
+        return RefusalModel(
+            retry=True,
+            reason=f"this oracle's runs ended otherwise ({said})",
+            mismatches=[
+                MismatchModel(submission_id=m.submission_id, outcome=m.outcome) for m in mismatches
+            ],
+        )
 
     def review_root_proposal(self, model: RootProposalModel) -> SignatureModel | RefusalModel:
         with self._review_lock:
@@ -759,6 +906,10 @@ class OracleService:
         return SignatureModel(signer=signed.signer, signature="0x" + signed.signature.hex())
 
     # ---------------------------------------------------------------- operators
+
+    def run_record(self, submission_id: int) -> bytes | None:
+        with self._review_lock:
+            return self._review_jobs.run_record(submission_id)
 
     def health(self) -> HealthModel:
         since = time.monotonic() - self.last_turn

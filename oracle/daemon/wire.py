@@ -1,5 +1,6 @@
 """JSON forms of proposals and signatures exchanged between peer oracles over HTTP."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -14,6 +15,9 @@ class ItemModel(BaseModel):
     public_score: str  # decimal string: WAD values overflow JSON numbers
     private_commitment: str
     report_digest: str
+    # a code submission's: the poster's run outcome, or a NOT_REPRODUCIBLE item's outcomes
+    # (oracle/daemon/reproduce.py); empty for a predictions file
+    runs: list[str] = []
 
 
 class ProposalModel(BaseModel):
@@ -26,8 +30,9 @@ class ProposalModel(BaseModel):
     items: list[ItemModel]
 
     @classmethod
-    def of(cls, proposal: Proposal) -> "ProposalModel":
+    def of(cls, proposal: Proposal, runs: Mapping[int, list[str]] | None = None) -> "ProposalModel":
         b = proposal.batch
+        runs = runs or {}
         return cls(
             cut_block=proposal.cut_block,
             challenge_id=b.challenge_id,
@@ -42,6 +47,7 @@ class ProposalModel(BaseModel):
                     public_score=str(i.public_score),
                     private_commitment="0x" + i.private_commitment.hex(),
                     report_digest="0x" + i.report_digest.hex(),
+                    runs=runs.get(i.submission_id, []),
                 )
                 for i in proposal.items
             ],
@@ -109,12 +115,20 @@ class SignatureModel(BaseModel):
     signature: str
 
 
+class MismatchModel(BaseModel):
+    """A peer's own run outcome of a code submission that the proposal does not list."""
+
+    submission_id: int
+    outcome: str
+
+
 class RefusalModel(BaseModel):
     """Why a peer did not sign: `retry` when it has not caught up, else a disagreement."""
 
     retry: bool
     reason: str
     disagreements: int = 0  # items whose scores differ from the peer's own
+    mismatches: list[MismatchModel] = []  # code runs whose outcome differs from the poster's
 
 
 class WaitingModel(BaseModel):

@@ -2,10 +2,12 @@
 
 Five participants train scikit-learn models on the diabetes example and submit; one
 forks two others (a blend of their predictions); there are reviews and one invalid file.
-The oracles (real `coop oracle run` processes, started by the caller) score everything;
-the phase ends, the private scores are opened, the owner reveals the holdout, the oracles
-post the rewards root, everyone claims, the owner takes back what no root allocated, and
-an audit replays the lot.
+Beside it, a second challenge on the same data takes code: ada submits a program (a folder
+with main.py) and ben forks it with a changed model; each oracle runs both in its sandbox
+and they post the scores with a receipt each. The oracles (real `coop oracle run`
+processes, started by the caller) score everything; the phase ends, the private scores
+are opened, the owner reveals the holdout, the oracles post the rewards root, everyone
+claims, the owner takes back what no root allocated, and an audit replays the lot.
 """
 
 import json
@@ -19,6 +21,7 @@ from web3 import Web3
 from oracle.audit.findings import AuditReport
 from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.challenges import reveal_holdout
 from oracle.chain.platform import Platform
 from oracle.chain.publish import PublishOptions, dev_arbiter
@@ -27,14 +30,16 @@ from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.devnet.chain import travel
 from oracle.devnet.models import REGRESSION_MODELS, TaskData, blend, predictions_csv
-from oracle.devnet.seed import SeededChallenge, seed_example
+from oracle.devnet.seed import SeededChallenge, code_spec, seed_example
 from oracle.errors import ConfigError, CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
 from oracle.ledger.replay import read_ledger
+from oracle.scoring.score_report import read_report, score_report_cid
 from oracle.types import PPM
 
 EXAMPLE = "diabetes-regression"
+EXAMPLE_CODE = REPO_ROOT / "examples" / "code" / "diabetes-ridge"
 BOUNTY = 10_000 * 10**18
 COMMIT_SECONDS = 3600
 REVEAL_SECONDS = 600
@@ -49,6 +54,7 @@ PARTICIPANTS = {  # name → anvil development key
 }
 ORACLE_KEYS = ANVIL_KEYS[7:10]
 VERDICT_APPROVE, VERDICT_REJECT = 1, 3
+CODE_EXTRA_SECONDS = 300.0  # the first code run builds the runtime from the package registry
 
 Say = Callable[[str], None]
 
@@ -69,6 +75,7 @@ class Entry:
 class DemoResult:
     challenge_id: int
     entries: list[Entry] = field(default_factory=list)
+    code_entries: list[Entry] = field(default_factory=list)  # on the code challenge
     claimed: dict[str, int] = field(default_factory=dict)
     refunded: int | None = None  # what the owner took back at the end
     audit: AuditReport | None = None
@@ -95,6 +102,33 @@ def seed_demo_challenge(platform: Platform, store: ContentStore, data_dir: Path)
                         demo_publish_options(platform.w3))  # fmt: skip
 
 
+def seed_code_challenge(platform: Platform, store: ContentStore, data_dir: Path) -> SeededChallenge:
+    """The same data as the demo challenge, taking code (a folder with main.py) on the
+    example runtime (examples/runtimes/scikit-learn.lock)."""
+    owner = Sender.from_key(platform.w3, OWNER_KEY)
+    spec = code_spec(EXAMPLE, data_dir / f"{EXAMPLE}-code.json")
+    return seed_example(platform, owner, store, data_dir, EXAMPLE,
+                        demo_publish_options(platform.w3), spec)  # fmt: skip
+
+
+def forked_program(folder: Path) -> Path:
+    """ben's fork of ada's program: the same ridge regression on the features and their
+    pairwise products (a copy of the folder with main.py changed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "main.py").write_text(
+        (EXAMPLE_CODE / "main.py").read_text()
+        .replace("from sklearn.linear_model import RidgeCV",
+                 "from sklearn.linear_model import RidgeCV\n"
+                 "from sklearn.pipeline import make_pipeline\n"
+                 "from sklearn.preprocessing import PolynomialFeatures, StandardScaler")
+        .replace("model = RidgeCV(alphas=np.logspace(-3, 3, 13))",
+                 "ridge = RidgeCV(alphas=np.logspace(-3, 3, 13))\n"
+                 "model = make_pipeline(StandardScaler(), PolynomialFeatures(2), ridge)")
+        .replace("model.alpha_", "ridge.alpha_")
+    )  # fmt: skip
+    return folder
+
+
 def wait_for(platform: Platform, what: str, done: Callable[[Ledger], bool],
              timeout: float = 120.0) -> Ledger:  # fmt: skip
     deadline = time.monotonic() + timeout
@@ -112,22 +146,24 @@ def wait_for(platform: Platform, what: str, done: Callable[[Ledger], bool],
 
 def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: SeededChallenge,
               say: Say = print, claim: Callable[[Sender, int], int] | None = None,
-              timeout: float = 180.0) -> DemoResult:  # fmt: skip
+              timeout: float = 180.0,
+              code: SeededChallenge | None = None) -> DemoResult:  # fmt: skip
     w3 = platform.w3
     challenge_id = seeded.published.challenge_id
     result = DemoResult(challenge_id)
     data = TaskData.of(seeded.files)
     outputs: dict[str, bytes] = {}
 
-    def submit(name: str, model: str, payload: bytes, parents: tuple[int, ...] = (),
-               weights: tuple[int, ...] = ()) -> Entry:  # fmt: skip
+    def submit(name: str, model: str, payload: bytes | Path, parents: tuple[int, ...] = (),
+               weights: tuple[int, ...] = (), on: int = challenge_id) -> Entry:  # fmt: skip
         sender = Sender.from_key(w3, PARTICIPANTS[name])
-        cid = str(store.add_bytes(payload).cid)
+        added = store.add_path(payload) if isinstance(payload, Path) else store.add_bytes(payload)
+        cid = str(added.cid)
         store.pin(cid)
-        pending = commit(platform, sender, data_dir / "participants" / name, challenge_id, cid,
+        pending = commit(platform, sender, data_dir / "participants" / name, on, cid,
                          parents, weights)  # fmt: skip
         entry = Entry(name, model, reveal(platform, sender, pending), parents)
-        result.entries.append(entry)
+        (result.entries if on == challenge_id else result.code_entries).append(entry)
         forked = f", building on {list(parents)}" if parents else ""
         say(f"  {name:6} submitted #{entry.submission_id}: {model}{forked}")
         return entry
@@ -156,6 +192,16 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
         word = "approves" if verdict == VERDICT_APPROVE else "rejects"
         say(f"  {reviewer} {word} #{target.submission_id} ({target.name})")
 
+    if code is not None:
+        code_id = code.published.challenge_id
+        say(f"Challenge {code_id} (the same data) takes code: a folder with main.py that each "
+            "oracle runs in its sandbox:")  # fmt: skip
+        ada_code = submit("ada", "ridge regression (examples/code/diabetes-ridge)", EXAMPLE_CODE,
+                          on=code_id)  # fmt: skip
+        submit("ben", "ada's program forked: ridge on the features' pairwise products",
+               forked_program(data_dir / "code" / "ben-fork"), (ada_code.submission_id,),
+               (PPM,), on=code_id)  # fmt: skip
+
     ids = [e.submission_id for e in result.entries]
     say("Waiting for the oracles to score and post (2 of 3 signatures per batch)…")
     wait_for(
@@ -164,6 +210,9 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
         lambda ledger: all(ledger.submissions[i].score for i in ids),
         timeout,
     )
+    if result.code_entries:
+        say("Waiting for the oracles to run the programs (the first run builds the runtime)…")
+        _say_code_scores(platform, store, result.code_entries, say, timeout + CODE_EXTRA_SECONDS)
 
     say("The phase ends (the demo moves the chain's clock past the reveal end).")
     travel(w3, COMMIT_SECONDS + REVEAL_SECONDS + 1)
@@ -204,6 +253,22 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
     say("An auditor replays the whole challenge from public data…")
     result.audit = audit_challenge(platform, store, challenge_id)
     return result
+
+
+def _say_code_scores(platform: Platform, store: ContentStore, entries: list[Entry], say: Say,
+                     timeout: float) -> None:  # fmt: skip
+    ids = [e.submission_id for e in entries]
+    ledger = wait_for(platform, "the code submissions' scores",
+                      lambda ledger: all(ledger.submissions[i].score for i in ids),
+                      timeout)  # fmt: skip
+    for entry in entries:
+        score = ledger.submissions[entry.submission_id].score
+        assert score is not None
+        report = read_report(store.cat(score_report_cid(score.report_digest)))
+        public = "" if report.public_score is None else f" {report.public_score / 10**18:.4f}"
+        made = "" if report.receipt is None else f", predictions {report.receipt.predictions_cid}"
+        say(f"  #{entry.submission_id} {entry.name:6} {report.status.name}{public}{made} "
+            f"(coop receipt {entry.submission_id})")  # fmt: skip
 
 
 def _valid(ledger: Ledger, ids: list[int]) -> list[int]:

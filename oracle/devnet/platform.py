@@ -14,7 +14,12 @@ from pathlib import Path
 from oracle.chain.anvil import ANVIL_KEYS, CHECKOUT_TOOLS
 from oracle.daemon.cluster import LocalOracle
 from oracle.devnet.chain import LocalChain, open_local_chain
-from oracle.devnet.demo import ORACLE_KEYS, seed_demo_challenge
+from oracle.devnet.demo import (
+    EXAMPLE_CODE,
+    ORACLE_KEYS,
+    seed_code_challenge,
+    seed_demo_challenge,
+)
 from oracle.devnet.processes import Child, ProcessGroup
 from oracle.devnet.seed import SeededChallenge
 from oracle.devnet.services import Service, plan_oracles, start_api, start_oracles
@@ -40,6 +45,7 @@ class LocalPlatform:
     store: EmbeddedStore
     group: ProcessGroup
     seeded: SeededChallenge | None = None
+    code_seeded: SeededChallenge | None = None  # the same data, taking code
     api: Service | None = None
     oracles: list[LocalOracle] = field(default_factory=list)
 
@@ -55,6 +61,8 @@ class LocalPlatform:
             if seed:
                 say("publishing the demo challenge (scikit-learn's diabetes data)…")
                 local.seeded = seed_demo_challenge(chain.platform, local.store, data_dir)
+                say("publishing a second one on the same data that takes code (main.py)…")
+                local.code_seeded = seed_code_challenge(chain.platform, local.store, data_dir)
             oracles = plan_oracles(data_dir, chain.url, chain.deployment_file, ORACLE_KEYS,
                                    holdouts=data_dir / "holdouts")  # fmt: skip
             say("starting the API, the web app and the IPFS gateway…")
@@ -109,10 +117,23 @@ class LocalPlatform:
             f"  coop leaderboard {challenge}",
             f"  coop submit {challenge} {shlex.quote(str(folder / 'sample_submission.csv'))}",
             f"  coop profile {self.describe_address(participant)}",
+            *self.describe_code(),
             "",
             "Ctrl-C stops everything started here.",
         ]
         return "\n".join(lines)
+
+    def describe_code(self) -> list[str]:
+        """How to try the code challenge: run the example program locally, then submit it."""
+        if self.code_seeded is None:
+            return []
+        code_id = self.code_seeded.published.challenge_id
+        example = shlex.quote(str(EXAMPLE_CODE))
+        return [
+            f"Challenge {code_id} takes code (a folder with main.py; docs/code-submissions.md):",
+            f"  coop run {code_id} {example}",
+            f"  coop submit {code_id} {example}",
+        ]
 
     def exports(self) -> list[str]:
         """The shell lines that point `coop` (and anvil, cast, brownie) at this platform."""

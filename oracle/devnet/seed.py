@@ -1,14 +1,20 @@
 """Publishing an example challenge: public data to IPFS, holdout committed, bounty escrowed."""
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.platform import Platform
 from oracle.chain.publish import Published, PublishOptions, publish_challenge
 from oracle.chain.sender import Sender
 from oracle.devnet.datasets import PUBLIC_FILES, example_files, pinned_cids, spec_path
 from oracle.errors import CidMismatch
 from oracle.ipfs.store import ContentStore
+from oracle.runtime import RuntimeLock
+
+EXAMPLE_RUNTIME = REPO_ROOT / "examples" / "runtimes" / "scikit-learn.lock"
+CODE_LIMITS = {"cpu_seconds": 60, "wall_seconds": 120, "memory_mb": 1024}
 
 
 @dataclass(frozen=True)
@@ -18,10 +24,27 @@ class SeededChallenge:
     data_dir: Path  # where the files were written
 
 
+def code_spec(name: str, dest: Path, limits: dict[str, float] | None = None) -> Path:
+    """Writes to `dest` the example's spec taking code submissions (a folder with main.py)
+    on the example runtime (examples/runtimes/scikit-learn.lock) instead of predictions."""
+    lock = RuntimeLock.parse(EXAMPLE_RUNTIME.read_text())
+    spec = json.loads(spec_path(name).read_text())
+    spec["title"] += " (code)"
+    spec["submission"] = {
+        "kind": "code",
+        "runtime": {"python": lock.python, "packages": list(lock.pins), "digest": lock.digest},
+        "limits": limits or CODE_LIMITS,
+    }
+    dest.write_text(json.dumps(spec, indent=2) + "\n")
+    return dest
+
+
 def seed_example(platform: Platform, owner: Sender, store: ContentStore, data_dir: Path,
-                 name: str, options: PublishOptions) -> SeededChallenge:  # fmt: skip
+                 name: str, options: PublishOptions,
+                 spec_file: Path | None = None) -> SeededChallenge:  # fmt: skip
     """Writes the example's files under data_dir/NAME, adds the public ones to IPFS (their
-    CIDs must be the ones the spec pins), mints the bounty to the owner and publishes."""
+    CIDs must be the ones the spec pins), mints the bounty to the owner and publishes the
+    example's spec (or `spec_file`, one made from it such as `code_spec`'s)."""
     files = example_files(name)
     folder = data_dir / "examples" / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -38,6 +61,12 @@ def seed_example(platform: Platform, owner: Sender, store: ContentStore, data_di
             )
     owner.transact(platform.token.functions.mint(owner.address, options.bounty))
     published = publish_challenge(
-        platform, owner, store, data_dir, spec_path(name), folder / "labels.csv", options
+        platform,
+        owner,
+        store,
+        data_dir,
+        spec_file or spec_path(name),
+        folder / "labels.csv",
+        options,
     )
     return SeededChallenge(published, files, folder)

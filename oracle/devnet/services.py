@@ -14,6 +14,7 @@ from pathlib import Path
 from oracle.chain.anvil import free_port
 from oracle.daemon.cluster import LocalOracle, oracle_group
 from oracle.devnet.processes import ProcessGroup
+from oracle.settings import load_settings
 
 COOP = [sys.executable, "-m", "oracle.cli"]
 
@@ -52,6 +53,8 @@ def plan_oracles(
         "COOP_IPFS_DIR": str(data_dir / "ipfs"),
         "COOP_HOLDOUT_DIR": str(holdouts),
         "COOP_POLL_SECONDS": "0.5",
+        # one build of a code runtime for the three (COOP_RUNTIME_DIR, if set, is reused)
+        "COOP_RUNTIME_DIR": str(load_settings().runtime_dir or data_dir / "runtimes"),
     }
     return oracle_group(data_dir, list(keys), common)
 

@@ -160,11 +160,19 @@ def _import_symlink(path: Path, sink: BlockSink | None) -> DagEntry:
 def _import_directory(path: Path, sink: BlockSink | None, include_hidden: bool) -> DagEntry:
     with os.scandir(path) as entries:
         names = [entry.name for entry in entries if include_hidden or entry.name[0] != "."]
-    names.sort(key=encode_name)
+    children = {name: import_path(path / name, sink, include_hidden=include_hidden)
+                for name in names}  # fmt: skip
+    return directory_entry(children, sink, str(path))
+
+
+def directory_entry(children: dict[str, DagEntry], sink: BlockSink | None, where: str) -> DagEntry:
+    """The Directory node linking `children` (name → imported entry), as `ipfs add -r` makes
+    it: links sorted by name bytes; a directory kubo would shard is refused."""
+    names = sorted(children, key=encode_name)
     links: list[PBLink] = []
     dag_size = content_size = estimate = 0
     for name in names:
-        child = import_path(path / name, sink, include_hidden=include_hidden)
+        child = children[name]
         links.append(PBLink(child.cid, name, child.dag_size))
         dag_size += child.dag_size
         content_size += child.content_size
@@ -172,7 +180,7 @@ def _import_directory(path: Path, sink: BlockSink | None, include_hidden: bool) 
     block = encode_node(PBNode(tuple(links), DIRECTORY_DATA))
     if max(estimate, len(block)) >= HAMT_THRESHOLD:
         raise IpfsError(
-            f"{path} has {len(names)} entries: kubo would store it as a sharded (HAMT) "
+            f"{where} has {len(names)} entries: kubo would store it as a sharded (HAMT) "
             "directory, which this importer does not build; split it into subdirectories"
         )
     cid = cid_for_block(DAG_PB, block)

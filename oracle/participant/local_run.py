@@ -2,6 +2,7 @@
 `coop run` and the notebook SDK's `run`."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from oracle.chain.challenge_status import challenge_status
@@ -30,8 +31,8 @@ def phase_spec(platform: Platform, store: ContentStore, challenge: int,
 def run_folder(platform: Platform, store: ContentStore, runtime_dir: Path, challenge: int,
                folder: Path, phase: int | None,
                say: Callable[[str], None]) -> tuple[LocalRun, ChallengeSpec, int]:  # fmt: skip
-    """FOLDER/main.py run twice in the sandbox: on the challenge's files, then on a sample of
-    train (docs/code-submissions.md)."""
+    """FOLDER/main.py run in the sandbox on the challenge's public files, then on a sample
+    of train (docs/code-submissions.md); hidden test features are never fetched here."""
     spec, phase = phase_spec(platform, store, challenge, phase)
     code = spec.submission.code
     if code is None:
@@ -39,8 +40,11 @@ def run_folder(platform: Platform, store: ContentStore, runtime_dir: Path, chall
             f"phase {phase} of challenge {challenge} takes predictions files, not code: "
             f"score a file with `coop score`, submit it with `coop submit {challenge} FILE`"
         )
-    fetched = fetch_inputs(spec, lambda cid: store.cat(cid, max_bytes=INPUT_MAX_BYTES))
+    public = replace(spec, data=replace(spec.data, hidden_test_features=None))
+    fetched = fetch_inputs(public, lambda cid: store.cat(cid, max_bytes=INPUT_MAX_BYTES))
     runtime = ensure_runtime(code.runtime, runtime_dir, say)
-    say(f"running {folder}/main.py for challenge {challenge} phase {phase} "
-        "(twice: the challenge's files, then a sample of train)…")  # fmt: skip
+    how = ("once: the test features are hidden, a sample of train stands in for them"
+           if spec.data.features_hidden
+           else "twice: the challenge's files, then a sample of train")  # fmt: skip
+    say(f"running {folder}/main.py for challenge {challenge} phase {phase} ({how})…")
     return run_locally(folder, spec, sandbox_files(fetched), runtime), spec, phase

@@ -128,8 +128,9 @@ class Client:
         """A public file of the challenge's latest phase: "train", "test_features" or a
         name under the spec's data.public (e.g. "sample_submission")."""
         spec = self.spec(challenge)
-        files = {"train": spec.data.train, "test_features": spec.data.test_features,
-                 **spec.data.public}  # fmt: skip
+        files = {"train": spec.data.train, **spec.data.public}
+        if spec.data.test_features is not None:  # None when the test features are hidden
+            files["test_features"] = spec.data.test_features
         if name not in files:
             raise ConfigError(f"challenge {challenge} has no public file {name!r}; it has "
                               f"{', '.join(sorted(files))}")  # fmt: skip

@@ -115,8 +115,12 @@ def test_up_runs_everything(up: Up) -> None:
     assert f"http://127.0.0.1:{up.port}" in text, text
     assert len(children_of(up.process.pid)) >= 5, "anvil, the API and three oracles"
     challenges = httpx.get(f"http://127.0.0.1:{up.port}/v1/challenges", timeout=10).json()
-    (challenge,) = challenges["items"]  # the demo challenge, indexed from the chain
+    challenge, code = challenges["items"]  # the demo challenges, indexed from the chain
     assert challenge["challenge_id"] == 1 and challenge["spec_cid"].startswith("bafk")
+    # The second takes code on the example runtime, and the banner says how to try it.
+    spec = httpx.get(f"http://127.0.0.1:{up.port}/ipfs/{code['spec_cid']}", timeout=10).json()
+    assert code["challenge_id"] == 2 and spec["submission"]["kind"] == "code"
+    assert re.search(r"coop run 2 \S+diabetes-ridge", text), text
     for url in re.findall(r"(http://127\.0\.0\.1:\d+)/metrics", text):
         assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
     assert httpx.get(f"http://127.0.0.1:{up.port}/", timeout=10).status_code == 200
@@ -149,7 +153,8 @@ def test_a_killed_oracle_and_api_come_back_and_a_later_submission_is_scored(up: 
         if line.strip().startswith("export ")
         for item in shlex.split(line)[1:]
     )
-    (submit,) = [shlex.split(line) for line in up.text.splitlines() if "coop submit" in line]
+    (submit,) = [shlex.split(line) for line in up.text.splitlines()
+                 if "coop submit" in line and "sample_submission" in line]  # fmt: skip
     done = subprocess.run(
         [*COOP, *submit[1:], "--json"], env={**os.environ, **exports},
         capture_output=True, text=True, timeout=300,
@@ -181,9 +186,11 @@ def test_ctrl_c_leaves_nothing_running(up: Up) -> None:
 
 
 def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path) -> None:
+    runtimes = Path(__file__).resolve().parents[2] / ".tools" / "runtimes"  # built once
     result = subprocess.run(
         [*COOP, "demo", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=600, env={**os.environ},
+        capture_output=True, text=True, timeout=900,
+        env={**os.environ, "COOP_RUNTIME_DIR": str(runtimes)},
     )  # fmt: skip
     out = result.stdout
     assert result.returncode == 0, out + result.stderr[-3000:]
@@ -193,3 +200,9 @@ def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path) -> No
     assert re.search(r"chloe\s+claimed [1-9]", out), out
     assert re.search(r"the owner took back [0-9,.]+ COOP \(the refund\)", out), out
     assert "Audit PASSED" in out, "after the refund too"
+    # The code challenge: ada's program and ben's fork of it, each run by the oracles
+    # (the story's progress goes to stderr).
+    story = result.stderr
+    for name in ("ada", "ben"):
+        assert re.search(rf"#\d+ {name}\s+VALID [0-9.]+, predictions bafk\w+ \(coop receipt",
+                         story), story  # fmt: skip

@@ -75,3 +75,13 @@ def test_defaults_are_the_same_from_every_folder_and_find_make_runs_platform(
     assert moved.ipfs_path == tmp_path / "d" / "ipfs"
     own = load_settings(environ={"COOP_DATA_DIR": "x", "COOP_KEYSTORE_DIR": str(tmp_path / "k")})
     assert own.keystore_dir == tmp_path / "k", "an explicit setting still wins"
+
+
+def test_code_runs_at_once_come_from_the_file_or_the_environment(tmp_path: Path) -> None:
+    config = tmp_path / "coop.toml"
+    config.write_text("code_runs = 2\n")
+    assert load_settings(config, environ={}).code_runs == 2
+    assert load_settings(config, environ={"COOP_CODE_RUNS": "4"}).code_runs == 4
+    assert load_settings(environ={"COOP_CONFIG": str(tmp_path / "none.toml")}).code_runs == 1
+    with pytest.raises(ConfigError, match="code_runs"):
+        load_settings(config, environ={"COOP_CODE_RUNS": "0"})

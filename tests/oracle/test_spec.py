@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from oracle.errors import InvalidSpec
+from oracle.runtime import RuntimeLock
 from oracle.spec import Direction, ScorerKind, Task, load_spec
 
 SPECS = Path(__file__).resolve().parents[2] / "examples" / "specs"
@@ -239,3 +240,25 @@ def test_every_refusal_line_names_the_path_the_problem_and_the_fix() -> None:
 def test_a_decimal_of_many_digits_is_an_exact_wad() -> None:
     spec = load_spec(variant(baseline="12345678901234567890.123456789012345678"))
     assert spec.wad(spec.baseline) == 12345678901234567890_123456789012345678
+
+
+HIDDEN = "0x" + "ab" * 32
+BARE = RuntimeLock.of("3.11", [])
+CODE = {
+    "kind": "code",
+    "runtime": {"python": "3.11", "packages": [], "digest": BARE.digest},
+    "limits": {"cpu_seconds": 10, "wall_seconds": 20, "memory_mb": 256},
+}
+
+
+def test_hidden_test_features_are_a_commitment_and_take_code_only() -> None:
+    spec = load_spec(variant(data__test_features=DELETE, data__hidden_test_features=HIDDEN,
+                             submission=CODE))  # fmt: skip
+    assert spec.data.features_hidden and spec.data.hidden_test_features == HIDDEN
+    assert spec.data.test_features is None
+    with pytest.raises(InvalidSpec, match="hidden test features take code only"):
+        load_spec(variant(data__test_features=DELETE, data__hidden_test_features=HIDDEN))
+    with pytest.raises(InvalidSpec, match="give either test_features .* not both or neither"):
+        load_spec(variant(data__hidden_test_features=HIDDEN, submission=CODE))
+    with pytest.raises(InvalidSpec, match="not both or neither"):
+        load_spec(variant(data__test_features=DELETE))

@@ -2,9 +2,11 @@
 real API over a real index of a real anvil chain, with an indexer following in a thread."""
 
 import functools
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,7 +47,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def static_web() -> Iterator[str]:
     """oracle/web/ over plain HTTP (ES modules do not load from file://), no API behind it."""
-    handler = functools.partial(_QuietHandler, directory=str(WEB_DIR))
+    with serve_directory(WEB_DIR) as url:
+        yield url
+
+
+@contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """A folder over plain HTTP on a free port; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -87,24 +96,23 @@ def site(life: Life, indexer: Indexer) -> Iterator[Site]:  # noqa: F811
         follower.join(timeout=20)
 
 
-# An EIP-1193 provider backed by an anvil dev account: requests go to anvil's JSON-RPC,
-# which signs eth_sendTransaction for its unlocked accounts. The account is shared only
-# after eth_requestAccounts and, as a real wallet does, remembered across reloads.
-WALLET_SHIM = """
-(() => {
-  const rpc = %(rpc)s;
-  const account = %(account)s;
-  let connected = sessionStorage.getItem("shim-connected") === "yes";
+# A provider stub (headless Chromium has no wallet extension: this is the only way to have a
+# wallet in it): an EIP-1193 provider backed by an anvil dev account. Requests go to
+# anvil's JSON-RPC, which signs eth_sendTransaction for its unlocked accounts. The account
+# is shared only after eth_requestAccounts and, as a real wallet does, remembered across
+# reloads. Each request's method is logged in `log`.
+PROVIDER_STUB = """
+const stubProvider = (rpc, account, storageKey, log) => {
+  let connected = sessionStorage.getItem(storageKey) === "yes";
   let id = 0;
-  window.__walletRequests = [];
-  window.ethereum = {
-    isShim: true,
+  return {
+    isStub: true,
     on() {},
     async request({ method, params = [] }) {
-      window.__walletRequests.push(method);
+      log.push(method);
       if (method === "eth_requestAccounts") {
         connected = true;
-        sessionStorage.setItem("shim-connected", "yes");
+        sessionStorage.setItem(storageKey, "yes");
         return [account];
       }
       if (method === "eth_accounts") return connected ? [account] : [];
@@ -123,17 +131,70 @@ WALLET_SHIM = """
       return answer.result;
     },
   };
-})();
+};
 """
 
+# One provider stub as window.ethereum (a wallet from before EIP-6963); its requests are
+# logged in window.__walletRequests.
+WALLET_SHIM = (
+    "(() => {"
+    + PROVIDER_STUB
+    + """
+  window.__walletRequests = [];
+  window.ethereum = stubProvider(%(rpc)s, %(account)s, "shim-connected", window.__walletRequests);
+})();"""
+)
 
-def plain_page(browser: Browser, wallet_of: tuple[str, int] | None = None) -> Page:
+# Provider stubs that announce themselves by EIP-6963 (and set no window.ethereum), each
+# with its own anvil account; wallet i's requests are logged in window.__stubRequests[i].
+EIP6963_STUBS = (
+    "(() => {"
+    + PROVIDER_STUB
+    + """
+  const rpc = %(rpc)s;
+  const wallets = %(wallets)s;  // [{ name, account }]
+  window.__stubRequests = wallets.map(() => []);
+  const announced = wallets.map(({ name, account }, i) => ({
+    info: {
+      uuid: `00000000-0000-4000-8000-00000000000${i}`,
+      name,
+      rdns: `org.example.stub${i}`,
+      icon: "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16'/>",
+    },
+    provider: stubProvider(rpc, account, `stub-connected-${i}`, window.__stubRequests[i]),
+  }));
+  const announce = () => {
+    for (const detail of announced) {
+      const event = new CustomEvent("eip6963:announceProvider", { detail: Object.freeze(detail) });
+      window.dispatchEvent(event);
+    }
+  };
+  window.addEventListener("eip6963:requestProvider", announce);
+  announce();
+})();"""
+)
+
+
+def plain_page(
+    browser: Browser,
+    wallet_of: tuple[str, int] | None = None,
+    announced: tuple[str, dict[str, int]] | None = None,
+) -> Page:
     """A page in a fresh browser context; with `wallet_of` = (anvil URL, account index), an
-    injected wallet holding that anvil dev account."""
+    injected wallet (window.ethereum) holding that anvil dev account; with `announced` =
+    (anvil URL, {wallet name: account index}), EIP-6963 wallets holding those accounts."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     if wallet_of is not None:
         rpc, who = wallet_of
-        context.add_init_script(WALLET_SHIM % {"rpc": f'"{rpc}"', "account": f'"{address(who)}"'})
+        context.add_init_script(
+            WALLET_SHIM % {"rpc": json.dumps(rpc), "account": json.dumps(address(who))}
+        )
+    if announced is not None:
+        rpc, accounts = announced
+        wallets = [{"name": n, "account": address(who)} for n, who in accounts.items()]
+        context.add_init_script(
+            EIP6963_STUBS % {"rpc": json.dumps(rpc), "wallets": json.dumps(wallets)}
+        )
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     return page
@@ -141,13 +202,18 @@ def plain_page(browser: Browser, wallet_of: tuple[str, int] | None = None) -> Pa
 
 @pytest.fixture
 def open_page(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
-    """Opens pages (`open_page()` without a wallet, `open_page(wallet=BOB)` with one); their
-    contexts close before the server stops, so no live stream outlasts the test."""
+    """Opens pages (`open_page()` without a wallet, `open_page(wallet=BOB)` with one,
+    `open_page(announced={"A": BOB, "B": CAROL})` with EIP-6963 wallets); their contexts
+    close before the server stops, so no live stream outlasts the test."""
     pages: list[Page] = []
 
-    def opener(wallet: int | None = None) -> Page:
+    def opener(wallet: int | None = None, announced: dict[str, int] | None = None) -> Page:
         rpc = site.life.w3.provider.endpoint_uri  # type: ignore[attr-defined]
-        page = plain_page(browser, None if wallet is None else (rpc, wallet))
+        page = plain_page(
+            browser,
+            None if wallet is None else (rpc, wallet),
+            None if announced is None else (rpc, announced),
+        )
         pages.append(page)
         return page
 

@@ -1,9 +1,13 @@
-"""The web app's own keccak-256 and ABI code, run in Chromium, against eth_utils / eth_abi,
-and its tables of contract functions and errors against the compiled ABIs."""
+"""The web app's hashing and ABI code (@noble/hashes and viem, as bundled by setup into
+js/lib/ethereum.js, and the app's modules on top), run in Chromium, against eth_utils /
+eth_abi, and its tables of contract functions and errors against the compiled ABIs; a
+page without the bundle says how to build it."""
 
 import json
 import random
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +15,11 @@ from eth_abi.abi import encode
 from eth_utils.abi import function_signature_to_4byte_selector
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
+from oracle.api.config import WEB_DIR
 from oracle.chain.artifacts import load_artifact
-from tests.web.conftest import plain_page
+from tests.web.conftest import plain_page, serve_directory
 
 CONTRACTS = ("ChallengeRegistry", "SubmissionBook", "ScoreBoard", "RewardVault", "CoopToken")
 # functions.js / events names the web app calls, by the deployment key of their contract
@@ -24,21 +29,21 @@ CONTRACT_OF = {"registry": "ChallengeRegistry", "book": "SubmissionBook", "vault
 @pytest.fixture(scope="module")
 def page(browser: Browser, static_web: str) -> Iterator[Page]:
     page = plain_page(browser)
-    page.goto(f"{static_web}/js/lib/bytes.js")  # any page of the origin; modules are imported
+    page.goto(f"{static_web}/style.css")  # any page of the origin; modules are imported
     yield page
     page.context.close()
 
 
 def run(page: Page, body: str, arg: Any = None) -> Any:
-    """Runs `body` (an async function body with `lib` = the web app's modules and `arg`)."""
+    """Runs `body` (an async function body with `lib` = the web app's modules and `arg`);
+    `big(value)` turns integers (viem decodes small ones to numbers) into decimal strings."""
     script = """async (arg) => {
       const lib = {
-        ...(await import('/js/lib/bytes.js')), ...(await import('/js/lib/keccak.js')),
-        ...(await import('/js/lib/abi.js')), ...(await import('/js/chain/contracts.js')),
+        ...(await import('/js/lib/ethereum.js')), ...(await import('/js/chain/contracts.js')),
         ...(await import('/js/chain/errors.js')),
       };
       const big = (v) => JSON.parse(JSON.stringify(v,
-        (k, x) => typeof x === 'bigint' ? x.toString() : x));
+        (k, x) => typeof x === 'bigint' || typeof x === 'number' ? x.toString() : x));
       BODY
     }"""
     return page.evaluate(script.replace("BODY", body), arg)
@@ -69,10 +74,10 @@ def test_keccak_matches_eth_utils_at_every_length_around_the_block_size(page: Pa
     rng = random.Random(6)
     lengths = [*range(0, 300), 407, 408, 409, 1000, 4096, 20_000]
     inputs = ["0x" + rng.randbytes(n).hex() for n in lengths]
-    got = run(page, "return arg.map((x) => lib.keccakHex(lib.fromHex(x)));", inputs)
+    got = run(page, "return arg.map((x) => lib.keccakHex({ hex: x }));", inputs)
     assert got == ["0x" + keccak(bytes.fromhex(x[2:])).hex() for x in inputs]
     text = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku ✓ é"
-    assert run(page, "return lib.keccakHex(arg);", text) == "0x" + keccak(text=text).hex()
+    assert run(page, "return lib.keccakHex({ text: arg });", text) == "0x" + keccak(text=text).hex()
 
 
 ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -106,8 +111,9 @@ def test_abi_encoding_equals_eth_abi_and_decodes_back(page: Page) -> None:
     got = run(
         page,
         """return arg.map(({ types, values }) => {
-             const bytes = lib.encode(types, values);
-             return { hex: lib.toHex(bytes), back: big(lib.decode(types, bytes)) };
+             const hex = lib.abiEncode(types, values);
+             const back = lib.decodeAbiParameters(lib.parseAbiParameters(types.join(",")), hex);
+             return { hex, back: big(back) };
            });""",
         cases,
     )
@@ -131,23 +137,39 @@ def test_abi_encoding_refuses_values_that_do_not_fit(page: Page) -> None:
     got = run(
         page,
         """return arg.map(([types, values]) => {
-             try { lib.encode(types, values); return null; } catch (e) { return e.name; }
+             try { lib.abiEncode(types, values); return null; }
+             catch (e) {
+               return e instanceof lib.BaseError ? e.shortMessage : `${e.name}: ${e.message}`;
+             }
            });""",
         bad,
     )
-    assert got == ["AbiError"] * len(bad)
+    # each refusal names the value and what was wrong with it
+    expected = [
+        'Number "256" is not in safe 8-bit unsigned integer range (0 to 255)',
+        'Number "-1" is not in safe 256-bit unsigned integer range',
+        'Number "-129" is not in safe 8-bit signed integer range (-128 to 127)',
+        'Address "0x70997970c51812dc3a010c7d01b50e0d17dc79C8" is invalid.',
+        'Size of bytes "0x1234" (bytes2) does not match expected size (bytes32).',
+        'Invalid boolean value: "1"',
+        "ABI encoding array length mismatch for type uint256[2].",
+        "SyntaxError: Cannot convert 1.5 to a BigInt",
+    ]
+    assert len(got) == len(expected)
+    for message, start in zip(got, expected, strict=True):
+        assert message is not None and message.startswith(start), message
 
 
 def test_checksums_and_every_selector_of_the_deployed_contracts(page: Page) -> None:
     rng = random.Random(1)
     addresses = ["0x" + rng.randbytes(20).hex() for _ in range(50)]
-    got = run(page, "return arg.map(lib.toChecksumAddress);", addresses)
+    got = run(page, "return arg.map((a) => lib.getAddress(a));", addresses)
     assert got == [to_checksum_address(a) for a in addresses]
 
     signatures = sorted({signature(e) for c in CONTRACTS for e in load_artifact(c).abi
                          if e["type"] in ("function", "error")})  # fmt: skip
     assert len(signatures) > 150
-    got = run(page, "return arg.map(lib.selector);", signatures)
+    got = run(page, "return arg.map((s) => lib.toFunctionSelector(s));", signatures)
     assert got == ["0x" + function_signature_to_4byte_selector(s).hex() for s in signatures]
 
 
@@ -249,3 +271,20 @@ def test_the_error_and_function_tables_match_the_compiled_contracts(page: Page) 
         kind = "function" if entry in tables["functions"] else "event"
         abi = load_artifact(CONTRACT_OF[entry["contract"]]).abi
         assert entry["signature"] in {signature(e) for e in abi if e["type"] == kind}, entry
+
+
+def test_a_page_without_the_bundled_libraries_says_how_to_build_them(
+    browser: Browser, tmp_path: Path
+) -> None:
+    web = tmp_path / "web"
+    shutil.copytree(WEB_DIR, web, ignore=shutil.ignore_patterns("lib"))  # setup not run
+    with serve_directory(web) as url:
+        page = plain_page(browser)
+        try:
+            page.goto(f"{url}/")
+            expect(page.locator("#app")).to_have_text(
+                "The scripts of this page could not be loaded. In a checkout, run make setup: "
+                "it builds js/lib/ethereum.js, the bundled libraries (docs/web.md)."
+            )
+        finally:
+            page.context.close()

@@ -27,6 +27,7 @@ from oracle.api.read.common import (
     submission_state,
     verdict_name,
 )
+from oracle.api.read.queue import place_of
 from oracle.status import Status
 
 StateFilter = Literal["committed", "revealed", "scored"]
@@ -131,6 +132,7 @@ def submission(db: sqlite3.Connection, submission_id: int) -> Submission:
         score=_score(db, submission_id), private_score=_private(db, submission_id),
         reviews=reviews_of(db, "submission_id", submission_id),
         rewards=_rewards(db, submission_id),
+        queue=place_of(db, submission_id) if base.state == "revealed" else None,
     )  # fmt: skip
 
 

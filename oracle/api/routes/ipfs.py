@@ -82,7 +82,7 @@ async def gateway_head(request: Request, cid: CidPath, format_: Format = None) -
 async def gateway(request: Request, cid: CidPath, format_: Format = None) -> Response:
     """A verifiable gateway over the embedded store (raw block, CAR, or file bytes)."""
     store = block_store(request)
-    parsed = _parse(cid)
+    parsed = parse_cid_text(cid)
     key = cid_key(parsed)
     kind = _wanted(request, format_)
     etag = f'"{key}"' if kind == "file" else f'"{key}.{kind}"'
@@ -107,7 +107,7 @@ async def gateway(request: Request, cid: CidPath, format_: Format = None) -> Res
                              headers=headers)  # fmt: skip
 
 
-def _parse(text: str) -> CID:
+def parse_cid_text(text: str) -> CID:
     """parse_cid, with the odd input multiformats fails on (IndexError) as InvalidCid too."""
     try:
         return parse_cid(text)

@@ -1,17 +1,20 @@
-"""/v1/submissions/{id}: one submission with its score, forks, reviews and rewards; and
-/v1/submissions/{id}/scoring: what holds its score back, asked live of the oracles."""
+"""/v1/submissions/{id}: one submission with its score, forks, reviews and rewards;
+/v1/submissions/{id}/scoring: what holds its score back, asked live of the oracles; and
+/v1/submissions/{id}/receipt: its score's report (a code run's receipt) and the oracles' runs."""
 
 import sqlite3
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from oracle.api.db import IndexReader
 from oracle.api.deps import SubmissionId, api_config, block_store
-from oracle.api.models import ScoringProgress, Submission
+from oracle.api.models import ScoringProgress, Submission, SubmissionReceipt
 from oracle.api.oracles import scoring_views
 from oracle.api.read import submissions
 from oracle.api.read.sources import source_link
+from oracle.api.receipts import oracle_runs, submission_receipt
 from oracle.api.responses import answer
 
 router = APIRouter(prefix="/v1/submissions", tags=["submissions"])
@@ -43,4 +46,18 @@ async def get_scoring(request: Request, submission_id: SubmissionId) -> ScoringP
         state=state,
         waiting=any(v.waiting for v in views),
         oracles=views,
+    )
+
+
+@router.get("/{submission_id}/receipt", response_model=SubmissionReceipt)
+async def get_receipt(request: Request, submission_id: SubmissionId) -> SubmissionReceipt:
+    """The report its score's `reportDigest` names: the reason in words and, for a code
+    submission, the receipt (code, runtime, inputs, limits, seed, how it ended, predictions
+    CID); and each oracle's own record of its run (resources, log tail where public),
+    asked of the oracles in COOP_ORACLE_URLS."""
+    reader: IndexReader = request.app.state.reader
+    score = submissions.submission(reader.connection(), submission_id).score
+    runs = await oracle_runs(api_config(request).oracle_urls, submission_id)
+    return await run_in_threadpool(
+        submission_receipt, block_store(request), submission_id, score, runs
     )

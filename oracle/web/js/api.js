@@ -21,7 +21,7 @@ async function problemOf(response) {
 export async function get(path, params = {}) {
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined) query.set(k, String(v));
-  const url = `/v1/${path}${query.size ? "?" + query : ""}`;
+  const url = `/v1/${path}${query.size ? `?${query}` : ""}`;
   const response = await fetch(url, { headers: { Accept: "application/json" } });
   if (!response.ok) throw new ApiProblem(response.status, await problemOf(response));
   return response.json();

@@ -1,7 +1,9 @@
 // The web app's shell: loads the deployment (/v1/status), keeps the wallet connection in
-// the header, and renders the page the URL's #fragment names.
+// the header (with a choice when the browser has several wallets), and renders the page the
+// URL's #fragment names.
 
 import { ApiProblem, get } from "./api.js";
+import { watchWallets } from "./chain/discovery.js";
 import { Wallet, WalletError } from "./chain/wallet.js";
 import { clear, empty, h } from "./ui/dom.js";
 import { shortAddress } from "./ui/format.js";
@@ -23,7 +25,10 @@ const ROUTES = [
 
 const ctx = {
   status: null, // GET /v1/status: chain id and contract addresses
-  wallet: Wallet.injected(),
+  wallet: null, // the wallet the page acts with: the only one found, or the one chosen (until then the first)
+  wallets: [], // every wallet found (chain/discovery.js)
+  walletChosen: false, // whether `wallet` is the one to use (chosen, or the only one), so it is listened to
+  choosingWallet: false, // the header lists the wallets to pick from
   account: null, // the connected account, once connected on the right chain
   cleanups: [],
   onLeave(fn) {
@@ -87,31 +92,111 @@ async function refreshAfter(receipt, box) {
   await route();
 }
 
+const CHOSEN_WALLET = "coop.chosen-wallet.v1"; // localStorage: the wallet picked last, by its rdns or name
+
+function walletKey(found) {
+  return found.rdns ?? found.name;
+}
+
+/** The wallets found so far: the only one (or the one picked before) is used at once. */
+function setWallets(found) {
+  ctx.wallets = found;
+  if (!ctx.walletChosen) {
+    const remembered = localStorage.getItem(CHOSEN_WALLET);
+    const pick = found.length === 1 ? found[0] : found.find((w) => walletKey(w) === remembered);
+    if (pick) adopt(pick);
+    else ctx.wallet = found.length ? new Wallet(found[0].provider, { name: found[0].name }) : null;
+  }
+  if (ctx.status) renderWallet();
+}
+
+function adopt(found) {
+  const wallet = new Wallet(found.provider, { name: found.name });
+  ctx.wallet = wallet;
+  ctx.walletChosen = true;
+  ctx.choosingWallet = false;
+  wallet.onChange(() => {
+    if (ctx.wallet !== wallet) return; // another wallet was picked since
+    ctx.account = wallet.chainId === ctx.status.chain_id ? wallet.account : null;
+    renderWallet();
+    route();
+  });
+}
+
+async function choose(found) {
+  adopt(found);
+  localStorage.setItem(CHOSEN_WALLET, walletKey(found));
+  await connect();
+}
+
+function walletChoices() {
+  return h(
+    "span",
+    { class: "wallet-choices", role: "group", "aria-label": "Choose a wallet" },
+    "Connect with: ",
+    ctx.wallets.map((found) =>
+      h(
+        "button",
+        { type: "button", class: "wallet-choice", "data-wallet": found.name, onclick: () => choose(found) },
+        ...(found.icon ? [h("img", { src: found.icon, alt: "", width: 16, height: 16 }), " "] : []),
+        found.name,
+      ),
+    ),
+  );
+}
+
 function renderWallet(message = null) {
   const box = clear(document.getElementById("wallet"));
   const navProfile = document.getElementById("nav-profile");
   navProfile.hidden = !ctx.account;
   if (ctx.account) navProfile.href = `#/profiles/${ctx.account}`;
   if (!ctx.wallet) {
-    box.append(h("span", { class: "muted", title: "Install MetaMask or another Ethereum wallet to submit, review or claim. Reading needs no wallet." }, "No wallet found"));
+    box.append(
+      h(
+        "span",
+        { class: "muted", title: "Install MetaMask or another Ethereum wallet to submit, review or claim. Reading needs no wallet." },
+        "No wallet found",
+      ),
+    );
     return;
   }
   if (ctx.account) {
-    box.append(h("span", { class: "connected", "data-account": ctx.account }, "● ", h("a", { href: `#/profiles/${ctx.account}`, title: ctx.account }, shortAddress(ctx.account))));
+    const title = `${ctx.account} (${ctx.wallet.name})`;
+    box.append(
+      h(
+        "span",
+        { class: "connected", "data-account": ctx.account, "data-wallet": ctx.wallet.name },
+        "● ",
+        h("a", { href: `#/profiles/${ctx.account}`, title }, shortAddress(ctx.account)),
+      ),
+    );
+    if (ctx.wallets.length > 1) box.append(" ", h("button", { type: "button", class: "link", id: "switch-wallet", onclick: switchWallet }, "switch wallet"));
   } else if (ctx.wallet.account && ctx.status && ctx.wallet.chainId !== ctx.status.chain_id) {
     box.append(
       h("span", { class: "warn" }, `Wallet on chain ${ctx.wallet.chainId}, this platform is on ${ctx.status.chain_id}. `),
       h("button", { onclick: switchChain }, "Switch network"),
     );
+  } else if (ctx.choosingWallet) {
+    box.append(walletChoices());
   } else {
-    box.append(h("button", { id: "connect", onclick: connect }, "Connect wallet"));
+    box.append(h("button", { id: "connect", onclick: () => connect() }, "Connect wallet"));
   }
-  if (message) box.append(h("span", { class: "error-text" }, " " + message));
+  if (message) box.append(h("span", { class: "error-text" }, ` ${message}`));
+}
+
+/** Back to the list of wallets: the next pick signs from now on. */
+function switchWallet() {
+  ctx.walletChosen = false;
+  ctx.account = null;
+  localStorage.removeItem(CHOSEN_WALLET);
+  ctx.choosingWallet = true;
+  renderWallet();
+  route();
 }
 
 async function switchChain() {
   try {
-    await ctx.wallet.request("wallet_switchEthereumChain", [{ chainId: "0x" + ctx.status.chain_id.toString(16) }]);
+    await ctx.wallet.request("wallet_switchEthereumChain", [{ chainId: `0x${ctx.status.chain_id.toString(16)}` }]);
     await connect();
   } catch (error) {
     renderWallet(error.message);
@@ -119,6 +204,12 @@ async function switchChain() {
 }
 
 async function connect({ silent = false } = {}) {
+  if (!ctx.walletChosen) {
+    // several wallets and none picked yet: the header lists them
+    ctx.choosingWallet = true;
+    renderWallet();
+    return false;
+  }
   try {
     await ctx.wallet.connect();
   } catch (error) {
@@ -141,16 +232,12 @@ async function start() {
     );
     return;
   }
-  if (ctx.wallet) {
-    ctx.wallet.onChange(() => {
-      ctx.account = ctx.wallet.chainId === ctx.status.chain_id ? ctx.wallet.account : null;
-      renderWallet();
-      route();
-    });
+  watchWallets(setWallets);
+  if (ctx.walletChosen) {
     // reconnect silently when the site was allowed before (no wallet pop-up)
     try {
       const accounts = await ctx.wallet.request("eth_accounts");
-      if (accounts && accounts.length) await connect({ silent: true });
+      if (accounts?.length) await connect({ silent: true });
     } catch {
       /* not allowed yet: the Connect button stays */
     }

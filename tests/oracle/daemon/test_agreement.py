@@ -214,6 +214,7 @@ def peer_servers() -> Iterator[list[OracleHttpServer]]:
             metrics=lambda: b"",
             review_scores=review,
             review_root=lambda m: RefusalModel(retry=True, reason="later"),
+            run_record=lambda sid: None,
         )
 
     refuser = signer(KEYS[2])
@@ -222,6 +223,7 @@ def peer_servers() -> Iterator[list[OracleHttpServer]]:
         refuser.metrics,
         lambda m: RefusalModel(retry=False, reason="scores differ", disagreements=2),
         refuser.review_root,
+        refuser.run_record,
     )
     servers = [
         OracleHttpServer("127.0.0.1", 0, h)

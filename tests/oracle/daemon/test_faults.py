@@ -13,9 +13,9 @@ import httpx
 from click.testing import CliRunner
 
 from oracle.cli.main import cli
-from oracle.daemon.score_report import score_report_cid
 from oracle.ipfs.importer import import_bytes
 from oracle.keystore import save_key
+from oracle.scoring.score_report import score_report_cid
 from oracle.status import Status
 from tests.oracle.daemon.world import World, wait_for
 

@@ -1,9 +1,12 @@
-"""A waiting job: its backoff, its reason as shown, and what scoring it at last clears."""
+"""A waiting job: its backoff, its reason as shown, and what scoring it at last clears; an
+older database upgraded in place."""
 
+import sqlite3
 from pathlib import Path
 
+from oracle.coderun.score import CodeReceipt
 from oracle.daemon.db import open_db
-from oracle.daemon.jobs import NOTE_CHARS, JobState, JobStore, ScoreRecord
+from oracle.daemon.jobs import NOTE_CHARS, JobState, JobStore, OwnRun, ScoreRecord
 
 
 def test_a_job_waits_longer_each_time_up_to_a_minute_and_scoring_clears_it(
@@ -35,3 +38,31 @@ def test_a_reason_is_shown_escaped_and_bounded(tmp_path: Path) -> None:
     (waiting,) = jobs.waiting()
     assert waiting.reason.startswith("bad header \\x1b[31m\\x07\\x00p")
     assert len(waiting.reason) == NOTE_CHARS and waiting.reason.endswith("…")
+
+
+def test_an_oracle_database_of_version_2_keeps_its_jobs_and_gains_the_run_columns(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "oracle.sqlite"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE jobs (submission_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL, "
+        "phase INTEGER NOT NULL, reveal_block INTEGER NOT NULL, artifact_cid TEXT NOT NULL, "
+        "state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_try_at REAL NOT NULL "
+        "DEFAULT 0, note TEXT NOT NULL DEFAULT '', waits INTEGER NOT NULL DEFAULT 0, "
+        "status INTEGER, reason TEXT, public_wad TEXT, private_wad TEXT, salt BLOB, "
+        "commitment BLOB, report_digest BLOB, scored_at REAL, scoring_seconds REAL, "
+        "posted_seq INTEGER, posted_block INTEGER, opened_block INTEGER)"
+    )
+    old.execute("INSERT INTO jobs (submission_id, challenge_id, phase, reveal_block, "
+                "artifact_cid, state) VALUES (3, 1, 0, 9, 'bafk3', 'pending')")  # fmt: skip
+    old.commit()
+    old.close()
+    jobs = JobStore(open_db(path))
+    assert [j.submission_id for j in jobs.due(0.0)] == [3]
+    receipt = CodeReceipt("bafy3", "sha256:ab", {}, {"cpu_seconds": 1.0}, 1, 0, None, "bafkp")
+    record = ScoreRecord(0, "", 5, 5, b"\0" * 32, b"\1" * 32, b"\2" * 32, 0.01, receipt, "bafkp")
+    jobs.save_score(3, record)
+    jobs.save_run_record(3, b'{"outcome":"bafkp"}')
+    assert jobs.runs(1) == {3: OwnRun("bafkp", receipt)}
+    assert jobs.run_record(3) == b'{"outcome":"bafkp"}'

@@ -20,6 +20,7 @@ def _handlers() -> Handlers:
         metrics=lambda: b"",
         review_scores=lambda m: RefusalModel(retry=True, reason="later"),
         review_root=lambda m: RefusalModel(retry=True, reason="later"),
+        run_record=lambda sid: None,
     )
 
 

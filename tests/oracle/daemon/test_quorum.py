@@ -10,7 +10,7 @@ from oracle.audit.run import audit_challenge
 from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.sender import Sender
 from oracle.daemon.cluster import LocalOracle
-from oracle.daemon.score_report import score_report_cid
+from oracle.scoring.score_report import score_report_cid
 from oracle.status import Status
 from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
 

@@ -93,7 +93,7 @@ class World:
             oracle.kill()
         self.anvil.stop()
 
-    def publish(self, oracle_count: int, quorum: int) -> None:
+    def publish(self, oracle_count: int, quorum: int, spec_file: Path | None = None) -> None:
         owner = Sender.from_key(self.w3, OWNER_KEY)
         oracles = tuple(Sender.from_key(self.w3, k).address for k in ORACLE_KEYS[:oracle_count])
         options = PublishOptions(
@@ -106,7 +106,7 @@ class World:
             dispute_window=300,
         )
         seeded = seed_example(
-            self.platform, owner, self.store, self.base / "owner", EXAMPLE, options
+            self.platform, owner, self.store, self.base / "owner", EXAMPLE, options, spec_file
         )
         self.challenge_id = seeded.published.challenge_id
         self.files = example_files(EXAMPLE)

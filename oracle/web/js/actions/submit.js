@@ -3,10 +3,11 @@
 // kept in localStorage from before the commit is sent until the reveal is mined.
 
 import { ApiProblem, get, uploadToIpfs } from "../api.js";
+import { uploadFolder } from "./folder.js";
 import { ForkInputError, callData, decodeReturn, eventTopic, forkArguments, submissionCommitment } from "../chain/contracts.js";
 import { pendingCommits, removePending, savePending, updatePending } from "../chain/pending.js";
 import { WalletError } from "../chain/wallet.js";
-import { randomBytes, toHex } from "../lib/bytes.js";
+import { randomBytes, toHex } from "../lib/ethereum.js";
 import { add, clear, empty, h } from "../ui/dom.js";
 import { percent, submissionLink, wei } from "../ui/format.js";
 import { explain } from "../ui/glossary.js";
@@ -28,13 +29,18 @@ export function submitPanel(ctx, challenge, { forkOf = null } = {}) {
     explain("commitReveal", "How does submitting work (commit, then reveal)?"),
   );
   if (!ctx.wallet) {
-    add(section, 
-      empty("No wallet in this browser.", "Install MetaMask (or any Ethereum wallet) to submit from this page, or use `coop submit` from a terminal. Everything else here works without one."),
+    add(
+      section,
+      empty(
+        "No wallet in this browser.",
+        "Install MetaMask (or any Ethereum wallet) to submit from this page, or use `coop submit` from a terminal. Everything else here works without one.",
+      ),
     );
     return section;
   }
   if (!ctx.account) {
-    add(section, 
+    add(
+      section,
       empty("Connect your wallet to submit.", "Your wallet signs the commit and the reveal; this page never sees your keys."),
       h("button", { onclick: () => ctx.connect() }, "Connect wallet"),
     );
@@ -45,7 +51,16 @@ export function submitPanel(ctx, challenge, { forkOf = null } = {}) {
   const refresh = () => renderPending(ctx, challenge, pendingBox, refresh);
   refresh();
   if (challenge.state === "commit") add(section, commitForm(ctx, challenge, forkOf, refresh));
-  else add(section, empty("Commits are closed.", challenge.state === "upcoming" ? "The commit window has not opened yet." : "This challenge's commit window is over; reveals of earlier commits are still accepted until the reveal end."));
+  else
+    add(
+      section,
+      empty(
+        "Commits are closed.",
+        challenge.state === "upcoming"
+          ? "The commit window has not opened yet."
+          : "This challenge's commit window is over; reveals of earlier commits are still accepted until the reveal end.",
+      ),
+    );
   return section;
 }
 
@@ -67,7 +82,8 @@ function readShares(box) {
 }
 
 function commitForm(ctx, challenge, forkOf, refresh) {
-  const fileInput = h("input", { type: "file", id: "artifact", required: true });
+  const fileInput = h("input", { type: "file", id: "artifact" });
+  const folderInput = h("input", { type: "file", id: "artifact-folder", webkitdirectory: true, multiple: true });
   const shares = h("div", { class: "shares", id: "parents" });
   if (forkOf) add(shares, shareRow(forkOf, 100));
   const tracker = txStatus("Commit");
@@ -76,7 +92,15 @@ function commitForm(ctx, challenge, forkOf, refresh) {
     "form",
     { class: "commit-form" },
     h("label", {}, "Predictions file ", fileInput),
-    h("fieldset", {}, h("legend", {}, "Fork (optional): the submissions you built on"), explain("fork", "What is a fork?"), shares, h("button", { type: "button", class: "link", onclick: () => add(shares, shareRow()) }, "+ add a parent")),
+    h("label", {}, " or a code folder (with main.py) ", folderInput),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Fork (optional): the submissions you built on"),
+      explain("fork", "What is a fork?"),
+      shares,
+      h("button", { type: "button", class: "link", onclick: () => add(shares, shareRow()) }, "+ add a parent"),
+    ),
     button,
     tracker.box,
   );
@@ -84,7 +108,8 @@ function commitForm(ctx, challenge, forkOf, refresh) {
     event.preventDefault();
     button.disabled = true;
     try {
-      await commit(ctx, challenge, fileInput.files[0], readShares(shares), tracker);
+      const picked = folderInput.files.length ? { folder: folderInput.files } : { file: fileInput.files[0] };
+      await commit(ctx, challenge, picked, readShares(shares), tracker);
       form.reset();
       clear(shares);
     } catch (error) {
@@ -97,8 +122,8 @@ function commitForm(ctx, challenge, forkOf, refresh) {
   return form;
 }
 
-async function commit(ctx, challenge, file, shares, tracker) {
-  if (!file) throw new Error("choose the file with your predictions first.");
+async function commit(ctx, challenge, { file, folder }, shares, tracker) {
+  if (!file && !folder) throw new Error("choose the file with your predictions (or your code folder) first.");
   const { parents, weightsPpm } = forkArguments(shares);
   const { book, registry } = ctx.status.deployment;
   const challengeId = challenge.challenge_id;
@@ -111,12 +136,13 @@ async function commit(ctx, challenge, file, shares, tracker) {
     tracker.onState("failed", error);
     throw error;
   }
-  note(tracker.box, "uploading", `Adding ${file.name} to IPFS…`);
-  const { cid } = await uploadToIpfs(file);
+  const name = file ? file.name : folder[0].webkitRelativePath.split("/")[0];
+  note(tracker.box, "uploading", `Adding ${name} to IPFS…`);
+  const { cid } = file ? await uploadToIpfs(file) : await uploadFolder(folder, (step) => note(tracker.box, "uploading", step));
   const salt = toHex(randomBytes(32));
   const values = { chainId: ctx.status.chain_id, book, challengeId, submitter: ctx.account, artifactCid: cid, parents, weightsPpm, salt };
   const commitment = submissionCommitment(values);
-  savePending({ ...values, commitment, fileName: file.name, bond: bond.toString(), submissionId: null, commitTx: null, savedAt: Date.now() });
+  savePending({ ...values, commitment, fileName: name, bond: bond.toString(), submissionId: null, commitTx: null, savedAt: Date.now() });
   let receipt;
   try {
     receipt = await ctx.wallet.send({ to: book, data: callData("commit", [challengeId, commitment]), value: bond }, (state, detail) => {
@@ -124,7 +150,11 @@ async function commit(ctx, challenge, file, shares, tracker) {
       tracker.onState(state, detail);
     });
   } catch (error) {
-    removePending(commitment); // nothing was committed on chain
+    // nothing was committed on chain — unless the wait ended without knowing: a commit that
+    // timed out or that the node lost may still be mined, so its salt stays until the page
+    // sees its receipt (or the user forgets it)
+    const unknown = error instanceof WalletError && (error.code === "timeout" || error.code === "dropped");
+    if (!unknown) removePending(commitment);
     throw error;
   }
   updatePending(commitment, { submissionId: committedId(receipt, book) });
@@ -163,29 +193,52 @@ async function renderPending(ctx, challenge, box, refresh) {
   records = (await Promise.all(records.map((r) => (r.submissionId === null && r.commitTx ? resolveSent(ctx, r) : r)))).filter(Boolean);
   clear(box);
   if (records.length === 0) return;
-  add(box, 
+  add(
+    box,
     h("h3", {}, "Your commits waiting for a reveal"),
-    h("p", { class: "muted" }, "These commits are saved in this browser with their salts. Reveal each one before the reveal window ends, or it will never be scored."),
-    h("ul", {}, records.map((r) => pendingItem(ctx, r, refresh))),
+    h(
+      "p",
+      { class: "muted" },
+      "These commits are saved in this browser with their salts. Reveal each one before the reveal window ends, or it will never be scored.",
+    ),
+    h(
+      "ul",
+      {},
+      records.map((r) => pendingItem(ctx, r, refresh)),
+    ),
   );
 }
 
 function pendingItem(ctx, record, refresh) {
-  const fork = record.parents.length
-    ? ` forking ${record.parents.map((p, i) => `#${p} (${percent(record.weightsPpm[i])})`).join(", ")}`
-    : "";
+  const fork = record.parents.length ? ` forking ${record.parents.map((p, i) => `#${p} (${percent(record.weightsPpm[i])})`).join(", ")}` : "";
   const backup = h(
     "a",
-    { href: URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: "application/json" })), download: `coop-commit-${record.commitment.slice(2, 10)}.json`, title: "The values needed to reveal, in case this browser loses them" },
+    {
+      href: URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: "application/json" })),
+      download: `coop-commit-${record.commitment.slice(2, 10)}.json`,
+      title: "The values needed to reveal, in case this browser loses them",
+    },
     "save a backup",
   );
   const item = h("li", { class: "pending-commit", "data-commitment": record.commitment, "data-submission": record.submissionId ?? "" });
   if (record.submissionId === null) {
-    add(item, 
+    add(
+      item,
       `${record.fileName}: the commit was ${record.commitTx ? "sent and is not mined yet" : "not confirmed"}. `,
       backup,
       " ",
-      h("button", { type: "button", class: "link", onclick: () => { removePending(record.commitment); refresh(); } }, "forget it"),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          onclick: () => {
+            removePending(record.commitment);
+            refresh();
+          },
+        },
+        "forget it",
+      ),
     );
     return item;
   }
@@ -199,15 +252,23 @@ function pendingItem(ctx, record, refresh) {
         tracker.onState,
       );
       removePending(record.commitment);
-      add(clear(item), 
-        h("span", { class: "revealed", "data-submission": record.submissionId }, "Revealed ", submissionLink(record.submissionId), ". The oracles fetch and score it next; the leaderboard updates by itself."),
+      add(
+        clear(item),
+        h(
+          "span",
+          { class: "revealed", "data-submission": record.submissionId },
+          "Revealed ",
+          submissionLink(record.submissionId),
+          ". The oracles fetch and score it next; the leaderboard updates by itself.",
+        ),
         tracker.box,
       );
     } catch {
       button.disabled = false;
     }
   });
-  add(item, 
+  add(
+    item,
     h("span", {}, "Submission ", submissionLink(record.submissionId), ` — ${record.fileName}${fork}, bond ${wei(record.bond)}. `),
     button,
     " ",

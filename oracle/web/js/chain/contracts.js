@@ -1,10 +1,19 @@
 // The contract functions and events the web app uses, as Solidity signatures, and the
-// submission commitment (docs/contracts.md, "Submission commitment").
-// tests/web/test_contract_tables.py checks each signature against the compiled ABIs.
+// submission commitment (docs/contracts.md, "Submission commitment"). Hashing is
+// @noble/hashes' keccak-256 and the ABI is viem's (lib/ethereum.js, built by setup).
+// tests/web/test_web_crypto.py checks each signature against the compiled ABIs.
 
-import { decode, encode, encodeCall } from "../lib/abi.js";
-import { keccakHex } from "../lib/keccak.js";
-import { fromHex, toHex } from "../lib/bytes.js";
+import {
+  decodeAbiParameters,
+  encodeAbiParameters,
+  encodeFunctionData,
+  hexToBytes,
+  keccak_256,
+  parseAbiItem,
+  parseAbiParameters,
+  toEventSelector,
+  toHex,
+} from "../lib/ethereum.js";
 
 export const FUNCTIONS = {
   commitRules: { contract: "registry", signature: "commitRules(uint256)", returns: ["uint32", "uint8", "uint256"] },
@@ -24,17 +33,28 @@ export const EVENTS = {
 };
 
 export function eventTopic(name) {
-  return keccakHex(EVENTS[name].signature);
+  return toEventSelector(EVENTS[name].signature);
 }
 
 /** Calldata for one of FUNCTIONS. */
 export function callData(name, args) {
-  return encodeCall(FUNCTIONS[name].signature, args);
+  const abi = [parseAbiItem(`function ${FUNCTIONS[name].signature}`)];
+  return encodeFunctionData({ abi, functionName: name, args });
 }
 
 /** Decodes a view's return data. */
 export function decodeReturn(name, data) {
-  return decode(FUNCTIONS[name].returns, fromHex(data));
+  return decodeAbiParameters(parseAbiParameters(FUNCTIONS[name].returns.join(",")), data);
+}
+
+/** keccak256 of a text (as UTF-8) or of 0x-hex bytes, as 0x-hex. */
+export function keccakHex({ text = null, hex = null }) {
+  return toHex(keccak_256(text !== null ? text : hexToBytes(hex)));
+}
+
+/** abi.encode(values...) for the given type strings, as 0x-hex. */
+export function abiEncode(types, values) {
+  return encodeAbiParameters(parseAbiParameters(types.join(",")), values);
 }
 
 export const PPM = 1_000_000;
@@ -42,17 +62,17 @@ export const MAX_PARENTS = 8;
 
 /** keccak256(abi.encode(uint256[] parents, uint32[] weightsPpm)). */
 export function forkHash(parents, weightsPpm) {
-  return keccakHex(encode(["uint256[]", "uint32[]"], [parents, weightsPpm]));
+  return keccakHex({ hex: abiEncode(["uint256[]", "uint32[]"], [parents, weightsPpm]) });
 }
 
 /** The commitment SubmissionBook.commit expects for these reveal values (0x-hex). */
 export function submissionCommitment({ chainId, book, challengeId, submitter, artifactCid, parents, weightsPpm, salt }) {
-  return keccakHex(
-    encode(
+  return keccakHex({
+    hex: abiEncode(
       ["uint256", "address", "uint256", "address", "bytes32", "bytes32", "bytes32"],
-      [chainId, book, challengeId, submitter, keccakHex(artifactCid), forkHash(parents, weightsPpm), salt],
+      [chainId, book, challengeId, submitter, keccakHex({ text: artifactCid }), forkHash(parents, weightsPpm), salt],
     ),
-  );
+  });
 }
 
 /**
@@ -84,4 +104,3 @@ export function forkArguments(shares) {
   if (weightsPpm.some((w) => w <= 0)) throw new ForkInputError("every parent needs a share of at least 1 ppm");
   return { parents: sorted.map((s) => s.parent), weightsPpm };
 }
-

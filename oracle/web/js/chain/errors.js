@@ -4,7 +4,7 @@
 // (build/brownie) disagree. In explanations, {name} is an argument; {name|time} formats a
 // unix time, {name|eth} an amount of wei, {name|root} a RewardVault root state.
 
-import { ERROR_STRING, PANIC, decodeError, parseSignature } from "../lib/abi.js";
+import { AbiDecodingZeroDataError, AbiErrorSignatureNotFoundError, decodeErrorResult, parseAbi } from "../lib/ethereum.js";
 
 export const ERRORS = {
   // -- participants: commit ------------------------------------------------------------
@@ -26,10 +26,8 @@ export const ERRORS = {
   "CommitmentMismatch(uint256 submissionId, bytes32 expected, bytes32 computed)":
     "The file, parents, weights or salt differ from what was committed, or this wallet is not the account that committed submission {submissionId} (the commit stored the fingerprint {expected}; these values from this account give {computed}). Reveal from the committing account with exactly the values saved at the commit.",
   "TooManyParents(uint256 count, uint256 max)": "A fork may name at most {max} parents; this one names {count}.",
-  "WeightsLengthMismatch(uint256 parents, uint256 weights)":
-    "Each parent needs one weight: {parents} parents but {weights} weights.",
-  "WeightsDoNotSumToMillion(uint256 sum)":
-    "The parents' weights must add up to 100% (1,000,000 ppm); they add up to {sum} ppm.",
+  "WeightsLengthMismatch(uint256 parents, uint256 weights)": "Each parent needs one weight: {parents} parents but {weights} weights.",
+  "WeightsDoNotSumToMillion(uint256 sum)": "The parents' weights must add up to 100% (1,000,000 ppm); they add up to {sum} ppm.",
   "ZeroWeight(uint256 index)": "Parent number {index} (counting from 0) has a weight of zero: give it a share or remove it.",
   "ParentsNotAscending(uint256 index, uint256 previous, uint256 next)":
     "Parents must be listed by increasing submission id, each once: {next} comes after {previous}.",
@@ -42,22 +40,21 @@ export const ERRORS = {
   "SelfReview(uint256 submissionId, address reviewer)": "{reviewer} submitted {submissionId}: nobody may review their own submission.",
   "InvalidVerdict(uint8 verdict)": "The verdict must be 1 (approve), 2 (concern) or 3 (reject), not {verdict}.",
   "AlreadyReviewed(uint256 submissionId, address reviewer)": "{reviewer} reviewed submission {submissionId} already (one review per reviewer).",
-  "ReviewWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_)":
-    "Reviews of this phase closed at {revealEnd|time} (chain time now {now_|time}).",
+  "ReviewWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_)": "Reviews of this phase closed at {revealEnd|time} (chain time now {now_|time}).",
   "BondNotForfeitable(uint256 submissionId)":
     "The bond of submission {submissionId} cannot be forfeited: it was revealed, already forfeited, there is no bond, or the reveal window is still open.",
   // -- participants: claim -------------------------------------------------------------
   "ClaimsNotOpen(uint256 challengeId, uint32 phase, uint64 claimableAt, uint8 state)":
     "Claims for phase {phase} are not open: the rewards root is {state|root}; claims open at {claimableAt|time} once the dispute window has passed without a dispute.",
-  "AlreadyClaimed(uint256 challengeId, uint32 phase, address account)": "The reward of {account} for phase {phase} has been claimed already (anyone may send the claim for an account; the tokens always go to the account itself).",
+  "AlreadyClaimed(uint256 challengeId, uint32 phase, address account)":
+    "The reward of {account} for phase {phase} has been claimed already (anyone may send the claim for an account; the tokens always go to the account itself).",
   "InvalidProof(address account, uint256 amount)":
     "The Merkle proof does not show {account} is owed {amount} under the posted root. Fetch the proof again: the root may have been replaced.",
   "ClaimExceedsRootTotal(uint256 challengeId, uint32 phase, uint256 claimed, uint256 amount, uint256 total)":
     "This claim of {amount} would take the payouts of phase {phase} past the total the oracles signed ({claimed} paid of {total}): the rewards tree is inconsistent; report it to the challenge's arbiter.",
   "SafeERC20FailedOperation(address token)": "The reward token {token} refused the transfer.",
   // -- reward tokens (the vault moves them) ----------------------------------------------
-  "ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)":
-    "{sender} holds {balance} token units but {needed} are needed.",
+  "ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)": "{sender} holds {balance} token units but {needed} are needed.",
   "ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)":
     "{spender} may move only {allowance} token units, {needed} are needed: approve it for more first.",
   "ERC20InvalidApprover(address approver)": "The zero address cannot approve tokens.",
@@ -72,22 +69,25 @@ export const ERRORS = {
   // -- challenge owners ------------------------------------------------------------------
   "NotChallengeOwner(uint256 challengeId, address caller, address owner)":
     "Only the owner of challenge {challengeId} ({owner}) may do this; the caller is {caller}.",
-  "UnknownPhase(uint256 challengeId, uint32 phase, uint32 phaseCount)":
-    "Challenge {challengeId} has {phaseCount} phases; there is no phase {phase}.",
-  "InvalidOracleSet(uint256 oracleCount, uint8 quorum)": "An oracle set needs 1 to 32 oracles and a quorum between 1 and their number ({oracleCount} oracles, quorum {quorum}).",
+  "UnknownPhase(uint256 challengeId, uint32 phase, uint32 phaseCount)": "Challenge {challengeId} has {phaseCount} phases; there is no phase {phase}.",
+  "InvalidOracleSet(uint256 oracleCount, uint8 quorum)":
+    "An oracle set needs 1 to 32 oracles and a quorum between 1 and their number ({oracleCount} oracles, quorum {quorum}).",
   "OraclesNotSorted(uint256 index, address previous, address next)": "Oracles must be listed by increasing address, each once: {next} follows {previous}.",
   "InvalidScoreRange(int256 baseline, int256 target, bool higherIsBetter)": "The target must be strictly better than the baseline in the metric's direction.",
   "InvalidEta(uint256 eta)": "The Ladder step eta must be above zero.",
-  "EtaExceedsScoreRange(uint256 eta, uint256 range)": "The Ladder step eta ({eta}) is larger than the whole baseline-to-target range ({range}): no improvement could ever be released.",
+  "EtaExceedsScoreRange(uint256 eta, uint256 range)":
+    "The Ladder step eta ({eta}) is larger than the whole baseline-to-target range ({range}): no improvement could ever be released.",
   "TooManyPhases(uint256 challengeId, uint32 maxPhases)": "Challenge {challengeId} has the maximum number of phases ({maxPhases}).",
-  "EscrowAmountMismatch(address token, uint256 requested, uint256 received)": "The vault received {received} instead of {requested} from token {token}: fee-on-transfer or otherwise non-standard tokens cannot be reward tokens.",
+  "EscrowAmountMismatch(address token, uint256 requested, uint256 received)":
+    "The vault received {received} instead of {requested} from token {token}: fee-on-transfer or otherwise non-standard tokens cannot be reward tokens.",
   "InvalidDailyCap(uint8 dailyCap, uint8 maxDailyCap)": "The daily cap is {dailyCap}; at most {maxDailyCap} is allowed.",
   "InvalidArbiter()": "The arbiter cannot be the zero address.",
   "InvalidToken()": "The reward token cannot be the zero address.",
   "InvalidWindows(uint64 commitStart, uint64 commitEnd, uint64 revealEnd, uint64 notBefore)":
     "Windows must satisfy {notBefore|time} ≤ commit start < commit end < reveal end.",
   "PhaseBountyExceedsEscrow(uint256 requested, uint256 unallocated)": "The phase asks for {requested} but only {unallocated} of the escrow is unallocated.",
-  "HoldoutTooEarly(uint256 challengeId, uint32 phase, uint64 revealEnd, uint256 now_)": "The holdout can be revealed only after the reveal end ({revealEnd|time}).",
+  "HoldoutTooEarly(uint256 challengeId, uint32 phase, uint64 revealEnd, uint256 now_)":
+    "The holdout can be revealed only after the reveal end ({revealEnd|time}).",
   "HoldoutAlreadyRevealed(uint256 challengeId, uint32 phase)": "The holdout of phase {phase} is revealed already.",
   "HoldoutMismatch(bytes32 expected, bytes32 computed)": "These labels and split salt do not match the holdout commitment made at creation.",
   "NotDeployer(address caller, address deployer)": "Only the registry's deployer may bind the vault.",
@@ -95,7 +95,8 @@ export const ERRORS = {
   "VaultNotBound()": "The registry has no reward vault yet: the deployment is incomplete.",
   "ChallengeClosed(uint256 challengeId)": "Challenge {challengeId} is closed: its remaining escrow was refunded.",
   "ChallengeIdOverflow(uint256 next)": "No more challenge ids are available.",
-  "PhaseNotSettled(uint256 challengeId, uint32 phase, uint8 state, uint64 settledAt)": "Phase {phase} may still change what it pays (its root is {state|root}); the remainder can be refunded once it is settled.",
+  "PhaseNotSettled(uint256 challengeId, uint32 phase, uint8 state, uint64 settledAt)":
+    "Phase {phase} may still change what it pays (its root is {state|root}); the remainder can be refunded once it is settled.",
   "WindowsOutOfRange(uint64 commitStart, uint64 revealEnd, uint256 now_)": "A phase must end in the future, open within a year and last at most a year.",
   "InvalidDisputeWindow(uint32 disputeWindow, uint32 min, uint32 max)": "The dispute window must be {min} to {max} seconds; {disputeWindow} was given.",
   "DisputeBondTooHigh(uint256 disputeBond, uint256 max)": "A dispute bond of {disputeBond|eth} is more than the {max|eth} a participant can be asked to lock.",
@@ -106,9 +107,11 @@ export const ERRORS = {
   "NotDisputable(uint256 challengeId, uint32 phase, uint8 state)": "The root of phase {phase} is {state|root}: only a posted root can be disputed.",
   "DisputeWindowClosed(uint256 challengeId, uint32 phase, uint64 claimableAt)": "The dispute window closed at {claimableAt|time}.",
   "WrongDisputeBond(uint256 sent, uint256 required)": "A dispute must lock exactly {required|eth}; {sent|eth} was sent.",
-  "AlreadyDisputed(uint256 challengeId, uint32 phase, address disputer)": "{disputer} disputed the root of phase {phase} before; each account disputes a root once.",
+  "AlreadyDisputed(uint256 challengeId, uint32 phase, address disputer)":
+    "{disputer} disputed the root of phase {phase} before; each account disputes a root once.",
   "EmptyDisputeReason(uint256 challengeId, uint32 phase)": "A dispute needs a reason.",
-  "ArbiterDeadlinePassed(uint256 challengeId, uint32 phase, uint64 arbiterDeadline)": "The arbiter's time to decide ended at {arbiterDeadline|time}; anyone may now end the dispute (the root stands).",
+  "ArbiterDeadlinePassed(uint256 challengeId, uint32 phase, uint64 arbiterDeadline)":
+    "The arbiter's time to decide ended at {arbiterDeadline|time}; anyone may now end the dispute (the root stands).",
   "DisputeNotLapsed(uint256 challengeId, uint32 phase, uint64 arbiterDeadline)": "The arbiter may still decide until {arbiterDeadline|time}.",
   "NotDisputed(uint256 challengeId, uint32 phase, uint8 state)": "The root of phase {phase} is {state|root}, not disputed.",
   "NotArbiter(address caller, address arbiter)": "Only the phase's arbiter ({arbiter}) decides its disputes.",
@@ -122,7 +125,8 @@ export const ERRORS = {
   "NotAnOracle(address signer)": "{signer} is not an oracle of this phase's judges.",
   "OffGridScore(uint256 submissionId, int256 publicScore, uint256 eta)": "A public score must be a multiple of eta (the Ladder step).",
   "OnlyRegistry(address caller)": "Only the challenge registry may call this.",
-  "PrivateCommitmentMismatch(uint256 submissionId, bytes32 expected, bytes32 computed)": "The private score of submission {submissionId} does not match the commitment signed at scoring time.",
+  "PrivateCommitmentMismatch(uint256 submissionId, bytes32 expected, bytes32 computed)":
+    "The private score of submission {submissionId} does not match the commitment signed at scoring time.",
   "PrivateScoresAlreadyRevealed(uint256 challengeId, uint64 seq)": "The private scores of batch {seq} are revealed already.",
   "QuorumNotReached(uint256 signatures, uint8 quorum)": "{signatures} valid oracle signatures; the quorum is {quorum}.",
   "RevealBeforePhaseEnd(uint256 challengeId, uint32 phase, uint64 revealEnd)": "Private scores open only after the phase's reveal end ({revealEnd|time}).",
@@ -132,9 +136,12 @@ export const ERRORS = {
   "SeqAlreadyUsed(uint256 challengeId, uint64 seq)": "Batch number {seq} is taken (or 0).",
   "SubmissionNotRevealed(uint256 submissionId)": "Submission {submissionId} is not revealed: it cannot be scored.",
   "UnknownBatch(uint256 challengeId, uint64 seq)": "There is no score batch {seq}.",
-  "WrongSubmission(uint256 submissionId, uint256 challengeId, uint32 phase)": "Submission {submissionId} does not belong to challenge {challengeId}, phase {phase}.",
-  "HoldoutNotRevealed(uint256 challengeId, uint32 phase, uint64 postableWithoutAt)": "Rewards of phase {phase} can be posted once its holdout is revealed, or without it from {postableWithoutAt|time}.",
-  "PrivateScoresNotRevealed(uint256 challengeId, uint32 phase, uint32 batches, uint32 opened)": "Rewards can be posted only after every score batch of phase {phase} has its private scores opened ({opened} of {batches}).",
+  "WrongSubmission(uint256 submissionId, uint256 challengeId, uint32 phase)":
+    "Submission {submissionId} does not belong to challenge {challengeId}, phase {phase}.",
+  "HoldoutNotRevealed(uint256 challengeId, uint32 phase, uint64 postableWithoutAt)":
+    "Rewards of phase {phase} can be posted once its holdout is revealed, or without it from {postableWithoutAt|time}.",
+  "PrivateScoresNotRevealed(uint256 challengeId, uint32 phase, uint32 batches, uint32 opened)":
+    "Rewards can be posted only after every score batch of phase {phase} has its private scores opened ({opened} of {batches}).",
   "ReportCidMismatch(bytes32 signed, bytes32 computed)": "The report CID does not match the signed one.",
   "RewardsExceedEscrow(uint256 total, uint256 available)": "The rewards ({total}) exceed the escrow left ({available}).",
   "RewardsExceedPhaseBounty(uint256 total, uint256 phaseBounty)": "The rewards ({total}) exceed the phase's bounty ({phaseBounty}).",
@@ -153,30 +160,19 @@ export const ERRORS = {
 
 const ROOT_STATES = ["absent (none posted)", "posted", "disputed", "voided"];
 const PANICS = {
-  0x01: "an assertion failed",
-  0x11: "an arithmetic overflow or underflow",
-  0x12: "a division by zero",
-  0x21: "an invalid enum value",
-  0x32: "an array index out of bounds",
-  0x41: "too much memory allocated",
+  1: "an assertion failed",
+  17: "an arithmetic overflow or underflow",
+  18: "a division by zero",
+  33: "an invalid enum value",
+  50: "an array index out of bounds",
+  65: "too much memory allocated",
 };
 
-/** Declaration -> { name, signature, params: [{ type, name }] }. */
-function parseDeclaration(declaration) {
-  const m = /^(\w+)\((.*)\)$/.exec(declaration);
-  const params = m[2] === "" ? [] : m[2].split(", ").map((p) => {
-    const [type, name] = p.split(" ");
-    return { type, name };
-  });
-  const signature = `${m[1]}(${params.map((p) => p.type).join(",")})`;
-  parseSignature(signature);
-  return { name: m[1], signature, params, declaration };
-}
-
-const DECLARED = Object.keys(ERRORS).map(parseDeclaration);
-const BY_SIGNATURE = new Map(DECLARED.map((d) => [d.signature, d]));
-
-export const ERROR_SIGNATURES = DECLARED.map((d) => d.signature);
+// The declarations as an ABI (viem adds Error(string) and Panic(uint256) when decoding), and
+// each ABI item's declaration, whose parameter names the explanations use.
+const DECLARATIONS = Object.keys(ERRORS);
+const ABI = parseAbi(DECLARATIONS.map((d) => `error ${d}`));
+const DECLARATION_OF = new Map(ABI.map((item, i) => [item, DECLARATIONS[i]]));
 
 function formatArg(value, format) {
   if (format === "time") {
@@ -187,7 +183,7 @@ function formatArg(value, format) {
     const wei = BigInt(value);
     const whole = wei / 10n ** 18n;
     const fraction = (wei % 10n ** 18n).toString().padStart(18, "0").replace(/0+$/, "");
-    return `${whole}${fraction ? "." + fraction : ""} ETH`;
+    return `${whole}${fraction ? `.${fraction}` : ""} ETH`;
   }
   if (format === "root") return ROOT_STATES[Number(value)] ?? `state ${value}`;
   return String(value);
@@ -198,31 +194,35 @@ function formatArg(value, format) {
  * best-effort text for unknown data. `revertData` is the 0x-hex the node returned.
  */
 export function explainRevert(revertData) {
-  const decoded = decodeError(revertData, ERROR_SIGNATURES);
-  if (decoded === null) {
-    return { name: null, args: {}, explanation: "The transaction was reverted without a reason." };
+  let decoded;
+  try {
+    decoded = decodeErrorResult({ abi: ABI, data: revertData });
+  } catch (error) {
+    if (error instanceof AbiDecodingZeroDataError) {
+      return { name: null, args: {}, explanation: "The transaction was reverted without a reason." };
+    }
+    if (error instanceof AbiErrorSignatureNotFoundError) {
+      return {
+        name: null,
+        args: {},
+        explanation: `Reverted with an error this page does not know (selector ${revertData.slice(0, 10)}); see docs/contracts.md.`,
+      };
+    }
+    throw error;
   }
-  if (decoded.name === null) {
-    return {
-      name: null,
-      args: {},
-      explanation: `Reverted with an error this page does not know (selector ${decoded.selector}); see docs/contracts.md.`,
-    };
+  const values = decoded.args ?? [];
+  const declaration = DECLARATION_OF.get(decoded.abiItem);
+  if (declaration === undefined && decoded.errorName === "Error") {
+    return { name: "Error", args: { message: values[0] }, explanation: values[0] };
   }
-  if (decoded.signature === ERROR_STRING) {
-    return { name: "Error", args: { message: decoded.args[0] }, explanation: decoded.args[0] };
-  }
-  if (decoded.signature === PANIC) {
-    const code = Number(decoded.args[0]);
+  if (declaration === undefined && decoded.errorName === "Panic") {
+    const code = Number(values[0]);
     return { name: "Panic", args: { code }, explanation: `The contract hit ${PANICS[code] ?? `panic 0x${code.toString(16)}`}.` };
   }
-  const declared = BY_SIGNATURE.get(decoded.signature);
   const args = {};
-  declared.params.forEach((p, i) => {
-    args[p.name] = decoded.args[i];
+  decoded.abiItem.inputs.forEach((input, i) => {
+    args[input.name] = values[i];
   });
-  const explanation = ERRORS[declared.declaration].replace(/\{(\w+)(?:\|(\w+))?\}/g, (_, name, format) =>
-    formatArg(args[name], format),
-  );
-  return { name: declared.name, args, explanation };
+  const explanation = ERRORS[declaration].replace(/\{(\w+)(?:\|(\w+))?\}/g, (_, name, format) => formatArg(args[name], format));
+  return { name: decoded.errorName, args, explanation };
 }

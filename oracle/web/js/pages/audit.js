@@ -20,21 +20,75 @@ export async function render({ challengeId }) {
     h("h1", {}, "Audit"),
     explain("audit", "What is checked here?"),
     h("p", { class: failed ? "audit-summary bad" : "audit-summary ok" }, summary(passed, failed, open), ` Indexed up to block ${audit.indexed_block}.`),
-    h("p", {}, "For the full audit (every signature, every score recomputed from the data, every reward recomputed), run ", h("code", {}, audit.full_audit), " with the chain and IPFS at hand."),
+    h(
+      "p",
+      {},
+      "For the full audit (every signature, every score recomputed from the data, every reward recomputed), run ",
+      h("code", {}, audit.full_audit),
+      " with the chain and IPFS at hand.",
+    ),
     h("h2", {}, "Checks"),
-    audit.checks.length ? table(["check", "result", "detail"], audit.checks.map((c) => ({ attrs: { "data-ok": String(c.ok) }, cells: [c.name, verdict(c.ok), c.detail] })), { class: "checks" }) : empty("No checks yet."),
+    audit.checks.length
+      ? table(
+          ["check", "result", "detail"],
+          audit.checks.map((c) => ({ attrs: { "data-ok": String(c.ok) }, cells: [c.name, verdict(c.ok), c.detail] })),
+          { class: "checks" },
+        )
+      : empty("No checks yet."),
     h("h2", {}, "Phases"),
-    table(["phase", "holdout revealed", "score batches", "private scores opened", "scored submissions"], audit.phases.map((p) => [String(p.phase), p.holdout_revealed ? "yes" : "not yet", String(p.score_batches), `${p.private_batches_opened} of ${p.score_batches}`, String(p.scored_submissions)]), { class: "audit-phases" }),
+    table(
+      ["phase", "holdout revealed", "score batches", "private scores opened", "scored submissions"],
+      audit.phases.map((p) => [
+        String(p.phase),
+        p.holdout_revealed ? "yes" : "not yet",
+        String(p.score_batches),
+        `${p.private_batches_opened} of ${p.score_batches}`,
+        String(p.scored_submissions),
+      ]),
+      { class: "audit-phases" },
+    ),
     h("h2", {}, "Score batches"),
     audit.score_batches.length
-      ? table(["seq", "phase", "items", "items hash", "relayed by", "block", "private opened"], audit.score_batches.map((b) => [String(b.seq), String(b.phase), String(b.item_count), h("code", {}, b.items_hash), h("code", {}, b.relayer), String(b.block), b.private_opened ? "yes" : "no"]), { class: "batches" })
+      ? table(
+          ["seq", "phase", "items", "items hash", "relayed by", "block", "private opened"],
+          audit.score_batches.map((b) => [
+            String(b.seq),
+            String(b.phase),
+            String(b.item_count),
+            h("code", {}, b.items_hash),
+            h("code", {}, b.relayer),
+            String(b.block),
+            b.private_opened ? "yes" : "no",
+          ]),
+          { class: "batches" },
+        )
       : empty("No score batches yet.", "Each batch is signed by a quorum of the challenge's oracles."),
     h("h2", {}, "Rewards roots"),
     audit.roots.length
-      ? table(["phase", "seq", "root", "total", "report", "state", "claims from", "disputes"], audit.roots.map((r) => [String(r.phase), String(r.seq), h("code", {}, r.merkle_root), `${tokens(r.total)} tokens`, [cidLink(r.report_cid), " ", badge(r.report.status, r.report.status === "available" ? "valid" : "invalid")], r.state, time(r.claimable_at), String(r.disputes.length)]), { class: "roots" })
+      ? table(
+          ["phase", "seq", "root", "total", "report", "state", "claims from", "disputes"],
+          audit.roots.map((r) => [
+            String(r.phase),
+            String(r.seq),
+            h("code", {}, r.merkle_root),
+            `${tokens(r.total)} tokens`,
+            [cidLink(r.report_cid), " ", badge(r.report.status, r.report.status === "available" ? "valid" : "invalid")],
+            r.state,
+            time(r.claimable_at),
+            String(r.disputes.length),
+          ]),
+          { class: "roots" },
+        )
       : empty("No rewards root yet.", "Roots are posted after a phase ends and its holdout is revealed."),
     h("h2", {}, "Escrow"),
-    h("dl", { class: "facts" }, ["deposited", "allocated", "claimed", "refunded", "balance"].flatMap((k) => [h("dt", {}, k), h("dd", { "data-field": k }, `${tokens(audit.escrow[k])} tokens`)])),
+    h(
+      "dl",
+      { class: "facts" },
+      ["deposited", "allocated", "claimed", "refunded", "balance"].flatMap((k) => [
+        h("dt", {}, k),
+        h("dd", { "data-field": k }, `${tokens(audit.escrow[k])} tokens`),
+      ]),
+    ),
   );
 }
 

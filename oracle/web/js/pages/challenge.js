@@ -50,8 +50,13 @@ export async function render({ challengeId, query }, ctx) {
     { "data-challenge": challengeId },
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Challenges"), " / ", `Challenge ${challengeId}`),
     h("h1", {}, challengeTitle(challenge, spec), " ", slots.badge),
-    spec && spec.description ? h("p", { class: "lead" }, spec.description) : null,
-    h("nav", { class: "subnav" }, h("a", { href: `#/challenges/${challengeId}/forks` }, "Fork graph"), h("a", { href: `#/challenges/${challengeId}/audit` }, "Audit")),
+    spec?.description ? h("p", { class: "lead" }, spec.description) : null,
+    h(
+      "nav",
+      { class: "subnav" },
+      h("a", { href: `#/challenges/${challengeId}/forks` }, "Fork graph"),
+      h("a", { href: `#/challenges/${challengeId}/audit` }, "Audit"),
+    ),
     slots.numbers,
     specFacts(spec),
     slots.phases,
@@ -115,7 +120,16 @@ function privateSection(board, challenge) {
   // phases whose private board is open, offered while the chosen one's is not
   const opened = challenge.phases.filter((p) => p.phase !== board.phase && p.score_batches > 0 && p.private_batches_opened === p.score_batches);
   const others = opened.length
-    ? h("p", { class: "opened-elsewhere" }, "Opened: ", opened.map((p, i) => [i ? ", " : "", h("a", { href: `#/challenges/${challenge.challenge_id}?phase=${p.phase}`, "data-phase": p.phase }, `phase ${p.phase}'s private board`)]), ".")
+    ? h(
+        "p",
+        { class: "opened-elsewhere" },
+        "Opened: ",
+        opened.map((p, i) => [
+          i ? ", " : "",
+          h("a", { href: `#/challenges/${challenge.challenge_id}?phase=${p.phase}`, "data-phase": p.phase }, `phase ${p.phase}'s private board`),
+        ]),
+        ".",
+      )
     : null;
   return h(
     "section",
@@ -131,7 +145,7 @@ function sentence(text) {
 }
 
 function numbers(c, spec) {
-  const metric = spec && spec.metric ? spec.metric.name : "the metric";
+  const metric = spec?.metric ? spec.metric.name : "the metric";
   return h(
     "section",
     { class: "numbers" },
@@ -147,7 +161,11 @@ function numbers(c, spec) {
       h("dt", {}, "direction"),
       h("dd", {}, `${c.higher_is_better ? "higher" : "lower"} ${metric} is better`),
       h("dt", {}, c.phases.length > 1 ? `best public score (phase ${c.phases.length - 1})` : "best public score"),
-      h("dd", { "data-field": "best" }, c.best ? [score(c.best.score), " by ", profileLink(c.best.participant), " (", submissionLink(c.best.submission_id), ")"] : "none yet"),
+      h(
+        "dd",
+        { "data-field": "best" },
+        c.best ? [score(c.best.score), " by ", profileLink(c.best.participant), " (", submissionLink(c.best.submission_id), ")"] : "none yet",
+      ),
       h("dt", {}, termLabel("escrow", "bounty")),
       h("dd", {}, `${tokens(c.bounty)} tokens escrowed, ${tokens(c.escrow.claimed)} claimed so far`),
       h("dt", {}, "commit bond"),
@@ -157,9 +175,22 @@ function numbers(c, spec) {
       h("dt", {}, "dispute window"),
       h("dd", { "data-field": "dispute-window" }, `${duration(c.dispute_window)}, bond ${wei(c.dispute_bond)}`),
       h("dt", {}, "notice period"),
-      h("dd", { "data-field": "notice-period" }, `${duration(c.notice_period)}: new oracles or a new arbiter judge only phases whose commits open at least that long after they are announced`),
+      h(
+        "dd",
+        { "data-field": "notice-period" },
+        `${duration(c.notice_period)}: new oracles or a new arbiter judge only phases whose commits open at least that long after they are announced`,
+      ),
       h("dt", {}, "activity"),
-      h("dd", {}, [plural(c.submission_count, "submission"), plural(c.participant_count, "participant"), plural(c.review_count, "review"), plural(c.improvement_count, "improvement")].join(", ")),
+      h(
+        "dd",
+        {},
+        [
+          plural(c.submission_count, "submission"),
+          plural(c.participant_count, "participant"),
+          plural(c.review_count, "review"),
+          plural(c.improvement_count, "improvement"),
+        ].join(", "),
+      ),
     ),
     explain("baseline", "What do baseline and target mean?"),
   );
@@ -181,14 +212,38 @@ function specFacts(spec) {
     h(
       "p",
       {},
-      `A ${spec.task} task scored with ${spec.metric?.name}. Upload a CSV with the columns `,
+      `A ${spec.task} task scored with ${spec.metric?.name}. ${data.hidden_test_features ? "Submit a folder whose main.py writes" : "Upload"} a CSV with the columns `,
       h("code", {}, [spec.columns?.id, ...(spec.columns?.prediction || [])].join(",")),
       ", one row per test id.",
     ),
-    h("ul", { class: "downloads" }, downloads.map(([label, cid]) => h("li", {}, h("a", { href: ipfsUrl(cid), download: "" }, label), " ", h("span", { class: "cid" }, cid)))),
+    hiddenFeatures(data),
+    h(
+      "ul",
+      { class: "downloads" },
+      downloads.map(([label, cid]) => h("li", {}, h("a", { href: ipfsUrl(cid), download: "" }, label), " ", h("span", { class: "cid" }, cid))),
+    ),
     rewards.improvement_bps !== undefined
-      ? h("p", { class: "muted" }, `Each phase's bounty is split: ${rewards.improvement_bps / 100}% for improvements, ${rewards.prize_bps / 100}% for the final ranking, ${rewards.review_bps / 100}% for reviews. A fork passes a share of what it earns to its parents.`)
+      ? h(
+          "p",
+          { class: "muted" },
+          `Each phase's bounty is split: ${rewards.improvement_bps / 100}% for improvements, ${rewards.prize_bps / 100}% for the final ranking, ${rewards.review_bps / 100}% for reviews. A fork passes a share of what it earns to its parents.`,
+        )
       : null,
+  );
+}
+
+/** Hidden test features (a code-only challenge): who sees them and when. */
+function hiddenFeatures(data) {
+  if (!data.hidden_test_features) return null;
+  return h(
+    "p",
+    { class: "hidden-features" },
+    h("strong", {}, "The test features are hidden"),
+    ": only your program sees them, at the oracles, as /in/test_features.csv. They are published with the labels when the phase's holdout is revealed (commitment ",
+    h("code", {}, data.hidden_test_features),
+    "). Try your folder first with ",
+    h("code", {}, "coop run"),
+    ", which holds a sample of train out in their place.",
   );
 }
 
@@ -223,21 +278,38 @@ function judges(c, p) {
 }
 
 function progress(c, improvements, chainTime) {
-  const section = h("section", { class: "progress", id: "progress", "data-phase": improvements.phase }, h("h2", {}, `Best score over time (phase ${improvements.phase})`));
+  const section = h(
+    "section",
+    { class: "progress", id: "progress", "data-phase": improvements.phase },
+    h("h2", {}, `Best score over time (phase ${improvements.phase})`),
+  );
   const shown = c.phases.find((p) => p.phase === improvements.phase);
   const start = shown.commit_start;
   const end = Math.max(Math.min(shown.reveal_end, chainTime), start + 1);
   add(section, bestScorePlot(improvements, start, end));
   if (improvements.items.length === 0) {
-    add(section, empty("No improvement yet.", `The line starts at the baseline (${score(c.baseline)}). The first valid score better than it will appear as a marker, labelled with its contributor.`));
+    add(
+      section,
+      empty(
+        "No improvement yet.",
+        `The line starts at the baseline (${score(c.baseline)}). The first valid score better than it will appear as a marker, labelled with its contributor.`,
+      ),
+    );
   } else {
-    add(section, 
+    add(
+      section,
       explain("improvement", "What counts as an improvement?"),
       table(
         ["submission", "contributor", "from", "to", "when"],
         improvements.items.map((i) => ({
           attrs: { "data-submission": i.submission_id },
-          cells: [submissionLink(i.submission_id), profileLink(i.participant), score(i.previous_best), h("span", { class: "score" }, score(i.score)), time(i.timestamp)],
+          cells: [
+            submissionLink(i.submission_id),
+            profileLink(i.participant),
+            score(i.previous_best),
+            h("span", { class: "score" }, score(i.score)),
+            time(i.timestamp),
+          ],
         })),
         { class: "improvements" },
       ),
@@ -246,22 +318,29 @@ function progress(c, improvements, chainTime) {
   return section;
 }
 
-function submissionList(challengeId, page) {
+function submissionList(_challengeId, page) {
   const section = h("section", { class: "submissions", id: "submissions" }, h("h2", {}, "Submissions"));
   if (page.items.length === 0) {
     add(section, empty("No submissions yet.", "Be the first: commit a file with the form above."));
     return section;
   }
-  add(section, 
+  add(
+    section,
     table(
       ["id", "submitter", "status", "public score", "parents", "children"],
       page.items.map((sub) => ({
         attrs: { "data-submission": sub.submission_id },
-        cells: [submissionLink(sub.submission_id), profileLink(sub.submitter), submissionStatus(sub), score(sub.public_score), String(sub.parent_count), String(sub.child_count)],
+        cells: [
+          submissionLink(sub.submission_id),
+          profileLink(sub.submitter),
+          submissionStatus(sub),
+          score(sub.public_score),
+          String(sub.parent_count),
+          String(sub.child_count),
+        ],
       })),
     ),
     page.next_cursor ? h("p", { class: "muted" }, "Showing the first 100; see each participant's profile for theirs.") : null,
   );
   return section;
 }
-

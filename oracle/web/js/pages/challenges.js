@@ -20,7 +20,8 @@ export async function render(_params, ctx) {
     ),
   );
   if (list.length === 0) {
-    add(page, 
+    add(
+      page,
       empty(
         "No challenges yet.",
         "A challenge owner publishes one with `coop challenge publish` (or `make run` seeds a demo). It appears here as soon as the chain has it.",
@@ -29,7 +30,8 @@ export async function render(_params, ctx) {
     return page;
   }
   const specs = await Promise.all(list.map((c) => loadSpec(ctx, c.spec_cid)));
-  add(page, 
+  add(
+    page,
     h(
       "div",
       { class: "cards" },
@@ -40,12 +42,12 @@ export async function render(_params, ctx) {
 }
 
 function card(c, spec) {
-  const metric = spec && spec.metric ? spec.metric.name : null;
+  const metric = spec?.metric ? spec.metric.name : null;
   return h(
     "article",
     { class: "card challenge-card", "data-challenge": c.challenge_id },
     h("h2", {}, challengeLink(c.challenge_id, challengeTitle(c, spec)), " ", stateBadge(c.state)),
-    spec && spec.description ? h("p", { class: "description" }, spec.description) : null,
+    spec?.description ? h("p", { class: "description" }, spec.description) : null,
     h(
       "dl",
       { class: "facts" },

@@ -18,7 +18,7 @@ export async function loadSpec(ctx, specCid) {
 }
 
 export function challengeTitle(challenge, spec) {
-  return spec && spec.title ? spec.title : `Challenge ${challenge.challenge_id}`;
+  return spec?.title ? spec.title : `Challenge ${challenge.challenge_id}`;
 }
 
 const STATE_TEXT = {

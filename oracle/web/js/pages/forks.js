@@ -34,17 +34,31 @@ export async function render({ challengeId }) {
     explain("fork", "What is a fork?"),
   );
   if (graph.edges.length === 0) {
-    add(page, empty("No forks yet.", "Nobody has built on another submission in this challenge. Open a submission and press “Fork” to be the first: your submission credits it as a parent, and part of your reward flows back to it."));
+    add(
+      page,
+      empty(
+        "No forks yet.",
+        "Nobody has built on another submission in this challenge. Open a submission and press “Fork” to be the first: your submission credits it as a parent, and part of your reward flows back to it.",
+      ),
+    );
     return page;
   }
-  add(page, 
-    h("p", { class: "muted" }, "Each box is a submission (green: valid, red: invalid, grey: not scored yet, dashed: in another challenge). An arrow goes from a fork to the parent it credits, labelled with the parent's weight and, once rewards are computed, the tokens passed back."),
+  add(
+    page,
+    h(
+      "p",
+      { class: "muted" },
+      "Each box is a submission (green: valid, red: invalid, grey: not scored yet, dashed: in another challenge). An arrow goes from a fork to the parent it credits, labelled with the parent's weight and, once rewards are computed, the tokens passed back.",
+    ),
     h("div", { class: "graph-scroll" }, forkGraph(graph)),
     graph.truncated ? h("p", { class: "muted" }, "The graph is large; only its first part is drawn.") : null,
     h("h2", {}, "Fork links"),
     table(
       ["fork", "builds on", "weight", "tokens passed back"],
-      graph.edges.map((e) => ({ attrs: { "data-child": e.child, "data-parent": e.parent }, cells: [submissionLink(e.child), submissionLink(e.parent), percent(e.weight_ppm), e.reward_flow === null ? "not computed yet" : tokens(e.reward_flow)] })),
+      graph.edges.map((e) => ({
+        attrs: { "data-child": e.child, "data-parent": e.parent },
+        cells: [submissionLink(e.child), submissionLink(e.parent), percent(e.weight_ppm), e.reward_flow === null ? "not computed yet" : tokens(e.reward_flow)],
+      })),
       { class: "edges" },
     ),
   );

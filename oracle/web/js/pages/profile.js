@@ -20,13 +20,18 @@ export async function render({ address }, ctx) {
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Challenges"), " / ", "Profile"),
     h("h1", {}, own ? "Your profile" : "Participant"),
     h("p", {}, h("code", { class: "address-full" }, profile.address)),
-    h("p", { class: "lead" }, `${plural(profile.submission_count, "submission")} in ${plural(profile.challenges.length, "challenge")}, ${plural(profile.improvements.length, "improvement")} of a public best, ${plural(profile.reviews.length, "review")} written.`),
+    h(
+      "p",
+      { class: "lead" },
+      `${plural(profile.submission_count, "submission")} in ${plural(profile.challenges.length, "challenge")}, ${plural(profile.improvements.length, "improvement")} of a public best, ${plural(profile.reviews.length, "review")} written.`,
+    ),
   );
   if (profile.submission_count === 0 && profile.reviews.length === 0 && profile.rewards.length === 0) {
     add(page, empty("No activity yet.", "This address has not submitted, reviewed or earned anything on this platform."));
     return page;
   }
-  add(page, 
+  add(
+    page,
     h(
       "section",
       { class: "contributions" },
@@ -38,20 +43,31 @@ export async function render({ address }, ctx) {
               const imp = improvementOf.get(sub.submission_id);
               return {
                 attrs: { "data-submission": sub.submission_id },
-                cells: [submissionLink(sub.submission_id), challengeLink(sub.challenge_id), submissionStatus(sub), score(sub.public_score), imp ? h("span", { class: "improvement-made" }, `best ${score(imp.previous_best)} → ${score(imp.score)}`) : "—"],
+                cells: [
+                  submissionLink(sub.submission_id),
+                  challengeLink(sub.challenge_id),
+                  submissionStatus(sub),
+                  score(sub.public_score),
+                  imp ? h("span", { class: "improvement-made" }, `best ${score(imp.previous_best)} → ${score(imp.score)}`) : "—",
+                ],
               };
             }),
             { class: "contribution-list" },
           )
         : empty("No submissions."),
-      profile.submission_count > profile.recent_submissions.length ? h("p", { class: "muted" }, `The newest ${profile.recent_submissions.length} of ${profile.submission_count} are shown.`) : null,
+      profile.submission_count > profile.recent_submissions.length
+        ? h("p", { class: "muted" }, `The newest ${profile.recent_submissions.length} of ${profile.submission_count} are shown.`)
+        : null,
     ),
     h(
       "section",
       { class: "reviews" },
       h("h2", {}, "Reviews written"),
       profile.reviews.length
-        ? table(["submission", "verdict", "text", "block"], profile.reviews.map((r) => [submissionLink(r.submission_id), r.verdict_name, cidLink(r.review_cid), String(r.block)]))
+        ? table(
+            ["submission", "verdict", "text", "block"],
+            profile.reviews.map((r) => [submissionLink(r.submission_id), r.verdict_name, cidLink(r.review_cid), String(r.block)]),
+          )
         : empty("No reviews written."),
     ),
     rewards(ctx, profile, own, status.chain_time),
@@ -65,7 +81,8 @@ function rewards(ctx, profile, own, chainTime) {
     add(section, empty("No rewards yet.", "Rewards are computed when a phase ends; they show here once the oracles post them."));
     return section;
   }
-  add(section, 
+  add(
+    section,
     table(
       ["challenge", "phase", "amount", "state", ""],
       profile.rewards.map((r) => {
@@ -73,16 +90,27 @@ function rewards(ctx, profile, own, chainTime) {
         const state = r.claimed ? "claimed" : r.root_state !== "live" ? `root ${r.root_state}` : open ? "claimable" : `claimable from ${time(r.claimable_at)}`;
         return {
           attrs: { "data-challenge": r.challenge_id, "data-phase": r.phase },
-          cells: [challengeLink(r.challenge_id), String(r.phase), h("span", { class: "amount" }, `${tokens(r.amount)} tokens`), h("span", { class: "reward-state" }, state), own && open && !r.claimed ? claimButton(ctx, r) : ""],
+          cells: [
+            challengeLink(r.challenge_id),
+            String(r.phase),
+            h("span", { class: "amount" }, `${tokens(r.amount)} tokens`),
+            h("span", { class: "reward-state" }, state),
+            own && open && !r.claimed ? claimButton(ctx, r) : "",
+          ],
         };
       }),
       { class: "reward-list" },
     ),
   );
   if (profile.claims.length) {
-    add(section, 
+    add(
+      section,
       h("h3", {}, "Claims paid"),
-      table(["challenge", "phase", "amount", "block"], profile.claims.map((c) => [challengeLink(c.challenge_id), String(c.phase), `${tokens(c.amount)} tokens`, String(c.block)]), { class: "claim-list" }),
+      table(
+        ["challenge", "phase", "amount", "block"],
+        profile.claims.map((c) => [challengeLink(c.challenge_id), String(c.phase), `${tokens(c.amount)} tokens`, String(c.block)]),
+        { class: "claim-list" },
+      ),
     );
   }
   return section;

@@ -1,4 +1,5 @@
-// One submission: its status and why, scores, artifact, parents and children, reviews,
+// One submission: its status and why (its queue place while pending), scores, artifact (a code
+// folder's files and its changes against each parent), parents and children, reviews,
 // rewards; buttons to fork it or review it.
 
 import { get, ipfsText, ipfsUrl } from "../api.js";
@@ -6,6 +7,8 @@ import { reviewForm } from "../actions/review.js";
 import { add, empty, h, table } from "../ui/dom.js";
 import { badge, cidLink, challengeLink, percent, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
 import { explain, termLabel } from "../ui/glossary.js";
+import { codeFiles } from "../ui/codefiles.js";
+import { queuePlace } from "../ui/queue.js";
 import { submissionStatus } from "./common.js";
 
 export const name = "submission";
@@ -45,6 +48,7 @@ export async function render({ submissionId }, ctx) {
       h("dd", { "data-field": "private-score" }, privateScore(sub)),
     ),
     actions(ctx, sub, challenge, phase),
+    await codeFiles(sub),
     lineage(sub),
     await reviews(sub),
     rewards(sub),
@@ -60,10 +64,14 @@ function sourceLink(source) {
 
 function statusExplained(sub) {
   if (sub.state === "committed") {
-    return h("p", { class: "status-reason" }, "Committed: only a fingerprint is public. The submitter reveals the file in a later block, then the oracles score it.");
+    return h(
+      "p",
+      { class: "status-reason" },
+      "Committed: only a fingerprint is public. The submitter reveals the file in a later block, then the oracles score it.",
+    );
   }
   if (sub.state === "revealed" || !sub.score) {
-    return h("p", { class: "status-reason" }, "Revealed: the file is public and waiting for the oracles' signed score.");
+    return h("div", { class: "status-reason" }, h("p", {}, "Revealed: the file is public and waiting for the oracles' signed score."), queuePlace(sub.queue));
   }
   const s = sub.score;
   return h(
@@ -75,10 +83,11 @@ function statusExplained(sub) {
   );
 }
 
-function actions(ctx, sub, challenge, phase) {
+function actions(ctx, sub, _challenge, phase) {
   const box = h("section", { class: "actions" });
   if (sub.state !== "committed") {
-    add(box, 
+    add(
+      box,
       h("a", { class: "button", id: "fork-link", href: `#/challenges/${sub.challenge_id}?fork=${sub.submission_id}` }, `Fork #${sub.submission_id}`),
       " ",
       h("span", { class: "muted" }, "Build on this submission: you submit your own file and credit this one as a parent."),
@@ -89,16 +98,23 @@ function actions(ctx, sub, challenge, phase) {
 }
 
 function lineage(sub) {
-  const row = (p) => ({ attrs: { "data-submission": p.submission_id }, cells: [submissionLink(p.submission_id), challengeLink(p.challenge_id), profileLink(p.submitter), percent(p.weight_ppm)] });
+  const row = (p) => ({
+    attrs: { "data-submission": p.submission_id },
+    cells: [submissionLink(p.submission_id), challengeLink(p.challenge_id), profileLink(p.submitter), percent(p.weight_ppm)],
+  });
   return h(
     "section",
     { class: "lineage" },
     h("h2", {}, "Built on, and built upon"),
     explain("fork", "What is a fork?"),
     h("h3", {}, "Parents (this submission builds on)"),
-    sub.parents.length ? table(["submission", "challenge", "submitter", "weight"], sub.parents.map(row), { class: "parents" }) : empty("No parents: an original submission."),
+    sub.parents.length
+      ? table(["submission", "challenge", "submitter", "weight"], sub.parents.map(row), { class: "parents" })
+      : empty("No parents: an original submission."),
     h("h3", {}, "Children (built on this submission)"),
-    sub.children.length ? table(["submission", "challenge", "submitter", "weight"], sub.children.map(row), { class: "children" }) : empty("Nobody has forked it yet."),
+    sub.children.length
+      ? table(["submission", "challenge", "submitter", "weight"], sub.children.map(row), { class: "children" })
+      : empty("Nobody has forked it yet."),
   );
 }
 
@@ -111,7 +127,7 @@ async function reviewText(review, index) {
   if (index >= REVIEW_TEXTS_SHOWN) return cidLink(review.review_cid);
   try {
     const text = await ipfsText(review.review_cid);
-    const shown = text.length > REVIEW_TEXT_CHARS ? text.slice(0, REVIEW_TEXT_CHARS) + "…" : text;
+    const shown = text.length > REVIEW_TEXT_CHARS ? `${text.slice(0, REVIEW_TEXT_CHARS)}…` : text;
     return h("span", {}, h("q", { class: "review-text" }, shown), " ", h("a", { href: ipfsUrl(review.review_cid), class: "muted" }, "(on IPFS)"));
   } catch {
     return cidLink(review.review_cid);
@@ -135,20 +151,33 @@ async function reviews(sub) {
 }
 
 function rewards(sub) {
-  if (!sub.rewards.length) return h("section", { class: "rewards" }, h("h2", {}, "Rewards"), empty("No rewards report covers this submission yet.", "After a phase ends, the oracles publish who earned what; it appears here."));
+  if (!sub.rewards.length)
+    return h(
+      "section",
+      { class: "rewards" },
+      h("h2", {}, "Rewards"),
+      empty("No rewards report covers this submission yet.", "After a phase ends, the oracles publish who earned what; it appears here."),
+    );
   return h(
     "section",
     { class: "rewards" },
     h("h2", {}, "Rewards"),
     table(
       ["phase", "improvement", "prize", "from children", "to parents", "final"],
-      sub.rewards.map((r) => [String(r.phase), tokens(r.improvement_award), r.prize_rank ? `${tokens(r.prize_award)} (rank ${r.prize_rank})` : tokens(r.prize_award), tokens(r.received_from_children), tokens(r.passed_to_parents), h("strong", {}, tokens(r.final))]),
+      sub.rewards.map((r) => [
+        String(r.phase),
+        tokens(r.improvement_award),
+        r.prize_rank ? `${tokens(r.prize_award)} (rank ${r.prize_rank})` : tokens(r.prize_award),
+        tokens(r.received_from_children),
+        tokens(r.passed_to_parents),
+        h("strong", {}, tokens(r.final)),
+      ]),
     ),
   );
 }
 
 function privateScore(sub) {
   if (sub.score && !sub.score.valid) return `none: the submission is invalid (${sub.score.status_name})`;
-  if (sub.private_score && sub.private_score.score) return score(sub.private_score.score);
+  if (sub.private_score?.score) return score(sub.private_score.score);
   return sub.score ? "committed by the oracles; opened after the reveal window" : "—";
 }

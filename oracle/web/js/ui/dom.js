@@ -42,8 +42,26 @@ export function table(headers, rows, attrs = {}) {
   return h(
     "table",
     attrs,
-    h("thead", {}, h("tr", {}, headers.map((x) => h("th", {}, x)))),
-    h("tbody", {}, rows.map((row) => h("tr", row.attrs || {}, (row.cells || row).map((c) => h("td", {}, c))))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        headers.map((x) => h("th", {}, x)),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      rows.map((row) =>
+        h(
+          "tr",
+          row.attrs || {},
+          (row.cells || row).map((c) => h("td", {}, c)),
+        ),
+      ),
+    ),
   );
 }
 

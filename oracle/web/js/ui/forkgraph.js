@@ -25,7 +25,7 @@ export function layers(nodes, edges) {
     depth.set(id, d);
     return d;
   };
-  nodes.forEach((n) => visit(n.submission_id, new Set()));
+  for (const n of nodes) visit(n.submission_id, new Set());
   return depth;
 }
 
@@ -41,14 +41,15 @@ export function forkGraph(graph) {
   const columns = [];
   for (const node of [...graph.nodes].sort((a, b) => a.submission_id - b.submission_id)) {
     const d = depth.get(node.submission_id);
-    (columns[d] ||= []).push(node);
+    columns[d] ??= [];
+    columns[d].push(node);
   }
   const position = new Map();
-  columns.forEach((column, c) =>
-    column.forEach((node, r) =>
-      position.set(node.submission_id, { x: MARGIN + c * (NODE_W + COL_GAP), y: MARGIN + r * (NODE_H + ROW_GAP) }),
-    ),
-  );
+  columns.forEach((column, c) => {
+    column.forEach((node, r) => {
+      position.set(node.submission_id, { x: MARGIN + c * (NODE_W + COL_GAP), y: MARGIN + r * (NODE_H + ROW_GAP) });
+    });
+  });
   const rows = Math.max(...columns.map((c) => c.length));
   const width = MARGIN * 2 + columns.length * NODE_W + (columns.length - 1) * COL_GAP;
   const height = MARGIN * 2 + rows * NODE_H + (rows - 1) * ROW_GAP;
@@ -61,7 +62,15 @@ export function forkGraph(graph) {
       role: "img",
       "aria-label": `Fork graph: ${graph.nodes.length} submissions, ${graph.edges.length} fork links`,
     },
-    s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }))),
+    s(
+      "defs",
+      {},
+      s(
+        "marker",
+        { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
+        s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }),
+      ),
+    ),
   );
 
   for (const edge of graph.edges) {
@@ -78,7 +87,11 @@ export function forkGraph(graph) {
       s(
         "g",
         { class: "edge", "data-child": edge.child, "data-parent": edge.parent },
-        s("title", {}, `#${edge.child} builds on #${edge.parent} with weight ${percent(edge.weight_ppm)}${edge.reward_flow !== null ? `; it passed ${tokens(edge.reward_flow)} tokens to #${edge.parent}` : ""}`),
+        s(
+          "title",
+          {},
+          `#${edge.child} builds on #${edge.parent} with weight ${percent(edge.weight_ppm)}${edge.reward_flow !== null ? `; it passed ${tokens(edge.reward_flow)} tokens to #${edge.parent}` : ""}`,
+        ),
         s("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, "marker-end": "url(#arrow)" }),
         s("text", { x: mid, y: (y1 + y2) / 2 - 8, "text-anchor": "middle", class: "edge-label" }, label),
       ),
@@ -87,11 +100,7 @@ export function forkGraph(graph) {
 
   for (const node of graph.nodes) {
     const { x, y } = position.get(node.submission_id);
-    const detail = node.external
-      ? `challenge ${node.challenge_id}`
-      : node.public_score
-        ? `score ${node.public_score.decimal}`
-        : node.status_name || node.state;
+    const detail = node.external ? `challenge ${node.challenge_id}` : node.public_score ? `score ${node.public_score.decimal}` : node.status_name || node.state;
     svg.append(
       s(
         "a",

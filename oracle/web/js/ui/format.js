@@ -44,13 +44,15 @@ export function challengeLink(id, label = null) {
 }
 
 export function cidLink(cid) {
-  return cid ? h("a", { href: `/ipfs/${encodeURIComponent(cid)}`, class: "cid", title: "Fetch from this node's IPFS gateway (bytes verified against the CID)" }, cid) : "—";
+  return cid
+    ? h("a", { href: `/ipfs/${encodeURIComponent(cid)}`, class: "cid", title: "Fetch from this node's IPFS gateway (bytes verified against the CID)" }, cid)
+    : "—";
 }
 
 /** Unix seconds as "2026-11-29 10:04 UTC". */
 export function time(seconds) {
   if (seconds === null || seconds === undefined) return "—";
-  return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+  return `${new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 16)} UTC`;
 }
 
 /** A duration in seconds as "3 h 20 min". */

@@ -1,0 +1,60 @@
+"""`coop receipt SUBMISSION`: the report a submission's score names, with a code run's receipt."""
+
+import click
+
+from oracle.cli.context import ChainContext, chain_options
+from oracle.errors import ConfigError
+from oracle.ledger.replay import read_ledger
+from oracle.scoring.score_report import MAX_REPORT_BYTES, read_report, score_report_cid
+from oracle.status import Status
+from oracle.types import wad_text
+
+
+@click.command("receipt")
+@click.argument("submission", type=int)
+@chain_options
+def receipt(submission: int, **options: object) -> None:
+    """Show the report SUBMISSION's score names on chain (its reportDigest), from IPFS.
+
+    The status and its reason in words; for a code submission the receipt every oracle
+    signed alike: the code and runtime, the inputs' CIDs, the limits and seed, how the
+    run ended and the CID of the predictions it wrote (for NOT_REPRODUCIBLE, each
+    oracle's outcome). Each oracle's resource use and log tail are its own records: the
+    API's /v1/submissions/SUBMISSION/receipt gathers them.
+
+    \b
+    Examples:
+      $ coop receipt 12
+      $ coop receipt 12 --json
+    """
+    ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
+    found = read_ledger(ctx.platform).submissions.get(submission)
+    if found is None or found.score is None:
+        state = "does not exist" if found is None else "has no score on chain yet"
+        raise ConfigError(f"submission {submission} {state}; only scored ones have a report")
+    cid = score_report_cid(found.score.report_digest)
+    report = read_report(ctx.content_store.cat(cid, max_bytes=MAX_REPORT_BYTES))
+    public = (
+        "" if report.public_score is None else f", public score {wad_text(report.public_score)}"
+    )
+    said = "" if report.status is Status.VALID else f": {report.reason}"
+    lines = [f"Submission {submission} (challenge {report.challenge_id}, phase {report.phase}): "
+             f"{report.status.name}{public}{said}", f"report {cid}"]  # fmt: skip
+    if report.receipt is not None:
+        r = report.receipt
+        ended = (
+            "outcomes " + ", ".join(r.outcomes)
+            if r.outcomes
+            else f"exit code {r.exit_code}, exception {r.exception}, "
+            f"predictions {r.predictions_cid}"
+        )
+        limits = ", ".join(f"{k} {v:g}" for k, v in sorted(r.limits.items()))
+        lines += [f"code {r.code_cid} on runtime {r.runtime_digest}, seed {r.seed}",
+                  "inputs " + ", ".join(f"{k} {v}" for k, v in sorted(r.inputs.items())),
+                  f"limits {limits}", ended]  # fmt: skip
+    ctx.emit(
+        "\n".join(lines),
+        {"submission_id": submission, "report_cid": cid, "status": report.status.name,
+         "reason": report.reason, "public_score": report.public_score,
+         "receipt": None if report.receipt is None else report.receipt.as_json()},
+    )  # fmt: skip
