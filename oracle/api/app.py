@@ -11,6 +11,7 @@ from oracle.api.config import ApiConfig
 from oracle.api.db import IndexReader
 from oracle.api.routes import (
     challenges,
+    export,
     folders,
     ipfs,
     profiles,
@@ -32,7 +33,7 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.state.reader = reader = IndexReader(config.db_path)
     app.state.store = EmbeddedStore(config.ipfs_dir)
     problems.install(app)
-    for module in (status, challenges, stream, submissions, queue, profiles, folders, ipfs):
+    for module in (status, challenges, export, stream, submissions, queue, profiles, folders, ipfs):
         app.include_router(module.router)
     if config.web_dir is not None and config.web_dir.is_dir():
         app.mount("/", StaticFiles(directory=config.web_dir, html=True), name="web")

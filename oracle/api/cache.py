@@ -4,8 +4,8 @@ A `GET /v1/...` JSON answer depends only on its path, its query and the index. T
 keys each 200 answer by those and the index's state (`db.index_state`: its change counter
 and the time marks passed), and serves a repeat from memory, `If-None-Match` included,
 without routing, validation or SQL. Anything else (errors, streams, /ipfs) passes through,
-and so do the two answers that show the indexed block itself (status, audit) and the one
-that asks the oracles (a submission's scoring).
+and so do the two answers that show the indexed block itself (status, audit) the one
+that asks the oracles (a submission's scoring) and the export (read from the chain).
 """
 
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -21,7 +21,7 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CACHED_PREFIX = "/v1/"
-NOT_CACHED = ("/stream", "/audit", "/v1/status", "/scoring")
+NOT_CACHED = ("/stream", "/audit", "/v1/status", "/scoring", "/export")
 
 
 class AnswerCacheLayer:

@@ -274,6 +274,15 @@ class SubmissionReward(Model):
     final: str
 
 
+class SourceLink(Model):
+    """Where a submission's code came from, as the coop-source.json in its artifact says."""
+
+    repository: str
+    commit: str
+    path: str
+    url: str | None  # a browsable link to the commit, for http(s) repositories
+
+
 class QueuePlace(Model):
     submission_id: int
     challenge_id: int
@@ -302,6 +311,7 @@ class Submission(SubmissionSummary):
     private_score: PrivateScore | None
     reviews: list[Review]
     rewards: list[SubmissionReward]
+    source: SourceLink | None = None  # from the artifact's coop-source.json, when it has one
     queue: QueuePlace | None = None  # while revealed and not scored
 
 

@@ -55,7 +55,8 @@ def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: i
     base = ApiConfig.from_settings(s, db)
     app_config = ApiConfig(db_path=base.db_path, ipfs_dir=base.ipfs_dir,
                            max_upload_bytes=max_upload_mib * MiB,
-                           oracle_urls=base.oracle_urls)  # fmt: skip
+                           oracle_urls=base.oracle_urls, rpc_url=base.rpc_url,
+                           deployment=base.deployment)  # fmt: skip
     stop = threading.Event()
     follower: threading.Thread | None = None
     indexer = None

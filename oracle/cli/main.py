@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "dispute window of its root has passed."),
     "demo": ("oracle.cli.devnet_cmd:demo",
              "Play a challenge's whole life in a few minutes, on a private local chain."),
+    "export": ("oracle.cli.export_cmd:export", "Write a challenge's public history as Parquet "
+               "tables (docs/export.md), or its grades as CSV."),
     "fetch": ("oracle.cli.fetch_cmd:fetch",
               "Download SUBMISSION's files into DIR, verified against the CID revealed on chain."),
     "index": ("oracle.cli.index_cmd:index",

@@ -1,17 +1,20 @@
 """`coop submit`, `coop reveal`, `coop review`: what a participant does, from the terminal."""
 
+import contextlib
+import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import click
 from web3 import Web3
 
-from oracle.chain.clock import iso_time
-from oracle.chain.sender import ether_text
-from oracle.chain.submission_checks import check_submit, is_for, reveal_blocker
-from oracle.chain.submissions import commit, drop_pending, pending_reveals, reveal
+from oracle.chain.submission_checks import is_for, reveal_blocker
+from oracle.chain.submissions import drop_pending, pending_reveals, reveal
 from oracle.cli.context import ChainContext, chain_options, progress
 from oracle.errors import CoopError, TransactionReverted
+from oracle.participant.submit import submit_path
+from oracle.submission_source import SourceManifest, snapshot
 from oracle.types import PPM, Verdict, plural
 
 
@@ -52,12 +55,17 @@ def parse_parents(specs: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, .
 
 @click.command("submit")
 @click.argument("challenge", type=int)
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=Path), required=False)
 @click.option("--parent", "parents", multiple=True, metavar="ID[:WEIGHT]",
               help="A revealed submission this one builds on, with the share of your reward "
               "it gets (repeat, up to 8).")  # fmt: skip
+@click.option("--from-git", "from_git", is_flag=True,
+              help="Submit the git repository's HEAD (PATH: a folder of it, default .): its "
+              "tracked files and coop-source.json naming the repository and the commit; "
+              "refused with uncommitted changes.")  # fmt: skip
 @chain_options
-def submit(challenge: int, path: Path, parents: tuple[str, ...], **options: object) -> None:
+def submit(challenge: int, path: Path | None, parents: tuple[str, ...], from_git: bool,
+           **options: object) -> None:  # fmt: skip
     """Add PATH (a predictions file or a folder) to IPFS, commit it, then reveal it.
 
     The commit fixes your priority without showing the file; the reveal shows its CID.
@@ -81,38 +89,57 @@ def submit(challenge: int, path: Path, parents: tuple[str, ...], **options: obje
       COOP_ACCOUNT (a keystore) or COOP_PRIVATE_KEY (a raw dev key), not both.
 
     \b
+    From git (--from-git): the folder PATH (default: the current one) of a git repository
+    is submitted as it is in HEAD (only tracked files), with coop-source.json recording
+    the repository (the origin remote, without credentials), the commit and the
+    subfolder; the web app and the API link it. Uncommitted changes are refused.
+
+    \b
     Examples:
       $ coop submit 1 predictions.csv --account alice
       $ coop submit 1 better.csv --parent 12:0.7 --parent 15 --account alice --json
+      $ coop submit 1 --from-git --account alice      # the repository you are in
     """
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
+    if path is None and not from_git:
+        raise click.UsageError("name the PATH to submit (a predictions file or a folder), or "
+                               "pass --from-git to submit the current git repository")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="coop-git-") as scratch:
+        source = None
+        if from_git:
+            source = snapshot(path or Path("."), Path(scratch) / "artifact")
+            path = Path(scratch) / "artifact"
+            click.echo(f"… submitting commit {source.commit} of {source.repository}"
+                       + (f" (folder {source.path})" if source.path else ""), err=True)  # fmt: skip
+        assert path is not None
+        _submit(ctx, challenge, path, parents, source)
+
+
+def _submit(ctx: ChainContext, challenge: int, path: Path, parents: tuple[str, ...],
+            source: SourceManifest | None) -> None:  # fmt: skip
     parent_ids, weights = parse_parents(parents)
-    platform, sender = ctx.platform, ctx.sender
-    plan = check_submit(platform, sender.address, challenge, parent_ids, weights)
-    say = progress(ctx)
-    say(f"phase {plan.phase} takes commits until {iso_time(plan.commit_end)}; commit bond "
-        f"{ether_text(plan.bond)} (returned at the reveal)")  # fmt: skip
-    store = ctx.content_store
-    added = store.add_path(path)
-    store.pin(added.cid)
-    with click.progressbar(length=2, label="commit, reveal") as bar:
-        pending = commit(platform, sender, ctx.settings.data_dir, challenge, str(added.cid),
-                         parent_ids, weights)  # fmt: skip
-        bar.update(1)
-        try:
-            submission_id = reveal(platform, sender, pending)
-        except TransactionReverted as exc:
-            raise TransactionReverted(
-                f"{exc}; the commit of submission {pending.submission_id} is kept in "
-                f"{pending.path(ctx.settings.data_dir)}: `coop reveal` tries again, "
-                f"`coop reveal --drop {pending.submission_id}` gives it up"
-            ) from None
-        bar.update(1)
-    pending.path(ctx.settings.data_dir).unlink()
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+        done = submit_path(
+            ctx.platform, ctx.sender, ctx.content_store, ctx.settings.data_dir, challenge,
+            path, parent_ids, weights, progress(ctx),
+            sending=lambda: bars.append(stack.enter_context(
+                click.progressbar(length=2, label="commit, reveal"))),
+            step_done=lambda: bars[0].update(1),
+        )  # fmt: skip
+    submission_id, cid = done.submission_id, done.cid
+    data: dict[str, Any] = {
+        "submission_id": submission_id,
+        "cid": cid,
+        "challenge_id": challenge,
+    }
+    if source is not None:
+        data["source"] = {"repository": source.repository, "commit": source.commit,
+                          "path": source.path}  # fmt: skip
     ctx.emit(
-        f"Submission {submission_id} revealed: {added.cid}\n"
+        f"Submission {submission_id} revealed: {cid}\n"
         f"Its score appears once the oracles post it: `coop leaderboard {challenge}`.",
-        {"submission_id": submission_id, "cid": str(added.cid), "challenge_id": challenge},
+        data,
     )
 
 

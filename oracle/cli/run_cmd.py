@@ -1,20 +1,14 @@
 """`coop run CHALLENGE FOLDER`: run a code submission here exactly as the oracles will."""
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from oracle.cli.context import ChainContext, chain_options
-from oracle.coderun import fetch_inputs, sandbox_files
-from oracle.coderun.inputs import INPUT_MAX_BYTES
-from oracle.coderun.local import LocalRun, run_locally
-from oracle.errors import ConfigError
-from oracle.ipfs.store import ContentStore
-from oracle.ledger.challenge_status import challenge_status
-from oracle.runtime import ensure_runtime
-from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
+from oracle.coderun.local import LocalRun
+from oracle.participant.local_run import run_folder
+from oracle.spec import ChallengeSpec
 
 LOG_LINES = 15
 
@@ -48,41 +42,12 @@ def run(challenge: int, folder: Path, phase: int | None, **options: object) -> N
       $ coop run 2 ./my-model --phase 1 --json
     """
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
-    store = ctx.content_store
-    spec, phase = _phase_spec(ctx, store, challenge, phase)
-    code = spec.submission.code
-    if code is None:
-        raise ConfigError(
-            f"phase {phase} of challenge {challenge} takes predictions files, not code: "
-            f"score a file with `coop score`, submit it with `coop submit {challenge} FILE`"
-        )
-    public = replace(spec, data=replace(spec.data, hidden_test_features=None))
-    fetched = fetch_inputs(public, lambda cid: store.cat(cid, max_bytes=INPUT_MAX_BYTES))
-    inputs = sandbox_files(fetched)
-    runtime = ensure_runtime(code.runtime, ctx.settings.runtime_path,
-                             lambda line: click.echo(line, err=True))  # fmt: skip
-    if not ctx.as_json:
-        how = ("once: the test features are hidden, a sample of train stands in for them"
-               if spec.data.features_hidden
-               else "twice: the challenge's files, then a sample of train")  # fmt: skip
-        click.echo(f"running {folder}/main.py for challenge {challenge} phase {phase} ({how})…",
-                   err=True)  # fmt: skip
-    result = run_locally(folder, spec, inputs, runtime)
+    say = (lambda line: None) if ctx.as_json else (lambda line: click.echo(line, err=True))
+    result, spec, _ = run_folder(ctx.platform, ctx.content_store, ctx.settings.runtime_path,
+                                 challenge, folder, phase, say)  # fmt: skip
     click.echo(json.dumps(_as_json(result, spec)) if ctx.as_json else _as_text(result, spec))
     if not result.status.is_valid:
         raise SystemExit(1)
-
-
-def _phase_spec(
-    ctx: ChainContext, store: ContentStore, challenge: int, phase: int | None
-) -> tuple[ChallengeSpec, int]:
-    status = challenge_status(ctx.platform, store, challenge)
-    if phase is None:
-        open_now = [p.phase.index for p in status.phases if p.stage == "commit"]
-        phase = open_now[-1] if open_now else len(status.phases) - 1
-    if not 0 <= phase < len(status.phases):
-        raise ConfigError(f"challenge {challenge} has phases 0 to {len(status.phases) - 1}")
-    return load_spec(store.cat(status.phases[phase].spec_cid, max_bytes=SPEC_MAX_BYTES)), phase
 
 
 def _as_json(result: LocalRun, spec: ChallengeSpec) -> dict[str, object]:

@@ -178,3 +178,14 @@ def _kind(get_block: BlockGetter, cid: CID) -> NodeType:
     if node.data is None:
         raise MalformedDag(f"{cid_key(cid)} is a dag-pb node without UnixFS data")
     return decode_unixfs(node.data).type
+
+
+def read_root_file(get_block: BlockGetter, cid: CID, name: str, max_bytes: int) -> bytes | None:
+    """The file `name` at the top of directory `cid`, or None when `cid` is not a directory
+    or holds no such file (a sharded directory is read as holding none)."""
+    if not is_directory(get_block, cid):
+        return None
+    for link in decode_node(get_block(cid)).links:
+        if link.name == name and _kind(get_block, link.cid) in (NodeType.FILE, NodeType.RAW):
+            return b"".join(iter_file(get_block, link.cid, max_bytes))
+    return None

@@ -2,6 +2,8 @@
 /v1/submissions/{id}/scoring: what holds its score back, asked live of the oracles; and
 /v1/submissions/{id}/receipt: its score's report (a code run's receipt) and the oracles' runs."""
 
+import sqlite3
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -11,6 +13,7 @@ from oracle.api.deps import SubmissionId, api_config, block_store
 from oracle.api.models import ScoringProgress, Submission, SubmissionReceipt
 from oracle.api.oracles import scoring_views
 from oracle.api.read import submissions
+from oracle.api.read.sources import source_link
 from oracle.api.receipts import oracle_runs, submission_receipt
 from oracle.api.responses import answer
 
@@ -19,8 +22,15 @@ router = APIRouter(prefix="/v1/submissions", tags=["submissions"])
 
 @router.get("/{submission_id}", response_model=Submission)
 async def get_submission(request: Request, submission_id: SubmissionId) -> Response:
-    """Status with its reason, scores, parents and children, reviews, artifact CID."""
-    return answer(request, lambda db: submissions.submission(db, submission_id))
+    """Status with its reason, scores, parents and children, reviews, artifact CID, and the
+    git source its artifact names (coop-source.json), if any."""
+    store = block_store(request)
+
+    def with_source(db: sqlite3.Connection) -> Submission:
+        found = submissions.submission(db, submission_id)
+        return found.model_copy(update={"source": source_link(store, found.artifact_cid)})
+
+    return answer(request, with_source)
 
 
 @router.get("/{submission_id}/scoring", response_model=ScoringProgress)

@@ -38,6 +38,8 @@ export async function render({ submissionId }, ctx) {
       h("dd", {}, sub.reveal_block !== null ? `block ${sub.reveal_block}` : "not yet"),
       h("dt", {}, termLabel("cid", "artifact CID")),
       h("dd", { "data-field": "artifact" }, sub.artifact_cid ? cidLink(sub.artifact_cid) : "hidden until the reveal"),
+      sub.source ? h("dt", {}, "source") : null,
+      sub.source ? h("dd", { "data-field": "source" }, sourceLink(sub.source)) : null,
       h("dt", {}, "bond"),
       h("dd", {}, wei(sub.bond)),
       h("dt", {}, termLabel("publicBoard", "public score")),
@@ -51,6 +53,13 @@ export async function render({ submissionId }, ctx) {
     await reviews(sub),
     rewards(sub),
   );
+}
+
+// The git commit the artifact's coop-source.json names (bound by the CID above).
+function sourceLink(source) {
+  const label = `${source.repository} @ ${source.commit.slice(0, 12)}${source.path ? ` (${source.path})` : ""}`;
+  if (!source.url) return h("code", {}, label);
+  return h("a", { href: source.url, rel: "noopener noreferrer", target: "_blank" }, label);
 }
 
 function statusExplained(sub) {

@@ -1,0 +1,1 @@
+"""Importing a Codabench/CodaLab competition bundle as a Coopetition challenge."""

@@ -1,0 +1,1 @@
+"""Open data: a challenge's whole public history as Parquet tables, and a teacher's grades CSV."""
