@@ -159,7 +159,7 @@ def test_an_imported_bundle_scores_as_its_own_program_does(
     cid = published["challenge_id"]
     ledger = read_ledger(platform)
     challenge = ledger.challenge(cid)
-    assert not challenge.higher_is_better  # `sorting: asc`: lower is better
+    assert not challenge.phases[0].higher_is_better  # `sorting: asc`: lower is better
     store = EmbeddedStore(Path(env["COOP_DATA_DIR"]) / "ipfs")
     spec = load_spec(store.cat(challenge.phases[0].spec_cid))
     assert (spec.title, spec.daily_cap) == ("Guess the answers", 3)

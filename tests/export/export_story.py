@@ -12,7 +12,7 @@ from eth_account import Account
 from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, start_anvil
-from oracle.chain.challenges import ChallengeTerms, PhaseTerms, create_challenge
+from oracle.chain.challenges import ChallengeTerms, PhaseRules, PhaseTerms, create_challenge
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.cli.main import cli
@@ -94,8 +94,9 @@ def _empty_challenge(platform: Platform) -> int:
     owner = Sender.from_key(platform.w3, OWNER)
     now = platform.w3.eth.get_block("latest")["timestamp"]
     terms = ChallengeTerms(
-        token=platform.token.address, bounty=0, higher_is_better=True, baseline=0, target=WAD,
-        eta=10**16, oracles=(address(ANVIL_KEYS[9]),), quorum=1, arbiter=owner.address,
-    )  # fmt: skip
-    phase = PhaseTerms("bafkreispec", now, now + 1000, now + 2000, b"\x01" * 32, 0)
+        token=platform.token.address, bounty=0, oracles=(address(ANVIL_KEYS[9]),), quorum=1,
+        arbiter=owner.address,
+    )
+    rules = PhaseRules(higher_is_better=True, baseline=0, target=WAD, eta=10**16)
+    phase = PhaseTerms("bafkreispec", rules, now, now + 1000, now + 2000, b"\x01" * 32, 0)
     return int(create_challenge(platform, owner, terms, "bafkreispec", phase))
