@@ -1,6 +1,7 @@
 """Code submissions run in the sandbox: an honest model's predictions score as a file;
 bad code gets a status and a reason, and the next run works."""
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,24 @@ def test_bad_code_gets_a_status_and_a_reason(
     assert result.status is status, (result.reason, result.run and result.run.log)
     assert reason in result.reason
     assert len(result.reason) <= 300
+    ok = folder_with(tmp_path / "next", "open('/out/predictions.csv', 'w').write('id\\n')\n")
+    assert run(ok, bare_runtime).status is Status.VALID  # the next one runs as usual
+
+
+def test_a_decompression_bomb_among_its_files_meets_the_memory_limit(
+    tmp_path: Path, bare_runtime: Runtime
+) -> None:
+    """A 600 KB file in the folder that inflates to 600 MB: the program that opens it is
+    stopped at the memory limit; the oracle's own export never inflates anything."""
+    folder = folder_with(tmp_path, "import gzip\ndata = gzip.open('bomb.gz').read()\n")
+    with gzip.open(folder / "bomb.gz", "wb", compresslevel=9) as bomb:
+        for _ in range(600):
+            bomb.write(bytes(1 << 20))
+    assert (folder / "bomb.gz").stat().st_size < 1 << 20
+    limits = CodeLimits(cpu_seconds=20, wall_seconds=60, memory_mb=256, output_mb=8, log_kb=16)
+    result = run(folder, bare_runtime, limits)
+    assert result.status is Status.OUT_OF_MEMORY, (result.reason, result.run and result.run.log)
+    assert "256 MB" in result.reason
     ok = folder_with(tmp_path / "next", "open('/out/predictions.csv', 'w').write('id\\n')\n")
     assert run(ok, bare_runtime).status is Status.VALID  # the next one runs as usual
 
