@@ -14,7 +14,7 @@ from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit
 from oracle.cli.main import cli
-from oracle.devnet.chain import travel
+from oracle.devnet.chain import reach_chain_time
 from tests.chain.chain_helpers import dev_challenge
 
 ALICE, BOB = ANVIL_KEYS[1], ANVIL_KEYS[2]
@@ -90,7 +90,7 @@ def test_submit_refuses_before_the_commit_what_the_reveal_would_refuse(
     assert "coop account fund" in poor.output
 
     end = platform.registry.functions.getPhase(1, 0).call()[1]
-    travel(platform.w3, end - platform.w3.eth.get_block("latest")["timestamp"] + 1)
+    reach_chain_time(platform.w3, end + 1)
     closed = run(env, "submit", "1", str(file))
     assert closed.exit_code == 2 and "commits to challenge 1 are closed" in closed.output
     assert " UTC (" in closed.output, "a date, not unix seconds"
@@ -137,7 +137,7 @@ def test_reveal_drops_what_can_never_be_revealed_and_drops_on_request(
 
     late = commit(platform, alice, data_dir, 1, "bafkreilate")
     reveal_end = platform.registry.functions.getPhase(1, 0).call()[2]
-    travel(platform.w3, reveal_end - platform.w3.eth.get_block("latest")["timestamp"] + 1)
+    reach_chain_time(platform.w3, reveal_end + 1)
     result = run(env, "reveal", "--json")
     assert result.exit_code == 0, result.output
     assert last_json(result)["dropped"] == [late.submission_id]

@@ -94,7 +94,10 @@ def _empty_challenge(platform: Platform) -> int:
     owner = Sender.from_key(platform.w3, OWNER)
     now = platform.w3.eth.get_block("latest")["timestamp"]
     terms = ChallengeTerms(
-        token=platform.token.address, bounty=0, oracles=(address(ANVIL_KEYS[9]),), quorum=1,
+        token=platform.token.address,
+        bounty=0,
+        oracles=(address(ANVIL_KEYS[9]),),
+        quorum=1,
         arbiter=owner.address,
     )
     rules = PhaseRules(higher_is_better=True, baseline=0, target=WAD, eta=10**16)
