@@ -37,6 +37,7 @@ from web3 import Web3
 from web3.types import Nonce, Wei
 
 from bench.report import Row, merge_rows
+from oracle.api.read.profiles import render_pending
 from oracle.chain.anvil import ANVIL_KEYS, free_port, start_anvil
 from oracle.chain.attestation import (
     ScoreItem,
@@ -53,7 +54,6 @@ from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import compute_commitment
 from oracle.indexer.facts import apply_events
-from oracle.indexer.profile_answers import render_pending
 from oracle.indexer.runner import Indexer
 from oracle.indexer.schema import create_tables, open_index, write_meta
 from oracle.ledger.replay import replay
@@ -300,7 +300,9 @@ def catch_up_rate(folder: Path) -> tuple[int, float, float]:
         platform = real_chain_events(anvil.url)
         follow_only(platform)  # warm anvil's caches, so both timings below find them warm
         read_only = follow_only(platform)
-        indexer = Indexer(folder / "chain.sqlite3", platform, None, confirmations=0)
+        indexer = Indexer(
+            folder / "chain.sqlite3", platform, None, confirmations=0, render_answers=render_pending
+        )
         started = time.perf_counter()
         written = indexer.rebuild()
         indexed = time.perf_counter() - started

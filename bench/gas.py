@@ -17,6 +17,7 @@ from web3.types import TxReceipt
 
 from bench.gas_trace import KINDS, GasBreakdown, breakdown
 from bench.report import Row, merge_rows
+from bench.rollup import Prices, TxBytes, cost_table, measure_tx
 from oracle.chain.anvil import ANVIL_KEYS, start_anvil
 from oracle.chain.attestation import (
     RewardRoot,
@@ -193,6 +194,7 @@ class PostedTree:
 class Measured:
     rows: list[Row]
     breakdowns: dict[str, GasBreakdown]
+    data: list[TxBytes]  # the bytes of a commit, a reveal and a batch item (bench/rollup.py)
 
 
 def measure() -> Measured:
@@ -261,6 +263,12 @@ def measure() -> Measured:
                 b.w3, to_new_holder["transactionHash"]
             ),
         }
+        data = [
+            measure_tx(b.w3, "commit", typical.commit["transactionHash"]),
+            measure_tx(b.w3, "reveal", typical.reveal["transactionHash"]),
+            measure_tx(b.w3, "score batch item (of 100)", r100["transactionHash"], items=100),
+            measure_tx(b.w3, "claim (5-hash proof)", holder_5["transactionHash"]),
+        ]
     finally:
         anvil.stop()
     base = "erc20_transfer_to_new_holder"
@@ -302,7 +310,7 @@ def measure() -> Measured:
         to_holder("gas.claim.to_holder.proof_11.first_in_its_word", first_in_word),
         Row("gas.dispute", dispute, "gas", base, transfer),
     ]
-    return Measured(rows, breakdowns)
+    return Measured(rows, breakdowns, data)
 
 
 def met(row: Row) -> str:
@@ -368,12 +376,41 @@ def write_docs(measured: Measured, notes: str) -> None:
         "",
         *_breakdown_table(measured.breakdowns),
         "",
+        "## On a rollup",
+        "",
+        "On an OP-stack rollup a transaction pays L2 execution (its gas at the L2's gas price)",
+        "plus an L1 data fee for the bytes the sequencer posts to L1 (bench/rollup.py, the",
+        "Fjord formula below). The bytes are measured from this run's transactions (the",
+        "commit and reveal traced above, the 100-item score batch divided by 100, the",
+        "holder's claim). The prices are example inputs, not live ones: "
+        f"L1 base fee {PRICES.l1_base_fee / 10**9:g} gwei",
+        f"(+ 0.1 gwei tip on L1), blob base fee {PRICES.l1_blob_base_fee / 10**9:g} gwei, OP "
+        f"Mainnet's scalars (base fee {PRICES.base_fee_scalar:,}, blob fee",
+        f"{PRICES.blob_fee_scalar:,}, both scaled by 1e6), an L2 gas price of "
+        f"{PRICES.l2_gas_price / 10**9:g} gwei and {PRICES.eth_usd:,} USD per ETH.",
+        "",
+        *cost_table(measured.data, PRICES),
+        "",
+        "    l1FeeScaled   = baseFeeScalar * l1BaseFee * 16 + blobFeeScalar * l1BlobBaseFee",
+        "    estimatedSize = max(100e6, -42,585,600 + 836,500 * fastlzSize)",
+        "    l1DataFee     = estimatedSize * l1FeeScaled / 1e12",
+        "",
+        "fastlzSize (the FastLZ-compressed signed transaction) is taken at the GasPriceOracle's",
+        "upper bound, signed size + size/255 + 16, so the rollup's data column is a ceiling:",
+        "the ABI's zero padding (the zero bytes above) compresses, the hashes, salts and",
+        "signatures do not. On the chain itself read the inputs from the GasPriceOracle",
+        "(0x420000000000000000000000000000000000000F: `l1BaseFee()`, `blobBaseFee()`,",
+        "`baseFeeScalar()`, `blobBaseFeeScalar()`) or ask it for one transaction with",
+        "`getL1Fee(signedTx)`. The data fee is per transaction, so batching is what makes",
+        "score items cheap on a rollup as on L1.",
+        "",
         notes.strip(),
     ]
     DOCS.write_text("\n".join(lines) + "\n")
 
 
 NOTES = Path(__file__).with_name("gas_notes.md")
+PRICES = Prices()
 # The first complete contracts (2026-11-28, optimizer 200 runs), for the `before` column.
 BEFORE = {
     "gas.commit": 87_830,

@@ -49,6 +49,16 @@ class OutOfGas(TransactionReverted):
     """A mined transaction used all the gas it was given (it changed nothing); send it again."""
 
 
+class TransactionReplaced(ChainError):
+    """Another transaction with the same nonce from the same account was mined instead of
+    ours, so ours never ran (another wallet or program uses the account)."""
+
+
+class TransactionDropped(ChainError):
+    """The node forgot a pending transaction, and resending it with higher fees did not
+    get it mined either."""
+
+
 class InsufficientFunds(ChainError):
     """The sending account cannot pay for a transaction's gas (and value)."""
 

@@ -1,8 +1,7 @@
 """One settings object for every command: defaults < config file (TOML) < COOP_* environment.
 
-pydantic-settings cannot be installed beside eth-brownie 1.22.2 (brownie pins
-python-dotenv 0.16.0, every pydantic-settings release needs >= 0.21), so this module
-does the same job in a few lines: a pydantic model filled from a file and the environment.
+A pydantic model filled from a file and the environment, in a few lines (not
+pydantic-settings: docs/decisions.md, "eth-brownie is an extra").
 Secrets (passwords, keys) are SecretStr so they never appear in logs or reprs.
 """
 
@@ -43,11 +42,15 @@ class Settings(BaseModel):
     account: str | None = None  # keystore name used to sign transactions
     password: SecretStr | None = None  # keystore password for scripts (else prompted)
     private_key: SecretStr | None = None  # raw key for throw-away dev chains only
-    confirmations: int = Field(default=1, ge=0)
+    # Blocks to stay behind the head; None: 0 on a dev chain, 12 elsewhere (dev_chains.py).
+    confirmations: int | None = Field(default=None, ge=0)
     poll_seconds: float = Field(default=1.0, gt=0)
     ipfs_backend: str = Field(default="embedded", pattern="^(embedded|kubo|gateway)$")
     kubo_api: str = "http://127.0.0.1:5001"
     gateways: tuple[str, ...] = ()
+    # Seconds one kubo or gateway call may take; an online node asked for a CID nobody
+    # serves keeps looking until then (each call is tried 4 times, docs/ipfs.md).
+    ipfs_timeout_seconds: float = Field(default=30.0, gt=0)
     oracle_shared_key: SecretStr | None = None  # derives private-score salts
     peers: tuple[str, ...] = ()  # peer oracles' base URLs
     listen_host: str = "127.0.0.1"
@@ -90,9 +93,6 @@ class Settings(BaseModel):
     # Code submissions run at once, each in its own sandbox with the spec's CPU and memory
     # limits: at most the cores and memory the operator gives the oracle (docs/operator.md).
     code_runs: int = Field(default=1, ge=1, le=64)
-    # TEST ONLY fault injection: a lying oracle adds this many eta steps to every valid
-    # public score it signs. Never set it on a real oracle.
-    fault_score_offset: int = 0
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:

@@ -146,6 +146,18 @@ class RewardsSpec:
     fork_share_bps: int  # declared; the rewards engine clamps it to [1000, 9000]
 
 
+DEFAULT_RESAMPLES = 1000
+
+
+@dataclass(frozen=True)
+class TiesSpec:
+    """Rank intervals on the private board: bootstrap resamples, and whether tied entries
+    share their prizes equally (docs/rewards.md, "Ties")."""
+
+    resamples: int = DEFAULT_RESAMPLES
+    share_prizes: bool = False
+
+
 @dataclass(frozen=True)
 class ChallengeSpec:
     title: str
@@ -167,6 +179,7 @@ class ChallengeSpec:
     commit_bond_wei: int
     rewards: RewardsSpec
     submission: SubmissionSpec
+    ties: TiesSpec
     raw: Mapping[str, Any]  # the JSON as parsed (floats as float), e.g. to re-publish it
 
     @property
@@ -441,6 +454,19 @@ def _problems(d: dict[str, Any], scores: tuple[Decimal, ...]) -> Iterator[tuple[
                 yield f"scorer.{limit}", f"{scorer[limit]} s is too short; give at least 1 s"
         if scorer["wall_seconds"] < scorer["cpu_seconds"]:
             yield "scorer.wall_seconds", "the wall-clock limit is below the CPU limit; raise it"
+    if d.get("ties", {}).get("share_prizes"):
+        if scorer["kind"] == ScorerKind.PROGRAM:
+            yield (
+                "ties.share_prizes",
+                "prizes can be shared within ties only with a built-in metric (a program "
+                "scorer is not bootstrapped); remove share_prizes or use a built-in metric",
+            )
+        if d.get("submission", {}).get("kind", "predictions") != "predictions":
+            yield (
+                "ties.share_prizes",
+                "prizes can be shared within ties only for predictions submissions (code "
+                "submissions are not bootstrapped yet); remove share_prizes",
+            )
     yield from _hidden_features_problems(d)
     if d.get("max_uncompressed_bytes", 2**62) < d["max_artifact_bytes"]:
         yield "max_uncompressed_bytes", "it is below max_artifact_bytes; raise it or remove it"
@@ -522,5 +548,6 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
             r["fork_share_bps"],
         ),
         submission=submission_spec(d.get("submission"), where),
+        ties=TiesSpec(**d.get("ties", {})),
         raw=raw,
     )

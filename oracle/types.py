@@ -1,6 +1,7 @@
 """Typed values shared by every module: ids, fixed-point numbers, addresses, CIDs."""
 
 from decimal import Decimal
+from enum import IntEnum
 from typing import NewType
 
 ChallengeId = NewType("ChallengeId", int)
@@ -10,6 +11,15 @@ Wad = NewType("Wad", int)  # a number scaled by 10**18 (int256 scores, uint256 a
 Wei = NewType("Wei", int)  # an amount of token base units
 Address = NewType("Address", str)  # checksummed 0x-hex address
 Cid = NewType("Cid", str)  # a CIDv1 string (base32) or CIDv0 ("Qm...")
+
+
+class Verdict(IntEnum):
+    """A review's verdict as SubmissionBook.review takes it (uint8, 1 to 3)."""
+
+    APPROVE = 1
+    CONCERN = 2
+    REJECT = 3
+
 
 WAD: int = 10**18
 PPM: int = 1_000_000

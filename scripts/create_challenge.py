@@ -20,9 +20,9 @@ from brownie import accounts, network
 from web3 import Web3
 
 from oracle.chain.deployment import Deployment
+from oracle.chain.dev_chains import is_dev_chain
 from oracle.chain.platform import Platform
 from oracle.chain.publish import (
-    DEV_CHAIN_ID,
     PublishOptions,
     dev_arbiter,
     dev_oracles,
@@ -45,7 +45,7 @@ def main(spec: str, labels: str, data: str | None = None) -> int:
     owner = Sender.from_key(web3, key) if key else Sender(web3, Address(accounts[0].address))
     bounty = int(os.environ.get("COOP_BOUNTY", "1000")) * WAD
     balance = platform.token.functions.balanceOf(owner.address).call()
-    if chain_id == DEV_CHAIN_ID and balance < bounty:
+    if is_dev_chain(chain_id) and balance < bounty:
         owner.transact(platform.token.functions.mint(owner.address, bounty - balance))
     named = os.environ.get("COOP_ORACLES")
     oracles = tuple(named.split(",")) if named else dev_oracles(chain_id) or ()

@@ -6,6 +6,8 @@ import pytest
 from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
+from oracle.chain.geth import Geth, start_geth
+from oracle.chain.local_node import LocalNode
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.ipfs.kubo_daemon import KuboDaemon, find_kubo_binary, start_kubo
@@ -19,6 +21,32 @@ def anvil() -> Iterator[Anvil]:
         yield chain
     finally:
         chain.stop()
+
+
+@pytest.fixture(scope="module")
+def geth() -> Iterator[Geth]:
+    """One `geth --dev` chain (1-second blocks) shared by a test module, stopped afterwards.
+
+    Fails, never skips, when geth is not built: `make setup` builds it."""
+    chain = start_geth()
+    try:
+        yield chain
+    finally:
+        chain.stop()
+
+
+@pytest.fixture(params=["anvil", "geth"])
+def dev_node(request: pytest.FixtureRequest) -> LocalNode:
+    """The test's chain on each client in turn: a fresh anvil, then the module's geth."""
+    node: LocalNode = request.getfixturevalue(request.param)
+    return node
+
+
+@pytest.fixture
+def any_platform(dev_node: LocalNode) -> Platform:
+    """The platform freshly deployed on `dev_node` (anvil or geth) by key 0."""
+    w3 = Web3(Web3.HTTPProvider(dev_node.url, request_kwargs={"timeout": 30}))
+    return Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
 
 
 @pytest.fixture

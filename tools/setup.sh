@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent setup: Debian packages, the Python virtualenv, npm packages, the solc-js shim
-# and kubo. Needs only python3.11, node/npm and go on the machine. Each step is skipped when
+# Idempotent setup: Debian packages, the Python virtualenv, npm packages, the solc-js shim,
+# kubo and geth. Needs only python3.11, node/npm and go on the machine. Each step is skipped when
 # what it makes is already there and up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,13 +24,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Python virtualenv with the package and its dev extras.
+# Python virtualenv with the package, its dev extras and brownie (the `contracts` extra:
+# its pins coexist with the runtime's ranges; docs/decisions.md, "eth-brownie").
 py_key=$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -x .venv/bin/python ] || ! stamp_ok venv "$py_key"; then
   step "python virtualenv (.venv)"
   [ -x .venv/bin/python ] || python3.11 -m venv .venv
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
+  .venv/bin/pip install -q -e '.[dev,contracts]'
   stamp_set venv "$py_key"
 fi
 
@@ -85,7 +86,17 @@ if [ ! -x "$TOOLS/ipfs" ] || ! stamp_ok kubo "$kubo_key"; then
   stamp_set kubo "$kubo_key"
 fi
 
-step "ready: $("$TOOLS/ipfs" version), solc $solc_version (solc-js), $(node_modules/.bin/anvil --version | head -1)"
+# geth (go-ethereum), pinned here, for the devnet and chain tests on a second client. Its Go
+# paths stay inside .tools (nothing in $HOME); -modcacherw lets `rm -rf .tools` remove them.
+GETH_VERSION=v1.17.10
+if [ ! -x "$TOOLS/geth" ] || ! stamp_ok geth "$GETH_VERSION"; then
+  step "geth $GETH_VERSION (go install, a few minutes the first time)"
+  GOPATH="$ROOT/.tools/go" GOCACHE="$ROOT/.tools/go-cache" GOFLAGS="-modcacherw -buildvcs=false" \
+    GOBIN="$TOOLS" go install "github.com/ethereum/go-ethereum/cmd/geth@$GETH_VERSION"
+  stamp_set geth "$GETH_VERSION"
+fi
+
+step "ready: $("$TOOLS/ipfs" version), $("$TOOLS/geth" version | grep -m1 '^Version'), solc $solc_version (solc-js), $(node_modules/.bin/anvil --version | head -1)"
 # coop lives in the virtualenv: say how to reach it (make cannot change the caller's PATH).
 printf 'To use coop (and brownie, anvil, cast) in this shell:\n  export PATH=%q:%q:"$PATH"\n' \
   "$ROOT/.venv/bin" "$ROOT/node_modules/.bin"

@@ -40,6 +40,10 @@ class BoardEntry(Model):
     submission_id: int
     score: Score
     block: int
+    # private boards, once derived: the 95% bootstrap interval [low, high] of the score and
+    # the tie group (1 = statistically tied with the leader); docs/rewards.md, "Ties"
+    interval: tuple[Score, Score] | None = None
+    tie_group: int | None = None
 
 
 class Leaderboard(Model):
@@ -54,6 +58,7 @@ class Leaderboard(Model):
     total: int
     items: list[BoardEntry]
     next_cursor: str | None
+    intervals_note: str | None = None  # private boards: whether intervals exist, or why not
 
 
 class Holdout(Model):

@@ -11,7 +11,7 @@ import httpx
 from pydantic import ValidationError
 
 from oracle.api.models import OracleScoring
-from oracle.daemon.wire import HealthModel
+from oracle.health import HealthModel
 
 ORACLE_TIMEOUT_SECONDS = 2.0
 

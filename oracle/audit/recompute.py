@@ -7,9 +7,16 @@ phase's holdout is revealed (labels CID + split salt); rewards once the root is 
 Code submissions (folders) are rerun instead (oracle/audit/rerun.py).
 """
 
+from collections.abc import Mapping
+
 from eth_utils.crypto import keccak
 
 from oracle.audit.findings import AuditReport
+from oracle.coderun.hidden_features import (
+    HiddenFeaturesMismatch,
+    check_hidden_features,
+    read_revealed_holdout,
+)
 from oracle.errors import ContentTooLarge, CoopError, IpfsError, NotAFile
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, Phase, Submission
@@ -19,15 +26,10 @@ from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.engine import score_submission
-from oracle.scoring.hidden_features import (
-    HiddenFeaturesMismatch,
-    check_hidden_features,
-    read_revealed_holdout,
-)
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status
-from oracle.types import Wad
+from oracle.types import SubmissionId, Wad
 
 
 class Fetcher:
@@ -190,7 +192,14 @@ def _check_one(submission: Submission, spec: ChallengeSpec, holdout: Holdout,
     report.passed("scores")
 
 
-def check_rewards(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
+def check_rewards(
+    ledger: Ledger,
+    challenge: Challenge,
+    fetch: Fetcher,
+    tie_groups: Mapping[int, tuple[tuple[SubmissionId, ...], ...]],
+) -> None:
+    """Recomputes every live root; `tie_groups` (per phase, from check_ties) are shared
+    prizes' groups, used when the phase's spec shares prizes within ties."""
     report = fetch.report
     for root in challenge.roots:
         subject = f"rewards root of phase {root.phase} (seq {root.seq})"
@@ -203,6 +212,10 @@ def check_rewards(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
                 report.could_not_check("rewards", subject, "not recomputed: the phase's spec "
                                        "could not be fetched")  # fmt: skip
             continue
+        if spec.ties.share_prizes and root.phase not in tie_groups:
+            why = "not recomputed: the spec shares prizes within ties; ties not derived"
+            report.could_not_check("rewards", subject, why)
+            continue
         try:
             inputs = reward_inputs(
                 ledger,
@@ -210,6 +223,7 @@ def check_rewards(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
                 root.phase,
                 spec,
                 challenge.unallocated_before(root.position),
+                tie_groups[root.phase] if spec.ties.share_prizes else (),
             )
             ours = compute_rewards(inputs)
         except CoopError as exc:

@@ -22,7 +22,6 @@ from multiformats import CID, multihash
 from oracle.audit.recompute import Fetcher, revealed_inputs
 from oracle.coderun.inputs import INPUT_MAX_BYTES, InputFile, fetch_inputs, sandbox_files
 from oracle.coderun.run import code_seed, run_code
-from oracle.coderun.score import CodeReceipt
 from oracle.errors import ConfigError, IpfsError
 from oracle.ipfs.cids import parse_cid
 from oracle.ipfs.folder import export_folder, is_directory
@@ -31,6 +30,7 @@ from oracle.ledger.model import Challenge, Ledger, Submission
 from oracle.runtime import Runtime, ensure_runtime
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout
+from oracle.scoring.receipt import CodeReceipt
 from oracle.spec import ChallengeSpec
 from oracle.status import Status
 

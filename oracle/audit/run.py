@@ -8,6 +8,7 @@ from oracle.audit.recompute import Fetcher, check_rewards, check_scores
 from oracle.audit.rerun import check_code_reruns
 from oracle.audit.rules import note_rules
 from oracle.audit.signatures import check_signatures
+from oracle.audit.ties import check_ties
 from oracle.chain.platform import Platform
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.replay import read_ledger
@@ -32,10 +33,12 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     fetch = Fetcher(store, report)
     progress("recomputing scores")
     check_scores(ledger, challenge, fetch)
+    progress("recomputing rank intervals")
+    tie_groups = check_ties(ledger, challenge, store, report)
     if runtime_dir is not None:
         progress("rerunning code submissions")
         check_code_reruns(ledger, challenge, fetch, platform.w3.eth.chain_id, runtime_dir,
                           sample, progress)  # fmt: skip
     progress("recomputing rewards")
-    check_rewards(ledger, challenge, fetch)
+    check_rewards(ledger, challenge, fetch, tie_groups)
     return report

@@ -1,15 +1,13 @@
 """A throw-away anvil chain on a free loopback port, for tests, benchmarks and `make run`."""
 
 import shutil
-import socket
 import subprocess
-import time
-from dataclasses import dataclass, field
-
-import httpx
 
 from oracle.chain.artifacts import REPO_ROOT
+from oracle.chain.local_node import LocalNode, free_port, port_is_free
 from oracle.errors import ConfigError
+
+__all__ = ["ANVIL_KEYS", "CHECKOUT_TOOLS", "Anvil", "free_port", "port_is_free", "start_anvil"]
 
 # anvil's well-known development keys (from its default mnemonic): never hold real funds.
 ANVIL_KEYS = (
@@ -30,47 +28,20 @@ ANVIL_KEYS = (
 CHECKOUT_TOOLS = REPO_ROOT / "node_modules" / ".bin"
 
 
-def port_is_free(port: int) -> bool:
-    """Whether nothing listens on 127.0.0.1:`port` (so anvil may take it)."""
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
+class Anvil(LocalNode):
+    """An anvil process this program started."""
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Anvil:
-    """An anvil process this program started; `stop()` ends exactly that process."""
-
-    port: int
-    process: subprocess.Popen[bytes] = field(repr=False)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    client = "anvil"
 
 
 def start_anvil(
-    port: int | None = None, block_time: float | None = None, steps_tracing: bool = False
+    port: int | None = None,
+    block_time: float | None = None,
+    steps_tracing: bool = False,
+    chain_id: int | None = None,
 ) -> Anvil:
-    """Starts anvil (from PATH) and waits until it answers JSON-RPC.
+    """Starts anvil (from PATH) and waits until it answers JSON-RPC; `chain_id` other than
+    31337 makes it stand in for a chain that is not a development chain.
 
     `steps_tracing` records every opcode so `debug_traceTransaction` returns geth-style
     struct logs (the gas benchmark's breakdown); it slows anvil down, so it is off by default.
@@ -87,18 +58,9 @@ def start_anvil(
         cmd += ["--block-time", str(block_time)]
     if steps_tracing:
         cmd.append("--steps-tracing")
+    if chain_id is not None:
+        cmd += ["--chain-id", str(chain_id)]
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     anvil = Anvil(port, process)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            err = process.stderr.read().decode() if process.stderr else ""
-            raise ConfigError(f"anvil exited at start (port {port}): {err.strip()}")
-        try:
-            body = {"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}
-            httpx.post(anvil.url, json=body, timeout=1).raise_for_status()
-            return anvil
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    anvil.stop()
-    raise ConfigError(f"anvil did not answer on {anvil.url} within 30 s")
+    anvil.wait_until_answering()
+    return anvil

@@ -12,11 +12,12 @@ writes, so a crash at any point leaves cursor and data consistent:
             apply step.events
         cursor.apply(step)
 
-Only blocks at least `confirmations` deep are read. The cursor remembers the hash of
-every block it read events from and of the last block of each step. Before reading
-further, the follower checks the newest remembered block is still on the chain; if not,
-it walks back to the newest remembered block that is, and asks the consumer to rewind
-there. A reorg deeper than everything remembered rewinds to the deployment block.
+Only blocks at least `confirmations` deep are read: by default 0 on a development chain
+and SAFE_CONFIRMATIONS (12) on any other (oracle/chain/dev_chains.py). The cursor
+remembers the hash of every block it read events from and of the last block of each step.
+Before reading further, the follower checks the newest remembered block is still on the
+chain; if not, it walks back to the newest remembered block that is, and asks the
+consumer to rewind there. A reorg deeper than everything remembered rewinds to the deployment block.
 """
 
 import sqlite3
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from web3.exceptions import BlockNotFound
 from web3.types import FilterParams
 
+from oracle.chain.dev_chains import default_confirmations
 from oracle.chain.events import ChainEvent, EventDecoder
 from oracle.chain.platform import Platform
 from oracle.errors import RetryableError
@@ -100,20 +102,18 @@ class Follower:
     """Reads the platform's confirmed events step by step; see the module docstring."""
 
     def __init__(
-        self, platform: Platform, confirmations: int = 1, max_blocks_per_step: int = 2000
+        self, platform: Platform, confirmations: int | None = None, max_blocks_per_step: int = 2000
     ) -> None:
         self.platform = platform
         self.w3 = platform.w3
         self.decoder = EventDecoder(platform)
+        if confirmations is None:
+            confirmations = default_confirmations(platform.deployment.chain_id)
         self.confirmations = confirmations
         self.max_blocks_per_step = max_blocks_per_step
 
     def confirmed_head(self) -> int:
         return int(self.w3.eth.block_number) - self.confirmations
-
-    def lag(self, cursor: Cursor) -> int:
-        """Blocks between the chain head and the last block the cursor has read."""
-        return max(0, int(self.w3.eth.block_number) - cursor.last()[0])
 
     def next_step(self, cursor: Cursor) -> Step | None:
         """The next thing to apply, or None when the cursor is at the confirmed head."""

@@ -20,9 +20,9 @@ from oracle.chain.holdout_secrets import find_secret
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender
+from oracle.coderun.hidden_features import add_revealed_holdout
 from oracle.errors import CoopError, InvalidHoldout
 from oracle.ipfs.store import ContentStore
-from oracle.scoring.hidden_features import add_revealed_holdout
 
 
 class HoldoutNotDue(CoopError, ValueError):

@@ -10,7 +10,7 @@ whose transaction was interrupted is found too.
 
 The oracle operators get the same files (privately): the labels copy sits next to the JSON,
 and so does the test features copy of a challenge that keeps them hidden
-(oracle/scoring/hidden_features.py).
+(oracle/coderun/hidden_features.py).
 """
 
 import json
@@ -21,10 +21,10 @@ from pathlib import Path
 
 from eth_utils.crypto import keccak
 
+from oracle.coderun.hidden_features import TEST_FEATURES, HiddenFeaturesMismatch
 from oracle.coderun.inputs import input_name
 from oracle.errors import InvalidHoldout
 from oracle.scoring.commitment import holdout_commitment_of_digest
-from oracle.scoring.hidden_features import TEST_FEATURES, HiddenFeaturesMismatch
 
 HOLDOUTS = "holdouts"
 

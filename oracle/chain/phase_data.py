@@ -20,12 +20,12 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from eth_utils.crypto import keccak
 
+from oracle.coderun.hidden_features import features_commitment
 from oracle.errors import CoopError, InvalidHoldout, InvalidSpec
 from oracle.ipfs.importer import import_bytes, import_path
 from oracle.ipfs.store import ContentStore
 from oracle.scoring.commitment import holdout_commitment_of_digest
 from oracle.scoring.engine import score_submission
-from oracle.scoring.hidden_features import features_commitment
 from oracle.scoring.labels import Holdout, Labels, read_labels, split_holdout
 from oracle.spec import ZERO_HASH, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status

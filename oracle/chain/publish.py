@@ -22,6 +22,7 @@ from oracle.chain.challenges import (
     read_challenge,
 )
 from oracle.chain.clock import chain_now, iso_time
+from oracle.chain.dev_chains import is_dev_chain
 from oracle.chain.holdout_secrets import file_secret, new_secret, save_pending
 from oracle.chain.phase_data import PhaseFiles, Progress, prepare_phase, quiet
 from oracle.chain.platform import Platform
@@ -33,7 +34,6 @@ from oracle.ipfs.store import ContentStore, replicate
 from oracle.spec import ChallengeSpec
 from oracle.types import wad_text
 
-DEV_CHAIN_ID = 31337
 DAY = 86400
 
 
@@ -86,14 +86,14 @@ class PhaseOptions:
 
 def dev_arbiter(chain_id: int) -> str | None:
     """anvil's account 6 on a dev chain (never the owner's default account 0), else None."""
-    if chain_id != DEV_CHAIN_ID:
+    if not is_dev_chain(chain_id):
         return None
     return str(Account.from_key(ANVIL_KEYS[6]).address)
 
 
 def dev_oracles(chain_id: int) -> tuple[str, ...] | None:
     """anvil's accounts 7, 8 and 9 on a dev chain (what `make run` starts), else None."""
-    if chain_id != DEV_CHAIN_ID:
+    if not is_dev_chain(chain_id):
         return None
     return tuple(Account.from_key(k).address for k in ANVIL_KEYS[7:10])
 

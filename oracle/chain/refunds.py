@@ -11,15 +11,9 @@ from dataclasses import dataclass
 from web3.logs import DISCARD
 
 from oracle.chain.challenges import PayoutRules, call_struct, read_payout_rules
-from oracle.chain.claims import (
-    STATE_DISPUTED,
-    STATE_NONE,
-    STATE_POSTED,
-    STATE_VOIDED,
-    read_root,
-)
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
+from oracle.chain.roots import RootState, read_root
 from oracle.chain.sender import Sender, transact_explained, tx_hash_of
 from oracle.errors import CoopError
 
@@ -79,27 +73,27 @@ def check_refundable(platform: Platform, challenge_id: int, caller: str) -> Refu
     for phase in range(rules.phase_count):
         root = read_root(platform, challenge_id, phase)
         where = f"phase {phase} of challenge {challenge_id}"
-        if root.state == STATE_DISPUTED:
+        if root.state == RootState.DISPUTED:
             raise PhaseNotSettled(
                 f"the rewards root of {where} is disputed: the refund waits until the arbiter "
                 f"decides (by {time_text(root.arbiter_deadline, now)}) or the dispute lapses, "
                 "and then until the rest of its dispute window has passed",
                 None,
             )
-        if root.state == STATE_POSTED and now < root.claimable_at:
+        if root.state == RootState.POSTED and now < root.claimable_at:
             raise PhaseNotSettled(
                 f"the rewards root of {where} is in its dispute window until "
                 f"{time_text(root.claimable_at, now)}: the refund waits until no root can be "
                 "voided any more",
                 root.claimable_at,
             )
-        if root.state == STATE_VOIDED and now < root.voided_at + grace:
+        if root.state == RootState.VOIDED and now < root.voided_at + grace:
             raise PhaseNotSettled(
                 f"the rewards root of {where} was voided; the refund waits for the oracles' "
                 f"corrected root, or {time_text(root.voided_at + grace, now)} without one",
                 root.voided_at + grace,
             )
-        if root.state == STATE_NONE:
+        if root.state == RootState.NONE:
             reveal_end = int(
                 call_struct(platform.registry.functions.getPhase(challenge_id, phase))["revealEnd"]
             )

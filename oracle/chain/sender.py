@@ -3,11 +3,18 @@
 Every transaction gets the node's gas estimate plus GAS_MARGIN_PERCENT (at most the block
 gas limit), as wallets do: the estimate is made against the latest block, and a commit or
 reveal that lands after another one in the same block costs a little more. Only the gas
-used is paid. A transaction that fails once mined is explained: `OutOfGas` with what to do
-when it used all its gas, else the custom error that replaying it at its block gives,
-decoded with the contract's ABI.
+used is paid. Fees follow EIP-1559 from the node's answers (oracle/chain/fees.py).
+
+While waiting for its receipt the transaction is watched: if the node forgets it (dropped
+from its pool) it is resent with bumped fees, at most MAX_RESENDS times; if another
+transaction with its nonce was mined instead (replaced from another wallet), that is
+said in plain words (`TransactionReplaced`). A transaction that fails once mined is
+explained: `OutOfGas` with what to do when it used all its gas, else the custom error that
+replaying it at its block gives, decoded with the contract's ABI.
 """
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,14 +22,34 @@ from typing import Any
 from eth_account import Account
 from web3 import Web3
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
+from web3.exceptions import (
+    ContractCustomError,
+    ContractLogicError,
+    TransactionNotFound,
+    Web3RPCError,
+)
 from web3.types import TxReceipt
 
 from oracle.chain.errors import decode_custom_error
-from oracle.errors import InsufficientFunds, OutOfGas, TransactionReverted
+from oracle.chain.fees import bumped, with_fees
+from oracle.errors import (
+    ChainError,
+    InsufficientFunds,
+    OutOfGas,
+    TransactionDropped,
+    TransactionReplaced,
+    TransactionReverted,
+)
 from oracle.types import Address, wad_text
 
+log = logging.getLogger(__name__)
+
 GAS_MARGIN_PERCENT = 25
+MAX_RESENDS = 3  # a dropped transaction is resent with bumped fees at most this often
+RECEIPT_TIMEOUT_SECONDS = 300.0  # then the wait gives up (the transaction may still land)
+POLL_SECONDS = 0.2
+# What geth and anvil answer when another transaction already holds a nonce.
+NONCE_TAKEN = ("replacement transaction underpriced", "nonce too low")
 
 
 @dataclass
@@ -40,7 +67,8 @@ class Sender:
     def transact(self, fn: ContractFunction, value: int = 0) -> TxReceipt:
         """Sends `fn` and waits for it; raises TransactionReverted naming the custom error."""
         try:
-            params: dict[str, Any] = {"from": self.address, "value": value}
+            params: dict[str, Any] = {"from": self.address, "value": value,
+                                      **with_fees(self.w3, {})}  # fmt: skip
             tx: dict[str, Any] = dict(fn.build_transaction(params))  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError) as exc:
             raise TransactionReverted(describe_revert(fn, exc)) from None
@@ -51,7 +79,8 @@ class Sender:
     def deploy(self, abi: list[dict[str, Any]], bytecode: str, *args: Any) -> TxReceipt:
         factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
         constructor = factory.constructor(*args)
-        tx: dict[str, Any] = dict(constructor.build_transaction({"from": self.address}))
+        params = {"from": self.address, **with_fees(self.w3, {})}
+        tx: dict[str, Any] = dict(constructor.build_transaction(params))
         return self.send(self._with_margin(tx), "deployment", abi)
 
     def _with_margin(self, tx: dict[str, Any]) -> dict[str, Any]:
@@ -64,23 +93,100 @@ class Sender:
     def send(
         self, tx: dict[str, Any], what: str = "transaction", abi: list[dict[str, Any]] | None = None
     ) -> TxReceipt:
-        """Signs and sends `tx` as it is, and waits for it; a failure once mined raises
-        `OutOfGas` or `TransactionReverted` naming `what` and the custom error (from `abi`)."""
-        try:
-            if self.private_key is None:
-                tx_hash = self.w3.eth.send_transaction(tx)  # type: ignore[arg-type]
-            else:
-                account = Web3.to_checksum_address(self.address)
-                tx.setdefault("nonce", self.w3.eth.get_transaction_count(account, "pending"))
-                tx.setdefault("chainId", self.w3.eth.chain_id)
-                signed = Account.sign_transaction(tx, self.private_key)
-                tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        except Web3RPCError as exc:
-            raise self._explained(exc) from None
-        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
+        """Signs and sends `tx` (current fees unless it names its own), and waits for it,
+        resending it if it is dropped; a failure once mined raises `OutOfGas` or
+        `TransactionReverted` naming `what` and the custom error (from `abi`)."""
+        account = Web3.to_checksum_address(self.address)
+        tx = with_fees(self.w3, dict(tx))
+        tx.setdefault("nonce", self.w3.eth.get_transaction_count(account, "pending"))
+        tx.setdefault("chainId", self.w3.eth.chain_id)
+        receipt = self._mined(tx, what)
         if receipt["status"] != 1:
             raise self._failed_on_chain(tx, receipt, what, abi or [])
         return receipt
+
+    def _submit(self, tx: dict[str, Any]) -> bytes:
+        """Hands `tx` to the node: signed here, or by the node for its unlocked account."""
+        try:
+            return self._hand_over(tx)
+        except Web3RPCError as exc:
+            raise self._explained(exc) from None
+
+    def _hand_over(self, tx: dict[str, Any]) -> bytes:
+        if self.private_key is None:
+            return bytes(self.w3.eth.send_transaction(tx))  # type: ignore[arg-type]
+        signed = Account.sign_transaction(tx, self.private_key)
+        return bytes(self.w3.eth.send_raw_transaction(signed.raw_transaction))
+
+    def _mined(self, tx: dict[str, Any], what: str) -> TxReceipt:
+        """Sends `tx` and returns its receipt once mined, resending it with bumped fees
+        when the node drops it; raises TransactionReplaced when another transaction took
+        its nonce, TransactionDropped when resending does not help."""
+        nonce = int(tx["nonce"])
+        sent = [self._submit(tx)]
+        contested = False  # another transaction holds this nonce in the node's pool
+        deadline = time.monotonic() + RECEIPT_TIMEOUT_SECONDS
+        while True:
+            receipt = self._receipt_of_any(sent)
+            if receipt is not None:
+                return receipt
+            if self._nonce_used(nonce) and not any(self._known(h) for h in sent):
+                # (a node may count the nonce before it serves the receipt: ours is known then)
+                raise TransactionReplaced(self._replaced_text(tx, sent[-1], what))
+            if not contested and not self._known(sent[-1]):
+                if len(sent) > MAX_RESENDS:
+                    raise TransactionDropped(
+                        f"{what} (nonce {nonce} from {self.address}) was dropped by the node "
+                        f"{len(sent)} times, the last time with a fee cap of {_fee_text(tx)}; "
+                        "the node may refuse this account's transactions or its fee market "
+                        "moved fast: check the account and try again"
+                    )
+                tx = bumped(self.w3, tx)
+                log.warning(
+                    "%s 0x%s (nonce %d) is no longer known to the node; resending it with a "
+                    "fee cap of %s", what, sent[-1].hex(), nonce, _fee_text(tx),
+                )  # fmt: skip
+                try:
+                    sent.append(self._hand_over(tx))
+                except Web3RPCError as exc:
+                    if not any(m in str(exc).lower() for m in NONCE_TAKEN):
+                        raise self._explained(exc) from None
+                    contested = True  # replaced in the pool: wait to see it mined
+            if time.monotonic() > deadline:
+                raise ChainError(
+                    f"{what} 0x{sent[-1].hex()} (nonce {nonce}) is not mined after "
+                    f"{RECEIPT_TIMEOUT_SECONDS:.0f} s; it may still be: look it up before "
+                    "sending it again"
+                )
+            time.sleep(POLL_SECONDS)
+
+    def _receipt_of_any(self, hashes: list[bytes]) -> TxReceipt | None:
+        for tx_hash in hashes:
+            try:
+                return self.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
+            except TransactionNotFound:
+                continue
+        return None
+
+    def _known(self, tx_hash: bytes) -> bool:
+        """Whether the node still has the transaction (pending or mined)."""
+        try:
+            self.w3.eth.get_transaction(tx_hash)  # type: ignore[arg-type]
+        except TransactionNotFound:
+            return False
+        return True
+
+    def _nonce_used(self, nonce: int) -> bool:
+        account = Web3.to_checksum_address(self.address)
+        return int(self.w3.eth.get_transaction_count(account, "latest")) > nonce
+
+    def _replaced_text(self, tx: dict[str, Any], tx_hash: bytes, what: str) -> str:
+        return (
+            f"{what} 0x{tx_hash.hex()} was replaced: another transaction from {self.address} "
+            f"with the same nonce ({tx['nonce']}) was mined instead, so this one did not run. "
+            "Is another wallet or program sending from this account? Look at the account's "
+            "latest transactions, then try again if it is still needed"
+        )
 
     def _failed_on_chain(
         self, tx: dict[str, Any], receipt: TxReceipt, what: str, abi: list[dict[str, Any]]
@@ -122,6 +228,11 @@ class Sender:
             f"{self.address} holds {ether_text(balance)}, not enough for this transaction's gas "
             "(and the ETH it sends); send some ETH to it and try again"
         )
+
+
+def _fee_text(tx: dict[str, Any]) -> str:
+    fee = int(tx.get("maxFeePerGas", tx.get("gasPrice", 0)))
+    return f"{fee / 10**9:.3f} gwei"
 
 
 def tx_hash_of(receipt: TxReceipt) -> str:

@@ -16,6 +16,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.logs import DISCARD
 
+from oracle.chain.dev_chains import is_anvil
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.errors import CoopError, OutOfGas
@@ -140,19 +141,17 @@ def commit(
     return pending
 
 
-DEV_CHAIN_ID = 31337
-
-
 def wait_for_block_after(platform: Platform, block: int, timeout: float = 60.0) -> None:
     """Returns once the chain is past `block` (a reveal must come after its commit block).
 
-    An automining dev chain (anvil, chain id 31337) makes no block without a transaction,
-    so there one is mined on request after a short wait.
+    An automining anvil makes no block without a transaction, so there one is mined on
+    request (a dev-only convenience); any other node is waited for.
     """
     w3 = platform.w3
     deadline = time.monotonic() + timeout
+    anvil = is_anvil(w3)
     while w3.eth.block_number <= block:
-        if w3.eth.chain_id == DEV_CHAIN_ID:
+        if anvil:
             w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
             continue
         if time.monotonic() > deadline:

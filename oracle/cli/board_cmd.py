@@ -7,7 +7,6 @@ import click
 
 from oracle.cli.context import ChainContext, chain_options, tokens
 from oracle.errors import CoopError
-from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ledger.boards import (
     BoardEntry,
     private_board,
@@ -18,6 +17,8 @@ from oracle.ledger.boards import (
 )
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.replay import read_ledger
+from oracle.ledger.ties import TiedEntry, private_ties
+from oracle.rewards.published import PendingRoot, fetch_report
 from oracle.types import plural
 
 
@@ -41,7 +42,9 @@ def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Pat
     board holds each participant's released best of that phase: the oracles round public
     scores to the challenge's eta grid and a best only moves by at least eta (the Ladder),
     so the board cannot be climbed by probing the public rows. A private board appears
-    once the phase's private scores are opened.
+    once the phase's private scores are opened; once the holdout is revealed too, each
+    entry shows the 95% bootstrap interval of its score and its tie group (1 = tied with
+    the leader), recomputed here from the labels and artifacts on IPFS.
 
     
     Examples:
@@ -58,7 +61,7 @@ def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Pat
             f"{len(challenge.phases) - 1}); leave out --phase to see every phase"
         )
     chosen = range(len(challenge.phases)) if phase is None else [phase]
-    boards = [_phase_board(ledger, challenge, p, private) for p in chosen]
+    boards = [_phase_board(ctx, ledger, challenge, p, private) for p in chosen]
     ctx.emit("\n\n".join(b.text for b in boards), {
         "challenge_id": challenge_id, "private": private,
         "boards": [b.as_json() for b in boards],
@@ -71,41 +74,78 @@ class PhaseBoard:
     opened: bool
     entries: list[BoardEntry]
     text: str
+    ties: dict[int, TiedEntry]  # submission id -> interval and tie group (private boards)
+    ties_note: str | None = None  # why a private board has no intervals
 
     def as_json(self) -> dict[str, object]:
         return {
             "phase": self.phase, "opened": self.opened,
-            "entries": [
-                {"rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
-                 "score": score_text(e.score), "score_wad": str(e.score)}
-                for e in self.entries
-            ],
+            "entries": [{**_entry_json(e), **_tie_json(self.ties.get(e.submission_id))}
+                        for e in self.entries],
+            "intervals_note": self.ties_note,
         }  # fmt: skip
 
 
-def _phase_board(ledger: Ledger, challenge: Challenge, phase: int, private: bool) -> PhaseBoard:
+def _entry_json(e: BoardEntry) -> dict[str, object]:
+    return {"rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
+            "score": score_text(e.score), "score_wad": str(e.score)}  # fmt: skip
+
+
+def _tie_json(tied: TiedEntry | None) -> dict[str, object]:
+    if tied is None:
+        return {}
+    low, high = tied.interval.low, tied.interval.high
+    return {"interval": [score_text(low), score_text(high)],
+            "interval_wad": [str(low), str(high)], "tie_group": tied.tie_group}  # fmt: skip
+
+
+def _phase_board(ctx: ChainContext, ledger: Ledger, challenge: Challenge, phase: int,
+                 private: bool) -> PhaseBoard:  # fmt: skip
     cid = challenge.challenge_id
+    ties: dict[int, TiedEntry] = {}
+    note = None
     if private:
         opened = private_opened(ledger, challenge, phase)
         entries = private_board(ledger, challenge, phase) if opened else []
         title = f"Private leaderboard, challenge {cid} phase {phase}"
         empty = "Not opened yet: private scores are opened after the phase's reveal end."
+        if entries:
+            try:
+                ties = {t.entry.submission_id: t for t in
+                        private_ties(ledger, challenge, phase, ctx.content_store)}  # fmt: skip
+            except CoopError as exc:
+                note = f"no intervals: {exc}"
     else:
         opened, entries = True, public_board(ledger, challenge, phase)
         title = f"Public leaderboard, challenge {cid} phase {phase}"
         empty = "No scores yet: the oracles post them shortly after each reveal."
-    return PhaseBoard(phase, opened, entries, _board_text(title, challenge, entries, empty))
+    text = _board_text(title, challenge, entries, empty, ties, note)
+    return PhaseBoard(phase, opened, entries, text, ties, note)
 
 
-def _board_text(title: str, challenge: Challenge, entries: list[BoardEntry], empty: str) -> str:
+def _board_text(title: str, challenge: Challenge, entries: list[BoardEntry], empty: str,
+                ties: dict[int, TiedEntry], note: str | None) -> str:  # fmt: skip
     direction = "higher" if challenge.higher_is_better else "lower"
     lines = [title, f"baseline {score_text(challenge.baseline)}, target "
              f"{score_text(challenge.target)} ({direction} is better)"]  # fmt: skip
     if not entries:
         return "\n".join([*lines, empty])
-    lines.append(f"{'rank':>4}  {'participant':42}  {'submission':>10}  score")
-    lines += [f"{e.rank:>4}  {e.participant:42}  {e.submission_id:>10}  {score_text(e.score)}"
-              for e in entries]  # fmt: skip
+    header = f"{'rank':>4}  {'participant':42}  {'submission':>10}  score"
+    if ties:
+        header += "  95% interval  tie group"
+    lines.append(header)
+    for e in entries:
+        line = f"{e.rank:>4}  {e.participant:42}  {e.submission_id:>10}  {score_text(e.score)}"
+        tied = ties.get(e.submission_id)
+        if tied is not None:
+            low, high = score_text(tied.interval.low), score_text(tied.interval.high)
+            line += f"  [{low}, {high}]  {tied.tie_group}"
+        lines.append(line)
+    if ties:
+        lines.append("Entries with the same tie group are statistically tied (their 95% "
+                     "intervals overlap the group's first entry's).")  # fmt: skip
+    if note:
+        lines.append(note)
     return "\n".join(lines)
 
 

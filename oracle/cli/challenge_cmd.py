@@ -9,13 +9,6 @@ from typing import Any
 
 import click
 
-from oracle.chain.challenge_status import (
-    STAGES,
-    ChallengeStatus,
-    PhaseStatus,
-    challenge_status,
-    reached,
-)
 from oracle.chain.clock import duration_text, iso_time, time_text
 from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.platform import Platform
@@ -31,6 +24,13 @@ from oracle.chain.publish import (
 from oracle.cli.challenge_admin_cmd import refund_cmd, set_oracles_cmd
 from oracle.cli.context import ChainContext, chain_options, progress, tokens
 from oracle.errors import ConfigError
+from oracle.ledger.challenge_status import (
+    STAGES,
+    ChallengeStatus,
+    PhaseStatus,
+    challenge_status,
+    reached,
+)
 
 UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 

@@ -8,10 +8,10 @@ from typing import cast
 
 import click
 
+from oracle.coderun.hidden_features import features_commitment
 from oracle.errors import IpfsError
 from oracle.ipfs.cids import cid_key
 from oracle.ipfs.importer import DagEntry, import_path, import_stream
-from oracle.scoring.hidden_features import features_commitment
 
 
 class BadInput(click.ClickException):

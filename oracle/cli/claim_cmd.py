@@ -4,8 +4,8 @@ from typing import Any
 
 import click
 
-from oracle.chain.claims import claim_rewards
 from oracle.cli.context import ChainContext, chain_options, tokens
+from oracle.ledger.claims import claim_rewards
 
 
 @click.command("claim")

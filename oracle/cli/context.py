@@ -19,6 +19,7 @@ from oracle.chain.sender import Sender
 from oracle.errors import ConfigError
 from oracle.ipfs.fallback import open_content_store
 from oracle.ipfs.store import ContentStore
+from oracle.ipfs.transport import RetryPolicy
 from oracle.keystore import list_keys, unlock
 from oracle.settings import Settings, load_settings
 from oracle.types import Address, wad_text
@@ -107,7 +108,8 @@ class ChainContext:
         """The IPFS stack from settings: the embedded store, then kubo / gateways if set."""
         s = self.settings
         kubo = s.kubo_api if s.ipfs_backend == "kubo" else None
-        return open_content_store(s.ipfs_path, kubo_api=kubo, gateways=s.gateways)
+        policy = RetryPolicy(timeout=s.ipfs_timeout_seconds)
+        return open_content_store(s.ipfs_path, kubo_api=kubo, gateways=s.gateways, policy=policy)
 
     def emit(self, human: str, data: dict[str, Any]) -> None:
         click.echo(json.dumps(data, default=str) if self.as_json else human)

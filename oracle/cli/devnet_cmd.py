@@ -11,6 +11,7 @@ import click
 
 from oracle.chain.anvil import port_is_free
 from oracle.chain.sender import Sender
+from oracle.devnet.chain import CLIENTS, Client
 from oracle.settings import LOCAL_CHAIN_PORT, load_settings
 
 # The local platform and the demo import scikit-learn (its models): they are imported in
@@ -19,6 +20,18 @@ from oracle.settings import LOCAL_CHAIN_PORT, load_settings
 
 def _say(message: str) -> None:
     click.echo(message, err=True)
+
+
+CHAIN_OPTION = click.option(
+    "--chain", type=click.Choice(CLIENTS), default="anvil", show_default=True,
+    help="The Ethereum client of the local chain: anvil, or geth --dev (1-second blocks).",
+)  # fmt: skip
+
+
+def as_client(name: str) -> Client:
+    """The --chain choice as the devnet's Client type (click has checked it is one)."""
+    (client,) = [c for c in CLIENTS if c == name]
+    return client
 
 
 @click.command("up")
@@ -39,14 +52,17 @@ def _say(message: str) -> None:
               "0 or a busy port: a free one.")  # fmt: skip
 @click.option("--api-port", type=int, default=8000, show_default=True,
               help="Port of the API and web app.")  # fmt: skip
-def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: int) -> None:
+@CHAIN_OPTION
+def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: int,
+       chain: str) -> None:  # fmt: skip
     """Run the whole platform locally until Ctrl-C: chain, contracts, a demo challenge,
     the API with the web app, and three oracles.
 
-    A fresh anvil chain is started on port 8555 unless --rpc-url names one (a development
-    chain, id 31337). With the defaults (port 8555, ~/.coop) every `coop` command in
-    another terminal finds this platform without any variable; the banner prints the
-    lines to export otherwise, and the PATH line that puts `coop`, anvil and cast on it.
+    A fresh anvil chain (or geth --dev with --chain geth) is started on port 8555 unless
+    --rpc-url names one (a development chain: anvil's 31337 or geth --dev's 1337). With
+    the defaults (port 8555, ~/.coop) every `coop` command in another terminal finds
+    this platform without any variable; the banner prints the lines to export otherwise,
+    and the PATH line that puts `coop`, anvil and cast on it.
     The contracts are deployed once per chain; the demo challenge (scikit-learn's
     diabetes data, 10,000 COOP bounty) is published each time the chain is new.
     A service that stops on its own (an oracle, the API) is said here and started again
@@ -55,6 +71,7 @@ def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: in
     \b
     Example:
       coop up                 # then open http://127.0.0.1:8000
+      coop up --chain geth    # the same on geth (built by `make setup`)
       make run                # the same, after `make setup`
     """
     from oracle.devnet.platform import LocalPlatform
@@ -68,9 +85,9 @@ def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: in
     folder = (data_dir or load_settings().data_dir).resolve()
     port = chain_port if chain_port and port_is_free(chain_port) else None
     if chain_port and port is None and rpc_url is None:
-        _say(f"port {chain_port} is busy: anvil takes a free port (export the line printed below)")
+        _say(f"port {chain_port} is busy: {chain} takes a free port (export the line below)")
     local = LocalPlatform.start(folder, rpc_url, api_port, _say, seed=True,
-                                chain_port=port)  # fmt: skip
+                                chain_port=port, client=as_client(chain))  # fmt: skip
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         click.echo(local.describe())
@@ -98,7 +115,8 @@ def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: in
 )
 @click.option("--timeout", type=float, default=180.0, show_default=True,
               help="Seconds to wait for each oracle step before giving up.")  # fmt: skip
-def demo(data_dir: Path | None, timeout: float) -> None:
+@CHAIN_OPTION
+def demo(data_dir: Path | None, timeout: float, chain: str) -> None:
     """Play a challenge's whole life in a few minutes, on a private local chain.
 
     Five simulated participants train real scikit-learn models and submit; one blends two
@@ -110,22 +128,29 @@ def demo(data_dir: Path | None, timeout: float) -> None:
     and a fork of it are run by the three oracles (receipts printed), and after the
     holdout reveal the audit reruns both from their receipts. Prints the public
     and private leaderboards and the reward table with each fork pass-through.
+    On anvil the chain's clock is moved past each window; on geth (--chain geth) the
+    windows are short and waited for in real time (about 8 minutes: the contracts' dispute
+    window is at least 5).
 
     Exit status 0 when the audits pass.
 
     \b
     Example:
       coop demo
+      coop demo --chain geth
       make demo
     """
-    from oracle.chain.claims import NothingOwed, claim_rewards
-    from oracle.devnet.demo import PARTICIPANTS, run_story
+    from oracle.devnet.demo import PARTICIPANTS, PLAY_WINDOWS, REAL_TIME_WINDOWS, run_story
     from oracle.devnet.platform import LocalPlatform
     from oracle.devnet.report import demo_tables
+    from oracle.ledger.claims import NothingOwed, claim_rewards
 
     with tempfile.TemporaryDirectory(prefix="coop-demo-") as scratch:
         folder = (data_dir or Path(scratch)).resolve()
-        local = LocalPlatform.start(folder, None, None, _say, seed=True)
+        client = as_client(chain)
+        windows = PLAY_WINDOWS if client == "anvil" else REAL_TIME_WINDOWS
+        local = LocalPlatform.start(folder, None, None, _say, seed=True, client=client,
+                                    windows=windows)  # fmt: skip
         try:
             assert local.seeded is not None
             platform, store = local.chain.platform, local.store

@@ -9,15 +9,17 @@ from types import FrameType
 import click
 
 from oracle.api.config import index_path
+from oracle.api.read.profiles import render_pending
 from oracle.cli.context import ChainContext, chain_options
 from oracle.indexer.runner import Indexer
 
 
 def open_indexer(ctx: ChainContext, db: Path | None) -> Indexer:
-    """The indexer over the settings' chain, deployment and IPFS stack (reports)."""
+    """The indexer over the settings' chain, deployment and IPFS stack (reports), rendering
+    the API's profiles ahead of time."""
     s = ctx.settings
     return Indexer(db or index_path(s), ctx.platform, ctx.content_store,
-                   confirmations=s.confirmations)  # fmt: skip
+                   confirmations=s.confirmations, render_answers=render_pending)  # fmt: skip
 
 
 db_option = click.option(

@@ -12,9 +12,7 @@ from oracle.chain.submission_checks import check_submit, is_for, reveal_blocker
 from oracle.chain.submissions import commit, drop_pending, pending_reveals, reveal
 from oracle.cli.context import ChainContext, chain_options, progress
 from oracle.errors import CoopError, TransactionReverted
-from oracle.types import PPM, plural
-
-VERDICTS = {"approve": 1, "concern": 2, "reject": 3}
+from oracle.types import PPM, Verdict, plural
 
 
 def parse_parents(specs: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -184,7 +182,7 @@ def reveal_pending(drops: tuple[int, ...], **options: object) -> None:
 
 @click.command("review")
 @click.argument("submission", type=int)
-@click.argument("verdict", type=click.Choice(sorted(VERDICTS)))
+@click.argument("verdict", type=click.Choice(sorted(v.name.lower() for v in Verdict)))
 @click.option("--note", type=click.Path(exists=True, path_type=Path),
               help="A file with your review; added to IPFS, its CID recorded.")  # fmt: skip
 @chain_options
@@ -199,7 +197,7 @@ def review(submission: int, verdict: str, note: Path | None, **options: object) 
     note_cid = ""
     if note is not None:
         note_cid = str(ctx.content_store.add_path(note).cid)
-    fn = ctx.platform.book.functions.review(submission, VERDICTS[verdict], note_cid)
+    fn = ctx.platform.book.functions.review(submission, Verdict[verdict.upper()], note_cid)
     ctx.sender.transact(fn)
     ctx.emit(f"Reviewed submission {submission}: {verdict}",
              {"submission_id": submission, "verdict": verdict, "review_cid": note_cid})  # fmt: skip

@@ -7,9 +7,11 @@ from typing import Any
 
 import click
 
-from oracle.chain.claims import STATE_DISPUTED, STATE_VOIDED
 from oracle.chain.clock import chain_now, time_text
-from oracle.chain.disputes import (
+from oracle.chain.roots import RootState
+from oracle.chain.sender import ether_text
+from oracle.cli.context import ChainContext, chain_options, progress, tokens
+from oracle.ledger.disputes import (
     Settled,
     bond_credit,
     plan_dispute,
@@ -22,8 +24,6 @@ from oracle.chain.disputes import (
     view_dispute,
     withdraw_bonds,
 )
-from oracle.chain.sender import ether_text
-from oracle.cli.context import ChainContext, chain_options, progress, tokens
 
 MAX_REASON_BYTES = 1 << 20
 
@@ -286,13 +286,13 @@ def show_cmd(challenge_id: int, phase: int, **options: Any) -> None:
     view = view_dispute(ctx.platform, ctx.content_store, challenge_id, phase)
     root, record, d = view.root, view.root.record, view.dispute
     now, arbiter = root.now, root.arbiter
-    if record.state == STATE_DISPUTED:
+    if record.state == RootState.DISPUTED:
         state = (
             f"disputed: the arbiter {arbiter} decides by "
             f"{time_text(record.arbiter_deadline, now)}; after that anyone may end the "
             f"dispute with `coop rewards lapse {challenge_id} {phase}` (the root stands)"
         )
-    elif record.state == STATE_VOIDED:
+    elif record.state == RootState.VOIDED:
         state = "voided by the arbiter: the oracles post a corrected root"
     elif now < record.claimable_at:
         state = (
@@ -301,7 +301,7 @@ def show_cmd(challenge_id: int, phase: int, **options: Any) -> None:
         )
     else:
         state = f"standing: claims are open (since {time_text(record.claimable_at, now)})"
-    if record.state != STATE_DISPUTED and d is not None and record.state != STATE_VOIDED:
+    if record.state != RootState.DISPUTED and d is not None and record.state != RootState.VOIDED:
         state += "; its dispute was rejected or lapsed"
     lines = [
         f"Rewards root of {root.where}: {record.merkle_root} (seq {record.seq})",
@@ -315,7 +315,7 @@ def show_cmd(challenge_id: int, phase: int, **options: Any) -> None:
             lines += [f"    | {line}" for line in view.reason.splitlines() or [""]]
         else:
             lines.append(f"  reason:  {view.reason_note}")
-    if record.state == STATE_DISPUTED:
+    if record.state == RootState.DISPUTED:
         lines.append(
             f"  next:    the arbiter decides: coop rewards resolve {challenge_id} "
             f"{phase} --uphold | --reject --account <arbiter>"
@@ -323,7 +323,7 @@ def show_cmd(challenge_id: int, phase: int, **options: Any) -> None:
     ctx.emit("\n".join(lines), {
         "challenge_id": challenge_id, "phase": phase, "merkle_root": record.merkle_root,
         "seq": record.seq, "total": str(record.total), "report_cid": view.report_cid,
-        "state": {1: "posted", 2: "disputed", 3: "voided"}.get(record.state, "none"),
+        "state": record.state.label,
         "claimable_at": record.claimable_at, "arbiter": arbiter,
         "arbiter_deadline": record.arbiter_deadline if d is not None else None,
         "dispute": None if d is None else {

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from oracle.chain.challenge_status import challenge_status
 from oracle.cli.context import ChainContext, chain_options
 from oracle.coderun import fetch_inputs, sandbox_files
 from oracle.coderun.inputs import INPUT_MAX_BYTES
 from oracle.coderun.local import LocalRun, run_locally
 from oracle.errors import ConfigError
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.challenge_status import challenge_status
 from oracle.runtime import ensure_runtime
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 

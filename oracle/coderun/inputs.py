@@ -3,7 +3,7 @@
 `train`, `test_features` and each public file keep the name the spec gives them, with an
 extension from their first bytes: `.parquet` (PAR1), `.csv.gz` (gzip) or `.csv`. Hidden
 test features (`data.hidden_test_features`) are not on IPFS before the holdout reveal: the
-caller passes their bytes (oracle/scoring/hidden_features.py checks them), and their
+caller passes their bytes (oracle/coderun/hidden_features.py checks them), and their
 identity is the spec's keccak256 commitment instead of a CID.
 """
 

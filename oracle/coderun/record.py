@@ -19,7 +19,8 @@ from dataclasses import asdict
 
 from pydantic import BaseModel
 
-from oracle.coderun.score import CodeReceipt, CodeScore
+from oracle.coderun.score import CodeScore
+from oracle.scoring.receipt import CodeReceipt
 
 RECORD_VERSION = 1
 LOG_TAIL_CHARS = 4000

@@ -19,6 +19,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from oracle.chain.anvil import free_port
 from oracle.errors import ConfigError
 
+ORACLE_RUN = (sys.executable, "-m", "oracle.cli", "oracle", "run")
+
 
 @dataclass
 class LocalOracle:
@@ -26,6 +28,7 @@ class LocalOracle:
     data_dir: Path
     env: dict[str, str]
     port: int
+    command: tuple[str, ...] = ORACLE_RUN  # what runs the daemon (tests may run a faulty one)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     starts: int = 0
 
@@ -46,7 +49,7 @@ class LocalOracle:
             log.write(f"--- start {self.starts} ---\n".encode())
             log.flush()
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "oracle.cli", "oracle", "run"],
+                list(self.command),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, **self.env},

@@ -29,7 +29,7 @@ class DaemonConfig:
     listen_host: str
     listen_port: int
     poll_seconds: float
-    confirmations: int
+    confirmations: int | None  # None: the chain's default (oracle/chain/dev_chains.py)
     failover_seconds: float
     fetch_attempts: int
     fetch_retry_seconds: float
@@ -39,7 +39,6 @@ class DaemonConfig:
     runtime_dir: Path
     holdout_grace_seconds: float = 86400.0
     code_runs: int = 1  # code submissions run at once
-    fault_score_offset: int = 0
 
     @property
     def address(self) -> str:
@@ -94,5 +93,4 @@ def daemon_config(settings: Settings, private_key: str) -> DaemonConfig:
         challenges=settings.challenges,
         runtime_dir=settings.runtime_path,
         code_runs=settings.code_runs,
-        fault_score_offset=settings.fault_score_offset,
     )

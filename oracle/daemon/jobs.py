@@ -24,7 +24,7 @@ from typing import Any
 
 from oracle.chain.attestation import ScoreItem
 from oracle.chain.events import ChainEvent
-from oracle.coderun.score import CodeReceipt
+from oracle.scoring.receipt import CodeReceipt
 
 WAIT_FIRST_SECONDS = 3.0
 WAIT_MAX_SECONDS = 60.0

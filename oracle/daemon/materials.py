@@ -24,15 +24,15 @@ from pathlib import Path
 from eth_utils.crypto import keccak
 
 from oracle.chain.holdout_secrets import secret_in
-from oracle.errors import CoopError, IpfsError
-from oracle.ipfs.store import ContentStore
-from oracle.ledger.model import Phase
-from oracle.scoring.artifacts import fetch_scorer_program
-from oracle.scoring.hidden_features import (
+from oracle.coderun.hidden_features import (
     HiddenFeaturesMismatch,
     check_hidden_features,
     read_revealed_holdout,
 )
+from oracle.errors import CoopError, IpfsError
+from oracle.ipfs.store import ContentStore
+from oracle.ledger.model import Phase
+from oracle.scoring.artifacts import fetch_scorer_program
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 

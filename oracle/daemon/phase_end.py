@@ -19,9 +19,12 @@ from oracle.chain.attestation import RewardRoot, ScoreItem
 from oracle.chain.events import ChainEvent
 from oracle.daemon.attest import Refusal, config_digest
 from oracle.daemon.jobs import ScoredJob
+from oracle.errors import IpfsError
 from oracle.ipfs.importer import import_bytes
+from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
 from oracle.ledger.reward_inputs import reward_inputs
+from oracle.ledger.ties import shared_prize_groups
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
@@ -131,12 +134,14 @@ def roots_due(ledger: Ledger, challenge_id: int) -> list[int]:
 
 
 def form_root(
-    ledger: Ledger, challenge_id: int, phase: int, spec: ChallengeSpec
+    ledger: Ledger, challenge_id: int, phase: int, spec: ChallengeSpec, store: ContentStore
 ) -> RootProposal | None:
-    """The phase's rewards root at `ledger.last_block`; None when nobody earned anything."""
+    """The phase's rewards root at `ledger.last_block`; None when nobody earned anything.
+    `store` fetches the labels and artifacts when the spec shares prizes within ties."""
     challenge = ledger.challenges[challenge_id]
     escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
-    report = compute_rewards(reward_inputs(ledger, challenge_id, phase, spec, escrow))
+    ties = shared_prize_groups(ledger, challenge_id, phase, spec, store)
+    report = compute_rewards(reward_inputs(ledger, challenge_id, phase, spec, escrow, ties))
     if not report.leaves:
         return None
     tree = build_tree(report.leaves)
@@ -162,6 +167,7 @@ def review_root(
     ledger: Ledger,
     read_up_to: int,
     spec: ChallengeSpec,
+    store: ContentStore,
 ) -> RootProposal | Refusal:
     if read_up_to < cut_block:
         return Refusal(
@@ -175,7 +181,10 @@ def review_root(
             f"at block {cut_block} phase {proposed.phase} of challenge "
             f"{proposed.challenge_id} is not ready for a rewards root",
         )
-    ours = form_root(ledger, proposed.challenge_id, proposed.phase, spec)
+    try:
+        ours = form_root(ledger, proposed.challenge_id, proposed.phase, spec, store)
+    except IpfsError as exc:  # the tie groups need the labels and artifacts (share_prizes)
+        return Refusal(True, f"cannot derive the phase's tie groups yet: {exc}")
     if ours is None:
         return Refusal(False, "the rewards of this phase pay nobody; there is no root to sign")
     if ours.root != proposed or ours.report_cid != report_cid:

@@ -90,4 +90,4 @@ def not_reproducible_record(
     result = ScoreResult(Status.NOT_REPRODUCIBLE, not_reproducible_reason(receipt.outcomes))
     report = ScoreReport(challenge_id, phase, submission_id, receipt.code_cid,
                          result.status, result.reason, None, receipt)  # fmt: skip
-    return score_record(keys, 0, report, result, 0.0, own.outcome), report.to_bytes()
+    return score_record(keys, report, result, 0.0, own.outcome), report.to_bytes()

@@ -45,7 +45,6 @@ class ScoringKeys:
     chain_id: int
     score_board: str
     shared_key: bytes
-    fault_score_offset: int = 0  # TEST ONLY: eta steps a lying oracle adds (docs/operator.md)
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,6 @@ def score_job(
     material: PhaseMaterial,
     store: ContentStore,
     keys: ScoringKeys,
-    eta: int,
     fetch_attempts: int,
     retry_seconds: float,
     runtime_dir: Path,
@@ -114,12 +112,11 @@ def score_job(
     report = report_of(job.challenge_id, job.phase, job.submission_id, cid, result, receipt)
     seconds = time.perf_counter() - started
     outcome = None if run is None else run.outcome
-    return Scored(score_record(keys, eta, report, result, seconds, outcome), report.to_bytes(), run)
+    return Scored(score_record(keys, report, result, seconds, outcome), report.to_bytes(), run)
 
 
 def score_record(
     keys: ScoringKeys,
-    eta: int,
     report: ScoreReport,
     result: ScoreResult,
     seconds: float,
@@ -136,8 +133,6 @@ def score_record(
     )
     private = int(result.private_wad) if result.valid and result.private_wad is not None else 0
     public = int(result.public_wad) if result.valid and result.public_wad is not None else 0
-    if result.valid and keys.fault_score_offset:
-        public += keys.fault_score_offset * eta  # the fault-injection setting: a lie
     return ScoreRecord(
         status=int(result.status),
         reason=report.reason,

@@ -37,12 +37,12 @@ from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from oracle.daemon.wire import (
-    HealthModel,
     ProposalModel,
     RefusalModel,
     RootProposalModel,
     SignatureModel,
 )
+from oracle.health import HealthModel
 from oracle.ipfs.importer import import_bytes
 
 log = logging.getLogger(__name__)

@@ -37,6 +37,7 @@ from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
 from oracle.chain.sender import Sender
+from oracle.coderun.hidden_features import add_revealed_holdout
 from oracle.coderun.record import run_record
 from oracle.daemon.attest import (
     Refusal,
@@ -74,19 +75,17 @@ from oracle.daemon.reproduce import (
 from oracle.daemon.scorer import Scored, ScoringKeys, TryAgain, score_job
 from oracle.daemon.server import Handlers, OracleHttpServer
 from oracle.daemon.wire import (
-    HealthModel,
     MismatchModel,
     ProposalModel,
     RefusalModel,
     RootProposalModel,
     SignatureModel,
-    WaitingModel,
 )
 from oracle.errors import CoopError, IpfsError, RetryableError
+from oracle.health import HealthModel, WaitingModel
 from oracle.ipfs.importer import import_bytes
-from oracle.ipfs.store import ContentStore
+from oracle.ipfs.store import ContentStore, replicate
 from oracle.ledger.model import Challenge, Ledger
-from oracle.scoring.hidden_features import add_revealed_holdout
 from oracle.scoring.score_report import NETWORK_STATUSES
 from oracle.sqlite import transaction
 from oracle.status import Status
@@ -112,12 +111,7 @@ class OracleService:
         self.jobs = JobStore(self.db)
         self.follower = Follower(self.platform, confirmations=config.confirmations)
         self.materials = Materials(store, config.holdout_dir)
-        self.keys = ScoringKeys(
-            self.chain_id,
-            self.platform.score_board.address,
-            config.shared_key,
-            config.fault_score_offset,
-        )
+        self.keys = ScoringKeys(self.chain_id, self.platform.score_board.address, config.shared_key)
         self.writer = ChainWriter(self.platform, self.sender)
         self.peers = PeerClient(config.peers, config.peer_timeout_seconds)
         self.scoring = ThreadPoolExecutor(config.code_runs, thread_name_prefix="score")
@@ -345,7 +339,7 @@ class OracleService:
                     raise MaterialMissing(missing[key])
                 challenge = ledger.challenges[job.challenge_id]
                 material = self.materials.material(job.challenge_id, challenge.phases[job.phase])
-                future = self.scoring.submit(self._compute, job, material, challenge.eta)
+                future = self.scoring.submit(self._compute, job, material)
                 self.in_flight[job.submission_id] = (job, future)
             except MaterialMissing as exc:
                 missing[key] = str(exc)
@@ -389,7 +383,7 @@ class OracleService:
             self.jobs.hold(job.submission_id, time.time(), reason)
         self.metrics.waits.labels(cause).inc()
 
-    def _compute(self, job: Job, material: PhaseMaterial, eta: int) -> Scored | TryAgain:
+    def _compute(self, job: Job, material: PhaseMaterial) -> Scored | TryAgain:
         """Scores one job (on a scoring thread: it touches no database)."""
         log.info("scoring submission %d (challenge %d)", job.submission_id, job.challenge_id)
         return score_job(
@@ -397,7 +391,6 @@ class OracleService:
             material,
             self.store,
             self.keys,
-            eta,
             self.config.fetch_attempts,
             self.config.fetch_retry_seconds,
             self.config.runtime_dir,
@@ -431,6 +424,8 @@ class OracleService:
             if record is not None:
                 self.jobs.save_run_record(job.submission_id, record)
         status = Status(outcome.record.status)
+        if status not in (*NETWORK_STATUSES, Status.TOO_LARGE):
+            self._keep(job.artifact_cid)
         self.metrics.scored.labels(status.name).inc()
         self.metrics.scoring_seconds.observe(outcome.record.seconds)
         log.info(
@@ -454,6 +449,19 @@ class OracleService:
                 backend.pin(str(backend.add_bytes(data).cid))
             except IpfsError as exc:
                 log.warning("could not add a report to %s: %s", backend.name, exc)
+
+    def _keep(self, cid: str) -> None:
+        """Pins a scored artifact on every writable IPFS backend, copying it into those that
+        lack it (the embedded store, when kubo fetched it), so auditors can fetch it from
+        this oracle later (best effort)."""
+        for backend in writable_backends(self.store):
+            try:
+                if backend.has(cid):
+                    backend.pin(cid)
+                else:
+                    replicate(self.store, backend, cid)
+            except IpfsError as exc:
+                log.warning("could not keep the artifact %s on %s: %s", cid, backend.name, exc)
 
     def _warn_once(self, message: str) -> None:
         if message not in self._warned:
@@ -738,7 +746,7 @@ class OracleService:
         if poster.lower() != self.address.lower() or not self._may_ask(key):
             return False
         spec = self.materials.spec(challenge.phases[phase])
-        proposal = form_root(head, challenge_id, phase, spec)
+        proposal = form_root(head, challenge_id, phase, spec, self.store)
         if proposal is None:
             self._warn_once(
                 f"challenge {challenge_id} phase {phase}: the rewards pay nobody; "
@@ -859,7 +867,13 @@ class OracleService:
             except MaterialMissing as exc:
                 return RefusalModel(retry=True, reason=str(exc))
             result = review_root(
-                model.to_root(), model.report_cid, model.cut_block, ledger, read_up_to, spec
+                model.to_root(),
+                model.report_cid,
+                model.cut_block,
+                ledger,
+                read_up_to,
+                spec,
+                self.store,
             )
             if isinstance(result, Refusal):
                 return self._refusal(result, f"rewards root of challenge {model.challenge_id}")

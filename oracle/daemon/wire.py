@@ -131,28 +131,6 @@ class RefusalModel(BaseModel):
     mismatches: list[MismatchModel] = []  # code runs whose outcome differs from the poster's
 
 
-class WaitingModel(BaseModel):
-    """A submission this oracle cannot score now, for a reason that is not its submitter's."""
-
-    submission_id: int
-    challenge_id: int
-    reason: str
-    tries: int
-    next_try_in_seconds: float
-
-
-class HealthModel(BaseModel):
-    """`GET /healthz`: 200 while the loop turns, 503 when it is stuck or stopping."""
-
-    status: str  # "ok" | "starting" | "stopping" | "stalled"
-    oracle: str
-    last_block: int
-    lag_blocks: int
-    jobs: dict[str, int]
-    seconds_since_loop: float
-    waiting: list[WaitingModel] = []  # the first WAITING_SHOWN, oldest reveal first
-
-
 def _b32(text: str) -> bytes:
     raw = bytes.fromhex(text.removeprefix("0x"))
     if len(raw) != 32:

@@ -25,13 +25,14 @@ from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.challenges import reveal_holdout
+from oracle.chain.dev_chains import is_dev_chain
 from oracle.chain.holdout_reveal import HoldoutAlreadyRevealed, reveal_stored_holdout
 from oracle.chain.platform import Platform
 from oracle.chain.publish import PublishOptions, dev_arbiter
 from oracle.chain.refunds import check_refundable, refund_remainder
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
-from oracle.devnet.chain import travel
+from oracle.devnet.chain import reach_chain_time
 from oracle.devnet.models import REGRESSION_MODELS, TaskData, blend, predictions_csv
 from oracle.devnet.seed import SeededChallenge, code_spec, seed_example
 from oracle.devnet.services import runtime_dir
@@ -45,9 +46,6 @@ from oracle.types import PPM
 EXAMPLE = "diabetes-regression"
 EXAMPLE_CODE = REPO_ROOT / "examples" / "code" / "diabetes-ridge"
 BOUNTY = 10_000 * 10**18
-COMMIT_SECONDS = 3600
-REVEAL_SECONDS = 600
-DISPUTE_SECONDS = 300
 OWNER_KEY = ANVIL_KEYS[0]
 PARTICIPANTS = {  # name → anvil development key
     "ada": ANVIL_KEYS[1],
@@ -61,6 +59,23 @@ VERDICT_APPROVE, VERDICT_REJECT = 1, 3
 CODE_EXTRA_SECONDS = 300.0  # the first code run builds the runtime from the package registry
 
 Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Windows:
+    """How long the demo challenge's phase stays open for commits, then reveals, and how
+    long its rewards root can be disputed (the contracts' minimum is 5 minutes)."""
+
+    commit_seconds: int
+    reveal_seconds: int
+    dispute_seconds: int
+
+
+# `coop up`: an hour to play; `coop demo` on anvil moves the clock past them.
+PLAY_WINDOWS = Windows(3600, 600, 300)
+# `coop demo` on a node whose clock cannot be moved (geth): windows waited for in real time,
+# the commit window long enough for the five submissions and reviews on a loaded machine.
+REAL_TIME_WINDOWS = Windows(120, 20, 300)
 
 
 class DemoStalled(CoopError, TimeoutError):
@@ -94,35 +109,37 @@ class DemoResult:
         return self.audit is not None and self.audit.ok and reran
 
 
-def demo_publish_options(w3: Web3) -> PublishOptions:
+def demo_publish_options(w3: Web3, windows: Windows = PLAY_WINDOWS) -> PublishOptions:
     arbiter = dev_arbiter(w3.eth.chain_id)
-    if arbiter is None:
-        raise ConfigError("the demo runs on the dev chain (chain id 31337) only")
+    if arbiter is None or not is_dev_chain(w3.eth.chain_id):
+        raise ConfigError("the demo runs on a development chain (anvil's or geth --dev's) only")
     return PublishOptions(
         bounty=BOUNTY,
         oracles=tuple(Sender.from_key(w3, k).address for k in ORACLE_KEYS),
         quorum=2,
         arbiter=arbiter,
-        commit_seconds=COMMIT_SECONDS,
-        reveal_seconds=REVEAL_SECONDS,
-        dispute_window=DISPUTE_SECONDS,
+        commit_seconds=windows.commit_seconds,
+        reveal_seconds=windows.reveal_seconds,
+        dispute_window=windows.dispute_seconds,
     )
 
 
-def seed_demo_challenge(platform: Platform, store: ContentStore, data_dir: Path) -> SeededChallenge:
+def seed_demo_challenge(platform: Platform, store: ContentStore, data_dir: Path,
+                        windows: Windows = PLAY_WINDOWS) -> SeededChallenge:  # fmt: skip
     owner = Sender.from_key(platform.w3, OWNER_KEY)
     return seed_example(platform, owner, store, data_dir, EXAMPLE,
-                        demo_publish_options(platform.w3))  # fmt: skip
+                        demo_publish_options(platform.w3, windows))  # fmt: skip
 
 
-def seed_code_challenge(platform: Platform, store: ContentStore, data_dir: Path) -> SeededChallenge:
+def seed_code_challenge(platform: Platform, store: ContentStore, data_dir: Path,
+                        windows: Windows = PLAY_WINDOWS) -> SeededChallenge:  # fmt: skip
     """The same data as the demo challenge, taking code (a folder with main.py) on the
     example runtime (examples/runtimes/scikit-learn.lock), its test features hidden: not
     on IPFS, committed to by the spec, in the holdouts/ folder the oracles get."""
     owner = Sender.from_key(platform.w3, OWNER_KEY)
     spec = code_spec(EXAMPLE, data_dir / f"{EXAMPLE}-code.json", hidden_features=True)
     return seed_example(platform, owner, store, data_dir, EXAMPLE,
-                        demo_publish_options(platform.w3), spec)  # fmt: skip
+                        demo_publish_options(platform.w3, windows), spec)  # fmt: skip
 
 
 def forked_program(folder: Path) -> Path:
@@ -229,8 +246,9 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
         say("Waiting for the oracles to run the programs (the first run builds the runtime)…")
         _say_code_scores(platform, store, result.code_entries, say, timeout + CODE_EXTRA_SECONDS)
 
-    say("The phase ends (the demo moves the chain's clock past the reveal end).")
-    travel(w3, COMMIT_SECONDS + REVEAL_SECONDS + 1)
+    say("The phase ends (the demo moves anvil's clock past the reveal end, or waits for it).")
+    phase_ends = [seeded.published.reveal_end] + ([code.published.reveal_end] if code else [])
+    reach_chain_time(w3, max(phase_ends) + 1)
     say("Waiting for the oracles to open the private scores…")
     opened = ids + [e.submission_id for e in result.code_entries]
     wait_for(platform, "the private scores to be opened",
@@ -248,13 +266,15 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
                    Web3.keccak(labels), split_salt)  # fmt: skip
 
     say("Waiting for the oracles to post the rewards root…")
-    wait_for(
+    ledger = wait_for(
         platform,
         "the rewards root",
         lambda ledger: bool(ledger.challenges[challenge_id].roots),
         timeout,
     )
-    travel(w3, DISPUTE_SECONDS + 1)
+    say("The dispute window runs (moved past on anvil, waited for elsewhere)…")
+    claimable_at = max(root.claimable_at for root in ledger.challenges[challenge_id].roots)
+    reach_chain_time(w3, claimable_at)
     if claim is not None:
         say("The dispute window has passed; everyone claims:")
         for name, key in PARTICIPANTS.items():

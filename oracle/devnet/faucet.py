@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.dev_chains import is_dev_chain
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender, ether_text
 from oracle.errors import ConfigError
 from oracle.types import wad_text
-
-DEV_CHAIN_ID = 31337
 
 
 @dataclass(frozen=True)
@@ -28,9 +27,9 @@ def fund(platform: Platform, address: str, wei: int, token_units: int) -> Funded
     dev deployer owns; says what to do instead anywhere else."""
     w3 = platform.w3
     to = Web3.to_checksum_address(address)
-    if w3.eth.chain_id != DEV_CHAIN_ID:
+    if not is_dev_chain(w3.eth.chain_id):
         raise ConfigError(
-            f"this is chain {w3.eth.chain_id}, not a development chain ({DEV_CHAIN_ID}): "
+            f"this is chain {w3.eth.chain_id}, not a development chain (anvil's or geth --dev's): "
             f"nobody mints here; send ETH and the reward token to {to} from a funded wallet"
         )
     deployer = Sender.from_key(w3, ANVIL_KEYS[0])
@@ -41,8 +40,7 @@ def fund(platform: Platform, address: str, wei: int, token_units: int) -> Funded
             "account: only its owner mints; pass --tokens 0 to send ETH only"
         )
     if wei:
-        deployer.send({"from": deployer.address, "to": to, "value": wei, "gas": 21_000,
-                       "gasPrice": w3.eth.gas_price})  # fmt: skip
+        deployer.send({"from": deployer.address, "to": to, "value": wei, "gas": 21_000})
     if token_units:
         deployer.transact(platform.token.functions.mint(to, token_units))
     return Funded(to, wei, token_units, w3.eth.get_balance(to),

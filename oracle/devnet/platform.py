@@ -13,10 +13,12 @@ from pathlib import Path
 
 from oracle.chain.anvil import ANVIL_KEYS, CHECKOUT_TOOLS
 from oracle.daemon.cluster import LocalOracle
-from oracle.devnet.chain import LocalChain, open_local_chain
+from oracle.devnet.chain import Client, LocalChain, open_local_chain
 from oracle.devnet.demo import (
     EXAMPLE_CODE,
     ORACLE_KEYS,
+    PLAY_WINDOWS,
+    Windows,
     seed_code_challenge,
     seed_demo_challenge,
 )
@@ -51,21 +53,24 @@ class LocalPlatform:
 
     @classmethod
     def start(cls, data_dir: Path, rpc_url: str | None, api_port: int | None, say: Say,
-              seed: bool = True, chain_port: int | None = None) -> "LocalPlatform":  # fmt: skip
+              seed: bool = True, chain_port: int | None = None, client: Client = "anvil",
+              windows: Windows = PLAY_WINDOWS) -> "LocalPlatform":  # fmt: skip
         data_dir.mkdir(parents=True, exist_ok=True)
-        say("starting the chain (anvil, 1-second blocks) and deploying the contracts…")
-        chain = open_local_chain(data_dir, rpc_url, port=chain_port)
+        say(f"starting the chain ({client}, 1-second blocks) and deploying the contracts…")
+        chain = open_local_chain(data_dir, rpc_url, port=chain_port, client=client)
         local = cls(data_dir, chain, EmbeddedStore(data_dir / "ipfs"),
                     ProcessGroup(data_dir / "logs"))  # fmt: skip
         try:
             if seed:
                 say("publishing the demo challenge (scikit-learn's diabetes data)…")
-                local.seeded = seed_demo_challenge(chain.platform, local.store, data_dir)
+                local.seeded = seed_demo_challenge(chain.platform, local.store, data_dir, windows)
                 say(
                     "publishing a second one on the same data that takes code (main.py) on "
                     "hidden test features…"
                 )
-                local.code_seeded = seed_code_challenge(chain.platform, local.store, data_dir)
+                local.code_seeded = seed_code_challenge(
+                    chain.platform, local.store, data_dir, windows
+                )
             oracles = plan_oracles(data_dir, chain.url, chain.deployment_file, ORACLE_KEYS,
                                    holdouts=data_dir / "holdouts")  # fmt: skip
             say("starting the API, the web app and the IPFS gateway…")
@@ -86,11 +91,11 @@ class LocalPlatform:
 
     def chain_stopped(self) -> str | None:
         """Why the chain this platform started is gone (then nothing can go on), else None."""
-        anvil = self.chain.anvil
-        if anvil is None or anvil.process.poll() is None:
+        node = self.chain.node
+        if node is None or node.process.poll() is None:
             return None
         return (
-            f"the chain (anvil) stopped with exit status {anvil.process.returncode}; its "
+            f"the chain ({node.client}) stopped with exit status {node.process.returncode}; its "
             "state is gone with it: run `coop up` again for a fresh chain"
         )
 
@@ -110,7 +115,8 @@ class LocalPlatform:
             "",
             "Coopetition is running locally.",
             f"  web app and API   {api}   (API docs: {api}/docs)",
-            f"  chain (anvil)     {self.chain.url}   chain id 31337",
+            f"  {f'chain ({self.chain.client})':17} {self.chain.url}   "
+            f"chain id {self.chain.platform.w3.eth.chain_id}",
             *(f"  {o.name:17} {o.url}/metrics   log {o.log_path}" for o in self.oracles),
             f"  API log           {self.group.log_dir}/api.log",
             "",

@@ -8,17 +8,15 @@ So the indexer renders it when it has the time, and the API sends the stored byt
 rendering may have changed it ("pending"). Every write that can change a profile marks it
 pending in the same transaction (`mark_touched`, `mark_all`), so a stored JSON is always
 what rendering the profile now would give; the API renders a pending or missing one
-itself. `render_pending` catches up after the indexer has reached the chain's head.
+itself. The rendering is the API's (`oracle.api.read.profiles.render_pending`): the
+process that runs the indexer hands it over (`Indexer(render_answers=...)`), and the
+indexer calls it after reaching the chain's head.
 """
 
 import sqlite3
 from collections.abc import Iterable
 
-from oracle.api.read.profiles import profile
 from oracle.chain.events import ChainEvent
-from oracle.sqlite import transaction
-
-RENDER_BATCH = 200  # profiles per write transaction: readers never wait long
 
 # events → the argument naming an address whose profile shows the event
 ACTOR_ARGS = {
@@ -81,24 +79,3 @@ def mark(db: sqlite3.Connection, addresses: Iterable[str]) -> None:
 def mark_all(db: sqlite3.Connection) -> None:
     """After a rewind: any profile may have changed."""
     db.execute("UPDATE profile_answers SET body = NULL")
-
-
-def render_pending(db: sqlite3.Connection) -> int:
-    """Renders every pending profile, RENDER_BATCH per transaction; returns how many."""
-    rendered = 0
-    while True:
-        with transaction(db):
-            pending = [
-                str(address)
-                for (address,) in db.execute(
-                    "SELECT address FROM profile_answers WHERE body IS NULL LIMIT ?",
-                    (RENDER_BATCH,),
-                )
-            ]
-            db.executemany(
-                "UPDATE profile_answers SET body = ? WHERE address = ?",
-                [(profile(db, address).model_dump_json().encode(), address) for address in pending],
-            )
-        rendered += len(pending)
-        if len(pending) < RENDER_BATCH:
-            return rendered

@@ -6,14 +6,15 @@ leaves the index and its cursor out of step. `rebuild` forgets everything and re
 chain again from the deployment block in a single transaction: readers keep seeing the
 old index until the new one is complete. Reward reports are fetched after the steps
 that posted their roots (reports.py), each outcome in its own transaction; then the
-profiles those writes changed are rendered (profile_answers.py).
+answers those writes marked pending are rendered by `render_answers`, when the process
+that runs the indexer gives one (the API's profiles: profile_answers.py).
 """
 
 import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from requests.exceptions import RequestException
 from oracle.chain.follower import Advance, Cursor, Follower, Rewind, Step
 from oracle.chain.platform import Platform
 from oracle.errors import ConfigError, RetryableError
-from oracle.indexer import profile_answers, reports
+from oracle.indexer import intervals, reports
 from oracle.indexer.facts import apply_events
 from oracle.indexer.rewind import rewind
 from oracle.indexer.schema import (
@@ -38,6 +39,7 @@ from oracle.indexer.schema import (
     write_meta,
 )
 from oracle.ipfs.store import ContentStore
+from oracle.rewards.published import fetch_report
 from oracle.sqlite import transaction
 
 log = logging.getLogger(__name__)
@@ -65,12 +67,16 @@ class Indexer:
         platform: Platform,
         store: ContentStore | None = None,
         *,
-        confirmations: int = 1,
+        confirmations: int | None = None,
         max_blocks_per_step: int = 2000,
+        render_answers: Callable[[sqlite3.Connection], object] | None = None,
     ) -> None:
         self.db_path = db_path
         self.platform = platform
         self.store = store
+        # renders the answers kept ahead of time (the API's profiles) once at the head;
+        # without it they stay pending and the API renders each when it is asked
+        self.render_answers = render_answers
         self.db = open_index(db_path)
         self.follower = Follower(platform, confirmations, max_blocks_per_step)
         self._last_report_retry = 0.0
@@ -183,7 +189,8 @@ class Indexer:
         while (result := self.step()) is not None:
             written += result.events
         self.fetch_reports()
-        profile_answers.render_pending(self.db)
+        self.derive_intervals()
+        self._render_answers()
         return written
 
     def rebuild(self) -> int:
@@ -194,19 +201,39 @@ class Indexer:
             while (result := self._step()) is not None:
                 written += result.events
         self.fetch_reports(retry_unavailable=True)
-        profile_answers.render_pending(self.db)
+        self.derive_intervals(retry_unavailable=True)
+        self._render_answers()
         return written
+
+    def _render_answers(self) -> None:
+        if self.render_answers is not None:
+            self.render_answers(self.db)
 
     def fetch_reports(self, *, retry_unavailable: bool = False) -> None:
         """Fetches the reports of new roots (and, when asked, of unavailable ones)."""
         if self.store is None:
             return
         for root in reports.roots_to_fetch(self.db, retry_unavailable=retry_unavailable):
-            outcome = reports.fetch_report(self.store, root)
+            outcome = fetch_report(self.store, root)
             if outcome.status != "available":
                 log.warning("rewards root %s/%s: %s", root.challenge_id, root.seq, outcome.detail)
             with transaction(self.db):
                 reports.store_outcome(self.db, root, outcome)
+                bump_version(self.db)
+
+    def derive_intervals(self, *, retry_unavailable: bool = False) -> None:
+        """Derives the rank intervals of private boards that just became complete."""
+        if self.store is None:
+            return
+        due = intervals.phases_due(self.db, retry_unavailable=retry_unavailable)
+        if not due:
+            return
+        for outcome in intervals.derive(self.platform, self.store, due):
+            if outcome.status != "derived":
+                where = f"{outcome.due.challenge_id}/{outcome.due.phase}"
+                log.warning("intervals of %s: %s", where, outcome.detail)
+            with transaction(self.db):
+                intervals.store_outcome(self.db, outcome)
                 bump_version(self.db)
 
     def follow(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
@@ -218,6 +245,7 @@ class Indexer:
                 if now - self._last_report_retry > REPORT_RETRY_SECONDS:
                     self._last_report_retry = now
                     self.fetch_reports(retry_unavailable=True)
+                    self.derive_intervals(retry_unavailable=True)
             except (RetryableError, RequestException, httpx.HTTPError, ConnectionError,
                     sqlite3.OperationalError) as exc:  # fmt: skip
                 log.warning("indexer: %s; trying again in %.1f s", exc, poll_seconds)

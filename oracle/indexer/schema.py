@@ -14,7 +14,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 FACT_TABLES: dict[str, str] = {
     "challenges": """
@@ -128,6 +128,14 @@ DERIVED_TABLES: dict[str, str] = {
 }
 
 REPORT_TABLES: dict[str, str] = {
+    # rank intervals of opened private boards (intervals.py); `block`: the latest event used
+    "interval_outcomes": """
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, status TEXT NOT NULL,
+        detail TEXT NOT NULL, block INTEGER NOT NULL, PRIMARY KEY (challenge_id, phase)""",
+    "private_intervals": """
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, submission_id INTEGER NOT NULL,
+        low TEXT NOT NULL, high TEXT NOT NULL, tie_group INTEGER NOT NULL,
+        block INTEGER NOT NULL, PRIMARY KEY (challenge_id, phase, submission_id)""",
     "reward_reports": """
         challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
         detail TEXT NOT NULL, leaf_count INTEGER NOT NULL, escrow_left TEXT,

@@ -1,8 +1,12 @@
-"""Start and stop a throw-away kubo daemon (tests, demos): offline, private repo, loopback.
+"""Start and stop a throw-away kubo daemon (tests, demos): private repo, loopback only.
 
 `start_kubo` runs `ipfs init --profile test` in a fresh IPFS_PATH, lets the daemon pick
 free 127.0.0.1 ports for the RPC API and the gateway, runs `ipfs daemon --offline` and
-waits for "Daemon is ready". `KuboDaemon.stop` ends exactly that process, by its pid.
+waits for "Daemon is ready". With `online=True` the node joins a private loopback network
+instead: its swarm listens on a free 127.0.0.1 port, it has no bootstrap peers, no DHT,
+no mDNS and no auto-configuration from the internet, so it exchanges blocks (bitswap)
+only with the nodes it is told to `connect` to. `KuboDaemon.stop` ends exactly that
+process, by its pid.
 The binary comes from COOP_KUBO_BIN, else `.tools/bin/ipfs` in the repo, else PATH.
 """
 
@@ -67,6 +71,18 @@ class KuboDaemon:
             raise BackendUnavailable(f"ipfs {' '.join(args)} failed: {done.stderr.decode()}")
         return done.stdout.decode().strip()
 
+    def swarm_address(self) -> str:
+        """This node's loopback swarm multiaddr, with its peer id (/ip4/127.0.0.1/tcp/N/p2p/ID)."""
+        identity = json.loads(self.cli("id"))
+        loopback = [a for a in identity["Addresses"] or [] if a.startswith("/ip4/127.0.0.1/tcp/")]
+        if not loopback:
+            raise BackendUnavailable(f"kubo at {self.api_url} has no loopback swarm address")
+        return str(loopback[0])
+
+    def connect(self, other: "KuboDaemon") -> None:
+        """`ipfs swarm connect` to `other` (both started online)."""
+        self.cli("swarm", "connect", other.swarm_address())
+
     def stop(self, timeout: float = 10) -> None:
         """SIGTERM the daemon (our own pid only), then SIGKILL if it does not exit in time."""
         if self.process.poll() is not None:
@@ -79,8 +95,10 @@ class KuboDaemon:
             self.process.wait(timeout)
 
 
-def start_kubo(repo: Path, binary: Path | None = None, *, ready_timeout: float = 30) -> KuboDaemon:
-    """Initialise a repo in `repo` (an empty or missing dir) and start an offline daemon."""
+def start_kubo(repo: Path, binary: Path | None = None, *, ready_timeout: float = 30,
+               online: bool = False) -> KuboDaemon:  # fmt: skip
+    """Initialise a repo in `repo` (an empty or missing dir) and start a daemon: offline,
+    or on a private loopback network (`online`, see the module docstring)."""
     binary = binary or find_kubo_binary()
     if binary is None:
         raise BackendUnavailable(
@@ -93,11 +111,11 @@ def start_kubo(repo: Path, binary: Path | None = None, *, ready_timeout: float =
     done = subprocess.run(init, env=env, capture_output=True, timeout=60, check=False)
     if done.returncode != 0:
         raise BackendUnavailable(f"ipfs init failed in {repo}: {done.stderr.decode()}")
-    _listen_on_loopback(repo / "config")
+    _listen_on_loopback(repo / "config", online)
     log_path = repo / "daemon.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(binary), "daemon", "--offline"],
+            [str(binary), "daemon", *(() if online else ("--offline",))],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -112,14 +130,19 @@ def start_kubo(repo: Path, binary: Path | None = None, *, ready_timeout: float =
     return KuboDaemon(binary, repo, urls["RPC API"], urls["Gateway"], process)
 
 
-def _listen_on_loopback(config_path: Path) -> None:
-    """API and gateway on 127.0.0.1 ports the daemon picks (free by construction)."""
+def _listen_on_loopback(config_path: Path, online: bool) -> None:
+    """API, gateway (and swarm when `online`) on 127.0.0.1 ports the daemon picks (free by
+    construction); no bootstrap peers, no routing beyond the peers it is connected to."""
     config = json.loads(config_path.read_text())
     addresses = config.setdefault("Addresses", {})
     addresses["API"] = "/ip4/127.0.0.1/tcp/0"
     addresses["Gateway"] = "/ip4/127.0.0.1/tcp/0"
-    addresses["Swarm"] = []
+    addresses["Swarm"] = ["/ip4/127.0.0.1/tcp/0"] if online else []
     config["Bootstrap"] = []
+    if online:
+        config["Routing"] = {"Type": "none"}
+        config["AutoConf"] = {"Enabled": False}
+        config.setdefault("Discovery", {})["MDNS"] = {"Enabled": False}
     config_path.write_text(json.dumps(config, indent=2))
 
 

@@ -7,7 +7,7 @@ records. Scores are WAD integers, amounts token base units, addresses checksumme
 from dataclasses import dataclass, field
 
 from oracle.errors import CoopError
-from oracle.types import Address
+from oracle.types import Address, Verdict
 
 Position = tuple[int, int]  # (block, log index): where an event sits in chain order
 
@@ -115,7 +115,7 @@ class ReviewEntry:
     submission_id: int
     challenge_id: int
     reviewer: Address
-    verdict: int
+    verdict: Verdict
     review_cid: str
     block: int
     log_index: int

@@ -29,6 +29,7 @@ from oracle.ledger.model import (
     ScoreBatchPosted,
     Submission,
 )
+from oracle.types import Verdict
 
 BLOCKS_PER_QUERY = 5000
 
@@ -148,7 +149,7 @@ def _reviewed(ledger: Ledger, e: ChainEvent) -> None:
             int(e["submissionId"]),
             int(e["challengeId"]),
             e["reviewer"],
-            int(e["verdict"]),
+            Verdict(int(e["verdict"])),
             str(e["reviewCid"]),
             e.block_number,
             e.log_index,

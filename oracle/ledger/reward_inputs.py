@@ -13,9 +13,15 @@ from oracle.types import ChallengeId, PhaseIndex, SubmissionId, Wad
 
 
 def reward_inputs(
-    ledger: Ledger, challenge_id: int, phase: int, spec: ChallengeSpec, escrow: int
+    ledger: Ledger,
+    challenge_id: int,
+    phase: int,
+    spec: ChallengeSpec,
+    escrow: int,
+    prize_tie_groups: tuple[tuple[SubmissionId, ...], ...] = (),
 ) -> RewardInputs:
-    """RewardInputs of `phase`; `escrow` is what the vault has left for this root."""
+    """RewardInputs of `phase`; `escrow` is what the vault has left for this root;
+    `prize_tie_groups` from oracle.ledger.ties.shared_prize_groups when the spec shares."""
     challenge = ledger.challenges[challenge_id]
     rules = spec.rewards
     revealed = [s for s in ledger.submissions_of(challenge_id, phase) if s.reveal is not None]
@@ -41,6 +47,7 @@ def reward_inputs(
             for r in ledger.reviews_of(challenge_id)
             if r.submission_id in phase_ids
         ),
+        prize_tie_groups=prize_tie_groups,
     )
 
 

@@ -121,9 +121,15 @@ class RewardInputs:
     escrow_left: int
     submissions: tuple[SubmissionRecord, ...] = ()
     reviews: tuple[Review, ...] = ()
+    # Tie groups of the private board whose members share their prizes equally, best group
+    # first, each its submission ids in board order; empty unless the spec shares prizes.
+    prize_tie_groups: tuple[tuple[SubmissionId, ...], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prize_ranks_bps", tuple(self.prize_ranks_bps))
+        object.__setattr__(
+            self, "prize_tie_groups", tuple(tuple(group) for group in self.prize_tie_groups)
+        )
         object.__setattr__(self, "submissions", _sorted_records(self.submissions))
         object.__setattr__(self, "reviews", tuple(sorted(self.reviews, key=lambda r: r.order_key)))
         _check_range(self.bounty, 0, UINT256_MAX, "bounty")
@@ -149,6 +155,23 @@ class RewardInputs:
                 f"when {self.direction.value} is better"
             )
         self._check_graph()
+        self._check_tie_groups()
+
+    def _check_tie_groups(self) -> None:
+        valid = {record.submission_id for record in self.submissions if record.valid}
+        seen: set[int] = set()
+        for group in self.prize_tie_groups:
+            if len(group) < 2:
+                raise InvalidRewardInputs(f"tie group {list(group)} has fewer than two members")
+            for sid in group:
+                if sid not in valid:
+                    raise InvalidRewardInputs(
+                        f"tie group {list(group)} names #{sid}, not a valid submission of "
+                        "the phase"
+                    )
+                if sid in seen:
+                    raise InvalidRewardInputs(f"#{sid} is in more than one tie group")
+                seen.add(sid)
 
     def _check_graph(self) -> None:
         by_id = {record.submission_id: record for record in self.submissions}

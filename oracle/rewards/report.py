@@ -145,9 +145,19 @@ def to_jsonable(value: object) -> Any:
 
 def canonical_json(value: object) -> str:
     """Canonical JSON text of a report or inputs: sorted keys, no whitespace, ASCII only."""
-    return json.dumps(to_jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return _canonical_text(to_jsonable(value))
+
+
+def _canonical_text(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def inputs_digest(inputs: RewardInputs) -> str:
-    """keccak256 of the canonical JSON of the inputs (already sorted), as 0x-hex."""
-    return "0x" + keccak(text=canonical_json(inputs)).hex()
+    """keccak256 of the canonical JSON of the inputs (already sorted), as 0x-hex.
+
+    `prize_tie_groups` is left out when empty, so inputs without shared prizes keep the
+    digest they had before tie sharing existed."""
+    data = to_jsonable(inputs)
+    if not inputs.prize_tie_groups:
+        del data["prize_tie_groups"]
+    return "0x" + keccak(text=_canonical_text(data)).hex()

@@ -17,6 +17,7 @@ from oracle.rewards.report import (
     SubmissionAward,
     inputs_digest,
 )
+from oracle.rewards.tie_sharing import Prizes, share_tied_prizes
 from oracle.types import Address, SubmissionId
 
 
@@ -24,7 +25,7 @@ def compute_rewards(inputs: RewardInputs) -> RewardReport:
     """Run reward rule v1 on one phase; raise RewardsExceedEscrow if it cannot be paid."""
     pools = split_pools(inputs)
     improvement = improvement_awards(inputs, pools.improvement)
-    prizes = prize_awards(inputs, pools.prize)
+    prizes = share_tied_prizes(prize_awards(inputs, pools.prize), inputs.prize_tie_groups)
     reviews = review_awards(inputs, pools.review)
     own = {
         record.submission_id: improvement.get(record.submission_id, 0)
@@ -64,7 +65,7 @@ def compute_rewards(inputs: RewardInputs) -> RewardReport:
 def _submission_awards(
     inputs: RewardInputs,
     improvement: dict[SubmissionId, int],
-    prizes: dict[SubmissionId, tuple[int, int]],
+    prizes: Prizes,
     reviews: tuple[ReviewAward, ...],
     flows: dict[SubmissionId, ForkFlow],
 ) -> tuple[SubmissionAward, ...]:

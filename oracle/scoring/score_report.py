@@ -21,8 +21,8 @@ from typing import Any
 
 from multiformats import CID, multihash
 
-from oracle.coderun.score import CodeReceipt
 from oracle.scoring.engine import ScoreResult
+from oracle.scoring.receipt import CodeReceipt
 from oracle.status import Status
 
 REPORT_VERSION = 2

@@ -6,8 +6,7 @@ where `salt32` is the 32-byte split salt and `f` the spec's `split.public_fracti
 an exact decimal. SHA-256 rather than keccak256: CPython hashes 2.8 M ids about five times
 faster with it (OpenSSL; keccak only exists here as a pure per-call binding), and it is in
 every standard library, in `sha256sum` and as an EVM precompile. docs/scoring.md has the
-measurements. From COMPILED_FROM ids the same SHA-256 runs compiled (compiled.split_hashes),
-tested equal to hashlib's.
+measurements. The hashes come from hashlib (OpenSSL), one call per id, for every size.
 """
 
 import hashlib
@@ -19,9 +18,6 @@ from numpy.typing import NDArray
 
 from oracle.scoring.ids import string_buffers
 
-SPLIT_RULE_VERSION = 1
-COMPILED_FROM = 2**18  # from this many ids the hashes come from one compiled pass
-
 
 def row_hash(split_salt: bytes, row_id: str) -> int:
     """The 64-bit split hash of one row id (the reference form of the rule)."""
@@ -32,15 +28,11 @@ def public_mask(ids: pa.Array, split_salt: bytes, threshold: int) -> NDArray[np.
     """True for the public rows among `ids` (an Arrow string array)."""
     if len(split_salt) != 32:
         raise ValueError(f"the split salt is 32 bytes, got {len(split_salt)}")
-    offsets, text = string_buffers(ids)
-    if len(ids) >= COMPILED_FROM:
-        hashes = _compiled_hashes(split_salt, offsets, text)
-    else:
-        hashes = _hashlib_hashes(split_salt, offsets, text)
+    hashes = _hashes(split_salt, *string_buffers(ids))
     return hashes < np.uint64(threshold) if threshold < 2**64 else np.ones(len(ids), bool)
 
 
-def _hashlib_hashes(
+def _hashes(
     split_salt: bytes, offsets: NDArray[np.int64], text: NDArray[np.uint8]
 ) -> NDArray[np.uint64]:
     data = text.tobytes()
@@ -51,14 +43,3 @@ def _hashlib_hashes(
         h.update(data[start:end])
         digests += h.digest()[:8]
     return np.frombuffer(bytes(digests), dtype=">u8").astype(np.uint64)
-
-
-def _compiled_hashes(
-    split_salt: bytes, offsets: NDArray[np.int64], text: NDArray[np.uint8]
-) -> NDArray[np.uint64]:
-    """The same hashes from compiled.split_hashes (SHA-256 in numba, ~2.4 times faster)."""
-    from oracle.scoring.compiled import split_hashes  # imports numba: only for many ids
-
-    hashes = np.empty(len(offsets) - 1, dtype=np.uint64)
-    split_hashes(np.frombuffer(split_salt, dtype=np.uint8), offsets, text, hashes)
-    return hashes

@@ -5,6 +5,7 @@ docs/gas.md; this only keeps the bench from breaking unseen, as it once did at i
 import pytest
 
 from bench import gas
+from bench.rollup import Prices, l1_data_fee
 
 pytestmark = pytest.mark.chain
 
@@ -32,3 +33,20 @@ def test_the_gas_bench_measures_every_step() -> None:
     assert claim["to_holder.proof_11.first_in_its_word"] > claim["to_holder.proof_11"]
     for name, trace in measured.breakdowns.items():  # the kinds add up (per-item: rounded)
         assert abs(sum(trace.by_kind.values()) - trace.gas_used) <= len(trace.by_kind), name
+    # the rollup section: bytes from the mined transactions, priced by the Fjord formula
+    data = {d.name: d for d in measured.data}
+    assert data["commit"].calldata == 4 + 32 + 32, "commit(challengeId, commitment)"
+    assert data["reveal"].calldata > data["commit"].calldata  # the CID string and salt
+    for d in measured.data:
+        assert d.signed_size > d.calldata // d.items > d.zero_bytes // d.items > 0, d
+        rollup = l1_data_fee(d.signed_size, Prices()) + d.gas_used * Prices().l2_gas_price
+        assert rollup < d.gas_used * Prices().l1_base_fee / 100, "a rollup is >100x cheaper"
+
+
+def test_the_fjord_data_fee_follows_the_op_stack_formula() -> None:
+    prices = Prices(l1_base_fee=10**9, l1_blob_base_fee=1, base_fee_scalar=10**6,
+                    blob_fee_scalar=0)  # fmt: skip
+    # a tiny transaction is charged the 100-byte minimum: 100 bytes at 16 gas of 1 gwei
+    assert l1_data_fee(50, prices) == 100 * 16 * 10**9
+    # 1,000 signed bytes: FastLZ bound 1,019 bytes, estimated 809.8 bytes after the regression
+    assert l1_data_fee(1000, prices) == (836_500 * 1019 - 42_585_600) * 16 * 10**9 // 10**6

@@ -1,4 +1,5 @@
-"""The chain follower: confirmed events in order, a cursor that survives restarts, reorgs."""
+"""The chain follower: confirmed events in order, a cursor that survives restarts, reorgs,
+and how deep it stays behind the head by default: 0 on a dev chain, 12 elsewhere."""
 
 import sqlite3
 from pathlib import Path
@@ -6,9 +7,10 @@ from pathlib import Path
 from chain_helpers import open_challenge
 from web3 import Web3
 
-from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.anvil import ANVIL_KEYS, start_anvil
+from oracle.chain.dev_chains import SAFE_CONFIRMATIONS
 from oracle.chain.follower import Advance, Cursor, Follower, Rewind, Step
-from oracle.chain.platform import Platform
+from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit
 
@@ -32,8 +34,8 @@ def names(steps: list[Step]) -> list[str]:
     return [e.name for s in steps if isinstance(s, Advance) for e in s.events]
 
 
-def test_events_arrive_decoded_in_chain_order(fast_platform: Platform, tmp_path: Path) -> None:
-    p = fast_platform
+def test_events_arrive_decoded_in_chain_order(any_platform: Platform, tmp_path: Path) -> None:
+    p = any_platform
     challenge = open_challenge(p)
     alice = Sender.from_key(p.w3, ANVIL_KEYS[1])
     pending = commit(p, alice, tmp_path, challenge, "bafkreiartifact")
@@ -77,8 +79,8 @@ def test_unconfirmed_blocks_wait_for_their_depth(fast_platform: Platform, tmp_pa
     assert "ChallengeCreated" in names(drain(follower, cursor))
 
 
-def test_cursor_in_a_file_resumes_after_a_restart(fast_platform: Platform, tmp_path: Path) -> None:
-    p = fast_platform
+def test_cursor_in_a_file_resumes_after_a_restart(any_platform: Platform, tmp_path: Path) -> None:
+    p = any_platform
     db_path = tmp_path / "follower.sqlite"
     open_challenge(p)
     first = names(drain(Follower(p, 0), Cursor(sqlite3.connect(db_path), p.deployment.block)))
@@ -117,3 +119,28 @@ def test_a_reorg_rewinds_to_the_fork_point_and_replays_the_new_chain(
     assert rewind.to_block <= fork_point
     replayed = [e for s in steps[1:] if isinstance(s, Advance) for e in s.events]
     assert [(e.name, e["submitter"]) for e in replayed] == [("Committed", bob.address)]
+
+
+def test_a_dev_chain_is_read_to_its_head_by_default(any_platform: Platform) -> None:
+    p = any_platform
+    cursor = Cursor(sqlite3.connect(":memory:"), p.deployment.block)
+    drain(Follower(p), cursor)
+    open_challenge(p)
+    assert "ChallengeCreated" in names(drain(Follower(p), cursor)), "no block to wait for"
+
+
+def test_any_other_chain_is_read_a_safe_depth_behind_its_head_by_default() -> None:
+    chain = start_anvil(chain_id=10)  # stands in for a public chain (OP mainnet's id)
+    try:
+        w3 = Web3(Web3.HTTPProvider(chain.url))
+        p = Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
+        cursor = Cursor(sqlite3.connect(":memory:"), p.deployment.block)
+        follower = Follower(p)
+        drain(follower, cursor)
+        open_challenge(p)
+        mine(w3, SAFE_CONFIRMATIONS - 1)
+        assert "ChallengeCreated" not in names(drain(follower, cursor))
+        mine(w3, 1)
+        assert "ChallengeCreated" in names(drain(follower, cursor))
+    finally:
+        chain.stop()

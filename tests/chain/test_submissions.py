@@ -19,12 +19,12 @@ from oracle.chain.submissions import (
 from oracle.errors import InsufficientFunds, TransactionReverted
 
 
-def test_commitment_matches_contract(fast_platform: Platform) -> None:
-    p = fast_platform
+def test_commitment_matches_contract(any_platform: Platform) -> None:
+    p = any_platform
     salt = b"\x07" * 32
     who = Account.from_key(ANVIL_KEYS[1]).address
     ours = compute_commitment(
-        31337, p.book.address, 5, who, "bafyx", (1, 2), (400_000, 600_000), salt
+        p.deployment.chain_id, p.book.address, 5, who, "bafyx", (1, 2), (400_000, 600_000), salt
     )
     theirs = p.book.functions.computeCommitment(
         5, who, "bafyx", [1, 2], [400_000, 600_000], salt
@@ -33,9 +33,9 @@ def test_commitment_matches_contract(fast_platform: Platform) -> None:
 
 
 def test_interrupted_submit_resumes_from_pending_file(
-    fast_platform: Platform, tmp_path: Path
+    any_platform: Platform, tmp_path: Path
 ) -> None:
-    p = fast_platform
+    p = any_platform
     challenge = open_challenge(p)
     alice = Sender.from_key(p.w3, ANVIL_KEYS[1])
     pending = commit(p, alice, tmp_path, challenge, "bafkreiartifact")
@@ -48,15 +48,15 @@ def test_interrupted_submit_resumes_from_pending_file(
         reveal(p, alice, resumed)
 
 
-def test_fork_needs_weights_summing_to_a_million(fast_platform: Platform, tmp_path: Path) -> None:
-    alice = Sender.from_key(fast_platform.w3, ANVIL_KEYS[1])
+def test_fork_needs_weights_summing_to_a_million(any_platform: Platform, tmp_path: Path) -> None:
+    alice = Sender.from_key(any_platform.w3, ANVIL_KEYS[1])
     with pytest.raises(InvalidForkWeights, match="sum to 900000"):
-        commit(fast_platform, alice, tmp_path, 1, "bafy", (1, 2), (400_000, 500_000))
+        commit(any_platform, alice, tmp_path, 1, "bafy", (1, 2), (400_000, 500_000))
     assert pending_reveals(tmp_path) == []
 
 
-def test_an_account_without_eth_is_told_to_fund_it(fast_platform: Platform, tmp_path: Path) -> None:
-    p = fast_platform
+def test_an_account_without_eth_is_told_to_fund_it(any_platform: Platform, tmp_path: Path) -> None:
+    p = any_platform
     challenge = open_challenge(p)
     penniless = Sender.from_key(p.w3, Account.create().key.hex())
     with pytest.raises(InsufficientFunds, match=f"{penniless.address} holds 0 ETH.*send some ETH"):

@@ -20,11 +20,12 @@ from oracle.chain.attestation import (
 )
 from oracle.chain.challenges import read_phase_judges
 from oracle.coderun.run import code_seed
-from oracle.coderun.score import CodeReceipt, CodeScore, score_code
+from oracle.coderun.score import CodeScore, score_code
 from oracle.daemon.materials import Materials
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.replay import read_ledger
 from oracle.runtime import RuntimeLock
+from oracle.scoring.receipt import CodeReceipt
 
 RUNTIME_CACHE = REPO_ROOT / ".tools" / "runtimes"  # shared with tests/coderun
 LOCK = RuntimeLock.parse((REPO_ROOT / "examples" / "runtimes" / "scikit-learn.lock").read_text())

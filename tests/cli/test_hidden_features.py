@@ -15,6 +15,7 @@ from eth_utils.crypto import keccak
 from owner_world import OwnerWorld, last_json, make_world
 
 from oracle.chain.anvil import Anvil
+from oracle.coderun.hidden_features import HiddenFeaturesMismatch, read_revealed_holdout
 from oracle.coderun.score import score_code
 from oracle.daemon.materials import MaterialMissing, Materials
 from oracle.errors import ConfigError
@@ -23,7 +24,6 @@ from oracle.ipfs.kubo import KuboStore
 from oracle.ipfs.kubo_daemon import KuboDaemon
 from oracle.ledger.model import Phase
 from oracle.ledger.replay import read_ledger
-from oracle.scoring.hidden_features import HiddenFeaturesMismatch, read_revealed_holdout
 from oracle.status import Status
 
 
@@ -51,8 +51,12 @@ def test_a_spec_that_hides_features_takes_code_only(world: OwnerWorld) -> None:
 def test_the_features_reach_the_oracles_privately_and_the_reveal_publishes_them(
     world: OwnerWorld, kubo: KuboDaemon
 ) -> None:
+    # The session's kubo may already hold the example's features (another module revealed
+    # them): this challenge's file gets bytes of its own, its rows in reverse order.
+    head, *rows = world.files["test_features.csv"].splitlines(keepends=True)
+    features = world.files["test_features.csv"] = head + b"".join(reversed(rows))
+    (world.data / "test_features.csv").write_bytes(features)
     commitment = hide_features(world)
-    features = world.files["test_features.csv"]
     world.create(COOP_IPFS_BACKEND="kubo", COOP_KUBO_API=kubo.api_url)
 
     # Published: the spec holds the commitment; the features are on no IPFS node.

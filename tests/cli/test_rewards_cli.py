@@ -19,13 +19,13 @@ from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.challenges import read_challenge, read_phase_judges
-from oracle.chain.claims import STATE_DISPUTED, STATE_POSTED, STATE_VOIDED, read_root
-from oracle.chain.disputes import DisputeWindowClosed, plan_dispute, send_dispute
 from oracle.chain.platform import Platform
+from oracle.chain.roots import RootState, read_root
 from oracle.chain.sender import Sender
 from oracle.cli.context import tokens
 from oracle.cli.main import cli
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.disputes import DisputeWindowClosed, plan_dispute, send_dispute
 from tests.api.test_disputes import BOND, WINDOW, disputable
 from tests.indexer.story import scored
 from tests.ledger.lifecycle import BOUNTY, ORACLE_KEYS, Life
@@ -133,7 +133,7 @@ def test_a_rejected_dispute_credits_the_bond_to_the_owner(world: World) -> None:
         EmbeddedStore(Path(world.env["COOP_DATA_DIR"]) / "ipfs").cat(event["args"]["reasonCid"])
         == reason.encode()
     )
-    assert read_root(p, cid, 0).state == STATE_DISPUTED
+    assert read_root(p, cid, 0).state == RootState.DISPUTED
 
     line = world.refused(BOB, "claim", str(cid))
     assert f"the rewards root of challenge {cid} phase 0 is disputed" in line
@@ -146,7 +146,7 @@ def test_a_rejected_dispute_credits_the_bond_to_the_owner(world: World) -> None:
     assert done["outcome"] == "rejected" and done["bond_to"] == address(OWNER)
     assert done["bond"] == str(BOND)
     assert world.credit(OWNER) == BOND and world.credit(CAROL) == 0
-    assert read_root(p, cid, 0).state == STATE_POSTED
+    assert read_root(p, cid, 0).state == RootState.POSTED
 
     line = world.refused(OWNER, "rewards", "resolve", str(cid), "0", "--uphold")
     assert "is settled already (rejected or lapsed): the root stands" in line
@@ -159,7 +159,7 @@ def test_a_rejected_dispute_credits_the_bond_to_the_owner(world: World) -> None:
     assert f"{address(CAROL)} disputed the rewards root of challenge {cid} phase 0 before" in line
     again = world.coop_json(BOB, "rewards", "dispute", str(cid), "0", "--reason", "mine")
     assert again["disputer"] == address(BOB)
-    assert read_root(p, cid, 0).state == STATE_DISPUTED
+    assert read_root(p, cid, 0).state == RootState.DISPUTED
 
 
 def test_an_upheld_dispute_voids_the_root_and_the_disputer_withdraws_the_bond(
@@ -176,7 +176,7 @@ def test_an_upheld_dispute_voids_the_root_and_the_disputer_withdraws_the_bond(
     assert "Upheld the dispute of the rewards root" in result.stdout
     assert "the root is voided; the oracles post a corrected one" in result.stdout
     assert f"0.01 ETH credited to {address(CAROL)}" in result.stdout
-    assert read_root(p, cid, 0).state == STATE_VOIDED
+    assert read_root(p, cid, 0).state == RootState.VOIDED
     assert world.credit(CAROL) == BOND and world.credit(OWNER) == 0
 
     world.travel(WINDOW + 1)
@@ -213,7 +213,7 @@ def test_a_dispute_lapses_only_after_the_arbiter_deadline(world: World) -> None:
     assert "lapsed (the arbiter did not decide in time): the root stands; claims are open" \
         in result.stdout  # fmt: skip
     assert f"0.01 ETH credited to {address(CAROL)}" in result.stdout
-    assert read_root(p, cid, 0).state == STATE_POSTED
+    assert read_root(p, cid, 0).state == RootState.POSTED
     assert world.credit(CAROL) == BOND
     line = world.refused(BOB, "rewards", "lapse", str(cid), "0")
     assert "is settled already" in line

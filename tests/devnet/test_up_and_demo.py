@@ -1,9 +1,11 @@
 """`coop up` (make run) and `coop demo`, run as a user would: real processes, real chain.
 
-The `coop up` tests share one running platform, in file order: it runs everything (a
-second challenge taking code on hidden test features); an oracle and the API killed -9
-come back and scoring goes on; a newcomer runs and submits the example program with the
-banner's commands; Ctrl-C leaves nothing running.
+The `coop up` tests share one running platform per chain client (anvil, then geth), in
+file order: it runs everything (a second challenge taking code on hidden test features);
+an oracle and the API killed -9 come back and scoring goes on; a newcomer runs and submits
+the example program with the banner's commands; Ctrl-C leaves nothing running. The demo
+runs on both clients too: on geth its windows are waited for in real time (no evm_*
+calls), about 8 minutes.
 """
 
 import json
@@ -64,6 +66,7 @@ class Up:
     process: subprocess.Popen[str]
     port: int
     data_dir: Path
+    client: str  # the chain's: anvil or geth
     lines: list[str] = field(default_factory=list)
 
     @property
@@ -118,17 +121,19 @@ def process_text(pid: int) -> bytes:
         return b""
 
 
-@pytest.fixture(scope="module")
-def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
-    """One `coop up` for the module's tests (its own chain); Ctrl-C'd at the end if still up."""
+@pytest.fixture(scope="module", params=["anvil", "geth"])
+def up(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    """One `coop up` per chain client for the module's tests (its own chain); Ctrl-C'd at
+    the end if still up."""
     port = free_port()
     data_dir = tmp_path_factory.mktemp("up")
     process = subprocess.Popen(
-        [*COOP, "up", "--data-dir", str(data_dir), "--api-port", str(port), "--chain-port", "0"],
+        [*COOP, "up", "--data-dir", str(data_dir), "--api-port", str(port), "--chain-port", "0",
+         "--chain", request.param],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "COOP_RUNTIME_DIR": str(RUNTIMES)},
     )  # fmt: skip
-    running = Up(process, port, data_dir)
+    running = Up(process, port, data_dir, request.param)
     threading.Thread(target=running.read, daemon=True).start()
     try:
         running.wait_for("start", lambda: "Ctrl-C stops everything" in running.text)
@@ -142,7 +147,10 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
 def test_up_runs_everything(up: Up) -> None:
     text = up.text
     assert f"http://127.0.0.1:{up.port}" in text, text
-    assert len(children_of(up.process.pid)) >= 5, "anvil, the API and three oracles"
+    chain_id = {"anvil": 31337, "geth": 1337}[up.client]
+    banner = rf"chain \({up.client}\)\s+http://127\.0\.0\.1:\d+\s+chain id {chain_id}\n"
+    assert re.search(banner, text), text
+    assert len(children_of(up.process.pid)) >= 5, "the chain, the API and three oracles"
     challenges = httpx.get(f"http://127.0.0.1:{up.port}/v1/challenges", timeout=10).json()
     challenge, code = challenges["items"]  # the demo challenges, indexed from the chain
     assert challenge["challenge_id"] == 1 and challenge["spec_cid"].startswith("bafk")
@@ -230,11 +238,12 @@ def test_ctrl_c_leaves_nothing_running(up: Up) -> None:
     assert [pid for pid in started if alive(pid)] == []
 
 
-def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chain", ["anvil", "geth"])
+def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path, chain: str) -> None:
     runtimes = Path(__file__).resolve().parents[2] / ".tools" / "runtimes"  # built once
     result = subprocess.run(
-        [*COOP, "demo", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=900,
+        [*COOP, "demo", "--data-dir", str(tmp_path), "--chain", chain],
+        capture_output=True, text=True, timeout=1500,
         env={**os.environ, "COOP_RUNTIME_DIR": str(runtimes)},
     )  # fmt: skip
     out = result.stdout
@@ -260,3 +269,4 @@ def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path) -> No
         r"from their receipts on the revealed test features, 2 gave",
         out,
     ), out
+    assert f"starting the chain ({chain}, 1-second blocks)" in result.stderr

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from oracle.api.read.profiles import render_pending
 from oracle.chain.platform import Platform
 from oracle.indexer.runner import Indexer
 from oracle.ipfs.embedded import EmbeddedStore
@@ -21,7 +22,13 @@ def life(fast_platform: Platform, tmp_path: Path) -> Life:
 @pytest.fixture
 def indexer(life: Life, tmp_path: Path) -> Iterator[Indexer]:
     """Follows with no confirmation depth (anvil mines a block per transaction)."""
-    found = Indexer(tmp_path / "index.sqlite3", life.platform, life.store, confirmations=0)
+    found = Indexer(
+        tmp_path / "index.sqlite3",
+        life.platform,
+        life.store,
+        confirmations=0,
+        render_answers=render_pending,
+    )
     try:
         yield found
     finally:

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from eth_utils.crypto import keccak
@@ -37,6 +38,7 @@ from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.model import Phase
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.reward_inputs import reward_inputs
+from oracle.ledger.ties import shared_prize_groups
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
 from oracle.rewards.report import RewardReport
@@ -87,6 +89,7 @@ class Life:
     private: dict[int, tuple[int, bytes]] = field(default_factory=dict)  # id → (score, salt)
     batches: list[tuple[int, list[ScoreItem]]] = field(default_factory=list)
     batch_phases: dict[int, int] = field(default_factory=dict)  # seq → phase
+    spec_changes: dict[str, Any] = field(default_factory=dict)  # top-level keys of the spec
 
     @property
     def w3(self) -> Web3:
@@ -102,8 +105,13 @@ class Life:
             bounty=BOUNTY, oracles=oracles, quorum=2, arbiter=self.owner.address,
             commit_seconds=COMMIT_SECONDS, reveal_seconds=REVEAL_SECONDS, dispute_window=300,
         )  # fmt: skip
+        variant = None
+        if self.spec_changes:
+            data = json.loads(spec_path("diabetes-regression").read_text()) | self.spec_changes
+            variant = self.data_dir / "spec-variant.json"
+            variant.write_text(json.dumps(data))
         seeded = seed_example(self.platform, self.owner, self.store, self.data_dir,
-                              "diabetes-regression", options)  # fmt: skip
+                              "diabetes-regression", options, variant)  # fmt: skip
         self.challenge_id = seeded.published.challenge_id
         self.spec = load_spec(self.store.cat(seeded.published.spec_cid))
         secret = json.loads(seeded.published.secret_path.read_text())
@@ -212,7 +220,8 @@ class Life:
         ledger = read_ledger(self.platform)
         challenge = ledger.challenges[self.challenge_id]
         escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
-        return compute_rewards(reward_inputs(ledger, self.challenge_id, 0, self.spec, escrow))
+        ties = shared_prize_groups(ledger, self.challenge_id, 0, self.spec, self.store)
+        return compute_rewards(reward_inputs(ledger, self.challenge_id, 0, self.spec, escrow, ties))
 
     def post_root(self, report: RewardReport, leaves: tuple[Leaf, ...] | None = None) -> None:
         """Posts a rewards root signed by two oracles: the report's, or made of `leaves`."""

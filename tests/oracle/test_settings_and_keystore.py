@@ -29,6 +29,15 @@ def test_invalid_value_names_the_setting_and_where_to_fix_it(tmp_path: Path) -> 
         )
 
 
+def test_no_setting_makes_a_real_oracle_sign_wrong_scores(tmp_path: Path) -> None:
+    """The lying oracle of the quorum tests is the tests' own (tests/oracle/daemon/
+    lying_oracle.py): an operator's config cannot turn it on."""
+    config = tmp_path / "coop.toml"
+    config.write_text("fault_score_offset = 3\n")
+    with pytest.raises(ConfigError, match="fault_score_offset"):
+        load_settings(config, {})
+
+
 def test_secrets_never_show_in_repr() -> None:
     settings = load_settings(None, {"COOP_PASSWORD": "hunter2", "COOP_CONFIG": "/nonexistent"})
     assert "hunter2" not in repr(settings)

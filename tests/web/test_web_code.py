@@ -13,10 +13,10 @@ from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.publish import PublishOptions, publish_challenge
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
+from oracle.coderun.hidden_features import features_commitment
 from oracle.ipfs.importer import import_path
 from oracle.ledger.replay import read_ledger
 from oracle.runtime import RuntimeLock
-from oracle.scoring.hidden_features import features_commitment
 from oracle.types import PPM
 from tests.indexer.story import ALICE, BOB, CAROL, DAVE
 from tests.ledger.lifecycle import Life, predictions

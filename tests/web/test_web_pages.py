@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from oracle.api.read.common import status_reason
 from oracle.ledger.boards import improvements, private_board, public_board
 from oracle.ledger.replay import read_ledger
+from oracle.ledger.ties import private_ties
 from oracle.status import Status
 from oracle.types import PPM, WAD
 from tests.indexer.story import ALICE, BOB, DAVE, address, rewarded, scored
@@ -77,9 +78,20 @@ def test_every_page_shows_the_numbers_the_chain_holds(
         expect(row.locator(".score")).to_have_text(decimal(entry.score))
     rows = page.locator("#private-board tbody tr")
     expect(rows).to_have_count(len(private))
-    for row, entry in zip(rows.all(), private, strict=True):
+    ties = private_ties(ledger, lc, 0, life.store)  # issue 16: as anyone recomputes them
+    for row, entry, tied in zip(rows.all(), private, ties, strict=True):
         expect(row).to_have_attribute("data-participant", entry.participant)
         expect(row.locator(".score")).to_have_text(decimal(entry.score))
+        bar = row.locator("svg.error-bar")
+        expect(bar).to_have_attribute("data-low", str(tied.interval.low))
+        expect(bar).to_have_attribute("data-high", str(tied.interval.high))
+        expect(bar).to_be_visible()
+        line = bar.locator("line.bar")
+        assert float(line.get_attribute("x2") or 0) > float(line.get_attribute("x1") or 0)
+        expect(row.locator(".tie-group")).to_have_text(str(tied.tie_group))
+        low, high = decimal(tied.interval.low), decimal(tied.interval.high)
+        expect(row.locator(".interval-text")).to_have_text(f"[{low}, {high}]")
+    expect(page.locator("#private-board .intervals-note")).to_contain_text("statistically tied")
     markers = page.locator("svg.plot a.improvement")
     expect(markers).to_have_count(len(steps))
     for marker, step in zip(markers.all(), steps, strict=True):

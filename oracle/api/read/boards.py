@@ -5,6 +5,7 @@ import sqlite3
 from oracle.api.models import BoardEntry, Improvement, Improvements, Leaderboard, Score
 from oracle.api.pagination import PageRequest, split_page
 from oracle.api.read.common import challenge_exists, latest_phase, phase_exists
+from oracle.indexer.intervals import private_scores_opened
 
 
 def _direction(db: sqlite3.Connection, challenge_id: int) -> tuple[bool, Score, Score]:
@@ -81,28 +82,51 @@ def private_board(
         "SELECT count(*) FROM private_board WHERE challenge_id = ? AND phase = ?",
         (challenge_id, phase),
     ).fetchone()
-    opened = _private_scores_opened(db, challenge_id, phase)
+    opened = private_scores_opened(db, challenge_id, phase)
     if opened:
         note = "each participant's best private score among valid submissions; it decides prizes"
     else:
         note = ("private scores are opened after the phase's reveal end, once the oracles "
                 "reveal them; until then only the public board exists")  # fmt: skip
+    items, intervals_note = _with_intervals(db, challenge_id, phase, _entries(rows, offset))
     return Leaderboard(
         challenge_id=challenge_id, board="private", phase=phase, higher_is_better=higher,
         baseline=baseline, target=target, opened=opened, note=note, total=int(total),
-        items=_entries(rows, offset), next_cursor=cursor,
+        items=items, next_cursor=cursor, intervals_note=intervals_note,
     )  # fmt: skip
 
 
-def _private_scores_opened(db: sqlite3.Connection, challenge_id: int, phase: int) -> bool:
-    """True once every scored batch of the phase has its private scores revealed."""
-    batches, opened = db.execute(
-        "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM scores sc JOIN private_scores p "
-        "USING (submission_id) WHERE sc.challenge_id = b.challenge_id AND sc.seq = b.seq)), 0) "
-        "FROM score_batches b WHERE b.challenge_id = ? AND b.phase = ?",
+def _with_intervals(
+    db: sqlite3.Connection, challenge_id: int, phase: int, entries: list[BoardEntry]
+) -> tuple[list[BoardEntry], str | None]:
+    """The entries with their intervals and tie groups, and a note on them (None: no board)."""
+    outcome = db.execute(
+        "SELECT status, detail FROM interval_outcomes WHERE challenge_id = ? AND phase = ?",
         (challenge_id, phase),
     ).fetchone()
-    return int(batches) > 0 and int(batches) == int(opened)
+    if outcome is None:
+        waiting = "intervals appear once the private scores are opened and the holdout revealed"
+        return entries, waiting if entries else None
+    status, detail = outcome
+    if status != "derived":
+        return entries, f"no intervals: {detail}"
+    found = {
+        int(s): (Score.of(low), Score.of(high), int(group))
+        for s, low, high, group in db.execute(
+            "SELECT submission_id, low, high, tie_group FROM private_intervals "
+            "WHERE challenge_id = ? AND phase = ?",
+            (challenge_id, phase),
+        )
+    }
+    with_intervals = [
+        e.model_copy(update={"interval": found[e.submission_id][:2],
+                             "tie_group": found[e.submission_id][2]})
+        if e.submission_id in found else e
+        for e in entries
+    ]  # fmt: skip
+    note = ("95% bootstrap intervals over the private rows (seeded by the revealed split "
+            "salt); entries with the same tie group are statistically tied")  # fmt: skip
+    return with_intervals, note
 
 
 IMPROVEMENT_SQL = (

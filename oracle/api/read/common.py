@@ -7,6 +7,7 @@ from eth_utils.address import is_address, to_checksum_address
 
 from oracle.api.problems import invalid, not_found
 from oracle.status import Status
+from oracle.types import Verdict
 
 SQLITE_MAX_INT = 2**63 - 1
 
@@ -32,8 +33,6 @@ STATUS_REASONS: dict[Status, str] = {
     Status.NO_OUTPUT: "the submitted code wrote no predictions file",
 }
 
-VERDICTS = {1: "approve", 2: "concern", 3: "reject"}
-
 
 def status_name(code: int) -> str:
     try:
@@ -50,7 +49,10 @@ def status_reason(code: int) -> str:
 
 
 def verdict_name(verdict: int) -> str:
-    return VERDICTS.get(verdict, f"verdict {verdict}")
+    try:
+        return Verdict(verdict).name.lower()
+    except ValueError:
+        return f"verdict {verdict}"
 
 
 def checksummed(address: str) -> str:

@@ -8,8 +8,10 @@ from oracle.api.read.boards import IMPROVEMENT_SQL, improvement
 from oracle.api.read.common import SQLITE_MAX_INT
 from oracle.api.read.rewards import rewards_of
 from oracle.api.read.submissions import SUMMARY_SQL, reviews_of, summary
+from oracle.sqlite import transaction
 
 RECENT = 20
+RENDER_BATCH = 200  # profiles per write transaction: readers never wait long
 
 
 def profile_json(db: sqlite3.Connection, address: str) -> bytes:
@@ -19,6 +21,27 @@ def profile_json(db: sqlite3.Connection, address: str) -> bytes:
     if row is not None and row[0] is not None:
         return bytes(row[0])
     return profile(db, address).model_dump_json().encode()
+
+
+def render_pending(db: sqlite3.Connection) -> int:
+    """Renders every pending profile, RENDER_BATCH per transaction; returns how many."""
+    rendered = 0
+    while True:
+        with transaction(db):
+            pending = [
+                str(address)
+                for (address,) in db.execute(
+                    "SELECT address FROM profile_answers WHERE body IS NULL LIMIT ?",
+                    (RENDER_BATCH,),
+                )
+            ]
+            db.executemany(
+                "UPDATE profile_answers SET body = ? WHERE address = ?",
+                [(profile(db, address).model_dump_json().encode(), address) for address in pending],
+            )
+        rendered += len(pending)
+        if len(pending) < RENDER_BATCH:
+            return rendered
 
 
 def profile(db: sqlite3.Connection, address: str) -> Profile:

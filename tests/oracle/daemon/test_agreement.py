@@ -17,12 +17,12 @@ from oracle.daemon.jobs import JobState, ScoredJob
 from oracle.daemon.peers import PeerClient
 from oracle.daemon.server import Handlers, OracleHttpServer
 from oracle.daemon.wire import (
-    HealthModel,
     ProposalModel,
     RefusalModel,
     RootProposalModel,
     SignatureModel,
 )
+from oracle.health import HealthModel
 from oracle.ledger.model import (
     Challenge,
     Ledger,

@@ -4,9 +4,9 @@ older database upgraded in place."""
 import sqlite3
 from pathlib import Path
 
-from oracle.coderun.score import CodeReceipt
 from oracle.daemon.db import open_db
 from oracle.daemon.jobs import NOTE_CHARS, JobState, JobStore, OwnRun, ScoreRecord
+from oracle.scoring.receipt import CodeReceipt
 
 
 def test_a_job_waits_longer_each_time_up_to_a_minute_and_scoring_clears_it(

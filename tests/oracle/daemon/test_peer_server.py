@@ -7,7 +7,8 @@ import pytest
 
 from oracle.daemon import server as server_module
 from oracle.daemon.server import Handlers, OracleHttpServer
-from oracle.daemon.wire import HealthModel, RefusalModel
+from oracle.daemon.wire import RefusalModel
+from oracle.health import HealthModel
 
 SECRET = "s3cr3t-marker"
 

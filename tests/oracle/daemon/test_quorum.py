@@ -12,6 +12,7 @@ from oracle.chain.sender import Sender
 from oracle.daemon.cluster import LocalOracle
 from oracle.scoring.score_report import score_report_cid
 from oracle.status import Status
+from tests.oracle.daemon import lying_oracle
 from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
 
 
@@ -96,7 +97,8 @@ def test_two_of_three_keep_posting_while_one_is_down_and_it_catches_up(world: Wo
 
 def test_a_lying_oracle_never_reaches_quorum_and_the_honest_pair_progresses(world: World) -> None:
     world.publish(oracle_count=3, quorum=2)
-    oracles = world.make_oracles(3, extra_env={2: {"COOP_FAULT_SCORE_OFFSET": "3"}})
+    oracles = world.make_oracles(3)
+    oracles[2].command = lying_oracle.command(eta_steps=3)
     world.start_oracles()
     honest, liar = oracles[:2], oracles[2]
     artifacts = {}

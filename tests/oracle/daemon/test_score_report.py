@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from oracle.coderun.score import CodeReceipt
+from oracle.scoring.receipt import CodeReceipt
 from oracle.scoring.score_report import ScoreReport, read_report
 from oracle.status import Status
 

@@ -2,6 +2,7 @@
 
 import { ipfsText } from "../api.js";
 import { empty, h, table } from "../ui/dom.js";
+import { boardScale, errorBar } from "../ui/errorbars.js";
 import { badge, profileLink, score, submissionLink } from "../ui/format.js";
 
 /** The spec JSON of a challenge (cached per CID), or null when the node cannot serve it. */
@@ -34,17 +35,27 @@ export function stateBadge(state) {
   return b;
 }
 
-/** A leaderboard's entries as a table (or an empty state saying why there are none). */
+/** A leaderboard's entries as a table (or an empty state saying why there are none). A
+ * private board with intervals also shows each entry's 95% interval as an error bar and
+ * its tie group (1: statistically tied with the leader). */
 export function boardTable(board, emptyText) {
   if (board.items.length === 0) return empty("No scores yet.", emptyText);
-  return table(
-    ["rank", "participant", "submission", "score", "block"],
-    board.items.map((e) => ({
-      attrs: { "data-participant": e.participant, "data-submission": e.submission_id },
-      cells: [String(e.rank), profileLink(e.participant), submissionLink(e.submission_id), h("span", { class: "score" }, score(e.score)), String(e.block)],
-    })),
-    { class: `board board-${board.board}` },
-  );
+  const scale = boardScale(board.items);
+  const headers = ["rank", "participant", "submission", "score", "block"];
+  if (scale) headers.push("95% interval", "tie group");
+  const rows = board.items.map((e) => {
+    const cells = [String(e.rank), profileLink(e.participant), submissionLink(e.submission_id), h("span", { class: "score" }, score(e.score)), String(e.block)];
+    if (scale) {
+      const interval = e.interval ? `[${score(e.interval[0])}, ${score(e.interval[1])}]` : "—";
+      cells.push(
+        h("span", { class: "interval" }, errorBar(e, scale), h("span", { class: "interval-text" }, interval)),
+        h("span", { class: "tie-group" }, e.tie_group ?? "—"),
+      );
+    }
+    return { attrs: { "data-participant": e.participant, "data-submission": e.submission_id, "data-tie-group": e.tie_group }, cells };
+  });
+  const note = board.board === "private" && board.intervals_note ? h("p", { class: "muted intervals-note" }, board.intervals_note) : null;
+  return h("div", {}, table(headers, rows, { class: `board board-${board.board}` }), note);
 }
 
 /** The status of a submission in words: committed, revealed (awaiting score), or its code. */

@@ -8,23 +8,14 @@ chain's own time. Each phase gets a stage and the next thing that will happen, w
 from dataclasses import dataclass
 
 from oracle.chain.challenges import ChallengeView, PhaseView, read_challenge
-from oracle.chain.claims import (
-    STATE_DISPUTED,
-    STATE_NONE,
-    STATE_POSTED,
-    STATE_VOIDED,
-    read_root,
-)
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
+from oracle.chain.roots import RootState, read_root
 from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, OracleSet
 from oracle.ledger.replay import read_ledger
 from oracle.spec import SPEC_MAX_BYTES, load_spec
-
-ROOT_STATES = {STATE_NONE: "none", STATE_POSTED: "posted", STATE_DISPUTED: "disputed",
-               STATE_VOIDED: "voided"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -106,7 +97,7 @@ def _title(store: ContentStore | None, spec_cid: str) -> str | None:
 
 def _root(platform: Platform, events: Challenge, phase: int) -> RootStatus | None:
     record = read_root(platform, events.challenge_id, phase)
-    if record.state == STATE_NONE:
+    if record.state == RootState.NONE:
         return None
     root = record.merkle_root
     posted = [r for r in events.roots if r.phase == phase and "0x" + r.merkle_root.hex() == root]
@@ -114,7 +105,7 @@ def _root(platform: Platform, events: Challenge, phase: int) -> RootStatus | Non
     return RootStatus(
         seq=record.seq, merkle_root=root, total=record.total,
         report_cid=posted[-1].report_cid if posted else "", claimable_at=record.claimable_at,
-        state=ROOT_STATES[record.state], claimed=claimed, arbiter_deadline=record.arbiter_deadline,
+        state=record.state.label, claimed=claimed, arbiter_deadline=record.arbiter_deadline,
     )  # fmt: skip
 
 

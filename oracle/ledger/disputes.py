@@ -15,21 +15,14 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from oracle.chain.challenges import PayoutRules, read_payout_rules, read_phase_judges
-from oracle.chain.claims import (
-    STATE_DISPUTED,
-    STATE_NONE,
-    STATE_POSTED,
-    STATE_VOIDED,
-    RootRecord,
-    read_root,
-    root_event,
-)
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
 from oracle.chain.publish import writable_backends
+from oracle.chain.roots import RootRecord, RootState, read_root
 from oracle.chain.sender import Sender, ether_text, transact_explained, tx_hash_of
 from oracle.errors import CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.claims import root_event
 from oracle.ledger.model import DisputeFiled
 
 
@@ -143,17 +136,17 @@ def read_phase_root(platform: Platform, challenge_id: int, phase: int) -> PhaseR
 def check_disputable(root: PhaseRoot) -> None:
     """What `dispute` would refuse, in the contract's order, with what to do instead."""
     r, where, now = root.record, root.where, root.now
-    if r.state == STATE_NONE:
+    if r.state == RootState.NONE:
         raise NotDisputable(
             f"{where} has no rewards root to dispute yet: the oracles post it after the phase's "
             f"holdout reveal; `coop challenge status {root.challenge_id}` shows where it stands"
         )
-    if r.state == STATE_VOIDED:
+    if r.state == RootState.VOIDED:
         raise NotDisputable(
             f"the rewards root of {where} was voided by the arbiter already; the oracles post a "
             "corrected one, which you may dispute in its own window"
         )
-    if r.state == STATE_DISPUTED:
+    if r.state == RootState.DISPUTED:
         raise NotDisputable(
             f"the rewards root of {where} is disputed already (by {r.disputer}); the arbiter "
             f"{root.arbiter} decides by {time_text(r.arbiter_deadline, now)}; if the root "
@@ -226,16 +219,16 @@ def send_dispute(platform: Platform, sender: Sender, root: PhaseRoot,
 def check_disputed(root: PhaseRoot, action: str) -> None:
     """The root must be under an open dispute to `action` ("resolve" or "lapse") it."""
     r, where = root.record, root.where
-    if r.state == STATE_DISPUTED:
+    if r.state == RootState.DISPUTED:
         return
-    if r.state == STATE_NONE:
+    if r.state == RootState.NONE:
         raise NotDisputed(f"{where} has no rewards root, so there is no dispute to {action}")
-    if r.state == STATE_VOIDED:
+    if r.state == RootState.VOIDED:
         raise NotDisputed(
             f"the dispute of the rewards root of {where} was upheld already: the root is voided "
             "and the oracles post a corrected one"
         )
-    assert r.state == STATE_POSTED
+    assert r.state == RootState.POSTED
     if r.was_disputed:
         raise NotDisputed(
             f"the dispute of the rewards root of {where} is settled already (rejected or "
@@ -358,7 +351,7 @@ def view_dispute(platform: Platform, store: ContentStore, challenge_id: int,
                  phase: int) -> DisputeView:  # fmt: skip
     """The phase's current root, who disputed it and why (NotDisputable: no root yet)."""
     root = read_phase_root(platform, challenge_id, phase)
-    if root.record.state == STATE_NONE:
+    if root.record.state == RootState.NONE:
         raise NotDisputable(
             f"{root.where} has no rewards root yet: the oracles post it after the phase's "
             f"holdout reveal; `coop challenge status {challenge_id}` shows where it stands"

@@ -12,21 +12,19 @@ from dataclasses import dataclass, field
 
 from web3 import Web3
 
-from oracle.chain.challenges import call_struct, read_challenge
+from oracle.chain.challenges import read_challenge
 from oracle.chain.clock import chain_now, time_text
 from oracle.chain.platform import Platform
+from oracle.chain.roots import RootState, read_root
 from oracle.chain.sender import Sender, tx_hash_of
 from oracle.errors import CoopError
-from oracle.indexer.reports import PendingRoot, fetch_report
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import RewardRootPosted
 from oracle.ledger.replay import read_ledger
 from oracle.rewards.merkle import MerkleTree, build_tree
 from oracle.rewards.model import Leaf
+from oracle.rewards.published import PendingRoot, fetch_report
 from oracle.types import Address, wad_text
-
-STATE_NONE, STATE_POSTED, STATE_DISPUTED, STATE_VOIDED = 0, 1, 2, 3
-ZERO_ADDRESS = "0x" + "00" * 20
 
 
 class ClaimRefused(CoopError):
@@ -70,34 +68,6 @@ class ClaimsNotOpen(ClaimRefused, ValueError):
 
 
 @dataclass(frozen=True)
-class RootRecord:
-    """The vault's record of a phase's current root (`getRoot`)."""
-
-    merkle_root: str  # 0x-hex
-    total: int
-    seq: int
-    claimable_at: int
-    state: int  # STATE_*
-    arbiter_deadline: int  # when an open dispute lapses (0: none, or an older vault)
-    disputer: str = ZERO_ADDRESS  # who disputed this root last (each account disputes it once)
-    dispute_bond: int = 0  # wei held while the dispute is open
-    voided_at: int = 0  # when the arbiter voided it (0 unless voided)
-
-    @property
-    def was_disputed(self) -> bool:
-        """Whether this root was ever disputed (open, rejected, upheld or lapsed)."""
-        return int(self.disputer, 16) != 0
-
-
-def read_root(platform: Platform, challenge_id: int, phase: int) -> RootRecord:
-    r = call_struct(platform.vault.functions.getRoot(challenge_id, phase))
-    return RootRecord("0x" + bytes(r["merkleRoot"]).hex(), int(r["total"]), int(r["seq"]),
-                      int(r["claimableAt"]), int(r["state"]),
-                      int(r.get("arbiterDeadline", 0)), str(r.get("disputer", ZERO_ADDRESS)),
-                      int(r.get("disputeBond", 0)), int(r.get("voidedAt", 0)))  # fmt: skip
-
-
-@dataclass(frozen=True)
 class PostedRoot:
     """A phase's current root: the vault's record joined with the event that posted it."""
 
@@ -108,7 +78,7 @@ class PostedRoot:
     total: int
     report_cid: str
     claimable_at: int
-    state: int  # STATE_*
+    state: RootState
     block: int
     arbiter_deadline: int = 0  # when an open dispute lapses (0: none, or an older vault)
 
@@ -151,7 +121,7 @@ def root_event(platform: Platform, challenge_id: int, phase: int,
 def posted_root(platform: Platform, challenge_id: int, phase: int) -> PostedRoot:
     """The phase's current root; NoRewardsRoot when none was posted."""
     record = read_root(platform, challenge_id, phase)
-    if record.state == STATE_NONE:
+    if record.state == RootState.NONE:
         raise NoRewardsRoot(
             f"no rewards root is posted for challenge {challenge_id} phase {phase} yet: the "
             "oracles post it after the phase's holdout reveal; `coop challenge status "
@@ -190,12 +160,12 @@ def check_claim(platform: Platform, store: ContentStore, challenge_id: int, phas
     account = Address(Web3.to_checksum_address(account))
     root = posted_root(platform, challenge_id, phase)
     where = f"challenge {challenge_id} phase {phase}"
-    if root.state == STATE_VOIDED:
+    if root.state == RootState.VOIDED:
         raise RootVoided(
             f"the arbiter voided the rewards root of {where}; the oracles post a corrected one, "
             "claim once it is posted and its dispute window has passed"
         )
-    if root.state == STATE_DISPUTED:
+    if root.state == RootState.DISPUTED:
         deadline = ""
         if root.arbiter_deadline:
             when = time_text(root.arbiter_deadline, chain_now(platform))
