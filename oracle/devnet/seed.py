@@ -8,11 +8,11 @@ from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.platform import Platform
 from oracle.chain.publish import Published, PublishOptions, publish_challenge
 from oracle.chain.sender import Sender
+from oracle.coderun.hidden_features import features_commitment
 from oracle.devnet.datasets import example_files, pinned_cids, spec_path
 from oracle.errors import CidMismatch
 from oracle.ipfs.store import ContentStore
 from oracle.runtime import RuntimeLock
-from oracle.scoring.hidden_features import features_commitment
 
 EXAMPLE_RUNTIME = REPO_ROOT / "examples" / "runtimes" / "scikit-learn.lock"
 CODE_LIMITS = {"cpu_seconds": 60, "wall_seconds": 120, "memory_mb": 1024}

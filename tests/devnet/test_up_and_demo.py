@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from oracle.chain.anvil import free_port
-from oracle.scoring.hidden_features import features_commitment
+from oracle.coderun.hidden_features import features_commitment
 
 COOP = [sys.executable, "-m", "oracle.cli"]
 RUNTIMES = Path(__file__).resolve().parents[2] / ".tools" / "runtimes"  # built once

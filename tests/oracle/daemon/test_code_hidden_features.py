@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from oracle.cli.main import cli
+from oracle.coderun.hidden_features import features_commitment
 from oracle.coderun.record import RunRecord
 from oracle.devnet.seed import code_spec
 from oracle.ipfs.importer import import_bytes
-from oracle.scoring.hidden_features import features_commitment
 from oracle.scoring.score_report import read_report, score_report_cid
 from oracle.status import Status
 from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
