@@ -14,7 +14,6 @@ from oracle.chain.artifacts import REPO_ROOT
 from oracle.errors import ConfigError
 
 EXAMPLES_DIR = REPO_ROOT / "examples" / "specs"
-PUBLIC_FILES = ("train.csv", "test_features.csv", "sample_submission.csv")
 
 
 @cache
@@ -46,11 +45,13 @@ def example_files(name: str) -> dict[str, bytes]:
     return files
 
 
-def pinned_cids(name: str) -> dict[str, str]:
-    """The CID the example spec pins for each public file."""
-    data = json.loads(spec_path(name).read_text())["data"]
-    return {
+def pinned_cids(spec_file: Path) -> dict[str, str]:
+    """The CID an example's spec (or one made from it) pins for each public file; a spec
+    hiding its test features pins none for them."""
+    data = json.loads(spec_file.read_text())["data"]
+    pinned = {
         "train.csv": data["train"],
-        "test_features.csv": data["test_features"],
+        "test_features.csv": data.get("test_features"),
         "sample_submission.csv": data["public"]["sample_submission"],
     }
+    return {name: cid for name, cid in pinned.items() if cid is not None}

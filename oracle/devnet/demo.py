@@ -2,12 +2,14 @@
 
 Five participants train scikit-learn models on the diabetes example and submit; one
 forks two others (a blend of their predictions); there are reviews and one invalid file.
-Beside it, a second challenge on the same data takes code: ada submits a program (a folder
-with main.py) and ben forks it with a changed model; each oracle runs both in its sandbox
-and they post the scores with a receipt each. The oracles (real `coop oracle run`
-processes, started by the caller) score everything; the phase ends, the private scores
-are opened, the owner reveals the holdout, the oracles post the rewards root, everyone
-claims, the owner takes back what no root allocated, and an audit replays the lot.
+Beside it, a second challenge on the same data takes code on hidden test features (only
+the oracles hold them until the holdout reveal): ada submits a program (a folder with
+main.py) and ben forks it with a changed model; each oracle runs both in its sandbox and
+they post the scores with a receipt each. The oracles (real `coop oracle run` processes,
+started by the caller) score everything; the phase ends, the private scores are opened,
+the owner reveals the holdouts (the code challenge's with its test features), the oracles
+post the rewards root, everyone claims, the owner takes back what no root allocated, and
+an audit replays the lot, rerunning the code submissions from their receipts.
 """
 
 import json
@@ -24,6 +26,7 @@ from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.challenges import reveal_holdout
 from oracle.chain.dev_chains import is_dev_chain
+from oracle.chain.holdout_reveal import HoldoutAlreadyRevealed, reveal_stored_holdout
 from oracle.chain.platform import Platform
 from oracle.chain.publish import PublishOptions, dev_arbiter
 from oracle.chain.refunds import check_refundable, refund_remainder
@@ -32,6 +35,7 @@ from oracle.chain.submissions import commit, reveal
 from oracle.devnet.chain import reach_chain_time
 from oracle.devnet.models import REGRESSION_MODELS, TaskData, blend, predictions_csv
 from oracle.devnet.seed import SeededChallenge, code_spec, seed_example
+from oracle.devnet.services import runtime_dir
 from oracle.errors import ConfigError, CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
@@ -94,6 +98,15 @@ class DemoResult:
     claimed: dict[str, int] = field(default_factory=dict)
     refunded: int | None = None  # what the owner took back at the end
     audit: AuditReport | None = None
+    code_audit: AuditReport | None = None  # the code challenge's, with reruns
+
+    @property
+    def passed(self) -> bool:
+        """Both audits found nothing, and every code submission was rerun."""
+        code = self.code_audit
+        reran = code is None or (code.ok and code.complete
+                                 and code.checked["reruns"] == len(self.code_entries))  # fmt: skip
+        return self.audit is not None and self.audit.ok and reran
 
 
 def demo_publish_options(w3: Web3, windows: Windows = PLAY_WINDOWS) -> PublishOptions:
@@ -121,9 +134,10 @@ def seed_demo_challenge(platform: Platform, store: ContentStore, data_dir: Path,
 def seed_code_challenge(platform: Platform, store: ContentStore, data_dir: Path,
                         windows: Windows = PLAY_WINDOWS) -> SeededChallenge:  # fmt: skip
     """The same data as the demo challenge, taking code (a folder with main.py) on the
-    example runtime (examples/runtimes/scikit-learn.lock)."""
+    example runtime (examples/runtimes/scikit-learn.lock), its test features hidden: not
+    on IPFS, committed to by the spec, in the holdouts/ folder the oracles get."""
     owner = Sender.from_key(platform.w3, OWNER_KEY)
-    spec = code_spec(EXAMPLE, data_dir / f"{EXAMPLE}-code.json")
+    spec = code_spec(EXAMPLE, data_dir / f"{EXAMPLE}-code.json", hidden_features=True)
     return seed_example(platform, owner, store, data_dir, EXAMPLE,
                         demo_publish_options(platform.w3, windows), spec)  # fmt: skip
 
@@ -211,8 +225,9 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
 
     if code is not None:
         code_id = code.published.challenge_id
-        say(f"Challenge {code_id} (the same data) takes code: a folder with main.py that each "
-            "oracle runs in its sandbox:")  # fmt: skip
+        say(f"Challenge {code_id} (the same data) takes code on hidden test features: a folder "
+            "with main.py that each oracle runs in its sandbox on features only the oracles "
+            "hold:")  # fmt: skip
         ada_code = submit("ada", "ridge regression (examples/code/diabetes-ridge)", EXAMPLE_CODE,
                           on=code_id)  # fmt: skip
         submit("ben", "ada's program forked: ridge on the features' pairwise products",
@@ -232,10 +247,12 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
         _say_code_scores(platform, store, result.code_entries, say, timeout + CODE_EXTRA_SECONDS)
 
     say("The phase ends (the demo moves anvil's clock past the reveal end, or waits for it).")
-    reach_chain_time(w3, seeded.published.reveal_end + 1)
+    phase_ends = [seeded.published.reveal_end] + ([code.published.reveal_end] if code else [])
+    reach_chain_time(w3, max(phase_ends) + 1)
     say("Waiting for the oracles to open the private scores…")
+    opened = ids + [e.submission_id for e in result.code_entries]
     wait_for(platform, "the private scores to be opened",
-             lambda ledger: all(ledger.submissions[i].private for i in _valid(ledger, ids)),
+             lambda ledger: all(ledger.submissions[i].private for i in _valid(ledger, opened)),
              timeout)  # fmt: skip
 
     say("The owner reveals the holdout (labels to IPFS, split salt on chain).")
@@ -271,7 +288,27 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
     say(f"The owner takes back what no root allocated: {refund.amount / 10**18:,.2f} COOP")
     say("An auditor replays the whole challenge from public data…")
     result.audit = audit_challenge(platform, store, challenge_id)
+    if code is not None:
+        result.code_audit = _reveal_and_rerun(platform, store, data_dir, code, say)
     return result
+
+
+def _reveal_and_rerun(platform: Platform, store: ContentStore, data_dir: Path,
+                      code: SeededChallenge, say: Say) -> AuditReport:  # fmt: skip
+    """The code challenge's holdout revealed with its test features, then `coop audit`'s
+    reruns of every code submission from its receipt on them."""
+    code_id = code.published.challenge_id
+    owner = Sender.from_key(platform.w3, OWNER_KEY)
+    try:
+        revealed = reveal_stored_holdout(platform, owner, store, data_dir, code_id, 0)
+        say(f"The owner reveals challenge {code_id}'s holdout: the labels and the hidden test "
+            f"features in one folder, {revealed.labels_cid}.")  # fmt: skip
+    except HoldoutAlreadyRevealed:
+        say(f"Challenge {code_id}'s holdout is revealed already (by an oracle).")
+    say(f"An auditor reruns challenge {code_id}'s code submissions from their receipts on the "
+        f"revealed features (`coop audit {code_id}`)…")  # fmt: skip
+    return audit_challenge(platform, store, code_id, lambda step: say(f"  … {step}"),
+                           runtime_dir(data_dir))  # fmt: skip
 
 
 def _say_code_scores(platform: Platform, store: ContentStore, entries: list[Entry], say: Say,

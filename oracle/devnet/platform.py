@@ -47,7 +47,7 @@ class LocalPlatform:
     store: EmbeddedStore
     group: ProcessGroup
     seeded: SeededChallenge | None = None
-    code_seeded: SeededChallenge | None = None  # the same data, taking code
+    code_seeded: SeededChallenge | None = None  # the same data, code on hidden features
     api: Service | None = None
     oracles: list[LocalOracle] = field(default_factory=list)
 
@@ -64,7 +64,10 @@ class LocalPlatform:
             if seed:
                 say("publishing the demo challenge (scikit-learn's diabetes data)…")
                 local.seeded = seed_demo_challenge(chain.platform, local.store, data_dir, windows)
-                say("publishing a second one on the same data that takes code (main.py)…")
+                say(
+                    "publishing a second one on the same data that takes code (main.py) on "
+                    "hidden test features…"
+                )
                 local.code_seeded = seed_code_challenge(
                     chain.platform, local.store, data_dir, windows
                 )
@@ -136,7 +139,8 @@ class LocalPlatform:
         code_id = self.code_seeded.published.challenge_id
         example = shlex.quote(str(EXAMPLE_CODE))
         return [
-            f"Challenge {code_id} takes code (a folder with main.py; docs/code-submissions.md):",
+            f"Challenge {code_id} takes code (a folder with main.py) on hidden test features "
+            "(docs/code-submissions.md):",
             f"  coop run {code_id} {example}",
             f"  coop submit {code_id} {example}",
         ]

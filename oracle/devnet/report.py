@@ -72,4 +72,12 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
         checked = ", ".join(f"{n} {w}" for w, n in sorted(result.audit.checked.items()))
         out.extend(["", f"Audit {verdict}: {checked}"])
         out += [f"  - {f}" for f in result.audit.findings]
+    if result.code_audit is not None:
+        code = result.code_audit
+        verdict = "PASSED" if result.passed else "FAILED"
+        reran = ", ".join(f"#{e.submission_id} ({e.name})" for e in result.code_entries)
+        out.append(f"Audit of challenge {code.challenge_id} (code) {verdict}: reran {reran} from "
+                   f"their receipts on the revealed test features, {code.checked['reruns']} "
+                   "gave the receipt's predictions and score")  # fmt: skip
+        out += [f"  - {f}" for f in [*code.findings, *code.unchecked]]
     return "\n".join(out)

@@ -41,6 +41,12 @@ def start_api(group: ProcessGroup, data_dir: Path, rpc_url: str, deployment: Pat
     return Service("api", url)
 
 
+def runtime_dir(data_dir: Path) -> Path:
+    """Where the platform's oracles (and the demo's audit) build code runtimes: one build
+    for all of them; COOP_RUNTIME_DIR, if set, is reused."""
+    return load_settings().runtime_dir or data_dir / "runtimes"
+
+
 def plan_oracles(
     data_dir: Path, rpc_url: str, deployment: Path, keys: tuple[str, ...], holdouts: Path,
 ) -> list[LocalOracle]:  # fmt: skip
@@ -53,8 +59,7 @@ def plan_oracles(
         "COOP_IPFS_DIR": str(data_dir / "ipfs"),
         "COOP_HOLDOUT_DIR": str(holdouts),
         "COOP_POLL_SECONDS": "0.5",
-        # one build of a code runtime for the three (COOP_RUNTIME_DIR, if set, is reused)
-        "COOP_RUNTIME_DIR": str(load_settings().runtime_dir or data_dir / "runtimes"),
+        "COOP_RUNTIME_DIR": str(runtime_dir(data_dir)),
     }
     return oracle_group(data_dir, list(keys), common)
 

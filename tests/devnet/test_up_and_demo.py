@@ -1,9 +1,11 @@
 """`coop up` (make run) and `coop demo`, run as a user would: real processes, real chain.
 
 The `coop up` tests share one running platform per chain client (anvil, then geth), in
-file order: it runs everything; an oracle and the API killed -9 come back and scoring goes
-on; Ctrl-C leaves nothing running. The demo runs on both clients too: on geth its windows
-are waited for in real time (no evm_* calls), about 8 minutes.
+file order: it runs everything (a second challenge taking code on hidden test features);
+an oracle and the API killed -9 come back and scoring goes on; a newcomer runs and submits
+the example program with the banner's commands; Ctrl-C leaves nothing running. The demo
+runs on both clients too: on geth its windows are waited for in real time (no evm_*
+calls), about 8 minutes.
 """
 
 import json
@@ -23,8 +25,10 @@ import httpx
 import pytest
 
 from oracle.chain.anvil import free_port
+from oracle.coderun.hidden_features import features_commitment
 
 COOP = [sys.executable, "-m", "oracle.cli"]
+RUNTIMES = Path(__file__).resolve().parents[2] / ".tools" / "runtimes"  # built once
 
 
 def children_of(pid: int) -> set[int]:
@@ -61,6 +65,7 @@ class Up:
 
     process: subprocess.Popen[str]
     port: int
+    data_dir: Path
     client: str  # the chain's: anvil or geth
     lines: list[str] = field(default_factory=list)
 
@@ -79,6 +84,29 @@ class Up:
             assert self.process.poll() is None, f"coop up ended: {self.text}"
             assert time.monotonic() < deadline, f"no {what} within {timeout} s: {self.text}"
             time.sleep(0.5)
+
+    def exports(self) -> dict[str, str]:
+        """The variables of the `export` lines the banner prints for a participant."""
+        return dict(
+            item.split("=", 1)
+            for line in self.text.splitlines()
+            if line.strip().startswith("export ")
+            for item in shlex.split(line)[1:]
+        )
+
+    def banner_command(self, *words: str) -> list[str]:
+        """The one banner line holding every word, as a `coop` command's arguments."""
+        lines = [line.strip() for line in self.text.splitlines()]
+        (line,) = [
+            shlex.split(x) for x in lines if x.startswith("coop ") and all(w in x for w in words)
+        ]
+        return line[1:]
+
+    def coop(self, args: list[str]) -> subprocess.CompletedProcess[str]:
+        """`coop ARGS` run as the participant the banner sets up (the shared runtime cache)."""
+        env = {**os.environ, **self.exports(), "COOP_RUNTIME_DIR": str(RUNTIMES)}
+        return subprocess.run([*COOP, *args], env=env, capture_output=True, text=True,
+                              timeout=600)  # fmt: skip
 
     def child(self, marker: bytes) -> int:
         """The pid of the one child whose command line or environment holds `marker`."""
@@ -103,8 +131,9 @@ def up(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
         [*COOP, "up", "--data-dir", str(data_dir), "--api-port", str(port), "--chain-port", "0",
          "--chain", request.param],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "COOP_RUNTIME_DIR": str(RUNTIMES)},
     )  # fmt: skip
-    running = Up(process, port, request.param)
+    running = Up(process, port, data_dir, request.param)
     threading.Thread(target=running.read, daemon=True).start()
     try:
         running.wait_for("start", lambda: "Ctrl-C stops everything" in running.text)
@@ -128,6 +157,12 @@ def test_up_runs_everything(up: Up) -> None:
     # The second takes code on the example runtime, and the banner says how to try it.
     spec = httpx.get(f"http://127.0.0.1:{up.port}/ipfs/{code['spec_cid']}", timeout=10).json()
     assert code["challenge_id"] == 2 and spec["submission"]["kind"] == "code"
+    # ... on hidden test features: the spec commits to them, the oracles' holdouts/ folder
+    # has them (the participants have only their commitment).
+    commitment = spec["data"]["hidden_test_features"]
+    assert "test_features" not in spec["data"] and commitment.startswith("0x")
+    (features,) = (up.data_dir / "holdouts").glob("test-features-*.csv")
+    assert features_commitment(features.read_bytes()) == commitment
     assert re.search(r"coop run 2 \S+diabetes-ridge", text), text
     for url in re.findall(r"(http://127\.0\.0\.1:\d+)/metrics", text):
         assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
@@ -155,18 +190,7 @@ def test_a_killed_oracle_and_api_come_back_and_a_later_submission_is_scored(up: 
     up.wait_for("oracle-2 healthy again", lambda: healthy(f"{oracle_urls[1]}/healthz"))
 
     # the commands `coop up` printed, run as a participant would
-    exports = dict(
-        item.split("=", 1)
-        for line in up.text.splitlines()
-        if line.strip().startswith("export ")
-        for item in shlex.split(line)[1:]
-    )
-    (submit,) = [shlex.split(line) for line in up.text.splitlines()
-                 if "coop submit" in line and "sample_submission" in line]  # fmt: skip
-    done = subprocess.run(
-        [*COOP, *submit[1:], "--json"], env={**os.environ, **exports},
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    done = up.coop([*up.banner_command("coop submit", "sample_submission"), "--json"])
     assert done.returncode == 0, done.stderr
     submission_id = json.loads(done.stdout.strip().splitlines()[-1])["submission_id"]
     progress = httpx.get(f"{api}/v1/submissions/{submission_id}/scoring", timeout=10).json()
@@ -179,6 +203,27 @@ def test_a_killed_oracle_and_api_come_back_and_a_later_submission_is_scored(up: 
 
     up.wait_for(f"submission {submission_id} scored", scored)
     assert up.process.poll() is None  # the platform kept going throughout
+
+
+def test_a_newcomer_runs_and_submits_the_example_program_on_hidden_features(up: Up) -> None:
+    tried = up.coop(up.banner_command("coop run 2", "diabetes-ridge"))
+    assert tried.returncode == 0, tried.stdout + tried.stderr
+    assert "once: the test features are hidden" in tried.stderr + tried.stdout
+    assert re.search(r"status\s+VALID", tried.stdout) and "sample    rmse" in tried.stdout
+    done = up.coop([*up.banner_command("coop submit 2", "diabetes-ridge"), "--json"])
+    assert done.returncode == 0, done.stderr
+    submission_id = json.loads(done.stdout.strip().splitlines()[-1])["submission_id"]
+    api = f"http://127.0.0.1:{up.port}"
+
+    def scored() -> bool:
+        answer = httpx.get(f"{api}/v1/submissions/{submission_id}", timeout=5)
+        return answer.status_code == 200 and answer.json()["state"] == "scored"
+
+    up.wait_for(f"code submission {submission_id} scored", scored, timeout=600)
+    receipt = up.coop(["receipt", str(submission_id)])
+    assert receipt.returncode == 0, receipt.stderr
+    assert "VALID, public score" in receipt.stdout
+    assert re.search(r"test_features\.csv 0x[0-9a-f]{64}", receipt.stdout), receipt.stdout
 
 
 def test_ctrl_c_leaves_nothing_running(up: Up) -> None:
@@ -212,7 +257,16 @@ def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path, chain
     # The code challenge: ada's program and ben's fork of it, each run by the oracles
     # (the story's progress goes to stderr).
     story = result.stderr
+    assert "takes code on hidden test features" in story, story
     for name in ("ada", "ben"):
         assert re.search(rf"#\d+ {name}\s+VALID [0-9.]+, predictions bafk\w+ \(coop receipt",
                          story), story  # fmt: skip
+    # The holdout reveal publishes the features; the audit reruns both programs on them.
+    assert re.search(r"labels and the hidden test features in one folder, bafy\w+", story), story
+    assert re.search(r"rerunning submission #\d+ \(2 of 2\)", story), story
+    assert re.search(
+        r"Audit of challenge 2 \(code\) PASSED: reran #\d+ \(ada\), #\d+ \(ben\) "
+        r"from their receipts on the revealed test features, 2 gave",
+        out,
+    ), out
     assert f"starting the chain ({chain}, 1-second blocks)" in result.stderr
