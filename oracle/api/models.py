@@ -214,7 +214,7 @@ class OracleRun(Model):
 
 class SubmissionReceipt(Model):
     """What the report that a score's `reportDigest` names says (reason in words and, for
-    code, the receipt: oracle/coderun/score.py's CodeReceipt as JSON), and each oracle's run."""
+    code, the receipt: oracle/scoring/receipt.py's CodeReceipt as JSON), and each oracle's run."""
 
     submission_id: int
     report_cid: str | None  # None until the submission is scored
