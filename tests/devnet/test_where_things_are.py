@@ -41,7 +41,7 @@ def test_a_new_dev_chain_retires_the_previous_ones_files_instead_of_piling_them_
     for _ in range(3):  # `make run`, Ctrl-C, `make run`, ...
         anvil = start_anvil()
         try:
-            chain = open_local_chain(tmp_path, anvil.url, block_time=None)
+            chain = open_local_chain(tmp_path, anvil.url)
             assert chain.deployed_now
             _file_holdout(tmp_path, 31337, 1)
             (tmp_path / "index.sqlite3").write_text("the API's index of this chain")
@@ -60,7 +60,7 @@ def test_a_new_dev_chain_retires_the_previous_ones_files_instead_of_piling_them_
 def test_fund_gives_a_new_account_eth_and_tokens_on_the_dev_chain(tmp_path: Path) -> None:
     anvil = start_anvil()
     try:
-        chain = open_local_chain(tmp_path, anvil.url, block_time=None)
+        chain = open_local_chain(tmp_path, anvil.url)
         newcomer = Account.create().address
         funded = fund(chain.platform, newcomer, 2 * WAD, 300 * WAD)
         w3: Web3 = chain.platform.w3
