@@ -14,10 +14,8 @@ import json
 import random
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from multiformats import CID, multihash
 
 from oracle.audit.recompute import Fetcher, revealed_inputs
 from oracle.coderun.inputs import INPUT_MAX_BYTES, InputFile, fetch_inputs, sandbox_files
@@ -31,6 +29,7 @@ from oracle.runtime import Runtime, ensure_runtime
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout
 from oracle.scoring.receipt import CodeReceipt
+from oracle.scoring.score_report import score_report_cid
 from oracle.spec import ChallengeSpec
 from oracle.status import Status
 
@@ -73,14 +72,9 @@ def receipt_in_report(report: bytes) -> CodeReceipt | None:
         raw = data.get("receipt") if isinstance(data, dict) else None
         if not isinstance(raw, dict):
             return None
-        return CodeReceipt(**{f.name: raw[f.name] for f in fields(CodeReceipt)})
-    except (ValueError, KeyError, TypeError):
+        return CodeReceipt.from_json(raw)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-def report_cid(report_digest: bytes) -> str:
-    """The CID of a per-submission report from its sha256 on chain (a raw IPFS block)."""
-    return str(CID("base32", 1, "raw", multihash.wrap(report_digest, "sha2-256")))
 
 
 def differences(receipt: CodeReceipt, expected: CodeReceipt) -> list[str]:
@@ -179,7 +173,9 @@ def _check_one(target: RerunTarget, fetch: Fetcher, chain_id: int, runtime_dir: 
     fetched = fetch_inputs(spec, lambda cid: fetch.store.cat(cid, max_bytes=INPUT_MAX_BYTES),
                            target.hidden_features)  # fmt: skip
     expected = expected_receipt(chain_id, submission, spec, {f.name: f.cid for f in fetched})
-    published = fetch.get(report_cid(score.report_digest), REPORT_MAX_BYTES, f"report of {subject}")
+    published = fetch.get(
+        score_report_cid(score.report_digest), REPORT_MAX_BYTES, f"report of {subject}"
+    )
     receipt = receipt_in_report(published) if published is not None else None
     if receipt is None:
         report.notes.append(f"{subject}: no receipt in its report; rerun against the score only")
