@@ -19,7 +19,14 @@ from oracle.devnet.seed import code_spec
 from oracle.indexer.runner import Indexer
 from oracle.scoring.receipt import CodeReceipt
 from tests.api.conftest import serve
-from tests.oracle.daemon.test_code_submissions import LIMITS, RIDGE, RUNTIMES, report, runs
+from tests.oracle.daemon.test_code_submissions import (
+    LIMITS,
+    PROGRAMS,
+    RIDGE,
+    RUNTIMES,
+    report,
+    runs,
+)
 from tests.oracle.daemon.world import World
 from tests.web.conftest import WAIT_MS, plain_page, screenshot
 
@@ -33,6 +40,7 @@ class Scored:
     url: str
     public: int  # the ridge model on a challenge whose inputs are all public
     crashed: int  # a syntax error on the same challenge
+    noisy: int  # output from the clock and os.urandom: NOT_REPRODUCIBLE
     hidden: int  # the ridge model on a challenge with hidden test features
 
 
@@ -53,13 +61,15 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
         public_challenge = world.challenge_id
         world.make_oracles(3, runtime_dir=str(RUNTIMES))
         world.start_oracles()
-        broken = base / "broken"
-        broken.mkdir()
-        (broken / "main.py").write_text(SYNTAX_ERROR)
+        folders = {name: base / name for name in ("broken", "noisy")}
+        for name, folder in folders.items():
+            folder.mkdir()
+            (folder / "main.py").write_text(SYNTAX_ERROR if name == "broken" else PROGRAMS[name])
         public = submit_to(world, public_challenge, RIDGE)
-        crashed = submit_to(world, public_challenge, broken)
+        crashed = submit_to(world, public_challenge, folders["broken"])
+        noisy = submit_to(world, public_challenge, folders["noisy"])
         hidden = submit_to(world, hidden_challenge, RIDGE)
-        for sid in (public, crashed, hidden):
+        for sid in (public, crashed, noisy, hidden):
             report(world, sid)  # waits for its posted score
         index = Indexer(base / "index.sqlite3", world.platform, world.store, confirmations=0,
                         render_answers=render_pending)  # fmt: skip
@@ -71,7 +81,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
                            oracle_urls=tuple(o.url for o in world.oracles))  # fmt: skip
         assert config.web_dir == WEB_DIR
         with serve(config) as served:
-            yield Scored(world, served.url, public, crashed, hidden)
+            yield Scored(world, served.url, public, crashed, noisy, hidden)
     finally:
         world.stop()
 
@@ -133,6 +143,20 @@ def test_a_crash_shows_its_exit_code_and_exception(scored: Scored, page: Page) -
     )
     expect(shown.locator("[data-field='predictions']")).to_have_text("none written")
     expect(shown.locator(".run-log pre.log-tail").first).to_contain_text("SyntaxError")
+
+
+def test_runs_that_differ_show_every_outcome(scored: Scored, page: Page) -> None:
+    receipt, _ = receipt_of(scored, scored.noisy)
+    assert len(receipt.outcomes) >= 2 and receipt.predictions_cid is None
+    page.goto(f"{scored.url}/#/submissions/{scored.noisy}")
+    expect(page.locator("h1")).to_contain_text("NOT_REPRODUCIBLE")
+    shown = page.locator(".receipt")
+    expect(shown.locator("[data-field='ending']")).to_have_text(
+        "the oracles' runs differed (see their outcomes below)"
+    )
+    expect(shown.locator("[data-field='predictions']")).to_have_text(
+        "none agreed: " + ", ".join(receipt.outcomes)
+    )
 
 
 def test_a_run_on_hidden_features_publishes_no_log(scored: Scored, page: Page) -> None:
