@@ -3,7 +3,7 @@
 the indexer read them, and the API asks each oracle for its own record of the run. The page
 shows what the receipt and the records say: the runtime digest, the limits, each oracle's
 CPU, peak memory and wall time, how the run ended, the predictions' CID, the log's tail on
-public inputs and no log at all on hidden ones."""
+public inputs, every outcome when the runs differ and no log at all on hidden inputs."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
