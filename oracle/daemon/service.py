@@ -3,6 +3,7 @@
 `OracleService` composes the daemon's duties, one class each, sharing a `DaemonContext`:
 - `Following` (following.py): applies confirmed chain steps (rewinding on a reorg) and
   adds a scoring job for every reveal of a served challenge;
+- `Preparing` (preparing.py): loads an open phase's holdout before its first submission;
 - `ScoreJobs` (score_jobs.py): scores the due submissions on scoring threads;
 - `Attesting` (attesting.py): proposes and posts the next score batch of each challenge;
 - `PhaseClosing` (phase_closing.py): reveals a holdout the owner left hidden, opens the
@@ -41,6 +42,7 @@ from oracle.daemon.monitoring import Monitoring
 from oracle.daemon.peers import PeerClient
 from oracle.daemon.phase_closing import PhaseClosing
 from oracle.daemon.posting import Posting
+from oracle.daemon.preparing import Preparing
 from oracle.daemon.reviews import Reviews
 from oracle.daemon.score_jobs import ScoreJobs
 from oracle.daemon.server import Handlers, OracleHttpServer
@@ -66,9 +68,11 @@ class OracleService:
         self.peers = PeerClient(config.peers, config.peer_timeout_seconds)
         self.posting = Posting(self.ctx, self.peers)
         self.following = Following(self.ctx, on_rewind=self.posting.forget)
+        self.preparing = Preparing(self.ctx)
         self.scoring = ScoreJobs(self.ctx)
         self.duties: list[Duty] = [
             self.following,
+            self.preparing,
             self.scoring,
             Attesting(self.ctx, self.posting),
             PhaseClosing(self.ctx, self.posting),
@@ -115,6 +119,7 @@ class OracleService:
     def close(self) -> None:
         self.server.stop()
         self.scoring.close()
+        self.preparing.close()
         self.peers.close()
         self.ctx.close()
 
