@@ -12,11 +12,10 @@ import logging
 from oracle.chain.attestation import ordered_signatures, score_batch_typed_data
 from oracle.daemon.attest import choose_cut, form_proposal, last_seq, oracles_of
 from oracle.daemon.batching import Proposal
-from oracle.daemon.context import DaemonContext
 from oracle.daemon.jobs import OwnRun
 from oracle.daemon.peers import PeerAnswer
 from oracle.daemon.poster import Outcome
-from oracle.daemon.posting import Posting
+from oracle.daemon.posting import PostingDuty
 from oracle.daemon.reproduce import item_runs, not_reproducible_record, widened
 from oracle.daemon.wire import ProposalModel
 from oracle.ledger.model import Ledger
@@ -25,21 +24,10 @@ from oracle.sqlite import transaction
 log = logging.getLogger("oracle.daemon")
 
 
-class Attesting:
+class Attesting(PostingDuty):
     name = "attest"
 
-    def __init__(self, ctx: DaemonContext, posting: Posting) -> None:
-        self.ctx = ctx
-        self.posting = posting
-
-    def turn(self) -> bool:
-        head = self.ctx.chain.ledger()
-        busy = False
-        for challenge_id in self.ctx.served(head):
-            busy = self._attest_challenge(head, challenge_id) or busy
-        return busy
-
-    def _attest_challenge(self, head: Ledger, challenge_id: int) -> bool:
+    def challenge_turn(self, head: Ledger, challenge_id: int) -> bool:
         ctx = self.ctx
         challenge = head.challenges[challenge_id]
         own = ctx.jobs.scored(challenge_id)

@@ -14,10 +14,9 @@ from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.publish import writable_backends
 from oracle.coderun.hidden_features import add_revealed_holdout
 from oracle.daemon.attest import oracles_of
-from oracle.daemon.context import DaemonContext
 from oracle.daemon.phase_end import form_root, holdouts_due, openings_due, roots_due
 from oracle.daemon.poster import Outcome
-from oracle.daemon.posting import Posting
+from oracle.daemon.posting import PostingDuty
 from oracle.daemon.wire import RootProposalModel
 from oracle.ipfs.importer import import_bytes
 from oracle.ledger.model import Challenge, Ledger
@@ -25,29 +24,30 @@ from oracle.ledger.model import Challenge, Ledger
 log = logging.getLogger("oracle.daemon")
 
 
-class PhaseClosing:
+class PhaseClosing(PostingDuty):
     name = "phase_end"
-
-    def __init__(self, ctx: DaemonContext, posting: Posting) -> None:
-        self.ctx = ctx
-        self.posting = posting
+    _chain_time: int | None = None  # read once per turn, when a challenge needs it
 
     def turn(self) -> bool:
-        head = self.ctx.chain.ledger()
+        self._chain_time = None
+        return super().turn()
+
+    def _now(self) -> int:
+        if self._chain_time is None:
+            self._chain_time = self.ctx.chain_time()
+        return self._chain_time
+
+    def challenge_turn(self, head: Ledger, challenge_id: int) -> bool:
+        challenge = head.challenges[challenge_id]
         busy = False
-        chain_time: int | None = None
-        for challenge_id in self.ctx.served(head):
-            challenge = head.challenges[challenge_id]
-            if any(p.holdout is None for p in challenge.phases):
-                chain_time = chain_time if chain_time is not None else self.ctx.chain_time()
-                grace = self.ctx.config.holdout_grace_seconds
-                for phase in holdouts_due(head, challenge_id, chain_time, grace):
-                    busy = self._reveal_holdout(challenge, phase) or busy
-            if any(self._unopened(head, challenge_id, b.seq) for b in challenge.batches):
-                chain_time = chain_time if chain_time is not None else self.ctx.chain_time()
-                busy = self._open_private(head, challenge_id, chain_time) or busy
-            for phase in roots_due(head, challenge_id):
-                busy = self._post_root(head, challenge_id, phase) or busy
+        if any(p.holdout is None for p in challenge.phases):
+            grace = self.ctx.config.holdout_grace_seconds
+            for phase in holdouts_due(head, challenge_id, self._now(), grace):
+                busy = self._reveal_holdout(challenge, phase) or busy
+        if any(self._unopened(head, challenge_id, b.seq) for b in challenge.batches):
+            busy = self._open_private(head, challenge_id, self._now()) or busy
+        for phase in roots_due(head, challenge_id):
+            busy = self._post_root(head, challenge_id, phase) or busy
         return busy
 
     def _reveal_holdout(self, challenge: Challenge, phase: int) -> bool:

@@ -18,7 +18,7 @@ from oracle.daemon.batching import poster_for
 from oracle.daemon.context import DaemonContext
 from oracle.daemon.peers import PeerAnswer, PeerClient
 from oracle.daemon.poster import ChainWriter, Outcome
-from oracle.ledger.model import Challenge
+from oracle.ledger.model import Challenge, Ledger
 
 log = logging.getLogger("oracle.daemon")
 
@@ -103,3 +103,25 @@ class Posting:
             outcome.value,
         )
         return outcome
+
+
+class PostingDuty:
+    """A loop duty that posts what each served challenge has due, through `Posting`: a
+    subclass names itself and says what to do for one challenge (`challenge_turn`)."""
+
+    name: str
+
+    def __init__(self, ctx: DaemonContext, posting: Posting) -> None:
+        self.ctx = ctx
+        self.posting = posting
+
+    def turn(self) -> bool:
+        head = self.ctx.chain.ledger()
+        busy = False
+        for challenge_id in self.ctx.served(head):
+            busy = self.challenge_turn(head, challenge_id) or busy
+        return busy
+
+    def challenge_turn(self, head: Ledger, challenge_id: int) -> bool:
+        """Posts what the challenge has due at `head`; True when something was posted."""
+        raise NotImplementedError
