@@ -8,6 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from oracle.ledger.model import RootStanding
 from oracle.types import WAD
 
 T = TypeVar("T")
@@ -369,7 +370,7 @@ class RewardRoot(Model):
     claimable_at: int
     block: int
     tx_hash: str
-    state: Literal["live", "disputed", "voided"]
+    state: RootStanding
     claims_open: bool
     disputes: list[Dispute]
     resolutions: list[Resolution]
@@ -411,7 +412,7 @@ class Proof(Model):
     claimable_at: int
     claims_open: bool
     claimed: bool
-    root_state: Literal["live", "disputed", "voided"]
+    root_state: RootStanding
 
 
 class ProfileReward(Model):
@@ -421,7 +422,7 @@ class ProfileReward(Model):
     amount: str
     claimed: bool
     claimable_at: int
-    root_state: Literal["live", "disputed", "voided"]
+    root_state: RootStanding
 
 
 class Profile(Model):

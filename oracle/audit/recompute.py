@@ -19,7 +19,7 @@ from oracle.coderun.hidden_features import (
 )
 from oracle.errors import ContentTooLarge, CoopError, IpfsError, NotAFile
 from oracle.ipfs.store import ContentStore
-from oracle.ledger.model import Challenge, Ledger, Phase, Submission
+from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding, Submission
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.report import REPORT_MAX_BYTES
@@ -203,7 +203,7 @@ def check_rewards(
     report = fetch.report
     for root in challenge.roots:
         subject = f"rewards root of phase {root.phase} (seq {root.seq})"
-        if root.state == "voided":
+        if root.state is RootStanding.VOIDED:
             report.notes.append(f"{subject} was voided by the arbiter; not recomputed")
             continue
         spec = fetch.spec(challenge.phases[root.phase])

@@ -28,13 +28,6 @@ class PhaseRules:
     target: int
     eta: int
 
-    def as_spec_fields(self) -> dict[str, object]:
-        """Keyed like a spec's fields (what a phase's spec states of them)."""
-        return {
-            "direction": "higher" if self.higher_is_better else "lower",
-            "baseline": self.baseline, "target": self.target, "eta": self.eta,
-        }  # fmt: skip
-
 
 @dataclass(frozen=True)
 class PhaseTerms:

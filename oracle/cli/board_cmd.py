@@ -15,7 +15,7 @@ from oracle.ledger.boards import (
     public_board,
     score_text,
 )
-from oracle.ledger.model import Challenge, Ledger, Phase
+from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.ties import TiedEntry, private_ties
 from oracle.rewards.published import PendingRoot, fetch_report
@@ -217,7 +217,7 @@ def owed_rewards(ctx: ChainContext, ledger: Ledger, address: str) -> dict[tuple[
     owed: dict[tuple[int, int], int] = {}
     for challenge in ledger.challenges.values():
         for root in challenge.roots:
-            if root.state == "voided":
+            if root.state is RootStanding.VOIDED:
                 continue
             posted = PendingRoot(challenge.challenge_id, root.seq, root.phase,
                                  "0x" + root.merkle_root.hex(), root.total, root.report_cid,

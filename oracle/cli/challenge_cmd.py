@@ -28,9 +28,9 @@ from oracle.cli.context import ChainContext, chain_options, progress, tokens
 from oracle.errors import ConfigError
 from oracle.ledger.boards import BoardEntry
 from oracle.ledger.challenge_status import (
-    STAGES,
     ChallengeStatus,
     PhaseStatus,
+    Stage,
     challenge_status,
     reached,
 )
@@ -196,7 +196,7 @@ def reveal_holdout_cmd(challenge_id: int, phase: int | None, labels: Path | None
 
 @challenge.command("status")
 @click.argument("challenge_id", metavar="CHALLENGE", type=int)
-@click.option("--wait-for", "wait_for", type=click.Choice(STAGES), default=None,
+@click.option("--wait-for", "wait_for", type=click.Choice([s.value for s in Stage]), default=None,
               help="Wait until the phase (--phase) reaches this stage or a later one.")  # fmt: skip
 @click.option("--phase", type=int, default=0, show_default=True,
               help="The phase --wait-for watches.")  # fmt: skip
@@ -221,7 +221,7 @@ def status_cmd(challenge_id: int, wait_for: str | None, phase: int, timeout: flo
     ctx = ChainContext.from_options(**options)
     status = challenge_status(ctx.platform, ctx.content_store, challenge_id)
     deadline = time.monotonic() + timeout
-    while wait_for is not None and not reached(_phase_stage(status, phase), wait_for):
+    while wait_for is not None and not reached(_phase_stage(status, phase), Stage(wait_for)):
         if time.monotonic() > deadline:
             raise ConfigError(
                 f"phase {phase} of challenge {challenge_id} is still at stage "
@@ -233,7 +233,7 @@ def status_cmd(challenge_id: int, wait_for: str | None, phase: int, timeout: flo
     ctx.emit(_status_text(status), _status_json(status))
 
 
-def _phase_stage(status: ChallengeStatus, phase: int) -> str:
+def _phase_stage(status: ChallengeStatus, phase: int) -> Stage:
     if not 0 <= phase < len(status.phases):
         raise ConfigError(f"challenge {status.view.challenge_id} has no phase {phase}")
     return status.phases[phase].stage
@@ -283,7 +283,7 @@ def _phase_text(p: PhaseStatus, now: int) -> list[str]:
     if r is None:
         lines.append("  rewards root: not posted")
     else:
-        lines.append(f"  rewards root {r.merkle_root} ({r.state}), pays {tokens(r.total)}, "
+        lines.append(f"  rewards root {r.merkle_root} ({r.state.label}), pays {tokens(r.total)}, "
                      f"claimed {tokens(r.claimed)}, claims from "
                      f"{time_text(r.claimable_at, now)}")  # fmt: skip
         lines.append(f"  report {r.report_cid}")
@@ -331,7 +331,7 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
              "root": None if p.root is None else {
                  "seq": p.root.seq, "merkle_root": p.root.merkle_root,
                  "total": str(p.root.total), "report_cid": p.root.report_cid,
-                 "claimable_at": p.root.claimable_at, "state": p.root.state,
+                 "claimable_at": p.root.claimable_at, "state": p.root.state.label,
                  "claimed": str(p.root.claimed),
                  "arbiter_deadline": p.root.arbiter_deadline}}
             for p in s.phases

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from oracle.chain.attestation import ScoreBatch, ScoreItem, score_batch
+from oracle.chain.attestation import ScoreBatch, ScoreItem
 
 MAX_ITEMS = 100
 
@@ -26,26 +26,6 @@ class RevealedSubmission:
     phase: int
     reveal_block: int
     submission_id: int
-
-
-@dataclass(frozen=True)
-class ScoredSubmission:
-    """A submission this oracle scored, with where and when it was revealed."""
-
-    challenge_id: int
-    phase: int
-    reveal_block: int
-    item: ScoreItem
-
-    @property
-    def submission_id(self) -> int:
-        return self.item.submission_id
-
-    @property
-    def revealed(self) -> RevealedSubmission:
-        return RevealedSubmission(
-            self.challenge_id, self.phase, self.reveal_block, self.submission_id
-        )
 
 
 @dataclass(frozen=True)
@@ -81,35 +61,6 @@ def batch_members(
     phase = min(s.phase for s in pending)
     ids = sorted(s.submission_id for s in pending if s.phase == phase)
     return phase, tuple(ids[:max_items])
-
-
-def form_items(
-    scored: Iterable[ScoredSubmission],
-    challenge_id: int,
-    cut_block: int,
-    posted: set[int],
-    max_items: int = MAX_ITEMS,
-) -> tuple[int, tuple[ScoreItem, ...]]:
-    """(phase, items) of the next batch for `challenge_id` at `cut_block`; () when empty."""
-    by_id = {s.submission_id: s for s in scored}
-    revealed = (s.revealed for s in by_id.values())
-    phase, ids = batch_members(revealed, challenge_id, cut_block, posted, max_items)
-    return phase, tuple(by_id[i].item for i in ids)
-
-
-def propose(
-    scored: Iterable[ScoredSubmission],
-    challenge_id: int,
-    cut_block: int,
-    posted: set[int],
-    last_seq: int,
-    config_digest: bytes,
-) -> Proposal | None:
-    phase, items = form_items(scored, challenge_id, cut_block, posted)
-    if not items:
-        return None
-    batch = score_batch(challenge_id, phase, last_seq + 1, config_digest, items)
-    return Proposal(cut_block, batch, items)
 
 
 def poster_for(

@@ -18,6 +18,7 @@ and the job waits instead of getting a status.
 """
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,13 +53,16 @@ class PhaseMaterial:
 
 
 class Materials:
-    """Caches each phase's spec and material; failures are not cached (tried again later)."""
+    """Caches each phase's spec and material; failures are not cached (tried again later).
+    The loop and the prepare thread (preparing.py) both ask: one loads at a time, and
+    whoever asks for a phase being loaded waits for it instead of loading it again."""
 
     def __init__(self, store: ContentStore, holdout_dir: Path | None) -> None:
         self.store = store
         self.holdout_dir = holdout_dir
         self._specs: dict[str, ChallengeSpec] = {}
         self._material: dict[tuple[int, int], PhaseMaterial] = {}
+        self._loading = threading.Lock()
 
     def spec(self, phase: Phase) -> ChallengeSpec:
         cached = self._specs.get(phase.spec_cid)
@@ -73,11 +77,19 @@ class Materials:
         self._specs[phase.spec_cid] = spec
         return spec
 
+    def loaded(self, challenge_id: int, phase: int) -> bool:
+        return (challenge_id, phase) in self._material
+
     def material(self, challenge_id: int, phase: Phase) -> PhaseMaterial:
         key = (challenge_id, phase.index)
         cached = self._material.get(key)
         if cached is not None:
             return cached
+        with self._loading:
+            return self._material.get(key) or self._load(challenge_id, phase)
+
+    def _load(self, challenge_id: int, phase: Phase) -> PhaseMaterial:
+        key = (challenge_id, phase.index)
         spec = self.spec(phase)
         holdout, test_features = self._holdout(challenge_id, phase, spec)
         try:
@@ -96,7 +108,8 @@ class Materials:
 
     def forget(self) -> None:
         """Drops the cache (after a reorg the phases may have changed)."""
-        self._material.clear()
+        with self._loading:
+            self._material.clear()
 
     def _holdout(
         self, challenge_id: int, phase: Phase, spec: ChallengeSpec

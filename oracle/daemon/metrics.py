@@ -31,7 +31,7 @@ class OracleMetrics:
         )
         self.posts = Counter(
             "coop_oracle_posts",
-            "Transactions this oracle posted, by kind (scores, private, " "rewards)",
+            "Transactions this oracle posted, by kind (scores, private, holdout, rewards)",
             ["kind"],
             registry=r,
         )
@@ -74,7 +74,7 @@ class OracleMetrics:
             "coop_oracle_rewinds", "Reorgs seen: the follower rewound", registry=r
         )
 
-        for kind in ("scores", "private", "rewards"):
+        for kind in ("scores", "private", "holdout", "rewards"):
             self.posts.labels(kind).inc(0)
         for cause in ("material", "fault"):
             self.waits.labels(cause).inc(0)

@@ -22,7 +22,7 @@ from oracle.daemon.jobs import ScoredJob
 from oracle.errors import IpfsError
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
-from oracle.ledger.model import Ledger
+from oracle.ledger.model import Ledger, RootStanding
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.ledger.ties import shared_prize_groups
 from oracle.rewards.merkle import build_tree
@@ -125,7 +125,8 @@ def roots_due(ledger: Ledger, challenge_id: int) -> list[int]:
     for phase in challenge.phases:
         if phase.holdout is None:
             continue
-        if any(r.phase == phase.index and r.state != "voided" for r in challenge.roots):
+        not_voided = [r for r in challenge.roots if r.state is not RootStanding.VOIDED]
+        if any(r.phase == phase.index for r in not_voided):
             continue
         revealed = [s for s in ledger.submissions_of(challenge_id, phase.index) if s.reveal]
         if all(s.score is not None and s.private is not None for s in revealed):

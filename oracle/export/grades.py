@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import pyarrow as pa
 
+from oracle.ledger.model import RootStanding
+
 GRADE_COLUMNS = ("participant", "submissions", "valid", "improvements", "reviews_given",
                  "rewards", "claimed")  # fmt: skip
 
@@ -19,7 +21,7 @@ GRADE_COLUMNS = ("participant", "submissions", "valid", "improvements", "reviews
 def grades_csv(tables: dict[str, pa.Table]) -> str:
     submissions = tables["submissions"].to_pylist()
     reviews = tables["reviews"].to_pylist()
-    live = [r for r in tables["rewards"].to_pylist() if r["root_state"] != "voided"]
+    live = [r for r in tables["rewards"].to_pylist() if r["root_state"] != RootStanding.VOIDED]
     claims = tables["claims"].to_pylist()
     made = Counter(s["submitter"] for s in submissions)
     valid = Counter(s["submitter"] for s in submissions if s["status"] == "VALID")

@@ -191,7 +191,7 @@ class _Rows:
             self.rows["reward_roots"].append({
                 "challenge_id": root.challenge_id, "phase": root.phase, "seq": root.seq,
                 "merkle_root": _hex(root.merkle_root), "total": wad(root.total),
-                "report_cid": root.report_cid, "state": root.state,
+                "report_cid": root.report_cid, "state": root.state.value,
                 "disputes": len(root.disputes), "claimable_at": _time(root.claimable_at),
                 "posted_at": self.at(root.block), "tx_hash": _hex(root.tx_hash),
             })  # fmt: skip
@@ -199,7 +199,7 @@ class _Rows:
                 self.rows["rewards"].append({
                     "challenge_id": root.challenge_id, "phase": root.phase, "seq": root.seq,
                     "account": leaf.account, "amount": wad(leaf.amount),
-                    "root_state": root.state,
+                    "root_state": root.state.value,
                 })  # fmt: skip
 
     def claims(self) -> None:

@@ -7,6 +7,7 @@ chain's own time. Each phase gets a stage and the next thing that will happen, w
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from oracle.chain.challenges import ChallengeView, PhaseView, read_challenge
 from oracle.chain.clock import chain_now, time_text
@@ -21,6 +22,21 @@ from oracle.ledger.replay import read_ledger
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 
 
+class Stage(StrEnum):
+    """A phase's stages in the order a phase goes through them (disputed and voided sit
+    between a posted root and open claims); the value is what `coop` prints and takes."""
+
+    UPCOMING = "upcoming"
+    COMMIT = "commit"
+    REVEAL = "reveal"
+    AWAITING_HOLDOUT = "awaiting-holdout"
+    AWAITING_ROOT = "awaiting-root"
+    DISPUTE_WINDOW = "dispute-window"
+    DISPUTED = "disputed"
+    VOIDED = "voided"
+    CLAIMS_OPEN = "claims-open"
+
+
 @dataclass(frozen=True)
 class RootStatus:
     seq: int
@@ -28,7 +44,7 @@ class RootStatus:
     total: int
     report_cid: str
     claimable_at: int
-    state: str  # posted, disputed, voided
+    state: RootState  # the vault's; printed by its `label`
     claimed: int  # paid so far under this phase's roots
     arbiter_deadline: int  # when an open dispute lapses (0 if never disputed)
 
@@ -37,8 +53,7 @@ class RootStatus:
 class PhaseStatus:
     phase: PhaseView
     spec_cid: str
-    stage: str  # upcoming, commit, reveal, awaiting-holdout, awaiting-root, dispute-window,
-    #             disputed, voided, claims-open
+    stage: Stage
     next_step: str  # what happens next, with when, in words
     committed: int
     revealed: int
@@ -67,7 +82,7 @@ class ChallengeStatus:
 
     @property
     def open_phases(self) -> list[int]:
-        return [p.phase.index for p in self.phases if p.stage in ("commit", "reveal")]
+        return [p.phase.index for p in self.phases if p.stage in (Stage.COMMIT, Stage.REVEAL)]
 
 
 def challenge_status(platform: Platform, store: ContentStore | None,
@@ -116,7 +131,7 @@ def _root(platform: Platform, events: Challenge, phase: int) -> RootStatus | Non
     return RootStatus(
         seq=record.seq, merkle_root=root, total=record.total,
         report_cid=posted[-1].report_cid if posted else "", claimable_at=record.claimable_at,
-        state=record.state.label, claimed=claimed, arbiter_deadline=record.arbiter_deadline,
+        state=record.state, claimed=claimed, arbiter_deadline=record.arbiter_deadline,
     )  # fmt: skip
 
 
@@ -153,36 +168,31 @@ def _phase_status(platform: Platform, store: ContentStore | None, ledger: Ledger
     )
 
 
-# A phase's stages in the order a phase goes through them (disputed and voided sit between
-# a posted root and open claims).
-STAGES = ("upcoming", "commit", "reveal", "awaiting-holdout", "awaiting-root", "dispute-window",
-          "disputed", "voided", "claims-open")  # fmt: skip
-
-
-def reached(stage: str, wanted: str) -> bool:
+def reached(stage: Stage, wanted: Stage) -> bool:
     """Whether a phase at `stage` has reached `wanted` (or gone past it)."""
-    return STAGES.index(stage) >= STAGES.index(wanted)
+    order = list(Stage)
+    return order.index(stage) >= order.index(wanted)
 
 
-def _stage(p: PhaseView, root: RootStatus | None, now: int) -> tuple[str, str]:
+def _stage(p: PhaseView, root: RootStatus | None, now: int) -> tuple[Stage, str]:
     if now < p.commit_start:
-        return "upcoming", f"commits open {time_text(p.commit_start, now)}"
+        return Stage.UPCOMING, f"commits open {time_text(p.commit_start, now)}"
     if now < p.commit_end:
-        return "commit", f"commits close {time_text(p.commit_end, now)}"
+        return Stage.COMMIT, f"commits close {time_text(p.commit_end, now)}"
     if now <= p.reveal_end:
-        return "reveal", f"reveals close {time_text(p.reveal_end, now)}"
+        return Stage.REVEAL, f"reveals close {time_text(p.reveal_end, now)}"
     if not p.holdout_revealed:
-        return "awaiting-holdout", (
+        return Stage.AWAITING_HOLDOUT, (
             "the owner reveals the holdout (coop challenge reveal-holdout); after the grace "
             "period an oracle holding the secret does"
         )
     if root is None:
-        return "awaiting-root", "the oracles open the private scores and post the rewards root"
-    if root.state == "disputed":
+        return Stage.AWAITING_ROOT, "the oracles open the private scores and post the rewards root"
+    if root.state is RootState.DISPUTED:
         by = f" by {time_text(root.arbiter_deadline, now)}" if root.arbiter_deadline else ""
-        return "disputed", f"the arbiter rejects the dispute or voids the root{by}"
-    if root.state == "voided":
-        return "voided", "the oracles post a corrected rewards root"
+        return Stage.DISPUTED, f"the arbiter rejects the dispute or voids the root{by}"
+    if root.state is RootState.VOIDED:
+        return Stage.VOIDED, "the oracles post a corrected rewards root"
     if now < root.claimable_at:
-        return "dispute-window", f"claims open {time_text(root.claimable_at, now)}"
-    return "claims-open", "participants claim their rewards (coop claim)"
+        return Stage.DISPUTE_WINDOW, f"claims open {time_text(root.claimable_at, now)}"
+    return Stage.CLAIMS_OPEN, "participants claim their rewards (coop claim)"

@@ -5,11 +5,21 @@ records. Scores are WAD integers, amounts token base units, addresses checksumme
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from oracle.errors import CoopError
 from oracle.types import Address, Verdict
 
 Position = tuple[int, int]  # (block, log index): where an event sits in chain order
+
+
+class RootStanding(StrEnum):
+    """Where a posted rewards root stands after its disputes, as the events tell it (the
+    value is the text `coop`, the API and the export show)."""
+
+    LIVE = "live"  # posted, or its dispute rejected or lapsed: claims open after the window
+    DISPUTED = "disputed"  # a dispute is open: the arbiter decides
+    VOIDED = "voided"  # the arbiter upheld a dispute: the oracles post a corrected root
 
 
 class UnknownChallenge(CoopError, LookupError):
@@ -150,7 +160,7 @@ class EscrowMove:
 
 @dataclass
 class RewardRootPosted:
-    """A rewards root as posted; `state` follows disputes: live, disputed, voided, confirmed."""
+    """A rewards root as posted; `state` follows its disputes."""
 
     challenge_id: int
     phase: int
@@ -162,7 +172,7 @@ class RewardRootPosted:
     block: int
     tx_hash: bytes
     position: Position = (0, 0)
-    state: str = "live"
+    state: RootStanding = RootStanding.LIVE
     disputes: list[DisputeFiled] = field(default_factory=list)  # in order
 
 

@@ -25,6 +25,7 @@ from oracle.ledger.model import (
     Reveal,
     ReviewEntry,
     RewardRootPosted,
+    RootStanding,
     Score,
     ScoreBatchPosted,
     Submission,
@@ -214,7 +215,7 @@ def _latest_root(ledger: Ledger, e: ChainEvent) -> RewardRootPosted:
 
 def _rewards_disputed(ledger: Ledger, e: ChainEvent) -> None:
     root = _latest_root(ledger, e)
-    root.state = "disputed"
+    root.state = RootStanding.DISPUTED
     root.disputes.append(
         DisputeFiled(e["disputer"], int(e["bond"]), str(e["reasonCid"]), e.block_number)
     )
@@ -222,7 +223,7 @@ def _rewards_disputed(ledger: Ledger, e: ChainEvent) -> None:
 
 def _dispute_resolved(ledger: Ledger, e: ChainEvent) -> None:
     root = _latest_root(ledger, e)
-    root.state = "voided" if e["upheld"] else "live"
+    root.state = RootStanding.VOIDED if e["upheld"] else RootStanding.LIVE
     if e["upheld"]:
         _escrow_move(ledger, e, root.total, "root voided")
     else:
@@ -232,7 +233,7 @@ def _dispute_resolved(ledger: Ledger, e: ChainEvent) -> None:
 def _dispute_lapsed(ledger: Ledger, e: ChainEvent) -> None:
     """The arbiter let its deadline pass: the root stands, its window resumes."""
     root = _latest_root(ledger, e)
-    root.state = "live"
+    root.state = RootStanding.LIVE
     root.claimable_at = int(e["claimableAt"])
 
 

@@ -11,7 +11,7 @@ from oracle.coderun.inputs import INPUT_MAX_BYTES
 from oracle.coderun.local import LocalRun, run_locally
 from oracle.errors import ConfigError
 from oracle.ipfs.store import ContentStore
-from oracle.ledger.challenge_status import challenge_status
+from oracle.ledger.challenge_status import Stage, challenge_status
 from oracle.runtime import ensure_runtime
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 
@@ -21,7 +21,7 @@ def phase_spec(platform: Platform, store: ContentStore, challenge: int,
     """The spec of `phase`, or of the phase open for commits (else the latest)."""
     status = challenge_status(platform, store, challenge)
     if phase is None:
-        open_now = [p.phase.index for p in status.phases if p.stage == "commit"]
+        open_now = [p.phase.index for p in status.phases if p.stage is Stage.COMMIT]
         phase = open_now[-1] if open_now else len(status.phases) - 1
     if not 0 <= phase < len(status.phases):
         raise ConfigError(f"challenge {challenge} has phases 0 to {len(status.phases) - 1}")

@@ -15,6 +15,7 @@ from oracle.chain.sender import Sender
 from oracle.devnet.seed import seed_example
 from oracle.indexer.runner import Indexer
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.model import RootStanding
 from oracle.ledger.replay import read_ledger
 from oracle.spec import load_spec
 from tests.indexer.story import BOB, CAROL, address, scored
@@ -70,6 +71,10 @@ def test_a_dispute_and_its_rejection_then_claims_open_with_time(
     indexer.catch_up()
     (root,) = client.get(path).json()["roots"]
     assert root["state"] == "disputed"
+    (replayed,) = read_ledger(life.platform).challenges[cid].roots
+    assert replayed.state is RootStanding.DISPUTED, "the auditor's replay names the same state"
+    states = client.get("/openapi.json").json()["components"]["schemas"]["RootStanding"]
+    assert states["enum"] == ["live", "disputed", "voided"], "clients are told every state"
     (dispute,) = root["disputes"]
     assert (dispute["disputer"], dispute["bond"], dispute["reason_cid"]) == (
         address(CAROL),
@@ -125,4 +130,4 @@ def test_a_dispute_the_arbiter_lets_lapse_leaves_the_root_standing(
     assert resolution["outcome"] == "lapsed" and resolution["arbiter"] is None
     indexer.close()
     (replayed,) = read_ledger(life.platform).challenges[cid].roots
-    assert replayed.state == "live", "the auditor's replay agrees with the index"
+    assert replayed.state is RootStanding.LIVE, "the auditor's replay agrees with the index"

@@ -8,7 +8,6 @@ it makes it `live` again. Claims pay from the phase's current root.
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Literal
 
 from oracle.api.models import (
     Claim,
@@ -26,14 +25,13 @@ from oracle.api.models import (
 from oracle.api.pagination import PageRequest, split_page
 from oracle.api.problems import not_found
 from oracle.api.read.common import add, chain_time, challenge_exists, phase_exists
-
-RootState = Literal["live", "disputed", "voided"]
+from oracle.ledger.model import RootStanding
 
 
 @dataclass
 class _Root:
     row: tuple[int, int, int, str, str, str, int, int, int, str]
-    state: RootState = "live"
+    state: RootStanding = RootStanding.LIVE
     resumed_at: int | None = None  # claims open then: the window resumed after a dispute
     disputes: list[Dispute] = field(default_factory=list)
     resolutions: list[Resolution] = field(default_factory=list)
@@ -84,12 +82,12 @@ def _roots(db: sqlite3.Connection, challenge_id: int) -> list[_Root]:
         if holder is None:
             continue
         if kind == "dispute":
-            holder.state = "disputed"
+            holder.state = RootStanding.DISPUTED
             holder.disputes.append(Dispute(disputer=str(r[1]), bond=str(r[2]),
                                            reason_cid=str(r[3]), block=int(str(r[4]))))  # fmt: skip
         elif kind == "resolution":
             outcome = str(r[1])
-            holder.state = "voided" if outcome == "upheld" else "live"
+            holder.state = RootStanding.VOIDED if outcome == "upheld" else RootStanding.LIVE
             if outcome != "upheld":
                 holder.resumed_at = int(str(r[5]))
             holder.resolutions.append(Resolution(
@@ -127,7 +125,7 @@ def _view(db: sqlite3.Connection, root: _Root, now: int | None) -> RewardRoot:
         challenge_id=c, phase=phase, seq=seq, merkle_root=merkle_root, total=total,
         report_cid=report_cid, claimable_at=claimable_at, block=block, tx_hash=tx,
         state=root.state,
-        claims_open=root.state == "live" and now is not None and now >= claimable_at,
+        claims_open=root.state is RootStanding.LIVE and now is not None and now >= claimable_at,
         disputes=root.disputes, resolutions=root.resolutions, report=_report(db, c, seq),
         claimed_total=str(add([cl.amount for cl in root.claims])),
         claim_count=len(root.claims),
@@ -146,7 +144,8 @@ def escrow(db: sqlite3.Connection, challenge_id: int) -> Escrow:
     deposited = amounts("SELECT amount FROM escrows WHERE challenge_id = ?")
     claimed = amounts("SELECT amount FROM claims WHERE challenge_id = ?")
     refunded = amounts("SELECT amount FROM refunds WHERE challenge_id = ?")
-    allocated = add([r.row[4] for r in _roots(db, challenge_id) if r.state != "voided"])
+    not_voided = [r for r in _roots(db, challenge_id) if r.state is not RootStanding.VOIDED]
+    allocated = add([r.row[4] for r in not_voided])
     return Escrow(
         deposited=str(deposited), allocated=str(allocated), claimed=str(claimed),
         refunded=str(refunded), balance=str(deposited - claimed - refunded),
@@ -168,7 +167,8 @@ def rewards(db: sqlite3.Connection, challenge_id: int) -> Rewards:
 def _current_root(db: sqlite3.Connection, challenge_id: int, phase: int) -> _Root:
     challenge_exists(db, challenge_id)
     phase_exists(db, challenge_id, phase)
-    candidates = [r for r in _roots(db, challenge_id) if r.phase == phase and r.state != "voided"]
+    not_voided = [r for r in _roots(db, challenge_id) if r.state is not RootStanding.VOIDED]
+    candidates = [r for r in not_voided if r.phase == phase]
     if not candidates:
         raise not_found(
             "no_reward_root",

@@ -35,3 +35,9 @@ def test_the_oracle_reveals_a_withheld_holdout_after_the_grace_period(world: Wor
         oracles,
     )
     assert ledger.challenges[world.challenge_id].roots[0].total > 0
+    # The reveal went the one posting path every post takes, so the operator sees it counted
+    # like the batch, the opening and the root.
+    (only,) = oracles
+    assert {kind: only.metric("coop_oracle_posts_total", kind=kind)
+            for kind in ("scores", "private", "holdout", "rewards")} == \
+        {"scores": 1, "private": 1, "holdout": 1, "rewards": 1}  # fmt: skip
