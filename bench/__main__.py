@@ -2,10 +2,10 @@
 
 import argparse
 
-from bench import api, coderuns, gas, latency, sandbox, scoring
+from bench import api, audit, coderuns, gas, latency, sandbox, scoring
 
 BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "api": api.main, "latency": latency.main,
-              "sandbox": sandbox.main, "coderuns": coderuns.main}  # fmt: skip
+              "sandbox": sandbox.main, "coderuns": coderuns.main, "audit": audit.main}  # fmt: skip
 
 
 def main() -> None:
