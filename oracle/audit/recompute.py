@@ -7,7 +7,7 @@ phase's holdout is revealed (labels CID + split salt); rewards once the root is 
 Code submissions (folders) are rerun instead (oracle/audit/rerun.py).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from eth_utils.crypto import keccak
 
@@ -30,6 +30,8 @@ from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status
 from oracle.types import SubmissionId, Wad
+
+Counted = Callable[[int, int], None]  # (done, total) of a long check
 
 
 class Fetcher:
@@ -77,8 +79,21 @@ class Fetcher:
             return None
 
 
-def check_scores(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
+def check_scores(
+    ledger: Ledger, challenge: Challenge, fetch: Fetcher, counted: Counted = lambda d, t: None
+) -> None:
+    """Recomputes every scored submission of the phases whose holdout is revealed; after
+    each one, `counted(done, total)` (a progress bar: 100,000 take minutes)."""
     report = fetch.report
+    total = sum(
+        1
+        for phase in challenge.phases
+        if phase.holdout is not None
+        for s in ledger.submissions_of(challenge.challenge_id, phase.index)
+        if s.score
+    )
+    done = 0
+    counted(done, total)
     for phase in challenge.phases:
         scored = [s for s in ledger.submissions_of(challenge.challenge_id, phase.index) if s.score]
         if phase.holdout is None:
@@ -104,6 +119,8 @@ def check_scores(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> None:
             continue
         for submission in scored:
             _check_one(submission, spec, revealed[0], program, fetch)
+            done += 1
+            counted(done, total)
 
 
 def revealed_inputs(

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from oracle.audit.findings import AuditReport
-from oracle.audit.recompute import Fetcher, check_rewards, check_scores
+from oracle.audit.recompute import Counted, Fetcher, check_rewards, check_scores
 from oracle.audit.rerun import check_code_reruns
 from oracle.audit.rules import note_rules
 from oracle.audit.signatures import check_signatures
@@ -18,11 +18,13 @@ Progress = Callable[[str], None]
 
 def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
                     progress: Progress = lambda step: None, runtime_dir: Path | None = None,
-                    sample: int | None = None) -> AuditReport:  # fmt: skip
+                    sample: int | None = None, *,
+                    scores_counted: Counted = lambda done, total: None) -> AuditReport:  # fmt: skip
     """Checks everything the ledger says about `challenge_id`; report.ok when all matches.
 
     With `runtime_dir` (where runtimes are built), code submissions are rerun too: all, or
-    `sample` of them drawn at random."""
+    `sample` of them drawn at random. `progress` hears each step's name, `scores_counted`
+    (done, total) after each score recomputed."""
     progress("replaying events")
     ledger = read_ledger(platform)
     challenge = ledger.challenge(challenge_id)
@@ -32,7 +34,7 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     check_signatures(platform, ledger, challenge, report)
     fetch = Fetcher(store, report)
     progress("recomputing scores")
-    check_scores(ledger, challenge, fetch)
+    check_scores(ledger, challenge, fetch, scores_counted)
     progress("recomputing rank intervals")
     tie_groups = check_ties(ledger, challenge, store, report)
     if runtime_dir is not None:

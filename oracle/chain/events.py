@@ -10,13 +10,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from hexbytes import HexBytes
-from web3 import Web3
-from web3.contract.contract import ContractEvent
-from web3.types import LogReceipt
-
 from oracle.chain.artifacts import load_artifact
+from oracle.chain.log_layouts import EventLayout
 from oracle.chain.platform import Platform
+from oracle.chain.raw_reads import RawLog, read_raw_logs
 
 
 @dataclass(frozen=True)
@@ -40,22 +37,12 @@ class ChainEvent:
         return self.args[key]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, HexBytes | bytearray):
-        return bytes(value)
-    if isinstance(value, list | tuple):
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, Mapping):
-        return MappingProxyType({k: _plain(v) for k, v in value.items()})
-    return value
-
-
 class EventDecoder:
-    """Decodes the logs of the platform's contracts; other logs are ignored."""
+    """Decodes the raw logs of the platform's contracts; other logs are ignored."""
 
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
-        self._by_topic: dict[tuple[str, bytes], tuple[str, ContractEvent]] = {}
+        self._by_topic: dict[tuple[str, bytes], EventLayout] = {}
         contracts = {
             "CoopToken": platform.token,
             "ChallengeRegistry": platform.registry,
@@ -65,48 +52,42 @@ class EventDecoder:
         }
         for contract_name, contract in contracts.items():
             for abi in load_artifact(contract_name).abi:
-                if abi.get("type") != "event":
-                    continue
-                event: ContractEvent = contract.events[abi["name"]]()
-                signature = "{}({})".format(
-                    abi["name"], ",".join(_canonical_type(i) for i in abi["inputs"])
-                )
-                topic = Web3.keccak(text=signature)
-                self._by_topic[(contract.address.lower(), bytes(topic))] = (contract_name, event)
+                if abi.get("type") == "event":
+                    layout = EventLayout.from_abi(contract_name, abi)
+                    self._by_topic[(contract.address.lower(), layout.topic)] = layout
 
     @property
     def addresses(self) -> list[str]:
         return sorted({address for address, _ in self._by_topic})
 
-    def decode(self, log: LogReceipt) -> ChainEvent | None:
+    def decode(self, log: RawLog) -> ChainEvent | None:
+        """One log as `eth_getLogs` answers it (hex strings), or None if not the platform's."""
         topics = log["topics"]
         if not topics:
             return None
-        key = (str(log["address"]).lower(), bytes(topics[0]))
-        found = self._by_topic.get(key)
-        if found is None:
+        layout = self._by_topic.get((str(log["address"]).lower(), _bytes(topics[0])))
+        if layout is None:
             return None
-        contract_name, event = found
-        data = event.process_log(log)
         return ChainEvent(
-            contract=contract_name,
-            name=str(data["event"]),
-            args=_plain(dict(data["args"])),
-            block_number=int(log["blockNumber"]),
-            block_hash=bytes(log["blockHash"]),
-            tx_hash=bytes(log["transactionHash"]),
-            log_index=int(log["logIndex"]),
+            contract=layout.contract,
+            name=layout.name,
+            args=MappingProxyType(layout.decode([_bytes(t) for t in topics], _bytes(log["data"]))),
+            block_number=int(log["blockNumber"], 16),
+            block_hash=_bytes(log["blockHash"]),
+            tx_hash=_bytes(log["transactionHash"]),
+            log_index=int(log["logIndex"], 16),
         )
 
-    def decode_all(self, logs: Iterable[LogReceipt]) -> list[ChainEvent]:
+    def decode_all(self, logs: Iterable[RawLog]) -> list[ChainEvent]:
         events = [e for e in (self.decode(log) for log in logs) if e is not None]
         events.sort(key=lambda e: e.position)
         return events
 
+    def read(self, first_block: int, last_block: int) -> list[ChainEvent]:
+        """The platform's events of blocks first_block..last_block, in chain order."""
+        return self.decode_all(read_raw_logs(self.platform.w3, first_block, last_block,
+                                             self.addresses))  # fmt: skip
 
-def _canonical_type(param: Mapping[str, Any]) -> str:
-    kind = str(param["type"])
-    if kind.startswith("tuple"):
-        inner = ",".join(_canonical_type(c) for c in param["components"])
-        return f"({inner}){kind[len('tuple') :]}"
-    return kind
+
+def _bytes(value: str) -> bytes:
+    return bytes.fromhex(value[2:])

@@ -24,7 +24,6 @@ import sqlite3
 from dataclasses import dataclass
 
 from web3.exceptions import BlockNotFound
-from web3.types import FilterParams
 
 from oracle.chain.dev_chains import default_confirmations
 from oracle.chain.events import ChainEvent, EventDecoder
@@ -125,15 +124,8 @@ class Follower:
         if target <= last:
             return None
         before = self._hash_of(target)
-        logs = self.w3.eth.get_logs(
-            FilterParams(
-                fromBlock=last + 1,
-                toBlock=target,
-                address=[self.w3.to_checksum_address(a) for a in self.decoder.addresses],
-            )
-        )
+        events = tuple(self.decoder.read(last + 1, target))
         after = self._hash_of(target)
-        events = tuple(self.decoder.decode_all(logs))
         stale = [e for e in events if e.block_number == target and e.block_hash != after]
         if after is None or before != after or stale:
             raise RetryableError(

@@ -9,6 +9,7 @@ import click
 from oracle.audit.findings import AuditReport
 from oracle.audit.run import audit_challenge
 from oracle.cli.context import ChainContext, chain_options
+from oracle.cli.progress_bar import ProgressBar
 from oracle.types import plural
 
 EXIT_DISCREPANCY = 1
@@ -64,8 +65,9 @@ def audit(challenge_id: int, sample: int | None, config: Path | None, rpc_url: s
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
     store = ctx.content_store
     progress = (lambda step: None) if as_json else (lambda step: click.echo(f"… {step}", err=True))
+    bar = ProgressBar("  scores recomputed") if not as_json else (lambda done, total: None)
     report = audit_challenge(ctx.platform, store, challenge_id, progress,
-                             ctx.settings.runtime_path, sample)  # fmt: skip
+                             ctx.settings.runtime_path, sample, scores_counted=bar)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -14,17 +14,16 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
-from hexbytes import HexBytes
 from requests.exceptions import RequestException
 
 from oracle.chain.follower import Advance, Cursor, Follower, Rewind, Step
 from oracle.chain.platform import Platform
+from oracle.chain.raw_reads import read_raw_blocks
 from oracle.errors import ConfigError, RetryableError
 from oracle.indexer import intervals, reports
 from oracle.indexer.facts import apply_events
@@ -169,18 +168,13 @@ class Indexer:
         expected = {e.block_number: e.block_hash for e in step.events}
         expected[step.last_block] = step.last_hash
         numbers = sorted(expected)
-        w3 = self.platform.w3
         times: dict[int, int] = {}
         for start in range(0, len(numbers), TIMESTAMP_BATCH):
             chunk = numbers[start : start + TIMESTAMP_BATCH]
-            with w3.batch_requests() as batch:
-                for number in chunk:
-                    batch.add(w3.eth.get_block(number))
-                blocks: Sequence[Any] = batch.execute()
-            for number, block in zip(chunk, blocks, strict=True):
-                if bytes(HexBytes(block["hash"])) != expected[number]:
+            for number, block in zip(chunk, read_raw_blocks(self.platform.w3, chunk), strict=True):
+                if block is None or bytes.fromhex(block["hash"][2:]) != expected[number]:
                     raise RetryableError(f"block {number} changed while it was read; retrying")
-                times[number] = int(block["timestamp"])
+                times[number] = int(block["timestamp"], 16)
         return times
 
     def catch_up(self) -> int:

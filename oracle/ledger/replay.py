@@ -8,8 +8,6 @@ read, never contract storage, so what the ledger says can be checked by anyone w
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from web3.types import FilterParams
-
 from oracle.chain.events import ChainEvent, EventDecoder
 from oracle.chain.platform import Platform
 from oracle.ledger.model import (
@@ -40,13 +38,11 @@ def read_events(platform: Platform, to_block: int | None = None) -> list[ChainEv
     w3 = platform.w3
     decoder = EventDecoder(platform)
     last = int(w3.eth.block_number) if to_block is None else to_block
-    addresses = [w3.to_checksum_address(a) for a in decoder.addresses]
     events: list[ChainEvent] = []
     start = platform.deployment.block
     while start <= last:
         end = min(last, start + BLOCKS_PER_QUERY - 1)
-        logs = w3.eth.get_logs(FilterParams(fromBlock=start, toBlock=end, address=addresses))
-        events.extend(decoder.decode_all(logs))
+        events.extend(decoder.read(start, end))
         start = end + 1
     return events
 

@@ -27,6 +27,10 @@ from oracle.status import Status
 from oracle.text import safe_reason
 from oracle.types import Wad
 
+# Below this many predictions both parts' metrics run in the caller's thread (an audit
+# recomputes 100,000 small files; two threads per file cost more than the metrics).
+THREADED_ROWS = 100_000
+
 
 @dataclass(frozen=True)
 class ScoreResult:
@@ -119,6 +123,8 @@ def _scores(
         y_part = y_pred[holdout.part_rows[name]]
         return compute(spec.metric.name, holdout.part_truth[name], y_part, spec.metric.params)
 
+    if len(y_pred) < THREADED_ROWS:  # starting two threads costs more than the metric
+        return part_score("public"), part_score("private")
     # The two parts are independent and numpy releases the GIL in their big loops.
     with ThreadPoolExecutor(2, thread_name_prefix="coop-metric") as pool:
         public, private = pool.submit(part_score, "public"), pool.submit(part_score, "private")

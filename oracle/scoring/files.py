@@ -144,7 +144,6 @@ def _read_csv(data: Blob, types: Mapping[str, pa.DataType]) -> pa.Table:
     header, body_start = _read_header(data, list(types))
     if _NON_SPACE.search(data, body_start) is None:
         return pa.table({name: pa.array([], type=kind) for name, kind in types.items()})
-    read = pa_csv.ReadOptions(column_names=header, use_threads=False, block_size=CSV_BLOCK_BYTES)
     convert = pa_csv.ConvertOptions(
         column_types=dict(types),
         null_values=[""],  # an empty cell is missing; "nan" and "inf" stay numbers
@@ -153,6 +152,10 @@ def _read_csv(data: Blob, types: Mapping[str, pa.DataType]) -> pa.Table:
     )
 
     def parse(part: pa.Buffer) -> pa.Table:
+        # A block no larger than the part: Arrow allocates the whole block for every read,
+        # 0.7 ms of a small file's 0.85 ms with 16 MiB (an audit reads 100,000 small files)
+        block = min(CSV_BLOCK_BYTES, part.size + 1)
+        read = pa_csv.ReadOptions(column_names=header, use_threads=False, block_size=block)
         return pa_csv.read_csv(pa.BufferReader(part), read_options=read, convert_options=convert)
 
     buffer = pa.py_buffer(data)

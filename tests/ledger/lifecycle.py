@@ -15,6 +15,7 @@ import numpy as np
 from eth_utils.crypto import keccak
 from sklearn.linear_model import LinearRegression
 from web3 import Web3
+from web3.types import RPCEndpoint
 
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.attestation import (
@@ -204,8 +205,8 @@ class Life:
         """Past the reveal end: open every private score, then reveal the holdout."""
         p = self.platform
         if phase == 0:
-            self.w3.provider.make_request(  # type: ignore[arg-type]
-                "evm_increaseTime", [COMMIT_SECONDS + REVEAL_SECONDS + 10]
+            self.w3.provider.make_request(
+                RPCEndpoint("evm_increaseTime"), [COMMIT_SECONDS + REVEAL_SECONDS + 10]
             )
             self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
         else:

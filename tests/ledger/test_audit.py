@@ -31,11 +31,16 @@ def test_an_honest_ledger_passes_every_check(life: Life) -> None:
     run_life(life)
     life.post_root(life.rewards())
 
-    report = audit_challenge(life.platform, life.store, life.challenge_id)
+    counted: list[tuple[int, int]] = []
+    report = audit_challenge(
+        life.platform, life.store, life.challenge_id,
+        scores_counted=lambda done, total: counted.append((done, total)),
+    )  # fmt: skip
 
     assert report.ok, [str(f) for f in report.findings]
     assert report.checked["signatures"] == 4  # one batch and one root, two signers each
     assert report.checked["scores"] == 3
+    assert counted == [(0, 3), (1, 3), (2, 3), (3, 3)]  # what the CLI's progress bar shows
     assert report.checked["rewards"] == 1
     # Issue 13: the rules participants committed under, and who revealed the holdout.
     judges = read_phase_judges(life.platform, life.challenge_id, 0)
@@ -108,6 +113,8 @@ def test_the_cli_exits_1_with_each_discrepancy_and_0_when_clean(life: Life) -> N
     unknown = runner.invoke(cli, ["audit", "99"], env=env)
 
     assert caught.exit_code == 1, caught.output
+    assert "scores recomputed" in caught.stderr  # the progress bar's label (no TTY: no bar)
+    assert "scores recomputed" not in as_json.stderr
     assert "FAILED: 1 discrepancy" in caught.output and "[rewards]" in caught.output
     assert f"coop rewards dispute {life.challenge_id} PHASE --reason-file" in caught.output
     data = json.loads(as_json.stdout)

@@ -5,6 +5,7 @@ import sqlite3
 from oracle.api.models import BoardEntry, Improvement, Improvements, Leaderboard, Score
 from oracle.api.pagination import PageRequest, split_page
 from oracle.api.read.common import challenge_exists, latest_phase, phase_exists
+from oracle.api.read.rankings import board_page
 from oracle.indexer.intervals import private_scores_opened
 
 
@@ -55,16 +56,8 @@ def public_board(
 ) -> Leaderboard:
     phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     offset = page.after() or 0
-    rows = db.execute(
-        "SELECT participant, submission_id, score, block FROM public_board "
-        "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id LIMIT ? OFFSET ?",
-        (challenge_id, phase, page.limit + 1, offset),
-    ).fetchall()
+    rows, total = board_page(db, "public_board", challenge_id, phase, offset, page.limit + 1)
     rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
-    (total,) = db.execute(
-        "SELECT count(*) FROM public_board WHERE challenge_id = ? AND phase = ?",
-        (challenge_id, phase),
-    ).fetchone()
     note = (
         f"each participant's released best in phase {phase}, scored on this phase's holdout "
         "split: public scores are on the eta grid and a best moves only by at least eta "
@@ -84,16 +77,8 @@ def private_board(
 ) -> Leaderboard:
     phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     offset = page.after() or 0
-    rows = db.execute(
-        "SELECT participant, submission_id, score, block FROM private_board "
-        "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id LIMIT ? OFFSET ?",
-        (challenge_id, phase, page.limit + 1, offset),
-    ).fetchall()
+    rows, total = board_page(db, "private_board", challenge_id, phase, offset, page.limit + 1)
     rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
-    (total,) = db.execute(
-        "SELECT count(*) FROM private_board WHERE challenge_id = ? AND phase = ?",
-        (challenge_id, phase),
-    ).fetchone()
     opened = private_scores_opened(db, challenge_id, phase)
     if opened:
         note = "each participant's best private score among valid submissions; it decides prizes"

@@ -1,0 +1,134 @@
+"""`coop audit` at scale: recomputing every score of a challenge, its time and peak memory.
+
+What an audit does per scored submission is `oracle.audit.recompute.check_scores`: fetch
+the artifact from the content store (every block verified against its CID) and score it
+against the revealed holdout; everything else it does is per batch or per root, or the
+ledger replay (measured by bench/api.py as catch-up and replay rates). This bench runs the
+real `check_scores` (with the progress callback the CLI draws its bar from) over a
+ledger of COOP_BENCH_AUDIT_SCORES scored submissions (default 20,000; issue 18's size is
+100,000) of the diabetes example challenge: the labels revealed, 200 distinct real
+predictions files in an embedded IPFS store, each submission naming one of them with its
+honest score. Each size runs in a fresh process (spawn) so its peak RSS (VmHWM) is its own;
+a quarter of the size runs too, so the rows show whether memory grows with the count.
+"""
+
+import json
+import math
+import multiprocessing
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from eth_utils.crypto import keccak
+
+from bench.report import Row, merge_rows
+from oracle.audit.findings import AuditReport
+from oracle.audit.recompute import Fetcher, check_scores
+from oracle.devnet.datasets import example_files, spec_path
+from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.model import Challenge, HoldoutReveal, Ledger, Phase, Reveal, Score, Submission
+from oracle.scoring.commitment import holdout_commitment
+from oracle.scoring.engine import score_submission
+from oracle.scoring.labels import load_holdout
+from oracle.spec import load_spec
+from oracle.types import Address
+
+SCORES = int(os.environ.get("COOP_BENCH_AUDIT_SCORES", "20000"))
+FILES = 200
+TARGET_MINUTES = 10.0
+SALT = bytes(range(32))
+NOBODY = Address("0x" + "00" * 20)
+
+
+def _predictions(files: dict[str, bytes], rng: np.random.Generator) -> bytes:
+    """The training mean plus noise for every test row: a valid, distinct file."""
+    train = np.genfromtxt(files["train.csv"].splitlines(), delimiter=",", skip_header=1)
+    test = np.genfromtxt(files["test_features.csv"].splitlines(), delimiter=",", skip_header=1)
+    values = train[:, -1].mean() + rng.normal(0, 30, len(test))
+    rows = "".join(f"{int(i)},{v:.6f}\n" for i, v in zip(test[:, 0], values, strict=True))
+    return ("id,prediction\n" + rows).encode()
+
+
+def build_ledger(folder: Path, count: int) -> tuple[Ledger, EmbeddedStore]:
+    """A ledger of `count` honestly scored submissions, its phase's holdout revealed."""
+    store = EmbeddedStore(folder / "ipfs")
+    files = example_files("diabetes-regression")
+    spec_json = json.loads(spec_path("diabetes-regression").read_text())
+    spec_json["split"]["salt_hash"] = "0x" + keccak(SALT).hex()
+    spec_bytes = json.dumps(spec_json).encode()
+    spec = load_spec(spec_bytes)
+    labels = files["labels.csv"]
+    holdout = load_holdout(spec, labels, SALT)
+    rng = np.random.default_rng(5)
+    artifacts = []
+    for _ in range(FILES):
+        data = _predictions(files, rng)
+        result = score_submission(spec, holdout, data)
+        assert result.valid and result.public_wad is not None, result.reason
+        artifacts.append((str(store.add_bytes(data).cid), int(result.status), result.public_wad))
+    reveal = HoldoutReveal(str(store.add_bytes(labels).cid), keccak(labels), SALT, 3, NOBODY)
+    phase = Phase(0, str(store.add_bytes(spec_bytes).cid), False, 0, 0, 1, 0, 0, 0,
+                  holdout_commitment(labels, SALT), 0, 1, reveal)  # fmt: skip
+    challenge = Challenge(1, NOBODY, "", 0, 0, NOBODY, 0, 0, 0, phase.spec_cid, 1, 0,
+                          phases=[phase])  # fmt: skip
+    ledger = Ledger(last_block=3, challenges={1: challenge})
+    for sid in range(1, count + 1):
+        cid, status, public = artifacts[sid % FILES]
+        ledger.submissions[sid] = Submission(
+            sid, 1, NOBODY, 0, b"", 0, 2, reveal=Reveal(cid, (), (), 2),
+            score=Score(sid // 100, status, public, b"", b"", 2, b""),
+        )  # fmt: skip
+    return ledger, store
+
+
+def audit_scores(count: int) -> tuple[float, float, int]:
+    """(seconds check_scores took, peak RSS in MiB, scores checked) in this process."""
+    with tempfile.TemporaryDirectory(prefix="coop-bench-audit-") as scratch:
+        ledger, store = build_ledger(Path(scratch), count)
+        report = AuditReport(1, ledger.last_block)
+        ticks = []
+        started = time.perf_counter()
+        check_scores(ledger, ledger.challenge(1), Fetcher(store, report),
+                     lambda done, _: ticks.append(done) if done % 1000 == 0 else None)  # fmt: skip
+        seconds = time.perf_counter() - started
+    assert report.ok and report.complete, report.findings[:3] + report.unchecked[:3]
+    assert ticks[-1] == count - count % 1000, ticks[-3:]
+    return seconds, _peak_rss_mib(), report.checked["scores"]
+
+
+def _peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
+def main() -> None:
+    context = multiprocessing.get_context("spawn")
+    results = {}
+    for count in (SCORES // 4, SCORES):
+        with context.Pool(1) as pool:
+            results[count] = pool.apply(audit_scores, (count,))
+        seconds, peak, checked = results[count]
+        assert checked == count, (checked, count)
+        print(f"  {count:,} scores recomputed in {seconds:.1f} s ({count / seconds:.0f}/s), "
+              f"peak RSS {peak:.0f} MiB; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    small, full = results[SCORES // 4], results[SCORES]
+    minutes_100k = full[0] / SCORES * 100_000 / 60
+    rows = [
+        Row(f"audit.recompute_{SCORES}_scores.seconds", round(full[0], 1), "s",
+            f"audit.recompute_{SCORES // 4}_scores.seconds", round(small[0], 1),
+            f"100,000 scores <= {TARGET_MINUTES:g} min: {minutes_100k:.1f} min at this rate"),
+        Row(f"audit.recompute_{SCORES}_scores.peak_rss_mib", round(full[1], 1), "MiB",
+            f"audit.recompute_{SCORES // 4}_scores.peak_rss_mib", round(small[1], 1),
+            "bounded: the ratio shows the growth for 4x the scores"),
+    ]  # fmt: skip
+    merge_rows(rows)
+    for row in rows:
+        print(row.as_json())
+
+
+if __name__ == "__main__":
+    main()
