@@ -1,0 +1,111 @@
+"""Mini-grants end to end on anvil: a sponsor funds a pool with `coop grant fund`, a
+participant whose real scored submission beats the threshold is paid by `coop grant claim`
+while the phase is still open, the others are told why not, and the rest goes back to the
+sponsor after the phase with `coop grant reclaim`.
+
+The challenge is published with `coop challenge create`; the oracles' part (score the
+submissions, sign 2-of-3, post the batch) is the ledger tests' in-test oracle.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
+
+from oracle.chain.anvil import ANVIL_KEYS, Anvil
+from oracle.chain.sender import Sender
+from oracle.spec import load_spec
+from oracle.types import WAD
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ledger"))
+from lifecycle import Life, predictions
+
+SPONSOR = ANVIL_KEYS[3]
+GRACE_SECONDS = 600
+
+
+@pytest.fixture
+def world(anvil: Anvil, tmp_path: Path) -> OwnerWorld:
+    return make_world(anvil, tmp_path)
+
+
+def scored(world: OwnerWorld) -> Life:
+    """Challenge 1 with two real submissions (accounts 1 and 2) scored, mid-phase."""
+    created = world.create("--bounty", "1000")
+    secret = Path(created["holdout_secret"])
+    salt = bytes.fromhex(json.loads(secret.read_text())["split_salt"][2:])
+    life = Life(world.platform, world.store, world.root, world.files, challenge_id=1,
+                spec=load_spec(world.store.cat(created["spec_cid"])), split_salt=salt)  # fmt: skip
+    life.submit(1, predictions(world.files, "baseline"))
+    life.submit(2, predictions(world.files, "linear"))
+    life.score_and_post()
+    return life
+
+
+def best(world: OwnerWorld, key: str) -> int:
+    who = Sender.from_key(world.w3, key).address
+    score, released = world.platform.score_board.functions.releasedBest(1, 0, who).call()
+    assert released
+    return int(score)
+
+
+def test_a_grant_is_paid_mid_phase_once_and_the_rest_returns(world: OwnerWorld) -> None:
+    scored(world)
+    higher = bool(world.platform.registry.functions.scoringRules(1, 0).call()[1])
+    one, two = best(world, ANVIL_KEYS[1]), best(world, ANVIL_KEYS[2])
+    assert one != two
+    winner, loser = (ANVIL_KEYS[1], ANVIL_KEYS[2]) if (one > two) == higher else (
+        ANVIL_KEYS[2], ANVIL_KEYS[1])  # fmt: skip
+    threshold = (one + two) // 2  # only the better one beats it
+    sponsor = Sender.from_key(world.w3, SPONSOR).address
+    world.owner.transact(world.platform.token.functions.transfer(sponsor, 500 * WAD))
+
+    funded = world.coop(
+        "grant", "fund", "1", "--threshold", str(threshold / WAD), "--each", "50",
+        "--slots", "2", "--grace", str(GRACE_SECONDS), "--json", COOP_PRIVATE_KEY=SPONSOR,
+    )  # fmt: skip
+    assert funded.exit_code == 0, funded.output
+    pool = last_json(funded)
+    assert pool["pool_id"] == 1 and pool["slots"] == 2 and pool["left"] == str(100 * WAD)
+    assert world.balance(sponsor) == 400 * WAD, "each times slots pulled from the sponsor"
+
+    winner_address = Sender.from_key(world.w3, winner).address
+    paid = world.coop("grant", "claim", "1", COOP_PRIVATE_KEY=winner)
+    assert paid.exit_code == 0, paid.output
+    assert f"Paid 50 tokens to {winner_address} from grant pool 1" in paid.output
+    assert world.balance(winner_address) == 50 * WAD
+    reveal_end = int(world.platform.registry.functions.scoringRules(1, 0).call()[2])
+    assert int(world.w3.eth.get_block("latest")["timestamp"]) < reveal_end, "paid mid-phase"
+
+    again = world.coop("grant", "claim", "1", COOP_PRIVATE_KEY=winner)
+    assert again.exit_code == 2 and "was paid from grant pool 1 already" in again.output
+    below = world.coop("grant", "claim", "1", COOP_PRIVATE_KEY=loser)
+    assert below.exit_code == 2 and "public best in challenge 1 phase 0 is" in below.output
+    nobody = world.coop("grant", "claim", "1", COOP_PRIVATE_KEY=ANVIL_KEYS[4])
+    assert nobody.exit_code == 2 and "has no valid public score" in nobody.output
+
+    listed = last_json(world.coop("grant", "list", "1", "--json"))
+    (row,) = listed["pools"]
+    assert row["paid"] == 1 and row["left"] == str(50 * WAD)
+    assert [p["participant"] for p in row["payments"]] == [winner_address]
+
+    early = world.coop("grant", "reclaim", "1", COOP_PRIVATE_KEY=SPONSOR)
+    assert early.exit_code == 2 and "stay open until" in early.output
+    world.travel(COMMIT_SECONDS + REVEAL_SECONDS + GRACE_SECONDS + 5)
+    late = world.coop("grant", "claim", "1", COOP_PRIVATE_KEY=loser)
+    assert late.exit_code == 2 and "claims on grant pool 1 closed" in late.output
+    back = world.coop("grant", "reclaim", "1", "--json", COOP_PRIVATE_KEY=ANVIL_KEYS[4])
+    assert back.exit_code == 0, back.output
+    assert last_json(back)["amount"] == str(50 * WAD)
+    assert world.balance(sponsor) == 450 * WAD, "the unused grant went back to the sponsor"
+
+
+def test_funding_an_unknown_pool_or_a_finished_phase_is_refused(world: OwnerWorld) -> None:
+    world.create("--bounty", "1000")
+    missing = world.coop("grant", "claim", "7")
+    assert missing.exit_code == 2 and "there is no grant pool 7 (none yet)" in missing.output
+    world.travel(COMMIT_SECONDS + REVEAL_SECONDS + 5)
+    late = world.coop("grant", "fund", "1", "--threshold", "0.5", "--each", "1", "--slots", "1")
+    assert late.exit_code == 2 and "fund a pool for a phase that is still open" in late.output
