@@ -60,7 +60,13 @@ class GrantPaid:
     amount: int
     relayer: Address
     block_number: int
+    log_index: int
     tx_hash: str
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """Where the payment sits in the chain: (block number, log index)."""
+        return self.block_number, self.log_index
 
 
 def grant_pool(platform: Platform) -> Contract:
@@ -120,11 +126,20 @@ def read_payments(platform: Platform, pool_ids: set[int] | None = None) -> list[
             amount=int(log["args"]["amount"]),
             relayer=Address(str(log["args"]["relayer"])),
             block_number=int(log["blockNumber"]),
+            log_index=int(log["logIndex"]),
             tx_hash="0x" + bytes(log["transactionHash"]).hex(),
         )
         for log in logs
     ]
     return [p for p in paid if pool_ids is None or p.pool_id in pool_ids]
+
+
+def read_reclaims(platform: Platform) -> dict[int, int]:
+    """What each reclaimed pool sent back to its sponsor: {pool id: amount}."""
+    logs = (
+        grant_pool(platform).events.GrantReclaimed().get_logs(from_block=platform.deployment.block)
+    )
+    return {int(log["args"]["poolId"]): int(log["args"]["amount"]) for log in logs}
 
 
 def public_best(platform: Platform, challenge_id: int, phase: int, who: str) -> int | None:
@@ -180,7 +195,8 @@ def claim_grant(platform: Platform, sender: Sender, pool_id: int,
     args = event["args"]
     return GrantPaid(pool_id, Address(str(args["participant"])), int(args["score"]),
                      int(args["amount"]), Address(str(args["relayer"])),
-                     int(receipt["blockNumber"]), tx_hash_of(receipt))  # fmt: skip
+                     int(receipt["blockNumber"]), int(event["logIndex"]),
+                     tx_hash_of(receipt))  # fmt: skip
 
 
 def fund_pool(platform: Platform, sender: Sender, challenge_id: int, phase: int, threshold: int,

@@ -9,13 +9,18 @@ submissions, sign 2-of-3, post the batch) is the ledger tests' in-test oracle.
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
 
+from oracle.audit.findings import AuditReport
+from oracle.audit.grants import check_grants
+from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.sender import Sender
+from oracle.ledger.replay import read_ledger
 from oracle.spec import load_spec
 from oracle.types import WAD
 
@@ -90,6 +95,19 @@ def test_a_grant_is_paid_mid_phase_once_and_the_rest_returns(world: OwnerWorld) 
     (row,) = listed["pools"]
     assert row["paid"] == 1 and row["left"] == str(50 * WAD)
     assert [p["participant"] for p in row["payments"]] == [winner_address]
+
+    audited = audit_challenge(world.platform, world.store, 1)
+    assert audited.checked["grant payments"] == 1 and audited.checked["grant pools"] == 1
+    assert not [f for f in audited.findings if f.check == "grants"], audited.findings
+    # the same payment against a ledger whose score for the winner differs is a finding
+    ledger = read_ledger(world.platform)
+    (mine,) = [s for s in ledger.submissions_of(1) if s.submitter == winner_address]
+    assert mine.score is not None
+    mine.score = replace(mine.score, public_score=threshold)
+    tampered = AuditReport(1, ledger.last_block)
+    check_grants(world.platform, ledger, ledger.challenge(1), tampered)
+    assert [f.check for f in tampered.findings] == ["grants"]
+    assert "the ledger's scores give" in tampered.findings[0].detail
 
     early = world.coop("grant", "reclaim", "1", COOP_PRIVATE_KEY=SPONSOR)
     assert early.exit_code == 2 and "stay open until" in early.output
