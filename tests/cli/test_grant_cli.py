@@ -13,8 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
 
+from oracle.api.app import create_app
+from oracle.api.config import ApiConfig
 from oracle.audit.findings import AuditReport
 from oracle.audit.grants import check_grants
 from oracle.audit.run import audit_challenge
@@ -95,6 +98,20 @@ def test_a_grant_is_paid_mid_phase_once_and_the_rest_returns(world: OwnerWorld) 
     (row,) = listed["pools"]
     assert row["paid"] == 1 and row["left"] == str(50 * WAD)
     assert [p["participant"] for p in row["payments"]] == [winner_address]
+
+    config = ApiConfig(world.root / "index.sqlite3", world.store.root, web_dir=None,
+                       rpc_url=world.env["COOP_RPC_URL"],
+                       deployment=Path(world.env["COOP_DEPLOYMENT"]))  # fmt: skip
+    with TestClient(create_app(config)) as client:
+        answer = client.get("/v1/challenges/1/grants")
+        assert answer.status_code == 200, answer.text
+        (served,) = answer.json()["pools"]
+        assert (served["paid"], served["slots"], served["left"]) == (1, 2, str(50 * WAD))
+        assert [p["participant"] for p in served["payments"]] == [winner_address]
+        mine = client.get(f"/v1/profiles/{winner_address.lower()}/grants").json()
+        assert [(p["pool_id"], p["amount"]) for p in mine["payments"]] == [(1, str(50 * WAD))]
+        missing = client.get("/v1/challenges/9/grants")
+        assert (missing.status_code, missing.json()["reason"]) == (404, "unknown_challenge")
 
     audited = audit_challenge(world.platform, world.store, 1)
     assert audited.checked["grant payments"] == 1 and audited.checked["grant pools"] == 1
