@@ -7,14 +7,13 @@ The challenge is published with `coop challenge create`; the oracles' part (scor
 submissions, sign 2-of-3, post the batch) is the ledger tests' in-test oracle.
 """
 
-import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
+from scored_world import scored_challenge
 
 from oracle.api.app import create_app
 from oracle.api.config import ApiConfig
@@ -24,11 +23,7 @@ from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.sender import Sender
 from oracle.ledger.replay import read_ledger
-from oracle.spec import load_spec
 from oracle.types import WAD
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ledger"))
-from lifecycle import Life, predictions
 
 SPONSOR = ANVIL_KEYS[3]
 GRACE_SECONDS = 600
@@ -39,19 +34,6 @@ def world(anvil: Anvil, tmp_path: Path) -> OwnerWorld:
     return make_world(anvil, tmp_path)
 
 
-def scored(world: OwnerWorld) -> Life:
-    """Challenge 1 with two real submissions (accounts 1 and 2) scored, mid-phase."""
-    created = world.create("--bounty", "1000")
-    secret = Path(created["holdout_secret"])
-    salt = bytes.fromhex(json.loads(secret.read_text())["split_salt"][2:])
-    life = Life(world.platform, world.store, world.root, world.files, challenge_id=1,
-                spec=load_spec(world.store.cat(created["spec_cid"])), split_salt=salt)  # fmt: skip
-    life.submit(1, predictions(world.files, "baseline"))
-    life.submit(2, predictions(world.files, "linear"))
-    life.score_and_post()
-    return life
-
-
 def best(world: OwnerWorld, key: str) -> int:
     who = Sender.from_key(world.w3, key).address
     score, released = world.platform.score_board.functions.releasedBest(1, 0, who).call()
@@ -60,7 +42,7 @@ def best(world: OwnerWorld, key: str) -> int:
 
 
 def test_a_grant_is_paid_mid_phase_once_and_the_rest_returns(world: OwnerWorld) -> None:
-    scored(world)
+    scored_challenge(world)
     higher = bool(world.platform.registry.functions.scoringRules(1, 0).call()[1])
     one, two = best(world, ANVIL_KEYS[1]), best(world, ANVIL_KEYS[2])
     assert one != two
