@@ -136,6 +136,18 @@ class GasBench:
         )
         return self.owner.transact(fn)
 
+    def grant(self, challenge: int, participant: str) -> tuple[TxReceipt, TxReceipt]:
+        """Funds a GrantPool pool of 3 grants for any public score above 0, then claims one
+        for `participant` (who holds no token yet); the two receipts."""
+        grants = self.p.grants
+        assert grants is not None
+        self.owner.transact(self.p.token.functions.mint(self.owner.address, 3 * WAD))
+        self.owner.transact(self.p.token.functions.approve(grants.address, 3 * WAD))
+        fund = grants.functions.fund(challenge, 0, self.p.token.address, 0, WAD, 3, 0)
+        funded = self.owner.transact(fund)
+        pool_id = int(grants.functions.poolCount().call())
+        return funded, self.owner.transact(grants.functions.claim(pool_id, participant))
+
     def warp(self, seconds: int) -> None:
         self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
@@ -227,6 +239,8 @@ def measure() -> Measured:
         r1, items1 = b.post_scores(challenge, ids[:1], 1)
         r10, items10 = b.post_scores(challenge, ids[1:11], 2)
         r100, items100 = b.post_scores(challenge, ids[11:111], 3)
+        print("  funding a grant pool and claiming a grant mid-phase ...")
+        grant_funded, grant_claimed = b.grant(challenge, Account.from_key(b.keys[5]).address)
         b.warp(2 * 86400 + 1)
         b.open_private_scores(challenge, 1, items1)
         b.open_private_scores(challenge, 2, items10)
@@ -318,6 +332,8 @@ def measure() -> Measured:
         to_holder("gas.claim.to_holder.proof_11", holder_11),
         to_holder("gas.claim.to_holder.proof_11.first_in_its_word", first_in_word),
         Row("gas.dispute", dispute, "gas", base, transfer),
+        Row("gas.grant.fund", grant_funded["gasUsed"], "gas", base, transfer),
+        Row("gas.grant.claim.to_new_holder", grant_claimed["gasUsed"], "gas", base, transfer),
     ]
     return Measured(rows, breakdowns, data)
 
@@ -365,7 +381,9 @@ def write_docs(measured: Measured, notes: str) -> None:
         "same tree) has 12 leaves with 4-hash proofs and 8 with 5-hash proofs; the trees of",
         f"{MID_TREE} and {LARGE_TREE:,} leaves (the 20 accounts and fixed others) give 7- and",
         "11-hash proofs. Rows: a claim to an account that holds no token yet; claims to",
-        "accounts that hold it, by proof length; and one that is first into its word.",
+        "accounts that hold it, by proof length; and one that is first into its word. The",
+        "grant rows: funding a GrantPool pool of 3 grants (the pool's first, five slots",
+        "written from zero) and one grant claimed, mid-phase, to an account without the token.",
         "",
         "| step | gas | before | ratio to its baseline | target |",
         "| --- | ---: | ---: | ---: | --- |",

@@ -3,6 +3,6 @@
 
 from oracle.errors import CoopError
 from oracle.sdk.client import Client, ScoreTimeout, connect
-from oracle.sdk.display import Board, ScoreHistory
+from oracle.sdk.display import Board, ForkGraph, ScoreHistory
 
-__all__ = ["Board", "Client", "CoopError", "ScoreHistory", "ScoreTimeout", "connect"]
+__all__ = ["Board", "Client", "CoopError", "ForkGraph", "ScoreHistory", "ScoreTimeout", "connect"]

@@ -37,7 +37,7 @@ def main(out: str = "") -> Path:
     path = Path(out or f"deployments/{deployment.chain_id}.json").resolve()
     deployment.save(path)
     print(f"Deployed Coopetition on chain {deployment.chain_id}: addresses in {path}")
-    for name in ("token", "registry", "book", "score_board", "vault"):
+    for name in ("token", "registry", "book", "score_board", "vault", "grants"):
         print(f"  {name:12} {getattr(deployment, name)}")
     print(f"Point coop at it: export COOP_DEPLOYMENT={path}")
     return path

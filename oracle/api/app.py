@@ -13,6 +13,7 @@ from oracle.api.routes import (
     challenges,
     export,
     folders,
+    grants,
     ipfs,
     profiles,
     queue,
@@ -33,7 +34,9 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.state.reader = reader = IndexReader(config.db_path)
     app.state.store = EmbeddedStore(config.ipfs_dir)
     problems.install(app)
-    for module in (status, challenges, export, stream, submissions, queue, profiles, folders, ipfs):
+    routers = (status, challenges, export, grants, stream, submissions, queue, profiles,
+               folders, ipfs)  # fmt: skip
+    for module in routers:
         app.include_router(module.router)
     if config.web_dir is not None and config.web_dir.is_dir():
         app.mount("/", StaticFiles(directory=config.web_dir, html=True), name="web")

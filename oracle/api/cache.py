@@ -5,7 +5,7 @@ keys each 200 answer by those and the index's state (`db.index_state`: its chang
 and the time marks passed), and serves a repeat from memory, `If-None-Match` included,
 without routing, validation or SQL. Anything else (errors, streams, /ipfs) passes through,
 and so do the two answers that show the indexed block itself (status, audit) the one
-that asks the oracles (a submission's scoring) and the export (read from the chain).
+that asks the oracles (a submission's scoring), the export and grants (read from the chain).
 """
 
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -21,7 +21,7 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CACHED_PREFIX = "/v1/"
-NOT_CACHED = ("/stream", "/audit", "/v1/status", "/scoring", "/export")
+NOT_CACHED = ("/stream", "/audit", "/v1/status", "/scoring", "/export", "/grants")
 
 
 class AnswerCacheLayer:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from oracle.audit.findings import AuditReport
+from oracle.audit.grants import check_grants
 from oracle.audit.recompute import Counted, Fetcher, check_rewards, check_scores
 from oracle.audit.rerun import check_code_reruns
 from oracle.audit.rules import note_rules
@@ -43,4 +44,6 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
                           sample, progress)  # fmt: skip
     progress("recomputing rewards")
     check_rewards(ledger, challenge, fetch, tie_groups)
+    progress("checking grant payments")
+    check_grants(platform, ledger, challenge, report)
     return report

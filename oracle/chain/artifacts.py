@@ -11,7 +11,14 @@ from oracle.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ARTIFACTS_DIR = REPO_ROOT / "build" / "brownie" / "contracts"
-CONTRACT_NAMES = ("CoopToken", "ChallengeRegistry", "SubmissionBook", "ScoreBoard", "RewardVault")
+CONTRACT_NAMES = (
+    "CoopToken",
+    "ChallengeRegistry",
+    "SubmissionBook",
+    "ScoreBoard",
+    "RewardVault",
+    "GrantPool",
+)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ class Deployment:
     score_board: Address
     vault: Address
     block: int  # first block of the deployment: where followers start reading events
+    grants: Address | None = None  # the GrantPool (mini-grants); None in files written before it
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

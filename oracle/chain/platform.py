@@ -23,6 +23,7 @@ class Platform:
     book: Contract
     score_board: Contract
     vault: Contract
+    grants: Contract | None  # None on a deployment made before the GrantPool existed
 
     @classmethod
     def connect(cls, w3: Web3, deployment: Deployment) -> "Platform":
@@ -38,11 +39,13 @@ class Platform:
             book=at("SubmissionBook", deployment.book),
             score_board=at("ScoreBoard", deployment.score_board),
             vault=at("RewardVault", deployment.vault),
+            grants=at("GrantPool", deployment.grants) if deployment.grants else None,
         )
 
 
 def deploy_platform(sender: Sender) -> Deployment:
-    """Deploys token, registry, submission book, score board and vault (bound to the registry)."""
+    """Deploys token, registry, submission book, score board, vault (bound to the registry)
+    and the grant pool."""
     w3 = sender.w3
     start_block = w3.eth.block_number + 1
 
@@ -56,6 +59,7 @@ def deploy_platform(sender: Sender) -> Deployment:
     book = deploy("SubmissionBook", registry)
     score_board = deploy("ScoreBoard", registry, book)
     vault = deploy("RewardVault", registry, score_board)
+    grants = deploy("GrantPool", registry, score_board)
     registry_abi = load_artifact("ChallengeRegistry").abi
     registry_contract = w3.eth.contract(
         address=Web3.to_checksum_address(registry), abi=registry_abi
@@ -69,4 +73,5 @@ def deploy_platform(sender: Sender) -> Deployment:
         score_board=score_board,
         vault=vault,
         block=start_block,
+        grants=grants,
     )

@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "tables (docs/export.md), or its grades as CSV."),
     "fetch": ("oracle.cli.fetch_cmd:fetch",
               "Download SUBMISSION's files into DIR, verified against the CID revealed on chain."),
+    "grant": ("oracle.cli.grant_cmd:grant", "Mini-grants: fund a pool paying the first N "
+              "participants past a score, claim a grant, list pools, reclaim the rest."),
     "index": ("oracle.cli.index_cmd:index",
               "The index: platform events in SQLite, what the API and the web app read."),
     "leaderboard": ("oracle.cli.board_cmd:leaderboard",

@@ -13,6 +13,7 @@ from oracle.chain.submission_checks import is_for, reveal_blocker
 from oracle.chain.submissions import drop_pending, pending_reveals, reveal
 from oracle.cli.context import ChainContext, chain_options, progress
 from oracle.errors import CoopError, TransactionReverted
+from oracle.participant.review import review_submission
 from oracle.participant.submit import submit_path
 from oracle.submission_source import SourceManifest, snapshot
 from oracle.types import PPM, Verdict, plural
@@ -221,10 +222,8 @@ def review(submission: int, verdict: str, note: Path | None, **options: object) 
       $ coop review 12 approve --note review.md --account bob
     """
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
-    note_cid = ""
-    if note is not None:
-        note_cid = str(ctx.content_store.add_path(note).cid)
-    fn = ctx.platform.book.functions.review(submission, Verdict[verdict.upper()], note_cid)
-    ctx.sender.transact(fn)
+    done = review_submission(ctx.platform, ctx.sender, ctx.content_store, submission, verdict,
+                             note)  # fmt: skip
     ctx.emit(f"Reviewed submission {submission}: {verdict}",
-             {"submission_id": submission, "verdict": verdict, "review_cid": note_cid})  # fmt: skip
+             {"submission_id": submission, "verdict": verdict,
+              "review_cid": done.review_cid})  # fmt: skip

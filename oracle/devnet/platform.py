@@ -12,16 +12,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from oracle.chain.anvil import ANVIL_KEYS, CHECKOUT_TOOLS
+from oracle.chain.sender import Sender
 from oracle.daemon.cluster import LocalOracle
 from oracle.devnet.chain import Client, LocalChain, open_local_chain
 from oracle.devnet.demo import (
     EXAMPLE_CODE,
     ORACLE_KEYS,
+    OWNER_KEY,
     PLAY_WINDOWS,
     Windows,
     seed_code_challenge,
     seed_demo_challenge,
 )
+from oracle.devnet.demo_grants import fund_demo_grant
 from oracle.devnet.processes import Child, ProcessGroup
 from oracle.devnet.seed import SeededChallenge
 from oracle.devnet.services import Service, plan_oracles, start_api, start_oracles
@@ -64,6 +67,9 @@ class LocalPlatform:
             if seed:
                 say("publishing the demo challenge (scikit-learn's diabetes data)…")
                 local.seeded = seed_demo_challenge(chain.platform, local.store, data_dir, windows)
+                say("funding a mini-grant on it (25 tokens each to the first 3 past the baseline)…")
+                owner = Sender.from_key(chain.platform.w3, OWNER_KEY)
+                fund_demo_grant(chain.platform, owner, local.seeded.published.challenge_id)
                 say(
                     "publishing a second one on the same data that takes code (main.py) on "
                     "hidden test features…"

@@ -2,10 +2,11 @@
 
 Settings are read exactly as the CLI reads them (COOP_* variables, coop.toml; one rule for
 which account signs, oracle/signer.py), and every action calls the same library code the
-CLI does: submitting (oracle/participant/submit.py), running locally
-(oracle/participant/local_run.py), boards and profiles (oracle/ledger/boards.py), the
-submissions table (oracle/export, the rows `coop export` writes) and claims
-(oracle/ledger/claims.py). Tables come back as pandas DataFrames.
+CLI does: submitting (oracle/participant/submit.py), reviewing (oracle/participant/review.py),
+running locally (oracle/participant/local_run.py), boards and profiles
+(oracle/ledger/boards.py), the submissions table (oracle/export, the rows `coop export`
+writes), claims (oracle/ledger/claims.py) and mini-grants (oracle/chain/grants.py).
+Tables come back as pandas DataFrames.
 """
 
 import functools
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from oracle.chain.grants import claim_grant, read_payments, read_pools
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.coderun.local import LocalRun
@@ -29,12 +31,13 @@ from oracle.ledger.claims import claim_rewards
 from oracle.ledger.model import Ledger
 from oracle.ledger.replay import read_ledger
 from oracle.participant.local_run import run_folder
+from oracle.participant.review import review_submission
 from oracle.participant.submit import submit_path
-from oracle.sdk.display import Board, ScoreHistory
+from oracle.sdk.display import Board, ForkGraph, ScoreHistory
 from oracle.settings import Settings, load_settings
 from oracle.signer import open_sender, signer_choice
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
-from oracle.types import PPM, WAD
+from oracle.types import PPM, WAD, Verdict
 
 DATA_MAX_BYTES = 512 * 1024 * 1024
 
@@ -160,6 +163,43 @@ class Client:
         rules = c.phases[index]
         return ScoreHistory(challenge, index, rules.baseline / WAD, rules.higher_is_better, frame)
 
+    def fork_graph(self, challenge: int) -> ForkGraph:
+        """The challenge's submissions and who builds on whom: drawn as SVG in Jupyter;
+        `.nodes` and `.edges` are DataFrames."""
+        ledger = self.ledger()
+        ledger.challenge(challenge)  # says so when the challenge does not exist
+        own = ledger.submissions_of(challenge)
+        edges = [(s.submission_id, parent, weight) for s in own if s.reveal is not None
+                 for parent, weight in zip(s.reveal.parents, s.reveal.weights_ppm,
+                                           strict=True)]  # fmt: skip
+        known = {s.submission_id for s in own}
+        outside = sorted({p for _, p, _ in edges if p not in known})
+        nodes: list[tuple[object, ...]] = [(s.submission_id, s.submitter, status_of(s),
+                  s.score.public_score / WAD if s.score and s.score.status == 0 else None,
+                  False) for s in own]  # fmt: skip
+        nodes += [(p, ledger.submissions[p].submitter if p in ledger.submissions else "?",
+                   "", None, True) for p in outside]  # fmt: skip
+        return ForkGraph(
+            challenge,
+            pd.DataFrame(
+                nodes, columns=["submission_id", "submitter", "status", "score", "external"]
+            ),  # fmt: skip
+            pd.DataFrame(edges, columns=["child", "parent", "weight_ppm"]),
+        )
+
+    def grants(self, challenge: int | None = None) -> pd.DataFrame:
+        """The grant pools (of `challenge` if given): one row each, with who was paid."""
+        pools = read_pools(self.platform, challenge)
+        paid = read_payments(self.platform, {p.pool_id for p in pools})
+        return pd.DataFrame([
+            {"pool_id": p.pool_id, "challenge_id": p.challenge_id, "phase": p.phase,
+             "rule": p.rule, "paid": p.paid, "slots": p.slots, "left": p.left / WAD,
+             "closes_at": p.closes_at,
+             "paid_to": [g.participant for g in paid if g.pool_id == p.pool_id]}
+            for p in pools
+        ], columns=["pool_id", "challenge_id", "phase", "rule", "paid", "slots", "left",
+                    "closes_at", "paid_to"])  # fmt: skip
+
     def submissions(self, challenge: int) -> pd.DataFrame:
         """The challenge's submissions as `coop export` writes them (docs/export.md)."""
         table = read_export(self.platform, self.store, [challenge])["submissions"]
@@ -233,6 +273,15 @@ class Client:
         """Submits `what` as building on `parent` (its whole parent share goes to it)."""
         return self.submit(challenge, what, {parent: 1.0})
 
+    def review(self, submission_id: int, verdict: Verdict | str,
+               note: Path | str | None = None) -> dict[str, object]:  # fmt: skip
+        """Reviews someone else's revealed submission (`approve`, `concern` or `reject`), as
+        `coop review` does; `note` is a file with your review (added to IPFS)."""
+        done = review_submission(self.platform, self.sender, self.store, submission_id, verdict,
+                                 None if note is None else Path(note))  # fmt: skip
+        return {"submission_id": done.submission_id, "verdict": done.verdict.name.lower(),
+                "review_cid": done.review_cid, "tx_hash": done.tx_hash}  # fmt: skip
+
     def run(self, challenge: int, folder: Path | str, phase: int | None = None) -> LocalRun:
         """Runs FOLDER/main.py in the oracles' sandbox, as `coop run` does."""
         result, _, _ = run_folder(self.platform, self.store, self.settings.runtime_path,
@@ -247,6 +296,13 @@ class Client:
         rows += [{"phase": index, "amount": 0.0, "tx_hash": None, "note": str(why)}
                  for index, why in results.refused]  # fmt: skip
         return pd.DataFrame(rows, columns=["phase", "amount", "tx_hash", "note"])
+
+    def claim_grant(self, pool_id: int) -> dict[str, object]:
+        """Claims a mini-grant, as `coop grant claim` does: paid at once when your public best
+        in the pool's phase beats its threshold (raises, saying why, when it does not)."""
+        paid = claim_grant(self.platform, self.sender, pool_id)
+        return {"pool_id": pool_id, "amount": paid.amount / WAD, "score": paid.score / WAD,
+                "tx_hash": paid.tx_hash}  # fmt: skip
 
 
 def _weights(parents: Mapping[int, float]) -> tuple[tuple[int, ...], tuple[int, ...]]:

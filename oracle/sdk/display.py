@@ -1,6 +1,7 @@
-"""How SDK answers show in Jupyter: a board as an HTML table, a best-score history as SVG.
+"""How SDK answers show in Jupyter: a board as an HTML table, a best-score history and a
+fork graph as SVG.
 
-Both hold a pandas DataFrame (`.frame`) for computing; the rich forms need nothing beyond
+Each holds pandas DataFrames for computing; the rich forms need nothing beyond
 the notebook itself (no plotting library).
 """
 
@@ -83,3 +84,102 @@ class ScoreHistory:
             f'<polyline fill="none" stroke="#2a6" stroke-width="2" points="{" ".join(points)}"/>'
             f"{dots}</svg>"
         )
+
+
+NODE_W, NODE_H, COL_GAP, ROW_GAP, MARGIN = 150, 46, 90, 18, 16
+
+
+@dataclass
+class ForkGraph:
+    """A challenge's fork graph: submissions as boxes, parents to the left, an arrow from each
+    fork to the parent it credits labelled with its weight. The layout rule is the web app's
+    (oracle/web/js/ui/forkgraph.js): a submission's column is one right of its deepest
+    parent, rows in id order."""
+
+    challenge_id: int
+    nodes: pd.DataFrame  # submission_id, submitter, status, score, external
+    edges: pd.DataFrame  # child, parent, weight_ppm
+
+    def __repr__(self) -> str:
+        return f"ForkGraph(challenge {self.challenge_id}, {len(self.nodes)} submissions, " \
+               f"{len(self.edges)} fork links)"  # fmt: skip
+
+    def columns(self) -> dict[int, int]:
+        """Column of each submission: 0 without parents in the graph, else one right of its
+        deepest parent."""
+        parents: dict[int, list[int]] = {int(n): [] for n in self.nodes["submission_id"]}
+        for child, parent in zip(self.edges["child"], self.edges["parent"], strict=True):
+            parents.setdefault(int(child), []).append(int(parent))
+        depth: dict[int, int] = {}
+
+        def visit(node: int, trail: frozenset[int]) -> int:
+            if node in depth:
+                return depth[node]
+            if node in trail:
+                return 0  # a cycle cannot happen on chain; never loop on bad data
+            above = [visit(p, trail | {node}) for p in parents.get(node, []) if p in parents]
+            depth[node] = 1 + max(above) if above else 0
+            return depth[node]
+
+        for node in sorted(parents):
+            visit(node, frozenset())
+        return depth
+
+    def _repr_svg_(self) -> str:
+        depth = self.columns()
+        rows: dict[int, int] = {}
+        at: dict[int, tuple[int, int]] = {}
+        for node in sorted(depth):
+            column = depth[node]
+            place = rows.get(column, 0)
+            rows[column] = place + 1
+            at[node] = (MARGIN + column * (NODE_W + COL_GAP), MARGIN + place * (NODE_H + ROW_GAP))
+        n_cols, n_rows = max(rows, default=0) + 1, max(rows.values(), default=1)
+        width = 2 * MARGIN + n_cols * NODE_W + (n_cols - 1) * COL_GAP
+        height = 2 * MARGIN + n_rows * NODE_H + (n_rows - 1) * ROW_GAP
+        label = (f"Challenge {self.challenge_id}: fork graph, {len(self.nodes)} submissions, "
+                 f"{len(self.edges)} fork links")  # fmt: skip
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'role="img" aria-label="{html.escape(label)}" font-family="sans-serif">',
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/>'
+            "</marker></defs>",
+        ]
+        for child, parent, ppm in zip(self.edges["child"], self.edges["parent"],
+                                      self.edges["weight_ppm"], strict=True):  # fmt: skip
+            if int(child) not in at or int(parent) not in at:
+                continue
+            (cx, cy), (px, py) = at[int(child)], at[int(parent)]
+            x1, y1, x2, y2 = cx, cy + NODE_H / 2, px + NODE_W, py + NODE_H / 2
+            mid = (x1 + x2) / 2
+            parts.append(
+                f'<g class="edge" data-child="{child}" data-parent="{parent}">'
+                f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" fill="none" '
+                f'stroke="#555" marker-end="url(#arrow)"/>'
+                f'<text x="{mid}" y="{(y1 + y2) / 2 - 6}" font-size="11" text-anchor="middle">'
+                f"{int(ppm) / 10_000:g}%</text></g>"
+            )
+        for box in self.nodes.to_dict("records"):
+            node, submitter, external = (
+                int(box["submission_id"]),
+                str(box["submitter"]),
+                box["external"],
+            )
+            x, y = at[node]
+            valid = box["status"] == "scored: VALID"
+            fill = "#eee" if external else "#e3f4e8" if valid else "#fbeaea"
+            detail = ("another challenge" if external
+                      else f"score {box['score']:g}" if valid else str(box["status"]))  # fmt: skip
+            who = f"{submitter[:6]}…{submitter[-4:]}"
+            parts.append(
+                f'<g class="node" data-submission="{node}">'
+                f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8" '
+                f'fill="{fill}" stroke="#888"/>'
+                f'<text x="{x + 8}" y="{y + 18}" font-size="12" font-weight="bold">'
+                f"#{node}</text>"
+                f'<text x="{x + 48}" y="{y + 18}" font-size="11">{html.escape(who)}</text>'
+                f'<text x="{x + 8}" y="{y + 36}" font-size="11">{html.escape(detail)}</text></g>'
+            )
+        parts.append("</svg>")
+        return "".join(parts)

@@ -15,7 +15,8 @@ ROWS = {
     "gas.post_scores_per_item.batch_100", "gas.reveal_private_scores_per_item.batch_100",
     "gas.post_rewards", "gas.claim.to_new_holder", "gas.claim.to_holder.proof_4",
     "gas.claim.to_holder.proof_5", "gas.claim.to_holder.proof_7", "gas.claim.to_holder.proof_11",
-    "gas.claim.to_holder.proof_11.first_in_its_word", "gas.dispute",
+    "gas.claim.to_holder.proof_11.first_in_its_word", "gas.dispute", "gas.grant.fund",
+    "gas.grant.claim.to_new_holder",
 }  # fmt: skip
 
 

@@ -5,13 +5,13 @@ part (score, sign 2-of-3, open private scores, compute rewards with rule v1, sig
 the root) is the ledger tests' in-test oracle (tests/ledger/lifecycle.py), with real keys.
 """
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
 from eth_utils.crypto import keccak
 from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
+from scored_world import scored_challenge
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil
 from oracle.chain.attestation import (
@@ -26,11 +26,10 @@ from oracle.chain.sender import Sender
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
 from oracle.rewards.report import RewardReport
-from oracle.spec import load_spec
 from oracle.types import wad_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ledger"))
-from lifecycle import ORACLE_KEYS, Life, predictions
+from lifecycle import ORACLE_KEYS, Life
 
 ALICE, BOB, CAROL = ANVIL_KEYS[1], ANVIL_KEYS[2], ANVIL_KEYS[5]
 DISPUTE_SECONDS = 600
@@ -44,14 +43,7 @@ def world(anvil: Anvil, tmp_path: Path) -> OwnerWorld:
 def scored_and_revealed(world: OwnerWorld) -> Life:
     """A published challenge with two real submissions scored, private scores opened and
     the holdout revealed by the owner's `coop challenge reveal-holdout`."""
-    created = world.create("--bounty", "1000")
-    secret = Path(created["holdout_secret"])
-    salt = bytes.fromhex(json.loads(secret.read_text())["split_salt"][2:])
-    life = Life(world.platform, world.store, world.root, world.files, challenge_id=1,
-                spec=load_spec(world.store.cat(created["spec_cid"])), split_salt=salt)  # fmt: skip
-    life.submit(1, predictions(world.files, "baseline"))
-    life.submit(2, predictions(world.files, "linear"))
-    life.score_and_post()
+    life = scored_challenge(world)
     world.travel(COMMIT_SECONDS + REVEAL_SECONDS + 5)
     for seq, items in life.batches:  # the oracles open the private scores
         scores = [life.private[i.submission_id][0] for i in items]

@@ -22,8 +22,9 @@ def client(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> coop.Cli
 
 
 def test_the_sdk_submits_a_file_a_folder_and_a_dataframe(
-    client: coop.Client, deployed: tuple[Platform, Path], tmp_path: Path
-) -> None:
+    client: coop.Client, deployed: tuple[Platform, Path], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     platform, _ = deployed
     predictions = tmp_path / "predictions.csv"
     predictions.write_text("id,prediction\n1,0.5\n")
@@ -44,6 +45,26 @@ def test_the_sdk_submits_a_file_a_folder_and_a_dataframe(
     mine = client.profile()
     assert list(mine["submission_id"]) == [first, second, third]
     assert client.board(1)._repr_html_().endswith("no scores yet.</p>")
+
+    graph = client.fork_graph(1)
+    assert list(graph.edges.itertuples(index=False, name=None)) == [(third, first, 1_000_000)]
+    assert graph.columns() == {first: 0, second: 0, third: 1}
+    svg = graph._repr_svg_()
+    assert svg.startswith("<svg") and "3 submissions, 1 fork links" in svg
+    assert f'<g class="edge" data-child="{third}" data-parent="{first}">' in svg and "100%" in svg
+    assert all(f'data-submission="{n}"' in svg for n in (first, second, third))
+
+    with pytest.raises(coop.CoopError, match="SelfReview"):
+        client.review(first, "approve")
+    note = tmp_path / "review.md"
+    note.write_text("Clear and reproducible.\n")
+    monkeypatch.setenv("COOP_PRIVATE_KEY", ANVIL_KEYS[2])  # another participant
+    reviewer = coop.connect()
+    done = reviewer.review(first, "concern", note)
+    assert done["review_cid"] == str(import_path(note).cid)
+    (seen,) = read_ledger(platform).reviews_of(1)
+    assert (seen.submission_id, seen.verdict.name, seen.review_cid) == (
+        first, "CONCERN", done["review_cid"])  # fmt: skip
 
 
 def test_the_sdk_refuses_as_the_cli_does(client: coop.Client) -> None:

@@ -1,6 +1,7 @@
 """examples/notebooks/quickstart.ipynb, executed by nbclient in a fresh kernel against a
-running local platform (the chain, the demo challenge, the API and three real oracles that
-`coop up` starts): every cell runs, and its outputs show what a user would see."""
+running local platform (the chain, the demo challenge and its mini-grant, the API and three
+real oracles that `coop up` starts): every cell runs, and its outputs show what a user would
+see, down to a grant paid during the phase."""
 
 import os
 import re
@@ -74,12 +75,20 @@ def test_the_quickstart_notebook_runs_against_a_local_platform(
     assert "'status': 'scored: VALID'" in outputs[6]
     # the fork may or may not beat the leader on the public rows: the split salt is random
     assert re.search(r"'improvements': [12]", outputs[7]) and "[1]" in outputs[7], outputs[7]
-    assert "nothing to claim yet: " in outputs[8] and "root" in outputs[8], outputs[8]
+    assert "<svg" in outputs[8] and "1 fork links" in outputs[8], outputs[8]
+    assert "nothing to claim yet: " in outputs[9] and "root" in outputs[9], outputs[9]
+    # the mini-grant `coop up` funds is paid at once, mid-phase, by the contract
+    assert "25 tokens each to the first 3 participants with a public score < 84" in outputs[10]
+    assert "'amount': 25.0" in outputs[10], outputs[10]
 
     ledger = read_ledger(platform.chain.platform)
     mine = [s for s in ledger.submissions_of(1) if s.submitter == me]
     assert len(mine) == 2
     assert mine[1].reveal is not None and mine[1].reveal.parents == (mine[0].submission_id,)
     assert all(s.score is not None and s.score.status == 0 for s in mine)
+    grants = platform.chain.platform.grants
+    assert grants is not None and grants.functions.isPaid(1, me).call()
+    reveal_end = int(platform.chain.platform.registry.functions.scoringRules(1, 0).call()[2])
+    assert platform.chain.platform.w3.eth.get_block("latest")["timestamp"] < reveal_end
     assert not any(o.get("output_type") == "error" for c in code for o in c.get("outputs", []))
     assert os.environ["COOP_PRIVATE_KEY"] == PARTICIPANT

@@ -81,9 +81,14 @@ class Site:
 
 
 @pytest.fixture
-def site(life: Life, indexer: Indexer) -> Iterator[Site]:  # noqa: F811
-    """`coop api serve` in-process: uvicorn with the web app, the indexer following the chain."""
-    config = ApiConfig(db_path=indexer.db_path, ipfs_dir=life.store.root, stream_poll_seconds=0.1)
+def site(life: Life, indexer: Indexer, tmp_path: Path) -> Iterator[Site]:  # noqa: F811
+    """`coop api serve` in-process: uvicorn with the web app, the indexer following the chain,
+    and the node and deployment file (for what the API reads from the chain: grants)."""
+    deployment = tmp_path / "deployment.json"
+    life.platform.deployment.save(deployment)
+    rpc_url = life.w3.provider.endpoint_uri  # type: ignore[attr-defined]
+    config = ApiConfig(db_path=indexer.db_path, ipfs_dir=life.store.root, stream_poll_seconds=0.1,
+                       rpc_url=rpc_url, deployment=deployment)  # fmt: skip
     assert config.web_dir == WEB_DIR
     stop = threading.Event()
     follower = threading.Thread(target=indexer.follow, args=(stop, 0.1), daemon=True)

@@ -10,12 +10,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from web3 import Web3
 
-from oracle.api.deps import ChallengeId
+from oracle.api.deps import ChallengeId, chain_platform
 from oracle.api.problems import ApiProblem, invalid, not_found
-from oracle.chain.deployment import Deployment
-from oracle.chain.platform import Platform
 from oracle.export.files import parquet_bytes, zip_bytes
 from oracle.export.read import ReportNotVerified, read_export
 from oracle.export.schema import TABLES
@@ -38,17 +35,10 @@ def export_challenge(request: Request, challenge_id: ChallengeId,
     with `?table=NAME` that one Parquet file. Read from the chain's events at request time."""
     if table is not None and table not in TABLES:
         raise invalid("unknown_table", f"no table {table!r}; the tables: {', '.join(TABLES)}")
-    config = request.app.state.config
-    if config.rpc_url is None or config.deployment is None:
-        raise ApiProblem(
-            503, "export_needs_chain", "this API was started without a chain node and "
-            "deployment file, which the export replays; use `coop export` against the node, "
-            "or start the API with `coop api serve`",
-        )  # fmt: skip
-    w3 = Web3(Web3.HTTPProvider(config.rpc_url, request_kwargs={"timeout": 30}))
-    if not w3.is_connected():
-        raise ApiProblem(503, "chain_unavailable", f"no Ethereum node answers at {config.rpc_url}")
-    platform = Platform.connect(w3, Deployment.load(config.deployment))
+    platform = chain_platform(
+        request, "export_needs_chain", "the export (it replays the chain; `coop export` works "
+        "against the node too)",
+    )  # fmt: skip
     try:
         tables = read_export(platform, request.app.state.store, [challenge_id])
     except UnknownChallenge as exc:

@@ -7,6 +7,7 @@ import { submitPanel } from "../actions/submit.js";
 import { add, clear, empty, h, table } from "../ui/dom.js";
 import { explain, termLabel } from "../ui/glossary.js";
 import { cidLink, duration, plural, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
+import { grantPools, loadGrants } from "../ui/grants.js";
 import { bestScorePlot } from "../ui/plot.js";
 import { boardTable, challengeTitle, loadSpec, stateBadge, submissionStatus } from "./common.js";
 
@@ -16,14 +17,15 @@ const BOARD_LIMIT = 50;
 
 /** Everything on the page that changes as the chain moves; boards of `phase` (null: latest). */
 async function loadState(challengeId, phase) {
-  const [challenge, privateBoard, improvements, submissions, status] = await Promise.all([
+  const [challenge, privateBoard, improvements, submissions, status, grants] = await Promise.all([
     get(`challenges/${challengeId}`),
     get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT, phase }),
     get(`challenges/${challengeId}/improvements`, { phase }),
     get(`challenges/${challengeId}/submissions`, { limit: 100 }),
     get("status"),
+    loadGrants(`challenges/${challengeId}/grants`),
   ]);
-  return { challenge, privateBoard, improvements, submissions, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
+  return { challenge, privateBoard, improvements, submissions, grants, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
 }
 
 export async function render({ challengeId, query }, ctx) {
@@ -35,7 +37,16 @@ export async function render({ challengeId, query }, ctx) {
   // what the latest phase asks (its metric, data and rules): what a submission now is judged by
   const current = await loadSpec(ctx, challenge.phases[challenge.phases.length - 1].spec_cid);
   const forkOf = query.get("fork");
-  const slots = { badge: h("span"), numbers: h("div"), timeline: h("div"), phases: h("div"), private: h("div"), progress: h("div"), submissions: h("div") };
+  const slots = {
+    badge: h("span"),
+    numbers: h("div"),
+    timeline: h("div"),
+    phases: h("div"),
+    private: h("div"),
+    progress: h("div"),
+    grants: h("div"),
+    submissions: h("div"),
+  };
   const fill = async (state) => {
     const phaseSpecs = await Promise.all(state.challenge.phases.map((p) => loadSpec(ctx, p.spec_cid)));
     add(clear(slots.badge), stateBadge(state.challenge.state));
@@ -44,6 +55,7 @@ export async function render({ challengeId, query }, ctx) {
     add(clear(slots.phases), phases(state.challenge));
     add(clear(slots.private), privateSection(state.privateBoard, state.challenge));
     add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
+    add(clear(slots.grants), grantPools(state.grants));
     add(clear(slots.submissions), submissionList(challengeId, state.submissions));
   };
   await fill(first);
@@ -76,6 +88,7 @@ export async function render({ challengeId, query }, ctx) {
     ),
     slots.private,
     slots.progress,
+    slots.grants,
     submitPanel(ctx, challenge, { forkOf: forkOf ? Number(forkOf) : null }),
     slots.submissions,
   );

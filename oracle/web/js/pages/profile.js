@@ -6,12 +6,13 @@ import { claimButton } from "../actions/claim.js";
 import { add, empty, h, table } from "../ui/dom.js";
 import { challengeLink, cidLink, plural, score, submissionLink, time, tokens } from "../ui/format.js";
 import { explain, termLabel } from "../ui/glossary.js";
+import { grantsReceived, loadGrants } from "../ui/grants.js";
 import { submissionStatus } from "./common.js";
 
 export const name = "profile";
 
 export async function render({ address }, ctx) {
-  const [profile, status] = await Promise.all([get(`profiles/${address}`), get("status")]);
+  const [profile, status, grants] = await Promise.all([get(`profiles/${address}`), get("status"), loadGrants(`profiles/${address}/grants`)]);
   const own = ctx.account !== null && ctx.account.toLowerCase() === address.toLowerCase();
   const improvementOf = new Map(profile.improvements.map((i) => [i.submission_id, i]));
   const page = h(
@@ -26,7 +27,8 @@ export async function render({ address }, ctx) {
       `${plural(profile.submission_count, "submission")} in ${plural(profile.challenges.length, "challenge")}, ${plural(profile.improvements.length, "improvement")} of a public best, ${plural(profile.reviews.length, "review")} written.`,
     ),
   );
-  if (profile.submission_count === 0 && profile.reviews.length === 0 && profile.rewards.length === 0) {
+  const granted = grants !== null && grants.payments.length > 0;
+  if (profile.submission_count === 0 && profile.reviews.length === 0 && profile.rewards.length === 0 && !granted) {
     add(page, empty("No activity yet.", "This address has not submitted, reviewed or earned anything on this platform."));
     return page;
   }
@@ -71,6 +73,7 @@ export async function render({ address }, ctx) {
         : empty("No reviews written."),
     ),
     rewards(ctx, profile, own, status.chain_time),
+    grantsReceived(grants),
   );
   return page;
 }
