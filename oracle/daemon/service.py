@@ -53,6 +53,7 @@ from oracle.daemon.chain_log import ChainLog
 from oracle.daemon.config import DaemonConfig
 from oracle.daemon.db import open_db
 from oracle.daemon.jobs import Job, JobState, JobStore, OwnRun, note_text
+from oracle.daemon.licence_check import licence_parents
 from oracle.daemon.materials import MaterialMissing, Materials, PhaseMaterial
 from oracle.daemon.metrics import OracleMetrics
 from oracle.daemon.peers import PeerAnswer, PeerClient
@@ -85,6 +86,7 @@ from oracle.errors import CoopError, IpfsError, RetryableError
 from oracle.health import HealthModel, WaitingModel
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore, replicate
+from oracle.ledger.licences import LicenceSource
 from oracle.ledger.model import Challenge, Ledger
 from oracle.scoring.score_report import NETWORK_STATUSES
 from oracle.sqlite import transaction
@@ -339,7 +341,8 @@ class OracleService:
                     raise MaterialMissing(missing[key])
                 challenge = ledger.challenges[job.challenge_id]
                 material = self.materials.material(job.challenge_id, challenge.phases[job.phase])
-                future = self.scoring.submit(self._compute, job, material)
+                parents = licence_parents(ledger, self.materials, job)
+                future = self.scoring.submit(self._compute, job, material, parents)
                 self.in_flight[job.submission_id] = (job, future)
             except MaterialMissing as exc:
                 missing[key] = str(exc)
@@ -383,7 +386,9 @@ class OracleService:
             self.jobs.hold(job.submission_id, time.time(), reason)
         self.metrics.waits.labels(cause).inc()
 
-    def _compute(self, job: Job, material: PhaseMaterial) -> Scored | TryAgain:
+    def _compute(
+        self, job: Job, material: PhaseMaterial, parents: tuple[LicenceSource, ...] = ()
+    ) -> Scored | TryAgain:
         """Scores one job (on a scoring thread: it touches no database)."""
         log.info("scoring submission %d (challenge %d)", job.submission_id, job.challenge_id)
         return score_job(
@@ -394,6 +399,7 @@ class OracleService:
             self.config.fetch_attempts,
             self.config.fetch_retry_seconds,
             self.config.runtime_dir,
+            parents,
         )
 
     def _store(self, job: Job, outcome: Scored | TryAgain) -> int:

@@ -155,9 +155,10 @@ def _canonical_text(data: Any) -> str:
 def inputs_digest(inputs: RewardInputs) -> str:
     """keccak256 of the canonical JSON of the inputs (already sorted), as 0x-hex.
 
-    `prize_tie_groups` is left out when empty, so inputs without shared prizes keep the
-    digest they had before tie sharing existed."""
+    `prize_tie_groups` and `prize_ineligible` are left out when empty, so inputs without
+    shared prizes or licence rules keep the digest they had before those existed."""
     data = to_jsonable(inputs)
-    if not inputs.prize_tie_groups:
-        del data["prize_tie_groups"]
+    for optional in ("prize_tie_groups", "prize_ineligible"):
+        if not getattr(inputs, optional):
+            del data[optional]
     return "0x" + keccak(text=_canonical_text(data)).hex()
