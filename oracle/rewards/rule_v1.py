@@ -62,6 +62,7 @@ def compute_rewards(inputs: RewardInputs) -> RewardReport:
         reviews=reviews,
         accounts=accounts,
         leaves=leaves,
+        prize_ineligible=inputs.prize_ineligible,
     )
 
 

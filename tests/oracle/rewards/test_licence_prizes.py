@@ -29,4 +29,5 @@ def test_a_closed_licence_gives_up_its_prize_and_the_next_entries_move_up() -> N
 
 def test_without_closed_entries_the_digest_is_unchanged() -> None:
     assert "prize_ineligible" not in compute_rewards(EXAMPLE).to_json()
+    assert '"prize_ineligible":["5"]' in compute_rewards(CLOSED).to_json()
     assert inputs_digest(CLOSED) != inputs_digest(EXAMPLE)
