@@ -10,11 +10,12 @@ audit re-derives both, all through these functions. Reading an artifact may rais
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from oracle.artifact_manifest import artifact_licence
+from oracle.artifact_manifest import DeclaredLicence, artifact_licence
+from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger, Phase, Submission
 from oracle.licences.terms import LicenceProblem, licence_problem
-from oracle.spec import ChallengeSpec
+from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 from oracle.status import Status
 from oracle.types import SubmissionId
 
@@ -76,3 +77,30 @@ def prize_ineligible(ledger: Ledger, store: ContentStore, challenge_id: int, pha
             artifact_licence(store, s.reveal.artifact_cid, default).spdx
         )  # fmt: skip
     )
+
+
+class SpecReader:
+    """Each phase's spec read once from `store` (what `SpecOf` asks for)."""
+
+    def __init__(self, store: ContentStore) -> None:
+        self.store = store
+        self._specs: dict[str, ChallengeSpec] = {}
+
+    def __call__(self, phase: Phase) -> ChallengeSpec:
+        if phase.spec_cid not in self._specs:
+            raw = self.store.cat(phase.spec_cid, max_bytes=SPEC_MAX_BYTES)
+            self._specs[phase.spec_cid] = load_spec(raw)
+        return self._specs[phase.spec_cid]
+
+
+def shown_licence(
+    ledger: Ledger, store: ContentStore, submission: Submission, spec_of: SpecOf
+) -> DeclaredLicence | None:
+    """A revealed submission's licence for display; None when unrevealed or unreadable."""
+    if submission.reveal is None:
+        return None
+    try:
+        source = licence_source(ledger, submission, spec_of)
+        return artifact_licence(store, source.artifact_cid, source.default)
+    except (CoopError, ValueError):
+        return None

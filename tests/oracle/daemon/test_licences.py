@@ -2,20 +2,23 @@
 one a fork, are scored; a fork whose licence its parent's forbids and a licence the spec
 does not allow are posted with their statuses and reasons; a valid submission under a
 licence that is not open wins no prize when the spec asks for open licences; `coop audit`
-re-derives all of it."""
+re-derives all of it; `coop leaderboard`, `coop status` and `coop export` show each one."""
 
 import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from oracle.artifact_manifest import MANIFEST
 from oracle.audit.run import audit_challenge
 from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
+from oracle.cli.main import cli
 from oracle.devnet.licence_demo import submit_two_licences
 from oracle.devnet.seed import spec_path
+from oracle.export.read import read_export
 from oracle.participant.licensed import LicenceRefused, with_licence
 from oracle.participant.submit import submit_path
 from oracle.scoring.score_report import read_report, score_report_cid
@@ -48,8 +51,8 @@ def test_oracles_score_allowed_licences_and_flag_the_others_with_reasons(
 
     # Ada under Apache-2.0, Ben forks her under GPL-3.0-only: both allowed, both compatible.
     pair = submit_two_licences(world.platform, (ada, ben), world.store, data_dir,
-                               world.challenge_id, predictions("ada", 1, 8.0),
-                               predictions("ben", 2, 6.0))  # fmt: skip
+                               world.challenge_id, predictions("ada", 1, 30.0),
+                               predictions("ben", 2, 20.0))  # fmt: skip
     # Cy forks Ben's GPL work under MIT: `coop submit` cannot know his parent's licence
     # before the reveal, so the oracles flag it.
     cy_id = submit_path(world.platform, cy, world.store, data_dir, world.challenge_id,
@@ -64,12 +67,13 @@ def test_oracles_score_allowed_licences_and_flag_the_others_with_reasons(
     dan_cid = str(world.store.add_path(folder).cid)
     dan_id = reveal(world.platform, dan,
                     commit(world.platform, dan, data_dir, world.challenge_id, dan_cid))  # fmt: skip
-    # Eve has the best predictions, under a non-commercial licence: scored, but no prize.
+    # Eve has the best predictions (no noise added; the others' noise is far larger than the
+    # sampling error of the private rows), under a non-commercial licence: no prize.
     eve = submit_path(world.platform, eve_key, world.store, data_dir, world.challenge_id,
-                      predictions("eve", 5, 0.5), licence="CC-BY-NC-4.0")  # fmt: skip
+                      predictions("eve", 5, 0.0), licence="CC-BY-NC-4.0")  # fmt: skip
     eve_id = eve.submission_id
     # A bare file carries the default (MIT).
-    bare_id = world.submit(world.artifact(6, 4.0), who=5)
+    bare_id = world.submit(world.artifact(6, 8.0), who=5)
 
     every = [pair.original, pair.fork, cy_id, dan_id, eve_id, bare_id]
     wait_for("every score", lambda: set(every) <= world.scored_ids(), 90, oracles)
@@ -119,3 +123,25 @@ def test_oracles_score_allowed_licences_and_flag_the_others_with_reasons(
     report = audit_challenge(world.platform, world.store, world.challenge_id)
     assert report.ok, [str(f) for f in report.findings]
     assert report.checked["licences"] == len(every) and report.checked["rewards"] == 1
+
+    # Shown where the submission is: the board, the submission's status, the export.
+    env = {"COOP_RPC_URL": world.anvil.url, "COOP_DEPLOYMENT": str(world.deployment_file),
+           "COOP_IPFS_DIR": str(world.store.root),
+           "COOP_CONFIG": str(world.base / "none")}  # fmt: skip
+    shown = CliRunner().invoke(cli, ["leaderboard", str(world.challenge_id), "--json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    entries = json.loads(shown.output)["boards"][0]["entries"]
+    expected = {pair.original: "Apache-2.0", pair.fork: "GPL-3.0-only", eve_id: "CC-BY-NC-4.0",
+                bare_id: "MIT"}  # fmt: skip
+    assert {e["submission_id"]: e["licence"] for e in entries} == {
+        e["submission_id"]: expected[e["submission_id"]] for e in entries}  # fmt: skip
+    text = CliRunner().invoke(cli, ["leaderboard", str(world.challenge_id)], env=env).output
+    assert "  licence" in text and "CC-BY-NC-4.0" in text
+    told = CliRunner().invoke(cli, ["status", str(cy_id)], env=env).output
+    assert "licence  MIT (named in its coop-source.json)" in told and "LICENCE_INCOMPATIBLE" in told
+    told = CliRunner().invoke(cli, ["status", str(bare_id)], env=env).output
+    assert "licence  MIT (the challenge's default)" in told
+    exported = read_export(world.platform, world.store, [world.challenge_id])["submissions"]
+    licences = dict(zip(exported.column("submission_id").to_pylist(),
+                        exported.column("licence").to_pylist(), strict=True))  # fmt: skip
+    assert licences == {**expected, cy_id: "MIT", dan_id: "BSD-3-Clause"}
