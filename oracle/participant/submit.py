@@ -19,6 +19,7 @@ from oracle.chain.submission_checks import CommitPlan, check_submit
 from oracle.chain.submissions import commit, reveal
 from oracle.errors import TransactionReverted
 from oracle.ipfs.store import ContentStore
+from oracle.licences.table import licence as known_licence
 from oracle.participant.licensed import check_licence, with_licence
 from oracle.participant.local_run import phase_spec
 
@@ -42,6 +43,8 @@ def submit_path(platform: Platform, sender: Sender, store: ContentStore, data_di
     passed and the content is added, just before the commit is sent; `step_done` after the
     commit and after the reveal. With `licence` (an SPDX identifier the phase allows),
     `path` is submitted as a folder with a manifest naming it (oracle/participant/licensed.py)."""
+    if licence is not None:
+        known_licence(licence)  # an identifier outside the table: refused before any read
     plan = check_submit(platform, sender.address, challenge, parents, weights)
     say(f"phase {plan.phase} takes commits until {iso_time(plan.commit_end)}; commit bond "
         f"{ether_text(plan.bond)} (returned at the reveal)")  # fmt: skip

@@ -1,5 +1,6 @@
 """Each submission's licence where the submission is shown: the API's submission, lists and
-boards, the submission page and the board in Chromium (docs/licences.md)."""
+boards, the submission page and the board in Chromium; and the submit form's licence field,
+which commits the CID `coop submit --licence` gives (docs/licences.md)."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -7,12 +8,14 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
+from oracle.artifact_manifest import artifact_licence
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.participant.licensed import with_licence
 from tests.ledger.lifecycle import predictions
 from tests.web.conftest import Site
+from tests.web.test_web_wallet import PENDING, USER, commit_file, connect
 
 
 def test_licences_are_shown_in_the_api_the_submission_page_and_the_board(
@@ -60,3 +63,23 @@ def test_licences_are_shown_in_the_api_the_submission_page_and_the_board(
     page.goto(f"{site.url}/#/challenges/{life.challenge_id}")
     row = page.locator(f".board-public tr[data-submission='{board[0]['submission_id']}']")
     expect(row.locator(".licence")).to_have_text(board[0]["licence"])
+
+
+def test_the_submit_form_binds_the_licence_as_coop_submit_does(
+    site: Site, open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    life = site.life
+    site.wait_indexed()
+    page = open_page(wallet=USER)
+    page.goto(f"{site.url}/#/challenges/{life.challenge_id}")
+    connect(page, USER)
+    page.fill("#licence", "Apache-2.0")
+    artifact = predictions(life.files, "linear")
+    submission_id = commit_file(page, "linear.csv", artifact)
+    (pending,) = page.evaluate(PENDING)
+    assert pending["submissionId"] == submission_id
+    # the CID committed is the one `coop submit linear.csv --licence Apache-2.0` gives
+    (tmp_path / "linear.csv").write_bytes(artifact)
+    folder = with_licence(tmp_path / "linear.csv", "Apache-2.0", tmp_path / "cli")
+    assert pending["artifactCid"] == str(life.store.add_path(folder).cid)
+    assert artifact_licence(life.store, pending["artifactCid"], "MIT").spdx == "Apache-2.0"
