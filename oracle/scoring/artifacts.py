@@ -77,7 +77,8 @@ def predictions_file(store: ContentStore, cid: str) -> str:
         raise ArtifactRejected(
             Status.UNREADABLE,
             f"the folder {cid} holds {names}; a predictions folder holds one predictions "
-            f"file and {MANIFEST} (coop submit --licence makes one)",
+            f"file and {MANIFEST} (coop submit --licence makes one), and a code folder "
+            "main.py at its top",
         )
     return str(others[0].cid)
 
