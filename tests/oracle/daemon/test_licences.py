@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from oracle.artifact_manifest import MANIFEST
 from oracle.audit.run import audit_challenge
-from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
 from oracle.cli.main import cli
@@ -23,7 +22,7 @@ from oracle.participant.licensed import LicenceRefused, with_licence
 from oracle.participant.submit import submit_path
 from oracle.scoring.score_report import read_report, score_report_cid
 from oracle.status import Status
-from tests.oracle.daemon.world import OWNER_KEY, PARTICIPANT_KEYS, World, wait_for
+from tests.oracle.daemon.world import PARTICIPANT_KEYS, World, wait_for
 
 ALLOWED = ["MIT", "Apache-2.0", "GPL-3.0-only", "CC-BY-NC-4.0"]
 
@@ -101,16 +100,7 @@ def test_oracles_score_allowed_licences_and_flag_the_others_with_reasons(
 
     # The phase ends; Eve's best score wins no prize (her licence is not open), the audit
     # re-derives every licence status and the root.
-    world.end_phase(oracles)
-    owner = Sender.from_key(world.w3, OWNER_KEY)
-    reveal_stored_holdout(world.platform, owner, world.store, world.base / "owner",
-                          world.challenge_id)  # fmt: skip
-    ledger = wait_for(
-        "the rewards root",
-        lambda: (led := world.ledger()).challenges[world.challenge_id].roots and led,
-        60,
-        oracles,
-    )
+    ledger = world.settle(oracles)
     root = ledger.challenges[world.challenge_id].roots[0]
     rewards = json.loads(world.store.cat(root.report_cid))
     ranks = {int(s["submission_id"]): s["prize_rank"] for s in rewards["submissions"]}

@@ -4,7 +4,7 @@
 // left out, as `ipfs add -r` leaves them out.
 
 import { ApiProblem, uploadToIpfs } from "../api.js";
-import { uploadLicensed } from "./licence.js";
+import { licensedEntries } from "./licence.js";
 
 /** The files of a picked folder (an <input webkitdirectory>), by path inside it. */
 export function folderEntries(fileList) {
@@ -24,7 +24,11 @@ export async function uploadFolder(fileList, onProgress = () => {}, licence = ""
   if (!entries.some((e) => e.path === "main.py")) {
     throw new Error("the folder has no main.py at its top: the oracles run `python main.py` there.");
   }
-  if (licence) return { ...(await uploadLicensed(entries, licence, onProgress)), files: entries.length + 1 };
+  return uploadEntries(licence ? licensedEntries(entries, licence) : entries, onProgress);
+}
+
+/** Uploads `entries` ({ path, file }) as one folder; { cid, size, files } of the folder. */
+export async function uploadEntries(entries, onProgress = () => {}) {
   const files = [];
   for (const [index, entry] of entries.entries()) {
     onProgress(`Adding ${entry.path} to IPFS (${index + 1} of ${entries.length})…`);

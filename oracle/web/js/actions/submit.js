@@ -3,8 +3,8 @@
 // kept in localStorage from before the commit is sent until the reveal is mined.
 
 import { ApiProblem, get, uploadToIpfs } from "../api.js";
-import { uploadFolder } from "./folder.js";
-import { uploadLicensed } from "./licence.js";
+import { uploadEntries, uploadFolder } from "./folder.js";
+import { licensedEntries } from "./licence.js";
 import { ForkInputError, callData, decodeReturn, eventTopic, forkArguments, submissionCommitment } from "../chain/contracts.js";
 import { pendingCommits, removePending, savePending, updatePending } from "../chain/pending.js";
 import { WalletError } from "../chain/wallet.js";
@@ -146,7 +146,7 @@ async function commit(ctx, challenge, { file, folder, licence }, shares, tracker
   const { cid } = folder
     ? await uploadFolder(folder, progress, licence)
     : licence
-      ? await uploadLicensed([{ path: file.name, file }], licence, progress)
+      ? await uploadEntries(licensedEntries([{ path: file.name, file }], licence), progress)
       : await uploadToIpfs(file);
   const salt = toHex(randomBytes(32));
   const values = { chainId: ctx.status.chain_id, book, challengeId, submitter: ctx.account, artifactCid: cid, parents, weightsPpm, salt };
