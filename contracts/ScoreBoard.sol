@@ -14,7 +14,7 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
     bytes32 public constant SCORE_BATCH_TYPEHASH = keccak256(
         "ScoreBatch(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,bytes32 itemsHash)"
     );
-    uint8 public constant MAX_STATUS = 15;
+    uint8 public constant MAX_STATUS = 17;
 
     struct Batch {
         bytes32 itemsHash;

@@ -23,6 +23,7 @@ from typing import Any
 import jsonschema
 
 from oracle.errors import InvalidSpec
+from oracle.licences.terms import LicenceTerms, licence_terms
 from oracle.submission_spec import SubmissionSpec, submission_spec
 from oracle.text import safe_reason
 from oracle.types import Cid, Wad
@@ -180,6 +181,7 @@ class ChallengeSpec:
     rewards: RewardsSpec
     submission: SubmissionSpec
     ties: TiesSpec
+    licences: LicenceTerms
     raw: Mapping[str, Any]  # the JSON as parsed (floats as float), e.g. to re-publish it
 
     @property
@@ -549,5 +551,6 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
         ),
         submission=submission_spec(d.get("submission"), where),
         ties=TiesSpec(**d.get("ties", {})),
+        licences=licence_terms(d.get("licences"), where),
         raw=raw,
     )

@@ -24,6 +24,8 @@ class Status(IntEnum):
     RUN_FAILED = 13  # submitted code crashed (exit status and exception type in the reason)
     OUT_OF_MEMORY = 14  # submitted code held more than the spec's memory limit
     NO_OUTPUT = 15  # submitted code ended without writing /out/predictions.csv or .parquet
+    LICENCE_NOT_ALLOWED = 16  # the artifact's licence is not in the spec's allowed list
+    LICENCE_INCOMPATIBLE = 17  # a fork's licence is not one its parents' licences permit
 
     @property
     def is_valid(self) -> bool:

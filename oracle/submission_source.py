@@ -2,12 +2,12 @@
 
 `coop submit --from-git` snapshots the repository's HEAD (refusing uncommitted changes to
 tracked files) into a folder holding only its tracked files, plus `coop-source.json`:
-`{"repository": URL, "commit": HEX, "path": SUBFOLDER}`. The manifest is part of the folder
+`{"repository": URL, "commit": HEX, "path": SUBFOLDER}` (and `"licence"` when one is chosen;
+oracle/artifact_manifest.py holds the one manifest format). The manifest is part of the folder
 the CID names, so the commit is bound by the CID that is committed on chain; the API and
 the web app read it back from the artifact to link the source.
 """
 
-import json
 import re
 import subprocess
 import tarfile
@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from oracle.artifact_manifest import MANIFEST, manifest_fields, manifest_json
+from oracle.artifact_manifest import read_manifest as read_manifest_bytes
 from oracle.errors import CoopError, IpfsError
-from oracle.ipfs.cids import parse_cid
-from oracle.ipfs.folder import read_root_file
 from oracle.ipfs.store import ContentStore
 
-MANIFEST = "coop-source.json"
-MANIFEST_MAX_BYTES = 4096
 COMMIT = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")  # sha1, or sha256 repositories
 
 
@@ -36,9 +34,9 @@ class SourceManifest:
     commit: str
     path: str  # the submitted subfolder of the repository, "" for its root
 
-    def to_json(self) -> str:
-        return json.dumps({"repository": self.repository, "commit": self.commit,
-                           "path": self.path}, indent=2) + "\n"  # fmt: skip
+    def to_json(self, licence: str | None = None) -> str:
+        fields = {"repository": self.repository, "commit": self.commit, "path": self.path}
+        return manifest_json(fields if licence is None else {"licence": licence, **fields})
 
     @property
     def url(self) -> str | None:
@@ -69,9 +67,10 @@ def public_url(url: str) -> str:
     return url
 
 
-def snapshot(folder: Path, into: Path) -> SourceManifest:
+def snapshot(folder: Path, into: Path, licence: str | None = None) -> SourceManifest:
     """Writes HEAD's tracked files under `folder` into the new folder `into`, with the
-    manifest; refuses a repository with uncommitted changes to tracked files."""
+    manifest (naming `licence` when given); refuses a repository with uncommitted changes
+    to tracked files."""
     if not folder.is_dir():
         raise GitSourceError(f"{folder} is not a folder: --from-git submits a folder of a "
                              "git repository")  # fmt: skip
@@ -107,17 +106,14 @@ def snapshot(folder: Path, into: Path) -> SourceManifest:
     if (into / MANIFEST).exists():
         raise GitSourceError(f"the repository tracks a {MANIFEST} of its own; rename it")
     manifest = SourceManifest(repository, commit, sub)
-    (into / MANIFEST).write_text(manifest.to_json())
+    (into / MANIFEST).write_text(manifest.to_json(licence))
     return manifest
 
 
 def read_manifest(data: bytes) -> SourceManifest | None:
     """The manifest as the artifact holds it, or None when it is not a well-formed one."""
-    try:
-        raw = json.loads(data)
-    except ValueError:
-        return None
-    if not isinstance(raw, dict):
+    raw = manifest_fields(data)
+    if raw is None:
         return None
     repository, commit, path = raw.get("repository"), raw.get("commit"), raw.get("path", "")
     if not (isinstance(repository, str) and 0 < len(repository) <= 500
@@ -131,8 +127,7 @@ def artifact_source(store: ContentStore, artifact_cid: str) -> SourceManifest | 
     """The manifest at the top of a revealed artifact; None for a file, a folder without a
     well-formed one, or an artifact `store` cannot deliver."""
     try:
-        raw = read_root_file(store.get_block, parse_cid(artifact_cid), MANIFEST,
-                             MANIFEST_MAX_BYTES)  # fmt: skip
+        raw = read_manifest_bytes(store, artifact_cid)
     except (IpfsError, ValueError):
         return None
     return None if raw is None else read_manifest(raw)

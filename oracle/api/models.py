@@ -45,6 +45,7 @@ class BoardEntry(Model):
     # the tie group (1 = statistically tied with the leader); docs/rewards.md, "Ties"
     interval: tuple[Score, Score] | None = None
     tie_group: int | None = None
+    licence: str | None = None  # the entry's SPDX licence, when it can be read
 
 
 class Leaderboard(Model):
@@ -165,6 +166,14 @@ class Improvements(Model):
     items: list[Improvement]
 
 
+class SubmissionLicence(Model):
+    """The SPDX licence a submission carries (docs/licences.md)."""
+
+    spdx: str
+    declared: bool  # named in the artifact's coop-source.json; else the spec's default
+    open: bool  # an open licence (prizes may require one)
+
+
 class SubmissionSummary(Model):
     submission_id: int
     challenge_id: int
@@ -179,6 +188,7 @@ class SubmissionSummary(Model):
     commit_block: int
     parent_count: int
     child_count: int
+    licence: SubmissionLicence | None = None  # None until revealed, or when unreadable
 
 
 class ForkLink(Model):

@@ -19,14 +19,17 @@ from oracle.coderun.hidden_features import (
 )
 from oracle.errors import ContentTooLarge, CoopError, IpfsError, NotAFile
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.licences import prize_ineligible
 from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding, Submission
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.rewards.rule_v1 import compute_rewards
+from oracle.scoring.artifacts import is_code, predictions_file
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout, load_holdout
+from oracle.scoring.rejection import ArtifactRejected
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, ScorerKind, load_spec
 from oracle.status import Status
 from oracle.types import SubmissionId, Wad
@@ -164,8 +167,20 @@ def _check_one(submission: Submission, spec: ChallengeSpec, holdout: Holdout,
     score, reveal = submission.score, submission.reveal
     assert score is not None and reveal is not None
     subject = f"submission #{submission.submission_id}"
+    if score.status in (Status.LICENCE_NOT_ALLOWED, Status.LICENCE_INCOMPATIBLE):
+        return  # never scored: oracle/audit/licences.py checks the status
     try:
-        artifact = fetch.store.cat(reveal.artifact_cid, max_bytes=spec.max_artifact_bytes)
+        if spec.submission.takes_code and is_code(spec, fetch.store, reveal.artifact_cid):
+            return  # a folder: code, rerun by oracle/audit/rerun.py
+        cid = predictions_file(fetch.store, reveal.artifact_cid)
+        artifact = fetch.store.cat(cid, max_bytes=spec.max_artifact_bytes)
+    except ArtifactRejected as exc:
+        if int(exc.status) == score.status:
+            report.passed("scores")
+        else:
+            why = f"status on chain {Status(score.status).name}, recomputed {exc}"
+            report.fail("scores", subject, why)
+        return
     except IpfsError as exc:
         if isinstance(exc, NotAFile) and spec.submission.takes_code:
             return  # a folder: code, rerun by oracle/audit/rerun.py
@@ -234,6 +249,12 @@ def check_rewards(
             report.could_not_check("rewards", subject, why)
             continue
         try:
+            closed = prize_ineligible(ledger, fetch.store, challenge.challenge_id, root.phase, spec)
+        except IpfsError as exc:
+            report.could_not_check("rewards", subject, "not recomputed: an artifact's licence "
+                                   f"could not be read: {exc}")  # fmt: skip
+            continue
+        try:
             inputs = reward_inputs(
                 ledger,
                 challenge.challenge_id,
@@ -241,6 +262,7 @@ def check_rewards(
                 spec,
                 challenge.unallocated_before(root.position),
                 tie_groups[root.phase] if spec.ties.share_prizes else (),
+                closed,
             )
             ours = compute_rewards(inputs)
         except CoopError as exc:

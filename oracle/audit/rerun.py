@@ -26,6 +26,7 @@ from oracle.ipfs.folder import export_folder, is_directory
 from oracle.ipfs.importer import import_bytes
 from oracle.ledger.model import Challenge, Ledger, Submission
 from oracle.runtime import Runtime, ensure_runtime
+from oracle.scoring.artifacts import is_code
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout
 from oracle.scoring.receipt import CodeReceipt
@@ -129,7 +130,9 @@ def code_targets(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> list[R
             if s.reveal is None or s.score is None:
                 continue
             try:
-                folder = is_directory(fetch.store.get_block, parse_cid(s.reveal.artifact_cid))
+                folder = is_code(spec, fetch.store, s.reveal.artifact_cid) and is_directory(
+                    fetch.store.get_block, parse_cid(s.reveal.artifact_cid)
+                )
             except (IpfsError, ValueError):
                 folder = False  # a file (or unreachable): the score check handles it
             if folder:

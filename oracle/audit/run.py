@@ -1,10 +1,12 @@
-"""Auditing one challenge: replay the ledger, then check signatures, content, scores, rewards."""
+"""Auditing one challenge: replay the ledger, then check signatures, content, licences,
+scores, rewards."""
 
 from collections.abc import Callable
 from pathlib import Path
 
 from oracle.audit.findings import AuditReport
 from oracle.audit.grants import check_grants
+from oracle.audit.licences import check_licences
 from oracle.audit.recompute import Counted, Fetcher, check_rewards, check_scores
 from oracle.audit.rerun import check_code_reruns
 from oracle.audit.rules import note_rules
@@ -34,6 +36,8 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     progress("checking signatures")
     check_signatures(platform, ledger, challenge, report)
     fetch = Fetcher(store, report)
+    progress("checking licences")
+    check_licences(ledger, challenge, fetch)
     progress("recomputing scores")
     check_scores(ledger, challenge, fetch, scores_counted)
     progress("recomputing rank intervals")

@@ -15,6 +15,7 @@ from oracle.ledger.boards import (
     public_board,
     score_text,
 )
+from oracle.ledger.licences import SpecReader, shown_licence
 from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.ties import TiedEntry, private_ties
@@ -61,7 +62,8 @@ def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Pat
             f"{len(challenge.phases) - 1}); leave out --phase to see every phase"
         )
     chosen = range(len(challenge.phases)) if phase is None else [phase]
-    boards = [_phase_board(ctx, ledger, challenge, p, private) for p in chosen]
+    licences = _Licences(ctx, ledger)
+    boards = [_phase_board(ctx, ledger, challenge, p, private, licences) for p in chosen]
     ctx.emit("\n\n".join(b.text for b in boards), {
         "challenge_id": challenge_id, "private": private,
         "boards": [b.as_json() for b in boards],
@@ -75,12 +77,14 @@ class PhaseBoard:
     entries: list[BoardEntry]
     text: str
     ties: dict[int, TiedEntry]  # submission id -> interval and tie group (private boards)
+    licences: dict[int, str]  # submission id -> SPDX licence, where it can be read
     ties_note: str | None = None  # why a private board has no intervals
 
     def as_json(self) -> dict[str, object]:
         return {
             "phase": self.phase, "opened": self.opened,
-            "entries": [{**_entry_json(e), **_tie_json(self.ties.get(e.submission_id))}
+            "entries": [{**_entry_json(e), **_tie_json(self.ties.get(e.submission_id)),
+                         "licence": self.licences.get(e.submission_id)}
                         for e in self.entries],
             "intervals_note": self.ties_note,
         }  # fmt: skip
@@ -99,8 +103,22 @@ def _tie_json(tied: TiedEntry | None) -> dict[str, object]:
             "interval_wad": [str(low), str(high)], "tie_group": tied.tie_group}  # fmt: skip
 
 
+class _Licences:
+    """Each board entry's licence, read from its artifact (oracle/ledger/licences.py)."""
+
+    def __init__(self, ctx: ChainContext, ledger: Ledger) -> None:
+        self.ledger, self.store = ledger, ctx.content_store
+        self.specs = SpecReader(ctx.content_store)
+
+    def of(self, entries: list[BoardEntry]) -> dict[int, str]:
+        found = {e.submission_id: shown_licence(self.ledger, self.store,
+                                                self.ledger.submissions[e.submission_id],
+                                                self.specs) for e in entries}  # fmt: skip
+        return {sid: licence.spdx for sid, licence in found.items() if licence is not None}
+
+
 def _phase_board(ctx: ChainContext, ledger: Ledger, challenge: Challenge, phase: int,
-                 private: bool) -> PhaseBoard:  # fmt: skip
+                 private: bool, licences: _Licences) -> PhaseBoard:  # fmt: skip
     cid = challenge.challenge_id
     ties: dict[int, TiedEntry] = {}
     note = None
@@ -119,12 +137,14 @@ def _phase_board(ctx: ChainContext, ledger: Ledger, challenge: Challenge, phase:
         opened, entries = True, public_board(ledger, challenge, phase)
         title = f"Public leaderboard, challenge {cid} phase {phase}"
         empty = "No scores yet: the oracles post them shortly after each reveal."
-    text = _board_text(title, challenge.phases[phase], entries, empty, ties, note)
-    return PhaseBoard(phase, opened, entries, text, ties, note)
+    spdx = licences.of(entries)
+    text = _board_text(title, challenge.phases[phase], entries, empty, ties, spdx, note)
+    return PhaseBoard(phase, opened, entries, text, ties, spdx, note)
 
 
 def _board_text(title: str, rules: Phase, entries: list[BoardEntry], empty: str,
-                ties: dict[int, TiedEntry], note: str | None) -> str:  # fmt: skip
+                ties: dict[int, TiedEntry], licences: dict[int, str],
+                note: str | None) -> str:  # fmt: skip
     direction = "higher" if rules.higher_is_better else "lower"
     lines = [title, f"baseline {score_text(rules.baseline)}, target "
              f"{score_text(rules.target)} ({direction} is better)"]  # fmt: skip
@@ -133,14 +153,14 @@ def _board_text(title: str, rules: Phase, entries: list[BoardEntry], empty: str,
     header = f"{'rank':>4}  {'participant':42}  {'submission':>10}  score"
     if ties:
         header += "  95% interval  tie group"
-    lines.append(header)
+    lines.append(header + "  licence")
     for e in entries:
         line = f"{e.rank:>4}  {e.participant:42}  {e.submission_id:>10}  {score_text(e.score)}"
         tied = ties.get(e.submission_id)
         if tied is not None:
             low, high = score_text(tied.interval.low), score_text(tied.interval.high)
             line += f"  [{low}, {high}]  {tied.tie_group}"
-        lines.append(line)
+        lines.append(f"{line}  {licences.get(e.submission_id, '?')}")
     if ties:
         lines.append("Entries with the same tie group are statistically tied (their 95% "
                      "intervals overlap the group's first entry's).")  # fmt: skip

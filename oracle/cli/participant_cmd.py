@@ -64,9 +64,13 @@ def parse_parents(specs: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, .
               help="Submit the git repository's HEAD (PATH: a folder of it, default .): its "
               "tracked files and coop-source.json naming the repository and the commit; "
               "refused with uncommitted changes.")  # fmt: skip
+@click.option("--licence", metavar="SPDX",
+              help="The licence your submission carries (an SPDX identifier the challenge "
+              "allows, e.g. MIT); written into coop-source.json inside the artifact. "
+              "Default: the challenge's.")  # fmt: skip
 @chain_options
 def submit(challenge: int, path: Path | None, parents: tuple[str, ...], from_git: bool,
-           **options: object) -> None:  # fmt: skip
+           licence: str | None, **options: object) -> None:  # fmt: skip
     """Add PATH (a predictions file or a folder) to IPFS, commit it, then reveal it.
 
     The commit fixes your priority without showing the file; the reveal shows its CID.
@@ -96,8 +100,15 @@ def submit(challenge: int, path: Path | None, parents: tuple[str, ...], from_git
     subfolder; the web app and the API link it. Uncommitted changes are refused.
 
     \b
+    Licence (--licence SPDX): your submission carries the challenge's default licence
+    unless you name another it allows (`coop challenge status` lists them); a fork must
+    carry one its parents' licences permit (docs/licences.md). A predictions file is then
+    submitted as a folder holding the file and coop-source.json naming the licence.
+
+    \b
     Examples:
       $ coop submit 1 predictions.csv --account alice
+      $ coop submit 1 predictions.csv --licence Apache-2.0 --account alice
       $ coop submit 1 better.csv --parent 12:0.7 --parent 15 --account alice --json
       $ coop submit 1 --from-git --account alice      # the repository you are in
     """
@@ -113,11 +124,11 @@ def submit(challenge: int, path: Path | None, parents: tuple[str, ...], from_git
             click.echo(f"… submitting commit {source.commit} of {source.repository}"
                        + (f" (folder {source.path})" if source.path else ""), err=True)  # fmt: skip
         assert path is not None
-        _submit(ctx, challenge, path, parents, source)
+        _submit(ctx, challenge, path, parents, source, licence)
 
 
 def _submit(ctx: ChainContext, challenge: int, path: Path, parents: tuple[str, ...],
-            source: SourceManifest | None) -> None:  # fmt: skip
+            source: SourceManifest | None, licence: str | None) -> None:  # fmt: skip
     parent_ids, weights = parse_parents(parents)
     with contextlib.ExitStack() as stack:
         bars: list[Any] = []
@@ -126,7 +137,7 @@ def _submit(ctx: ChainContext, challenge: int, path: Path, parents: tuple[str, .
             path, parent_ids, weights, progress(ctx),
             sending=lambda: bars.append(stack.enter_context(
                 click.progressbar(length=2, label="commit, reveal"))),
-            step_done=lambda: bars[0].update(1),
+            step_done=lambda: bars[0].update(1), licence=licence,
         )  # fmt: skip
     submission_id, cid = done.submission_id, done.cid
     data: dict[str, Any] = {
@@ -134,6 +145,8 @@ def _submit(ctx: ChainContext, challenge: int, path: Path, parents: tuple[str, .
         "cid": cid,
         "challenge_id": challenge,
     }
+    if licence is not None:
+        data["licence"] = licence
     if source is not None:
         data["source"] = {"repository": source.repository, "commit": source.commit,
                           "path": source.path}  # fmt: skip

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import click
 
+from oracle.artifact_manifest import DeclaredLicence
 from oracle.cli.context import ChainContext, chain_options
 from oracle.errors import CoopError
+from oracle.ledger.licences import SpecReader, shown_licence
 from oracle.ledger.model import Ledger, Submission
 from oracle.ledger.queue import RECENT, Pending, ScoredTimes, ScoringQueue, scoring_queue
 from oracle.ledger.replay import read_ledger
@@ -47,16 +49,18 @@ def status(submission_id: int, config: Path | None, rpc_url: str | None,
     queue = _queue(ledger, times)
     place = queue.place_of(submission_id)
     state = "scored" if sub.score else "revealed" if sub.reveal else "committed"
+    licence = shown_licence(ledger, ctx.content_store, sub, SpecReader(ctx.content_store))
     if as_json:
         click.echo(json.dumps({
             "submission_id": submission_id, "challenge_id": sub.challenge_id,
             "phase": sub.phase, "state": state,
             "status": None if sub.score is None else Status(sub.score.status).name,
             "queue": None if place is None else vars(place),
+            "licence": None if licence is None else licence.spdx,
             "seconds_per_submission": queue.seconds_per_submission,
         }))  # fmt: skip
         return
-    click.echo(_text(sub, state, queue))
+    click.echo(_text(sub, state, queue, licence))
 
 
 class _BlockTimes:
@@ -86,11 +90,15 @@ def _queue(ledger: Ledger, at: _BlockTimes) -> ScoringQueue:
     return scoring_queue(pending, times, at(-1))
 
 
-def _text(sub: Submission, state: str, queue: ScoringQueue) -> str:
+def _text(sub: Submission, state: str, queue: ScoringQueue,
+          licence: DeclaredLicence | None) -> str:  # fmt: skip
     lines = [f"Submission {sub.submission_id} (challenge {sub.challenge_id}, phase {sub.phase}): "
              f"{state}"]  # fmt: skip
     if sub.reveal is not None:
         lines.append(f"  artifact {sub.reveal.artifact_cid}")
+    if licence is not None:
+        where = "named in its coop-source.json" if licence.declared else "the challenge's default"
+        lines.append(f"  licence  {licence.spdx} ({where})")
     if sub.score is not None:
         lines.append(f"  status   {Status(sub.score.status).name} (batch {sub.score.seq}, "
                      f"block {sub.score.block})")  # fmt: skip

@@ -22,6 +22,7 @@ from oracle.daemon.jobs import ScoredJob
 from oracle.errors import IpfsError
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.licences import prize_ineligible
 from oracle.ledger.model import Ledger, RootStanding
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.ledger.ties import shared_prize_groups
@@ -138,11 +139,13 @@ def form_root(
     ledger: Ledger, challenge_id: int, phase: int, spec: ChallengeSpec, store: ContentStore
 ) -> RootProposal | None:
     """The phase's rewards root at `ledger.last_block`; None when nobody earned anything.
-    `store` fetches the labels and artifacts when the spec shares prizes within ties."""
+    `store` fetches the labels and artifacts when the spec shares prizes within ties, and
+    the artifacts' licences when it requires an open licence for prizes."""
     challenge = ledger.challenges[challenge_id]
     escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
     ties = shared_prize_groups(ledger, challenge_id, phase, spec, store)
-    report = compute_rewards(reward_inputs(ledger, challenge_id, phase, spec, escrow, ties))
+    closed = prize_ineligible(ledger, store, challenge_id, phase, spec)
+    report = compute_rewards(reward_inputs(ledger, challenge_id, phase, spec, escrow, ties, closed))
     if not report.leaves:
         return None
     tree = build_tree(report.leaves)

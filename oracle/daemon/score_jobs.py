@@ -15,10 +15,12 @@ from oracle.chain.publish import writable_backends
 from oracle.coderun.record import run_record
 from oracle.daemon.context import DaemonContext
 from oracle.daemon.jobs import Job, JobState, note_text
+from oracle.daemon.licence_check import licence_parents
 from oracle.daemon.materials import MaterialMissing, PhaseMaterial
 from oracle.daemon.scorer import Scored, TryAgain, score_job
 from oracle.errors import IpfsError
 from oracle.ipfs.store import replicate
+from oracle.ledger.licences import LicenceSource
 from oracle.scoring.score_report import NETWORK_STATUSES
 from oracle.sqlite import transaction
 from oracle.status import Status
@@ -72,7 +74,8 @@ class ScoreJobs:
                 material = self.ctx.materials.material(
                     job.challenge_id, challenge.phases[job.phase]
                 )
-                future = self.threads.submit(self._compute, job, material)
+                parents = licence_parents(ledger, self.ctx.materials, job)
+                future = self.threads.submit(self._compute, job, material, parents)
                 self.in_flight[job.submission_id] = (job, future)
             except MaterialMissing as exc:
                 missing[key] = str(exc)
@@ -116,7 +119,9 @@ class ScoreJobs:
             self.ctx.jobs.hold(job.submission_id, time.time(), reason)
         self.ctx.metrics.waits.labels(cause).inc()
 
-    def _compute(self, job: Job, material: PhaseMaterial) -> Scored | TryAgain:
+    def _compute(
+        self, job: Job, material: PhaseMaterial, parents: tuple[LicenceSource, ...] = ()
+    ) -> Scored | TryAgain:
         """Scores one job (on a scoring thread: it touches no database)."""
         log.info("scoring submission %d (challenge %d)", job.submission_id, job.challenge_id)
         config = self.ctx.config
@@ -128,6 +133,7 @@ class ScoreJobs:
             config.fetch_attempts,
             config.fetch_retry_seconds,
             config.runtime_dir,
+            parents,
         )
 
     def _store(self, job: Job, outcome: Scored | TryAgain) -> int:

@@ -1,11 +1,13 @@
 """Scoring one job into the ScoreItem this oracle signs (the scorer worker's one step).
 
-The artifact is fetched by CID within the spec's size limit and scored by the engine; a
+The artifact's licence is checked first (oracle/daemon/licence_check.py): one the spec does
+not allow, or a fork's that its parents' licences do not permit, is the result. Else the
+artifact is fetched by CID within the spec's size limit and scored by the engine; a
 bad file gets its status and reason. When the phase takes code and the artifact is a
-folder (any artifact, for a phase that takes only code), the folder is run in the sandbox
-(`score_code`, seeded by `code_seed`) and what it wrote is scored; its receipt goes into
-the report, and the run's outcome is kept for comparing with the other oracles' runs
-(oracle/daemon/reproduce.py). A network fault (nothing delivered the content, or
+folder with main.py (any artifact, for a phase that takes only code), the folder is run
+in the sandbox (`score_code`, seeded by `code_seed`) and what it wrote is scored; its
+receipt goes into the report, and the run's outcome is kept for comparing with the other
+oracles' runs (oracle/daemon/reproduce.py). A network fault (nothing delivered the content, or
 only bytes that do not match the CID) is tried again after `fetch_retry_seconds`,
 doubling, and after `fetch_attempts` tries becomes UNREACHABLE / DIGEST_MISMATCH.
 
@@ -22,17 +24,15 @@ from pathlib import Path
 from oracle.coderun.run import code_seed
 from oracle.coderun.score import CodeScore, score_code
 from oracle.daemon.jobs import Job, ScoreRecord
+from oracle.daemon.licence_check import licence_result
 from oracle.daemon.materials import PhaseMaterial
-from oracle.errors import InvalidCid, IpfsError
-from oracle.ipfs.cids import parse_cid
-from oracle.ipfs.folder import is_directory
+from oracle.errors import IpfsError
 from oracle.ipfs.store import ContentStore
-from oracle.scoring.artifacts import score_artifact, unfetchable
+from oracle.ledger.licences import LicenceSource
+from oracle.scoring.artifacts import is_code, score_artifact, unfetchable
 from oracle.scoring.commitment import commitment_salt, private_commitment
 from oracle.scoring.engine import ScoreResult
 from oracle.scoring.score_report import ScoreReport, report_of
-from oracle.spec import ChallengeSpec
-from oracle.submission_spec import SubmissionKind
 from oracle.types import Wad
 
 log = logging.getLogger(__name__)
@@ -62,18 +62,6 @@ class Scored:
     run: CodeScore | None = None  # a code submission's run on this oracle
 
 
-def is_code(spec: ChallengeSpec, store: ContentStore, cid: str) -> bool:
-    """Whether `cid` is scored as a program: a phase taking only code runs any artifact
-    (a file then gets a status saying so), one taking both runs folders."""
-    kind = spec.submission.kind
-    if kind is not SubmissionKind.BOTH:
-        return kind is SubmissionKind.CODE
-    try:
-        return is_directory(store.get_block, parse_cid(cid))
-    except InvalidCid:
-        return False  # scored as a file, which says what is wrong with the CID
-
-
 def score_job(
     job: Job,
     material: PhaseMaterial,
@@ -82,13 +70,18 @@ def score_job(
     fetch_attempts: int,
     retry_seconds: float,
     runtime_dir: Path,
+    parents: tuple[LicenceSource, ...] = (),
 ) -> Scored | TryAgain:
-    """Scores `job` (its `attempts` earlier tries failed to fetch)."""
+    """Scores `job` (its `attempts` earlier tries failed to fetch); `parents` says where its
+    parents' licences are read."""
     started = time.perf_counter()
     spec, cid = material.spec, job.artifact_cid
     run = None
     try:
-        if is_code(spec, store, cid):
+        licensed = licence_result(spec, store, job, parents)
+        if licensed is not None:
+            result = licensed
+        elif is_code(spec, store, cid):
             seed = code_seed(keys.chain_id, job.challenge_id, job.phase, job.submission_id)
             run = score_code(
                 spec,

@@ -14,6 +14,7 @@ from oracle.chain.platform import Platform
 from oracle.errors import CoopError
 from oracle.export.tables import Sources, blocks_needed, build_tables
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.licences import SpecReader, shown_licence
 from oracle.ledger.model import Ledger
 from oracle.ledger.replay import read_ledger
 from oracle.rewards.model import Leaf
@@ -38,8 +39,9 @@ def read_export(platform: Platform, store: ContentStore,
         for block in sorted(blocks_needed(ledger, chosen))
     }
     leaves = verified_leaves(ledger, chosen, store)
-    return build_tables(Sources(ledger, times, leaves, artifact_sources(ledger, chosen, store)),
-                        chosen)  # fmt: skip
+    sources = Sources(ledger, times, leaves, artifact_sources(ledger, chosen, store),
+                      artifact_licences(ledger, chosen, store))  # fmt: skip
+    return build_tables(sources, chosen)
 
 
 def artifact_sources(ledger: Ledger, challenge_ids: Iterable[int],
@@ -53,6 +55,19 @@ def artifact_sources(ledger: Ledger, challenge_ids: Iterable[int],
             manifest = artifact_source(store, s.reveal.artifact_cid)
             if manifest is not None:
                 found[s.submission_id] = manifest
+    return found
+
+
+def artifact_licences(ledger: Ledger, challenge_ids: Iterable[int],
+                      store: ContentStore) -> dict[int, str]:  # fmt: skip
+    """The licence of each revealed submission whose artifact and spec could be read."""
+    specs = SpecReader(store)
+    found: dict[int, str] = {}
+    for cid in challenge_ids:
+        for s in ledger.submissions_of(cid):
+            licence = shown_licence(ledger, store, s, specs)
+            if licence is not None:
+                found[s.submission_id] = licence.spdx
     return found
 
 

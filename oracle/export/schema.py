@@ -86,6 +86,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
             True,
         ),
         _c("source_commit", pa.string(), "the commit that manifest names", True),
+        _c(
+            "licence",
+            pa.string(),
+            "the SPDX licence it carries: its coop-source.json's, else its phase's default "
+            "(docs/licences.md); null before the reveal or when the artifact or spec could "
+            "not be read",
+            True,
+        ),
     ),
     "forks": (
         _c("child_id", pa.int64(), "the forking submission"),

@@ -3,7 +3,8 @@
 Every row comes from an event the ledger replayed (oracle/ledger/replay.py, the records
 `coop audit` checks), except the `rewards` rows: the Merkle leaves of each root's report,
 which read.py accepts only when they rebuild the root posted on chain; and a submission's
-`source_*` columns, read from the coop-source.json inside its artifact (bound by its CID).
+`source_*` and `licence` columns, read from the coop-source.json inside its artifact (bound
+by its CID).
 """
 
 from collections.abc import Iterable, Mapping
@@ -36,6 +37,7 @@ class Sources:
     block_times: Mapping[int, int]  # block → unix time
     leaves: Mapping[tuple[int, int], tuple[Leaf, ...]]  # (challenge, root seq) → leaves
     sources: Mapping[int, SourceManifest]  # submission → its artifact's coop-source.json
+    licences: Mapping[int, str]  # submission → its SPDX licence, where it could be read
 
 
 def wad(value: int) -> Decimal:
@@ -157,6 +159,7 @@ class _Rows:
                 "parents": len(r.parents) if r else 0,
                 "source_repository": source.repository if source else None,
                 "source_commit": source.commit if source else None,
+                "licence": self.sources.licences.get(s.submission_id),
             })  # fmt: skip
             if r is None:
                 continue

@@ -42,6 +42,13 @@ def is_directory(get_block: BlockGetter, cid: CID) -> bool:
     return node.data is not None and decode_unixfs(node.data).type == NodeType.DIRECTORY
 
 
+def has_root_entry(get_block: BlockGetter, cid: CID, name: str) -> bool:
+    """Whether `cid` is a directory with an entry `name` at its top."""
+    if not is_directory(get_block, cid):
+        return False
+    return any(link.name == name for link in decode_node(get_block(cid)).links)
+
+
 def walk_folder(
     get_block: BlockGetter, cid: CID, max_entries: int = MAX_ENTRIES
 ) -> Iterator[FolderEntry]:

@@ -19,9 +19,11 @@ def reward_inputs(
     spec: ChallengeSpec,
     escrow: int,
     prize_tie_groups: tuple[tuple[SubmissionId, ...], ...] = (),
+    prize_ineligible: tuple[SubmissionId, ...] = (),
 ) -> RewardInputs:
     """RewardInputs of `phase`; `escrow` is what the vault has left for this root;
-    `prize_tie_groups` from oracle.ledger.ties.shared_prize_groups when the spec shares."""
+    `prize_tie_groups` from oracle.ledger.ties.shared_prize_groups when the spec shares;
+    `prize_ineligible` from oracle.ledger.licences.prize_ineligible."""
     challenge = ledger.challenges[challenge_id]
     judged = challenge.phases[phase]
     rules = spec.rewards
@@ -49,6 +51,7 @@ def reward_inputs(
             if r.submission_id in phase_ids
         ),
         prize_tie_groups=prize_tie_groups,
+        prize_ineligible=prize_ineligible,
     )
 
 

@@ -124,12 +124,14 @@ class RewardInputs:
     # Tie groups of the private board whose members share their prizes equally, best group
     # first, each its submission ids in board order; empty unless the spec shares prizes.
     prize_tie_groups: tuple[tuple[SubmissionId, ...], ...] = ()
+    prize_ineligible: tuple[SubmissionId, ...] = ()  # valid, but under a licence not open
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prize_ranks_bps", tuple(self.prize_ranks_bps))
         object.__setattr__(
             self, "prize_tie_groups", tuple(tuple(group) for group in self.prize_tie_groups)
         )
+        object.__setattr__(self, "prize_ineligible", tuple(sorted(self.prize_ineligible)))
         object.__setattr__(self, "submissions", _sorted_records(self.submissions))
         object.__setattr__(self, "reviews", tuple(sorted(self.reviews, key=lambda r: r.order_key)))
         _check_range(self.bounty, 0, UINT256_MAX, "bounty")

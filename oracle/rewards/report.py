@@ -112,16 +112,21 @@ class RewardReport:
     reviews: tuple[ReviewAward, ...]
     accounts: tuple[AccountTotal, ...]
     leaves: tuple[Leaf, ...]
+    # valid submissions left out of the prizes for a licence that is not open (listed only
+    # when there are some, so earlier reports keep their bytes)
+    prize_ineligible: tuple[SubmissionId, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data; every integer is a decimal string."""
         data = to_jsonable(self)
         assert isinstance(data, dict)
+        if not self.prize_ineligible:
+            del data["prize_ineligible"]
         return data
 
     def to_json(self) -> str:
         """The report as canonical JSON text (sorted keys, no spaces)."""
-        return canonical_json(self)
+        return _canonical_text(self.to_dict())
 
 
 def to_jsonable(value: object) -> Any:
@@ -143,21 +148,18 @@ def to_jsonable(value: object) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__} in a reward report")
 
 
-def canonical_json(value: object) -> str:
-    """Canonical JSON text of a report or inputs: sorted keys, no whitespace, ASCII only."""
-    return _canonical_text(to_jsonable(value))
-
-
 def _canonical_text(data: Any) -> str:
+    """Canonical JSON text of a report or inputs: sorted keys, no whitespace, ASCII only."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def inputs_digest(inputs: RewardInputs) -> str:
     """keccak256 of the canonical JSON of the inputs (already sorted), as 0x-hex.
 
-    `prize_tie_groups` is left out when empty, so inputs without shared prizes keep the
-    digest they had before tie sharing existed."""
+    `prize_tie_groups` and `prize_ineligible` are left out when empty, so inputs without
+    shared prizes or licence rules keep the digest they had before those existed."""
     data = to_jsonable(inputs)
-    if not inputs.prize_tie_groups:
-        del data["prize_tie_groups"]
+    for optional in ("prize_tie_groups", "prize_ineligible"):
+        if not getattr(inputs, optional):
+            del data[optional]
     return "0x" + keccak(text=_canonical_text(data)).hex()

@@ -7,6 +7,7 @@ from collections import defaultdict
 from oracle.errors import RewardsExceedEscrow
 from oracle.rewards.awards import improvement_awards, prize_awards, review_awards, split_pools
 from oracle.rewards.forks import ForkFlow, propagate
+from oracle.rewards.licence_prizes import prize_contenders
 from oracle.rewards.model import Leaf, RewardInputs
 from oracle.rewards.report import (
     RULE_VERSION,
@@ -25,7 +26,9 @@ def compute_rewards(inputs: RewardInputs) -> RewardReport:
     """Run reward rule v1 on one phase; raise RewardsExceedEscrow if it cannot be paid."""
     pools = split_pools(inputs)
     improvement = improvement_awards(inputs, pools.improvement)
-    prizes = share_tied_prizes(prize_awards(inputs, pools.prize), inputs.prize_tie_groups)
+    prizes = share_tied_prizes(
+        prize_awards(prize_contenders(inputs), pools.prize), inputs.prize_tie_groups
+    )
     reviews = review_awards(inputs, pools.review)
     own = {
         record.submission_id: improvement.get(record.submission_id, 0)
@@ -59,6 +62,7 @@ def compute_rewards(inputs: RewardInputs) -> RewardReport:
         reviews=reviews,
         accounts=accounts,
         leaves=leaves,
+        prize_ineligible=inputs.prize_ineligible,
     )
 
 

@@ -254,10 +254,12 @@ class Client:
         challenge: int,
         what: pd.DataFrame | Path | str,
         parents: Mapping[int, float] | None = None,
+        licence: str | None = None,
     ) -> int:
         """Submits a DataFrame (written as CSV, without its index), a file or a folder;
-        `parents` maps submission ids to their share (fractions summing to 1). Returns the
-        new submission's id."""
+        `parents` maps submission ids to their share (fractions summing to 1); `licence` an
+        SPDX identifier the challenge allows (default: the challenge's). Returns the new
+        submission's id."""
         parent_ids, weights = _weights(parents or {})
         with tempfile.TemporaryDirectory(prefix="coop-sdk-") as scratch:
             if isinstance(what, pd.DataFrame):
@@ -266,12 +268,14 @@ class Client:
             else:
                 path = Path(what)
             done = submit_path(self.platform, self.sender, self.store, self.settings.data_dir,
-                               challenge, path, parent_ids, weights)  # fmt: skip
+                               challenge, path, parent_ids, weights,
+                               licence=licence)  # fmt: skip
         return done.submission_id
 
-    def fork(self, challenge: int, parent: int, what: pd.DataFrame | Path | str) -> int:
+    def fork(self, challenge: int, parent: int, what: pd.DataFrame | Path | str,
+             licence: str | None = None) -> int:  # fmt: skip
         """Submits `what` as building on `parent` (its whole parent share goes to it)."""
-        return self.submit(challenge, what, {parent: 1.0})
+        return self.submit(challenge, what, {parent: 1.0}, licence)
 
     def review(self, submission_id: int, verdict: Verdict | str,
                note: Path | str | None = None) -> dict[str, object]:  # fmt: skip

@@ -67,7 +67,7 @@ def test_python_signed_batch_is_verified_and_scores_recorded(platform, challenge
     assert board.batchPhase(challenge, 1) == 0 and not board.privateRevealed(challenge, 1)
     assert [int(x) for x in board.phaseBatches(challenge, 0)] == [1, 0]
     assert best(board, challenge, alice) == (7 * ETA, True)
-    assert (board.book(), board.registry(), board.MAX_STATUS()) == (book, registry, 15)
+    assert (board.book(), board.registry(), board.MAX_STATUS()) == (book, registry, 17)
 
 
 def test_the_ladder_moves_only_by_eta(platform, challenge) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +156,7 @@ def test_each_item_is_checked(platform, challenge, owner, oracles) -> None:  # t
         ([item(elsewhere, ETA)], f"WrongSubmission: {elsewhere}, {challenge}, 0"),
         ([item(unrevealed, ETA)], f"SubmissionNotRevealed: {unrevealed}"),
         ([item(999, ETA)], "UnknownSubmission: 999"),
-        ([item(revealed, 0, status=16)], f"InvalidStatus: {revealed}, 16"),
+        ([item(revealed, 0, status=18)], f"InvalidStatus: {revealed}, 18"),
         ([item(revealed, ETA, status=3)], f"ScoreOnInvalid: {revealed}, 3, {ETA}"),
         ([item(revealed, ETA + 1)], f"OffGridScore: {revealed}, {ETA + 1}, {ETA}"),
         ([item(revealed, ETA), item(revealed, ETA)], f"AlreadyScored: {revealed}"),

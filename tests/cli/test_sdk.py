@@ -72,6 +72,8 @@ def test_the_sdk_refuses_as_the_cli_does(client: coop.Client) -> None:
         client.submit(9, pd.DataFrame({"id": [1], "prediction": [0.5]}))
     with pytest.raises(coop.CoopError, match="does not exist on this deployment"):
         client.board(9)
+    with pytest.raises(coop.CoopError, match="'WTFPL' is not a licence this platform knows"):
+        client.submit(1, pd.DataFrame({"id": [1], "prediction": [0.5]}), licence="WTFPL")
 
 
 def test_connect_says_when_no_node_answers(monkeypatch: pytest.MonkeyPatch,

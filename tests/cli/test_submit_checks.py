@@ -143,3 +143,17 @@ def test_reveal_drops_what_can_never_be_revealed_and_drops_on_request(
     assert last_json(result)["dropped"] == [late.submission_id]
     assert f"the reveal window of submission {late.submission_id} closed" in result.output
     assert Web3.to_checksum_address(late.submitter) == alice.address
+
+
+def test_a_licence_the_platform_does_not_know_is_refused_before_anything_is_sent(
+    cli_env: dict[str, str], deployed: tuple[Platform, Path], tmp_path: Path
+) -> None:
+    platform, _ = deployed
+    before = count(platform)
+    env = dict(cli_env, COOP_PRIVATE_KEY=ALICE)
+    refused = run(env, "submit", "1", str(predictions(tmp_path)), "--licence", "WTFPL")
+    assert refused.exit_code != 0
+    assert "'WTFPL' is not a licence this platform knows; use one of CC0-1.0, MIT" in (
+        refused.output
+    )
+    assert count(platform) == before

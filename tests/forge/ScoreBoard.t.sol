@@ -313,7 +313,7 @@ contract ScoreBoardTest is Base {
     }
 
     function testFuzz_postScores_RevertWhen_StatusIsUnknown(uint8 status) public {
-        status = uint8(bound(status, 16, 255));
+        status = uint8(bound(status, 18, 255));
         IScoreBoard.ScoreItem memory item = _item(submissionId, 0);
         item.status = status;
         _expectItemRevert(

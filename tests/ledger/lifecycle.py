@@ -44,6 +44,7 @@ from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
 from oracle.rewards.report import RewardReport
 from oracle.rewards.rule_v1 import compute_rewards
+from oracle.scoring.artifacts import predictions_file
 from oracle.scoring.commitment import commitment_salt, private_commitment
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout, load_holdout
@@ -177,7 +178,8 @@ class Life:
         for s in ledger.submissions_of(self.challenge_id, phase):
             if s.reveal is None or s.score is not None:
                 continue
-            result = score_submission(spec, holdout, self.store.cat(s.reveal.artifact_cid))
+            artifact = predictions_file(self.store, s.reveal.artifact_cid)  # a file, or a folder's
+            result = score_submission(spec, holdout, self.store.cat(artifact))
             salt = commitment_salt(
                 SHARED_ORACLE_KEY, chain_id=self.w3.eth.chain_id,
                 score_board=p.score_board.address, challenge_id=self.challenge_id, phase=phase,

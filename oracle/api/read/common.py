@@ -31,6 +31,8 @@ STATUS_REASONS: dict[Status, str] = {
     Status.RUN_FAILED: "the submitted code crashed",
     Status.OUT_OF_MEMORY: "the submitted code used more memory than the challenge allows",
     Status.NO_OUTPUT: "the submitted code wrote no predictions file",
+    Status.LICENCE_NOT_ALLOWED: "its licence is not one the challenge allows",
+    Status.LICENCE_INCOMPATIBLE: "its licence is not compatible with a parent's",
 }
 
 

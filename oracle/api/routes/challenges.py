@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import Address, ChallengeId, OptionalPhase, Paging, PhaseIndex
+from oracle.api.deps import Address, ChallengeId, OptionalPhase, Paging, PhaseIndex, block_store
 from oracle.api.models import (
     AuditStatus,
     Challenge,
@@ -22,6 +22,7 @@ from oracle.api.models import (
 )
 from oracle.api.read import audit, boards, challenges, rewards, submissions
 from oracle.api.read.common import checksummed
+from oracle.api.read.licences import board_with_licences, summaries_with_licences
 from oracle.api.read.submissions import StateFilter
 from oracle.api.responses import answer
 
@@ -47,15 +48,21 @@ async def get_challenge(request: Request, challenge_id: ChallengeId) -> Response
 @router.get("/{challenge_id}/leaderboard/public", response_model=Leaderboard)
 async def public_leaderboard(request: Request, challenge_id: ChallengeId, page: Paging,
                        phase: OptionalPhase = None) -> Response:  # fmt: skip
-    """Each participant's released best of a phase (latest by default; the Ladder), best first."""
-    return answer(request, lambda db: boards.public_board(db, challenge_id, phase, page))
+    """Each participant's released best of a phase (latest by default; the Ladder), best first,
+    with each entry's licence."""
+    store = block_store(request)
+    return answer(request, lambda db: board_with_licences(
+        db, store, boards.public_board(db, challenge_id, phase, page)))  # fmt: skip
 
 
 @router.get("/{challenge_id}/leaderboard/private", response_model=Leaderboard)
 async def private_leaderboard(request: Request, challenge_id: ChallengeId, page: Paging,
                         phase: OptionalPhase = None) -> Response:  # fmt: skip
-    """Each participant's best opened private score of a phase (latest by default)."""
-    return answer(request, lambda db: boards.private_board(db, challenge_id, phase, page))
+    """Each participant's best opened private score of a phase (latest by default), with each
+    entry's licence."""
+    store = block_store(request)
+    return answer(request, lambda db: board_with_licences(
+        db, store, boards.private_board(db, challenge_id, phase, page)))  # fmt: skip
 
 
 @router.get("/{challenge_id}/improvements", response_model=Improvements)
@@ -74,13 +81,15 @@ async def list_submissions(
     valid: Annotated[bool | None, Query(description="Scored valid (true) or not (false).")]
     = None,
 ) -> Response:  # fmt: skip
-    """A challenge's submissions by id, filtered by phase, submitter, state, validity."""
+    """A challenge's submissions by id, filtered by phase, submitter, state, validity; each
+    with its licence."""
     who = None if submitter is None else checksummed(submitter)
+    store = block_store(request)
 
     def found(db: sqlite3.Connection) -> Page[SubmissionSummary]:
-        return submissions.list_submissions(
+        return summaries_with_licences(db, store, submissions.list_submissions(
             db, challenge_id, page, phase=phase, submitter=who, state=state, valid=valid
-        )
+        ))  # fmt: skip
 
     return answer(request, found)
 

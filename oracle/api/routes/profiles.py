@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from oracle.api.deps import Address, Paging
+from oracle.api.deps import Address, Paging, block_store
 from oracle.api.models import Page, Profile, SubmissionSummary
 from oracle.api.read import profiles
 from oracle.api.read.common import checksummed
+from oracle.api.read.licences import summaries_with_licences
 from oracle.api.responses import answer, answer_json
 
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
@@ -26,6 +27,8 @@ async def profile_submissions(
     request: Request, address: Address, page: Paging,
     challenge_id: Annotated[int | None, Query(ge=0, lt=2**256)] = None,
 ) -> Response:  # fmt: skip
-    """All of an address's submissions, newest first."""
+    """All of an address's submissions, newest first, each with its licence."""
     who = checksummed(address)
-    return answer(request, lambda db: profiles.profile_submissions(db, who, challenge_id, page))
+    store = block_store(request)
+    return answer(request, lambda db: summaries_with_licences(
+        db, store, profiles.profile_submissions(db, who, challenge_id, page)))  # fmt: skip

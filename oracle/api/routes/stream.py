@@ -13,10 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from oracle.api.config import ApiConfig
 from oracle.api.db import IndexReader
-from oracle.api.deps import ChallengeId, OptionalPhase, api_config
+from oracle.api.deps import ChallengeId, OptionalPhase, api_config, block_store
 from oracle.api.pagination import PageRequest
 from oracle.api.read.boards import public_board
 from oracle.api.read.common import meta
+from oracle.api.read.licences import board_with_licences
+from oracle.ipfs.store import ContentStore
 
 router = APIRouter(prefix="/v1/challenges", tags=["challenges"])
 
@@ -24,9 +26,10 @@ router = APIRouter(prefix="/v1/challenges", tags=["challenges"])
 class _Board:
     """Reads the board only when the index's change counter moved since the last read."""
 
-    def __init__(self, reader: IndexReader, challenge_id: int, phase: int | None,
-                 limit: int) -> None:  # fmt: skip
+    def __init__(self, reader: IndexReader, store: ContentStore, challenge_id: int,
+                 phase: int | None, limit: int) -> None:  # fmt: skip
         self.reader = reader
+        self.store = store
         self.challenge_id = challenge_id
         self.phase = phase
         self.page = PageRequest(limit, None)
@@ -41,7 +44,8 @@ class _Board:
         if version == self.version:
             return None
         self.version = version
-        body = public_board(db, self.challenge_id, self.phase, self.page).model_dump_json()
+        found = public_board(db, self.challenge_id, self.phase, self.page)
+        body = board_with_licences(db, self.store, found).model_dump_json()
         changed, self.body = body != self.body, body
         return "leaderboard" if changed else "index"
 
@@ -56,7 +60,7 @@ async def leaderboard_stream(
     """`event: leaderboard` with a phase's public board (latest by default) on connect and
     after every change."""
     config: ApiConfig = api_config(request)
-    board = _Board(request.app.state.reader, challenge_id, phase, limit)
+    board = _Board(request.app.state.reader, block_store(request), challenge_id, phase, limit)
     await run_in_threadpool(board.refresh)  # an unknown challenge is a 404 here, not mid-stream
     return StreamingResponse(
         _events(request, board, config),

@@ -13,6 +13,7 @@ from oracle.api.deps import SubmissionId, api_config, block_store
 from oracle.api.models import ScoringProgress, Submission, SubmissionReceipt
 from oracle.api.oracles import scoring_views
 from oracle.api.read import submissions
+from oracle.api.read.licences import licences
 from oracle.api.read.sources import source_link
 from oracle.api.receipts import oracle_runs, submission_receipt
 from oracle.api.responses import answer
@@ -22,13 +23,16 @@ router = APIRouter(prefix="/v1/submissions", tags=["submissions"])
 
 @router.get("/{submission_id}", response_model=Submission)
 async def get_submission(request: Request, submission_id: SubmissionId) -> Response:
-    """Status with its reason, scores, parents and children, reviews, artifact CID, and the
-    git source its artifact names (coop-source.json), if any."""
+    """Status with its reason, scores, parents and children, reviews, artifact CID, its
+    licence and the git source its artifact names (coop-source.json), if any."""
     store = block_store(request)
 
     def with_source(db: sqlite3.Connection) -> Submission:
         found = submissions.submission(db, submission_id)
-        return found.model_copy(update={"source": source_link(store, found.artifact_cid)})
+        return found.model_copy(update={
+            "source": source_link(store, found.artifact_cid),
+            "licence": licences(db, store, [submission_id]).get(submission_id),
+        })  # fmt: skip
 
     return answer(request, with_source)
 

@@ -20,6 +20,7 @@ from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
 from oracle.chain.events import ChainEvent
+from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.publish import PublishOptions
@@ -189,6 +190,20 @@ class World:
         wait_for(
             "the private scores",
             lambda: all(s.private for s in self.ledger().submissions_of(self.challenge_id)),
+            60,
+            oracles,
+        )
+
+    def settle(self, oracles: list[LocalOracle]) -> Ledger:
+        """Ends the phase, has the owner reveal the holdout, and waits for the oracles'
+        rewards root; the ledger that holds it."""
+        self.end_phase(oracles)
+        owner = Sender.from_key(self.w3, OWNER_KEY)
+        reveal_stored_holdout(self.platform, owner, self.store, self.base / "owner",
+                              self.challenge_id)  # fmt: skip
+        return wait_for(
+            "the rewards root",
+            lambda: (led := self.ledger()).challenges[self.challenge_id].roots and led,
             60,
             oracles,
         )

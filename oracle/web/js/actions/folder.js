@@ -4,6 +4,7 @@
 // left out, as `ipfs add -r` leaves them out.
 
 import { ApiProblem, uploadToIpfs } from "../api.js";
+import { licensedEntries } from "./licence.js";
 
 /** The files of a picked folder (an <input webkitdirectory>), by path inside it. */
 export function folderEntries(fileList) {
@@ -16,12 +17,18 @@ export function folderEntries(fileList) {
   return entries;
 }
 
-/** Uploads a picked folder; { cid, size, files } of the folder. */
-export async function uploadFolder(fileList, onProgress = () => {}) {
+/** Uploads a picked folder (with a manifest naming `licence`, when given); { cid, size, files }
+ * of the folder. */
+export async function uploadFolder(fileList, onProgress = () => {}, licence = "") {
   const entries = folderEntries(fileList);
   if (!entries.some((e) => e.path === "main.py")) {
     throw new Error("the folder has no main.py at its top: the oracles run `python main.py` there.");
   }
+  return uploadEntries(licence ? licensedEntries(entries, licence) : entries, onProgress);
+}
+
+/** Uploads `entries` ({ path, file }) as one folder; { cid, size, files } of the folder. */
+export async function uploadEntries(entries, onProgress = () => {}) {
   const files = [];
   for (const [index, entry] of entries.entries()) {
     onProgress(`Adding ${entry.path} to IPFS (${index + 1} of ${entries.length})…`);

@@ -3,7 +3,8 @@
 // kept in localStorage from before the commit is sent until the reveal is mined.
 
 import { ApiProblem, get, uploadToIpfs } from "../api.js";
-import { uploadFolder } from "./folder.js";
+import { uploadEntries, uploadFolder } from "./folder.js";
+import { licensedEntries } from "./licence.js";
 import { ForkInputError, callData, decodeReturn, eventTopic, forkArguments, submissionCommitment } from "../chain/contracts.js";
 import { pendingCommits, removePending, savePending, updatePending } from "../chain/pending.js";
 import { WalletError } from "../chain/wallet.js";
@@ -84,6 +85,7 @@ function readShares(box) {
 function commitForm(ctx, challenge, forkOf, refresh) {
   const fileInput = h("input", { type: "file", id: "artifact" });
   const folderInput = h("input", { type: "file", id: "artifact-folder", webkitdirectory: true, multiple: true });
+  const licenceInput = h("input", { type: "text", id: "licence", placeholder: "the challenge's default", pattern: "[A-Za-z0-9.+\\-]{1,64}", size: 18 });
   const shares = h("div", { class: "shares", id: "parents" });
   if (forkOf) add(shares, shareRow(forkOf, 100));
   const tracker = txStatus("Commit");
@@ -93,6 +95,7 @@ function commitForm(ctx, challenge, forkOf, refresh) {
     { class: "commit-form" },
     h("label", {}, "Predictions file ", fileInput),
     h("label", {}, " or a code folder (with main.py) ", folderInput),
+    h("label", {}, "Licence (SPDX, optional) ", licenceInput, " ", explain("licence", "Which licences?")),
     h(
       "fieldset",
       {},
@@ -109,6 +112,7 @@ function commitForm(ctx, challenge, forkOf, refresh) {
     button.disabled = true;
     try {
       const picked = folderInput.files.length ? { folder: folderInput.files } : { file: fileInput.files[0] };
+      picked.licence = licenceInput.value.trim();
       await commit(ctx, challenge, picked, readShares(shares), tracker);
       form.reset();
       clear(shares);
@@ -122,7 +126,7 @@ function commitForm(ctx, challenge, forkOf, refresh) {
   return form;
 }
 
-async function commit(ctx, challenge, { file, folder }, shares, tracker) {
+async function commit(ctx, challenge, { file, folder, licence }, shares, tracker) {
   if (!file && !folder) throw new Error("choose the file with your predictions (or your code folder) first.");
   const { parents, weightsPpm } = forkArguments(shares);
   const { book, registry } = ctx.status.deployment;
@@ -138,7 +142,12 @@ async function commit(ctx, challenge, { file, folder }, shares, tracker) {
   }
   const name = file ? file.name : folder[0].webkitRelativePath.split("/")[0];
   note(tracker.box, "uploading", `Adding ${name} to IPFS…`);
-  const { cid } = file ? await uploadToIpfs(file) : await uploadFolder(folder, (step) => note(tracker.box, "uploading", step));
+  const progress = (step) => note(tracker.box, "uploading", step);
+  const { cid } = folder
+    ? await uploadFolder(folder, progress, licence)
+    : licence
+      ? await uploadEntries(licensedEntries([{ path: file.name, file }], licence), progress)
+      : await uploadToIpfs(file);
   const salt = toHex(randomBytes(32));
   const values = { chainId: ctx.status.chain_id, book, challengeId, submitter: ctx.account, artifactCid: cid, parents, weightsPpm, salt };
   const commitment = submissionCommitment(values);

@@ -4,6 +4,7 @@ import { ipfsText } from "../api.js";
 import { empty, h, table } from "../ui/dom.js";
 import { boardScale, errorBar } from "../ui/errorbars.js";
 import { badge, profileLink, score, submissionLink } from "../ui/format.js";
+import { licenceCell } from "../ui/licence.js";
 
 /** The spec JSON of a challenge (cached per CID), or null when the node cannot serve it. */
 export async function loadSpec(ctx, specCid) {
@@ -43,6 +44,7 @@ export function boardTable(board, emptyText) {
   const scale = boardScale(board.items);
   const headers = ["rank", "participant", "submission", "score", "block"];
   if (scale) headers.push("95% interval", "tie group");
+  headers.push("licence");
   const rows = board.items.map((e) => {
     const cells = [String(e.rank), profileLink(e.participant), submissionLink(e.submission_id), h("span", { class: "score" }, score(e.score)), String(e.block)];
     if (scale) {
@@ -52,6 +54,7 @@ export function boardTable(board, emptyText) {
         h("span", { class: "tie-group" }, e.tie_group ?? "—"),
       );
     }
+    cells.push(licenceCell(e.licence));
     return { attrs: { "data-participant": e.participant, "data-submission": e.submission_id, "data-tie-group": e.tie_group }, cells };
   });
   const note = board.board === "private" && board.intervals_note ? h("p", { class: "muted intervals-note" }, board.intervals_note) : null;

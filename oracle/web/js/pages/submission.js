@@ -8,6 +8,7 @@ import { add, empty, h, table } from "../ui/dom.js";
 import { badge, cidLink, challengeLink, percent, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
 import { explain, termLabel } from "../ui/glossary.js";
 import { codeFiles } from "../ui/codefiles.js";
+import { licenceText } from "../ui/licence.js";
 import { queuePlace } from "../ui/queue.js";
 import { codeReceipt } from "../ui/receipt.js";
 import { submissionStatus } from "./common.js";
@@ -39,6 +40,8 @@ export async function render({ submissionId }, ctx) {
       h("dd", {}, sub.reveal_block !== null ? `block ${sub.reveal_block}` : "not yet"),
       h("dt", {}, termLabel("cid", "artifact CID")),
       h("dd", { "data-field": "artifact" }, sub.artifact_cid ? cidLink(sub.artifact_cid) : "hidden until the reveal"),
+      h("dt", {}, termLabel("licence", "licence")),
+      h("dd", { "data-field": "licence" }, licenceText(sub.licence)),
       sub.source ? h("dt", {}, "source") : null,
       sub.source ? h("dd", { "data-field": "source" }, sourceLink(sub.source)) : null,
       h("dt", {}, "bond"),

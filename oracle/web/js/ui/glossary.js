@@ -15,6 +15,8 @@ export const TERMS = {
   privateBoard:
     "Scores on the private part of the hidden test rows. They were committed (hashed) by the oracles when each submission was scored and are opened after the reveal window ends. Rewards follow the private scores, so overfitting the public board does not pay.",
   fork: "A fork builds on earlier submissions (its parents), like citing prior work. You name the parents and how much each contributed (weights adding up to 100%). When rewards are paid, part of what a fork earns flows back to its parents.",
+  licence:
+    "Each submission carries an SPDX licence (MIT, Apache-2.0, GPL-3.0-only, …), written in the coop-source.json inside its artifact so its CID binds it; without one it carries the challenge's default. The challenge lists the licences it allows, and a fork must carry one its parents' licences permit (a fork of GPL-3.0-only work stays GPL-3.0-only): otherwise the oracles mark it LICENCE_NOT_ALLOWED or LICENCE_INCOMPATIBLE and it is not scored. A challenge may give prizes only to open licences.",
   commitReveal:
     "Submitting takes two transactions. The commit publishes only a fingerprint (a hash) of your file, your parents and a secret salt: it fixes your priority without showing your work. The reveal, in a later block, publishes the file's IPFS address; the contract checks it matches the fingerprint. Your salt stays in this browser until the reveal is mined.",
   salt: "32 random bytes mixed into your commitment so nobody can guess your file from the fingerprint. It is stored in this browser (localStorage) until the reveal is mined; clearing site data before the reveal loses it.",

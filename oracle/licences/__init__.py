@@ -1,0 +1,1 @@
+"""Licences of submissions: the SPDX compatibility table, the spec's section, the fork rule."""
