@@ -158,6 +158,17 @@ class TiesSpec:
     share_prizes: bool = False
 
 
+DEFAULT_NEAR_COPY_PPM = 20_000
+
+
+@dataclass(frozen=True)
+class NearCopiesSpec:
+    """How close (in ppm of the earlier predictions' spread, oracle/scoring/near_copy.py) a
+    later submission by another address may come before it is an uncredited near-copy."""
+
+    max_distance_ppm: int = DEFAULT_NEAR_COPY_PPM
+
+
 @dataclass(frozen=True)
 class ChallengeSpec:
     title: str
@@ -180,6 +191,7 @@ class ChallengeSpec:
     rewards: RewardsSpec
     submission: SubmissionSpec
     ties: TiesSpec
+    near_copies: NearCopiesSpec
     raw: Mapping[str, Any]  # the JSON as parsed (floats as float), e.g. to re-publish it
 
     @property
@@ -549,5 +561,6 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
         ),
         submission=submission_spec(d.get("submission"), where),
         ties=TiesSpec(**d.get("ties", {})),
+        near_copies=NearCopiesSpec(**d.get("near_copies", {})),
         raw=raw,
     )
