@@ -9,7 +9,7 @@ from typing import Any
 
 from eth_utils.crypto import keccak
 
-from oracle.rewards.model import Leaf, RewardInputs
+from oracle.rewards.model import Leaf, NearCopy, RewardInputs
 from oracle.types import Address, ChallengeId, PhaseIndex, SubmissionId, Wad
 
 RULE_VERSION = "1"
@@ -112,16 +112,21 @@ class RewardReport:
     reviews: tuple[ReviewAward, ...]
     accounts: tuple[AccountTotal, ...]
     leaves: tuple[Leaf, ...]
+    near_copies: tuple[NearCopy, ...] = ()  # the evidence of each near-copy credited as a fork
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data; every integer is a decimal string."""
+        """The report as JSON-ready data; every integer is a decimal string. `near_copies`
+        is left out when empty, so a report without any keeps the text (and CID) it had
+        before near-copies were detected."""
         data = to_jsonable(self)
         assert isinstance(data, dict)
+        if not self.near_copies:
+            del data["near_copies"]
         return data
 
     def to_json(self) -> str:
         """The report as canonical JSON text (sorted keys, no spaces)."""
-        return canonical_json(self)
+        return _canonical_text(self.to_dict())
 
 
 def to_jsonable(value: object) -> Any:
@@ -143,21 +148,18 @@ def to_jsonable(value: object) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__} in a reward report")
 
 
-def canonical_json(value: object) -> str:
-    """Canonical JSON text of a report or inputs: sorted keys, no whitespace, ASCII only."""
-    return _canonical_text(to_jsonable(value))
-
-
 def _canonical_text(data: Any) -> str:
+    """Canonical JSON text of a report or inputs: sorted keys, no whitespace, ASCII only."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def inputs_digest(inputs: RewardInputs) -> str:
     """keccak256 of the canonical JSON of the inputs (already sorted), as 0x-hex.
 
-    `prize_tie_groups` is left out when empty, so inputs without shared prizes keep the
-    digest they had before tie sharing existed."""
+    `prize_tie_groups` and `near_copies` are left out when empty, so inputs without shared
+    prizes or near-copies keep the digest they had before those rules existed."""
     data = to_jsonable(inputs)
-    if not inputs.prize_tie_groups:
-        del data["prize_tie_groups"]
+    for name in ("prize_tie_groups", "near_copies"):
+        if not data[name]:
+            del data[name]
     return "0x" + keccak(text=_canonical_text(data)).hex()
