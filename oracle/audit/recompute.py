@@ -22,6 +22,7 @@ from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, Phase, Submission
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
+from oracle.rewards.model import NearCopy
 from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
@@ -197,9 +198,11 @@ def check_rewards(
     challenge: Challenge,
     fetch: Fetcher,
     tie_groups: Mapping[int, tuple[tuple[SubmissionId, ...], ...]],
+    near_copies: Mapping[int, tuple[NearCopy, ...]],
 ) -> None:
     """Recomputes every live root; `tie_groups` (per phase, from check_ties) are shared
-    prizes' groups, used when the phase's spec shares prizes within ties."""
+    prizes' groups, used when the phase's spec shares prizes within ties; `near_copies`
+    (per phase, from check_near_copies) are rewarded as forks."""
     report = fetch.report
     for root in challenge.roots:
         subject = f"rewards root of phase {root.phase} (seq {root.seq})"
@@ -216,6 +219,10 @@ def check_rewards(
             why = "not recomputed: the spec shares prizes within ties; ties not derived"
             report.could_not_check("rewards", subject, why)
             continue
+        if root.phase not in near_copies:
+            why = "not recomputed: the phase's near-copies could not be derived"
+            report.could_not_check("rewards", subject, why)
+            continue
         try:
             inputs = reward_inputs(
                 ledger,
@@ -224,6 +231,7 @@ def check_rewards(
                 spec,
                 challenge.unallocated_before(root.position),
                 tie_groups[root.phase] if spec.ties.share_prizes else (),
+                near_copies[root.phase],
             )
             ours = compute_rewards(inputs)
         except CoopError as exc:

@@ -6,7 +6,7 @@ it valid and its private score was opened on chain; everything else earns nothin
 """
 
 from oracle.ledger.model import Ledger, Submission
-from oracle.rewards.model import ParentRef, Review, RewardInputs, SubmissionRecord
+from oracle.rewards.model import NearCopy, ParentRef, Review, RewardInputs, SubmissionRecord
 from oracle.spec import ChallengeSpec, Direction
 from oracle.status import Status
 from oracle.types import ChallengeId, PhaseIndex, SubmissionId, Wad
@@ -19,9 +19,11 @@ def reward_inputs(
     spec: ChallengeSpec,
     escrow: int,
     prize_tie_groups: tuple[tuple[SubmissionId, ...], ...] = (),
+    near_copies: tuple[NearCopy, ...] = (),
 ) -> RewardInputs:
     """RewardInputs of `phase`; `escrow` is what the vault has left for this root;
-    `prize_tie_groups` from oracle.ledger.ties.shared_prize_groups when the spec shares."""
+    `prize_tie_groups` from oracle.ledger.ties.shared_prize_groups when the spec shares;
+    `near_copies` from oracle.ledger.near_copies.phase_near_copies."""
     challenge = ledger.challenges[challenge_id]
     judged = challenge.phases[phase]
     rules = spec.rewards
@@ -49,6 +51,7 @@ def reward_inputs(
             if r.submission_id in phase_ids
         ),
         prize_tie_groups=prize_tie_groups,
+        near_copies=near_copies,
     )
 
 

@@ -36,6 +36,7 @@ from oracle.devnet.datasets import example_files, spec_path
 from oracle.devnet.seed import seed_example
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.model import Phase
+from oracle.ledger.near_copies import phase_near_copies
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.ledger.ties import shared_prize_groups
@@ -228,7 +229,9 @@ class Life:
         escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
         spec = self.spec_of(phase)
         ties = shared_prize_groups(ledger, self.challenge_id, phase, spec, self.store)
-        return compute_rewards(reward_inputs(ledger, self.challenge_id, phase, spec, escrow, ties))
+        copies = phase_near_copies(ledger, self.challenge_id, phase, spec, self.store)
+        inputs = reward_inputs(ledger, self.challenge_id, phase, spec, escrow, ties, copies)
+        return compute_rewards(inputs)
 
     def post_root(self, report: RewardReport, leaves: tuple[Leaf, ...] | None = None,
                   phase: int = 0) -> None:  # fmt: skip

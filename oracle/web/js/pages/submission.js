@@ -9,6 +9,7 @@ import { badge, cidLink, challengeLink, percent, profileLink, score, submissionL
 import { explain, termLabel } from "../ui/glossary.js";
 import { codeFiles } from "../ui/codefiles.js";
 import { queuePlace } from "../ui/queue.js";
+import { nearCopyNotice } from "../ui/nearcopy.js";
 import { submissionStatus } from "./common.js";
 
 export const name = "submission";
@@ -23,6 +24,7 @@ export async function render({ submissionId }, ctx) {
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Challenges"), " / ", challengeLink(sub.challenge_id), " / ", `Submission #${submissionId}`),
     h("h1", {}, `Submission #${submissionId} `, submissionStatus(sub)),
     statusExplained(sub),
+    nearCopyNotice(sub),
     h(
       "dl",
       { class: "facts wide" },
