@@ -3,7 +3,8 @@ quorum two): the oracles' rewards treat each as a fork of the earliest submissio
 copies at the near-copy share, the report and the API show the evidence, and `coop audit`
 re-derives it and fails on a root that ignored it and on a report that misstated it.
 
-Alice hands in a linear model; Bob her file with noise below the threshold, Carol her file
+Alice hands in a linear model; Bob her file with noise below the threshold and its rows
+reversed (what `make demo` shows, oracle/devnet/near_copy_story.py), Carol her file
 re-ordered, Dave her file with one byte changed, none naming her; Erin a noisy copy that
 declares Alice as its parent; Frank an honest independent model (nearest neighbours).
 """
@@ -27,6 +28,7 @@ from oracle.chain.anvil import ANVIL_KEYS, start_anvil
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.sender import Sender
 from oracle.cli.main import cli
+from oracle.devnet.near_copy_story import credited_copies, disguised_copy
 from oracle.indexer.runner import Indexer
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.replay import read_ledger
@@ -83,7 +85,7 @@ def life(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Life, dict[
         world.publish()
         linear = predictions(world.files, "linear")
         alice = world.submit(1, linear)
-        world.submit(2, noisy(linear, 0.005, seed=1))
+        world.submit(2, disguised_copy(linear))  # the demo's copy: noise and rows reversed
         world.submit(3, reordered(linear))
         world.submit(4, one_byte_changed(linear))
         world.submit(5, noisy(linear, 0.005, seed=2), parents=(alice,), weights=(1_000_000,))
@@ -213,6 +215,11 @@ def test_the_audit_rederives_them_and_the_api_and_web_show_the_evidence(
     assert near["distance"] == f"0.{flagged.distance_ppm:06d}".rstrip("0")
     frank = client.get(f"/v1/submissions/{ids[FRANK]}").json()
     assert all(r["near_copy_of"] is None for r in frank["rewards"])
+
+    said = credited_copies(read_ledger(world.platform), world.challenge_id, world.store)
+    assert len(said) == 3  # the lines `make demo` can print
+    assert said[0].startswith(f"#{ids[BOB]} ({BOB}) is a near-copy of #{ids[ALICE]} ({ALICE}), "
+                              f"distance {near['distance']}: it passed ")  # fmt: skip
 
     with serve(ApiConfig(indexer.db_path, world.store.root)) as served:
         page = browser.new_page()
