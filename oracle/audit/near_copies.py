@@ -3,7 +3,7 @@ is revealed; they feed the rewards recomputation, so a root or report that ignor
 invented or misstated a near-copy does not match."""
 
 from oracle.audit.findings import AuditReport
-from oracle.errors import CoopError, IpfsError
+from oracle.audit.per_phase import derive_per_phase
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger
 from oracle.ledger.near_copies import phase_near_copies
@@ -19,24 +19,13 @@ def check_near_copies(
 ) -> dict[int, NearCopies]:
     """Each phase's near-copies, recomputed; phases whose holdout is hidden are left out,
     and so are phases whose content was unreachable (as could-not-check)."""
-    found: dict[int, NearCopies] = {}
-    for phase in challenge.phases:
-        if phase.holdout is None:
-            continue
-        try:
-            spec = phase_spec(store, challenge, phase.index)
-            copies = phase_near_copies(ledger, challenge.challenge_id, phase.index, spec, store)
-        except IpfsError as exc:
-            why = f"content unreachable: {exc}"
-            report.could_not_check("near-copies", f"phase {phase.index}", why)
-            continue
-        except CoopError as exc:  # the holdout itself is refused: check_scores says why
-            report.could_not_check("near-copies", f"phase {phase.index}", str(exc))
-            continue
-        report.notes.append(f"phase {phase.index}: {describe(copies)}")
-        report.passed("near-copies")
-        found[phase.index] = copies
-    return found
+
+    def derive(phase: int) -> NearCopies:
+        spec = phase_spec(store, challenge, phase)
+        return phase_near_copies(ledger, challenge.challenge_id, phase, spec, store)
+
+    revealed = (phase.index for phase in challenge.phases if phase.holdout is not None)
+    return derive_per_phase(report, "near-copies", revealed, derive, describe)
 
 
 def describe(copies: NearCopies) -> str:
