@@ -11,12 +11,10 @@ from pathlib import Path
 import pytest
 
 from oracle.audit.run import audit_challenge
-from oracle.chain.holdout_reveal import reveal_stored_holdout
-from oracle.chain.sender import Sender
 from oracle.devnet.seed import code_spec
 from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.submission_source import MANIFEST
-from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
+from tests.oracle.daemon.world import World, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 RUNTIMES = ROOT / ".tools" / "runtimes"  # shared with tests/coderun: built once
@@ -70,16 +68,7 @@ def test_code_copies_are_caught_by_predictions_or_files_and_credited(world: Worl
     wait_for("the four runs", lambda: set(ids) <= world.scored_ids(), 300, world.oracles)
 
     world.end_phase(world.oracles)
-    owner = Sender.from_key(world.w3, OWNER_KEY)
-    reveal_stored_holdout(
-        world.platform, owner, world.store, world.base / "owner", world.challenge_id
-    )
-    ledger = wait_for(
-        "the rewards root",
-        lambda: (led := world.ledger()).challenges[world.challenge_id].roots and led,
-        120,
-        world.oracles,
-    )
+    ledger = world.reveal_and_wait_for_root(120)
     (root,) = ledger.challenges[world.challenge_id].roots
     report = json.loads(world.store.cat(root.report_cid, max_bytes=REPORT_MAX_BYTES))
     found = {int(n["submission_id"]): n for n in report["near_copies"]}

@@ -5,10 +5,9 @@ report names the copy, the source and the distance, and `coop audit` derives the
 import json
 
 from oracle.audit.run import audit_challenge
-from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.sender import Sender
 from oracle.rewards.report import REPORT_MAX_BYTES
-from tests.oracle.daemon.world import OWNER_KEY, PARTICIPANT_KEYS, World, wait_for
+from tests.oracle.daemon.world import PARTICIPANT_KEYS, World, wait_for
 
 
 def disguised(artifact: bytes) -> bytes:
@@ -30,16 +29,7 @@ def test_the_oracles_root_credits_a_near_copy_to_its_source(world: World) -> Non
     wait_for("the scores", lambda: every <= world.scored_ids(), 90, oracles)
 
     world.end_phase(oracles)
-    owner = Sender.from_key(world.w3, OWNER_KEY)
-    reveal_stored_holdout(
-        world.platform, owner, world.store, world.base / "owner", world.challenge_id
-    )
-    ledger = wait_for(
-        "the rewards root",
-        lambda: (led := world.ledger()).challenges[world.challenge_id].roots and led,
-        90,
-        oracles,
-    )
+    ledger = world.reveal_and_wait_for_root(90)
     (root,) = ledger.challenges[world.challenge_id].roots
     report = json.loads(world.store.cat(root.report_cid, max_bytes=REPORT_MAX_BYTES))
     (near,) = report["near_copies"]

@@ -7,13 +7,11 @@ from collections import Counter
 import httpx
 
 from oracle.audit.run import audit_challenge
-from oracle.chain.holdout_reveal import reveal_stored_holdout
-from oracle.chain.sender import Sender
 from oracle.daemon.cluster import LocalOracle
 from oracle.scoring.score_report import score_report_cid
 from oracle.status import Status
 from tests.oracle.daemon import lying_oracle
-from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
+from tests.oracle.daemon.world import World, wait_for
 
 
 def posted_counts(world: World) -> Counter[int]:
@@ -73,16 +71,7 @@ def test_two_of_three_keep_posting_while_one_is_down_and_it_catches_up(world: Wo
     # Phase end: private scores opened by the oracles, holdout revealed by the owner, then
     # the oracles post the rewards root; an independent audit recomputes everything.
     world.end_phase(oracles)
-    owner = Sender.from_key(world.w3, OWNER_KEY)
-    reveal_stored_holdout(
-        world.platform, owner, world.store, world.base / "owner", world.challenge_id
-    )
-    ledger = wait_for(
-        "the rewards root",
-        lambda: (led := world.ledger()).challenges[world.challenge_id].roots and led,
-        60,
-        oracles,
-    )
+    ledger = world.reveal_and_wait_for_root()
     root = ledger.challenges[world.challenge_id].roots[0]
     assert root.total > 0
     report = audit_challenge(world.platform, world.store, world.challenge_id)

@@ -20,6 +20,7 @@ from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
 from oracle.chain.events import ChainEvent
+from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.holdout_secrets import secret_in
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.publish import PublishOptions
@@ -191,6 +192,19 @@ class World:
             lambda: all(s.private for s in self.ledger().submissions_of(self.challenge_id)),
             60,
             oracles,
+        )
+
+    def reveal_and_wait_for_root(self, timeout: float = 60.0) -> Ledger:
+        """The owner reveals phase 0's holdout; waits for the oracles' rewards root and
+        returns the ledger holding it."""
+        owner = Sender.from_key(self.w3, OWNER_KEY)
+        reveal_stored_holdout(self.platform, owner, self.store, self.base / "owner",
+                              self.challenge_id)  # fmt: skip
+        return wait_for(
+            "the rewards root",
+            lambda: (led := self.ledger()).challenges[self.challenge_id].roots and led,
+            timeout,
+            self.oracles,
         )
 
     def scored_ids(self) -> set[int]:
