@@ -6,7 +6,8 @@ lie, so the auditor can be shown both an honest and a colluding ledger.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from typing import Any
 import numpy as np
 from eth_utils.crypto import keccak
 from sklearn.linear_model import LinearRegression
+from sklearn.neighbors import KNeighborsRegressor
 from web3 import Web3
 
-from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.anvil import ANVIL_KEYS, start_anvil
 from oracle.chain.attestation import (
     RewardRoot,
     ScoreItem,
@@ -28,7 +30,7 @@ from oracle.chain.attestation import (
     sign_typed,
 )
 from oracle.chain.challenges import read_phase_judges, reveal_holdout
-from oracle.chain.platform import Platform
+from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.publish import PhaseOptions, Published, PublishOptions, publish_phase
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
@@ -62,19 +64,42 @@ def diabetes_files() -> dict[str, bytes]:
 
 
 def predictions(files: dict[str, bytes], model: str) -> bytes:
-    """A real model's predictions for the test rows: "baseline" (the mean) or "linear"."""
+    """A real model's predictions for the test rows: "baseline" (the mean), "linear" or
+    "neighbours" (15 nearest neighbours)."""
     train = np.genfromtxt(files["train.csv"].splitlines(), delimiter=",", skip_header=1)
     test = np.genfromtxt(files["test_features.csv"].splitlines(), delimiter=",", skip_header=1)
     ids, x_test = test[:, 0].astype(int), test[:, 1:]
     if model == "baseline":
         y = np.full(len(ids), train[:, -1].mean())
     else:
-        y = LinearRegression().fit(train[:, :-1], train[:, -1]).predict(x_test)
+        fitted = LinearRegression() if model == "linear" else KNeighborsRegressor(n_neighbors=15)
+        y = fitted.fit(train[:, :-1], train[:, -1]).predict(x_test)
     rows = "".join(f"{i},{v!r}\n" for i, v in zip(ids, y.tolist(), strict=True))
     return ("id,prediction\n" + rows).encode()
 
 
 Tamper = Callable[[list[ScoreItem]], list[ScoreItem]]
+
+
+@contextmanager
+def life_on_own_chain(
+    tmp: Path, spec_changes: dict[str, Any] | None = None
+) -> Iterator[tuple["Life", dict[str, str]]]:
+    """A published challenge on an anvil of its own (stopped afterwards), for a test module
+    to share, with the COOP_ settings that point the CLI at it."""
+    chain = start_anvil()
+    try:
+        w3 = Web3(Web3.HTTPProvider(chain.url))
+        platform = Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
+        life = Life(platform, EmbeddedStore(tmp / "ipfs"), tmp, diabetes_files(),
+                    spec_changes=spec_changes or {})  # fmt: skip
+        life.publish()
+        platform.deployment.save(tmp / "deployment.json")
+        env = {"COOP_RPC_URL": chain.url, "COOP_DATA_DIR": str(tmp),
+               "COOP_DEPLOYMENT": str(tmp / "deployment.json")}  # fmt: skip
+        yield life, env
+    finally:
+        chain.stop()
 
 
 @dataclass

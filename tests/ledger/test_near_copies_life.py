@@ -19,24 +19,21 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
-from sklearn.neighbors import KNeighborsRegressor
 from web3 import Web3
 
 from oracle.api.app import create_app
 from oracle.api.config import ApiConfig
-from oracle.chain.anvil import ANVIL_KEYS, start_anvil
-from oracle.chain.platform import Platform, deploy_platform
+from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.sender import Sender
 from oracle.cli.main import cli
 from oracle.devnet.near_copy_story import credited_copies, disguised_copy
 from oracle.indexer.runner import Indexer
-from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.report import RewardReport
 from oracle.rewards.rule_v1 import compute_rewards
 from tests.api.conftest import serve
-from tests.ledger.lifecycle import Life, diabetes_files, predictions
+from tests.ledger.lifecycle import Life, life_on_own_chain, predictions
 from tests.web.conftest import WAIT_MS, browser  # noqa: F401  (fixture)
 
 ALICE, BOB, CAROL, DAVE, ERIN, FRANK = (Sender.from_key(Web3(), k).address for k in ANVIL_KEYS[1:7])
@@ -64,40 +61,20 @@ def one_byte_changed(linear: bytes) -> bytes:
     return linear[:at] + digit + linear[at + 1 :]
 
 
-def nearest_neighbours(files: dict[str, bytes]) -> bytes:
-    train = np.genfromtxt(files["train.csv"].splitlines(), delimiter=",", skip_header=1)
-    test = np.genfromtxt(files["test_features.csv"].splitlines(), delimiter=",", skip_header=1)
-    model = KNeighborsRegressor(n_neighbors=15).fit(train[:, :-1], train[:, -1])
-    y = model.predict(test[:, 1:]).tolist()
-    rows = "".join(f"{int(i)},{v!r}\n" for i, v in zip(test[:, 0], y, strict=True))
-    return ("id,prediction\n" + rows).encode()
-
-
 @pytest.fixture(scope="module")
 def life(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Life, dict[str, str]]]:
     """Phase 0 played to its end, scored by the quorum, holdout revealed; no root yet."""
-    chain = start_anvil()
-    try:
-        w3 = Web3(Web3.HTTPProvider(chain.url))
-        platform = Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
-        tmp = tmp_path_factory.mktemp("near-copies")
-        world = Life(platform, EmbeddedStore(tmp / "ipfs"), tmp, diabetes_files())
-        world.publish()
+    with life_on_own_chain(tmp_path_factory.mktemp("near-copies")) as (world, env):
         linear = predictions(world.files, "linear")
         alice = world.submit(1, linear)
         world.submit(2, disguised_copy(linear))  # the demo's copy: noise and rows reversed
         world.submit(3, reordered(linear))
         world.submit(4, one_byte_changed(linear))
         world.submit(5, noisy(linear, 0.005, seed=2), parents=(alice,), weights=(1_000_000,))
-        world.submit(6, nearest_neighbours(world.files))
+        world.submit(6, predictions(world.files, "neighbours"))
         world.score_and_post()
         world.end_phase()
-        platform.deployment.save(tmp / "deployment.json")
-        env = {"COOP_RPC_URL": chain.url, "COOP_DATA_DIR": str(tmp),
-               "COOP_DEPLOYMENT": str(tmp / "deployment.json")}  # fmt: skip
         yield world, env
-    finally:
-        chain.stop()
 
 
 def coop(env: dict[str, str], *args: str) -> tuple[int, str]:

@@ -8,27 +8,21 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 from scoring_helpers import SALT, make_spec
-from sklearn.linear_model import LinearRegression
-from sklearn.neighbors import KNeighborsRegressor
 
 from oracle.devnet.datasets import example_files
 from oracle.scoring.labels import Holdout, read_labels, split_holdout
 from oracle.scoring.near_copy import distance_ppm
 from oracle.scoring.predictions import read_predictions
 from oracle.spec import DEFAULT_NEAR_COPY_PPM, ChallengeSpec
+from tests.ledger.lifecycle import predictions
 
 SPEC = make_spec("diabetes-regression")
 FILES = example_files("diabetes-regression")
 
 
 def model_file(model: str) -> bytes:
-    """A real model's predictions file for the test rows: "linear" or "knn"."""
-    train = np.genfromtxt(FILES["train.csv"].splitlines(), delimiter=",", skip_header=1)
-    test = np.genfromtxt(FILES["test_features.csv"].splitlines(), delimiter=",", skip_header=1)
-    fitted = LinearRegression() if model == "linear" else KNeighborsRegressor(n_neighbors=15)
-    y = fitted.fit(train[:, :-1], train[:, -1]).predict(test[:, 1:])
-    rows = "".join(f"{int(i)},{v!r}\n" for i, v in zip(test[:, 0], y.tolist(), strict=True))
-    return ("id,prediction\n" + rows).encode()
+    """A real model's predictions file for the test rows: "linear" or "neighbours"."""
+    return predictions(FILES, model)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +80,7 @@ def test_noise_below_the_threshold_is_caught_and_above_it_is_not(holdout: Holdou
 
 
 def test_two_honest_independent_models_are_far_apart(holdout: Holdout) -> None:
-    found = distance(SPEC, holdout, model_file("linear"), model_file("knn"))
+    found = distance(SPEC, holdout, model_file("linear"), model_file("neighbours"))
     assert found is not None
     assert found > 10 * DEFAULT_NEAR_COPY_PPM
 
