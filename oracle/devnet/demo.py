@@ -9,7 +9,9 @@ they post the scores with a receipt each. The oracles (real `coop oracle run` pr
 started by the caller) score everything; the phase ends, the private scores are opened,
 the owner reveals the holdouts (the code challenge's with its test features), the oracles
 post the rewards root, everyone claims, the owner takes back what no root allocated, and
-an audit replays the lot, rerunning the code submissions from their receipts.
+an audit replays the lot, rerunning the code submissions from their receipts. The code
+challenge then goes on in sprints: its owner announces a next phase judged by MAE with a new
+baseline and target (sprint.py), and the demo says what changed.
 """
 
 import json
@@ -36,6 +38,7 @@ from oracle.devnet.chain import reach_chain_time
 from oracle.devnet.models import REGRESSION_MODELS, TaskData, blend, predictions_csv
 from oracle.devnet.seed import SeededChallenge, code_spec, seed_example
 from oracle.devnet.services import runtime_dir
+from oracle.devnet.sprint import Sprint, announce_next_sprint
 from oracle.errors import ConfigError, CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
@@ -99,6 +102,7 @@ class DemoResult:
     refunded: int | None = None  # what the owner took back at the end
     audit: AuditReport | None = None
     code_audit: AuditReport | None = None  # the code challenge's, with reruns
+    sprint: Sprint | None = None  # the code challenge's next phase, a new figure of merit
 
     @property
     def passed(self) -> bool:
@@ -290,6 +294,11 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
     result.audit = audit_challenge(platform, store, challenge_id)
     if code is not None:
         result.code_audit = _reveal_and_rerun(platform, store, data_dir, code, say)
+        code_id = code.published.challenge_id
+        say(f"Challenge {code_id} goes on in sprints: its owner announces the next phase, "
+            "with a new figure of merit…")  # fmt: skip
+        result.sprint = announce_next_sprint(platform, store, owner, data_dir, code_id,
+                                             code.data_dir)  # fmt: skip
     return result
 
 

@@ -1,4 +1,5 @@
-"""The demo's closing tables: both leaderboards, the rewards with fork pass-through, the audit."""
+"""The demo's closing tables: both leaderboards (the private one with its 95% intervals and
+tie groups), the rewards with fork pass-through, the audits, the next sprint."""
 
 import json
 
@@ -6,9 +7,11 @@ from eth_account import Account
 
 from oracle.chain.platform import Platform
 from oracle.devnet.demo import DemoResult
+from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.boards import BoardEntry, private_board, public_board, score_text
 from oracle.ledger.replay import read_ledger
+from oracle.ledger.ties import TiedEntry, phase_spec, private_ties
 from oracle.status import Status
 
 TOKEN = 10**18
@@ -26,19 +29,32 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
         status = Status(s.score.status).name if s.score else "not scored"
         out.append(f"  #{entry.submission_id} {entry.name:6} {status:12} {entry.model}")
 
-    def board(title: str, entries: list[BoardEntry]) -> None:
+    def board(title: str, entries: list[BoardEntry], ties: dict[int, TiedEntry]) -> None:
         out.extend(["", title])
-        out.extend(
-            f"  {e.rank}. {names.get(e.participant, e.participant):6} "
-            f"{score_text(e.score):>8}  #{e.submission_id} {models.get(e.submission_id, '')}"
-            for e in entries
-        )
+        for e in entries:
+            tied = ties.get(e.submission_id)
+            interval = "" if tied is None else (
+                f"  [{score_text(tied.interval.low)}, {score_text(tied.interval.high)}]"
+                f"  tie group {tied.tie_group}")  # fmt: skip
+            out.append(f"  {e.rank}. {names.get(e.participant, e.participant):6} "
+                       f"{score_text(e.score):>8}{interval}  #{e.submission_id} "
+                       f"{models.get(e.submission_id, '')}")  # fmt: skip
 
     board(
         "Public leaderboard (RMSE on the public rows, on the eta grid; lower is better):",
         public_board(ledger, challenge, 0),
+        {},
     )
-    board("Private leaderboard (decides the prizes):", private_board(ledger, challenge, 0))
+    try:
+        tied = {t.entry.submission_id: t for t in private_ties(ledger, challenge, 0, store)}
+        shared_prizes = phase_spec(store, challenge, 0).ties.share_prizes
+        note = _ties_text(list(tied.values()), names, shared_prizes)
+    except CoopError as exc:
+        tied, note = {}, f"  (no intervals: {exc})"
+    board("Private leaderboard (decides the prizes), with each score's 95% bootstrap interval "
+          "and its tie group (`coop leaderboard --private` shows the same):",
+          private_board(ledger, challenge, 0), tied)  # fmt: skip
+    out.append(note)
     if challenge.roots:
         root = challenge.roots[-1]
         report = json.loads(store.cat(root.report_cid))
@@ -80,4 +96,24 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
                    f"their receipts on the revealed test features, {code.checked['reruns']} "
                    "gave the receipt's predictions and score")  # fmt: skip
         out += [f"  - {f}" for f in [*code.findings, *code.unchecked]]
+    if result.sprint is not None:
+        out.extend(["", f"Next sprint: {result.sprint.describe()}. The web app's timeline (the "
+                        f"challenge page) shows the change; `coop challenge status "
+                        f"{result.sprint.published.challenge_id}` says the same."])  # fmt: skip
     return "\n".join(out)
+
+
+def _ties_text(tied: list[TiedEntry], names: dict[str, str], shared_prizes: bool) -> str:
+    """Which entries are statistically tied (groups of two or more), in words."""
+    groups: dict[int, list[str]] = {}
+    for t in tied:
+        who = names.get(t.entry.participant, t.entry.participant)
+        groups.setdefault(t.tie_group, []).append(f"#{t.entry.submission_id} ({who})")
+    shared = {group: members for group, members in groups.items() if len(members) > 1}
+    if not shared:
+        return "  No two entries are tied: each interval clears the one heading the group above."
+    prizes = ("tied entries share their prizes equally" if shared_prizes else
+              "the spec does not share prizes within ties, so prizes follow the ranks")  # fmt: skip
+    said = "; ".join(f"tie group {g}: {', '.join(m)}" for g, m in sorted(shared.items()))
+    return (f"  Statistically tied (intervals overlapping their group's first entry's): {said} "
+            f"({prizes}).")  # fmt: skip

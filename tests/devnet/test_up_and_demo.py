@@ -5,7 +5,8 @@ file order: it runs everything (a second challenge taking code on hidden test fe
 an oracle and the API killed -9 come back and scoring goes on; a newcomer runs and submits
 the example program with the banner's commands; Ctrl-C leaves nothing running. The demo
 runs on both clients too: on geth its windows are waited for in real time (no evm_*
-calls), about 8 minutes.
+calls), about 8 minutes; it prints the private board's intervals and tie groups and ends
+with the code challenge's next sprint (a new figure of merit) announced.
 """
 
 import json
@@ -270,3 +271,15 @@ def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path, chain
         out,
     ), out
     assert f"starting the chain ({chain}, 1-second blocks)" in result.stderr
+    # Issue 16: the private board with each score's interval and tie group; the demo's four
+    # valid models lie within a few RMSE of each other on about 78 private rows, so their
+    # intervals overlap and at least two share a tie group.
+    assert re.search(r"  1\. \w+\s+[0-9.]+  \[[0-9.]+, [0-9.]+\]  tie group 1  #\d ", out), out
+    assert re.search(r"Statistically tied .*tie group \d: #\d+ \(\w+\), #\d+", out), out
+    # Issue 15: the code challenge's next sprint changes the figure of merit, said as
+    # `coop challenge status` and the web app's timeline say it.
+    assert (
+        "Next sprint: phase 1 of challenge 2 is judged by mae, lower is better, baseline 70, "
+        "target 40 (changed: metric rmse -> mae; baseline 84 -> 70; target 50 -> 40); "
+        "commits open "
+    ) in out, out

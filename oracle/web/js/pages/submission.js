@@ -1,6 +1,6 @@
 // One submission: its status and why (its queue place while pending), scores, artifact (a code
-// folder's files and its changes against each parent), parents and children, reviews,
-// rewards; buttons to fork it or review it.
+// folder's files, its changes against each parent and its run's receipt), parents and
+// children, reviews, rewards; buttons to fork it or review it.
 
 import { get, ipfsText, ipfsUrl } from "../api.js";
 import { reviewForm } from "../actions/review.js";
@@ -10,6 +10,7 @@ import { explain, termLabel } from "../ui/glossary.js";
 import { codeFiles } from "../ui/codefiles.js";
 import { queuePlace } from "../ui/queue.js";
 import { nearCopyNotice } from "../ui/nearcopy.js";
+import { codeReceipt } from "../ui/receipt.js";
 import { submissionStatus } from "./common.js";
 
 export const name = "submission";
@@ -51,6 +52,7 @@ export async function render({ submissionId }, ctx) {
     ),
     actions(ctx, sub, challenge, phase),
     await codeFiles(sub),
+    await codeReceipt(sub),
     lineage(sub),
     await reviews(sub),
     rewards(sub),
