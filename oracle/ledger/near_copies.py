@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from oracle.coderun.hidden_features import read_revealed_holdout
 from oracle.errors import InvalidHoldout
 from oracle.ipfs.cids import parse_cid
 from oracle.ipfs.folder import list_folder
@@ -61,9 +62,10 @@ def phase_near_copies(
     revealed = challenge.phases[phase].holdout
     if revealed is None:
         raise InvalidHoldout(f"phase {phase}: near-copies need the revealed holdout")
-    labels = store.cat(revealed.labels_cid, max_bytes=spec.max_uncompressed_bytes)
+    # a labels file, or a folder with the labels and the hidden test features
+    files = read_revealed_holdout(store, revealed.labels_cid, spec.max_uncompressed_bytes)
     holdout = load_holdout(
-        spec, labels, revealed.split_salt, challenge.phases[phase].holdout_commitment
+        spec, files.labels, revealed.split_salt, challenge.phases[phase].holdout_commitment
     )
     valid = sorted(
         (s for s in ledger.submissions_of(challenge_id, phase) if private_score(s) is not None),
