@@ -159,6 +159,17 @@ class TiesSpec:
     share_prizes: bool = False
 
 
+DEFAULT_NEAR_COPY_PPM = 20_000
+
+
+@dataclass(frozen=True)
+class NearCopiesSpec:
+    """How close (in ppm of the earlier predictions' spread, oracle/scoring/near_copy.py) a
+    later submission by another address may come before it is an uncredited near-copy."""
+
+    max_distance_ppm: int = DEFAULT_NEAR_COPY_PPM
+
+
 @dataclass(frozen=True)
 class ChallengeSpec:
     title: str
@@ -182,6 +193,7 @@ class ChallengeSpec:
     submission: SubmissionSpec
     ties: TiesSpec
     licences: LicenceTerms
+    near_copies: NearCopiesSpec
     raw: Mapping[str, Any]  # the JSON as parsed (floats as float), e.g. to re-publish it
 
     @property
@@ -552,5 +564,6 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
         submission=submission_spec(d.get("submission"), where),
         ties=TiesSpec(**d.get("ties", {})),
         licences=licence_terms(d.get("licences"), where),
+        near_copies=NearCopiesSpec(**d.get("near_copies", {})),
         raw=raw,
     )

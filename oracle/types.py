@@ -32,6 +32,11 @@ def wad_text(value: int) -> str:
     return format((Decimal(value) / WAD).normalize(), "f")
 
 
+def ppm_text(value: int) -> str:
+    """Parts per million as a decimal fraction, trailing zeros dropped: 4250 -> "0.00425"."""
+    return format((Decimal(value) / PPM).normalize(), "f")
+
+
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """ "1 claim", "2 claims", "0 claims"; `many` for irregular plurals ("discrepancies")."""
     return f"{count} {noun if count == 1 else many or noun + 's'}"

@@ -274,6 +274,17 @@ class ScoringProgress(Model):
     oracles: list[OracleScoring]
 
 
+class NearCopyOf(Model):
+    """The evidence that a submission is an uncredited near-copy, rewarded as a fork of
+    `source_id` (docs/rewards.md, "Near-copies"); `distance` is `distance_ppm` / 10^6."""
+
+    source_id: int
+    source_submitter: str
+    distance_ppm: int
+    distance: str
+    evidence: Literal["predictions", "files"]
+
+
 class SubmissionReward(Model):
     phase: int
     seq: int
@@ -283,6 +294,7 @@ class SubmissionReward(Model):
     received_from_children: str
     passed_to_parents: str
     final: str
+    near_copy_of: NearCopyOf | None = None
 
 
 class SourceLink(Model):

@@ -23,6 +23,7 @@ from oracle.ledger.licences import prize_ineligible
 from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding, Submission
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
+from oracle.rewards.model import NearCopy
 from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.artifacts import is_code, predictions_file
@@ -229,9 +230,11 @@ def check_rewards(
     challenge: Challenge,
     fetch: Fetcher,
     tie_groups: Mapping[int, tuple[tuple[SubmissionId, ...], ...]],
+    near_copies: Mapping[int, tuple[NearCopy, ...]],
 ) -> None:
     """Recomputes every live root; `tie_groups` (per phase, from check_ties) are shared
-    prizes' groups, used when the phase's spec shares prizes within ties."""
+    prizes' groups, used when the phase's spec shares prizes within ties; `near_copies`
+    (per phase, from check_near_copies) are rewarded as forks."""
     report = fetch.report
     for root in challenge.roots:
         subject = f"rewards root of phase {root.phase} (seq {root.seq})"
@@ -248,6 +251,10 @@ def check_rewards(
             why = "not recomputed: the spec shares prizes within ties; ties not derived"
             report.could_not_check("rewards", subject, why)
             continue
+        if root.phase not in near_copies:
+            why = "not recomputed: the phase's near-copies could not be derived"
+            report.could_not_check("rewards", subject, why)
+            continue
         try:
             closed = prize_ineligible(ledger, fetch.store, challenge.challenge_id, root.phase, spec)
         except IpfsError as exc:
@@ -262,7 +269,8 @@ def check_rewards(
                 spec,
                 challenge.unallocated_before(root.position),
                 tie_groups[root.phase] if spec.ties.share_prizes else (),
-                closed,
+                prize_ineligible=closed,
+                near_copies=near_copies[root.phase],
             )
             ours = compute_rewards(inputs)
         except CoopError as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 from oracle.audit.findings import AuditReport
 from oracle.audit.grants import check_grants
 from oracle.audit.licences import check_licences
+from oracle.audit.near_copies import check_near_copies
 from oracle.audit.recompute import Counted, Fetcher, check_rewards, check_scores
 from oracle.audit.rerun import check_code_reruns
 from oracle.audit.rules import note_rules
@@ -46,8 +47,10 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
         progress("rerunning code submissions")
         check_code_reruns(ledger, challenge, fetch, platform.w3.eth.chain_id, runtime_dir,
                           sample, progress)  # fmt: skip
+    progress("finding near-copies")
+    near_copies = check_near_copies(ledger, challenge, store, report)
     progress("recomputing rewards")
-    check_rewards(ledger, challenge, fetch, tie_groups)
+    check_rewards(ledger, challenge, fetch, tie_groups, near_copies)
     progress("checking grant payments")
     check_grants(platform, ledger, challenge, report)
     return report

@@ -2,7 +2,7 @@
 revealed; the tie groups feed the rewards recomputation when the spec shares prizes."""
 
 from oracle.audit.findings import AuditReport
-from oracle.errors import CoopError, IpfsError
+from oracle.audit.per_phase import derive_per_phase
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.boards import private_opened, score_text
 from oracle.ledger.model import Challenge, Ledger
@@ -18,26 +18,21 @@ def check_ties(
 ) -> dict[int, TieGroups]:
     """Each phase's prize tie groups, recomputed; phases without intervals are left out
     (with a note saying why, or as could-not-check when content was unreachable)."""
-    groups: dict[int, TieGroups] = {}
-    for phase in challenge.phases:
-        opened = private_opened(ledger, challenge, phase.index)
-        if not opened or phase.holdout is None:
-            continue
+
+    def derive(phase: int) -> list[TiedEntry] | None:
         try:
-            ties = private_ties(ledger, challenge, phase.index, store)
-        except IpfsError as exc:
-            report.could_not_check("ties", f"phase {phase.index}", f"content unreachable: {exc}")
-            continue
+            return private_ties(ledger, challenge, phase, store)
         except NoIntervals as exc:
-            report.notes.append(f"phase {phase.index}: no rank intervals: {exc}")
-            continue
-        except CoopError as exc:  # the holdout itself is refused: check_scores says why
-            report.could_not_check("ties", f"phase {phase.index}", str(exc))
-            continue
-        report.notes.append(f"phase {phase.index}: {_describe(ties)}")
-        report.passed("ties")
-        groups[phase.index] = prize_tie_groups(ties)
-    return groups
+            report.notes.append(f"phase {phase}: no rank intervals: {exc}")
+            return None
+
+    ready = (
+        phase.index
+        for phase in challenge.phases
+        if private_opened(ledger, challenge, phase.index) and phase.holdout is not None
+    )
+    found = derive_per_phase(report, "ties", ready, derive, _describe)
+    return {phase: prize_tie_groups(entries) for phase, entries in found.items()}
 
 
 def _describe(ties: list[TiedEntry]) -> str:

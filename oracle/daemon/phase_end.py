@@ -24,6 +24,7 @@ from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.licences import prize_ineligible
 from oracle.ledger.model import Ledger, RootStanding
+from oracle.ledger.near_copies import phase_near_copies
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.ledger.ties import shared_prize_groups
 from oracle.rewards.merkle import build_tree
@@ -139,13 +140,18 @@ def form_root(
     ledger: Ledger, challenge_id: int, phase: int, spec: ChallengeSpec, store: ContentStore
 ) -> RootProposal | None:
     """The phase's rewards root at `ledger.last_block`; None when nobody earned anything.
-    `store` fetches the labels and artifacts when the spec shares prizes within ties, and
-    the artifacts' licences when it requires an open licence for prizes."""
+    `store` fetches the labels and artifacts, for the near-copies and, when the spec shares
+    prizes within ties, the tie groups, and the artifacts' licences when it requires an open
+    licence for prizes."""
     challenge = ledger.challenges[challenge_id]
     escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
     ties = shared_prize_groups(ledger, challenge_id, phase, spec, store)
     closed = prize_ineligible(ledger, store, challenge_id, phase, spec)
-    report = compute_rewards(reward_inputs(ledger, challenge_id, phase, spec, escrow, ties, closed))
+    copies = phase_near_copies(ledger, challenge_id, phase, spec, store)
+    inputs = reward_inputs(
+        ledger, challenge_id, phase, spec, escrow, ties, prize_ineligible=closed, near_copies=copies
+    )
+    report = compute_rewards(inputs)
     if not report.leaves:
         return None
     tree = build_tree(report.leaves)
@@ -187,8 +193,8 @@ def review_root(
         )
     try:
         ours = form_root(ledger, proposed.challenge_id, proposed.phase, spec, store)
-    except IpfsError as exc:  # the tie groups need the labels and artifacts (share_prizes)
-        return Refusal(True, f"cannot derive the phase's tie groups yet: {exc}")
+    except IpfsError as exc:  # near-copies and tie groups need the labels and artifacts
+        return Refusal(True, f"cannot derive the phase's near-copies or tie groups yet: {exc}")
     if ours is None:
         return Refusal(False, "the rewards of this phase pay nobody; there is no root to sign")
     if ours.root != proposed or ours.report_cid != report_cid:

@@ -3,8 +3,8 @@
 A RewardsPosted event names the report's CID. Once the report is fetched and checked
 (oracle/rewards/published.py: its leaves must rebuild exactly the posted Merkle root and
 total), every leaf is stored with its
-proof (so a participant can fetch it from the API) together with the per-submission awards
-and fork passes. The report row of each root says where that stands:
+proof (so a participant can fetch it from the API) together with the per-submission awards,
+fork passes and near-copies. The report row of each root says where that stands:
 `pending` (not tried), `available`, `unavailable` (no backend delivered it; tried again
 later) or `invalid` (delivered, but not this root's report; the detail says why).
 """
@@ -73,4 +73,10 @@ def store_outcome(db: sqlite3.Connection, root: PendingRoot, outcome: Outcome) -
         "INSERT OR REPLACE INTO reward_passes VALUES (?, ?, ?, ?, ?, ?)",
         [(*key, a.submission_id, p.parent_id, str(p.amount), root.block)
          for a in report.submissions for p in a.passes],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT OR REPLACE INTO reward_near_copies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*key, n.submission_id, n.source_id, n.source_submitter, n.distance_ppm, n.evidence,
+          root.block)
+         for n in report.near_copies],
     )  # fmt: skip

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 FACT_TABLES: dict[str, str] = {
     "challenges": """
@@ -157,6 +157,11 @@ REPORT_TABLES: dict[str, str] = {
         challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL, child_id INTEGER NOT NULL,
         parent_id INTEGER NOT NULL, amount TEXT NOT NULL, block INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, seq, child_id, parent_id)""",
+    "reward_near_copies": """
+        challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL, submission_id INTEGER NOT NULL,
+        source_id INTEGER NOT NULL, source_submitter TEXT NOT NULL,
+        distance_ppm INTEGER NOT NULL, evidence TEXT NOT NULL, block INTEGER NOT NULL,
+        PRIMARY KEY (challenge_id, seq, submission_id)""",
 }
 
 INDEXES = (

@@ -6,7 +6,7 @@ it valid and its private score was opened on chain; everything else earns nothin
 """
 
 from oracle.ledger.model import Ledger, Submission
-from oracle.rewards.model import ParentRef, Review, RewardInputs, SubmissionRecord
+from oracle.rewards.model import NearCopy, ParentRef, Review, RewardInputs, SubmissionRecord
 from oracle.spec import ChallengeSpec, Direction
 from oracle.status import Status
 from oracle.types import ChallengeId, PhaseIndex, SubmissionId, Wad
@@ -20,10 +20,12 @@ def reward_inputs(
     escrow: int,
     prize_tie_groups: tuple[tuple[SubmissionId, ...], ...] = (),
     prize_ineligible: tuple[SubmissionId, ...] = (),
+    near_copies: tuple[NearCopy, ...] = (),
 ) -> RewardInputs:
     """RewardInputs of `phase`; `escrow` is what the vault has left for this root;
     `prize_tie_groups` from oracle.ledger.ties.shared_prize_groups when the spec shares;
-    `prize_ineligible` from oracle.ledger.licences.prize_ineligible."""
+    `prize_ineligible` from oracle.ledger.licences.prize_ineligible; `near_copies` from
+    oracle.ledger.near_copies.phase_near_copies."""
     challenge = ledger.challenges[challenge_id]
     judged = challenge.phases[phase]
     rules = spec.rewards
@@ -52,6 +54,7 @@ def reward_inputs(
         ),
         prize_tie_groups=prize_tie_groups,
         prize_ineligible=prize_ineligible,
+        near_copies=near_copies,
     )
 
 

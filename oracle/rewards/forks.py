@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from oracle.rewards.model import RewardInputs, SubmissionRecord
+from oracle.rewards.near_copy_credit import is_near_copy
 from oracle.rewards.report import ParentPass
 from oracle.types import BPS, PPM, SubmissionId
 
@@ -46,10 +47,13 @@ def rho_bps(
     """The share a submission passes to its parents, in bps (0 when it has no parents).
 
     The declared fork share clamped to [10%, 90%]; 90% when the child is invalid (it has
-    shown no improvement) or beats its best parent by less than eta (a near-copy).
+    shown no improvement), beats its best parent by less than eta, or is an uncredited
+    near-copy (near_copy_credit.py).
     """
     if not record.parents:
         return 0
+    if is_near_copy(inputs, record.submission_id):
+        return NEAR_COPY_RHO_BPS
     if not record.valid or record.private_score is None:
         return NEAR_COPY_RHO_BPS
     parent_score = best_parent_score(inputs, record, by_id)

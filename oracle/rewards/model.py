@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from eth_utils.address import is_address, to_checksum_address
 
@@ -101,6 +102,33 @@ class Review:
         return (self.block, self.log_index, int(self.reviewer, 16), self.submission_id)
 
 
+class NearCopyEvidence(StrEnum):
+    """What shows a near-copy: its predictions on the public rows, or a code folder's files."""
+
+    PREDICTIONS = "predictions"
+    FILES = "files"
+
+
+@dataclass(frozen=True)
+class NearCopy:
+    """An uncredited near-copy: `submission_id` is within the spec's distance of the earlier
+    `source_id`, by another address, which it did not name as a parent (docs/rewards.md)."""
+
+    submission_id: SubmissionId
+    source_id: SubmissionId
+    source_submitter: Address
+    distance_ppm: int
+    evidence: NearCopyEvidence
+
+    def __post_init__(self) -> None:
+        sid = self.submission_id
+        checked = checksum(self.source_submitter, f"source submitter of near-copy #{sid}")
+        object.__setattr__(self, "source_submitter", checked)
+        _check_range(self.distance_ppm, 0, PPM, f"near-copy distance of #{sid}")
+        if not isinstance(self.evidence, NearCopyEvidence):
+            raise InvalidRewardInputs(f"near-copy evidence of #{sid}: {self.evidence!r}")
+
+
 @dataclass(frozen=True)
 class RewardInputs:
     """Everything reward rule v1 reads for one phase; arrival order of the lists is irrelevant."""
@@ -125,6 +153,9 @@ class RewardInputs:
     # first, each its submission ids in board order; empty unless the spec shares prizes.
     prize_tie_groups: tuple[tuple[SubmissionId, ...], ...] = ()
     prize_ineligible: tuple[SubmissionId, ...] = ()  # valid, but under a licence not open
+    # Uncredited near-copies, each rewarded as a fork of its source (docs/rewards.md,
+    # "Near-copies"), in commit order of the copies.
+    near_copies: tuple[NearCopy, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prize_ranks_bps", tuple(self.prize_ranks_bps))
@@ -133,6 +164,9 @@ class RewardInputs:
         )
         object.__setattr__(self, "prize_ineligible", tuple(sorted(self.prize_ineligible)))
         object.__setattr__(self, "submissions", _sorted_records(self.submissions))
+        keys = {record.submission_id: record.commit_key for record in self.submissions}
+        copies = sorted(self.near_copies, key=lambda n: keys.get(n.submission_id, (-1, -1)))
+        object.__setattr__(self, "near_copies", tuple(copies))
         object.__setattr__(self, "reviews", tuple(sorted(self.reviews, key=lambda r: r.order_key)))
         _check_range(self.bounty, 0, UINT256_MAX, "bounty")
         _check_range(self.escrow_left, 0, UINT256_MAX, "escrow left")
@@ -158,6 +192,30 @@ class RewardInputs:
             )
         self._check_graph()
         self._check_tie_groups()
+        self._check_near_copies()
+
+    def _check_near_copies(self) -> None:
+        by_id = {record.submission_id: record for record in self.submissions}
+        copied: set[int] = set()
+        for near in self.near_copies:
+            sid, source = near.submission_id, near.source_id
+            record, original = by_id.get(sid), by_id.get(source)
+            if record is None or original is None:
+                raise InvalidRewardInputs(
+                    f"near-copy #{sid} of #{source}: both must be submissions of the phase"
+                )
+            if sid in copied:
+                raise InvalidRewardInputs(f"#{sid} is named a near-copy more than once")
+            copied.add(sid)
+            if original.commit_key >= record.commit_key:
+                raise InvalidRewardInputs(f"near-copy #{sid} was committed before its source")
+            if original.submitter != near.source_submitter:
+                raise InvalidRewardInputs(
+                    f"near-copy #{sid} names {near.source_submitter} as the submitter of "
+                    f"#{source}, the record says {original.submitter}"
+                )
+            if original.submitter == record.submitter:
+                raise InvalidRewardInputs(f"#{sid} and #{source} have the same submitter")
 
     def _check_tie_groups(self) -> None:
         valid = {record.submission_id for record in self.submissions if record.valid}

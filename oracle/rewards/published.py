@@ -42,6 +42,14 @@ class ReportAward(_Lenient):
     passes: tuple[ReportPass, ...]
 
 
+class ReportNearCopy(_Lenient):
+    submission_id: int
+    source_id: int
+    source_submitter: str
+    distance_ppm: int
+    evidence: str
+
+
 class PublishedReport(_Lenient):
     """The parts of a reward report (oracle/rewards/report.py) the index keeps."""
 
@@ -52,6 +60,7 @@ class PublishedReport(_Lenient):
     escrow_left: int | None = None  # what the rule was told the vault had left
     submissions: tuple[ReportAward, ...]
     leaves: tuple[ReportLeaf, ...]
+    near_copies: tuple[ReportNearCopy, ...] = ()  # absent from reports without any
 
 
 @dataclass(frozen=True)

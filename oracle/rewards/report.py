@@ -9,7 +9,7 @@ from typing import Any
 
 from eth_utils.crypto import keccak
 
-from oracle.rewards.model import Leaf, RewardInputs
+from oracle.rewards.model import Leaf, NearCopy, RewardInputs
 from oracle.types import Address, ChallengeId, PhaseIndex, SubmissionId, Wad
 
 RULE_VERSION = "1"
@@ -115,13 +115,18 @@ class RewardReport:
     # valid submissions left out of the prizes for a licence that is not open (listed only
     # when there are some, so earlier reports keep their bytes)
     prize_ineligible: tuple[SubmissionId, ...] = ()
+    near_copies: tuple[NearCopy, ...] = ()  # the evidence of each near-copy credited as a fork
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data; every integer is a decimal string."""
+        """The report as JSON-ready data; every integer is a decimal string. `near_copies`
+        is left out when empty, so a report without any keeps the text (and CID) it had
+        before near-copies were detected."""
         data = to_jsonable(self)
         assert isinstance(data, dict)
         if not self.prize_ineligible:
             del data["prize_ineligible"]
+        if not self.near_copies:
+            del data["near_copies"]
         return data
 
     def to_json(self) -> str:
@@ -156,10 +161,11 @@ def _canonical_text(data: Any) -> str:
 def inputs_digest(inputs: RewardInputs) -> str:
     """keccak256 of the canonical JSON of the inputs (already sorted), as 0x-hex.
 
-    `prize_tie_groups` and `prize_ineligible` are left out when empty, so inputs without
-    shared prizes or licence rules keep the digest they had before those existed."""
+    `prize_tie_groups`, `prize_ineligible` and `near_copies` are left out when empty, so
+    inputs without shared prizes, licence rules or near-copies keep the digest they had
+    before those rules existed."""
     data = to_jsonable(inputs)
-    for optional in ("prize_tie_groups", "prize_ineligible"):
-        if not getattr(inputs, optional):
-            del data[optional]
+    for name in ("prize_tie_groups", "prize_ineligible", "near_copies"):
+        if not data[name]:
+            del data[name]
     return "0x" + keccak(text=_canonical_text(data)).hex()

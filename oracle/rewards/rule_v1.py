@@ -9,6 +9,7 @@ from oracle.rewards.awards import improvement_awards, prize_awards, review_award
 from oracle.rewards.forks import ForkFlow, propagate
 from oracle.rewards.licence_prizes import prize_contenders
 from oracle.rewards.model import Leaf, RewardInputs
+from oracle.rewards.near_copy_credit import credit_near_copies
 from oracle.rewards.report import (
     RULE_VERSION,
     AccountTotal,
@@ -35,7 +36,7 @@ def compute_rewards(inputs: RewardInputs) -> RewardReport:
         + prizes.get(record.submission_id, (0, 0))[1]
         for record in inputs.submissions
     }
-    flows = propagate(inputs, own)
+    flows = propagate(credit_near_copies(inputs), own)
     submissions = _submission_awards(inputs, improvement, prizes, reviews, flows)
     accounts = _account_totals(submissions, reviews)
     leaves = tuple(Leaf(account.account, account.total) for account in accounts if account.total)
@@ -63,6 +64,7 @@ def compute_rewards(inputs: RewardInputs) -> RewardReport:
         accounts=accounts,
         leaves=leaves,
         prize_ineligible=inputs.prize_ineligible,
+        near_copies=inputs.near_copies,
     )
 
 

@@ -6,7 +6,8 @@ lie, so the auditor can be shown both an honest and a colluding ledger.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,11 @@ from typing import Any
 import numpy as np
 from eth_utils.crypto import keccak
 from sklearn.linear_model import LinearRegression
+from sklearn.neighbors import KNeighborsRegressor
 from web3 import Web3
 from web3.types import RPCEndpoint
 
-from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.anvil import ANVIL_KEYS, start_anvil
 from oracle.chain.attestation import (
     RewardRoot,
     ScoreItem,
@@ -29,7 +31,7 @@ from oracle.chain.attestation import (
     sign_typed,
 )
 from oracle.chain.challenges import read_phase_judges, reveal_holdout
-from oracle.chain.platform import Platform
+from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.publish import PhaseOptions, Published, PublishOptions, publish_phase
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
@@ -37,6 +39,7 @@ from oracle.devnet.datasets import example_files, spec_path
 from oracle.devnet.seed import seed_example
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.model import Phase
+from oracle.ledger.near_copies import phase_near_copies
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.reward_inputs import reward_inputs
 from oracle.ledger.ties import shared_prize_groups
@@ -63,19 +66,42 @@ def diabetes_files() -> dict[str, bytes]:
 
 
 def predictions(files: dict[str, bytes], model: str) -> bytes:
-    """A real model's predictions for the test rows: "baseline" (the mean) or "linear"."""
+    """A real model's predictions for the test rows: "baseline" (the mean), "linear" or
+    "neighbours" (15 nearest neighbours)."""
     train = np.genfromtxt(files["train.csv"].splitlines(), delimiter=",", skip_header=1)
     test = np.genfromtxt(files["test_features.csv"].splitlines(), delimiter=",", skip_header=1)
     ids, x_test = test[:, 0].astype(int), test[:, 1:]
     if model == "baseline":
         y = np.full(len(ids), train[:, -1].mean())
     else:
-        y = LinearRegression().fit(train[:, :-1], train[:, -1]).predict(x_test)
+        fitted = LinearRegression() if model == "linear" else KNeighborsRegressor(n_neighbors=15)
+        y = fitted.fit(train[:, :-1], train[:, -1]).predict(x_test)
     rows = "".join(f"{i},{v!r}\n" for i, v in zip(ids, y.tolist(), strict=True))
     return ("id,prediction\n" + rows).encode()
 
 
 Tamper = Callable[[list[ScoreItem]], list[ScoreItem]]
+
+
+@contextmanager
+def life_on_own_chain(
+    tmp: Path, spec_changes: dict[str, Any] | None = None
+) -> Iterator[tuple["Life", dict[str, str]]]:
+    """A published challenge on an anvil of its own (stopped afterwards), for a test module
+    to share, with the COOP_ settings that point the CLI at it."""
+    chain = start_anvil()
+    try:
+        w3 = Web3(Web3.HTTPProvider(chain.url))
+        platform = Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
+        life = Life(platform, EmbeddedStore(tmp / "ipfs"), tmp, diabetes_files(),
+                    spec_changes=spec_changes or {})  # fmt: skip
+        life.publish()
+        platform.deployment.save(tmp / "deployment.json")
+        env = {"COOP_RPC_URL": chain.url, "COOP_DATA_DIR": str(tmp),
+               "COOP_DEPLOYMENT": str(tmp / "deployment.json")}  # fmt: skip
+        yield life, env
+    finally:
+        chain.stop()
 
 
 @dataclass
@@ -231,7 +257,9 @@ class Life:
         escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
         spec = self.spec_of(phase)
         ties = shared_prize_groups(ledger, self.challenge_id, phase, spec, self.store)
-        return compute_rewards(reward_inputs(ledger, self.challenge_id, phase, spec, escrow, ties))
+        copies = phase_near_copies(ledger, self.challenge_id, phase, spec, self.store)
+        inputs = reward_inputs(ledger, self.challenge_id, phase, spec, escrow, ties, copies)
+        return compute_rewards(inputs)
 
     def post_root(self, report: RewardReport, leaves: tuple[Leaf, ...] | None = None,
                   phase: int = 0) -> None:  # fmt: skip

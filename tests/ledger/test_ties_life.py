@@ -19,12 +19,10 @@ from web3 import Web3
 
 from oracle.api.app import create_app
 from oracle.api.config import ApiConfig
-from oracle.chain.anvil import ANVIL_KEYS, start_anvil
-from oracle.chain.platform import Platform, deploy_platform
+from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.sender import Sender
 from oracle.cli.main import cli
 from oracle.indexer.runner import Indexer
-from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ipfs.kubo import KuboStore
 from oracle.ipfs.kubo_daemon import KuboDaemon
 from oracle.ipfs.store import replicate
@@ -33,7 +31,7 @@ from oracle.ledger.reward_inputs import reward_inputs
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.report import RewardReport
 from oracle.rewards.rule_v1 import compute_rewards
-from tests.ledger.lifecycle import Life, diabetes_files, predictions
+from tests.ledger.lifecycle import Life, life_on_own_chain, predictions
 
 ALICE, BOB, CAROL = (Sender.from_key(Web3(), k).address for k in ANVIL_KEYS[1:4])
 
@@ -50,28 +48,17 @@ def noisy(files: dict[str, bytes], scale: float) -> bytes:
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Life, dict[str, str]]]:
     """Phase 0 played to its end, holdout revealed, with `share_prizes` on; no root yet."""
-    chain = start_anvil()
-    try:
-        w3 = Web3(Web3.HTTPProvider(chain.url))
-        platform = Platform.connect(w3, deploy_platform(Sender.from_key(w3, ANVIL_KEYS[0])))
-        tmp = tmp_path_factory.mktemp("ties")
-        life = Life(platform, EmbeddedStore(tmp / "ipfs"), tmp, diabetes_files(),
-                    spec_changes={"ties": {"resamples": 400, "share_prizes": True}})  # fmt: skip
-        life.publish()
+    changes = {"ties": {"resamples": 400, "share_prizes": True},
+               # Bob's noisy copy of Alice's model is a near-copy at the default 2%: this
+               # module is about ties, so only an identical file would count as a copy here
+               "near_copies": {"max_distance_ppm": 0}}  # fmt: skip
+    with life_on_own_chain(tmp_path_factory.mktemp("ties"), changes) as (life, env):
         life.submit(1, predictions(life.files, "linear"))
         life.submit(2, noisy(life.files, 0.5))
         life.submit(3, predictions(life.files, "baseline"))
         life.score_and_post()
         life.end_phase()
-        platform.deployment.save(tmp / "deployment.json")
-        env = {
-            "COOP_RPC_URL": chain.url,
-            "COOP_DATA_DIR": str(tmp),
-            "COOP_DEPLOYMENT": str(tmp / "deployment.json"),
-        }
         yield life, env
-    finally:
-        chain.stop()
 
 
 def coop(env: dict[str, str], *args: str) -> tuple[int, str]:

@@ -77,6 +77,11 @@ def test_decimals_as_numbers_or_strings_are_exact_and_raw_republishes() -> None:
         ({"scorer": {"kind": "program"}}, "at scorer: 'cid' is a required property"),
         ({"schema_version": 2}, "at schema_version: 1 was expected"),
         ({"rewards__prize_ranks_bps": [5000, "x"]}, "at rewards.prize_ranks_bps[1]"),
+        (
+            {"near_copies": {"max_distance_ppm": 1_000_001}},
+            "at near_copies.max_distance_ppm: 1000001 is greater than the maximum of 1000000",
+        ),
+        ({"near_copies": {"max_distance": 0.02}}, "('max_distance' was unexpected)"),
     ],
 )
 def test_schema_errors_name_the_path_and_the_fix(changes: dict[str, Any], message: str) -> None:
@@ -262,3 +267,9 @@ def test_hidden_test_features_are_a_commitment_and_take_code_only() -> None:
         load_spec(variant(data__hidden_test_features=HIDDEN, submission=CODE))
     with pytest.raises(InvalidSpec, match="not both or neither"):
         load_spec(variant(data__test_features=DELETE))
+
+
+def test_the_near_copy_threshold_defaults_to_two_percent_and_may_be_set() -> None:
+    assert load_spec(variant()).near_copies.max_distance_ppm == 20_000
+    chosen = load_spec(variant(near_copies={"max_distance_ppm": 5_000}))
+    assert chosen.near_copies.max_distance_ppm == 5_000

@@ -8,6 +8,7 @@ from oracle.api.models import (
     ForkGraph,
     ForkLink,
     ForkNode,
+    NearCopyOf,
     Page,
     PrivateScore,
     Review,
@@ -29,6 +30,7 @@ from oracle.api.read.common import (
 )
 from oracle.api.read.queue import place_of
 from oracle.status import Status
+from oracle.types import ppm_text
 
 StateFilter = Literal["committed", "revealed", "scored"]
 
@@ -168,13 +170,29 @@ def _private(db: sqlite3.Connection, submission_id: int) -> PrivateScore | None:
 def _rewards(db: sqlite3.Connection, submission_id: int) -> list[SubmissionReward]:
     return [
         SubmissionReward(phase=p, seq=q, improvement_award=i, prize_rank=r, prize_award=a,
-                         received_from_children=rc, passed_to_parents=pp, final=f)  # fmt: skip
-        for p, q, i, r, a, rc, pp, f in db.execute(
-            "SELECT phase, seq, improvement_award, prize_rank, prize_award, "
+                         received_from_children=rc, passed_to_parents=pp, final=f,
+                         near_copy_of=_near_copy(db, c, q, submission_id))  # fmt: skip
+        for c, p, q, i, r, a, rc, pp, f in db.execute(
+            "SELECT challenge_id, phase, seq, improvement_award, prize_rank, prize_award, "
             "received_from_children, passed_to_parents, final FROM reward_awards "
             "WHERE submission_id = ? ORDER BY seq", (submission_id,)
         )
     ]  # fmt: skip
+
+
+def _near_copy(
+    db: sqlite3.Connection, challenge_id: int, seq: int, submission_id: int
+) -> NearCopyOf | None:
+    row = db.execute(
+        "SELECT source_id, source_submitter, distance_ppm, evidence FROM reward_near_copies "
+        "WHERE challenge_id = ? AND seq = ? AND submission_id = ?",
+        (challenge_id, seq, submission_id),
+    ).fetchone()
+    if row is None:
+        return None
+    source, submitter, ppm, evidence = row
+    return NearCopyOf(source_id=source, source_submitter=submitter, distance_ppm=ppm,
+                      distance=ppm_text(ppm), evidence=evidence)  # fmt: skip
 
 
 def fork_graph(db: sqlite3.Connection, challenge_id: int, page: PageRequest) -> ForkGraph:

@@ -198,14 +198,19 @@ class World:
         """Ends the phase, has the owner reveal the holdout, and waits for the oracles'
         rewards root; the ledger that holds it."""
         self.end_phase(oracles)
+        return self.reveal_and_wait_for_root()
+
+    def reveal_and_wait_for_root(self, timeout: float = 60.0) -> Ledger:
+        """The owner reveals phase 0's holdout; waits for the oracles' rewards root and
+        returns the ledger holding it."""
         owner = Sender.from_key(self.w3, OWNER_KEY)
         reveal_stored_holdout(self.platform, owner, self.store, self.base / "owner",
                               self.challenge_id)  # fmt: skip
         return wait_for(
             "the rewards root",
             lambda: (led := self.ledger()).challenges[self.challenge_id].roots and led,
-            60,
-            oracles,
+            timeout,
+            self.oracles,
         )
 
     def scored_ids(self) -> set[int]:

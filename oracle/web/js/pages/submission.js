@@ -10,6 +10,7 @@ import { explain, termLabel } from "../ui/glossary.js";
 import { codeFiles } from "../ui/codefiles.js";
 import { licenceText } from "../ui/licence.js";
 import { queuePlace } from "../ui/queue.js";
+import { nearCopyNotice } from "../ui/nearcopy.js";
 import { codeReceipt } from "../ui/receipt.js";
 import { submissionStatus } from "./common.js";
 
@@ -25,6 +26,7 @@ export async function render({ submissionId }, ctx) {
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Challenges"), " / ", challengeLink(sub.challenge_id), " / ", `Submission #${submissionId}`),
     h("h1", {}, `Submission #${submissionId} `, submissionStatus(sub)),
     statusExplained(sub),
+    nearCopyNotice(sub),
     h(
       "dl",
       { class: "facts wide" },
