@@ -49,6 +49,11 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     mapping(uint256 challengeId => mapping(address submitter => uint256)) private _recentCommits;
     mapping(uint256 submissionId => mapping(address reviewer => bool)) private _reviewed;
     mapping(uint256 submissionId => bool) private _bondForfeited;
+    /// @dev Quota protection (challenges with a scoring deadline): the commit time in bits
+    /// 0-39 (capped challenges only), the reveal time in bits 40-79, bit 80 once released.
+    mapping(uint256 submissionId => uint256 times) private _quotaTimes;
+    uint256 private constant REVEAL_TIME_SHIFT = 40;
+    uint256 private constant QUOTA_RELEASED = 1 << 80;
 
     constructor(IChallengeRegistry registry_) {
         registry = registry_;
@@ -60,10 +65,12 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         payable
         returns (uint256 submissionId)
     {
-        (uint32 phase, uint8 dailyCap, uint256 commitBond) = registry.commitRules(challengeId);
+        (uint32 phase, uint8 dailyCap, uint256 commitBond, bool quotaProtected) =
+            registry.commitRules(challengeId);
         if (msg.value != commitBond) revert WrongCommitBond(msg.value, commitBond);
         if (dailyCap != 0) _recordCommitTime(challengeId, dailyCap);
         submissionId = _nextId();
+        if (dailyCap != 0 && quotaProtected) _quotaTimes[submissionId] = block.timestamp;
         // The registry caps challenge ids at 2**32 (ChallengeIdOverflow) and phases at 2**16
         // (MAX_PHASES): both fit their fields.
         _submissions[submissionId] = _fingerprint(commitment, msg.sender)
@@ -83,7 +90,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         uint256 word = _wordOf(submissionId);
         if (word & REVEALED != 0) revert AlreadyRevealed(submissionId);
         uint256 clock = _clock;
-        (uint32 challengeId, uint256 bond) = _checkRevealable(submissionId, word, clock);
+        (uint32 challengeId, uint256 bond) = _startReveal(submissionId, word, clock);
         uint256 computed = _fingerprint(
             _commitment(challengeId, msg.sender, artifactCid, parents, weightsPpm, salt), msg.sender
         );
@@ -110,7 +117,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         if (verdict == 0 || verdict > VERDICT_MAX) revert InvalidVerdict(verdict);
         if (_reviewed[submissionId][msg.sender]) revert AlreadyReviewed(submissionId, msg.sender);
         uint32 challengeId = _challengeOf(word);
-        (uint64 revealEnd,) = registry.revealRules(challengeId, _phaseOf(word));
+        (uint64 revealEnd,,) = registry.revealRules(challengeId, _phaseOf(word));
         if (block.timestamp > revealEnd) {
             revert ReviewWindowClosed(submissionId, revealEnd, block.timestamp);
         }
@@ -122,7 +129,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     function forfeitBond(uint256 submissionId) external nonReentrant {
         uint256 word = _wordOf(submissionId);
         uint32 challengeId = _challengeOf(word);
-        (uint64 revealEnd, uint256 bond) = registry.revealRules(challengeId, _phaseOf(word));
+        (uint64 revealEnd, uint256 bond,) = registry.revealRules(challengeId, _phaseOf(word));
         if (
             word & REVEALED != 0 || _bondForfeited[submissionId] || bond == 0
                 || block.timestamp <= revealEnd
@@ -133,6 +140,45 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         _bondForfeited[submissionId] = true;
         emit BondForfeited(submissionId, owner, bond);
         _sendEth(owner, bond);
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function releaseQuota(uint256 submissionId) external {
+        uint256 word = _wordOf(submissionId);
+        if (word & REVEALED == 0) revert NotRevealed(submissionId);
+        uint32 challengeId = _challengeOf(word);
+        uint256 times = _quotaTimes[submissionId];
+        uint256 committedAt = times & STAMP_MASK;
+        // Both times are kept only in capped challenges with a scoring deadline.
+        if (committedAt == 0) revert QuotaNotProtected(submissionId, challengeId);
+        if (times & QUOTA_RELEASED != 0) revert QuotaAlreadyReleased(submissionId);
+        if (registry.vault().scoreBoard().isScored(submissionId)) {
+            revert SubmissionScored(submissionId);
+        }
+        (uint32 scoringDeadline,,) = registry.quotaRules(challengeId, _phaseOf(word));
+        uint256 dueBy = ((times >> REVEAL_TIME_SHIFT) & STAMP_MASK) + scoringDeadline;
+        if (block.timestamp <= dueBy) {
+            revert ScoringDeadlineNotPassed(submissionId, dueBy, block.timestamp);
+        }
+        _quotaTimes[submissionId] = times | QUOTA_RELEASED;
+        address submitter = _submitterOf(word);
+        bool slotFreed = _dropCommitTime(challengeId, submitter, committedAt);
+        emit QuotaReleased(submissionId, challengeId, submitter, uint64(committedAt), slotFreed);
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function quotaTimesOf(uint256 submissionId)
+        external
+        view
+        returns (uint64 committedAt, uint64 revealedAt, bool released)
+    {
+        _wordOf(submissionId);
+        uint256 times = _quotaTimes[submissionId];
+        return (
+            uint64(times & STAMP_MASK),
+            uint64((times >> REVEAL_TIME_SHIFT) & STAMP_MASK),
+            times & QUOTA_RELEASED != 0
+        );
     }
 
     /// @inheritdoc ISubmissionBook
@@ -178,7 +224,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     function bondOf(uint256 submissionId) external view returns (uint256) {
         uint256 word = _wordOf(submissionId);
         if (word & REVEALED != 0 || _bondForfeited[submissionId]) return 0;
-        (, uint256 bond) = registry.revealRules(_challengeOf(word), _phaseOf(word));
+        (, uint256 bond,) = registry.revealRules(_challengeOf(word), _phaseOf(word));
         return bond;
     }
 
@@ -215,22 +261,24 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Checks when a pending submission is revealed; returns its challenge and the commit
-    /// bond to refund.
-    function _checkRevealable(uint256 submissionId, uint256 word, uint256 clock)
+    /// @dev Checks when a pending submission is revealed and, with quota protection, records
+    /// the reveal time (a failed reveal reverts it); returns its challenge and the commit bond
+    /// to refund.
+    function _startReveal(uint256 submissionId, uint256 word, uint256 clock)
         private
-        view
         returns (uint32 challengeId, uint256 bond)
     {
         if (clock >> BLOCK_SHIFT == block.number && submissionId > uint64(clock >> START_SHIFT)) {
             revert RevealTooEarly(submissionId, block.number);
         }
         challengeId = _challengeOf(word);
-        uint64 revealEnd;
-        (revealEnd, bond) = registry.revealRules(challengeId, _phaseOf(word));
+        (uint64 revealEnd, uint256 commitBond, bool quotaProtected) =
+            registry.revealRules(challengeId, _phaseOf(word));
         if (block.timestamp > revealEnd) {
             revert RevealWindowClosed(submissionId, revealEnd, block.timestamp);
         }
+        if (quotaProtected) _quotaTimes[submissionId] |= block.timestamp << REVEAL_TIME_SHIFT;
+        bond = commitBond;
     }
 
     /// @dev Counts a new submission in the clock word and returns its id.
@@ -269,6 +317,26 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         }
         _recentCommits[challengeId][msg.sender] =
             ((stamps << STAMP_BITS) | block.timestamp) & STAMPS_MASK;
+    }
+
+    /// @dev Takes one commit at `committedAt` out of the submitter's rolling day, if it is still
+    /// among the stamps and less than a day old; the older stamps move up one place.
+    function _dropCommitTime(uint256 challengeId, address submitter, uint256 committedAt)
+        private
+        returns (bool dropped)
+    {
+        if (block.timestamp >= committedAt + 1 days) return false;
+        uint256 stamps = _recentCommits[challengeId][submitter];
+        for (uint256 i = 0; i < 6; ++i) {
+            uint256 shift = STAMP_BITS * i;
+            if ((stamps >> shift) & STAMP_MASK == committedAt) {
+                uint256 newer = stamps & ((1 << shift) - 1);
+                uint256 older = (stamps >> (shift + STAMP_BITS)) << shift;
+                _recentCommits[challengeId][submitter] = newer | older;
+                return true;
+            }
+        }
+        return false;
     }
 
     function _checkParents(

@@ -52,6 +52,16 @@ interface ISubmissionBook {
         string reviewCid
     );
     event BondForfeited(uint256 indexed submissionId, address indexed to, uint256 amount);
+    /// @notice The oracles never scored a revealed submission within the challenge's scoring
+    /// deadline: it no longer counts against its submitter's daily cap (`slotFreed` is false
+    /// when its commit had already left the rolling day). Its commit bond came back at reveal.
+    event QuotaReleased(
+        uint256 indexed submissionId,
+        uint256 indexed challengeId,
+        address indexed submitter,
+        uint64 committedAt,
+        bool slotFreed
+    );
 
     error WrongCommitBond(uint256 sent, uint256 required);
     error DailyCapReached(address submitter, uint8 cap, uint256 nextCommitAt);
@@ -74,6 +84,11 @@ interface ISubmissionBook {
     error ReviewWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_);
     error BondNotForfeitable(uint256 submissionId);
     error EthTransferFailed(address to, uint256 amount);
+    /// @notice The challenge has no scoring deadline or no daily cap: nothing to release.
+    error QuotaNotProtected(uint256 submissionId, uint256 challengeId);
+    error QuotaAlreadyReleased(uint256 submissionId);
+    error ScoringDeadlineNotPassed(uint256 submissionId, uint256 dueBy, uint256 now_);
+    error SubmissionScored(uint256 submissionId);
 
     /// @notice Records a commitment in the challenge's open phase; `msg.value` = commit bond.
     /// @return submissionId Increasing with commit order across all challenges.
@@ -102,6 +117,19 @@ interface ISubmissionBook {
 
     /// @notice After the reveal end, sends an unrevealed submission's bond to the challenge owner.
     function forfeitBond(uint256 submissionId) external;
+
+    /// @notice Anyone, after the challenge's scoring deadline has passed since the reveal of a
+    /// submission the oracles never scored: takes its commit out of its submitter's daily cap.
+    /// Once per submission; only in challenges with a cap and a scoring deadline.
+    function releaseQuota(uint256 submissionId) external;
+
+    /// @notice The commit and reveal times the book keeps for quota protection (0 when not
+    /// kept: the commit time only in capped challenges, both only with a scoring deadline)
+    /// and whether the quota was released.
+    function quotaTimesOf(uint256 submissionId)
+        external
+        view
+        returns (uint64 committedAt, uint64 revealedAt, bool released);
 
     function submissionCount() external view returns (uint256);
     function getSubmission(uint256 submissionId) external view returns (Submission memory);

@@ -69,6 +69,26 @@ class Holdout(Model):
     revealer: str  # the owner, or an oracle holding the secret after the owner's grace period
 
 
+class PhaseExtension(Model):
+    """An oracle outage in the last day of commits moved the phase's windows (once)."""
+
+    waiting_submission_id: int  # the submission that waited unscored
+    revealed_at: int
+    outage: int  # seconds it waited
+    extension: int  # seconds both windows moved: the outage, capped by the challenge
+    block: int
+
+
+class QuotaProtection(Model):
+    """The challenge's scoring deadline as it applies to one submission."""
+
+    scoring_deadline: int  # seconds the oracles have to score a reveal
+    due_by: int | None  # reveal time + deadline; None while unrevealed
+    released: bool  # releaseQuota ran: its commit no longer counts against the daily cap
+    slot_freed: bool  # false when the commit was already over a day old at the release
+    release_block: int | None
+
+
 class Phase(Model):
     phase: int
     spec_cid: str
@@ -91,6 +111,7 @@ class Phase(Model):
     changed: list[str]  # what it changed from the phase before, "what old -> new"
     best_public: BoardEntry | None  # the top of its public board
     best_private: BoardEntry | None  # the top of its private board, once opened
+    extension: PhaseExtension | None = None  # commit_end and reveal_end include it
 
 
 class OracleSet(Model):
@@ -137,6 +158,8 @@ class Challenge(ChallengeSummary):
     dispute_bond: str
     daily_cap: int
     commit_bond: str
+    scoring_deadline: int  # seconds the oracles have to score a reveal; 0 = no protection
+    max_outage_extension: int  # cap on a phase's extension after an outage; 0 = never
     phases: list[Phase]
     oracle_sets: list[OracleSet]
     escrow: Escrow
@@ -313,6 +336,7 @@ class Submission(SubmissionSummary):
     rewards: list[SubmissionReward]
     source: SourceLink | None = None  # from the artifact's coop-source.json, when it has one
     queue: QueuePlace | None = None  # while revealed and not scored
+    quota: QuotaProtection | None = None  # when the challenge sets a scoring deadline
 
 
 class ForkNode(Model):

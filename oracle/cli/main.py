@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Run an oracle: follow the chain, score, sign with peers, post (docs/operator.md)."),
     "profile": ("oracle.cli.board_cmd:profile_cmd", "Show someone's contributions: submissions "
                 "(with forks), improvements, reviews, claims."),
+    "quota": ("oracle.cli.quota_cmd:quota",
+              "Win back what the oracles' failures cost: a cap slot, or a phase's last day."),
     "receipt": ("oracle.cli.receipt_cmd:receipt",
                 "Show the report SUBMISSION's score names on chain (its reportDigest), from IPFS."),
     "reveal": ("oracle.cli.participant_cmd:reveal_pending",

@@ -9,6 +9,7 @@ from oracle.cli.context import ChainContext, chain_options
 from oracle.errors import CoopError
 from oracle.ledger.model import Ledger, Submission
 from oracle.ledger.queue import RECENT, Pending, ScoredTimes, ScoringQueue, scoring_queue
+from oracle.ledger.quota import quota_state, quota_text
 from oracle.ledger.replay import read_ledger
 from oracle.status import Status
 from oracle.types import plural
@@ -47,6 +48,7 @@ def status(submission_id: int, config: Path | None, rpc_url: str | None,
     queue = _queue(ledger, times)
     place = queue.place_of(submission_id)
     state = "scored" if sub.score else "revealed" if sub.reveal else "committed"
+    quota = quota_state(ledger, sub, times)
     if as_json:
         click.echo(json.dumps({
             "submission_id": submission_id, "challenge_id": sub.challenge_id,
@@ -54,9 +56,12 @@ def status(submission_id: int, config: Path | None, rpc_url: str | None,
             "status": None if sub.score is None else Status(sub.score.status).name,
             "queue": None if place is None else vars(place),
             "seconds_per_submission": queue.seconds_per_submission,
+            "quota": None if quota is None else vars(quota),
         }))  # fmt: skip
         return
     click.echo(_text(sub, state, queue))
+    if quota is not None:
+        click.echo(quota_text(quota, times(-1)))
 
 
 class _BlockTimes:

@@ -40,6 +40,28 @@ class HoldoutReveal:
     revealer: Address  # the owner, an oracle, or anyone else holding the secret
 
 
+@dataclass(frozen=True)
+class PhaseExtension:
+    """A PhaseExtended event: an oracle outage in the phase's last day of commits moved both
+    its windows `extension` seconds later (the wait of `waiting_submission_id`, capped)."""
+
+    waiting_submission_id: int
+    revealed_at: int
+    outage: int
+    extension: int
+    block: int
+
+
+@dataclass(frozen=True)
+class QuotaRelease:
+    """A QuotaReleased event: the oracles missed the scoring deadline, so the commit no longer
+    counts against the submitter's daily cap (`slot_freed` false: it was over a day old)."""
+
+    committed_at: int
+    slot_freed: bool
+    block: int
+
+
 @dataclass
 class Phase:
     index: int
@@ -55,6 +77,7 @@ class Phase:
     bounty: int
     block: int
     holdout: HoldoutReveal | None = None
+    extension: PhaseExtension | None = None  # commit_end and reveal_end include it
 
 
 @dataclass(frozen=True)
@@ -98,6 +121,7 @@ class Submission:
     reveal: Reveal | None = None
     score: Score | None = None
     private: PrivateScore | None = None
+    quota_release: QuotaRelease | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +213,8 @@ class Challenge:
     spec_cid: str
     block: int
     notice_period: int  # seconds between announcing new judges or a phase and its start
+    scoring_deadline: int = 0  # seconds the oracles have to score a reveal (0: no protection)
+    max_outage_extension: int = 0  # the cap on a phase's outage extension (0: never)
     oracle_sets: list[OracleSet] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
     escrow_moves: list[EscrowMove] = field(default_factory=list)  # in chain order

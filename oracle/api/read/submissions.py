@@ -28,6 +28,7 @@ from oracle.api.read.common import (
     verdict_name,
 )
 from oracle.api.read.queue import place_of
+from oracle.api.read.quota import quota_of
 from oracle.status import Status
 
 StateFilter = Literal["committed", "revealed", "scored"]
@@ -133,6 +134,7 @@ def submission(db: sqlite3.Connection, submission_id: int) -> Submission:
         reviews=reviews_of(db, "submission_id", submission_id),
         rewards=_rewards(db, submission_id),
         queue=place_of(db, submission_id) if base.state == "revealed" else None,
+        quota=quota_of(db, submission_id),
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ import { add, clear, empty, h, table } from "../ui/dom.js";
 import { explain, termLabel } from "../ui/glossary.js";
 import { cidLink, duration, plural, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
 import { bestScorePlot } from "../ui/plot.js";
+import { extensionNote, quotaRule } from "../ui/quota.js";
 import { boardTable, challengeTitle, loadSpec, stateBadge, submissionStatus } from "./common.js";
 
 export const name = "challenge";
@@ -178,6 +179,8 @@ function numbers(c, spec) {
       h("dd", {}, c.commit_bond === "0" ? "none" : `${wei(c.commit_bond)}, refunded at the reveal`),
       h("dt", {}, "daily cap"),
       h("dd", {}, c.daily_cap ? `${c.daily_cap} commits per address per 24 h` : "none"),
+      h("dt", {}, "scoring deadline"),
+      h("dd", { "data-field": "scoring-deadline" }, quotaRule(c)),
       h("dt", {}, "dispute window"),
       h("dd", { "data-field": "dispute-window" }, `${duration(c.dispute_window)}, bond ${wei(c.dispute_bond)}`),
       h("dt", {}, "notice period"),
@@ -297,7 +300,7 @@ function phases(c) {
       ["phase", "commits", "reveals until", "bounty", "state", "judges", "holdout"],
       c.phases.map((p) => [
         String(p.phase),
-        `${time(p.commit_start)} – ${time(p.commit_end)}`,
+        [`${time(p.commit_start)} – ${time(p.commit_end)}`, extensionNote(p)],
         time(p.reveal_end),
         `${tokens(p.bounty)} tokens`,
         stateBadge(p.state),

@@ -9,6 +9,7 @@ import { badge, cidLink, challengeLink, percent, profileLink, score, submissionL
 import { explain, termLabel } from "../ui/glossary.js";
 import { codeFiles } from "../ui/codefiles.js";
 import { queuePlace } from "../ui/queue.js";
+import { quotaNote } from "../ui/quota.js";
 import { submissionStatus } from "./common.js";
 
 export const name = "submission";
@@ -71,7 +72,13 @@ function statusExplained(sub) {
     );
   }
   if (sub.state === "revealed" || !sub.score) {
-    return h("div", { class: "status-reason" }, h("p", {}, "Revealed: the file is public and waiting for the oracles' signed score."), queuePlace(sub.queue));
+    return h(
+      "div",
+      { class: "status-reason" },
+      h("p", {}, "Revealed: the file is public and waiting for the oracles' signed score."),
+      queuePlace(sub.queue),
+      quotaNote(sub.quota),
+    );
   }
   const s = sub.score;
   return h(
@@ -79,6 +86,7 @@ function statusExplained(sub) {
     { class: `status-reason ${s.valid ? "ok" : "bad"}` },
     h("p", {}, h("strong", {}, s.status_name), ` (status ${s.status}): ${s.reason}.`, s.valid ? "" : " An invalid submission gets no score and no reward."),
     h("p", { class: "muted" }, `Scored in batch ${s.seq}, block ${s.block}; the oracles' full report has digest `, h("code", {}, s.report_digest), "."),
+    sub.quota?.released ? quotaNote(sub.quota) : null,
     explain("status", "What do status codes mean?"),
   );
 }
