@@ -9,13 +9,17 @@ from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner, Result
+from fastapi.testclient import TestClient
 
+from oracle.api.app import create_app
+from oracle.api.config import ApiConfig
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.clock import chain_now
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit
 from oracle.cli.main import cli
 from oracle.devnet.datasets import spec_path
+from oracle.indexer.runner import Indexer
 from oracle.errors import TransactionReverted
 from tests.oracle.daemon.world import EXAMPLE, PARTICIPANT_KEYS, World, wait_for
 
@@ -92,6 +96,23 @@ def test_quota_survives_an_oracle_outage(world: World) -> None:
     assert after.extension is not None and after.extension.waiting_submission_id == waiting
     again = coop(world, "quota", "extend", str(world.challenge_id), "0", str(waiting))
     assert again.exit_code == 2 and "PhaseAlreadyExtended" in again.output
+
+    # The API (over the index of the same chain) shows the rule, the extension and the release.
+    indexer = Indexer(world.base / "index.sqlite3", world.platform, world.store, confirmations=0)
+    indexer.catch_up()
+    client = TestClient(create_app(ApiConfig(indexer.db_path, world.store.root, web_dir=None)))
+    shown_challenge = client.get(f"/v1/challenges/{world.challenge_id}").json()
+    assert shown_challenge["scoring_deadline"] == DEADLINE
+    assert shown_challenge["max_outage_extension"] == MAX_EXTENSION
+    shown_phase = shown_challenge["phases"][0]
+    assert shown_phase["commit_end"] == after.commit_end
+    assert shown_phase["reveal_end"] == after.reveal_end
+    assert shown_phase["extension"]["waiting_submission_id"] == waiting
+    assert shown_phase["extension"]["extension"] == done["extension"]
+    shown_quota = client.get(f"/v1/submissions/{waiting}").json()["quota"]
+    assert shown_quota["released"] is True and shown_quota["slot_freed"] is True
+    assert shown_quota["scoring_deadline"] == DEADLINE
+    assert client.get(f"/v1/submissions/{first}").json()["quota"]["released"] is False
 
     # The oracles come back and score what waited.
     for oracle in world.oracles:
