@@ -19,8 +19,8 @@ from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit
 from oracle.cli.main import cli
 from oracle.devnet.datasets import spec_path
-from oracle.indexer.runner import Indexer
 from oracle.errors import TransactionReverted
+from oracle.indexer.runner import Indexer
 from tests.oracle.daemon.world import EXAMPLE, PARTICIPANT_KEYS, World, wait_for
 
 DEADLINE = 600
@@ -94,6 +94,8 @@ def test_quota_survives_an_oracle_outage(world: World) -> None:
     assert after.commit_end == phase.commit_end + done["extension"]
     assert after.reveal_end == phase.reveal_end + done["extension"]
     assert after.extension is not None and after.extension.waiting_submission_id == waiting
+    status_text = coop(world, "challenge", "status", str(world.challenge_id)).output
+    assert f"after an oracle outage (submission {waiting} waited" in status_text
     again = coop(world, "quota", "extend", str(world.challenge_id), "0", str(waiting))
     assert again.exit_code == 2 and "PhaseAlreadyExtended" in again.output
 
