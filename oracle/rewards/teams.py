@@ -2,7 +2,7 @@
 
 The rule (v1, or v2 later) pays accounts; a formed team (SubmissionBook `TeamFormed`) pools
 what its members' accounts earned in the phase and splits the pool by the members' reward
-shares (ppm): each member gets floor(pool × share / 1,000,000), and the few base units
+shares (ppm): each member gets floor(pool * share / 1,000,000), and the few base units
 rounding leaves go to the member listed first (the lowest address), so the pool is paid
 exactly. Accounts outside every team keep their leaves. The result still has one leaf per
 account, in ascending address order, and no zero leaf.
