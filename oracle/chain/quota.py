@@ -64,23 +64,33 @@ _ADVICE = {
     "UnknownSubmission": "check the submission id (`coop status ID`)",
     "UnknownChallenge": "check the challenge id",
     "UnknownPhase": "check the phase number (`coop challenge status ID`)",
+    "TeamOverCap": "together you committed more than the cap allows for the days so far; "
+    "wait for more days to pass",
+    "MemberInAnotherTeam": "a member is in another formed team of this challenge",
+    "NotATeamMember": "only a listed member may propose or join the team",
+    "AlreadyConsented": "you consented already; the other members must join",
+    "TeamAlreadyFormed": "every member consented already",
+    "TeamSharesDoNotSumToMillion": "make the percentages add up to 100",
+    "InvalidTeamSize": "a team has 2 to 8 members",
 }
 
 
-def _simulate(fn: ContractFunction, sender: Sender) -> None:
+def simulate(fn: ContractFunction, sender: Sender, refusal: type[CoopError]) -> None:
+    """Calls `fn` as `sender` first: a refusal raises `refusal` with the decoded error and,
+    when known, what to do about it."""
     try:
         fn.call({"from": sender.address})
     except (ContractCustomError, ContractLogicError) as exc:
         reason = describe_revert(fn, exc)
         name = reason.split(": ", 1)[-1].split("(", 1)[0]
         advice = _ADVICE.get(name)
-        raise QuotaRefused(f"{reason}: {advice}" if advice else reason) from None
+        raise refusal(f"{reason}: {advice}" if advice else reason) from None
 
 
 def release_quota(platform: Platform, sender: Sender, submission_id: int) -> QuotaReleased:
     """Takes an unscored submission's commit out of its submitter's daily cap."""
     fn = platform.book.functions.releaseQuota(submission_id)
-    _simulate(fn, sender)
+    simulate(fn, sender, QuotaRefused)
     receipt = sender.transact(fn)
     (event,) = platform.book.events.QuotaReleased().process_receipt(receipt, errors=DISCARD)
     a = event["args"]
@@ -94,7 +104,7 @@ def extend_for_outage(platform: Platform, sender: Sender, challenge_id: int, pha
                       waiting_submission_id: int) -> PhaseExtended:  # fmt: skip
     """Moves the phase's windows later by the oracles' outage (once, capped)."""
     fn = platform.registry.functions.extendForOutage(challenge_id, phase, waiting_submission_id)
-    _simulate(fn, sender)
+    simulate(fn, sender, QuotaRefused)
     receipt = sender.transact(fn)
     events = platform.registry.events.PhaseExtended().process_receipt(receipt, errors=DISCARD)
     a = events[0]["args"]

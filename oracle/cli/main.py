@@ -60,6 +60,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "oracles have not scored it, its queue place."),
     "submit": ("oracle.cli.participant_cmd:submit",
                "Add PATH (a predictions file or a folder) to IPFS, commit it, then reveal it."),
+    "team": ("oracle.cli.team_cmd:team",
+             "Form a team for a challenge: one shared daily cap, rewards split by agreed shares."),
     "up": ("oracle.cli.devnet_cmd:up", "Run the whole platform locally until Ctrl-C: chain, "
            "contracts, a demo challenge, the API with the web app, and three oracles."),
 }  # fmt: skip

@@ -1,0 +1,65 @@
+"""`coop team` on a real anvil chain: two participants form a team (each consents on chain),
+then share one daily cap; refusals come back in words."""
+
+import json
+from typing import Any
+
+from click.testing import CliRunner
+
+from oracle.chain.anvil import ANVIL_KEYS
+from oracle.chain.platform import Platform
+from oracle.chain.sender import Sender
+from oracle.cli.main import cli
+from oracle.errors import TransactionReverted
+from tests.chain.chain_helpers import dev_challenge
+
+ALICE, BOB = ANVIL_KEYS[1], ANVIL_KEYS[2]
+
+
+def run(env: dict[str, str], key: str, *args: str) -> Any:
+    return CliRunner().invoke(cli, list(args), env={**env, "COOP_PRIVATE_KEY": key})
+
+
+def test_two_participants_form_a_team_and_share_one_cap(
+    deployed: tuple[Platform, Any], cli_env: dict[str, str]
+) -> None:
+    platform, _ = deployed
+    challenge = dev_challenge(platform, 100_000, 200_000, daily_cap=1)
+    alice = Sender.from_key(platform.w3, ALICE).address
+    bob = Sender.from_key(platform.w3, BOB).address
+    proposed = run(cli_env, ALICE, "team", "propose", str(challenge), "--member", f"{alice}:70",
+                   "--member", f"{bob}:30", "--json")  # fmt: skip
+    assert proposed.exit_code == 0, proposed.output
+    team_id = json.loads(proposed.stdout)["team_id"]
+    shown = run(cli_env, ALICE, "team", "show", str(team_id))
+    assert "waiting for consents" in shown.output and "70%" in shown.output
+
+    again = run(cli_env, ALICE, "team", "join", str(team_id))
+    assert again.exit_code == 2 and "AlreadyConsented" in again.output
+    joined = run(cli_env, BOB, "team", "join", str(team_id))
+    assert joined.exit_code == 0 and "formed" in joined.output
+    assert platform.book.functions.teamOf(challenge, alice).call() == team_id
+
+    Sender.from_key(platform.w3, ALICE).transact(
+        platform.book.functions.commit(challenge, b"a" * 32)
+    )
+    try:
+        Sender.from_key(platform.w3, BOB).transact(
+            platform.book.functions.commit(challenge, b"b" * 32)
+        )
+    except TransactionReverted as exc:
+        assert "DailyCapReached" in str(exc)  # bob's commit counts against the team's cap
+    else:
+        raise AssertionError("bob committed past the team's shared cap")
+
+
+def test_a_team_with_shares_that_do_not_add_up_is_refused(
+    deployed: tuple[Platform, Any], cli_env: dict[str, str]
+) -> None:
+    platform, _ = deployed
+    alice = Sender.from_key(platform.w3, ALICE).address
+    bob = Sender.from_key(platform.w3, BOB).address
+    refused = run(cli_env, ALICE, "team", "propose", "1", "--member", f"{alice}:70",
+                  "--member", f"{bob}:20")  # fmt: skip
+    assert refused.exit_code == 2
+    assert "TeamSharesDoNotSumToMillion" in refused.output and "add up to 100" in refused.output
