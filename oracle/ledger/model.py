@@ -63,6 +63,19 @@ class QuotaRelease:
 
 
 @dataclass
+class Team:
+    """A TeamProposed event, formed once TeamFormed follows (every member consented)."""
+
+    team_id: int
+    challenge_id: int
+    members: tuple[Address, ...]
+    shares_ppm: tuple[int, ...]
+    proposed_block: int
+    formed_block: int | None = None
+    combined_submissions: int = 0  # the commits the members brought into the shared cap
+
+
+@dataclass
 class Phase:
     index: int
     spec_cid: str
@@ -250,6 +263,7 @@ class Ledger:
     challenges: dict[int, Challenge] = field(default_factory=dict)
     submissions: dict[int, Submission] = field(default_factory=dict)
     reviews: list[ReviewEntry] = field(default_factory=list)
+    teams: dict[int, "Team"] = field(default_factory=dict)
 
     def challenge(self, challenge_id: int) -> Challenge:
         found = self.challenges.get(challenge_id)
@@ -269,3 +283,20 @@ class Ledger:
 
     def reviews_of(self, challenge_id: int) -> list[ReviewEntry]:
         return [r for r in self.reviews if r.challenge_id == challenge_id]
+
+
+def teams_of(ledger: Ledger, address: str) -> list[tuple[Team, int]]:
+    """Every team proposed with `address` as a member, with its share (ppm), by team id."""
+    found = []
+    for team in sorted(ledger.teams.values(), key=lambda t: t.team_id):
+        for member, share in zip(team.members, team.shares_ppm, strict=True):
+            if member.lower() == address.lower():
+                found.append((team, share))
+    return found
+
+
+def team_submissions(ledger: Ledger, team: Team) -> list[Submission]:
+    """The submissions of the team's members in its challenge: the team's work."""
+    members = {m.lower() for m in team.members}
+    return [s for s in ledger.submissions_of(team.challenge_id)
+            if s.submitter.lower() in members]  # fmt: skip

@@ -30,6 +30,7 @@ from oracle.ledger.model import (
     Score,
     ScoreBatchPosted,
     Submission,
+    Team,
 )
 from oracle.types import Verdict
 
@@ -136,6 +137,18 @@ def _quota_released(ledger: Ledger, e: ChainEvent) -> None:
     submission.quota_release = QuotaRelease(
         int(e["committedAt"]), bool(e["slotFreed"]), e.block_number
     )
+
+
+def _team_proposed(ledger: Ledger, e: ChainEvent) -> None:
+    team_id = int(e["teamId"])
+    ledger.teams[team_id] = Team(team_id, int(e["challengeId"]), tuple(e["members"]),
+                                 tuple(int(s) for s in e["sharesPpm"]), e.block_number)  # fmt: skip
+
+
+def _team_formed(ledger: Ledger, e: ChainEvent) -> None:
+    team = ledger.teams[int(e["teamId"])]
+    team.formed_block = e.block_number
+    team.combined_submissions = int(e["combinedSubmissions"])
 
 
 def _bounty_escrowed(ledger: Ledger, e: ChainEvent) -> None:
@@ -274,6 +287,8 @@ _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
     "HoldoutRevealed": _holdout_revealed,
     "PhaseExtended": _phase_extended,
     "QuotaReleased": _quota_released,
+    "TeamProposed": _team_proposed,
+    "TeamFormed": _team_formed,
     "BountyEscrowed": _bounty_escrowed,
     "Committed": _committed,
     "Revealed": _revealed,

@@ -51,6 +51,9 @@ def test_two_participants_form_a_team_and_share_one_cap(
         assert "DailyCapReached" in str(exc)  # bob's commit counts against the team's cap
     else:
         raise AssertionError("bob committed past the team's shared cap")
+    profile = run(cli_env, ALICE, "profile", bob)
+    assert f"team {team_id} challenge {challenge} (formed): share 30%" in profile.output
+    assert "1 submission by the team" in profile.output  # alice's commit is team work
 
 
 def test_a_team_with_shares_that_do_not_add_up_is_refused(
