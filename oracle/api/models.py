@@ -79,6 +79,29 @@ class PhaseExtension(Model):
     block: int
 
 
+class TeamMember(Model):
+    address: str
+    share_ppm: int  # of the team's rewards
+
+
+class Team(Model):
+    """A team proposed for a challenge; `formed` once every member consented on chain."""
+
+    team_id: int
+    challenge_id: int
+    proposer: str
+    members: list[TeamMember]
+    formed: bool
+    combined_submissions: int | None  # what the members brought into the shared cap
+    submission_ids: list[int]  # the members' submissions in the challenge: the team's work
+    block: int
+
+
+class Teams(Model):
+    challenge_id: int
+    teams: list[Team]
+
+
 class QuotaProtection(Model):
     """The challenge's scoring deadline as it applies to one submission."""
 

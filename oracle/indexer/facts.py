@@ -91,6 +91,19 @@ def _quota_released(db: sqlite3.Connection, e: ChainEvent) -> None:
     ))  # fmt: skip
 
 
+def _team_proposed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "teams", (
+        int(e["teamId"]), int(e["challengeId"]), e["proposer"], json.dumps(list(e["members"])),
+        json.dumps([int(s) for s in e["sharesPpm"]]), *_place(e),
+    ))  # fmt: skip
+
+
+def _team_formed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "team_formations", (
+        int(e["teamId"]), int(e["challengeId"]), int(e["combinedSubmissions"]), *_place(e),
+    ))  # fmt: skip
+
+
 def _bounty_escrowed(db: sqlite3.Connection, e: ChainEvent) -> None:
     _insert(db, "escrows", (int(e["challengeId"]), e["from"], str(e["amount"]), *_place(e)))
 
@@ -233,6 +246,8 @@ HANDLERS: dict[str, Handler] = {
     "OraclesRotated": _oracles_rotated,
     "PhaseExtended": _phase_extended,
     "QuotaReleased": _quota_released,
+    "TeamProposed": _team_proposed,
+    "TeamFormed": _team_formed,
     "BountyEscrowed": _bounty_escrowed,
     "Committed": _committed,
     "Revealed": _revealed,

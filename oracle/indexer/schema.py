@@ -71,6 +71,15 @@ FACT_TABLES: dict[str, str] = {
         outage INTEGER NOT NULL, extension INTEGER NOT NULL, commit_end INTEGER NOT NULL,
         reveal_end INTEGER NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, phase)""",
+    # TeamProposed (members and shares as JSON lists), and TeamFormed once every member consented
+    "teams": """
+        team_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL, proposer TEXT NOT NULL,
+        members TEXT NOT NULL, shares_ppm TEXT NOT NULL,
+        block INTEGER NOT NULL, log_index INTEGER NOT NULL""",
+    "team_formations": """
+        team_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL,
+        combined_submissions INTEGER NOT NULL, block INTEGER NOT NULL,
+        log_index INTEGER NOT NULL""",
     "quota_releases": """
         submission_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL,
         submitter TEXT NOT NULL, committed_at INTEGER NOT NULL, slot_freed INTEGER NOT NULL,

@@ -2,15 +2,21 @@
 then share one daily cap; refusals come back in words."""
 
 import json
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
+from oracle.api.app import create_app
+from oracle.api.config import ApiConfig
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
 from oracle.cli.main import cli
 from oracle.errors import TransactionReverted
+from oracle.indexer.runner import Indexer
+from oracle.ipfs.embedded import EmbeddedStore
 from tests.chain.chain_helpers import dev_challenge
 
 ALICE, BOB = ANVIL_KEYS[1], ANVIL_KEYS[2]
@@ -21,7 +27,7 @@ def run(env: dict[str, str], key: str, *args: str) -> Any:
 
 
 def test_two_participants_form_a_team_and_share_one_cap(
-    deployed: tuple[Platform, Any], cli_env: dict[str, str]
+    deployed: tuple[Platform, Any], cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     platform, _ = deployed
     challenge = dev_challenge(platform, 100_000, 200_000, daily_cap=1)
@@ -54,6 +60,18 @@ def test_two_participants_form_a_team_and_share_one_cap(
     profile = run(cli_env, ALICE, "profile", bob)
     assert f"team {team_id} challenge {challenge} (formed): share 30%" in profile.output
     assert "1 submission by the team" in profile.output  # alice's commit is team work
+
+    store = EmbeddedStore(tmp_path / "ipfs")
+    indexer = Indexer(tmp_path / "index.sqlite3", platform, store, confirmations=0)
+    indexer.catch_up()
+    client = TestClient(create_app(ApiConfig(indexer.db_path, store.root, web_dir=None)))
+    (shown_team,) = client.get(f"/v1/challenges/{challenge}/teams").json()["teams"]
+    assert shown_team["formed"] is True and shown_team["team_id"] == team_id
+    assert {m["address"]: m["share_ppm"] for m in shown_team["members"]} == {
+        alice: 700_000,
+        bob: 300_000,
+    }
+    assert len(shown_team["submission_ids"]) == 1
 
 
 def test_a_team_with_shares_that_do_not_add_up_is_refused(
