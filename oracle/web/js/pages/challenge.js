@@ -9,6 +9,7 @@ import { explain, termLabel } from "../ui/glossary.js";
 import { cidLink, duration, plural, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
 import { bestScorePlot } from "../ui/plot.js";
 import { extensionNote, quotaRule } from "../ui/quota.js";
+import { teamList } from "../ui/teams.js";
 import { boardTable, challengeTitle, loadSpec, stateBadge, submissionStatus } from "./common.js";
 
 export const name = "challenge";
@@ -17,14 +18,15 @@ const BOARD_LIMIT = 50;
 
 /** Everything on the page that changes as the chain moves; boards of `phase` (null: latest). */
 async function loadState(challengeId, phase) {
-  const [challenge, privateBoard, improvements, submissions, status] = await Promise.all([
+  const [challenge, privateBoard, improvements, submissions, status, teams] = await Promise.all([
     get(`challenges/${challengeId}`),
     get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT, phase }),
     get(`challenges/${challengeId}/improvements`, { phase }),
     get(`challenges/${challengeId}/submissions`, { limit: 100 }),
     get("status"),
+    get(`challenges/${challengeId}/teams`),
   ]);
-  return { challenge, privateBoard, improvements, submissions, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
+  return { challenge, privateBoard, improvements, submissions, teams, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
 }
 
 export async function render({ challengeId, query }, ctx) {
@@ -36,7 +38,16 @@ export async function render({ challengeId, query }, ctx) {
   // what the latest phase asks (its metric, data and rules): what a submission now is judged by
   const current = await loadSpec(ctx, challenge.phases[challenge.phases.length - 1].spec_cid);
   const forkOf = query.get("fork");
-  const slots = { badge: h("span"), numbers: h("div"), timeline: h("div"), phases: h("div"), private: h("div"), progress: h("div"), submissions: h("div") };
+  const slots = {
+    badge: h("span"),
+    numbers: h("div"),
+    timeline: h("div"),
+    phases: h("div"),
+    private: h("div"),
+    progress: h("div"),
+    submissions: h("div"),
+    teams: h("div"),
+  };
   const fill = async (state) => {
     const phaseSpecs = await Promise.all(state.challenge.phases.map((p) => loadSpec(ctx, p.spec_cid)));
     add(clear(slots.badge), stateBadge(state.challenge.state));
@@ -46,6 +57,7 @@ export async function render({ challengeId, query }, ctx) {
     add(clear(slots.private), privateSection(state.privateBoard, state.challenge));
     add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
     add(clear(slots.submissions), submissionList(challengeId, state.submissions));
+    add(clear(slots.teams), teamList(state.teams));
   };
   await fill(first);
 
@@ -67,6 +79,7 @@ export async function render({ challengeId, query }, ctx) {
     specFacts(current),
     slots.timeline,
     slots.phases,
+    slots.teams,
     phasePicker(challengeId, challenge.phases, phase),
     h(
       "section",
