@@ -69,3 +69,15 @@ def read_team(platform: Platform, team_id: int) -> Team:
         raise TeamRefused(f"there is no team {team_id}: check the id") from None
     return Team(team_id, int(challenge_id), tuple(members), tuple(int(s) for s in shares),
                 bool(formed))  # fmt: skip
+
+
+def form_team(platform: Platform, challenge_id: int,
+              members: list[tuple[Sender, int]]) -> int:  # fmt: skip
+    """Proposes a team as the first member and has every other member join (the demo's and
+    a script's one call); returns the formed team's id."""
+    proposer = members[0][0]
+    team_id = propose_team(platform, proposer, challenge_id,
+                           [(s.address, share) for s, share in members])  # fmt: skip
+    for sender, _ in members[1:]:
+        join_team(platform, sender, team_id)
+    return team_id

@@ -13,6 +13,7 @@ from oracle.api.config import ApiConfig
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.platform import Platform
 from oracle.chain.sender import Sender
+from oracle.chain.teams import form_team, read_team
 from oracle.cli.main import cli
 from oracle.errors import TransactionReverted
 from oracle.indexer.runner import Indexer
@@ -84,3 +85,16 @@ def test_a_team_with_shares_that_do_not_add_up_is_refused(
                   "--member", f"{bob}:20")  # fmt: skip
     assert refused.exit_code == 2
     assert "TeamSharesDoNotSumToMillion" in refused.output and "add up to 100" in refused.output
+
+
+def test_form_team_has_every_member_consent_in_one_call(
+    deployed: tuple[Platform, Any],
+) -> None:
+    platform, _ = deployed
+    members = [(Sender.from_key(platform.w3, k), s)
+               for k, s in ((ANVIL_KEYS[3], 500_000), (ANVIL_KEYS[4], 250_000),
+                            (ANVIL_KEYS[5], 250_000))]  # fmt: skip
+    team_id = form_team(platform, 1, members)
+    team = read_team(platform, team_id)
+    assert team.formed and len(team.members) == 3
+    assert all(platform.book.functions.teamOf(1, s.address).call() == team_id for s, _ in members)
