@@ -4,6 +4,13 @@ pragma solidity 0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IChallengeRegistry} from "./interfaces/IChallengeRegistry.sol";
 import {IRewardVault} from "./interfaces/IRewardVault.sol";
+import {IScoreBoard} from "./interfaces/IScoreBoard.sol";
+import {ISubmissionBook} from "./interfaces/ISubmissionBook.sol";
+
+/// @dev The ScoreBoard's public `book` getter: how the registry finds the book of the vault's board.
+interface IBookHolder {
+    function book() external view returns (ISubmissionBook);
+}
 
 /// @title ChallengeRegistry
 /// @notice Stores challenges, their versioned phases (each with its own figure of merit:
@@ -27,6 +34,10 @@ contract ChallengeRegistry is IChallengeRegistry {
     /// @notice A phase opens at most this far ahead and lasts at most this long.
     uint64 public constant MAX_PHASE_LEAD = 365 days;
     uint64 public constant MAX_PHASE_LENGTH = 365 days;
+    /// @notice Bounds on the quota protection (docs/participant.md, "No quota lost").
+    uint32 public constant MIN_SCORING_DEADLINE = 10 minutes;
+    uint32 public constant MAX_SCORING_DEADLINE = 7 days;
+    uint32 public constant MAX_OUTAGE_EXTENSION = 7 days;
 
     /// @dev A challenge in storage. The first slot holds everything a commit or a reveal
     /// reads (the phase count doubles as the existence check: every challenge has phase 0).
@@ -38,7 +49,10 @@ contract ChallengeRegistry is IChallengeRegistry {
         uint32 disputeWindow;
         uint32 configVersion;
         uint32 noticePeriod;
+        bool quotaProtected;
         address owner;
+        uint32 scoringDeadline;
+        uint32 maxOutageExtension;
         address token;
         address arbiter;
         bytes32 specHash;
@@ -60,6 +74,8 @@ contract ChallengeRegistry is IChallengeRegistry {
     mapping(uint256 challengeId => mapping(uint32 version => address[])) private _oracles;
     mapping(uint256 challengeId => mapping(uint32 version => mapping(address => bool))) private
         _isOracleAt;
+    /// @dev How far a phase's windows were extended after an outage (0: never).
+    mapping(uint256 challengeId => mapping(uint32 phase => uint64)) private _extensions;
 
     constructor() {
         _deployer = msg.sender;
@@ -107,6 +123,9 @@ contract ChallengeRegistry is IChallengeRegistry {
         c.bounty = config.bounty;
         c.disputeBond = config.disputeBond;
         c.parentChallenge = config.parentChallenge;
+        c.quotaProtected = config.scoringDeadline != 0;
+        c.scoringDeadline = config.scoringDeadline;
+        c.maxOutageExtension = config.maxOutageExtension;
         emit ChallengeCreated(challengeId, msg.sender, config, specCid);
         _announceJudges(challengeId, c, config.oracles, config.quorum, config.arbiter, 0);
         _appendPhase(challengeId, c, phase0, 0, 0);
@@ -164,6 +183,58 @@ contract ChallengeRegistry is IChallengeRegistry {
     }
 
     /// @inheritdoc IChallengeRegistry
+    function extendForOutage(uint256 challengeId, uint32 phase, uint256 waitingSubmissionId)
+        external
+        returns (uint64 extension)
+    {
+        Record storage c = _challengeOf(challengeId);
+        uint32 cap = c.maxOutageExtension;
+        if (cap == 0) revert OutageExtensionOff(challengeId);
+        uint32 count = c.phaseCount;
+        if (phase >= count) revert UnknownPhase(challengeId, phase, count);
+        if (phase + 1 != count) revert LaterPhaseExists(challengeId, phase, count);
+        uint64 done = _extensions[challengeId][phase];
+        if (done != 0) revert PhaseAlreadyExtended(challengeId, phase, done);
+        Phase storage p = _phases[challengeId][phase];
+        if (block.timestamp > p.revealEnd) {
+            revert PhaseOver(challengeId, phase, p.revealEnd, block.timestamp);
+        }
+        uint64 revealedAt = _waitingSince(challengeId, phase, waitingSubmissionId);
+        uint256 waited = block.timestamp - revealedAt;
+        if (waited < c.scoringDeadline) {
+            revert OutageTooShort(waitingSubmissionId, waited, c.scoringDeadline);
+        }
+        // Commit ends are far above a day (they are after the creation block's time).
+        if (revealedAt >= p.commitEnd || block.timestamp < p.commitEnd - 1 days) {
+            revert OutageNotInLastDay(waitingSubmissionId, revealedAt, p.commitEnd, block.timestamp);
+        }
+        extension = waited < cap ? uint64(waited) : cap;
+        p.commitEnd += extension;
+        p.revealEnd += extension;
+        _extensions[challengeId][phase] = extension;
+        emit PhaseExtended(
+            challengeId,
+            phase,
+            waitingSubmissionId,
+            revealedAt,
+            uint64(waited),
+            extension,
+            p.commitEnd,
+            p.revealEnd
+        );
+    }
+
+    /// @inheritdoc IChallengeRegistry
+    function quotaRules(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint32 scoringDeadline, uint32 maxOutageExtension, uint64 extension)
+    {
+        Record storage c = _challengeOf(challengeId);
+        return (c.scoringDeadline, c.maxOutageExtension, _extensions[challengeId][phase]);
+    }
+
+    /// @inheritdoc IChallengeRegistry
     function challengeCount() external view returns (uint256) {
         return _challengeCount;
     }
@@ -187,7 +258,9 @@ contract ChallengeRegistry is IChallengeRegistry {
             bounty: c.bounty,
             allocated: c.allocated,
             disputeBond: c.disputeBond,
-            parentChallenge: c.parentChallenge
+            parentChallenge: c.parentChallenge,
+            scoringDeadline: c.scoringDeadline,
+            maxOutageExtension: c.maxOutageExtension
         });
     }
 
@@ -207,23 +280,24 @@ contract ChallengeRegistry is IChallengeRegistry {
     function commitRules(uint256 challengeId)
         external
         view
-        returns (uint32 phase, uint8 dailyCap, uint256 commitBond)
+        returns (uint32 phase, uint8 dailyCap, uint256 commitBond, bool quotaProtected)
     {
         Record storage c = _challengeOf(challengeId);
-        return (_openPhaseIndex(challengeId, c.phaseCount), c.dailyCap, c.commitBond);
+        return
+            (_openPhaseIndex(challengeId, c.phaseCount), c.dailyCap, c.commitBond, c.quotaProtected);
     }
 
     /// @inheritdoc IChallengeRegistry
     function revealRules(uint256 challengeId, uint32 phase)
         external
         view
-        returns (uint64 revealEnd, uint256 commitBond)
+        returns (uint64 revealEnd, uint256 commitBond, bool quotaProtected)
     {
         Record storage c = _challenges[challengeId];
         uint32 count = c.phaseCount;
         if (count == 0) revert UnknownChallenge(challengeId);
         if (phase >= count) revert UnknownPhase(challengeId, phase, count);
-        return (_phases[challengeId][phase].revealEnd, c.commitBond);
+        return (_phases[challengeId][phase].revealEnd, c.commitBond, c.quotaProtected);
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -314,6 +388,14 @@ contract ChallengeRegistry is IChallengeRegistry {
         }
         if (config.noticePeriod < MIN_NOTICE_PERIOD || config.noticePeriod > MAX_NOTICE_PERIOD) {
             revert InvalidNoticePeriod(config.noticePeriod, MIN_NOTICE_PERIOD, MAX_NOTICE_PERIOD);
+        }
+        uint32 deadline = config.scoringDeadline;
+        if (deadline != 0 && (deadline < MIN_SCORING_DEADLINE || deadline > MAX_SCORING_DEADLINE)) {
+            revert InvalidScoringDeadline(deadline, MIN_SCORING_DEADLINE, MAX_SCORING_DEADLINE);
+        }
+        uint32 extension = config.maxOutageExtension;
+        if (extension > MAX_OUTAGE_EXTENSION || (extension != 0 && deadline == 0)) {
+            revert InvalidOutageExtension(extension, deadline, MAX_OUTAGE_EXTENSION);
         }
     }
 
@@ -440,6 +522,25 @@ contract ChallengeRegistry is IChallengeRegistry {
             }
         }
         revert NoOpenPhase(challengeId, block.timestamp);
+    }
+
+    /// @dev When a submission of the phase started waiting for the oracles: its reveal time, as
+    /// the book recorded it; reverts unless it is revealed and still unscored.
+    function _waitingSince(uint256 challengeId, uint32 phase, uint256 submissionId)
+        private
+        view
+        returns (uint64 revealedAt)
+    {
+        IScoreBoard board = _boundVault().scoreBoard();
+        ISubmissionBook book = IBookHolder(address(board)).book();
+        (, uint32 inChallenge, uint32 inPhase,) = book.summaryOf(submissionId);
+        if (inChallenge != challengeId || inPhase != phase) {
+            revert SubmissionNotInPhase(submissionId, challengeId, phase);
+        }
+        (, revealedAt,) = book.quotaTimesOf(submissionId);
+        if (revealedAt == 0 || board.isScored(submissionId)) {
+            revert SubmissionNotWaiting(submissionId);
+        }
     }
 
     function _boundVault() private view returns (IRewardVault vault_) {

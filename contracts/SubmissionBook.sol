@@ -18,6 +18,9 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     uint256 private constant STAMP_BITS = 40;
     uint256 private constant STAMP_MASK = (1 << STAMP_BITS) - 1;
     uint256 private constant STAMPS_MASK = (1 << (STAMP_BITS * 6)) - 1;
+    /// @dev Above the six stamps: how many commits the cap has counted (capped challenges).
+    uint256 private constant COUNT_SHIFT = STAMP_BITS * 6;
+    uint256 public constant MAX_TEAM_SIZE = 8;
 
     // A submission's one storage word. Both states keep bit 0 as the revealed flag, the
     // challenge id in bits 1-32 (the registry caps ids at 2**32 and starts them at 1, so a
@@ -49,6 +52,23 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     mapping(uint256 challengeId => mapping(address submitter => uint256)) private _recentCommits;
     mapping(uint256 submissionId => mapping(address reviewer => bool)) private _reviewed;
     mapping(uint256 submissionId => bool) private _bondForfeited;
+    /// @dev Quota protection (challenges with a scoring deadline): the commit time in bits
+    /// 0-39 (capped challenges only), the reveal time in bits 40-79, bit 80 once released.
+    mapping(uint256 submissionId => uint256 times) private _quotaTimes;
+
+    struct Team {
+        uint256 challengeId;
+        uint256 pending; // members yet to consent
+        address[] members;
+        uint32[] sharesPpm;
+    }
+
+    uint256 private _teamCount;
+    mapping(uint256 teamId => Team) private _teams;
+    mapping(uint256 teamId => mapping(address member => bool)) private _consented;
+    mapping(uint256 challengeId => mapping(address account => uint256 teamId)) private _teamOf;
+    uint256 private constant REVEAL_TIME_SHIFT = 40;
+    uint256 private constant QUOTA_RELEASED = 1 << 80;
 
     constructor(IChallengeRegistry registry_) {
         registry = registry_;
@@ -60,10 +80,14 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         payable
         returns (uint256 submissionId)
     {
-        (uint32 phase, uint8 dailyCap, uint256 commitBond) = registry.commitRules(challengeId);
+        (uint32 phase, uint8 dailyCap, uint256 commitBond, bool quotaProtected) =
+            registry.commitRules(challengeId);
         if (msg.value != commitBond) revert WrongCommitBond(msg.value, commitBond);
-        if (dailyCap != 0) _recordCommitTime(challengeId, dailyCap);
+        if (dailyCap != 0) {
+            _recordCommitTime(challengeId, dailyCap, _capKey(challengeId, msg.sender));
+        }
         submissionId = _nextId();
+        if (dailyCap != 0 && quotaProtected) _quotaTimes[submissionId] = block.timestamp;
         // The registry caps challenge ids at 2**32 (ChallengeIdOverflow) and phases at 2**16
         // (MAX_PHASES): both fit their fields.
         _submissions[submissionId] = _fingerprint(commitment, msg.sender)
@@ -83,7 +107,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         uint256 word = _wordOf(submissionId);
         if (word & REVEALED != 0) revert AlreadyRevealed(submissionId);
         uint256 clock = _clock;
-        (uint32 challengeId, uint256 bond) = _checkRevealable(submissionId, word, clock);
+        (uint32 challengeId, uint256 bond) = _startReveal(submissionId, word, clock);
         uint256 computed = _fingerprint(
             _commitment(challengeId, msg.sender, artifactCid, parents, weightsPpm, salt), msg.sender
         );
@@ -110,7 +134,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         if (verdict == 0 || verdict > VERDICT_MAX) revert InvalidVerdict(verdict);
         if (_reviewed[submissionId][msg.sender]) revert AlreadyReviewed(submissionId, msg.sender);
         uint32 challengeId = _challengeOf(word);
-        (uint64 revealEnd,) = registry.revealRules(challengeId, _phaseOf(word));
+        (uint64 revealEnd,,) = registry.revealRules(challengeId, _phaseOf(word));
         if (block.timestamp > revealEnd) {
             revert ReviewWindowClosed(submissionId, revealEnd, block.timestamp);
         }
@@ -122,7 +146,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     function forfeitBond(uint256 submissionId) external nonReentrant {
         uint256 word = _wordOf(submissionId);
         uint32 challengeId = _challengeOf(word);
-        (uint64 revealEnd, uint256 bond) = registry.revealRules(challengeId, _phaseOf(word));
+        (uint64 revealEnd, uint256 bond,) = registry.revealRules(challengeId, _phaseOf(word));
         if (
             word & REVEALED != 0 || _bondForfeited[submissionId] || bond == 0
                 || block.timestamp <= revealEnd
@@ -133,6 +157,115 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         _bondForfeited[submissionId] = true;
         emit BondForfeited(submissionId, owner, bond);
         _sendEth(owner, bond);
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function releaseQuota(uint256 submissionId) external {
+        uint256 word = _wordOf(submissionId);
+        if (word & REVEALED == 0) revert NotRevealed(submissionId);
+        uint32 challengeId = _challengeOf(word);
+        uint256 times = _quotaTimes[submissionId];
+        uint256 committedAt = times & STAMP_MASK;
+        // Both times are kept only in capped challenges with a scoring deadline.
+        if (committedAt == 0) revert QuotaNotProtected(submissionId, challengeId);
+        if (times & QUOTA_RELEASED != 0) revert QuotaAlreadyReleased(submissionId);
+        if (registry.vault().scoreBoard().isScored(submissionId)) {
+            revert SubmissionScored(submissionId);
+        }
+        (uint32 scoringDeadline,,) = registry.quotaRules(challengeId, _phaseOf(word));
+        uint256 dueBy = ((times >> REVEAL_TIME_SHIFT) & STAMP_MASK) + scoringDeadline;
+        if (block.timestamp <= dueBy) {
+            revert ScoringDeadlineNotPassed(submissionId, dueBy, block.timestamp);
+        }
+        _quotaTimes[submissionId] = times | QUOTA_RELEASED;
+        address submitter = _submitterOf(word);
+        bool slotFreed = _dropCommitTime(challengeId, _capKey(challengeId, submitter), committedAt);
+        emit QuotaReleased(submissionId, challengeId, submitter, uint64(committedAt), slotFreed);
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function quotaTimesOf(uint256 submissionId)
+        external
+        view
+        returns (uint64 committedAt, uint64 revealedAt, bool released)
+    {
+        _wordOf(submissionId);
+        uint256 times = _quotaTimes[submissionId];
+        return (
+            uint64(times & STAMP_MASK),
+            uint64((times >> REVEAL_TIME_SHIFT) & STAMP_MASK),
+            times & QUOTA_RELEASED != 0
+        );
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function proposeTeam(
+        uint256 challengeId,
+        address[] calldata members,
+        uint32[] calldata sharesPpm
+    ) external returns (uint256 teamId) {
+        registry.revealRules(challengeId, 0); // UnknownChallenge
+        uint256 n = members.length;
+        if (n < 2 || n > MAX_TEAM_SIZE) revert InvalidTeamSize(n, 2, MAX_TEAM_SIZE);
+        if (sharesPpm.length != n) revert TeamSharesLengthMismatch(n, sharesPpm.length);
+        teamId = ++_teamCount;
+        uint256 sum = 0;
+        address previous = address(0);
+        bool listed = false;
+        for (uint256 i = 0; i < n; ++i) {
+            if (members[i] <= previous) revert MembersNotAscending(i, previous, members[i]);
+            if (sharesPpm[i] == 0) revert ZeroTeamShare(i);
+            sum += sharesPpm[i];
+            previous = members[i];
+            if (members[i] == msg.sender) listed = true;
+        }
+        if (sum != PPM) revert TeamSharesDoNotSumToMillion(sum);
+        if (!listed) revert NotATeamMember(teamId, msg.sender);
+        Team storage t = _teams[teamId];
+        t.challengeId = challengeId;
+        t.pending = n - 1;
+        t.members = members;
+        t.sharesPpm = sharesPpm;
+        _consented[teamId][msg.sender] = true;
+        emit TeamProposed(teamId, challengeId, msg.sender, members, sharesPpm);
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function joinTeam(uint256 teamId) external {
+        Team storage t = _teams[teamId];
+        if (t.challengeId == 0) revert UnknownTeam(teamId);
+        if (t.pending == 0) revert TeamAlreadyFormed(teamId);
+        if (_consented[teamId][msg.sender]) revert AlreadyConsented(teamId, msg.sender);
+        if (!_isMember(t, msg.sender)) revert NotATeamMember(teamId, msg.sender);
+        _consented[teamId][msg.sender] = true;
+        emit TeamConsent(teamId, msg.sender);
+        if (--t.pending == 0) _formTeam(teamId, t);
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function teamOf(uint256 challengeId, address account) external view returns (uint256) {
+        return _teamOf[challengeId][account];
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function getTeam(uint256 teamId)
+        external
+        view
+        returns (
+            uint256 challengeId,
+            address[] memory members,
+            uint32[] memory sharesPpm,
+            bool formed
+        )
+    {
+        Team storage t = _teams[teamId];
+        if (t.challengeId == 0) revert UnknownTeam(teamId);
+        return (t.challengeId, t.members, t.sharesPpm, t.pending == 0);
+    }
+
+    /// @inheritdoc ISubmissionBook
+    function capCommits(uint256 challengeId, address account) external view returns (uint256) {
+        return _recentCommits[challengeId][_capKey(challengeId, account)] >> COUNT_SHIFT;
     }
 
     /// @inheritdoc ISubmissionBook
@@ -178,7 +311,7 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     function bondOf(uint256 submissionId) external view returns (uint256) {
         uint256 word = _wordOf(submissionId);
         if (word & REVEALED != 0 || _bondForfeited[submissionId]) return 0;
-        (, uint256 bond) = registry.revealRules(_challengeOf(word), _phaseOf(word));
+        (, uint256 bond,) = registry.revealRules(_challengeOf(word), _phaseOf(word));
         return bond;
     }
 
@@ -215,22 +348,24 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Checks when a pending submission is revealed; returns its challenge and the commit
-    /// bond to refund.
-    function _checkRevealable(uint256 submissionId, uint256 word, uint256 clock)
+    /// @dev Checks when a pending submission is revealed and, with quota protection, records
+    /// the reveal time (a failed reveal reverts it); returns its challenge and the commit bond
+    /// to refund.
+    function _startReveal(uint256 submissionId, uint256 word, uint256 clock)
         private
-        view
         returns (uint32 challengeId, uint256 bond)
     {
         if (clock >> BLOCK_SHIFT == block.number && submissionId > uint64(clock >> START_SHIFT)) {
             revert RevealTooEarly(submissionId, block.number);
         }
         challengeId = _challengeOf(word);
-        uint64 revealEnd;
-        (revealEnd, bond) = registry.revealRules(challengeId, _phaseOf(word));
+        (uint64 revealEnd, uint256 commitBond, bool quotaProtected) =
+            registry.revealRules(challengeId, _phaseOf(word));
         if (block.timestamp > revealEnd) {
             revert RevealWindowClosed(submissionId, revealEnd, block.timestamp);
         }
+        if (quotaProtected) _quotaTimes[submissionId] |= block.timestamp << REVEAL_TIME_SHIFT;
+        bond = commitBond;
     }
 
     /// @dev Counts a new submission in the clock word and returns its id.
@@ -261,14 +396,106 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
     }
 
     /// @dev Exact rolling 24-hour window: the cap-th most recent commit must be a day old.
-    function _recordCommitTime(uint256 challengeId, uint8 dailyCap) private {
-        uint256 stamps = _recentCommits[challengeId][msg.sender];
+    /// `key` holds the stamps: the sender's address, or its team's key.
+    function _recordCommitTime(uint256 challengeId, uint8 dailyCap, address key) private {
+        uint256 stamps = _recentCommits[challengeId][key];
         uint256 oldest = (stamps >> (STAMP_BITS * (dailyCap - 1))) & STAMP_MASK;
         if (oldest != 0 && block.timestamp < oldest + 1 days) {
             revert DailyCapReached(msg.sender, dailyCap, oldest + 1 days);
         }
-        _recentCommits[challengeId][msg.sender] =
-            ((stamps << STAMP_BITS) | block.timestamp) & STAMPS_MASK;
+        uint256 count = (stamps >> COUNT_SHIFT) + 1;
+        _recentCommits[challengeId][key] =
+            (((stamps << STAMP_BITS) | block.timestamp) & STAMPS_MASK) | (count << COUNT_SHIFT);
+    }
+
+    /// @dev Whose cap an account's commits count against: its own, or its formed team's (a
+    /// key derived from the team id, which no account can hold).
+    function _capKey(uint256 challengeId, address account) private view returns (address) {
+        uint256 teamId = _teamOf[challengeId][account];
+        return teamId == 0 ? account : _teamKey(teamId);
+    }
+
+    function _teamKey(uint256 teamId) private pure returns (address) {
+        return address(uint160(uint256(keccak256(abi.encode("coop team", teamId)))));
+    }
+
+    function _isMember(Team storage t, address account) private view returns (bool) {
+        uint256 n = t.members.length;
+        for (uint256 i = 0; i < n; ++i) {
+            if (t.members[i] == account) return true;
+        }
+        return false;
+    }
+
+    /// @dev Every member consented: checks the merge rule, then moves the members' commit
+    /// stamps (the six newest of all) and counts to the team's key.
+    function _formTeam(uint256 teamId, Team storage t) private {
+        uint256 challengeId = t.challengeId;
+        uint256 n = t.members.length;
+        uint256 combined = 0;
+        uint256[] memory stamps = new uint256[](n * 6);
+        for (uint256 i = 0; i < n; ++i) {
+            address member = t.members[i];
+            uint256 other = _teamOf[challengeId][member];
+            if (other != 0) revert MemberInAnotherTeam(member, other);
+            uint256 word = _recentCommits[challengeId][member];
+            combined += word >> COUNT_SHIFT;
+            for (uint256 j = 0; j < 6; ++j) {
+                stamps[i * 6 + j] = (word >> (STAMP_BITS * j)) & STAMP_MASK;
+            }
+            _teamOf[challengeId][member] = teamId;
+        }
+        uint256 dailyCap = registry.getChallenge(challengeId).dailyCap;
+        if (dailyCap != 0) {
+            uint64 firstStart = registry.getPhase(challengeId, 0).commitStart;
+            uint256 days_ =
+                block.timestamp < firstStart ? 0 : (block.timestamp - firstStart) / 1 days + 1;
+            if (combined > dailyCap * days_) {
+                revert TeamOverCap(teamId, combined, dailyCap * days_);
+            }
+        }
+        _recentCommits[challengeId][_teamKey(teamId)] =
+            _newestSix(stamps) | (combined << COUNT_SHIFT);
+        emit TeamFormed(teamId, challengeId, combined);
+    }
+
+    /// @dev The six largest values of `stamps`, newest in the low bits (selection; n ≤ 48).
+    function _newestSix(uint256[] memory stamps) private pure returns (uint256 word) {
+        for (uint256 place = 0; place < 6; ++place) {
+            uint256 best = 0;
+            uint256 at = 0;
+            for (uint256 i = 0; i < stamps.length; ++i) {
+                if (stamps[i] > best) (best, at) = (stamps[i], i);
+            }
+            if (best == 0) break;
+            stamps[at] = 0;
+            word |= best << (STAMP_BITS * place);
+        }
+    }
+
+    /// @dev Takes one commit at `committedAt` out of the submitter's rolling day, if it is still
+    /// among the stamps and less than a day old; the older stamps move up one place.
+    function _dropCommitTime(uint256 challengeId, address key, uint256 committedAt)
+        private
+        returns (bool dropped)
+    {
+        uint256 word = _recentCommits[challengeId][key];
+        uint256 count = word >> COUNT_SHIFT;
+        uint256 stamps = word & STAMPS_MASK;
+        if (count > 0) --count; // a released commit no longer counts for the merge rule
+        if (block.timestamp < committedAt + 1 days) {
+            for (uint256 i = 0; i < 6; ++i) {
+                uint256 shift = STAMP_BITS * i;
+                if ((stamps >> shift) & STAMP_MASK == committedAt) {
+                    uint256 newer = stamps & ((1 << shift) - 1);
+                    uint256 older = (stamps >> (shift + STAMP_BITS)) << shift;
+                    stamps = newer | older;
+                    dropped = true;
+                    break;
+                }
+            }
+        }
+        _recentCommits[challengeId][key] = stamps | (count << COUNT_SHIFT);
     }
 
     function _checkParents(

@@ -39,6 +39,7 @@ MAX_SPEC_ITEMS = 1000  # items of any one array (the schema's largest maxItems)
 MAX_INTEGER_DIGITS = 80  # an int256 has 78; longer integers are refused unparsed
 MAX_LINE_CHARS = 300  # each line of a refusal
 MIN_SCORER_SECONDS = Decimal("0.01")
+MIN_SCORING_DEADLINE_S = 600  # the registry's MIN_SCORING_DEADLINE
 # Decimal arithmetic that never rounds and never overflows: for the spec's exact numbers.
 EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 WAD_DIGITS = 18
@@ -189,6 +190,8 @@ class ChallengeSpec:
     data: DataSpec
     daily_cap: int
     commit_bond_wei: int
+    scoring_deadline_s: int  # 0 = no quota protection (docs/participant.md, "No quota lost")
+    max_outage_extension_s: int
     rewards: RewardsSpec
     submission: SubmissionSpec
     ties: TiesSpec
@@ -482,8 +485,26 @@ def _problems(d: dict[str, Any], scores: tuple[Decimal, ...]) -> Iterator[tuple[
                 "submissions are not bootstrapped yet); remove share_prizes",
             )
     yield from _hidden_features_problems(d)
+    yield from _quota_problems(d["limits"])
     if d.get("max_uncompressed_bytes", 2**62) < d["max_artifact_bytes"]:
         yield "max_uncompressed_bytes", "it is below max_artifact_bytes; raise it or remove it"
+
+
+def _quota_problems(limits: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """The registry's bounds on quota protection (MIN_SCORING_DEADLINE, needs a deadline)."""
+    deadline = limits.get("scoring_deadline_s", 0)
+    if 0 < deadline < MIN_SCORING_DEADLINE_S:
+        yield (
+            "limits.scoring_deadline_s",
+            f"{deadline} s is too short for the oracles; give at least "
+            f"{MIN_SCORING_DEADLINE_S} s, or 0 to turn quota protection off",
+        )
+    if limits.get("max_outage_extension_s", 0) and not deadline:
+        yield (
+            "limits.max_outage_extension_s",
+            "an outage is measured against the scoring deadline; set scoring_deadline_s too, "
+            "or set this to 0",
+        )
 
 
 def _hidden_features_problems(d: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -553,6 +574,8 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
         ),
         daily_cap=d["limits"]["daily_cap"],
         commit_bond_wei=int(d["limits"]["commit_bond_wei"]),
+        scoring_deadline_s=int(d["limits"].get("scoring_deadline_s", 0)),
+        max_outage_extension_s=int(d["limits"].get("max_outage_extension_s", 0)),
         rewards=RewardsSpec(
             r["improvement_bps"],
             r["prize_bps"],

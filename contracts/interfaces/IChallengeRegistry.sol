@@ -23,6 +23,14 @@ interface IChallengeRegistry {
         uint8 dailyCap; // commits per address per rolling day, 0 = no cap, at most 6
         uint256 commitBond; // wei locked by each commit, refunded on reveal (< 2**96)
         uint256 parentChallenge; // 0, or the challenge this one forks
+        // Seconds the oracles have to score a revealed submission; past it, a submission they
+        // never scored frees its daily-cap slot (SubmissionBook.releaseQuota). 0 = off, else
+        // MIN_SCORING_DEADLINE..MAX_SCORING_DEADLINE.
+        uint32 scoringDeadline;
+        // At most this many seconds a phase's windows may be extended, once, after an oracle
+        // outage in its last day of commits (extendForOutage). 0 = never; needs a scoring
+        // deadline; at most MAX_OUTAGE_EXTENSION.
+        uint32 maxOutageExtension;
     }
 
     /// @notice One version of the challenge's figure of merit: its spec, how it is judged, its
@@ -58,6 +66,8 @@ interface IChallengeRegistry {
         uint256 allocated; // sum of the phases' bounties
         uint256 disputeBond;
         uint256 parentChallenge;
+        uint32 scoringDeadline;
+        uint32 maxOutageExtension;
     }
 
     /// @notice One version of a challenge's judges: in force for every phase whose commits
@@ -115,6 +125,20 @@ interface IChallengeRegistry {
     );
     /// @notice The deployer bound the RewardVault that escrows every bounty.
     event VaultBound(address vault);
+    /// @notice An oracle outage in a phase's last day of commits: `waitingSubmissionId`, revealed
+    /// at `revealedAt`, had waited `outage` seconds unscored (past the scoring deadline), so
+    /// both windows of the phase moved `extension` seconds later (the outage, capped at the
+    /// challenge's maxOutageExtension). Once per phase.
+    event PhaseExtended(
+        uint256 indexed challengeId,
+        uint32 indexed phase,
+        uint256 indexed waitingSubmissionId,
+        uint64 revealedAt,
+        uint64 outage,
+        uint64 extension,
+        uint64 commitEnd,
+        uint64 revealEnd
+    );
 
     error UnknownChallenge(uint256 challengeId);
     error UnknownPhase(uint256 challengeId, uint32 phase, uint32 phaseCount);
@@ -148,6 +172,23 @@ interface IChallengeRegistry {
     error VaultNotBound();
     error ChallengeClosed(uint256 challengeId);
     error ChallengeIdOverflow(uint256 next);
+    error InvalidScoringDeadline(uint32 scoringDeadline, uint32 min, uint32 max);
+    /// @notice An extension needs a scoring deadline and stays within MAX_OUTAGE_EXTENSION.
+    error InvalidOutageExtension(uint32 maxOutageExtension, uint32 scoringDeadline, uint32 max);
+    error OutageExtensionOff(uint256 challengeId);
+    error PhaseAlreadyExtended(uint256 challengeId, uint32 phase, uint64 extension);
+    /// @notice Only the newest phase can be extended (a later one starts at its reveal end).
+    error LaterPhaseExists(uint256 challengeId, uint32 phase, uint32 phaseCount);
+    error PhaseOver(uint256 challengeId, uint32 phase, uint64 revealEnd, uint256 now_);
+    error SubmissionNotInPhase(uint256 submissionId, uint256 challengeId, uint32 phase);
+    /// @notice The submission has no recorded reveal (not revealed yet) or was scored.
+    error SubmissionNotWaiting(uint256 submissionId);
+    error OutageTooShort(uint256 submissionId, uint256 waited, uint32 scoringDeadline);
+    /// @notice The submission's wait did not reach into the last day of commits (it was
+    /// revealed after the commit end, or that day has not begun).
+    error OutageNotInLastDay(
+        uint256 submissionId, uint64 revealedAt, uint64 commitEnd, uint256 now_
+    );
 
     /// @notice Creates a challenge with its phase 0 and escrows `config.bounty` of `config.token`.
     /// @dev The owner must have approved the RewardVault for `config.bounty` first.
@@ -191,16 +232,32 @@ interface IChallengeRegistry {
     function getPhase(uint256 challengeId, uint32 phase) external view returns (Phase memory);
     /// @notice The phase whose commit window contains `block.timestamp`; reverts if none.
     function openPhase(uint256 challengeId) external view returns (uint32 phase, Phase memory);
-    /// @notice What a commit needs, read in one call: the open phase, the cap and the bond.
+    /// @notice What a commit needs, read in one call: the open phase, the cap, the bond and
+    /// whether the book records times for quota protection (a scoring deadline is set).
     function commitRules(uint256 challengeId)
         external
         view
-        returns (uint32 phase, uint8 dailyCap, uint256 commitBond);
-    /// @notice What a reveal or review needs: the phase's reveal end and the commit bond.
+        returns (uint32 phase, uint8 dailyCap, uint256 commitBond, bool quotaProtected);
+    /// @notice What a reveal or review needs: the phase's reveal end, the commit bond and
+    /// whether quota protection is on.
     function revealRules(uint256 challengeId, uint32 phase)
         external
         view
-        returns (uint64 revealEnd, uint256 commitBond);
+        returns (uint64 revealEnd, uint256 commitBond, bool quotaProtected);
+    /// @notice The challenge's quota protection: the oracles' scoring deadline and the cap on
+    /// an outage extension (seconds; 0 = off), and how far a phase was extended (0: never).
+    function quotaRules(uint256 challengeId, uint32 phase)
+        external
+        view
+        returns (uint32 scoringDeadline, uint32 maxOutageExtension, uint64 extension);
+    /// @notice Anyone, when the oracles left `waitingSubmissionId` (revealed in the phase's
+    /// last day of commits or before) unscored for at least the scoring deadline and the wait
+    /// reaches into that last day: moves the phase's commit end and reveal end later by the
+    /// wait so far, capped at maxOutageExtension. Once per phase, only for the newest phase,
+    /// until its reveal end.
+    function extendForOutage(uint256 challengeId, uint32 phase, uint256 waitingSubmissionId)
+        external
+        returns (uint64 extension);
     /// @notice What scoring needs: the phase's ladder step, direction and reveal end.
     function scoringRules(uint256 challengeId, uint32 phase)
         external

@@ -52,6 +52,32 @@ interface ISubmissionBook {
         string reviewCid
     );
     event BondForfeited(uint256 indexed submissionId, address indexed to, uint256 amount);
+    /// @notice The oracles never scored a revealed submission within the challenge's scoring
+    /// deadline: it no longer counts against its submitter's daily cap (`slotFreed` is false
+    /// when its commit had already left the rolling day). Its commit bond came back at reveal.
+    event QuotaReleased(
+        uint256 indexed submissionId,
+        uint256 indexed challengeId,
+        address indexed submitter,
+        uint64 committedAt,
+        bool slotFreed
+    );
+
+    /// @notice A team was proposed for a challenge; the proposer consented by proposing.
+    event TeamProposed(
+        uint256 indexed teamId,
+        uint256 indexed challengeId,
+        address indexed proposer,
+        address[] members,
+        uint32[] sharesPpm
+    );
+    /// @notice A member consented to a proposed team.
+    event TeamConsent(uint256 indexed teamId, address indexed member);
+    /// @notice Every member consented: from now on they share one daily cap, which already
+    /// counts their `combinedSubmissions` in the challenge.
+    event TeamFormed(
+        uint256 indexed teamId, uint256 indexed challengeId, uint256 combinedSubmissions
+    );
 
     error WrongCommitBond(uint256 sent, uint256 required);
     error DailyCapReached(address submitter, uint8 cap, uint256 nextCommitAt);
@@ -74,6 +100,24 @@ interface ISubmissionBook {
     error ReviewWindowClosed(uint256 submissionId, uint64 revealEnd, uint256 now_);
     error BondNotForfeitable(uint256 submissionId);
     error EthTransferFailed(address to, uint256 amount);
+    /// @notice The challenge has no scoring deadline or no daily cap: nothing to release.
+    error QuotaNotProtected(uint256 submissionId, uint256 challengeId);
+    error QuotaAlreadyReleased(uint256 submissionId);
+    error ScoringDeadlineNotPassed(uint256 submissionId, uint256 dueBy, uint256 now_);
+    error SubmissionScored(uint256 submissionId);
+    error InvalidTeamSize(uint256 members, uint256 min, uint256 max);
+    error TeamSharesLengthMismatch(uint256 members, uint256 shares);
+    error MembersNotAscending(uint256 index, address previous, address next);
+    error ZeroTeamShare(uint256 index);
+    error TeamSharesDoNotSumToMillion(uint256 sum);
+    error NotATeamMember(uint256 teamId, address account);
+    error UnknownTeam(uint256 teamId);
+    error TeamAlreadyFormed(uint256 teamId);
+    error AlreadyConsented(uint256 teamId, address member);
+    error MemberInAnotherTeam(address member, uint256 teamId);
+    /// @notice Merging would put more submissions in one cap than it allows for the days so
+    /// far (cap × days since the challenge's first commit window opened, counting today).
+    error TeamOverCap(uint256 teamId, uint256 combinedSubmissions, uint256 allowed);
 
     /// @notice Records a commitment in the challenge's open phase; `msg.value` = commit bond.
     /// @return submissionId Increasing with commit order across all challenges.
@@ -102,6 +146,51 @@ interface ISubmissionBook {
 
     /// @notice After the reveal end, sends an unrevealed submission's bond to the challenge owner.
     function forfeitBond(uint256 submissionId) external;
+
+    /// @notice Anyone, after the challenge's scoring deadline has passed since the reveal of a
+    /// submission the oracles never scored: takes its commit out of its submitter's daily cap.
+    /// Once per submission; only in challenges with a cap and a scoring deadline.
+    function releaseQuota(uint256 submissionId) external;
+
+    /// @notice The commit and reveal times the book keeps for quota protection (0 when not
+    /// kept: the commit time only in capped challenges, both only with a scoring deadline)
+    /// and whether the quota was released.
+    function quotaTimesOf(uint256 submissionId)
+        external
+        view
+        returns (uint64 committedAt, uint64 revealedAt, bool released);
+
+    /// @notice Proposes a team for a challenge: 2 to MAX_TEAM_SIZE members, strictly
+    /// ascending, the caller among them, each with a reward share in ppm (summing to
+    /// 1,000,000). The caller consents by proposing; the team forms when every member has
+    /// sent `joinTeam`.
+    function proposeTeam(
+        uint256 challengeId,
+        address[] calldata members,
+        uint32[] calldata sharesPpm
+    ) external returns (uint256 teamId);
+
+    /// @notice A member's consent. The last one forms the team: its members then share one
+    /// daily cap, allowed only while their combined commits in the challenge are at most
+    /// the cap times the days so far (a merge cannot launder extra submissions).
+    function joinTeam(uint256 teamId) external;
+
+    /// @notice The formed team an account belongs to in a challenge (0: none).
+    function teamOf(uint256 challengeId, address account) external view returns (uint256);
+
+    function getTeam(uint256 teamId)
+        external
+        view
+        returns (
+            uint256 challengeId,
+            address[] memory members,
+            uint32[] memory sharesPpm,
+            bool formed
+        );
+
+    /// @notice Commits counted against the account's cap in a capped challenge (its team's,
+    /// once in a team), less released ones.
+    function capCommits(uint256 challengeId, address account) external view returns (uint256);
 
     function submissionCount() external view returns (uint256);
     function getSubmission(uint256 submissionId) external view returns (Submission memory);

@@ -62,6 +62,8 @@ SELECT (SELECT value FROM meta WHERE key = 'version'),
        (SELECT count(*) FROM phases WHERE commit_start <= t.now)
      + (SELECT count(*) FROM phases WHERE commit_end <= t.now)
      + (SELECT count(*) FROM phases WHERE reveal_end < t.now)
+     + (SELECT count(*) FROM phase_extensions WHERE commit_end <= t.now)
+     + (SELECT count(*) FROM phase_extensions WHERE reveal_end < t.now)
      + (SELECT count(*) FROM reward_roots WHERE claimable_at <= t.now)
      + (SELECT count(*) FROM resolutions WHERE claimable_at <= t.now)
 FROM (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'head_time'), -1)

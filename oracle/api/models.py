@@ -71,6 +71,49 @@ class Holdout(Model):
     revealer: str  # the owner, or an oracle holding the secret after the owner's grace period
 
 
+class PhaseExtension(Model):
+    """An oracle outage in the last day of commits moved the phase's windows (once)."""
+
+    waiting_submission_id: int  # the submission that waited unscored
+    revealed_at: int
+    outage: int  # seconds it waited
+    extension: int  # seconds both windows moved: the outage, capped by the challenge
+    block: int
+
+
+class TeamMember(Model):
+    address: str
+    share_ppm: int  # of the team's rewards
+
+
+class Team(Model):
+    """A team proposed for a challenge; `formed` once every member consented on chain."""
+
+    team_id: int
+    challenge_id: int
+    proposer: str
+    members: list[TeamMember]
+    formed: bool
+    combined_submissions: int | None  # what the members brought into the shared cap
+    submission_ids: list[int]  # the members' submissions in the challenge: the team's work
+    block: int
+
+
+class Teams(Model):
+    challenge_id: int
+    teams: list[Team]
+
+
+class QuotaProtection(Model):
+    """The challenge's scoring deadline as it applies to one submission."""
+
+    scoring_deadline: int  # seconds the oracles have to score a reveal
+    due_by: int | None  # reveal time + deadline; None while unrevealed
+    released: bool  # releaseQuota ran: its commit no longer counts against the daily cap
+    slot_freed: bool  # false when the commit was already over a day old at the release
+    release_block: int | None
+
+
 class Phase(Model):
     phase: int
     spec_cid: str
@@ -93,6 +136,7 @@ class Phase(Model):
     changed: list[str]  # what it changed from the phase before, "what old -> new"
     best_public: BoardEntry | None  # the top of its public board
     best_private: BoardEntry | None  # the top of its private board, once opened
+    extension: PhaseExtension | None = None  # commit_end and reveal_end include it
 
 
 class OracleSet(Model):
@@ -139,6 +183,8 @@ class Challenge(ChallengeSummary):
     dispute_bond: str
     daily_cap: int
     commit_bond: str
+    scoring_deadline: int  # seconds the oracles have to score a reveal; 0 = no protection
+    max_outage_extension: int  # cap on a phase's extension after an outage; 0 = never
     phases: list[Phase]
     oracle_sets: list[OracleSet]
     escrow: Escrow
@@ -336,6 +382,7 @@ class Submission(SubmissionSummary):
     rewards: list[SubmissionReward]
     source: SourceLink | None = None  # from the artifact's coop-source.json, when it has one
     queue: QueuePlace | None = None  # while revealed and not scored
+    quota: QuotaProtection | None = None  # when the challenge sets a scoring deadline
 
 
 class ForkNode(Model):

@@ -70,6 +70,8 @@ class ChallengeTerms:
     commit_bond: int = 0
     parent_challenge: int = 0
     notice_period: int = 7 * 86400  # a change of judges, or a new phase, opens this late
+    scoring_deadline: int = 0  # seconds the oracles have to score a reveal; 0 = no protection
+    max_outage_extension: int = 0  # the cap on a phase's extension after an outage; 0 = none
 
     def as_call_arg(self) -> tuple[object, ...]:
         oracles = sorted_oracles(self.oracles)
@@ -85,6 +87,8 @@ class ChallengeTerms:
             self.daily_cap,
             self.commit_bond,
             self.parent_challenge,
+            self.scoring_deadline,
+            self.max_outage_extension,
         )
 
 
@@ -153,6 +157,8 @@ class ChallengeView:
     allocated: int  # given to phases
     parent_challenge: int
     phases: tuple[PhaseView, ...]
+    scoring_deadline: int = 0  # seconds; 0 = no quota protection (docs/participant.md)
+    max_outage_extension: int = 0
 
     @property
     def unallocated(self) -> int:
@@ -165,7 +171,12 @@ class ChallengeView:
     def rules_of_spec(self) -> dict[str, object]:
         """The challenge-wide limits a phase's spec must repeat, keyed like the spec's fields
         (each phase has its own direction, baseline, target and eta)."""
-        return {"limits.daily_cap": self.daily_cap, "limits.commit_bond_wei": self.commit_bond}
+        return {
+            "limits.daily_cap": self.daily_cap,
+            "limits.commit_bond_wei": self.commit_bond,
+            "limits.scoring_deadline_s": self.scoring_deadline,
+            "limits.max_outage_extension_s": self.max_outage_extension,
+        }
 
 
 def call_struct(contract_fn: Any) -> dict[str, Any]:
@@ -203,7 +214,8 @@ def read_challenge(platform: Platform, challenge_id: int) -> ChallengeView:
         commit_bond=int(c["commitBond"]), dispute_window=int(c["disputeWindow"]),
         dispute_bond=int(c["disputeBond"]), bounty=int(c["bounty"]),
         allocated=int(c["allocated"]), parent_challenge=int(c["parentChallenge"]),
-        phases=tuple(phases),
+        phases=tuple(phases), scoring_deadline=int(c["scoringDeadline"]),
+        max_outage_extension=int(c["maxOutageExtension"]),
     )  # fmt: skip
 
 

@@ -41,7 +41,8 @@ def decode_custom_error(abi: list[dict[str, Any]], revert_data: str) -> str | No
 
 # Parameters that hold unix times, ETH in wei, or token base units (18 decimals).
 TIMES = {"now_", "nextCommitAt", "revealEnd", "commitStart", "commitEnd", "notBefore",
-         "arbiterDeadline", "claimableAt", "refundableAt"}  # fmt: skip
+         "arbiterDeadline", "claimableAt", "refundableAt", "dueBy", "revealedAt",
+         "committedAt"}  # fmt: skip
 ETH_ERRORS = {"WrongCommitBond", "WrongDisputeBond", "EthTransferFailed"}
 AMOUNTS = {"sent", "required", "amount", "requested", "received", "unallocated", "total",
            "available", "phaseBounty"}  # fmt: skip

@@ -123,7 +123,8 @@ def publish_challenge(
         quorum=options.quorum, arbiter=options.arbiter,
         dispute_window=options.dispute_window, dispute_bond=options.dispute_bond,
         daily_cap=spec.daily_cap, commit_bond=spec.commit_bond_wei,
-        notice_period=options.notice_period,
+        notice_period=options.notice_period, scoring_deadline=spec.scoring_deadline_s,
+        max_outage_extension=spec.max_outage_extension_s,
     )  # fmt: skip
     start = options.commit_start if options.commit_start is not None else chain_now(platform)
     phase = _phase_terms(spec_cid, files, start, options.commit_seconds, options.reveal_seconds,
@@ -265,13 +266,19 @@ def _check_balance(platform: Platform, owner: Sender, amount: int, what: str) ->
 def _check_same_rules(spec: ChallengeSpec, rules: dict[str, object], spec_path: Path) -> None:
     """A phase may change how it is judged (metric, direction, baseline, target, eta, data,
     scorer), not the commit limits the registry keeps for the whole challenge."""
-    ours = {"limits.daily_cap": spec.daily_cap, "limits.commit_bond_wei": spec.commit_bond_wei}
+    ours = {
+        "limits.daily_cap": spec.daily_cap,
+        "limits.commit_bond_wei": spec.commit_bond_wei,
+        "limits.scoring_deadline_s": spec.scoring_deadline_s,
+        "limits.max_outage_extension_s": spec.max_outage_extension_s,
+    }
     differ = [f"{k}: spec {ours[k]}, challenge {rules[k]}" for k in ours if ours[k] != rules[k]]
     if differ:
         raise InvalidSpec(
             f"{spec_path} differs from what the challenge fixed at creation ("
             + "; ".join(differ)
-            + "); every phase keeps the challenge's commit limits (daily cap, commit bond): "
+            + "); every phase keeps the challenge's commit limits (daily cap, commit bond, "
+            "scoring deadline, outage extension): "
             "copy them from the first spec"
         )
 

@@ -48,7 +48,7 @@ def check_submit(platform: Platform, submitter: str, challenge_id: int,
             "`coop challenge status ID` shows one"
         )
     try:
-        phase, _, bond = registry.commitRules(challenge_id).call()
+        phase, _, bond, _ = registry.commitRules(challenge_id).call()
     except (ContractCustomError, ContractLogicError):
         raise SubmitRefused(_closed_reason(platform, challenge_id, now)) from None
     view = read_challenge(platform, challenge_id).phases[phase]

@@ -127,7 +127,7 @@ def commit(
         pending.chain_id, pending.book, challenge_id, pending.submitter, artifact_cid,
         parents, weights_ppm, bytes.fromhex(pending.salt[2:]),
     )  # fmt: skip
-    _, _, bond = platform.registry.functions.commitRules(challenge_id).call()
+    _, _, bond, _ = platform.registry.functions.commitRules(challenge_id).call()
     receipt = sender.transact(platform.book.functions.commit(challenge_id, commitment), bond)
     (event,) = platform.book.events.Committed().process_receipt(receipt, errors=DISCARD)
     pending = PendingReveal(

@@ -16,7 +16,7 @@ from oracle.ledger.boards import (
     score_text,
 )
 from oracle.ledger.licences import SpecReader, shown_licence
-from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding
+from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding, team_submissions, teams_of
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.ties import TiedEntry, private_ties
 from oracle.rewards.published import PendingRoot, fetch_report
@@ -201,6 +201,14 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
     lines += [f"  #{i.submission_id}: {score_text(i.previous_best)} -> {score_text(i.score)}"
               for i in found.improvements]  # fmt: skip
     lines.append(f"reviews: {len(found.reviews)}")
+    teams = teams_of(ledger, found.address)
+    lines.append(f"teams: {len(teams)}")
+    for t, share in teams:
+        work = [s.submission_id for s in team_submissions(ledger, t)]
+        state = "formed" if t.formed_block is not None else "waiting for consents"
+        done = plural(len(work), "submission")
+        lines.append(f"  team {t.team_id} challenge {t.challenge_id} ({state}): share "
+                     f"{share / 10_000:g}%, {done} by the team {work}")  # fmt: skip
     owed = owed_rewards(ctx, ledger, found.address)
     claimed = {(c.challenge_id, c.phase) for c in found.claims}
     lines.append(f"rewards given by posted roots: {tokens(sum(owed.values()))} COOP")
@@ -224,6 +232,11 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
         ],
         "reviews": [{"submission_id": r.submission_id, "verdict": r.verdict}
                     for r in found.reviews],
+        "teams": [{"team_id": t.team_id, "challenge_id": t.challenge_id,
+                   "formed": t.formed_block is not None, "share_ppm": s,
+                   "members": list(t.members),
+                   "submissions": [x.submission_id for x in team_submissions(ledger, t)]}
+                  for t, s in teams],
         "owed": [{"challenge_id": c, "phase": p, "amount": str(a),
                   "claimed": (c, p) in claimed} for (c, p), a in owed.items()],
         "claims": [{"challenge_id": c.challenge_id, "phase": c.phase, "amount": str(c.amount)}

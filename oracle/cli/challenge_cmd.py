@@ -261,6 +261,14 @@ def _status_text(s: ChallengeStatus) -> str:
     return "\n".join(lines)
 
 
+def _extension_text(p: PhaseStatus) -> list[str]:
+    x = p.extension
+    if x is None:
+        return []
+    return [f"  extended {duration_text(x.extension)} after an oracle outage (submission "
+            f"{x.waiting_submission_id} waited {duration_text(x.outage)} unscored)"]  # fmt: skip
+
+
 def _phase_text(p: PhaseStatus, now: int) -> list[str]:
     w, m = p.phase, p.merit
     metric = f"{m.metric}, " if m.metric else ""
@@ -273,6 +281,7 @@ def _phase_text(p: PhaseStatus, now: int) -> list[str]:
         f"  best: public {_best_text(p.best_public)}, private {_best_text(p.best_private)}",
         f"  commits {time_text(w.commit_start, now)} to {time_text(w.commit_end, now)}",
         f"  reveals until {time_text(w.reveal_end, now)}",
+        *_extension_text(p),
         f"  submissions: {p.committed} committed, {p.revealed} revealed, {p.scored} scored",
         f"  judged by oracle set version {p.judges.version} ({p.judges.quorum} of "
         f"{len(p.judges.oracles)} sign), arbiter {p.judges.arbiter}",

@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Run an oracle: follow the chain, score, sign with peers, post (docs/operator.md)."),
     "profile": ("oracle.cli.board_cmd:profile_cmd", "Show someone's contributions: submissions "
                 "(with forks), improvements, reviews, claims."),
+    "quota": ("oracle.cli.quota_cmd:quota",
+              "Win back what the oracles' failures cost: a cap slot, or a phase's last day."),
     "receipt": ("oracle.cli.receipt_cmd:receipt",
                 "Show the report SUBMISSION's score names on chain (its reportDigest), from IPFS."),
     "reveal": ("oracle.cli.participant_cmd:reveal_pending",
@@ -60,6 +62,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "oracles have not scored it, its queue place."),
     "submit": ("oracle.cli.participant_cmd:submit",
                "Add PATH (a predictions file or a folder) to IPFS, commit it, then reveal it."),
+    "team": ("oracle.cli.team_cmd:team",
+             "Form a team for a challenge: one shared daily cap, rewards split by agreed shares."),
     "up": ("oracle.cli.devnet_cmd:up", "Run the whole platform locally until Ctrl-C: chain, "
            "contracts, a demo challenge, the API with the web app, and three oracles."),
 }  # fmt: skip

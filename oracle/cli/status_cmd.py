@@ -11,6 +11,7 @@ from oracle.errors import CoopError
 from oracle.ledger.licences import SpecReader, shown_licence
 from oracle.ledger.model import Ledger, Submission
 from oracle.ledger.queue import RECENT, Pending, ScoredTimes, ScoringQueue, scoring_queue
+from oracle.ledger.quota import quota_state, quota_text
 from oracle.ledger.replay import read_ledger
 from oracle.status import Status
 from oracle.types import plural
@@ -50,6 +51,7 @@ def status(submission_id: int, config: Path | None, rpc_url: str | None,
     place = queue.place_of(submission_id)
     state = "scored" if sub.score else "revealed" if sub.reveal else "committed"
     licence = shown_licence(ledger, ctx.content_store, sub, SpecReader(ctx.content_store))
+    quota = quota_state(ledger, sub, times)
     if as_json:
         click.echo(json.dumps({
             "submission_id": submission_id, "challenge_id": sub.challenge_id,
@@ -58,9 +60,12 @@ def status(submission_id: int, config: Path | None, rpc_url: str | None,
             "queue": None if place is None else vars(place),
             "licence": None if licence is None else licence.spdx,
             "seconds_per_submission": queue.seconds_per_submission,
+            "quota": None if quota is None else vars(quota),
         }))  # fmt: skip
         return
     click.echo(_text(sub, state, queue, licence))
+    if quota is not None:
+        click.echo(quota_text(quota, times(-1)))
 
 
 class _BlockTimes:

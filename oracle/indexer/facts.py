@@ -46,7 +46,7 @@ def _challenge_created(db: sqlite3.Connection, e: ChainEvent) -> None:
         int(e["challengeId"]), e["owner"], c["token"], int(c["disputeWindow"]),
         str(c["disputeBond"]), c["arbiter"], int(c["dailyCap"]), str(c["commitBond"]),
         int(c["parentChallenge"]), str(e["specCid"]), *_place(e), hex32(e.tx_hash),
-        int(c["noticePeriod"]),
+        int(c["noticePeriod"]), int(c["scoringDeadline"]), int(c["maxOutageExtension"]),
     ))  # fmt: skip
 
 
@@ -73,6 +73,34 @@ def _oracles_rotated(db: sqlite3.Connection, e: ChainEvent) -> None:
         int(e["challengeId"]), int(e["configVersion"]), json.dumps(list(e["oracles"])),
         int(e["quorum"]), hex32(e["configDigest"]), *_place(e), e["arbiter"],
         int(e["activeFrom"]),
+    ))  # fmt: skip
+
+
+def _phase_extended(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "phase_extensions", (
+        int(e["challengeId"]), int(e["phase"]), int(e["waitingSubmissionId"]),
+        int(e["revealedAt"]), int(e["outage"]), int(e["extension"]), int(e["commitEnd"]),
+        int(e["revealEnd"]), *_place(e),
+    ))  # fmt: skip
+
+
+def _quota_released(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "quota_releases", (
+        int(e["submissionId"]), int(e["challengeId"]), e["submitter"], int(e["committedAt"]),
+        int(bool(e["slotFreed"])), *_place(e),
+    ))  # fmt: skip
+
+
+def _team_proposed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "teams", (
+        int(e["teamId"]), int(e["challengeId"]), e["proposer"], json.dumps(list(e["members"])),
+        json.dumps([int(s) for s in e["sharesPpm"]]), *_place(e),
+    ))  # fmt: skip
+
+
+def _team_formed(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "team_formations", (
+        int(e["teamId"]), int(e["challengeId"]), int(e["combinedSubmissions"]), *_place(e),
     ))  # fmt: skip
 
 
@@ -216,6 +244,10 @@ HANDLERS: dict[str, Handler] = {
     "PhaseAdded": _phase_added,
     "HoldoutRevealed": _holdout_revealed,
     "OraclesRotated": _oracles_rotated,
+    "PhaseExtended": _phase_extended,
+    "QuotaReleased": _quota_released,
+    "TeamProposed": _team_proposed,
+    "TeamFormed": _team_formed,
     "BountyEscrowed": _bounty_escrowed,
     "Committed": _committed,
     "Revealed": _revealed,

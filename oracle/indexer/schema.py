@@ -23,7 +23,8 @@ FACT_TABLES: dict[str, str] = {
         arbiter TEXT NOT NULL, daily_cap INTEGER NOT NULL, commit_bond TEXT NOT NULL,
         parent_challenge INTEGER NOT NULL, spec_cid TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_hash TEXT NOT NULL,
-        notice_period INTEGER NOT NULL""",
+        notice_period INTEGER NOT NULL, scoring_deadline INTEGER NOT NULL,
+        max_outage_extension INTEGER NOT NULL""",
     "phases": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, spec_cid TEXT NOT NULL,
         higher_is_better INTEGER NOT NULL, baseline TEXT NOT NULL, target TEXT NOT NULL,
@@ -63,6 +64,26 @@ FACT_TABLES: dict[str, str] = {
         verdict INTEGER NOT NULL, review_cid TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL,
         PRIMARY KEY (submission_id, reviewer)""",
+    # PhaseExtended: the phase's windows moved; the new ends win over the phases row's
+    "phase_extensions": """
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL,
+        waiting_submission_id INTEGER NOT NULL, revealed_at INTEGER NOT NULL,
+        outage INTEGER NOT NULL, extension INTEGER NOT NULL, commit_end INTEGER NOT NULL,
+        reveal_end INTEGER NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
+        PRIMARY KEY (challenge_id, phase)""",
+    # TeamProposed (members and shares as JSON lists), and TeamFormed once every member consented
+    "teams": """
+        team_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL, proposer TEXT NOT NULL,
+        members TEXT NOT NULL, shares_ppm TEXT NOT NULL,
+        block INTEGER NOT NULL, log_index INTEGER NOT NULL""",
+    "team_formations": """
+        team_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL,
+        combined_submissions INTEGER NOT NULL, block INTEGER NOT NULL,
+        log_index INTEGER NOT NULL""",
+    "quota_releases": """
+        submission_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL,
+        submitter TEXT NOT NULL, committed_at INTEGER NOT NULL, slot_freed INTEGER NOT NULL,
+        block INTEGER NOT NULL, log_index INTEGER NOT NULL""",
     "forfeited_bonds": """
         submission_id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, amount TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL""",

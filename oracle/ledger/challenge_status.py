@@ -17,7 +17,7 @@ from oracle.errors import CoopError
 from oracle.figure_of_merit import Merit, changes
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.boards import BoardEntry, private_board, private_opened, public_board
-from oracle.ledger.model import Challenge, Ledger, OracleSet
+from oracle.ledger.model import Challenge, Ledger, OracleSet, PhaseExtension
 from oracle.ledger.replay import read_ledger
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 
@@ -66,6 +66,7 @@ class PhaseStatus:
     changed: tuple[str, ...]  # what it changed from the phase before ("first phase")
     best_public: BoardEntry | None  # the top of its public board
     best_private: BoardEntry | None  # the top of its private board, once opened
+    extension: PhaseExtension | None = None  # an oracle outage moved its windows (included)
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def _phase_status(platform: Platform, store: ContentStore | None, ledger: Ledger
         changed=changes(previous, merit),
         best_public=publicly[0] if publicly else None,
         best_private=privately[0] if privately else None,
+        extension=events.phases[phase.index].extension,
     )
 
 

@@ -50,6 +50,41 @@ class HoldoutReveal:
     revealer: Address  # the owner, an oracle, or anyone else holding the secret
 
 
+@dataclass(frozen=True)
+class PhaseExtension:
+    """A PhaseExtended event: an oracle outage in the phase's last day of commits moved both
+    its windows `extension` seconds later (the wait of `waiting_submission_id`, capped)."""
+
+    waiting_submission_id: int
+    revealed_at: int
+    outage: int
+    extension: int
+    block: int
+
+
+@dataclass(frozen=True)
+class QuotaRelease:
+    """A QuotaReleased event: the oracles missed the scoring deadline, so the commit no longer
+    counts against the submitter's daily cap (`slot_freed` false: it was over a day old)."""
+
+    committed_at: int
+    slot_freed: bool
+    block: int
+
+
+@dataclass
+class Team:
+    """A TeamProposed event, formed once TeamFormed follows (every member consented)."""
+
+    team_id: int
+    challenge_id: int
+    members: tuple[Address, ...]
+    shares_ppm: tuple[int, ...]
+    proposed_block: int
+    formed_block: int | None = None
+    combined_submissions: int = 0  # the commits the members brought into the shared cap
+
+
 @dataclass
 class Phase:
     index: int
@@ -65,6 +100,7 @@ class Phase:
     bounty: int
     block: int
     holdout: HoldoutReveal | None = None
+    extension: PhaseExtension | None = None  # commit_end and reveal_end include it
 
 
 @dataclass(frozen=True)
@@ -108,6 +144,7 @@ class Submission:
     reveal: Reveal | None = None
     score: Score | None = None
     private: PrivateScore | None = None
+    quota_release: QuotaRelease | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +236,8 @@ class Challenge:
     spec_cid: str
     block: int
     notice_period: int  # seconds between announcing new judges or a phase and its start
+    scoring_deadline: int = 0  # seconds the oracles have to score a reveal (0: no protection)
+    max_outage_extension: int = 0  # the cap on a phase's outage extension (0: never)
     oracle_sets: list[OracleSet] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
     escrow_moves: list[EscrowMove] = field(default_factory=list)  # in chain order
@@ -234,6 +273,7 @@ class Ledger:
     challenges: dict[int, Challenge] = field(default_factory=dict)
     submissions: dict[int, Submission] = field(default_factory=dict)
     reviews: list[ReviewEntry] = field(default_factory=list)
+    teams: dict[int, "Team"] = field(default_factory=dict)
 
     def challenge(self, challenge_id: int) -> Challenge:
         found = self.challenges.get(challenge_id)
@@ -253,3 +293,20 @@ class Ledger:
 
     def reviews_of(self, challenge_id: int) -> list[ReviewEntry]:
         return [r for r in self.reviews if r.challenge_id == challenge_id]
+
+
+def teams_of(ledger: Ledger, address: str) -> list[tuple[Team, int]]:
+    """Every team proposed with `address` as a member, with its share (ppm), by team id."""
+    found = []
+    for team in sorted(ledger.teams.values(), key=lambda t: t.team_id):
+        for member, share in zip(team.members, team.shares_ppm, strict=True):
+            if member.lower() == address.lower():
+                found.append((team, share))
+    return found
+
+
+def team_submissions(ledger: Ledger, team: Team) -> list[Submission]:
+    """The submissions of the team's members in its challenge: the team's work."""
+    members = {m.lower() for m in team.members}
+    return [s for s in ledger.submissions_of(team.challenge_id)
+            if s.submitter.lower() in members]  # fmt: skip

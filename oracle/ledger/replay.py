@@ -19,7 +19,9 @@ from oracle.ledger.model import (
     Ledger,
     OracleSet,
     Phase,
+    PhaseExtension,
     PrivateScore,
+    QuotaRelease,
     Reveal,
     ReviewEntry,
     RewardRootPosted,
@@ -27,6 +29,7 @@ from oracle.ledger.model import (
     Score,
     ScoreBatchPosted,
     Submission,
+    Team,
 )
 from oracle.types import Verdict
 
@@ -70,7 +73,8 @@ def _challenge_created(ledger: Ledger, e: ChainEvent) -> None:
         dispute_bond=int(c["disputeBond"]), arbiter=c["arbiter"], daily_cap=int(c["dailyCap"]),
         commit_bond=int(c["commitBond"]), parent_challenge=int(c["parentChallenge"]),
         spec_cid=str(e["specCid"]), block=e.block_number,
-        notice_period=int(c["noticePeriod"]),
+        notice_period=int(c["noticePeriod"]), scoring_deadline=int(c["scoringDeadline"]),
+        max_outage_extension=int(c["maxOutageExtension"]),
     )  # fmt: skip
 
 
@@ -114,6 +118,34 @@ def _holdout_revealed(ledger: Ledger, e: ChainEvent) -> None:
     phase.holdout = HoldoutReveal(
         str(e["labelsCid"]), e["labelsDigest"], e["splitSalt"], e.block_number, e["revealer"]
     )
+
+
+def _phase_extended(ledger: Ledger, e: ChainEvent) -> None:
+    phase = ledger.challenges[int(e["challengeId"])].phases[int(e["phase"])]
+    phase.commit_end, phase.reveal_end = int(e["commitEnd"]), int(e["revealEnd"])
+    phase.extension = PhaseExtension(
+        int(e["waitingSubmissionId"]), int(e["revealedAt"]), int(e["outage"]),
+        int(e["extension"]), e.block_number,
+    )  # fmt: skip
+
+
+def _quota_released(ledger: Ledger, e: ChainEvent) -> None:
+    submission = ledger.submissions[int(e["submissionId"])]
+    submission.quota_release = QuotaRelease(
+        int(e["committedAt"]), bool(e["slotFreed"]), e.block_number
+    )
+
+
+def _team_proposed(ledger: Ledger, e: ChainEvent) -> None:
+    team_id = int(e["teamId"])
+    ledger.teams[team_id] = Team(team_id, int(e["challengeId"]), tuple(e["members"]),
+                                 tuple(int(s) for s in e["sharesPpm"]), e.block_number)  # fmt: skip
+
+
+def _team_formed(ledger: Ledger, e: ChainEvent) -> None:
+    team = ledger.teams[int(e["teamId"])]
+    team.formed_block = e.block_number
+    team.combined_submissions = int(e["combinedSubmissions"])
 
 
 def _bounty_escrowed(ledger: Ledger, e: ChainEvent) -> None:
@@ -250,6 +282,10 @@ _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
     "OraclesRotated": _oracles_rotated,
     "PhaseAdded": _phase_added,
     "HoldoutRevealed": _holdout_revealed,
+    "PhaseExtended": _phase_extended,
+    "QuotaReleased": _quota_released,
+    "TeamProposed": _team_proposed,
+    "TeamFormed": _team_formed,
     "BountyEscrowed": _bounty_escrowed,
     "Committed": _committed,
     "Revealed": _revealed,

@@ -72,6 +72,8 @@ def challenge_config(token: Any, oracles: Sequence[Any], owner: Any, /, **change
         "cap": 0,
         "commit_bond": 0,
         "parent": 0,
+        "scoring_deadline": 0,
+        "max_extension": 0,
     }
     values.update(changes)
     return tuple(values.values())

@@ -64,7 +64,7 @@ def challenge(platform, owner, oracles):  # type: ignore[no-untyped-def]
     token.approve(vault, BOUNTY, {"from": owner})
     now = chain[-1].timestamp
     config = (token, BOUNTY, [o.address for o in oracles], 2, DISPUTE_WINDOW, DISPUTE_BOND,
-              owner, NOTICE_PERIOD, 0, 0, 0)  # fmt: skip
+              owner, NOTICE_PERIOD, 0, 0, 0, 0, 0)  # fmt: skip
     phase = ("bafkreispec", True, 0, 10**18, ETA, now, now + DAY, now + 2 * DAY,
              holdout_commitment(), BOUNTY)  # fmt: skip
     tx = registry.createChallenge(config, "bafkreispec", phase, {"from": owner})

@@ -306,8 +306,9 @@ def test_views_answer_what_each_contract_needs(platform, challenge, owner, oracl
     _, token, registry, vault, _, _ = platform
     phase, data = registry.openPhase(challenge)
     assert phase == 0 and data["bounty"] == BOUNTY
-    assert [int(x) for x in registry.commitRules(challenge)] == [0, 0, 0]
-    assert [int(x) for x in registry.revealRules(challenge, 0)] == [data["revealEnd"], 0]
+    assert [int(x) for x in registry.commitRules(challenge)] == [0, 0, 0, False]
+    assert [int(x) for x in registry.revealRules(challenge, 0)] == [data["revealEnd"], 0, False]
+    assert [int(x) for x in registry.quotaRules(challenge, 0)] == [0, 0, 0]
     assert list(registry.scoringRules(challenge, 0)) == [ETA, True, data["revealEnd"]]
     rules = registry.payoutRules(challenge)
     assert (rules[0], rules[1]) == (token.address, owner.address)

@@ -15,12 +15,13 @@ from oracle.api.models import (
 from oracle.api.pagination import PageRequest, split_page
 from oracle.api.read.boards import best_entry, top_entry
 from oracle.api.read.common import chain_time, challenge_exists, phase_state
+from oracle.api.read.quota import COMMIT_END, REVEAL_END, WINDOWS_JOIN, phase_extension
 from oracle.api.read.rewards import escrow
 from oracle.figure_of_merit import Merit, changes
 
 _COLUMNS = (
     "challenge_id, owner, spec_cid, token, parent_challenge, block, arbiter, dispute_window, "
-    "dispute_bond, daily_cap, commit_bond, notice_period"
+    "dispute_bond, daily_cap, commit_bond, notice_period, scoring_deadline, max_outage_extension"
 )
 
 
@@ -31,8 +32,9 @@ def _summary(db: sqlite3.Connection, row: tuple[object, ...], now: int | None
         "SELECT amount FROM escrows WHERE challenge_id = ?", (cid,))]  # fmt: skip
     (count,) = db.execute("SELECT count(*) FROM phases WHERE challenge_id = ?", (cid,)).fetchone()
     latest = db.execute(
-        "SELECT commit_start, commit_end, reveal_end, higher_is_better, baseline, target, eta "
-        "FROM phases WHERE challenge_id = ? ORDER BY phase DESC LIMIT 1",
+        f"SELECT p.commit_start, {COMMIT_END}, {REVEAL_END}, p.higher_is_better, p.baseline, "
+        f"p.target, p.eta FROM phases p {WINDOWS_JOIN} WHERE p.challenge_id = ? "
+        "ORDER BY p.phase DESC LIMIT 1",
         (cid,),
     ).fetchone()
     start, end, reveal_end, higher, baseline, target, eta = latest
@@ -74,7 +76,7 @@ def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[P
     previous: Merit | None = None
     for row in db.execute(
         "SELECT p.phase, p.spec_cid, p.higher_is_better, p.baseline, p.target, p.eta, "
-        "p.commit_start, p.commit_end, p.reveal_end, "
+        f"p.commit_start, {COMMIT_END}, {REVEAL_END}, "
         "p.holdout_commitment, p.bounty, p.block, h.labels_cid, h.labels_digest, h.split_salt, "
         "h.block, h.revealer, (SELECT count(*) FROM score_batches b "
         "WHERE b.challenge_id = p.challenge_id AND b.phase = p.phase), "
@@ -82,7 +84,7 @@ def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[P
         "p.challenge_id AND b.phase = p.phase AND EXISTS (SELECT 1 FROM scores sc JOIN "
         "private_scores ps USING (submission_id) WHERE sc.challenge_id = b.challenge_id AND "
         "sc.seq = b.seq)) FROM phases p LEFT JOIN holdouts h USING (challenge_id, phase) "
-        "WHERE p.challenge_id = ? ORDER BY p.phase",
+        f"{WINDOWS_JOIN} WHERE p.challenge_id = ? ORDER BY p.phase",
         (challenge_id,),
     ):
         (phase, spec_cid, higher, baseline, target, eta, start, end, reveal_end, commitment,
@@ -109,6 +111,7 @@ def phases(db: sqlite3.Connection, challenge_id: int, now: int | None) -> list[P
             best_public=top_entry(db, "public_board", challenge_id, phase),
             best_private=top_entry(db, "private_board", challenge_id, phase)
             if opened_board else None,
+            extension=phase_extension(db, challenge_id, phase),
         ))  # fmt: skip
         previous = merit
     return found
@@ -142,6 +145,7 @@ def challenge(db: sqlite3.Connection, challenge_id: int) -> Challenge:
     return Challenge(
         **summary.model_dump(), arbiter=row[6], dispute_window=row[7], dispute_bond=row[8],
         daily_cap=row[9], commit_bond=row[10], notice_period=row[11],
+        scoring_deadline=row[12], max_outage_extension=row[13],
         phases=phases(db, challenge_id, now),
         oracle_sets=oracle_sets(db, challenge_id), escrow=escrow(db, challenge_id),
         review_count=reviews, improvement_count=improved,

@@ -29,6 +29,7 @@ from oracle.api.read.common import (
     verdict_name,
 )
 from oracle.api.read.queue import place_of
+from oracle.api.read.quota import quota_of
 from oracle.status import Status
 from oracle.types import ppm_text
 
@@ -135,6 +136,7 @@ def submission(db: sqlite3.Connection, submission_id: int) -> Submission:
         reviews=reviews_of(db, "submission_id", submission_id),
         rewards=_rewards(db, submission_id),
         queue=place_of(db, submission_id) if base.state == "revealed" else None,
+        quota=quota_of(db, submission_id),
     )  # fmt: skip
 
 

@@ -19,8 +19,9 @@ from oracle.api.models import (
     Proof,
     Rewards,
     SubmissionSummary,
+    Teams,
 )
-from oracle.api.read import audit, boards, challenges, rewards, submissions
+from oracle.api.read import audit, boards, challenges, rewards, submissions, teams
 from oracle.api.read.common import checksummed
 from oracle.api.read.licences import board_with_licences, summaries_with_licences
 from oracle.api.read.submissions import StateFilter
@@ -43,6 +44,12 @@ async def list_challenges(
 async def get_challenge(request: Request, challenge_id: ChallengeId) -> Response:
     """One challenge: terms, phases (windows, holdout), oracle sets, escrow, counts."""
     return answer(request, lambda db: challenges.challenge(db, challenge_id))
+
+
+@router.get("/{challenge_id}/teams", response_model=Teams)
+async def challenge_teams(request: Request, challenge_id: ChallengeId) -> Response:
+    """The challenge's teams (proposed and formed), members with their reward shares."""
+    return answer(request, lambda db: teams.teams_of(db, challenge_id))
 
 
 @router.get("/{challenge_id}/leaderboard/public", response_model=Leaderboard)

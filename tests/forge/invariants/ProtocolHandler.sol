@@ -694,7 +694,7 @@ contract ProtocolHandler is TestUtils {
         if (n == 0) return (false, 0);
         for (uint256 k = 0; k < n; ++k) {
             uint256 c = challengeIds[(seed % n + k) % n];
-            try registry.commitRules(c) returns (uint32, uint8, uint256) {
+            try registry.commitRules(c) returns (uint32, uint8, uint256, bool) {
                 return (true, c);
             } catch {}
         }
@@ -703,7 +703,7 @@ contract ProtocolHandler is TestUtils {
 
     function _isCopyable(Sub storage s) internal view returns (bool) {
         if (s.revealed || s.isCopy) return false;
-        try registry.commitRules(s.challengeId) returns (uint32, uint8, uint256) {
+        try registry.commitRules(s.challengeId) returns (uint32, uint8, uint256, bool) {
             return true;
         } catch {
             return false;

@@ -16,7 +16,7 @@ import {
 } from "../lib/ethereum.js";
 
 export const FUNCTIONS = {
-  commitRules: { contract: "registry", signature: "commitRules(uint256)", returns: ["uint32", "uint8", "uint256"] },
+  commitRules: { contract: "registry", signature: "commitRules(uint256)", returns: ["uint32", "uint8", "uint256", "bool"] },
   commit: { contract: "book", signature: "commit(uint256,bytes32)" },
   reveal: { contract: "book", signature: "reveal(uint256,string,uint256[],uint32[],bytes32)" },
   review: { contract: "book", signature: "review(uint256,uint8,string)" },

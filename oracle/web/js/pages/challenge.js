@@ -9,6 +9,8 @@ import { explain, termLabel } from "../ui/glossary.js";
 import { cidLink, duration, plural, profileLink, score, submissionLink, time, tokens, wei } from "../ui/format.js";
 import { grantPools, loadGrants } from "../ui/grants.js";
 import { bestScorePlot } from "../ui/plot.js";
+import { extensionNote, quotaRule } from "../ui/quota.js";
+import { teamList } from "../ui/teams.js";
 import { boardTable, challengeTitle, loadSpec, stateBadge, submissionStatus } from "./common.js";
 
 export const name = "challenge";
@@ -17,15 +19,16 @@ const BOARD_LIMIT = 50;
 
 /** Everything on the page that changes as the chain moves; boards of `phase` (null: latest). */
 async function loadState(challengeId, phase) {
-  const [challenge, privateBoard, improvements, submissions, status, grants] = await Promise.all([
+  const [challenge, privateBoard, improvements, submissions, status, grants, teams] = await Promise.all([
     get(`challenges/${challengeId}`),
     get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT, phase }),
     get(`challenges/${challengeId}/improvements`, { phase }),
     get(`challenges/${challengeId}/submissions`, { limit: 100 }),
     get("status"),
     loadGrants(`challenges/${challengeId}/grants`),
+    get(`challenges/${challengeId}/teams`),
   ]);
-  return { challenge, privateBoard, improvements, submissions, grants, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
+  return { challenge, privateBoard, improvements, submissions, grants, teams, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
 }
 
 export async function render({ challengeId, query }, ctx) {
@@ -46,6 +49,7 @@ export async function render({ challengeId, query }, ctx) {
     progress: h("div"),
     grants: h("div"),
     submissions: h("div"),
+    teams: h("div"),
   };
   const fill = async (state) => {
     const phaseSpecs = await Promise.all(state.challenge.phases.map((p) => loadSpec(ctx, p.spec_cid)));
@@ -57,6 +61,7 @@ export async function render({ challengeId, query }, ctx) {
     add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
     add(clear(slots.grants), grantPools(state.grants));
     add(clear(slots.submissions), submissionList(challengeId, state.submissions));
+    add(clear(slots.teams), teamList(state.teams));
   };
   await fill(first);
 
@@ -78,6 +83,7 @@ export async function render({ challengeId, query }, ctx) {
     specFacts(current),
     slots.timeline,
     slots.phases,
+    slots.teams,
     phasePicker(challengeId, challenge.phases, phase),
     h(
       "section",
@@ -191,6 +197,8 @@ function numbers(c, spec) {
       h("dd", {}, c.commit_bond === "0" ? "none" : `${wei(c.commit_bond)}, refunded at the reveal`),
       h("dt", {}, "daily cap"),
       h("dd", {}, c.daily_cap ? `${c.daily_cap} commits per address per 24 h` : "none"),
+      h("dt", {}, "scoring deadline"),
+      h("dd", { "data-field": "scoring-deadline" }, quotaRule(c)),
       h("dt", {}, "dispute window"),
       h("dd", { "data-field": "dispute-window" }, `${duration(c.dispute_window)}, bond ${wei(c.dispute_bond)}`),
       h("dt", {}, "notice period"),
@@ -310,7 +318,7 @@ function phases(c) {
       ["phase", "commits", "reveals until", "bounty", "state", "judges", "holdout"],
       c.phases.map((p) => [
         String(p.phase),
-        `${time(p.commit_start)} – ${time(p.commit_end)}`,
+        [`${time(p.commit_start)} – ${time(p.commit_end)}`, extensionNote(p)],
         time(p.reveal_end),
         `${tokens(p.bounty)} tokens`,
         stateBadge(p.state),

@@ -12,6 +12,7 @@ import { licenceText } from "../ui/licence.js";
 import { queuePlace } from "../ui/queue.js";
 import { nearCopyNotice } from "../ui/nearcopy.js";
 import { codeReceipt } from "../ui/receipt.js";
+import { quotaNote } from "../ui/quota.js";
 import { submissionStatus } from "./common.js";
 
 export const name = "submission";
@@ -78,7 +79,13 @@ function statusExplained(sub) {
     );
   }
   if (sub.state === "revealed" || !sub.score) {
-    return h("div", { class: "status-reason" }, h("p", {}, "Revealed: the file is public and waiting for the oracles' signed score."), queuePlace(sub.queue));
+    return h(
+      "div",
+      { class: "status-reason" },
+      h("p", {}, "Revealed: the file is public and waiting for the oracles' signed score."),
+      queuePlace(sub.queue),
+      quotaNote(sub.quota),
+    );
   }
   const s = sub.score;
   return h(
@@ -86,6 +93,7 @@ function statusExplained(sub) {
     { class: `status-reason ${s.valid ? "ok" : "bad"}` },
     h("p", {}, h("strong", {}, s.status_name), ` (status ${s.status}): ${s.reason}.`, s.valid ? "" : " An invalid submission gets no score and no reward."),
     h("p", { class: "muted" }, `Scored in batch ${s.seq}, block ${s.block}; the oracles' full report has digest `, h("code", {}, s.report_digest), "."),
+    sub.quota?.released ? quotaNote(sub.quota) : null,
     explain("status", "What do status codes mean?"),
   );
 }

@@ -1,0 +1,30 @@
+"""A challenge's teams as the index saw them (TeamProposed, TeamFormed)."""
+
+import json
+import sqlite3
+
+from oracle.api.models import Team, TeamMember, Teams
+from oracle.api.read.common import challenge_exists
+
+
+def teams_of(db: sqlite3.Connection, challenge_id: int) -> Teams:
+    challenge_exists(db, challenge_id)
+    found = []
+    for team_id, proposer, members, shares, block, combined in db.execute(
+        "SELECT t.team_id, t.proposer, t.members, t.shares_ppm, t.block, f.combined_submissions "
+        "FROM teams t LEFT JOIN team_formations f USING (team_id) "
+        "WHERE t.challenge_id = ? ORDER BY t.team_id", (challenge_id,)
+    ):  # fmt: skip
+        addresses = json.loads(members)
+        marks = ",".join("?" * len(addresses))
+        work = [r[0] for r in db.execute(
+            f"SELECT submission_id FROM submissions WHERE challenge_id = ? AND submitter IN "
+            f"({marks}) ORDER BY submission_id", (challenge_id, *addresses))]  # fmt: skip
+        found.append(Team(
+            team_id=team_id, challenge_id=challenge_id, proposer=proposer,
+            members=[TeamMember(address=a, share_ppm=s)
+                     for a, s in zip(addresses, json.loads(shares), strict=True)],
+            formed=combined is not None, combined_submissions=combined,
+            submission_ids=work, block=block,
+        ))  # fmt: skip
+    return Teams(challenge_id=challenge_id, teams=found)
