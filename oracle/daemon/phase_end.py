@@ -84,6 +84,8 @@ def openings_due(
     for batch in challenge.batches:
         if chain_time <= challenge.phases[batch.phase].reveal_end:
             continue
+        if batch.correction != challenge.phases[batch.phase].correction:
+            continue  # corrected away: its openings count for nothing any more
         items = batch_items(events, challenge_id, batch.seq)
         if not items or all(ledger.submissions[i.submission_id].private for i in items):
             continue
@@ -151,6 +153,7 @@ def form_root(
     root = RewardRoot(
         challenge_id,
         phase,
+        challenge.phases[phase].correction,
         seq,
         config_digest(challenge, phase),
         bytes.fromhex(tree.root.removeprefix("0x")),

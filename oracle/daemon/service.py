@@ -72,6 +72,7 @@ from oracle.daemon.reproduce import (
     review_runs,
     widened,
 )
+from oracle.daemon.rescore import corrections_due, restart_corrected
 from oracle.daemon.scorer import Scored, ScoringKeys, TryAgain, score_job
 from oracle.daemon.server import Handlers, OracleHttpServer
 from oracle.daemon.wire import (
@@ -181,6 +182,7 @@ class OracleService:
         busy = False
         duties: list[tuple[str, Callable[[], bool]]] = [
             ("follow", self.follow),
+            ("rescore", self.rescore),
             ("score", self.score_due),
             ("attest", self.attest),
             ("phase_end", self.phase_end),
@@ -304,6 +306,16 @@ class OracleService:
                     if e.name in ("ScoreRecorded", "PrivateScoreRevealed")
                 )
             )
+
+    def rescore(self) -> bool:
+        """Jobs of a corrected phase are scored again (rescore.py); the scores in hand land
+        first, so none computed under the old correction is kept after the restart."""
+        ledger = self.chain.ledger()
+        served = self.served(ledger)
+        if corrections_due(self.db, ledger, served):
+            self._collect(block=True)
+        with transaction(self.db):
+            return restart_corrected(self.db, ledger, served) > 0
 
     # ---------------------------------------------------------------- scoring
 
