@@ -1,4 +1,5 @@
-"""`coop challenge create|add-phase|import|reveal-holdout|status`: what a challenge owner does."""
+"""`coop challenge create|add-phase|import|reveal-holdout|correct|status`: what a challenge
+owner does."""
 
 import time
 from decimal import Decimal
@@ -15,6 +16,7 @@ from oracle.chain.publish import (
     publish_phase,
 )
 from oracle.cli.challenge_admin_cmd import refund_cmd, set_oracles_cmd
+from oracle.cli.challenge_correct_cmd import correct_cmd
 from oracle.cli.challenge_import_cmd import import_cmd
 from oracle.cli.challenge_publish import (
     Amount,
@@ -339,5 +341,5 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
     }  # fmt: skip
 
 
-for admin_command in (refund_cmd, set_oracles_cmd, import_cmd):
+for admin_command in (refund_cmd, set_oracles_cmd, import_cmd, correct_cmd):
     challenge.add_command(admin_command)

@@ -6,12 +6,15 @@ follows the corrected scores. Real anvil, real contracts, three `coop oracle run
 import csv
 import io
 
+from oracle.api.read.rank_changes import rank_changes
 from oracle.chain.corrections import correct_phase
 from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.holdout_secrets import find_secret
 from oracle.chain.sender import Sender
+from oracle.indexer.runner import Indexer
 from oracle.ledger.boards import private_board
 from oracle.ledger.model import Ledger
+from oracle.ledger.rank_changes import ledger_changes
 from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
 
 
@@ -87,6 +90,20 @@ def test_a_labels_correction_is_rescored_by_the_quorum_and_the_root_follows(
     ]
     assert new_board[0] == ids[2], "the corrected labels put the third submission first"
     assert new_board != old_board
+
+    # The rank-changes view, from the ledger (coop leaderboard --changes) and the index (API).
+    found = ledger_changes(after, after.challenges[world.challenge_id], 0)
+    assert (found.correction, found.by) == (1, "private")
+    moved = {c.submission_id: (c.old_rank, c.new_rank) for c in found.changes}
+    assert moved[ids[2]] == (3, 1) and len(moved) >= 2, moved
+    index = Indexer(world.base / "index.sqlite3", world.platform, world.store, confirmations=0)
+    try:
+        index.catch_up()
+        view = rank_changes(index.db, world.challenge_id, 0)
+    finally:
+        index.close()
+    assert view.correction == 1 and view.reason_cid == done.reason_cid
+    assert {c.submission_id: (c.old_rank, c.new_rank) for c in view.items} == moved
 
     reveal_stored_holdout(world.platform, owner, world.store, owner_dir, world.challenge_id, 0)
     final = wait_for("the corrected root", lambda: _live_root(world, first_root.seq), 90, oracles)
