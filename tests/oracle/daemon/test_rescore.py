@@ -7,6 +7,7 @@ import csv
 import io
 
 from oracle.api.read.rank_changes import rank_changes
+from oracle.audit.run import audit_challenge
 from oracle.chain.corrections import correct_phase
 from oracle.chain.holdout_reveal import reveal_stored_holdout
 from oracle.chain.holdout_secrets import find_secret
@@ -109,3 +110,5 @@ def test_a_labels_correction_is_rescored_by_the_quorum_and_the_root_follows(
     final = wait_for("the corrected root", lambda: _live_root(world, first_root.seq), 90, oracles)
     new_root = final.challenges[world.challenge_id].roots[-1]
     assert new_root.merkle_root != first_root.merkle_root, "the root follows the new scores"
+    audit = audit_challenge(world.platform, world.store, world.challenge_id)
+    assert audit.ok, [f.__dict__ for f in audit.findings]
