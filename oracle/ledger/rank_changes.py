@@ -38,7 +38,7 @@ class RankChange:
     new_rank: int | None
     old_status: int | None  # None: not scored under that version
     new_status: int | None
-    old_score: int | None
+    old_score: int | None  # of a valid submission only
     new_score: int | None
 
 
@@ -87,7 +87,8 @@ def changes(phase: int, correction: int, old: Sequence[Standing], new: Sequence[
         who = (after or before).participant  # type: ignore[union-attr]
         found.append(RankChange(
             sid, who, old_ranks.get(sid), new_ranks.get(sid), old_status, new_status,
-            _score(before, by) if before else None, _score(after, by) if after else None,
+            _score(before, by) if before and _valid(before) else None,
+            _score(after, by) if after and _valid(after) else None,
         ))  # fmt: skip
     return RankChanges(phase, correction, by, tuple(found))
 

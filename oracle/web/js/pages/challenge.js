@@ -16,14 +16,15 @@ const BOARD_LIMIT = 50;
 
 /** Everything on the page that changes as the chain moves; boards of `phase` (null: latest). */
 async function loadState(challengeId, phase) {
-  const [challenge, privateBoard, improvements, submissions, status] = await Promise.all([
+  const [challenge, privateBoard, improvements, submissions, status, rankChanges] = await Promise.all([
     get(`challenges/${challengeId}`),
     get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT, phase }),
     get(`challenges/${challengeId}/improvements`, { phase }),
     get(`challenges/${challengeId}/submissions`, { limit: 100 }),
     get("status"),
+    get(`challenges/${challengeId}/rank-changes`, { phase }),
   ]);
-  return { challenge, privateBoard, improvements, submissions, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
+  return { challenge, privateBoard, improvements, submissions, rankChanges, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
 }
 
 export async function render({ challengeId, query }, ctx) {
@@ -35,7 +36,16 @@ export async function render({ challengeId, query }, ctx) {
   // what the latest phase asks (its metric, data and rules): what a submission now is judged by
   const current = await loadSpec(ctx, challenge.phases[challenge.phases.length - 1].spec_cid);
   const forkOf = query.get("fork");
-  const slots = { badge: h("span"), numbers: h("div"), timeline: h("div"), phases: h("div"), private: h("div"), progress: h("div"), submissions: h("div") };
+  const slots = {
+    badge: h("span"),
+    numbers: h("div"),
+    timeline: h("div"),
+    phases: h("div"),
+    private: h("div"),
+    changes: h("div"),
+    progress: h("div"),
+    submissions: h("div"),
+  };
   const fill = async (state) => {
     const phaseSpecs = await Promise.all(state.challenge.phases.map((p) => loadSpec(ctx, p.spec_cid)));
     add(clear(slots.badge), stateBadge(state.challenge.state));
@@ -43,6 +53,7 @@ export async function render({ challengeId, query }, ctx) {
     add(clear(slots.timeline), timeline(state.challenge, phaseSpecs));
     add(clear(slots.phases), phases(state.challenge));
     add(clear(slots.private), privateSection(state.privateBoard, state.challenge));
+    add(clear(slots.changes), rankChangesSection(state.rankChanges));
     add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
     add(clear(slots.submissions), submissionList(challengeId, state.submissions));
   };
@@ -75,6 +86,7 @@ export async function render({ challengeId, query }, ctx) {
       publicBox,
     ),
     slots.private,
+    slots.changes,
     slots.progress,
     submitPanel(ctx, challenge, { forkOf: forkOf ? Number(forkOf) : null }),
     slots.submissions,
@@ -143,6 +155,39 @@ function privateSection(board, challenge) {
     h("h2", {}, termLabel("privateBoard", "Private leaderboard"), ` (phase ${board.phase})`),
     explain("privateBoard", "Why a private board?"),
     board.opened ? boardTable(board, "No valid submission in this phase.") : [empty("Not opened yet.", sentence(board.note)), others],
+  );
+}
+
+/** What the phase's last correction of its scorer or labels changed: every submission whose
+ * rank or status moved, old → new (nothing when the phase was never corrected). */
+function rankChangesSection(found) {
+  if (!found || found.correction === 0) return null;
+  const arrow = (a, b) => (a === b ? String(a) : `${a} → ${b}`);
+  const rank = (r) => (r === null ? "none" : String(r));
+  const value = (v) => (v === null ? "none" : score(v));
+  return h(
+    "section",
+    { class: "board-section", id: "rank-changes", "data-phase": found.phase, "data-correction": found.correction },
+    h("h2", {}, `Rank changes (phase ${found.phase}, correction ${found.correction})`),
+    h(
+      "p",
+      {},
+      `The owner corrected this phase's scorer or labels (correction ${found.correction}); the oracles score every submission again under it. Ranked by ${found.ranked_by} score. Why: `,
+      cidLink(found.reason_cid),
+    ),
+    found.items.length
+      ? table(
+          ["submission", "participant", "rank", "status", "score"],
+          found.items.map((c) => [
+            submissionLink(c.submission_id),
+            profileLink(c.participant),
+            arrow(rank(c.old_rank), rank(c.new_rank)),
+            arrow(c.old_status, c.new_status),
+            arrow(value(c.old_score), value(c.new_score)),
+          ]),
+          { "data-table": "rank-changes" },
+        )
+      : empty("No submission changed rank or status."),
   );
 }
 
