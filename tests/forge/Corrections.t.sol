@@ -21,10 +21,21 @@ contract CorrectionsTest is Base {
         challengeId = _createChallenge(true);
         aliceId = _submit(challengeId, alice, "bafkreialice");
         bobId = _submit(challengeId, bob, "bafkreibob");
-        IScoreBoard.ScoreItem[] memory items = new IScoreBoard.ScoreItem[](2);
+        _postScores(challengeId, 0, 1, _firstItems());
+    }
+
+    /// @dev Batch 1: alice ahead of bob.
+    function _firstItems() internal view returns (IScoreBoard.ScoreItem[] memory items) {
+        items = new IScoreBoard.ScoreItem[](2);
         items[0] = _item(aliceId, 0.8e18);
         items[1] = _item(bobId, 0.6e18);
-        _postScores(challengeId, 0, 1, items);
+    }
+
+    /// @dev The phase ended, batch 1 opened and a root of 300 tokens posted (in its window).
+    function _postFirstRoot() internal {
+        _revealHoldout(challengeId, 0);
+        _openBoth(1, _firstItems());
+        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 300e18));
     }
 
     function _correct(string memory scorerCid, bytes32 holdoutCommitment)
@@ -138,12 +149,7 @@ contract CorrectionsTest is Base {
     /// A posted root still in its dispute window is voided by a correction (its allocation
     /// released); once claims are open a correction is refused.
     function test_publishCorrection_VoidsAPostedRootThenIsRefusedOnceClaimsOpen() public {
-        _revealHoldout(challengeId, 0);
-        IScoreBoard.ScoreItem[] memory items = new IScoreBoard.ScoreItem[](2);
-        items[0] = _item(aliceId, 0.8e18);
-        items[1] = _item(bobId, 0.6e18);
-        _openBoth(1, items);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 300e18));
+        _postFirstRoot();
         assertEq(vault.unallocated(challengeId), BOUNTY - 300e18, "allocated");
 
         vm.expectEmit(address(vault));
@@ -180,12 +186,7 @@ contract CorrectionsTest is Base {
     }
 
     function test_publishCorrection_RevertWhen_TheRootIsDisputed() public {
-        _revealHoldout(challengeId, 0);
-        IScoreBoard.ScoreItem[] memory items = new IScoreBoard.ScoreItem[](2);
-        items[0] = _item(aliceId, 0.8e18);
-        items[1] = _item(bobId, 0.6e18);
-        _openBoth(1, items);
-        _postRewards(_rewardRoot(challengeId, 0, 1, keccak256("root"), 300e18));
+        _postFirstRoot();
         vm.deal(carol, DISPUTE_BOND);
         vm.prank(carol);
         vault.dispute{value: DISPUTE_BOND}(challengeId, 0, "bafkreidispute");
