@@ -281,6 +281,10 @@ def _phase_text(p: PhaseStatus, now: int) -> list[str]:
         "  holdout: "
         + (f"revealed by {p.revealer}, labels {p.labels_cid}" if w.holdout_revealed else "hidden"),
     ]
+    if w.correction:
+        lines.append(f"  corrected {w.correction} time(s): scores and rewards are those of "
+                     f"correction {w.correction}; `coop leaderboard CHALLENGE --phase {w.index} "
+                     "--changes` shows what moved")  # fmt: skip
     r = p.root
     if r is None:
         lines.append("  rewards root: not posted")
@@ -325,6 +329,7 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
              "best_private": _best_json(p.best_private),
              "commit_start": p.phase.commit_start, "commit_end": p.phase.commit_end,
              "reveal_end": p.phase.reveal_end, "holdout_revealed": p.phase.holdout_revealed,
+             "correction": p.phase.correction,
              "labels_cid": p.labels_cid, "holdout_revealer": p.revealer,
              "judges": {"version": p.judges.version, "oracles": list(p.judges.oracles),
                         "quorum": p.judges.quorum, "arbiter": p.judges.arbiter},

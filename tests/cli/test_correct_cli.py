@@ -54,6 +54,11 @@ def test_a_correction_in_the_dispute_window_voids_the_root_and_files_the_secret(
     assert secret.labels(path.parent) == labels.read_bytes()
     old = json.loads(path.read_text())
     assert old["split_salt"] == "0x" + life.salt_of(0).hex(), "the split stays"
+    status = world.coop("challenge", "status", "1")
+    assert "corrected 1 time(s): scores and rewards are those of correction 1" in status.output
+    assert (
+        last_json(world.coop("challenge", "status", "1", "--json"))["phases"][0]["correction"] == 1
+    )
 
 
 def test_a_correction_after_claims_opened_is_refused_with_the_reason(world: OwnerWorld) -> None:
