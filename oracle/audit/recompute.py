@@ -20,10 +20,9 @@ from oracle.coderun.hidden_features import (
 from oracle.errors import ContentTooLarge, CoopError, IpfsError, NotAFile
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Challenge, Ledger, Phase, Submission
-from oracle.ledger.reward_inputs import reward_inputs
+from oracle.ledger.phase_rewards import phase_rewards
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.report import REPORT_MAX_BYTES
-from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout, load_holdout
@@ -217,7 +216,7 @@ def check_rewards(
             report.could_not_check("rewards", subject, why)
             continue
         try:
-            inputs = reward_inputs(
+            ours = phase_rewards(
                 ledger,
                 challenge.challenge_id,
                 root.phase,
@@ -225,7 +224,6 @@ def check_rewards(
                 challenge.unallocated_before(root.position),
                 tie_groups[root.phase] if spec.ties.share_prizes else (),
             )
-            ours = compute_rewards(inputs)
         except CoopError as exc:
             report.fail("rewards", subject, f"cannot recompute: {exc}")
             continue

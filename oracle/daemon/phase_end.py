@@ -4,8 +4,8 @@
   whose private scores are not open yet, with the scores and salts that open it (only if
   this oracle's own commitments are the ones on chain: it can open nothing else).
 - `roots_due` / `form_root`: once a phase's holdout is revealed and every revealed
-  submission is scored and opened on chain, the rewards of reward rule v1 computed from
-  the ledger exactly as `coop audit` recomputes them (`reward_inputs` → `compute_rewards`
+  submission is scored and opened on chain, the rewards computed from the ledger exactly
+  as `coop audit` recomputes them (`phase_rewards`: rule v1, or v2 as the spec declares,
   → `build_tree`); the report's bytes are `report.to_json().encode()`, its CID computed
   locally. A peer checks a proposed root by forming it at the same cut (`review_root`).
 """
@@ -23,10 +23,9 @@ from oracle.errors import IpfsError
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
-from oracle.ledger.reward_inputs import reward_inputs
+from oracle.ledger.phase_rewards import phase_rewards
 from oracle.ledger.ties import shared_prize_groups
 from oracle.rewards.merkle import build_tree
-from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
 from oracle.spec import ChallengeSpec
 from oracle.types import Wad
@@ -143,7 +142,7 @@ def form_root(
     challenge = ledger.challenges[challenge_id]
     escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
     ties = shared_prize_groups(ledger, challenge_id, phase, spec, store)
-    report = compute_rewards(reward_inputs(ledger, challenge_id, phase, spec, escrow, ties))
+    report = phase_rewards(ledger, challenge_id, phase, spec, escrow, ties)
     if not report.leaves:
         return None
     tree = build_tree(report.leaves)
