@@ -1,10 +1,14 @@
 """Rescoring in the open (issue 15): the owner corrects a phase's labels after its rewards
 root was posted; the correction voids the root, three oracles rescore every submission of
-the phase under the correction and post the new scores through the quorum, and the new root
-follows the corrected scores. Real anvil, real contracts, three `coop oracle run` processes."""
+the phase under the correction and post the new scores through the quorum, the rank-changes
+view shows what moved, and the new root follows the corrected scores with rule v2's
+compensation for the two who lost a prize rank; the audit passes. Real anvil, real
+contracts, three `coop oracle run` processes."""
 
 import csv
 import io
+import json
+from pathlib import Path
 
 from oracle.api.read.rank_changes import rank_changes
 from oracle.audit.run import audit_challenge
@@ -17,6 +21,8 @@ from oracle.ledger.boards import private_board
 from oracle.ledger.model import Ledger
 from oracle.ledger.rank_changes import ledger_changes
 from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "specs"
 
 
 def _labels_from(world: World, labels: bytes, artifact: bytes) -> bytes:
@@ -43,7 +49,11 @@ def _live_root(world: World, seq_above: int = 0) -> Ledger | None:
 def test_a_labels_correction_is_rescored_by_the_quorum_and_the_root_follows(
     world: World,
 ) -> None:
-    world.publish(oracle_count=3, quorum=2)
+    spec = json.loads((EXAMPLES / "diabetes-regression.json").read_text())
+    spec["rewards"] |= {"rule_version": 2, "compensation_bps": 500}  # rule v2, 5 %
+    spec_file = world.base / "spec-v2.json"
+    spec_file.write_text(json.dumps(spec))
+    world.publish(oracle_count=3, quorum=2, spec_file=spec_file)
     oracles = world.make_oracles(3)
     world.start_oracles()
     artifacts = [world.artifact(seed, noise) for seed, noise in ((1, 2.0), (2, 8.0), (3, 30.0))]
@@ -110,5 +120,12 @@ def test_a_labels_correction_is_rescored_by_the_quorum_and_the_root_follows(
     final = wait_for("the corrected root", lambda: _live_root(world, first_root.seq), 90, oracles)
     new_root = final.challenges[world.challenge_id].roots[-1]
     assert new_root.merkle_root != first_root.merkle_root, "the root follows the new scores"
+    # rule v2: the two who lost a prize rank through the correction are compensated
+    report = json.loads(world.store.cat(new_root.report_cid))
+    assert report["rule_version"] == "2"
+    lost = {int(c["submission_id"]): (c["old_prize_rank"], c["new_prize_rank"])
+            for c in report["compensations"]}  # fmt: skip
+    assert set(lost) == {ids[0], ids[1]}, lost
+    assert all(int(c["award"]) > 0 for c in report["compensations"])
     audit = audit_challenge(world.platform, world.store, world.challenge_id)
     assert audit.ok, [f.__dict__ for f in audit.findings]
