@@ -162,7 +162,9 @@ class GasBench:
         total = sum(leaf.amount for leaf in leaves)
         digest = read_phase_judges(self.p, challenge, 0).config_digest
         merkle_root = bytes.fromhex(tree.root[2:])
-        root = RewardRoot(challenge, 0, 1, digest, merkle_root, total, keccak(text="bafkreireport"))
+        root = RewardRoot(
+            challenge, 0, 0, 1, digest, merkle_root, total, keccak(text="bafkreireport")
+        )
         typed = reward_root_typed_data(root, self.w3.eth.chain_id, self.p.vault.address)
         sigs = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
         fn = self.p.vault.functions.postRewards(root.as_call_arg(), "bafkreireport", sigs)

@@ -225,6 +225,33 @@ contract ChallengeRegistry is IChallengeRegistry {
     }
 
     /// @inheritdoc IChallengeRegistry
+    function publishCorrection(
+        uint256 challengeId,
+        uint32 phase,
+        string calldata scorerCid,
+        bytes32 holdoutCommitment,
+        string calldata reasonCid
+    ) external onlyOwnerOf(challengeId) returns (uint32 correction) {
+        Phase storage p = _phaseOf(challengeId, phase);
+        if (bytes(scorerCid).length == 0 && holdoutCommitment == bytes32(0)) {
+            revert EmptyCorrection(challengeId, phase);
+        }
+        if (bytes(reasonCid).length == 0) revert EmptyCorrectionReason(challengeId, phase);
+        correction = p.correction + 1;
+        // Refuses once the phase's root is claimable (or disputed), voids it before.
+        _boundVault().voidForCorrection(challengeId, phase, correction);
+        p.correction = correction;
+        if (holdoutCommitment != bytes32(0)) {
+            // Corrected labels: the holdout is revealed again, against the new commitment.
+            p.holdoutCommitment = holdoutCommitment;
+            p.holdoutRevealed = false;
+        }
+        emit CorrectionPublished(
+            challengeId, phase, correction, scorerCid, holdoutCommitment, reasonCid
+        );
+    }
+
+    /// @inheritdoc IChallengeRegistry
     function quotaRules(uint256 challengeId, uint32 phase)
         external
         view
@@ -304,10 +331,10 @@ contract ChallengeRegistry is IChallengeRegistry {
     function scoringRules(uint256 challengeId, uint32 phase)
         external
         view
-        returns (uint256 eta, bool higherIsBetter, uint64 revealEnd)
+        returns (uint256 eta, bool higherIsBetter, uint64 revealEnd, uint32 correction)
     {
         Phase storage p = _phaseOf(challengeId, phase);
-        return (p.eta, p.higherIsBetter, p.revealEnd);
+        return (p.eta, p.higherIsBetter, p.revealEnd, p.correction);
     }
 
     /// @inheritdoc IChallengeRegistry
@@ -497,6 +524,7 @@ contract ChallengeRegistry is IChallengeRegistry {
             revealEnd: config.revealEnd,
             holdoutRevealed: false,
             higherIsBetter: config.higherIsBetter,
+            correction: 0,
             specHash: keccak256(bytes(config.specCid)),
             holdoutCommitment: config.holdoutCommitment,
             baseline: config.baseline,

@@ -43,7 +43,7 @@ contract GrantPool is IGrantPool, ReentrancyGuardTransient {
         if (token.code.length == 0) revert InvalidToken();
         if (claimGrace > MAX_CLAIM_GRACE) revert ClaimGraceTooLong(claimGrace, MAX_CLAIM_GRACE);
         // Reverts with UnknownChallenge / UnknownPhase for a phase that does not exist.
-        (,, uint64 revealEnd) = registry.scoringRules(challengeId, phase);
+        (,, uint64 revealEnd,) = registry.scoringRules(challengeId, phase);
         if (block.timestamp > revealEnd) {
             revert PhaseOver(challengeId, phase, revealEnd, block.timestamp);
         }
@@ -75,7 +75,7 @@ contract GrantPool is IGrantPool, ReentrancyGuardTransient {
     /// @inheritdoc IGrantPool
     function claim(uint256 poolId, address participant) external nonReentrant {
         Pool storage pool = _poolOf(poolId);
-        (, bool higherIsBetter, uint64 revealEnd) =
+        (, bool higherIsBetter, uint64 revealEnd,) =
             registry.scoringRules(pool.challengeId, pool.phase);
         uint256 closes = uint256(revealEnd) + pool.claimGrace;
         if (block.timestamp > closes) revert ClaimsClosed(poolId, closes, block.timestamp);
@@ -134,7 +134,7 @@ contract GrantPool is IGrantPool, ReentrancyGuardTransient {
     }
 
     function _closesAt(Pool storage pool) private view returns (uint256) {
-        (,, uint64 revealEnd) = registry.scoringRules(pool.challengeId, pool.phase);
+        (,, uint64 revealEnd,) = registry.scoringRules(pool.challengeId, pool.phase);
         return uint256(revealEnd) + pool.claimGrace;
     }
 }

@@ -19,7 +19,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     bytes32 public constant REWARD_ROOT_TYPEHASH = keccak256(
-        "RewardRoot(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,bytes32 merkleRoot,uint256 total,bytes32 reportCidHash)"
+        "RewardRoot(uint256 challengeId,uint32 phase,uint32 correction,uint64 seq,bytes32 configDigest,bytes32 merkleRoot,uint256 total,bytes32 reportCidHash)"
     );
     uint256 public constant REFUND_GRACE = 30 days;
     /// @notice How long the arbiter has to decide a dispute before it lapses.
@@ -139,6 +139,25 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
             reportCid,
             claimableAt
         );
+    }
+
+    /// @inheritdoc IRewardVault
+    function voidForCorrection(uint256 challengeId, uint32 phase, uint32 correction) external {
+        if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
+        if (_escrows[challengeId].closed) revert ChallengeClosed(challengeId);
+        (Root storage r, RootClaims storage rc) = _currentRoot(challengeId, phase);
+        RootState state = rc.state;
+        if (state == RootState.Disputed) {
+            revert CorrectionDuringDispute(challengeId, phase, r.arbiterDeadline);
+        }
+        if (state != RootState.Posted) return; // no root, or a voided one: nothing to void
+        if (block.timestamp >= rc.claimableAt) {
+            revert CorrectionAfterClaimsOpened(challengeId, phase, rc.claimableAt);
+        }
+        rc.state = RootState.Voided;
+        r.voidedAt = uint64(block.timestamp);
+        _escrows[challengeId].allocated -= rc.total;
+        emit RewardsVoidedByCorrection(challengeId, phase, r.merkleRoot, correction);
     }
 
     /// @inheritdoc IRewardVault
@@ -382,6 +401,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
                 REWARD_ROOT_TYPEHASH,
                 r.challengeId,
                 r.phase,
+                r.correction,
                 r.seq,
                 r.configDigest,
                 r.merkleRoot,
@@ -391,7 +411,7 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev A root may be posted once the holdout (or HOLDOUT_DEADLINE has passed without it)
+    /// @dev A root may be posted under the phase's current correction, once the holdout (or HOLDOUT_DEADLINE has passed without it)
     /// and every batch's private scores are out, before the challenge closes, with a seq above
     /// the phase's previous root's, when the phase has no live root, for no more than the
     /// phase's bounty and what the escrow has unallocated. Returns the token and the dispute
@@ -403,6 +423,9 @@ contract RewardVault is IRewardVault, OracleQuorum, ReentrancyGuardTransient {
     {
         uint256 challengeId = root.challengeId;
         IChallengeRegistry.Phase memory phase = registry.getPhase(challengeId, root.phase);
+        if (root.correction != phase.correction) {
+            revert WrongCorrection(challengeId, root.phase, root.correction, phase.correction);
+        }
         if (!phase.holdoutRevealed && block.timestamp < phase.revealEnd + HOLDOUT_DEADLINE) {
             revert HoldoutNotRevealed(challengeId, root.phase, phase.revealEnd + HOLDOUT_DEADLINE);
         }

@@ -12,7 +12,7 @@ import {ISubmissionBook} from "./interfaces/ISubmissionBook.sol";
 /// checks revealed private scores against the commitments the quorum signed.
 contract ScoreBoard is IScoreBoard, OracleQuorum {
     bytes32 public constant SCORE_BATCH_TYPEHASH = keccak256(
-        "ScoreBatch(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,bytes32 itemsHash)"
+        "ScoreBatch(uint256 challengeId,uint32 phase,uint32 correction,uint64 seq,bytes32 configDigest,bytes32 itemsHash)"
     );
     uint8 public constant MAX_STATUS = 17;
 
@@ -20,9 +20,11 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         bytes32 itemsHash;
         uint32 phase;
         bool privateRevealed;
+        uint32 correction;
     }
 
-    /// @dev Per phase: score batches posted, and how many of them had private scores revealed.
+    /// @dev Per phase and correction: score batches posted, and how many of them had private
+    /// scores revealed (batches under an older correction no longer count for the rewards).
     struct Tally {
         uint32 posted;
         uint32 opened;
@@ -32,11 +34,16 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
 
     mapping(uint256 challengeId => uint64) private _lastSeq;
     mapping(uint256 challengeId => mapping(uint64 seq => Batch)) private _batches;
+    /// @dev One bit per submission: scored at all (under any correction).
     mapping(uint256 word => uint256) private _scoredBits;
+    /// @dev One bit per submission and correction >= 1: scored under that correction (ids are
+    /// global, so the word needs no challenge or phase).
+    mapping(uint32 correction => mapping(uint256 word => uint256)) private _rescoredBits;
+    /// @dev The Ladders, by `_ladderKey(phase, correction)` (correction 0's key is the phase).
     mapping(
-        uint256 challengeId => mapping(uint32 phase => mapping(address participant => Best))
+        uint256 challengeId => mapping(uint64 ladderKey => mapping(address participant => Best))
     ) private _best;
-    mapping(uint256 challengeId => mapping(uint32 phase => Tally)) private _tallies;
+    mapping(uint256 challengeId => mapping(uint64 ladderKey => Tally)) private _tallies;
 
     constructor(IChallengeRegistry registry_, ISubmissionBook book_) OracleQuorum(registry_) {
         book = book_;
@@ -48,33 +55,14 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         ScoreItem[] calldata items,
         bytes[] calldata signatures
     ) external {
-        uint256 challengeId = header.challengeId;
+        bytes32 computed = _checkBatch(header, items, signatures);
+        (int256 step, bool higherIsBetter, mapping(address => Best) storage ladder) =
+            _store(header, computed);
         uint256 n = items.length;
-        if (n == 0) revert EmptyBatch();
-        // Any unused sequence number counts, so batches relayed out of order all land; a used
-        // one never comes back (its batch stays stored), so a signed batch posts once.
-        Batch storage slot = _batches[challengeId][header.seq];
-        if (header.seq == 0 || slot.itemsHash != bytes32(0)) {
-            revert SeqAlreadyUsed(challengeId, header.seq);
-        }
-        bytes32 computed = _itemsHash(items);
-        if (computed != header.itemsHash) revert ItemsHashMismatch(header.itemsHash, computed);
-        _requireQuorum(
-            challengeId, header.phase, header.configDigest, _structHash(header), signatures
-        );
-        (uint256 eta, bool higherIsBetter,) = registry.scoringRules(challengeId, header.phase);
-        int256 step = SafeCast.toInt256(eta);
-
-        if (header.seq > _lastSeq[challengeId]) _lastSeq[challengeId] = header.seq;
-        _batches[challengeId][header.seq] =
-            Batch({itemsHash: computed, phase: header.phase, privateRevealed: false});
-        ++_tallies[challengeId][header.phase].posted;
-        // The phase's Ladder, located once per batch (one mapping level per item).
-        mapping(address => Best) storage ladder = _best[challengeId][header.phase];
         for (uint256 i = 0; i < n; ++i) {
             _record(header, items[i], step, higherIsBetter, ladder);
         }
-        emit ScoresPosted(challengeId, header.phase, header.seq, computed, n, msg.sender);
+        _announce(header, computed, n);
     }
 
     /// @inheritdoc IScoreBoard
@@ -93,12 +81,12 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         if (privateScores.length != items.length || salts.length != items.length) {
             revert LengthMismatch(items.length, privateScores.length, salts.length);
         }
-        (,, uint64 revealEnd) = registry.scoringRules(challengeId, batch.phase);
+        (,, uint64 revealEnd,) = registry.scoringRules(challengeId, batch.phase);
         if (block.timestamp <= revealEnd) {
             revert RevealBeforePhaseEnd(challengeId, batch.phase, revealEnd);
         }
         batch.privateRevealed = true;
-        ++_tallies[challengeId][batch.phase].opened;
+        ++_tallies[challengeId][_ladderKey(batch.phase, batch.correction)].opened;
         for (uint256 i = 0; i < items.length; ++i) {
             uint256 id = items[i].submissionId;
             bytes32 expected = items[i].privateCommitment;
@@ -129,6 +117,12 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
     }
 
     /// @inheritdoc IScoreBoard
+    function isScoredUnder(uint256 submissionId, uint32 correction) external view returns (bool) {
+        if (correction == 0) return isScored(submissionId);
+        return _rescoredBits[correction][submissionId >> 8] & (1 << (submissionId & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IScoreBoard
     function privateRevealed(uint256 challengeId, uint64 seq) external view returns (bool) {
         return _batches[challengeId][seq].privateRevealed;
     }
@@ -139,7 +133,8 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         view
         returns (uint32 posted, uint32 opened)
     {
-        Tally storage t = _tallies[challengeId][phase];
+        (,,, uint32 correction) = registry.scoringRules(challengeId, phase);
+        Tally storage t = _tallies[challengeId][_ladderKey(phase, correction)];
         return (t.posted, t.opened);
     }
 
@@ -149,7 +144,8 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         view
         returns (Best memory)
     {
-        return _best[challengeId][phase][participant];
+        (,,, uint32 correction) = registry.scoringRules(challengeId, phase);
+        return _best[challengeId][_ladderKey(phase, correction)][participant];
     }
 
     /// @inheritdoc IScoreBoard
@@ -175,7 +171,13 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
     function _structHash(ScoreBatch calldata h) private pure returns (bytes32) {
         return keccak256(
             abi.encode(
-                SCORE_BATCH_TYPEHASH, h.challengeId, h.phase, h.seq, h.configDigest, h.itemsHash
+                SCORE_BATCH_TYPEHASH,
+                h.challengeId,
+                h.phase,
+                h.correction,
+                h.seq,
+                h.configDigest,
+                h.itemsHash
             )
         );
     }
@@ -191,7 +193,7 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         uint8 status = item.status;
         int256 score = item.publicScore;
         address submitter = _revealedSubmitter(header, id);
-        _markScored(id);
+        _markScored(id, header.correction);
         if (status > MAX_STATUS) revert InvalidStatus(id, status);
         emit ScoreRecorded(
             id,
@@ -210,12 +212,78 @@ contract ScoreBoard is IScoreBoard, OracleQuorum {
         _climbLadder(header, ladder, submitter, id, score, step, higherIsBetter);
     }
 
-    /// @dev Sets the submission's scored bit; reverts if it was set (scored once, ever).
-    function _markScored(uint256 id) private {
-        uint256 bits = _scoredBits[id >> 8];
+    /// @dev Emits ScoresPosted (apart: postScores has no stack slots left for seven values).
+    function _announce(ScoreBatch calldata header, bytes32 computed, uint256 n) private {
+        emit ScoresPosted(
+            header.challengeId, header.phase, header.seq, computed, n, msg.sender, header.correction
+        );
+    }
+
+    /// @dev Checks a batch before anything is stored: not empty, an unused seq, its items
+    /// hashing to the signed hash, a quorum of the phase's judges. Returns the items' hash.
+    function _checkBatch(
+        ScoreBatch calldata header,
+        ScoreItem[] calldata items,
+        bytes[] calldata signatures
+    ) private view returns (bytes32 computed) {
+        uint256 challengeId = header.challengeId;
+        if (items.length == 0) revert EmptyBatch();
+        // Any unused sequence number counts, so batches relayed out of order all land; a used
+        // one never comes back (its batch stays stored), so a signed batch posts once.
+        if (header.seq == 0 || _batches[challengeId][header.seq].itemsHash != bytes32(0)) {
+            revert SeqAlreadyUsed(challengeId, header.seq);
+        }
+        computed = _itemsHash(items);
+        if (computed != header.itemsHash) revert ItemsHashMismatch(header.itemsHash, computed);
+        _requireQuorum(
+            challengeId, header.phase, header.configDigest, _structHash(header), signatures
+        );
+    }
+
+    /// @dev Checks the batch's correction against the phase's, stores the batch and counts it;
+    /// returns the phase's ladder step, direction and its Ladder under the correction (located
+    /// once per batch: one mapping level per item).
+    function _store(ScoreBatch calldata header, bytes32 computed)
+        private
+        returns (int256 step, bool higherIsBetter, mapping(address => Best) storage ladder)
+    {
+        uint256 challengeId = header.challengeId;
+        uint256 eta;
+        uint32 correction;
+        (eta, higherIsBetter,, correction) = registry.scoringRules(challengeId, header.phase);
+        if (header.correction != correction) {
+            revert WrongCorrection(challengeId, header.phase, header.correction, correction);
+        }
+        step = SafeCast.toInt256(eta);
+        if (header.seq > _lastSeq[challengeId]) _lastSeq[challengeId] = header.seq;
+        _batches[challengeId][header.seq] = Batch({
+            itemsHash: computed, phase: header.phase, privateRevealed: false, correction: correction
+        });
+        uint64 key = _ladderKey(header.phase, correction);
+        ++_tallies[challengeId][key].posted;
+        ladder = _best[challengeId][key];
+    }
+
+    /// @dev Sets the submission's scored bit under `correction`; reverts if it was set (scored
+    /// once per correction). Under a correction >= 1 it also sets the scored-at-all bit.
+    function _markScored(uint256 id, uint32 correction) private {
+        uint256 word = id >> 8;
         uint256 mask = 1 << (id & 0xff);
-        if (bits & mask != 0) revert AlreadyScored(id);
-        _scoredBits[id >> 8] = bits | mask;
+        uint256 bits = _scoredBits[word];
+        if (correction == 0) {
+            if (bits & mask != 0) revert AlreadyScored(id);
+        } else {
+            mapping(uint256 => uint256) storage under = _rescoredBits[correction];
+            uint256 rescored = under[word];
+            if (rescored & mask != 0) revert AlreadyScored(id);
+            under[word] = rescored | mask;
+        }
+        _scoredBits[word] = bits | mask;
+    }
+
+    /// @dev The `_best` and `_tallies` key of a phase under a correction.
+    function _ladderKey(uint32 phase, uint32 correction) private pure returns (uint64) {
+        return (uint64(correction) << 32) | phase;
     }
 
     /// @dev The submitter of `id`, which must be a revealed submission of the batch's phase.

@@ -146,6 +146,10 @@ class RewardsSpec:
     prize_ranks_bps: tuple[int, ...]
     review_cap_per_reviewer: int
     fork_share_bps: int  # declared; the rewards engine clamps it to [1000, 9000]
+    rule_version: int = 1  # 2: rule v2 (oracle/rewards/rule_v2.py), compensation for corrections
+    # rule v2: the share of the phase's bounty set aside, when a correction makes submissions
+    # lose a prize rank, to compensate them (docs/rewards.md, "Rule v2")
+    compensation_bps: int = 0
 
 
 DEFAULT_RESAMPLES = 1000
@@ -417,6 +421,11 @@ def _metric_problems(d: dict[str, Any], task: Task) -> Iterator[tuple[str, str]]
 def _problems(d: dict[str, Any], scores: tuple[Decimal, ...]) -> Iterator[tuple[str, str]]:
     """(JSON path, what is wrong and what to do) for each broken cross-field rule."""
     task, classes, columns = Task(d["task"]), d.get("classes"), d["columns"]
+    if d["rewards"].get("compensation_bps", 0) and d["rewards"].get("rule_version", 1) != 2:
+        yield (
+            "rewards.compensation_bps",
+            "compensation for corrections is reward rule v2's; set rewards.rule_version to 2",
+        )
     if task is Task.REGRESSION and classes is not None:
         yield "classes", "a regression task has no classes; remove the field"
     if task is Task.BINARY and classes is not None and len(classes) != 2:
@@ -583,6 +592,8 @@ def _build(d: dict[str, Any], raw: dict[str, Any], where: str) -> ChallengeSpec:
             tuple(r["prize_ranks_bps"]),
             r["review_cap_per_reviewer"],
             r["fork_share_bps"],
+            r.get("rule_version", 1),
+            r.get("compensation_bps", 0),
         ),
         submission=submission_spec(d.get("submission"), where),
         ties=TiesSpec(**d.get("ties", {})),

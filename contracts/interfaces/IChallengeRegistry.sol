@@ -86,6 +86,7 @@ interface IChallengeRegistry {
         uint64 revealEnd;
         bool holdoutRevealed;
         bool higherIsBetter;
+        uint32 correction; // corrections published for this phase (0: none)
         bytes32 specHash;
         bytes32 holdoutCommitment;
         int256 baseline;
@@ -122,6 +123,20 @@ interface IChallengeRegistry {
         bytes32 labelsDigest,
         bytes32 splitSalt,
         address revealer
+    );
+    /// @notice The owner corrected a phase's scorer and/or labels (correction number
+    /// `correction`, counting from 1). `scorerCid` is the corrected scorer ("" = unchanged);
+    /// `holdoutCommitment` the corrected labels' commitment (zero = unchanged; otherwise the
+    /// holdout must be revealed again against it); `reasonCid` the reason's text on IPFS.
+    /// Scores posted under an older correction no longer count; a posted, not yet claimable
+    /// rewards root of the phase was voided (`RewardsVoidedByCorrection`).
+    event CorrectionPublished(
+        uint256 indexed challengeId,
+        uint32 indexed phase,
+        uint32 correction,
+        string scorerCid,
+        bytes32 holdoutCommitment,
+        string reasonCid
     );
     /// @notice The deployer bound the RewardVault that escrows every bounty.
     event VaultBound(address vault);
@@ -189,6 +204,10 @@ interface IChallengeRegistry {
     error OutageNotInLastDay(
         uint256 submissionId, uint64 revealedAt, uint64 commitEnd, uint256 now_
     );
+    /// @notice A correction names no corrected scorer and no corrected labels.
+    error EmptyCorrection(uint256 challengeId, uint32 phase);
+    /// @notice A correction without the CID of its reason's text.
+    error EmptyCorrectionReason(uint256 challengeId, uint32 phase);
 
     /// @notice Creates a challenge with its phase 0 and escrows `config.bounty` of `config.token`.
     /// @dev The owner must have approved the RewardVault for `config.bounty` first.
@@ -227,6 +246,20 @@ interface IChallengeRegistry {
         bytes32 splitSalt
     ) external;
 
+    /// @notice The owner publishes a correction of a phase's scorer (`scorerCid`) and/or labels
+    /// (`holdoutCommitment` of the corrected labels), with the reason's text on IPFS. Refused
+    /// once the phase's rewards root is claimable or disputed (RewardVault errors); voids a
+    /// posted root still in its dispute window. The oracles then rescore every submission of
+    /// the phase under the new correction number.
+    /// @return correction The correction's number (1 for the first of the phase).
+    function publishCorrection(
+        uint256 challengeId,
+        uint32 phase,
+        string calldata scorerCid,
+        bytes32 holdoutCommitment,
+        string calldata reasonCid
+    ) external returns (uint32 correction);
+
     function challengeCount() external view returns (uint256);
     function getChallenge(uint256 challengeId) external view returns (Challenge memory);
     function getPhase(uint256 challengeId, uint32 phase) external view returns (Phase memory);
@@ -258,11 +291,12 @@ interface IChallengeRegistry {
     function extendForOutage(uint256 challengeId, uint32 phase, uint256 waitingSubmissionId)
         external
         returns (uint64 extension);
-    /// @notice What scoring needs: the phase's ladder step, direction and reveal end.
+    /// @notice What scoring needs: the phase's ladder step, direction, reveal end and the
+    /// correction scores must be posted under.
     function scoringRules(uint256 challengeId, uint32 phase)
         external
         view
-        returns (uint256 eta, bool higherIsBetter, uint64 revealEnd);
+        returns (uint256 eta, bool higherIsBetter, uint64 revealEnd, uint32 correction);
     /// @notice What the RewardVault needs: token, owner, dispute rules, phase count.
     function payoutRules(uint256 challengeId)
         external

@@ -16,6 +16,7 @@ interface IRewardVault is IOracleQuorum {
     struct RewardRoot {
         uint256 challengeId;
         uint32 phase;
+        uint32 correction; // the phase's correction the rewards were computed under
         uint64 seq;
         bytes32 configDigest;
         bytes32 merkleRoot;
@@ -42,9 +43,14 @@ interface IRewardVault is IOracleQuorum {
         uint256 claimed; // sum of the claims paid under this root, never above total
         uint64 arbiterDeadline; // the last dispute lapses at this time (0 if never disputed)
         uint32 windowLeft; // seconds of dispute window left when the last dispute was filed
-        uint64 voidedAt; // when the arbiter voided this root (0 unless voided)
+        uint64 voidedAt; // when the arbiter or a correction voided this root (0 unless voided)
     }
 
+    /// @notice A correction of the phase (number `correction`) voided its posted root before
+    /// its claims opened; the oracles post a new one computed under the correction.
+    event RewardsVoidedByCorrection(
+        uint256 indexed challengeId, uint32 indexed phase, bytes32 merkleRoot, uint32 correction
+    );
     event BountyEscrowed(uint256 indexed challengeId, address indexed from, uint256 amount);
     event RewardsPosted(
         uint256 indexed challengeId,
@@ -123,6 +129,14 @@ interface IRewardVault is IOracleQuorum {
     error NotChallengeOwner(uint256 challengeId, address caller, address owner);
     error AlreadyRefunded(uint256 challengeId);
     error NothingToWithdraw(address account);
+    /// @notice A phase whose root's claims are open (since `claimableAt`) cannot be corrected;
+    /// what is wrong with it then goes through the dispute path of a later phase or off chain.
+    error CorrectionAfterClaimsOpened(uint256 challengeId, uint32 phase, uint64 claimableAt);
+    /// @notice A phase whose root is under dispute is corrected only after the arbiter decides
+    /// (or the dispute lapses).
+    error CorrectionDuringDispute(uint256 challengeId, uint32 phase, uint64 arbiterDeadline);
+    /// @notice A root signed under another correction than the phase's current one.
+    error WrongCorrection(uint256 challengeId, uint32 phase, uint32 signed, uint32 current);
     error EthTransferFailed(address to, uint256 amount);
 
     /// @notice Pulls `amount` of the challenge token from `from` into escrow. Registry only.
@@ -140,6 +154,11 @@ interface IRewardVault is IOracleQuorum {
         string calldata reportCid,
         bytes[] calldata signatures
     ) external;
+
+    /// @notice Voids the phase's posted root (if any, before its claims open) for correction
+    /// number `correction`; refuses once claims are open or while a dispute is open, or once
+    /// the challenge is closed. Registry only (`publishCorrection`).
+    function voidForCorrection(uint256 challengeId, uint32 phase, uint32 correction) external;
 
     /// @notice Disputes a posted root before its claims open; `msg.value` must equal the bond,
     /// `reasonCid` must not be empty, and each account disputes a root once. One dispute is

@@ -2,9 +2,11 @@
 pragma solidity 0.8.30;
 
 /// @title Quorum-signed scores: public scores on the Ladder, committed private scores
-/// @notice Oracles sign an EIP-712 `ScoreBatch(uint256 challengeId,uint32 phase,uint64 seq,
-/// bytes32 configDigest,bytes32 itemsHash)` with `itemsHash = keccak256(abi.encode(items))`.
-/// Storage keeps one hash per batch; every item is in the `ScoreRecorded` event.
+/// @notice Oracles sign an EIP-712 `ScoreBatch(uint256 challengeId,uint32 phase,
+/// uint32 correction,uint64 seq,bytes32 configDigest,bytes32 itemsHash)` with
+/// `itemsHash = keccak256(abi.encode(items))`. Storage keeps one hash per batch; every item is
+/// in the `ScoreRecorded` event. A submission is scored once under each correction of its
+/// phase (the registry's `publishCorrection`); each correction has its own Ladder.
 import {IOracleQuorum} from "./IOracleQuorum.sol";
 
 /// @dev Signature errors (stale config digest, quorum, signer order) are in IOracleQuorum.
@@ -12,6 +14,7 @@ interface IScoreBoard is IOracleQuorum {
     struct ScoreBatch {
         uint256 challengeId;
         uint32 phase;
+        uint32 correction; // the phase's current correction (0 until one is published)
         uint64 seq;
         bytes32 configDigest;
         bytes32 itemsHash;
@@ -40,7 +43,8 @@ interface IScoreBoard is IOracleQuorum {
         uint64 indexed seq,
         bytes32 itemsHash,
         uint256 itemCount,
-        address relayer
+        address relayer,
+        uint32 correction
     );
     /// @dev Indexed by submission only; filter a challenge's batches by `ScoresPosted`, whose
     /// transaction holds the batch's `ScoreRecorded` events (two topics less per item).
@@ -72,7 +76,10 @@ interface IScoreBoard is IOracleQuorum {
     error EmptyBatch();
     error WrongSubmission(uint256 submissionId, uint256 challengeId, uint32 phase);
     error SubmissionNotRevealed(uint256 submissionId);
+    /// @notice The submission already has a score under the batch's correction.
     error AlreadyScored(uint256 submissionId);
+    /// @notice A batch signed under another correction than the phase's current one.
+    error WrongCorrection(uint256 challengeId, uint32 phase, uint32 signed, uint32 current);
     error InvalidStatus(uint256 submissionId, uint8 status);
     error ScoreOnInvalid(uint256 submissionId, uint8 status, int256 publicScore);
     error OffGridScore(uint256 submissionId, int256 publicScore, uint256 eta);
@@ -106,15 +113,21 @@ interface IScoreBoard is IOracleQuorum {
     function lastSeq(uint256 challengeId) external view returns (uint64);
     function batchHash(uint256 challengeId, uint64 seq) external view returns (bytes32);
     function batchPhase(uint256 challengeId, uint64 seq) external view returns (uint32);
+    /// @notice Whether the submission was scored (under any correction).
     function isScored(uint256 submissionId) external view returns (bool);
+    /// @notice Whether the submission was scored under correction `correction` (>= 1) of its
+    /// phase; for correction 0, whether it was scored at all (`isScored`).
+    function isScoredUnder(uint256 submissionId, uint32 correction) external view returns (bool);
     function privateRevealed(uint256 challengeId, uint64 seq) external view returns (bool);
-    /// @notice How many score batches a phase has, and how many of them had their private
-    /// scores revealed. The RewardVault posts a phase's root only when the two are equal.
+    /// @notice How many score batches a phase has under its current correction, and how many
+    /// of them had their private scores revealed. The RewardVault posts a phase's root only
+    /// when the two are equal.
     function phaseBatches(uint256 challengeId, uint32 phase)
         external
         view
         returns (uint32 posted, uint32 opened);
-    /// @notice A participant's released best on a phase's Ladder.
+    /// @notice A participant's released best on a phase's Ladder (under the phase's current
+    /// correction: each correction climbs its own Ladder from scratch).
     function releasedBest(uint256 challengeId, uint32 phase, address participant)
         external
         view

@@ -220,6 +220,31 @@ class SubmissionLicence(Model):
     open: bool  # an open licence (prizes may require one)
 
 
+class RankChange(Model):
+    """One submission whose rank or status a correction changed (None: not ranked / not
+    scored under that version)."""
+
+    submission_id: int
+    participant: str
+    old_rank: int | None
+    new_rank: int | None
+    old_status: str  # a status name, or "unscored"
+    new_status: str
+    old_score: Score | None
+    new_score: Score | None
+
+
+class RankChanges(Model):
+    """A phase's rank changes between its previous and current correction."""
+
+    challenge_id: int
+    phase: int
+    correction: int  # 0: never corrected (no changes)
+    reason_cid: str | None  # the current correction's reason on IPFS
+    ranked_by: Literal["private", "public"]
+    items: list[RankChange]
+
+
 class SubmissionSummary(Model):
     submission_id: int
     challenge_id: int

@@ -21,11 +21,10 @@ from oracle.errors import ContentTooLarge, CoopError, IpfsError, NotAFile
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.licences import prize_ineligible
 from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding, Submission
-from oracle.ledger.reward_inputs import reward_inputs
+from oracle.ledger.phase_rewards import phase_rewards
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import NearCopy
 from oracle.rewards.report import REPORT_MAX_BYTES
-from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.artifacts import is_code, predictions_file
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.engine import score_submission
@@ -262,7 +261,7 @@ def check_rewards(
                                    f"could not be read: {exc}")  # fmt: skip
             continue
         try:
-            inputs = reward_inputs(
+            ours = phase_rewards(
                 ledger,
                 challenge.challenge_id,
                 root.phase,
@@ -272,7 +271,6 @@ def check_rewards(
                 prize_ineligible=closed,
                 near_copies=near_copies[root.phase],
             )
-            ours = compute_rewards(inputs)
         except CoopError as exc:
             report.fail("rewards", subject, f"cannot recompute: {exc}")
             continue

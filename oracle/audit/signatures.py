@@ -35,8 +35,8 @@ def check_signatures(platform: Platform, ledger: Ledger, challenge: Challenge,
             continue
         header = ScoreBatch(*_values(call["header"]))
         items = [ScoreItem(*_values(i)) for i in call["items"]]
-        if (header.challenge_id, header.phase, header.seq) != (
-            challenge.challenge_id, batch.phase, batch.seq
+        if (header.challenge_id, header.phase, header.correction, header.seq) != (
+            challenge.challenge_id, batch.phase, batch.correction, batch.seq
         ):  # fmt: skip
             report.fail("signatures", subject, "calldata header does not match the event")
             continue
@@ -44,7 +44,7 @@ def check_signatures(platform: Platform, ledger: Ledger, challenge: Challenge,
             report.fail("signatures", subject, "items do not hash to the signed itemsHash")
             continue
         for item in items:
-            recorded = ledger.submissions[item.submission_id].score
+            recorded = ledger.submissions[item.submission_id].score_of_batch(batch.seq)
             if recorded is None or (recorded.status, recorded.public_score) != (
                 item.status, item.public_score
             ):  # fmt: skip

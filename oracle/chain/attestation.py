@@ -2,6 +2,8 @@
 
 Domain: name "Coopetition", version "1", the chain id and the verifying contract (the
 ScoreBoard for scores, the RewardVault for rewards). `itemsHash = keccak256(abi.encode(items))`.
+Both name the phase's correction they were computed under (0 until the owner publishes one):
+the contracts refuse a batch or root signed under any other than the phase's current one.
 """
 
 from collections.abc import Iterable, Sequence
@@ -26,6 +28,7 @@ ITEM_ABI_TYPE = "(uint256,uint8,int256,bytes32,bytes32)[]"
 SCORE_BATCH_FIELDS = [
     {"name": "challengeId", "type": "uint256"},
     {"name": "phase", "type": "uint32"},
+    {"name": "correction", "type": "uint32"},
     {"name": "seq", "type": "uint64"},
     {"name": "configDigest", "type": "bytes32"},
     {"name": "itemsHash", "type": "bytes32"},
@@ -33,6 +36,7 @@ SCORE_BATCH_FIELDS = [
 REWARD_ROOT_FIELDS = [
     {"name": "challengeId", "type": "uint256"},
     {"name": "phase", "type": "uint32"},
+    {"name": "correction", "type": "uint32"},
     {"name": "seq", "type": "uint64"},
     {"name": "configDigest", "type": "bytes32"},
     {"name": "merkleRoot", "type": "bytes32"},
@@ -54,11 +58,12 @@ class ScoreItem:
 class ScoreBatch:
     challenge_id: int
     phase: int
+    correction: int
     seq: int
     config_digest: bytes
     items_hash: bytes
 
-    def as_call_arg(self) -> tuple[int, int, int, bytes, bytes]:
+    def as_call_arg(self) -> tuple[int, int, int, int, bytes, bytes]:
         return _values(self)
 
 
@@ -66,13 +71,14 @@ class ScoreBatch:
 class RewardRoot:
     challenge_id: int
     phase: int
+    correction: int
     seq: int
     config_digest: bytes
     merkle_root: bytes
     total: int
     report_cid_hash: bytes
 
-    def as_call_arg(self) -> tuple[int, int, int, bytes, bytes, int, bytes]:
+    def as_call_arg(self) -> tuple[int, int, int, int, bytes, bytes, int, bytes]:
         return _values(self)
 
 
@@ -86,8 +92,9 @@ def items_hash(items: Sequence[ScoreItem]) -> bytes:
 
 
 def score_batch(challenge_id: int, phase: int, seq: int, config_digest: bytes,
-                items: Sequence[ScoreItem]) -> ScoreBatch:  # fmt: skip
-    return ScoreBatch(challenge_id, phase, seq, bytes(config_digest), items_hash(items))
+                items: Sequence[ScoreItem], correction: int = 0) -> ScoreBatch:  # fmt: skip
+    """The header of a batch of `items` under the phase's `correction` (0: none published)."""
+    return ScoreBatch(challenge_id, phase, correction, seq, bytes(config_digest), items_hash(items))
 
 
 def _typed_data(

@@ -135,6 +135,7 @@ class PhaseView:
     holdout_revealed: bool
     holdout_commitment: bytes
     bounty: int
+    correction: int = 0  # corrections of its scorer or labels published so far
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,8 @@ def read_challenge(platform: Platform, challenge_id: int) -> ChallengeView:
                            int(p["eta"]))  # fmt: skip
         phases.append(PhaseView(index, rules, int(p["commitStart"]), int(p["commitEnd"]),
                                 int(p["revealEnd"]), bool(p["holdoutRevealed"]),
-                                bytes(p["holdoutCommitment"]), int(p["bounty"])))  # fmt: skip
+                                bytes(p["holdoutCommitment"]), int(p["bounty"]),
+                                int(p["correction"])))  # fmt: skip
     return ChallengeView(
         challenge_id=challenge_id, owner=c["owner"], token=c["token"], arbiter=c["arbiter"],
         quorum=int(c["quorum"]),

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from oracle.cli.context import ChainContext, chain_options, tokens
+from oracle.cli.rank_changes_text import changes_json, changes_text
 from oracle.errors import CoopError
 from oracle.ledger.boards import (
     BoardEntry,
@@ -17,6 +18,7 @@ from oracle.ledger.boards import (
 )
 from oracle.ledger.licences import SpecReader, shown_licence
 from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding, team_submissions, teams_of
+from oracle.ledger.rank_changes import ledger_changes
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.ties import TiedEntry, private_ties
 from oracle.rewards.published import PendingRoot, fetch_report
@@ -32,10 +34,16 @@ from oracle.types import plural
     help="The private boards (opened after each phase ends; they decide prizes).",
 )
 @click.option("--phase", type=int, default=None, help="Only this phase's board [every phase].")
+@click.option(
+    "--changes",
+    is_flag=True,
+    help="Instead of the boards: every submission whose rank or status a correction of the "
+    "phase's scorer or labels changed (old -> new).",
+)
 @chain_options
-def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Path | None,
-                rpc_url: str | None, deployment: Path | None, account: str | None,
-                as_json: bool) -> None:  # fmt: skip
+def leaderboard(challenge_id: int, private: bool, phase: int | None, changes: bool,
+                config: Path | None, rpc_url: str | None, deployment: Path | None,
+                account: str | None, as_json: bool) -> None:  # fmt: skip
     """Show a challenge's leaderboard, best first, read from the chain's events.
 
     Each phase is scored on its own holdout split, so each has its own boards: every
@@ -47,11 +55,16 @@ def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Pat
     entry shows the 95% bootstrap interval of its score and its tie group (1 = tied with
     the leader), recomputed here from the labels and artifacts on IPFS.
 
+    With --changes, each phase lists instead every submission whose rank or status
+    changed when the owner last corrected its scorer or labels (old -> new), ranked by
+    the score that decides prizes (private once opened, else public).
+
     
     Examples:
       coop leaderboard 1
       coop leaderboard 1 --phase 0
       coop leaderboard 1 --private --json
+      coop leaderboard 1 --phase 0 --changes
     """
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
     ledger = read_ledger(ctx.platform)
@@ -62,6 +75,12 @@ def leaderboard(challenge_id: int, private: bool, phase: int | None, config: Pat
             f"{len(challenge.phases) - 1}); leave out --phase to see every phase"
         )
     chosen = range(len(challenge.phases)) if phase is None else [phase]
+    if changes:
+        found = [ledger_changes(ledger, challenge, p) for p in chosen]
+        ctx.emit("\n\n".join(changes_text(challenge_id, c) for c in found), {
+            "challenge_id": challenge_id, "phases": [changes_json(c) for c in found],
+        })  # fmt: skip
+        return
     licences = _Licences(ctx, ledger)
     boards = [_phase_board(ctx, ledger, challenge, p, private, licences) for p in chosen]
     ctx.emit("\n\n".join(b.text for b in boards), {

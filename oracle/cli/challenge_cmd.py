@@ -1,4 +1,5 @@
-"""`coop challenge create|add-phase|import|reveal-holdout|status`: what a challenge owner does."""
+"""`coop challenge create|add-phase|import|reveal-holdout|correct|status`: what a challenge
+owner does."""
 
 import time
 from decimal import Decimal
@@ -15,6 +16,7 @@ from oracle.chain.publish import (
     publish_phase,
 )
 from oracle.cli.challenge_admin_cmd import refund_cmd, set_oracles_cmd
+from oracle.cli.challenge_correct_cmd import correct_cmd
 from oracle.cli.challenge_import_cmd import import_cmd
 from oracle.cli.challenge_publish import (
     Amount,
@@ -288,6 +290,10 @@ def _phase_text(p: PhaseStatus, now: int) -> list[str]:
         "  holdout: "
         + (f"revealed by {p.revealer}, labels {p.labels_cid}" if w.holdout_revealed else "hidden"),
     ]
+    if w.correction:
+        lines.append(f"  corrected {w.correction} time(s): scores and rewards are those of "
+                     f"correction {w.correction}; `coop leaderboard CHALLENGE --phase {w.index} "
+                     "--changes` shows what moved")  # fmt: skip
     r = p.root
     if r is None:
         lines.append("  rewards root: not posted")
@@ -332,6 +338,7 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
              "best_private": _best_json(p.best_private),
              "commit_start": p.phase.commit_start, "commit_end": p.phase.commit_end,
              "reveal_end": p.phase.reveal_end, "holdout_revealed": p.phase.holdout_revealed,
+             "correction": p.phase.correction,
              "labels_cid": p.labels_cid, "holdout_revealer": p.revealer,
              "judges": {"version": p.judges.version, "oracles": list(p.judges.oracles),
                         "quorum": p.judges.quorum, "arbiter": p.judges.arbiter},
@@ -348,5 +355,5 @@ def _status_json(s: ChallengeStatus) -> dict[str, Any]:
     }  # fmt: skip
 
 
-for admin_command in (refund_cmd, set_oracles_cmd, import_cmd):
+for admin_command in (refund_cmd, set_oracles_cmd, import_cmd, correct_cmd):
     challenge.add_command(admin_command)

@@ -116,7 +116,12 @@ def form_proposal(
         return None
     items = tuple(own[i].item for i in ids)
     batch = score_batch(
-        challenge_id, phase, last_seq(challenge) + 1, config_digest(challenge, phase), items
+        challenge_id,
+        phase,
+        last_seq(challenge) + 1,
+        config_digest(challenge, phase),
+        items,
+        correction=challenge.phases[phase].correction,
     )
     return Proposal(ledger.last_block, batch, items)
 
@@ -170,6 +175,12 @@ def review_proposal(
         )
     if b.config_digest != config_digest(challenge, phase):
         return Refusal(False, f"the config digest is not the one of phase {phase}'s judges")
+    correction = challenge.phases[phase].correction
+    if b.correction != correction:
+        return Refusal(
+            False, f"at block {proposal.cut_block} phase {phase} is under correction "
+            f"{correction}, not {b.correction}",
+        )  # fmt: skip
     missing = [i for i in ids if i not in own]
     if missing:
         return Refusal(True, f"this oracle has not scored submissions {missing} yet")
@@ -181,7 +192,9 @@ def review_proposal(
     )
     if differ:
         return Refusal(False, "scores differ: " + "; ".join(d.describe() for d in differ), differ)
-    mine = score_batch(b.challenge_id, phase, expected_seq, b.config_digest, ours)
+    mine = score_batch(
+        b.challenge_id, phase, expected_seq, b.config_digest, ours, correction=correction
+    )
     if mine != b:
         return Refusal(False, "the header's items hash does not match its items")
     return Proposal(proposal.cut_block, mine, ours)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from oracle.sqlite import transaction
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     opened_block INTEGER,
     receipt TEXT,
     run_outcome TEXT,
-    run_record TEXT
+    run_record TEXT,
+    correction INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, next_try_at);
 CREATE TABLE IF NOT EXISTS proposals (
@@ -80,10 +81,13 @@ def _upgrade(db: sqlite3.Connection) -> None:
     transaction): version 2 adds `jobs.waits`, the backoff count of a waiting job; version 3
     `jobs.receipt` (a code run's receipt JSON, as reported), `jobs.run_outcome` (what
     this oracle's own run gave, compared with the other oracles' runs) and
-    `jobs.run_record` (its own record of the run, oracle/coderun/record.py)."""
+    `jobs.run_record` (its own record of the run, oracle/coderun/record.py); version 4
+    `jobs.correction` (the phase's correction the job was scored under, rescore.py)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
     if "waits" not in columns:
         db.execute("ALTER TABLE jobs ADD COLUMN waits INTEGER NOT NULL DEFAULT 0")
     for added in ("receipt", "run_outcome", "run_record"):
         if added not in columns:
             db.execute(f"ALTER TABLE jobs ADD COLUMN {added} TEXT")
+    if "correction" not in columns:
+        db.execute("ALTER TABLE jobs ADD COLUMN correction INTEGER NOT NULL DEFAULT 0")

@@ -11,7 +11,10 @@
   way: before the reveal the copy next to the holdout secret, after it the file in the
   revealed holdout folder; either must hash to the spec's commitment, else
   HiddenFeaturesMismatch (a ConfigError: the operator was given the wrong file).
-- A custom scorer program is fetched by the CID the spec pins.
+- A custom scorer program is fetched by the CID the spec pins, or by the CID of the
+  phase's newest corrected scorer (the spec then scores with it: corrected_spec).
+- After a correction the material is loaded again: its key holds the correction number, and
+  corrected labels come with their new holdout commitment (their secret, or their reveal).
 
 When something is missing it is not the submitter's fault: `MaterialMissing` says what,
 and the job waits instead of getting a status.
@@ -34,6 +37,7 @@ from oracle.errors import CoopError, IpfsError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Phase
 from oracle.scoring.artifacts import fetch_scorer_program
+from oracle.scoring.correction import corrected_spec
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 
@@ -61,7 +65,7 @@ class Materials:
         self.store = store
         self.holdout_dir = holdout_dir
         self._specs: dict[str, ChallengeSpec] = {}
-        self._material: dict[tuple[int, int], PhaseMaterial] = {}
+        self._material: dict[tuple[int, int, int], PhaseMaterial] = {}
         self._loading = threading.Lock()
 
     def spec(self, phase: Phase) -> ChallengeSpec:
@@ -77,11 +81,12 @@ class Materials:
         self._specs[phase.spec_cid] = spec
         return spec
 
-    def loaded(self, challenge_id: int, phase: int) -> bool:
-        return (challenge_id, phase) in self._material
+    def loaded(self, challenge_id: int, phase: Phase) -> bool:
+        """Whether `phase`'s material under its current correction is loaded."""
+        return (challenge_id, phase.index, phase.correction) in self._material
 
     def material(self, challenge_id: int, phase: Phase) -> PhaseMaterial:
-        key = (challenge_id, phase.index)
+        key = (challenge_id, phase.index, phase.correction)
         cached = self._material.get(key)
         if cached is not None:
             return cached
@@ -89,8 +94,8 @@ class Materials:
             return self._material.get(key) or self._load(challenge_id, phase)
 
     def _load(self, challenge_id: int, phase: Phase) -> PhaseMaterial:
-        key = (challenge_id, phase.index)
-        spec = self.spec(phase)
+        key = (challenge_id, phase.index, phase.correction)
+        spec = corrected_spec(self.spec(phase), phase.corrected_scorer_cid)
         holdout, test_features = self._holdout(challenge_id, phase, spec)
         try:
             program = fetch_scorer_program(self.store, spec)
@@ -99,9 +104,10 @@ class Materials:
         material = PhaseMaterial(spec, holdout, program, test_features)
         self._material[key] = material
         log.info(
-            "challenge %d phase %d: spec and holdout loaded (%d test rows)",
+            "challenge %d phase %d (correction %d): spec and holdout loaded (%d test rows)",
             challenge_id,
             phase.index,
+            phase.correction,
             len(holdout.labels),
         )
         return material

@@ -4,8 +4,8 @@
   whose private scores are not open yet, with the scores and salts that open it (only if
   this oracle's own commitments are the ones on chain: it can open nothing else).
 - `roots_due` / `form_root`: once a phase's holdout is revealed and every revealed
-  submission is scored and opened on chain, the rewards of reward rule v1 computed from
-  the ledger exactly as `coop audit` recomputes them (`reward_inputs` → `compute_rewards`
+  submission is scored and opened on chain, the rewards computed from the ledger exactly
+  as `coop audit` recomputes them (`phase_rewards`: rule v1, or v2 as the spec declares,
   → `build_tree`); the report's bytes are `report.to_json().encode()`, its CID computed
   locally. A peer checks a proposed root by forming it at the same cut (`review_root`).
 """
@@ -25,10 +25,9 @@ from oracle.ipfs.store import ContentStore
 from oracle.ledger.licences import prize_ineligible
 from oracle.ledger.model import Ledger, RootStanding
 from oracle.ledger.near_copies import phase_near_copies
-from oracle.ledger.reward_inputs import reward_inputs
+from oracle.ledger.phase_rewards import phase_rewards
 from oracle.ledger.ties import shared_prize_groups
 from oracle.rewards.merkle import build_tree
-from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.commitment import private_commitment
 from oracle.spec import ChallengeSpec
 from oracle.types import Wad
@@ -86,6 +85,8 @@ def openings_due(
     for batch in challenge.batches:
         if chain_time <= challenge.phases[batch.phase].reveal_end:
             continue
+        if batch.correction != challenge.phases[batch.phase].correction:
+            continue  # corrected away: its openings count for nothing any more
         items = batch_items(events, challenge_id, batch.seq)
         if not items or all(ledger.submissions[i.submission_id].private for i in items):
             continue
@@ -148,10 +149,9 @@ def form_root(
     ties = shared_prize_groups(ledger, challenge_id, phase, spec, store)
     closed = prize_ineligible(ledger, store, challenge_id, phase, spec)
     copies = phase_near_copies(ledger, challenge_id, phase, spec, store)
-    inputs = reward_inputs(
+    report = phase_rewards(
         ledger, challenge_id, phase, spec, escrow, ties, prize_ineligible=closed, near_copies=copies
     )
-    report = compute_rewards(inputs)
     if not report.leaves:
         return None
     tree = build_tree(report.leaves)
@@ -161,6 +161,7 @@ def form_root(
     root = RewardRoot(
         challenge_id,
         phase,
+        challenge.phases[phase].correction,
         seq,
         config_digest(challenge, phase),
         bytes.fromhex(tree.root.removeprefix("0x")),

@@ -46,7 +46,7 @@ class Preparing:
             (challenge_id, phase)
             for challenge_id in self.ctx.served(ledger)
             for phase in ledger.challenges[challenge_id].phases
-            if not self.ctx.materials.loaded(challenge_id, phase.index)
+            if not self.ctx.materials.loaded(challenge_id, phase)
             and now - self.tried.get((challenge_id, phase.index), -math.inf) >= RETRY_SECONDS
         ]
         if not due:

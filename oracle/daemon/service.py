@@ -3,6 +3,8 @@
 `OracleService` composes the daemon's duties, one class each, sharing a `DaemonContext`:
 - `Following` (following.py): applies confirmed chain steps (rewinding on a reorg) and
   adds a scoring job for every reveal of a served challenge;
+- `Rescoring` (rescore.py): puts the jobs of a phase whose scorer or labels were corrected
+  back to pending, so they are scored again under the correction;
 - `Preparing` (preparing.py): loads an open phase's holdout before its first submission;
 - `ScoreJobs` (score_jobs.py): scores the due submissions on scoring threads;
 - `Attesting` (attesting.py): proposes and posts the next score batch of each challenge;
@@ -43,6 +45,7 @@ from oracle.daemon.peers import PeerClient
 from oracle.daemon.phase_closing import PhaseClosing
 from oracle.daemon.posting import Posting
 from oracle.daemon.preparing import Preparing
+from oracle.daemon.rescore import Rescoring
 from oracle.daemon.reviews import Reviews
 from oracle.daemon.score_jobs import ScoreJobs
 from oracle.daemon.server import Handlers, OracleHttpServer
@@ -72,6 +75,7 @@ class OracleService:
         self.scoring = ScoreJobs(self.ctx)
         self.duties: list[Duty] = [
             self.following,
+            Rescoring(self.ctx, self.scoring),
             self.preparing,
             self.scoring,
             Attesting(self.ctx, self.posting),

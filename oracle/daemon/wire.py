@@ -24,6 +24,7 @@ class ProposalModel(BaseModel):
     cut_block: int
     challenge_id: int
     phase: int
+    correction: int
     seq: int
     config_digest: str
     items_hash: str
@@ -37,6 +38,7 @@ class ProposalModel(BaseModel):
             cut_block=proposal.cut_block,
             challenge_id=b.challenge_id,
             phase=b.phase,
+            correction=b.correction,
             seq=b.seq,
             config_digest="0x" + b.config_digest.hex(),
             items_hash="0x" + b.items_hash.hex(),
@@ -65,7 +67,12 @@ class ProposalModel(BaseModel):
             for i in self.items
         )
         batch = ScoreBatch(
-            self.challenge_id, self.phase, self.seq, _b32(self.config_digest), _b32(self.items_hash)
+            self.challenge_id,
+            self.phase,
+            self.correction,
+            self.seq,
+            _b32(self.config_digest),
+            _b32(self.items_hash),
         )
         return Proposal(self.cut_block, batch, items)
 
@@ -77,6 +84,7 @@ class RootProposalModel(BaseModel):
     cut_block: int
     challenge_id: int
     phase: int
+    correction: int
     seq: int
     config_digest: str
     merkle_root: str
@@ -90,6 +98,7 @@ class RootProposalModel(BaseModel):
             cut_block=cut_block,
             challenge_id=root.challenge_id,
             phase=root.phase,
+            correction=root.correction,
             seq=root.seq,
             config_digest="0x" + root.config_digest.hex(),
             merkle_root="0x" + root.merkle_root.hex(),
@@ -102,6 +111,7 @@ class RootProposalModel(BaseModel):
         return RewardRoot(
             self.challenge_id,
             self.phase,
+            self.correction,
             self.seq,
             _b32(self.config_digest),
             _b32(self.merkle_root),

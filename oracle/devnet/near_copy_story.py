@@ -10,7 +10,7 @@ import json
 import numpy as np
 
 from oracle.ipfs.store import ContentStore
-from oracle.ledger.model import Ledger
+from oracle.ledger.model import Ledger, RootStanding
 from oracle.rewards.published import PublishedReport
 from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.types import ppm_text
@@ -35,7 +35,7 @@ def credited_copies(ledger: Ledger, challenge_id: int, store: ContentStore) -> l
     near-copy of #1 (0x…), distance 0.004913: it passed 1,234.5 COOP of its 1,371.7 to #1"."""
     lines = []
     for root in ledger.challenges[challenge_id].roots:
-        if root.state == "voided":
+        if root.state is RootStanding.VOIDED:
             continue
         raw = store.cat(root.report_cid, max_bytes=REPORT_MAX_BYTES)
         report = PublishedReport.model_validate(json.loads(raw))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from oracle.chain.events import ChainEvent
-from oracle.indexer import boards, profile_answers
+from oracle.indexer import boards, corrections, profile_answers
 from oracle.indexer.encoding import hex32, rank_key
 
 Handler = Callable[[sqlite3.Connection, ChainEvent], None]
@@ -149,12 +149,15 @@ def _scores_posted(db: sqlite3.Connection, e: ChainEvent) -> None:
 
 
 def _score_recorded(db: sqlite3.Connection, e: ChainEvent) -> None:
+    submission_id, challenge_id = int(e["submissionId"]), int(e["challengeId"])
+    # The ScoreBoard takes a batch only under the phase's current correction.
+    correction = corrections.current(db, challenge_id, _phase_of(db, submission_id))
     _insert(db, "scores", (
-        int(e["submissionId"]), int(e["challengeId"]), int(e["seq"]), int(e["status"]),
+        submission_id, challenge_id, int(e["seq"]), int(e["status"]),
         str(e["publicScore"]), hex32(e["privateCommitment"]), hex32(e["reportDigest"]),
-        *_place(e), hex32(e.tx_hash),
+        *_place(e), hex32(e.tx_hash), correction,
     ))  # fmt: skip
-    boards.record_public_score(db, int(e["submissionId"]))
+    boards.record_public_score(db, submission_id)
 
 
 def _higher_is_better(db: sqlite3.Connection, challenge_id: int, phase: int) -> bool:
@@ -188,10 +191,23 @@ def _private_revealed(db: sqlite3.Connection, e: ChainEvent) -> None:
     challenge_id, score = int(e["challengeId"]), int(e["privateScore"])
     phase = _phase_of(db, int(e["submissionId"]))
     key = rank_key(score, _higher_is_better(db, challenge_id, phase))
+    if corrections.opens_superseded(db, e, key):
+        return  # a batch under an earlier correction, opened after the correction
     _insert(db, "private_scores", (
         int(e["submissionId"]), challenge_id, str(score), key, hex32(e["salt"]), *_place(e),
     ))  # fmt: skip
     boards.record_private_score(db, int(e["submissionId"]), score, key, e.block_number)
+
+
+def _correction_published(db: sqlite3.Connection, e: ChainEvent) -> None:
+    challenge_id, phase = int(e["challengeId"]), int(e["phase"])
+    _insert(db, "corrections", (
+        challenge_id, phase, int(e["correction"]), str(e["scorerCid"]),
+        hex32(e["holdoutCommitment"]), str(e["reasonCid"]), *_place(e), hex32(e.tx_hash),
+    ))  # fmt: skip
+    relabelled = any(bytes(e["holdoutCommitment"]))
+    corrections.set_aside(db, challenge_id, phase, e.block_number, relabelled)
+    boards.recompute(db)
 
 
 def _rewards_posted(db: sqlite3.Connection, e: ChainEvent) -> None:
@@ -242,6 +258,7 @@ def _refunded(db: sqlite3.Connection, e: ChainEvent) -> None:
 HANDLERS: dict[str, Handler] = {
     "ChallengeCreated": _challenge_created,
     "PhaseAdded": _phase_added,
+    "CorrectionPublished": _correction_published,
     "HoldoutRevealed": _holdout_revealed,
     "OraclesRotated": _oracles_rotated,
     "PhaseExtended": _phase_extended,

@@ -92,11 +92,36 @@ FACT_TABLES: dict[str, str] = {
         items_hash TEXT NOT NULL, item_count INTEGER NOT NULL, relayer TEXT NOT NULL,
         block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_hash TEXT NOT NULL,
         PRIMARY KEY (challenge_id, seq)""",
+    # each submission's score under its phase's current correction
     "scores": """
         submission_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL, seq INTEGER NOT NULL,
         status INTEGER NOT NULL, public_score TEXT NOT NULL, private_commitment TEXT NOT NULL,
         report_digest TEXT NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
-        tx_hash TEXT NOT NULL""",
+        tx_hash TEXT NOT NULL, correction INTEGER NOT NULL DEFAULT 0""",
+    # the owner's corrections of a phase's scorer and/or labels (CorrectionPublished)
+    "corrections": """
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, correction INTEGER NOT NULL,
+        scorer_cid TEXT NOT NULL, holdout_commitment TEXT NOT NULL, reason_cid TEXT NOT NULL,
+        block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_hash TEXT NOT NULL,
+        PRIMARY KEY (challenge_id, phase, correction)""",
+    # a score (and its opening, if any) a correction set aside: the `scores` and
+    # `private_scores` row as it was, moved here at the correction's block (`block`); a
+    # rewind past that block moves it back (rewind.py)
+    "superseded_scores": """
+        submission_id INTEGER NOT NULL, challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL,
+        correction INTEGER NOT NULL, seq INTEGER NOT NULL, status INTEGER NOT NULL,
+        public_score TEXT NOT NULL, private_commitment TEXT NOT NULL,
+        report_digest TEXT NOT NULL, scored_block INTEGER NOT NULL,
+        scored_log_index INTEGER NOT NULL, tx_hash TEXT NOT NULL,
+        private_score TEXT, private_rank_key TEXT, salt TEXT, opened_block INTEGER,
+        opened_log_index INTEGER, block INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, correction)""",
+    # a holdout reveal whose labels a correction replaced (moved here at its block)
+    "superseded_holdouts": """
+        challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, labels_cid TEXT NOT NULL,
+        labels_digest TEXT NOT NULL, split_salt TEXT NOT NULL, revealed_block INTEGER NOT NULL,
+        revealed_log_index INTEGER NOT NULL, revealer TEXT NOT NULL, block INTEGER NOT NULL,
+        PRIMARY KEY (challenge_id, phase, revealed_block, revealed_log_index)""",
     "releases": """
         challenge_id INTEGER NOT NULL, phase INTEGER NOT NULL, participant TEXT NOT NULL,
         submission_id INTEGER NOT NULL,

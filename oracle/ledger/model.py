@@ -19,7 +19,7 @@ class RootStanding(StrEnum):
 
     LIVE = "live"  # posted, or its dispute rejected or lapsed: claims open after the window
     DISPUTED = "disputed"  # a dispute is open: the arbiter decides
-    VOIDED = "voided"  # the arbiter upheld a dispute: the oracles post a corrected root
+    VOIDED = "voided"  # the arbiter upheld a dispute, or a correction of its phase came first
 
 
 class UnknownChallenge(CoopError, LookupError):
@@ -85,6 +85,19 @@ class Team:
     combined_submissions: int = 0  # the commits the members brought into the shared cap
 
 
+@dataclass(frozen=True)
+class Correction:
+    """The owner corrected a phase's scorer and/or labels (CorrectionPublished): scores and
+    rewards count under the newest correction only; `number` counts from 1."""
+
+    number: int
+    scorer_cid: str  # "" when the scorer stands
+    holdout_commitment: bytes  # 32 zero bytes when the labels stand
+    reason_cid: str
+    block: int
+    replaced_holdout: HoldoutReveal | None  # the reveal the corrected labels replaced
+
+
 @dataclass
 class Phase:
     index: int
@@ -101,6 +114,17 @@ class Phase:
     block: int
     holdout: HoldoutReveal | None = None
     extension: PhaseExtension | None = None  # commit_end and reveal_end include it
+    corrections: list[Correction] = field(default_factory=list)  # in order, numbers 1, 2, ...
+
+    @property
+    def correction(self) -> int:
+        """The correction scores and roots of this phase are posted under now (0: none)."""
+        return len(self.corrections)
+
+    @property
+    def corrected_scorer_cid(self) -> str:
+        """The newest corrected scorer program's CID ("" while the spec's scorer stands)."""
+        return next((c.scorer_cid for c in reversed(self.corrections) if c.scorer_cid), "")
 
 
 @dataclass(frozen=True)
@@ -123,6 +147,7 @@ class Score:
     block: int
     tx_hash: bytes
     position: Position = (0, 0)
+    correction: int = 0  # the phase's correction the batch was posted under
 
 
 @dataclass(frozen=True)
@@ -142,9 +167,16 @@ class Submission:
     bond: int
     commit_block: int
     reveal: Reveal | None = None
-    score: Score | None = None
-    private: PrivateScore | None = None
+    score: Score | None = None  # under the phase's current correction
+    private: PrivateScore | None = None  # opens `score`
     quota_release: QuotaRelease | None = None
+    # scores under earlier corrections, oldest first, each with its opening (if any)
+    earlier: list[tuple[Score, PrivateScore | None]] = field(default_factory=list)
+
+    def score_of_batch(self, seq: int) -> Score | None:
+        """The score batch `seq` recorded for this submission (current or corrected away)."""
+        scores = [s for s, _ in self.earlier] + ([self.score] if self.score else [])
+        return next((s for s in scores if s.seq == seq), None)
 
 
 @dataclass(frozen=True)
@@ -159,6 +191,7 @@ class ScoreBatchPosted:
     relayer: Address
     block: int
     tx_hash: bytes
+    correction: int = 0
 
 
 @dataclass(frozen=True)
@@ -192,12 +225,13 @@ class EscrowMove:
 
     position: Position
     amount: int  # signed, token base units
-    cause: str  # "deposit", "root posted", "root voided", "refund"
+    cause: str  # "deposit", "root posted", "root voided", "root voided by a correction", "refund"
 
 
 @dataclass
 class RewardRootPosted:
-    """A rewards root as posted; `state` follows its disputes."""
+    """A rewards root as posted; `state` follows disputes and corrections: live, disputed,
+    voided (by the arbiter or by a correction of its phase)."""
 
     challenge_id: int
     phase: int

@@ -13,6 +13,7 @@ from oracle.chain.platform import Platform
 from oracle.ledger.model import (
     Challenge,
     Claim,
+    Correction,
     DisputeFiled,
     EscrowMove,
     HoldoutReveal,
@@ -31,7 +32,8 @@ from oracle.ledger.model import (
     Submission,
     Team,
 )
-from oracle.types import Verdict
+from oracle.scoring.commitment import private_commitment
+from oracle.types import Verdict, Wad
 
 BLOCKS_PER_QUERY = 5000
 
@@ -148,6 +150,33 @@ def _team_formed(ledger: Ledger, e: ChainEvent) -> None:
     team.combined_submissions = int(e["combinedSubmissions"])
 
 
+def _correction_published(ledger: Ledger, e: ChainEvent) -> None:
+    """Scores of the phase start over: each submission's score and opening move to its
+    history, and the corrected labels (if any) wait for their own reveal."""
+    challenge_id, index = int(e["challengeId"]), int(e["phase"])
+    phase = ledger.challenges[challenge_id].phases[index]
+    commitment = bytes(e["holdoutCommitment"])
+    relabelled = any(commitment)
+    phase.corrections.append(
+        Correction(
+            int(e["correction"]),
+            str(e["scorerCid"]),
+            commitment,
+            str(e["reasonCid"]),
+            e.block_number,
+            phase.holdout if relabelled else None,
+        )  # fmt: skip
+    )
+    if relabelled:
+        phase.holdout_commitment = commitment
+        phase.holdout = None
+    for submission in ledger.submissions_of(challenge_id, index):
+        if submission.score is not None:
+            submission.earlier.append((submission.score, submission.private))
+        submission.score = None
+        submission.private = None
+
+
 def _bounty_escrowed(ledger: Ledger, e: ChainEvent) -> None:
     _escrow_move(ledger, e, int(e["amount"]), "deposit")
 
@@ -200,21 +229,33 @@ def _scores_posted(ledger: Ledger, e: ChainEvent) -> None:
             e["relayer"],
             e.block_number,
             e.tx_hash,
+            int(e["correction"]),
         )  # fmt: skip
     )
 
 
 def _score_recorded(ledger: Ledger, e: ChainEvent) -> None:
-    ledger.submissions[int(e["submissionId"])].score = Score(
+    submission = ledger.submissions[int(e["submissionId"])]
+    # The ScoreBoard takes a batch only under the phase's current correction.
+    correction = ledger.challenges[submission.challenge_id].phases[submission.phase].correction
+    submission.score = Score(
         int(e["seq"]), int(e["status"]), int(e["publicScore"]), e["privateCommitment"],
-        e["reportDigest"], e.block_number, e.tx_hash, e.position,
+        e["reportDigest"], e.block_number, e.tx_hash, e.position, correction,
     )  # fmt: skip
 
 
 def _private_revealed(ledger: Ledger, e: ChainEvent) -> None:
-    ledger.submissions[int(e["submissionId"])].private = PrivateScore(
-        int(e["privateScore"]), e["salt"], e.block_number
-    )
+    """The opening goes to the score whose commitment it opens: the current one, or one
+    under an earlier correction (a batch opened after a correction)."""
+    submission = ledger.submissions[int(e["submissionId"])]
+    opened = PrivateScore(int(e["privateScore"]), e["salt"], e.block_number)
+    commitment = private_commitment(submission.submission_id, Wad(opened.score), opened.salt)
+    if submission.score is not None and submission.score.private_commitment == commitment:
+        submission.private = opened
+        return
+    for k, (score, _) in enumerate(submission.earlier):
+        if score.private_commitment == commitment:
+            submission.earlier[k] = (score, opened)
 
 
 def _rewards_posted(ledger: Ledger, e: ChainEvent) -> None:
@@ -265,6 +306,12 @@ def _dispute_lapsed(ledger: Ledger, e: ChainEvent) -> None:
     root.claimable_at = int(e["claimableAt"])
 
 
+def _voided_by_correction(ledger: Ledger, e: ChainEvent) -> None:
+    root = _latest_root(ledger, e)
+    root.state = RootStanding.VOIDED
+    _escrow_move(ledger, e, root.total, "root voided by a correction")
+
+
 def _claimed(ledger: Ledger, e: ChainEvent) -> None:
     ledger.challenges[int(e["challengeId"])].claims.append(
         Claim(
@@ -286,6 +333,7 @@ _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
     "QuotaReleased": _quota_released,
     "TeamProposed": _team_proposed,
     "TeamFormed": _team_formed,
+    "CorrectionPublished": _correction_published,
     "BountyEscrowed": _bounty_escrowed,
     "Committed": _committed,
     "Revealed": _revealed,
@@ -297,6 +345,7 @@ _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
     "RewardsDisputed": _rewards_disputed,
     "DisputeResolved": _dispute_resolved,
     "DisputeLapsed": _dispute_lapsed,
+    "RewardsVoidedByCorrection": _voided_by_correction,
     "Claimed": _claimed,
     "RemainderRefunded": _refunded,
 }

@@ -21,11 +21,14 @@ def reward_inputs(
     prize_tie_groups: tuple[tuple[SubmissionId, ...], ...] = (),
     prize_ineligible: tuple[SubmissionId, ...] = (),
     near_copies: tuple[NearCopy, ...] = (),
+    before_correction: bool = False,
 ) -> RewardInputs:
     """RewardInputs of `phase`; `escrow` is what the vault has left for this root;
     `prize_tie_groups` from oracle.ledger.ties.shared_prize_groups when the spec shares;
     `prize_ineligible` from oracle.ledger.licences.prize_ineligible; `near_copies` from
-    oracle.ledger.near_copies.phase_near_copies."""
+    oracle.ledger.near_copies.phase_near_copies. With `before_correction`, the scores are
+    those of the phase's previous correction (rule v2 compares the two; the phase must have
+    a correction)."""
     challenge = ledger.challenges[challenge_id]
     judged = challenge.phases[phase]
     rules = spec.rewards
@@ -46,7 +49,10 @@ def reward_inputs(
         target=Wad(judged.target),
         eta=Wad(judged.eta),
         escrow_left=escrow,
-        submissions=tuple(_record(ledger, s, phase) for s in revealed),
+        submissions=tuple(
+            _record(ledger, s, phase, judged.correction - 1 if before_correction else None)
+            for s in revealed
+        ),
         reviews=tuple(
             Review(r.reviewer, SubmissionId(r.submission_id), r.block, r.log_index)
             for r in ledger.reviews_of(challenge_id)
@@ -72,7 +78,17 @@ def private_score(submission: Submission) -> Wad | None:
     return Wad(opened.score)
 
 
-def _record(ledger: Ledger, s: Submission, phase: int) -> SubmissionRecord:
+def score_under(submission: Submission, correction: int) -> Wad | None:
+    """The opened private score a submission had under an earlier `correction` of its
+    phase, if a quorum scored it valid then; else None."""
+    for score, opened in reversed(submission.earlier):
+        if score.correction == correction:
+            valid = opened is not None and score.status == Status.VALID
+            return Wad(opened.score) if valid and opened else None
+    return None
+
+
+def _record(ledger: Ledger, s: Submission, phase: int, correction: int | None) -> SubmissionRecord:
     assert s.reveal is not None
     parents = tuple(
         ParentRef(
@@ -82,7 +98,7 @@ def _record(ledger: Ledger, s: Submission, phase: int) -> SubmissionRecord:
         )
         for pid in s.reveal.parents
     )
-    score = private_score(s)
+    score = private_score(s) if correction is None else score_under(s, correction)
     return SubmissionRecord(
         submission_id=SubmissionId(s.submission_id),
         submitter=s.submitter,

@@ -95,6 +95,19 @@ class AccountTotal:
 
 
 @dataclass(frozen=True)
+class Compensation:
+    """Rule v2: a submission that lost a prize rank through a correction of the phase, what
+    the rank paid under the previous correction, and what the compensation pool pays it."""
+
+    submission_id: SubmissionId
+    submitter: Address
+    old_prize_rank: int
+    new_prize_rank: int | None
+    lost: int  # old prize award - new prize award
+    award: int
+
+
+@dataclass(frozen=True)
 class RewardReport:
     """The published result of reward rule v1 for one phase (see docs/rewards.md)."""
 
@@ -116,6 +129,7 @@ class RewardReport:
     # when there are some, so earlier reports keep their bytes)
     prize_ineligible: tuple[SubmissionId, ...] = ()
     near_copies: tuple[NearCopy, ...] = ()  # the evidence of each near-copy credited as a fork
+    compensations: tuple[Compensation, ...] = ()  # rule v2 only (left out of v1's JSON)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data; every integer is a decimal string. `near_copies`
@@ -127,6 +141,8 @@ class RewardReport:
             del data["prize_ineligible"]
         if not self.near_copies:
             del data["near_copies"]
+        if self.rule_version == RULE_VERSION:
+            del data["compensations"]  # v1 reports read as they always did
         return data
 
     def to_json(self) -> str:

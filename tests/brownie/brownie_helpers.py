@@ -196,7 +196,8 @@ def sign_batch(
     phase: int = 0,
 ) -> tuple[Any, list[bytes]]:
     digest = phase_digest(registry, challenge_id, phase)
-    batch = score_batch(challenge_id, phase, seq, digest, list(items))
+    correction = int(registry.getPhase(challenge_id, phase)["correction"])
+    batch = score_batch(challenge_id, phase, seq, digest, list(items), correction=correction)
     typed = score_batch_typed_data(batch, chain.id, board.address)
     return batch, ordered_signatures(sign_typed(typed, k) for k in keys)
 
@@ -244,7 +245,9 @@ def reward_root(
     report: str = REPORT,
 ) -> RewardRoot:
     digest = phase_digest(registry, challenge_id, phase)
-    return RewardRoot(challenge_id, phase, seq, digest, merkle_root, total, keccak(text=report))
+    correction = int(registry.getPhase(challenge_id, phase)["correction"])
+    return RewardRoot(challenge_id, phase, correction, seq, digest, merkle_root, total,
+                      keccak(text=report))  # fmt: skip
 
 
 def sign_root(vault: Any, root: RewardRoot, keys: Sequence[str] = ORACLE_KEYS[:2]) -> list[bytes]:

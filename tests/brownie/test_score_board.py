@@ -265,13 +265,13 @@ def test_the_phase_keeps_its_quorum_after_a_rotation(platform, challenge, owner,
 def test_the_signed_domain_and_type_are_the_documented_ones(platform) -> None:  # type: ignore[no-untyped-def]
     _, _, _, vault, _, board = platform
     type_string = (
-        "ScoreBatch(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,"
-        "bytes32 itemsHash)"
+        "ScoreBatch(uint256 challengeId,uint32 phase,uint32 correction,uint64 seq,"
+        "bytes32 configDigest,bytes32 itemsHash)"
     )
     assert bytes(board.SCORE_BATCH_TYPEHASH()) == keccak(text=type_string)
     root_type = (
-        "RewardRoot(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,"
-        "bytes32 merkleRoot,uint256 total,bytes32 reportCidHash)"
+        "RewardRoot(uint256 challengeId,uint32 phase,uint32 correction,uint64 seq,"
+        "bytes32 configDigest,bytes32 merkleRoot,uint256 total,bytes32 reportCidHash)"
     )
     assert bytes(vault.REWARD_ROOT_TYPEHASH()) == keccak(text=root_type)
     for contract in (board, vault):

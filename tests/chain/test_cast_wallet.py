@@ -152,6 +152,7 @@ def test_participant_commits_reveals_and_claims_with_cast(anvil: Anvil, platform
     root = RewardRoot(
         challenge_id=challenge_id,
         phase=0,
+        correction=0,
         seq=1,
         config_digest=read_phase_judges(platform, challenge_id, 0).config_digest,
         merkle_root=bytes.fromhex(tree.root[2:]),

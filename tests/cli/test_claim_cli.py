@@ -129,7 +129,7 @@ def repost_root(world: OwnerWorld, report: RewardReport, seq: int) -> None:
     tree = build_tree(report.leaves)
     report_cid = str(world.store.add_bytes(report.to_json().encode()).cid)
     digest = read_phase_judges(p, 1, 0).config_digest
-    root = RewardRoot(1, 0, seq, digest, bytes.fromhex(tree.root[2:]), report.total,
+    root = RewardRoot(1, 0, 0, seq, digest, bytes.fromhex(tree.root[2:]), report.total,
                       keccak(text=report_cid))  # fmt: skip
     typed = reward_root_typed_data(root, world.w3.eth.chain_id, p.vault.address)
     signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])

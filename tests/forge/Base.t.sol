@@ -329,6 +329,7 @@ abstract contract Base is Test {
         header = IScoreBoard.ScoreBatch({
             challengeId: challengeId,
             phase: phase,
+            correction: registry.getPhase(challengeId, phase).correction,
             seq: seq,
             configDigest: _phaseDigest(challengeId, phase),
             itemsHash: keccak256(abi.encode(items))
@@ -359,6 +360,7 @@ abstract contract Base is Test {
         root = IRewardVault.RewardRoot({
             challengeId: challengeId,
             phase: phase,
+            correction: registry.getPhase(challengeId, phase).correction,
             seq: seq,
             configDigest: _phaseDigest(challengeId, phase),
             merkleRoot: merkleRoot,

@@ -216,14 +216,14 @@ contract ChallengeRegistryTest is Base {
         assertEq(p1.baseline, 0.3e18, "phase 1 baseline");
         assertEq(p1.target, 0.1e18, "phase 1 target");
         assertEq(p1.eta, 5e15, "phase 1 eta");
-        (uint256 eta1, bool higher1,) = registry.scoringRules(id, 1);
+        (uint256 eta1, bool higher1,,) = registry.scoringRules(id, 1);
         assertEq(eta1, 5e15, "the board steps phase 1 by its own eta");
         assertFalse(higher1, "phase 1 direction");
         IChallengeRegistry.Phase memory p0 = registry.getPhase(id, 0);
         assertTrue(p0.higherIsBetter, "phase 0 keeps its direction");
         assertEq(p0.baseline, BASELINE, "phase 0 keeps its baseline");
         assertEq(p0.eta, ETA, "phase 0 keeps its eta");
-        (uint256 eta0, bool higher0,) = registry.scoringRules(id, 0);
+        (uint256 eta0, bool higher0,,) = registry.scoringRules(id, 0);
         assertEq(eta0, ETA, "phase 0 scoring eta");
         assertTrue(higher0, "phase 0 scoring direction");
     }

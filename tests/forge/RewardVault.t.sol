@@ -14,7 +14,7 @@ contract RewardVaultTest is Base {
     );
     /// @dev Written from the interface NatSpec, not read from the contract.
     bytes32 internal constant REWARD_ROOT_TYPEHASH = keccak256(
-        "RewardRoot(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,bytes32 merkleRoot,uint256 total,bytes32 reportCidHash)"
+        "RewardRoot(uint256 challengeId,uint32 phase,uint32 correction,uint64 seq,bytes32 configDigest,bytes32 merkleRoot,uint256 total,bytes32 reportCidHash)"
     );
 
     uint256 internal challengeId;
@@ -75,6 +75,7 @@ contract RewardVaultTest is Base {
                 REWARD_ROOT_TYPEHASH,
                 root.challengeId,
                 root.phase,
+                root.correction,
                 root.seq,
                 root.configDigest,
                 root.merkleRoot,

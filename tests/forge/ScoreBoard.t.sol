@@ -14,7 +14,7 @@ contract ScoreBoardTest is Base {
     );
     /// @dev Written from the interface NatSpec, not read from the contract.
     bytes32 internal constant SCORE_BATCH_TYPEHASH = keccak256(
-        "ScoreBatch(uint256 challengeId,uint32 phase,uint64 seq,bytes32 configDigest,bytes32 itemsHash)"
+        "ScoreBatch(uint256 challengeId,uint32 phase,uint32 correction,uint64 seq,bytes32 configDigest,bytes32 itemsHash)"
     );
 
     uint256 internal challengeId;
@@ -43,6 +43,7 @@ contract ScoreBoardTest is Base {
                 SCORE_BATCH_TYPEHASH,
                 header.challengeId,
                 header.phase,
+                header.correction,
                 header.seq,
                 header.configDigest,
                 header.itemsHash

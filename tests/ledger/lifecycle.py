@@ -271,8 +271,9 @@ class Life:
         report_cid = str(self.store.add_bytes(report.to_json().encode()).cid)
         digest = read_phase_judges(p, self.challenge_id, phase).config_digest
         seq = max((r.seq for r in read_ledger(p).challenges[self.challenge_id].roots), default=0)
-        root = RewardRoot(self.challenge_id, phase, seq + 1, digest, bytes.fromhex(tree.root[2:]),
-                          sum(leaf.amount for leaf in leaves), keccak(text=report_cid))  # fmt: skip
+        root = RewardRoot(self.challenge_id, phase, 0, seq + 1, digest,
+                          bytes.fromhex(tree.root[2:]), sum(leaf.amount for leaf in leaves),
+                          keccak(text=report_cid))  # fmt: skip
         typed = reward_root_typed_data(root, self.w3.eth.chain_id, p.vault.address)
         signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[1:3])
         self.owner.transact(p.vault.functions.postRewards(root.as_call_arg(), report_cid,

@@ -118,6 +118,8 @@ def test_schema_errors_name_the_path_and_the_fix(changes: dict[str, Any], messag
                                "metric__params": {"threshold": 0.5}}, "takes no 'threshold'"),
         ("digits-multiclass", {"classes": DELETE},
          "a multiclass task has 3 or more classes; list them"),
+        ("diabetes-regression", {"rewards__compensation_bps": 500},
+         "compensation for corrections is reward rule v2's; set rewards.rule_version to 2"),
     ],
 )  # fmt: skip
 def test_cross_field_rules_name_the_path_and_the_fix(
@@ -273,3 +275,12 @@ def test_the_near_copy_threshold_defaults_to_two_percent_and_may_be_set() -> Non
     assert load_spec(variant()).near_copies.max_distance_ppm == 20_000
     chosen = load_spec(variant(near_copies={"max_distance_ppm": 5_000}))
     assert chosen.near_copies.max_distance_ppm == 5_000
+
+
+def test_rule_v2_with_a_compensation_share_is_read_from_the_rewards() -> None:
+    rewards = load_spec(variant(rewards__rule_version=2, rewards__compensation_bps=500)).rewards
+    assert (rewards.rule_version, rewards.compensation_bps) == (2, 500)
+    assert (
+        load_spec(variant()).rewards.rule_version,
+        load_spec(variant()).rewards.compensation_bps,
+    ) == (1, 0)

@@ -17,11 +17,12 @@ from oracle.api.models import (
     LeafEntry,
     Page,
     Proof,
+    RankChanges,
     Rewards,
     SubmissionSummary,
     Teams,
 )
-from oracle.api.read import audit, boards, challenges, rewards, submissions, teams
+from oracle.api.read import audit, boards, challenges, rank_changes, rewards, submissions, teams
 from oracle.api.read.common import checksummed
 from oracle.api.read.licences import board_with_licences, summaries_with_licences
 from oracle.api.read.submissions import StateFilter
@@ -77,6 +78,14 @@ async def get_improvements(request: Request, challenge_id: ChallengeId,
                            phase: OptionalPhase = None) -> Response:  # fmt: skip
     """Every move of a phase's public best past its running best, in order (best over time)."""
     return answer(request, lambda db: boards.improvements(db, challenge_id, phase))
+
+
+@router.get("/{challenge_id}/rank-changes", response_model=RankChanges)
+async def get_rank_changes(request: Request, challenge_id: ChallengeId,
+                           phase: OptionalPhase = None) -> Response:  # fmt: skip
+    """Every submission of a phase (latest by default) whose rank or status its last
+    correction of the scorer or labels changed, old -> new."""
+    return answer(request, lambda db: rank_changes.rank_changes(db, challenge_id, phase))
 
 
 @router.get("/{challenge_id}/submissions", response_model=Page[SubmissionSummary])

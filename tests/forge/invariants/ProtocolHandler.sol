@@ -341,6 +341,7 @@ contract ProtocolHandler is TestUtils {
         IScoreBoard.ScoreBatch memory header = IScoreBoard.ScoreBatch({
             challengeId: c,
             phase: subs[first].phase,
+            correction: 0,
             seq: seq,
             configDigest: _phaseDigest(c, subs[first].phase),
             itemsHash: keccak256(abi.encode(items))
@@ -410,6 +411,7 @@ contract ProtocolHandler is TestUtils {
         IRewardVault.RewardRoot memory root = IRewardVault.RewardRoot({
             challengeId: c,
             phase: phase,
+            correction: 0,
             seq: stale ? last : last + 1 + uint64((r >> 24) % 2),
             configDigest: _phaseDigest(c, phase),
             merkleRoot: l.tree[0],
@@ -552,6 +554,7 @@ contract ProtocolHandler is TestUtils {
         IRewardVault.RewardRoot memory root = IRewardVault.RewardRoot({
             challengeId: c,
             phase: 0,
+            correction: 0,
             seq: 1,
             configDigest: _phaseDigest(c, 0),
             merkleRoot: merkleRoot,

@@ -266,6 +266,7 @@ def test_the_peer_api_answers_bad_input_with_a_status_and_a_reason(
         cut_block=1,
         challenge_id=1,
         phase=0,
+        correction=0,
         seq=1,
         config_digest="0x" + "00" * 32,
         merkle_root="0x" + "00" * 32,

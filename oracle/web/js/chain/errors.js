@@ -105,6 +105,15 @@ export const ERRORS = {
   "InvalidNoticePeriod(uint32 noticePeriod, uint32 min, uint32 max)": "The notice period must be {min} to {max} seconds; {noticePeriod} was given.",
   "ScoreOutOfRange(int256 score, int256 min, int256 max)": "The baseline and target must fit what the board holds (int248).",
   "AlreadyRefunded(uint256 challengeId)": "The remainder of challenge {challengeId} was refunded already.",
+  "EmptyCorrection(uint256 challengeId, uint32 phase)":
+    "A correction of phase {phase} must name a corrected scorer or a corrected labels commitment (or both).",
+  "EmptyCorrectionReason(uint256 challengeId, uint32 phase)": "A correction needs the CID of its reason's text on IPFS.",
+  "CorrectionAfterClaimsOpened(uint256 challengeId, uint32 phase, uint64 claimableAt)":
+    "The rewards of phase {phase} are claimable since {claimableAt|time}: a correction can no longer change them. What remains is the dispute path.",
+  "CorrectionDuringDispute(uint256 challengeId, uint32 phase, uint64 arbiterDeadline)":
+    "The root of phase {phase} is under dispute: correct it once the arbiter decides (at the latest {arbiterDeadline|time}).",
+  "WrongCorrection(uint256 challengeId, uint32 phase, uint32 signed, uint32 current)":
+    "This was signed under correction {signed} of phase {phase}, but the phase is under correction {current} now: it must be computed and signed again.",
   // -- disputes ----------------------------------------------------------------------------
   "NotDisputable(uint256 challengeId, uint32 phase, uint8 state)": "The root of phase {phase} is {state|root}: only a posted root can be disputed.",
   "DisputeWindowClosed(uint256 challengeId, uint32 phase, uint64 claimableAt)": "The dispute window closed at {claimableAt|time}.",

@@ -19,7 +19,7 @@ const BOARD_LIMIT = 50;
 
 /** Everything on the page that changes as the chain moves; boards of `phase` (null: latest). */
 async function loadState(challengeId, phase) {
-  const [challenge, privateBoard, improvements, submissions, status, grants, teams] = await Promise.all([
+  const [challenge, privateBoard, improvements, submissions, status, grants, teams, rankChanges] = await Promise.all([
     get(`challenges/${challengeId}`),
     get(`challenges/${challengeId}/leaderboard/private`, { limit: BOARD_LIMIT, phase }),
     get(`challenges/${challengeId}/improvements`, { phase }),
@@ -27,8 +27,9 @@ async function loadState(challengeId, phase) {
     get("status"),
     loadGrants(`challenges/${challengeId}/grants`),
     get(`challenges/${challengeId}/teams`),
+    get(`challenges/${challengeId}/rank-changes`, { phase }),
   ]);
-  return { challenge, privateBoard, improvements, submissions, grants, teams, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
+  return { challenge, privateBoard, improvements, submissions, grants, teams, rankChanges, chainTime: status.chain_time ?? Number.POSITIVE_INFINITY };
 }
 
 export async function render({ challengeId, query }, ctx) {
@@ -46,6 +47,7 @@ export async function render({ challengeId, query }, ctx) {
     timeline: h("div"),
     phases: h("div"),
     private: h("div"),
+    changes: h("div"),
     progress: h("div"),
     grants: h("div"),
     submissions: h("div"),
@@ -58,6 +60,7 @@ export async function render({ challengeId, query }, ctx) {
     add(clear(slots.timeline), timeline(state.challenge, phaseSpecs));
     add(clear(slots.phases), phases(state.challenge));
     add(clear(slots.private), privateSection(state.privateBoard, state.challenge));
+    add(clear(slots.changes), rankChangesSection(state.rankChanges));
     add(clear(slots.progress), progress(state.challenge, state.improvements, state.chainTime));
     add(clear(slots.grants), grantPools(state.grants));
     add(clear(slots.submissions), submissionList(challengeId, state.submissions));
@@ -93,6 +96,7 @@ export async function render({ challengeId, query }, ctx) {
       publicBox,
     ),
     slots.private,
+    slots.changes,
     slots.progress,
     slots.grants,
     submitPanel(ctx, challenge, { forkOf: forkOf ? Number(forkOf) : null }),
@@ -162,6 +166,39 @@ function privateSection(board, challenge) {
     h("h2", {}, termLabel("privateBoard", "Private leaderboard"), ` (phase ${board.phase})`),
     explain("privateBoard", "Why a private board?"),
     board.opened ? boardTable(board, "No valid submission in this phase.") : [empty("Not opened yet.", sentence(board.note)), others],
+  );
+}
+
+/** What the phase's last correction of its scorer or labels changed: every submission whose
+ * rank or status moved, old → new (nothing when the phase was never corrected). */
+function rankChangesSection(found) {
+  if (!found || found.correction === 0) return null;
+  const arrow = (a, b) => (a === b ? String(a) : `${a} → ${b}`);
+  const rank = (r) => (r === null ? "none" : String(r));
+  const value = (v) => (v === null ? "none" : score(v));
+  return h(
+    "section",
+    { class: "board-section", id: "rank-changes", "data-phase": found.phase, "data-correction": found.correction },
+    h("h2", {}, `Rank changes (phase ${found.phase}, correction ${found.correction})`),
+    h(
+      "p",
+      {},
+      `The owner corrected this phase's scorer or labels (correction ${found.correction}); the oracles score every submission again under it. Ranked by ${found.ranked_by} score. Why: `,
+      cidLink(found.reason_cid),
+    ),
+    found.items.length
+      ? table(
+          ["submission", "participant", "rank", "status", "score"],
+          found.items.map((c) => [
+            submissionLink(c.submission_id),
+            profileLink(c.participant),
+            arrow(rank(c.old_rank), rank(c.new_rank)),
+            arrow(c.old_status, c.new_status),
+            arrow(value(c.old_score), value(c.new_score)),
+          ]),
+          { "data-table": "rank-changes" },
+        )
+      : empty("No submission changed rank or status."),
   );
 }
 

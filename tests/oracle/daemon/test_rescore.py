@@ -1,0 +1,131 @@
+"""Rescoring in the open (issue 15): the owner corrects a phase's labels after its rewards
+root was posted; the correction voids the root, three oracles rescore every submission of
+the phase under the correction and post the new scores through the quorum, the rank-changes
+view shows what moved, and the new root follows the corrected scores with rule v2's
+compensation for the two who lost a prize rank; the audit passes. Real anvil, real
+contracts, three `coop oracle run` processes."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from oracle.api.read.rank_changes import rank_changes
+from oracle.audit.run import audit_challenge
+from oracle.chain.corrections import correct_phase
+from oracle.chain.holdout_reveal import reveal_stored_holdout
+from oracle.chain.holdout_secrets import find_secret
+from oracle.chain.sender import Sender
+from oracle.indexer.runner import Indexer
+from oracle.ledger.boards import private_board
+from oracle.ledger.model import Ledger
+from oracle.ledger.rank_changes import ledger_changes
+from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "specs"
+
+
+def _labels_from(world: World, labels: bytes, artifact: bytes) -> bytes:
+    """The labels with every target replaced by `artifact`'s prediction: the corrected
+    labels make that submission perfect."""
+    assert world.spec is not None
+    predicted = {r["id"]: r["prediction"] for r in csv.DictReader(io.StringIO(artifact.decode()))}
+    rows = list(csv.DictReader(io.StringIO(labels.decode())))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        row[world.spec.columns.target] = predicted[row[world.spec.columns.id]]
+        writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def _live_root(world: World, seq_above: int = 0) -> Ledger | None:
+    ledger = world.ledger()
+    roots = ledger.challenges[world.challenge_id].roots
+    return ledger if any(r.state == "live" and r.seq > seq_above for r in roots) else None
+
+
+def test_a_labels_correction_is_rescored_by_the_quorum_and_the_root_follows(
+    world: World,
+) -> None:
+    spec = json.loads((EXAMPLES / "diabetes-regression.json").read_text())
+    spec["rewards"] |= {"rule_version": 2, "compensation_bps": 500}  # rule v2, 5 %
+    spec_file = world.base / "spec-v2.json"
+    spec_file.write_text(json.dumps(spec))
+    world.publish(oracle_count=3, quorum=2, spec_file=spec_file)
+    oracles = world.make_oracles(3)
+    world.start_oracles()
+    artifacts = [world.artifact(seed, noise) for seed, noise in ((1, 2.0), (2, 8.0), (3, 30.0))]
+    ids = [world.submit(a) for a in artifacts]
+    wait_for("the scores", lambda: set(ids) <= world.scored_ids(), 90, oracles)
+    world.end_phase(oracles)
+    owner = Sender.from_key(world.w3, OWNER_KEY)
+    owner_dir = world.base / "owner"
+    reveal_stored_holdout(world.platform, owner, world.store, owner_dir, world.challenge_id, 0)
+    before = wait_for("the rewards root", lambda: _live_root(world), 90, oracles)
+    old_board = [
+        e.submission_id for e in private_board(before, before.challenges[world.challenge_id], 0)
+    ]
+    assert old_board[0] == ids[0], "the least noisy submission leads before the correction"
+    first_root = before.challenges[world.challenge_id].roots[-1]
+
+    commitment = before.challenges[world.challenge_id].phases[0].holdout_commitment
+    path, secret = find_secret(owner_dir, commitment)
+    corrected = _labels_from(world, secret.labels(path.parent), artifacts[2])
+    done = correct_phase(
+        world.platform, owner, world.store, owner_dir, world.challenge_id, 0,
+        b"The labels of the test rows were shifted by one row.", labels=corrected,
+    )  # fmt: skip
+    assert (done.correction, done.voided_root) == (1, True)
+
+    ledger = world.ledger()
+    phase = ledger.challenges[world.challenge_id].phases[0]
+    assert phase.correction == 1 and phase.holdout is None, "labels to be revealed again"
+    assert ledger.challenges[world.challenge_id].roots[-1].state == "voided"
+    assert all(s.score is None for s in ledger.submissions_of(world.challenge_id, 0))
+
+    def rescored() -> Ledger | None:
+        now = world.ledger()
+        subs = now.submissions_of(world.challenge_id, 0)
+        done = all(s.score and s.score.correction == 1 and s.private for s in subs)
+        return now if done else None
+
+    after = wait_for("the rescored and opened phase", rescored, 120, oracles)
+    for s in after.submissions_of(world.challenge_id, 0):
+        (earlier, opened), *_ = s.earlier
+        assert earlier.correction == 0 and opened is not None, "history kept"
+        assert s.score is not None and s.score.seq > earlier.seq
+    new_board = [
+        e.submission_id for e in private_board(after, after.challenges[world.challenge_id], 0)
+    ]
+    assert new_board[0] == ids[2], "the corrected labels put the third submission first"
+    assert new_board != old_board
+
+    # The rank-changes view, from the ledger (coop leaderboard --changes) and the index (API).
+    found = ledger_changes(after, after.challenges[world.challenge_id], 0)
+    assert (found.correction, found.by) == (1, "private")
+    moved = {c.submission_id: (c.old_rank, c.new_rank) for c in found.changes}
+    assert moved[ids[2]] == (3, 1) and len(moved) >= 2, moved
+    index = Indexer(world.base / "index.sqlite3", world.platform, world.store, confirmations=0)
+    try:
+        index.catch_up()
+        view = rank_changes(index.db, world.challenge_id, 0)
+    finally:
+        index.close()
+    assert view.correction == 1 and view.reason_cid == done.reason_cid
+    assert {c.submission_id: (c.old_rank, c.new_rank) for c in view.items} == moved
+
+    reveal_stored_holdout(world.platform, owner, world.store, owner_dir, world.challenge_id, 0)
+    final = wait_for("the corrected root", lambda: _live_root(world, first_root.seq), 90, oracles)
+    new_root = final.challenges[world.challenge_id].roots[-1]
+    assert new_root.merkle_root != first_root.merkle_root, "the root follows the new scores"
+    # rule v2: the two who lost a prize rank through the correction are compensated
+    report = json.loads(world.store.cat(new_root.report_cid))
+    assert report["rule_version"] == "2"
+    lost = {int(c["submission_id"]): (c["old_prize_rank"], c["new_prize_rank"])
+            for c in report["compensations"]}  # fmt: skip
+    assert set(lost) == {ids[0], ids[1]}, lost
+    assert all(int(c["award"]) > 0 for c in report["compensations"])
+    audit = audit_challenge(world.platform, world.store, world.challenge_id)
+    assert audit.ok, [f.__dict__ for f in audit.findings]
