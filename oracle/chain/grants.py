@@ -87,7 +87,7 @@ def read_pool(platform: Platform, pool_id: int) -> GrantPoolView:
         known = f"ids 1 to {count}" if count else "none yet"
         raise GrantRefused(f"there is no grant pool {pool_id} ({known}): see `coop grant list`")
     p = call_struct(grants.getPool(pool_id))
-    _eta, higher_is_better, _reveal_end = platform.registry.functions.scoringRules(
+    _eta, higher_is_better, _reveal_end, _correction = platform.registry.functions.scoringRules(
         p["challengeId"], p["phase"]
     ).call()
     return GrantPoolView(
@@ -214,7 +214,7 @@ def fund_pool(platform: Platform, sender: Sender, challenge_id: int, phase: int,
             f"funding {slots} grants of {wad_text(amount_each)} needs {wad_text(total)} tokens; "
             f"{sender.address} holds {wad_text(balance)}"
         )
-    _eta, _higher, reveal_end = platform.registry.functions.scoringRules(challenge_id, phase).call()
+    reveal_end = platform.registry.functions.scoringRules(challenge_id, phase).call()[2]
     now = chain_now(platform)
     if now > int(reveal_end):
         raise GrantRefused(

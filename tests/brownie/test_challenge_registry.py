@@ -90,8 +90,8 @@ def test_eta_may_equal_the_whole_range(platform, oracles, owner) -> None:  # typ
     config = challenge_config(token, oracles, owner)
     phase = phase_config(higher=False, baseline=10**18, target=0, eta=10**18)
     challenge_id = create(registry, token, owner, config, phase)
-    eta, higher_is_better, _ = registry.scoringRules(challenge_id, 0)
-    assert eta == 10**18 and higher_is_better is False
+    eta, higher_is_better, _, correction = registry.scoringRules(challenge_id, 0)
+    assert eta == 10**18 and higher_is_better is False and correction == 0
 
 
 def test_create_rejects_bad_oracles_and_windows(platform, oracles, owner) -> None:  # type: ignore[no-untyped-def]
@@ -309,7 +309,7 @@ def test_views_answer_what_each_contract_needs(platform, challenge, owner, oracl
     assert [int(x) for x in registry.commitRules(challenge)] == [0, 0, 0, False]
     assert [int(x) for x in registry.revealRules(challenge, 0)] == [data["revealEnd"], 0, False]
     assert [int(x) for x in registry.quotaRules(challenge, 0)] == [0, 0, 0]
-    assert list(registry.scoringRules(challenge, 0)) == [ETA, True, data["revealEnd"]]
+    assert list(registry.scoringRules(challenge, 0)) == [ETA, True, data["revealEnd"], 0]
     rules = registry.payoutRules(challenge)
     assert (rules[0], rules[1]) == (token.address, owner.address)
     assert [int(x) for x in rules[2:]] == [3600, 10**18, 1]
