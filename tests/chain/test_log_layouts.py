@@ -162,7 +162,11 @@ def _web3_formatted(raw: Mapping[str, Any]) -> dict[str, Any]:
             "removed": False}  # fmt: skip
 
 
-@pytest.mark.parametrize("contract", CONTRACT_NAMES)
+# the contracts the indexer follows (not the GrantPool yet: grants are read from the chain)
+FOLLOWED = tuple(c for c in CONTRACT_NAMES if c != "GrantPool")
+
+
+@pytest.mark.parametrize("contract", FOLLOWED)
 def test_every_event_type_decodes_as_web3_decodes_it(platform: Platform, contract: str) -> None:
     decoder = EventDecoder(platform)
     address = {"CoopToken": platform.token, "ChallengeRegistry": platform.registry,

@@ -11,6 +11,7 @@ from eth_utils.crypto import keccak
 from owner_world import COMMIT_SECONDS, REVEAL_SECONDS, OwnerWorld, last_json, make_world
 
 from oracle.chain.anvil import Anvil
+from oracle.chain.challenges import call_struct
 from oracle.ipfs.importer import import_bytes
 from oracle.ipfs.kubo import KuboStore
 from oracle.ipfs.kubo_daemon import KuboDaemon
@@ -50,9 +51,10 @@ def test_create_escrows_uploads_and_keeps_the_holdout_secret(world: OwnerWorld) 
     labels_copy = secret_path.parent / secret["labels_file"]
     assert labels_copy.read_bytes() == world.files["labels.csv"]
     assert stat.S_IMODE(labels_copy.stat().st_mode) == 0o600
-    phase = p.registry.functions.getPhase(1, 0).call()
-    assert phase[6] == holdout_commitment(world.files["labels.csv"], salt)
-    assert phase[1] - phase[0] == COMMIT_SECONDS and phase[2] - phase[1] == REVEAL_SECONDS
+    phase = call_struct(p.registry.functions.getPhase(1, 0))
+    assert phase["holdoutCommitment"] == holdout_commitment(world.files["labels.csv"], salt)
+    assert phase["commitEnd"] - phase["commitStart"] == COMMIT_SECONDS
+    assert phase["revealEnd"] - phase["commitEnd"] == REVEAL_SECONDS
     assert not list(secret_path.parent.glob("pending-*"))
 
 
@@ -253,8 +255,8 @@ def test_add_phase_and_status(world: OwnerWorld) -> None:
     assert (second["baseline"], second["target"], second["eta"]) == (
         str(70 * WAD), str(40 * WAD), str(WAD // 20))  # fmt: skip
     assert first["higher_is_better"] is False and second["higher_is_better"] is False
-    onchain = world.platform.registry.functions.getPhase(1, 1).call()
-    assert onchain[4] is False and onchain[9] == WAD // 20  # fixed on chain: direction, eta
+    onchain = call_struct(world.platform.registry.functions.getPhase(1, 1))
+    assert onchain["higherIsBetter"] is False and onchain["eta"] == WAD // 20  # fixed on chain
 
     text = world.coop("challenge", "status", "1")
     assert "Phase 0: commit — next: commits close" in text.output

@@ -7,6 +7,7 @@ public inputs, every outcome when the runs differ and no log at all on hidden in
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,12 @@ from tests.web.conftest import WAIT_MS, plain_page, screenshot
 
 expect.set_options(timeout=WAIT_MS)
 SYNTAX_ERROR = "def broken(:\n    pass\n"
+
+
+def to_fixed(value: float, digits: int) -> str:
+    """What JavaScript's Number.prototype.toFixed shows: the float's exact value rounded
+    half up (Python's format rounds an exact tie to even: 1.625 -> "1.62", not "1.63")."""
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 @dataclass
@@ -121,9 +128,9 @@ def test_the_page_shows_the_receipt_and_each_oracles_resources_and_log(
         row = shown.locator(f".oracle-run[data-oracle='{record.oracle}'] td")
         expect(row).to_have_text([
             record.oracle,
-            f"{record.usage.cpu_seconds:.2f} s",
-            f"{record.usage.peak_memory_mb:.1f} MB",
-            f"{record.usage.wall_seconds:.2f} s",
+            f"{to_fixed(record.usage.cpu_seconds, 2)} s",
+            f"{to_fixed(record.usage.peak_memory_mb, 1)} MB",
+            f"{to_fixed(record.usage.wall_seconds, 2)} s",
             record.outcome,
         ])  # fmt: skip
         log = shown.locator(f".run-log[data-oracle='{record.oracle}'] pre.log-tail")

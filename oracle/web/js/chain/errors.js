@@ -158,6 +158,61 @@ export const ERRORS = {
   "RewardsExceedPhaseBounty(uint256 total, uint256 phaseBounty)": "The rewards ({total}) exceed the phase's bounty ({phaseBounty}).",
   "RootAlreadyPosted(uint256 challengeId, uint32 phase, uint8 state)": "Phase {phase} already has a root ({state|root}).",
   "StaleRewardSeq(uint256 challengeId, uint32 phase, uint64 seq, uint64 phaseSeq)": "Root {seq} is not newer than phase {phase}'s last one ({phaseSeq}).",
+  // -- no quota lost to the oracles ---------------------------------------------------------
+  "InvalidScoringDeadline(uint32 scoringDeadline, uint32 min, uint32 max)":
+    "A challenge's scoring deadline is 0 (off) or between {min} and {max} seconds; {scoringDeadline} was given.",
+  "InvalidOutageExtension(uint32 maxOutageExtension, uint32 scoringDeadline, uint32 max)":
+    "An outage extension of at most {maxOutageExtension} seconds needs a scoring deadline (here {scoringDeadline}) and may not exceed {max} seconds.",
+  "QuotaNotProtected(uint256 submissionId, uint256 challengeId)":
+    "Challenge {challengeId} sets no scoring deadline (or no daily cap), so submission {submissionId} has no cap slot to release.",
+  "QuotaAlreadyReleased(uint256 submissionId)": "Submission {submissionId}'s cap slot was released already.",
+  "SubmissionScored(uint256 submissionId)": "The oracles scored submission {submissionId}: its cap slot stays counted.",
+  "ScoringDeadlineNotPassed(uint256 submissionId, uint256 dueBy, uint256 now_)":
+    "The oracles have until {dueBy|time} to score submission {submissionId} (chain time now {now_|time}); its slot can be released only after that.",
+  "OutageExtensionOff(uint256 challengeId)": "Challenge {challengeId} allows no extension for an oracle outage.",
+  "LaterPhaseExists(uint256 challengeId, uint32 phase, uint32 phaseCount)":
+    "Only the newest phase of challenge {challengeId} can be extended; phase {phase} has a later one ({phaseCount} phases).",
+  "PhaseAlreadyExtended(uint256 challengeId, uint32 phase, uint64 extension)":
+    "Phase {phase} of challenge {challengeId} was extended once already (by {extension} seconds); an outage extends a phase only once.",
+  "PhaseOver(uint256 challengeId, uint32 phase, uint64 revealEnd, uint256 now_)":
+    "Phase {phase} of challenge {challengeId} ended at {revealEnd|time} (chain time now {now_|time}).",
+  "SubmissionNotInPhase(uint256 submissionId, uint256 challengeId, uint32 phase)":
+    "Submission {submissionId} does not belong to phase {phase} of challenge {challengeId}.",
+  "SubmissionNotWaiting(uint256 submissionId)": "Submission {submissionId} is not waiting for the oracles: it is not revealed yet, or it was scored.",
+  "OutageTooShort(uint256 submissionId, uint256 waited, uint32 scoringDeadline)":
+    "Submission {submissionId} has waited {waited} seconds, less than the scoring deadline ({scoringDeadline} s): that is not an outage yet.",
+  "OutageNotInLastDay(uint256 submissionId, uint64 revealedAt, uint64 commitEnd, uint256 now_)":
+    "An extension is for an outage in the last day of commits (they end at {commitEnd|time}); submission {submissionId} was revealed at {revealedAt|time}, chain time now {now_|time}.",
+  // -- teams -------------------------------------------------------------------------------------
+  "InvalidTeamSize(uint256 members, uint256 min, uint256 max)": "A team has {min} to {max} members; this one names {members}.",
+  "TeamSharesLengthMismatch(uint256 members, uint256 shares)": "Each member needs one reward share: {members} members but {shares} shares.",
+  "MembersNotAscending(uint256 index, address previous, address next)":
+    "List a team's members in ascending address order: {next} (at {index}) comes after {previous}.",
+  "TeamSharesDoNotSumToMillion(uint256 sum)": "The members' reward shares must add up to 100% (1,000,000 ppm); they add up to {sum} ppm.",
+  "ZeroTeamShare(uint256 index)": "Every member needs a reward share above 0; member {index} has none.",
+  "NotATeamMember(uint256 teamId, address account)": "{account} is not a member of team {teamId}.",
+  "UnknownTeam(uint256 teamId)": "There is no team {teamId} on this chain.",
+  "AlreadyConsented(uint256 teamId, address member)": "{member} has consented to team {teamId} already.",
+  "TeamAlreadyFormed(uint256 teamId)": "Team {teamId} is formed already: every member consented.",
+  "MemberInAnotherTeam(address member, uint256 teamId)": "{member} is already in team {teamId} of this challenge.",
+  "TeamOverCap(uint256 teamId, uint256 combinedSubmissions, uint256 allowed)":
+    "Team {teamId}'s members made {combinedSubmissions} commits so far, more than the shared daily cap allows for the days so far ({allowed}); the team can form later.",
+  // -- mini-grants ---------------------------------------------------------------------------
+  "UnknownPool(uint256 poolId)": "There is no grant pool {poolId} on this chain.",
+  "ZeroAmount()": "A grant pool needs an amount above 0 for each grant.",
+  "ZeroSlots()": "A grant pool needs at least one grant.",
+  "ClaimGraceTooLong(uint64 claimGrace, uint64 max)": "Grant claims may stay open at most {max} seconds after the phase; {claimGrace} was asked.",
+  "FundingShortfall(uint256 expected, uint256 received)":
+    "The pool received {received|eth} instead of {expected|eth}: tokens that charge a fee on transfer cannot fund grants.",
+  "AlreadyPaid(uint256 poolId, address participant)": "{participant} was paid by grant pool {poolId} already: one grant per participant.",
+  "PoolExhausted(uint256 poolId, uint32 slots)": "All {slots} grants of pool {poolId} are paid.",
+  "NoPublicScore(uint256 poolId, address participant)": "{participant} has no valid public score in this phase yet, so grant pool {poolId} cannot pay.",
+  "BelowThreshold(uint256 poolId, address participant, int256 score, int256 threshold)":
+    "{participant}'s best public score does not beat the grant pool {poolId}'s threshold.",
+  "ClaimsClosed(uint256 poolId, uint256 closesAt, uint256 now_)": "Claims of grant pool {poolId} closed at {closesAt|time} (chain time now {now_|time}).",
+  "ClaimsStillOpen(uint256 poolId, uint256 closesAt, uint256 now_)":
+    "Grant pool {poolId} is open for claims until {closesAt|time} (chain time now {now_|time}); what is left returns to the sponsor after that.",
+  "AlreadyReclaimed(uint256 poolId)": "What was left in grant pool {poolId} went back to its sponsor already.",
   // -- library internals ---------------------------------------------------------------------
   "ECDSAInvalidSignature()": "A signature recovers to no address.",
   "ECDSAInvalidSignatureLength(uint256 length)": "A signature has {length} bytes instead of 65.",
