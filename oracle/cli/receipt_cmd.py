@@ -3,9 +3,8 @@
 import click
 
 from oracle.cli.context import ChainContext, chain_options
-from oracle.errors import ConfigError
 from oracle.ledger.replay import read_ledger
-from oracle.scoring.score_report import MAX_REPORT_BYTES, read_report, score_report_cid
+from oracle.participant.receipts import signed_report
 from oracle.status import Status
 from oracle.types import wad_text
 
@@ -28,12 +27,8 @@ def receipt(submission: int, **options: object) -> None:
       $ coop receipt 12 --json
     """
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
-    found = read_ledger(ctx.platform).submissions.get(submission)
-    if found is None or found.score is None:
-        state = "does not exist" if found is None else "has no score on chain yet"
-        raise ConfigError(f"submission {submission} {state}; only scored ones have a report")
-    cid = score_report_cid(found.score.report_digest)
-    report = read_report(ctx.content_store.cat(cid, max_bytes=MAX_REPORT_BYTES))
+    signed = signed_report(read_ledger(ctx.platform), ctx.content_store, submission)
+    cid, report = signed.cid, signed.report
     public = (
         "" if report.public_score is None else f", public score {wad_text(report.public_score)}"
     )
@@ -52,9 +47,4 @@ def receipt(submission: int, **options: object) -> None:
         lines += [f"code {r.code_cid} on runtime {r.runtime_digest}, seed {r.seed}",
                   "inputs " + ", ".join(f"{k} {v}" for k, v in sorted(r.inputs.items())),
                   f"limits {limits}", ended]  # fmt: skip
-    ctx.emit(
-        "\n".join(lines),
-        {"submission_id": submission, "report_cid": cid, "status": report.status.name,
-         "reason": report.reason, "public_score": report.public_score,
-         "receipt": None if report.receipt is None else report.receipt.as_json()},
-    )  # fmt: skip
+    ctx.emit("\n".join(lines), signed.as_json())

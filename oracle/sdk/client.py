@@ -3,7 +3,8 @@
 Settings are read exactly as the CLI reads them (COOP_* variables, coop.toml; one rule for
 which account signs, oracle/signer.py), and every action calls the same library code the
 CLI does: submitting (oracle/participant/submit.py), reviewing (oracle/participant/review.py),
-running locally (oracle/participant/local_run.py), boards and profiles
+running locally (oracle/participant/local_run.py), reports and receipts
+(oracle/participant/receipts.py), boards and profiles
 (oracle/ledger/boards.py), the submissions table (oracle/export, the rows `coop export`
 writes), claims (oracle/ledger/claims.py) and mini-grants (oracle/chain/grants.py).
 Tables come back as pandas DataFrames.
@@ -31,6 +32,7 @@ from oracle.ledger.claims import claim_rewards
 from oracle.ledger.model import Ledger
 from oracle.ledger.replay import read_ledger
 from oracle.participant.local_run import run_folder
+from oracle.participant.receipts import challenge_reports, signed_report
 from oracle.participant.review import review_submission
 from oracle.participant.submit import submit_path
 from oracle.sdk.display import Board, ForkGraph, ScoreHistory
@@ -233,6 +235,17 @@ class Client:
         return {"submission_id": submission_id, "status": status_of(s),
                 "public_score": None if s.score is None or s.score.status != 0
                 else s.score.public_score / WAD}  # fmt: skip
+
+    def receipt(self, submission_id: int) -> dict[str, object]:
+        """The report `submission_id`'s score names on chain, read from IPFS, with a code
+        run's receipt (as `coop receipt --json` prints it)."""
+        return signed_report(self.ledger(), self.store, submission_id).as_json()
+
+    def receipts(self, challenge: int) -> pd.DataFrame:
+        """One row per scored submission of `challenge`: its status and reason and, for a
+        code run, the receipt's code, runtime, seed, exit code, exception and predictions."""
+        rows = [r.row() for r in challenge_reports(self.ledger(), self.store, challenge)]
+        return pd.DataFrame(rows, columns=None if rows else ["submission_id", "status"])
 
     def wait_for_score(self, submission_id: int, timeout: float = 300,
                        poll_seconds: float = 1.0) -> dict[str, object]:  # fmt: skip

@@ -74,6 +74,9 @@ def test_the_sdk_refuses_as_the_cli_does(client: coop.Client) -> None:
         client.board(9)
     with pytest.raises(coop.CoopError, match="'WTFPL' is not a licence this platform knows"):
         client.submit(1, pd.DataFrame({"id": [1], "prediction": [0.5]}), licence="WTFPL")
+    with pytest.raises(coop.CoopError, match="submission 999 does not exist; only scored ones"):
+        client.receipt(999)
+    assert client.receipts(9).empty  # no challenge 9, so nothing scored
 
 
 def test_connect_says_when_no_node_answers(monkeypatch: pytest.MonkeyPatch,

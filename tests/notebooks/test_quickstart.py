@@ -80,6 +80,8 @@ def test_the_quickstart_notebook_runs_against_a_local_platform(
     # the mini-grant `coop up` funds is paid at once, mid-phase, by the contract
     assert "25 tokens each to the first 3 participants with a public score < 84" in outputs[10]
     assert "'amount': 25.0" in outputs[10], outputs[10]
+    # the report the first score names on chain, read from IPFS
+    assert "'status': 'VALID'" in outputs[11] and "'report_cid': '" in outputs[11], outputs[11]
 
     ledger = read_ledger(platform.chain.platform)
     mine = [s for s in ledger.submissions_of(1) if s.submitter == me]
