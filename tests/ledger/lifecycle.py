@@ -38,15 +38,15 @@ from oracle.chain.submissions import commit, reveal
 from oracle.devnet.datasets import example_files, spec_path
 from oracle.devnet.seed import seed_example
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.licences import prize_ineligible
 from oracle.ledger.model import Phase
 from oracle.ledger.near_copies import phase_near_copies
+from oracle.ledger.phase_rewards import phase_rewards
 from oracle.ledger.replay import read_ledger
-from oracle.ledger.reward_inputs import reward_inputs
 from oracle.ledger.ties import shared_prize_groups
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
 from oracle.rewards.report import RewardReport
-from oracle.rewards.rule_v1 import compute_rewards
 from oracle.scoring.artifacts import predictions_file
 from oracle.scoring.commitment import commitment_salt, private_commitment
 from oracle.scoring.engine import score_submission
@@ -257,9 +257,10 @@ class Life:
         escrow = challenge.unallocated_before((ledger.last_block + 1, 0))
         spec = self.spec_of(phase)
         ties = shared_prize_groups(ledger, self.challenge_id, phase, spec, self.store)
+        closed = prize_ineligible(ledger, self.store, self.challenge_id, phase, spec)
         copies = phase_near_copies(ledger, self.challenge_id, phase, spec, self.store)
-        inputs = reward_inputs(ledger, self.challenge_id, phase, spec, escrow, ties, copies)
-        return compute_rewards(inputs)
+        # as the oracles compute it (oracle/daemon/phase_end.py)
+        return phase_rewards(ledger, self.challenge_id, phase, spec, escrow, ties, closed, copies)
 
     def post_root(self, report: RewardReport, leaves: tuple[Leaf, ...] | None = None,
                   phase: int = 0) -> None:  # fmt: skip
