@@ -29,6 +29,7 @@ from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger, Submission
 from oracle.ledger.reward_inputs import private_score
 from oracle.rewards.model import NearCopy, NearCopyEvidence
+from oracle.scoring.artifacts import is_code, predictions_file
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.scoring.near_copy import distance_ppm
 from oracle.scoring.predictions import read_predictions
@@ -123,7 +124,7 @@ def _compared(
     reveal = submission.reveal
     assert reveal is not None and submission.score is not None
     files: Files | None = None
-    if spec.submission.takes_code:
+    if is_code(spec, store, reveal.artifact_cid):
         folder = parse_cid(reveal.artifact_cid)
         entries = list_folder(store.get_block, folder)
         files = frozenset((str(e.path), str(e.cid)) for e in entries if str(e.path) != MANIFEST)
@@ -134,6 +135,7 @@ def _compared(
     if cid is None:
         return Compared(submission, None, files)
     try:
+        cid = predictions_file(store, cid)  # a licensed folder: the file beside its manifest
         data = store.cat(cid, max_bytes=spec.max_artifact_bytes)
         predictions = read_predictions(spec, data, holdout.labels)
     except ArtifactRejected:  # scored valid, yet unreadable here: it is not compared
