@@ -21,7 +21,9 @@ from oracle.api.config import WEB_DIR
 from oracle.chain.artifacts import load_artifact
 from tests.web.conftest import plain_page, serve_directory
 
-CONTRACTS = ("ChallengeRegistry", "SubmissionBook", "ScoreBoard", "RewardVault", "GrantPool", "CoopToken")
+CONTRACTS = (
+    "ChallengeRegistry", "SubmissionBook", "ScoreBoard", "RewardVault", "GrantPool", "CoopToken",
+)  # fmt: skip
 # functions.js / events names the web app calls, by the deployment key of their contract
 CONTRACT_OF = {"registry": "ChallengeRegistry", "book": "SubmissionBook", "vault": "RewardVault"}
 
