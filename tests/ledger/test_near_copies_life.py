@@ -97,7 +97,9 @@ def test_copies_are_rewarded_as_forks_of_the_source_and_honest_work_is_not(
     for near in flagged.values():
         assert (near.source_id, near.source_submitter) == (ids[ALICE], ALICE)
     assert flagged[ids[CAROL]].distance_ppm == 0  # same rows in another order
-    assert flagged[ids[DAVE]].distance_ppm < 100  # one byte of one row (0 if the row is private)
+    # one decimal digit of one row moves it by at most 0.9: about 0.9 / (spread x sqrt(public
+    # rows)), some thousand ppm on this data (0 if the row is private; the salt decides)
+    assert flagged[ids[DAVE]].distance_ppm < 10_000
     assert 1_000 < flagged[ids[BOB]].distance_ppm <= 20_000  # noise of 0.5% of the spread
     awards = {s.submission_id: s for s in report.submissions}
     for copier in (BOB, CAROL, DAVE):
