@@ -83,10 +83,10 @@ class Materials:
 
     def loaded(self, challenge_id: int, phase: Phase) -> bool:
         """Whether `phase`'s material under its current correction is loaded."""
-        return (challenge_id, phase.index, phase.correction) in self._material
+        return _key(challenge_id, phase) in self._material
 
     def material(self, challenge_id: int, phase: Phase) -> PhaseMaterial:
-        key = (challenge_id, phase.index, phase.correction)
+        key = _key(challenge_id, phase)
         cached = self._material.get(key)
         if cached is not None:
             return cached
@@ -94,7 +94,7 @@ class Materials:
             return self._material.get(key) or self._load(challenge_id, phase)
 
     def _load(self, challenge_id: int, phase: Phase) -> PhaseMaterial:
-        key = (challenge_id, phase.index, phase.correction)
+        key = _key(challenge_id, phase)
         spec = corrected_spec(self.spec(phase), phase.corrected_scorer_cid)
         holdout, test_features = self._holdout(challenge_id, phase, spec)
         try:
@@ -165,3 +165,8 @@ def _hidden(spec: ChallengeSpec, features: bytes | None, where: str) -> bytes | 
             "owner for the holdouts/ folder with the test-features file"
         )
     return check_hidden_features(spec, features, where)
+
+
+def _key(challenge_id: int, phase: Phase) -> tuple[int, int, int]:
+    """A phase's material is loaded per correction: a corrected scorer or labels reload it."""
+    return (challenge_id, phase.index, phase.correction)

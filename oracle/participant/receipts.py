@@ -13,6 +13,11 @@ from oracle.scoring.score_report import (
     score_report_cid,
 )
 
+# the receipt's fields a row of `receipts` shows (its inputs and limits stay in `receipt`)
+RECEIPT_COLUMNS = (
+    "code_cid", "runtime_digest", "seed", "exit_code", "exception", "predictions_cid",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class SignedReport:
@@ -29,17 +34,13 @@ class SignedReport:
 
     def row(self) -> dict[str, object]:
         """One flat row: the report's status and, for a code run, its receipt's fields."""
-        r, receipt = self.report, self.report.receipt
+        r = self.report
+        receipt = {} if r.receipt is None else r.receipt.as_json()
         return {
             "submission_id": r.submission_id, "phase": r.phase, "status": r.status.name,
             "reason": r.reason, "report_cid": self.cid,
-            "code_cid": None if receipt is None else receipt.code_cid,
-            "runtime_digest": None if receipt is None else receipt.runtime_digest,
-            "seed": None if receipt is None else receipt.seed,
-            "exit_code": None if receipt is None else receipt.exit_code,
-            "exception": None if receipt is None else receipt.exception,
-            "predictions_cid": None if receipt is None else receipt.predictions_cid,
-            "outcomes": None if receipt is None else ", ".join(receipt.outcomes) or None,
+            **{name: receipt.get(name) for name in RECEIPT_COLUMNS},
+            "outcomes": ", ".join(receipt.get("outcomes", ())) or None,
         }  # fmt: skip
 
 
