@@ -11,7 +11,16 @@ the owner reveals the holdouts (the code challenge's with its test features), th
 post the rewards root, everyone claims, the owner takes back what no root allocated, and
 an audit replays the lot, rerunning the code submissions from their receipts. The code
 challenge then goes on in sprints: its owner announces a next phase judged by MAE with a new
-baseline and target (sprint.py), and the demo says what changed.
+baseline and target (sprint.py); on anvil the demo moves the clock past the notice period,
+ada and ben submit their programs into the new phase, the oracles score them under MAE and
+the demo prints the new phase's board and what changed (geth's clock cannot be moved past
+the contracts' one-day minimum notice, so there the demo ends at the announcement).
+
+Issue 16's pieces are in the same story: ben and dev form a team before they submit (one
+daily cap, the rewards split by their shares), eve submits ada's predictions with a little
+noise naming no parent (a near-copy the rewards credit to ada as a fork,
+near_copy_story.py), and on the code challenge ada's program is under Apache-2.0 and ben's
+fork of it under GPL-3.0-only (licence_demo.py).
 """
 
 import json
@@ -20,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eth_account import Account
 from web3 import Web3
 
 from oracle.audit.findings import AuditReport
@@ -27,18 +37,21 @@ from oracle.audit.run import audit_challenge
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.artifacts import REPO_ROOT
 from oracle.chain.challenges import reveal_holdout
-from oracle.chain.dev_chains import is_dev_chain
+from oracle.chain.dev_chains import is_anvil, is_dev_chain
 from oracle.chain.holdout_reveal import HoldoutAlreadyRevealed, reveal_stored_holdout
 from oracle.chain.platform import Platform
 from oracle.chain.publish import PublishOptions, dev_arbiter
 from oracle.chain.refunds import check_refundable, refund_remainder
 from oracle.chain.sender import Sender
 from oracle.chain.submissions import commit, reveal
+from oracle.chain.teams import form_team
 from oracle.devnet.chain import reach_chain_time
+from oracle.devnet.licence_demo import LicensedPair, submit_two_licences
 from oracle.devnet.models import REGRESSION_MODELS, TaskData, blend, predictions_csv
+from oracle.devnet.near_copy_story import credited_copies, disguised_copy
 from oracle.devnet.seed import SeededChallenge, code_spec, seed_example
 from oracle.devnet.services import runtime_dir
-from oracle.devnet.sprint import Sprint, announce_next_sprint
+from oracle.devnet.sprint import PlayedSprint, Sprint, announce_next_sprint, played_sprint
 from oracle.errors import ConfigError, CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.model import Ledger
@@ -58,6 +71,9 @@ PARTICIPANTS = {  # name → anvil development key
     "eve": ANVIL_KEYS[5],
 }
 ORACLE_KEYS = ANVIL_KEYS[7:10]
+TEAM = (("ben", 600_000), ("dev", 400_000))  # a team of the demo challenge, shares in ppm
+LICENCES = ("Apache-2.0", "GPL-3.0-only")  # ada's program, ben's fork of it (a GPL fork)
+NOTICE_SECONDS = 86_400  # the contracts' minimum notice before a new phase opens
 VERDICT_APPROVE, VERDICT_REJECT = 1, 3
 CODE_EXTRA_SECONDS = 300.0  # the first code run builds the runtime from the package registry
 
@@ -103,6 +119,11 @@ class DemoResult:
     audit: AuditReport | None = None
     code_audit: AuditReport | None = None  # the code challenge's, with reruns
     sprint: Sprint | None = None  # the code challenge's next phase, a new figure of merit
+    played: PlayedSprint | None = None  # that phase played (anvil only), its board under MAE
+    sprint_entries: list[Entry] = field(default_factory=list)  # submitted into it
+    team: tuple[int, tuple[str, ...]] | None = None  # the team's id and its members' names
+    near_copies: list[str] = field(default_factory=list)  # how the rewards credited them
+    licensed: LicensedPair | None = None  # the code challenge's two licences
 
     @property
     def passed(self) -> bool:
@@ -125,6 +146,7 @@ def demo_publish_options(w3: Web3, windows: Windows = PLAY_WINDOWS) -> PublishOp
         commit_seconds=windows.commit_seconds,
         reveal_seconds=windows.reveal_seconds,
         dispute_window=windows.dispute_seconds,
+        notice_period=NOTICE_SECONDS,
     )
 
 
@@ -190,7 +212,8 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
     outputs: dict[str, bytes] = {}
 
     def submit(name: str, model: str, payload: bytes | Path, parents: tuple[int, ...] = (),
-               weights: tuple[int, ...] = (), on: int = challenge_id) -> Entry:  # fmt: skip
+               weights: tuple[int, ...] = (), on: int = challenge_id,
+               into: list[Entry] = result.entries) -> Entry:  # fmt: skip
         sender = Sender.from_key(w3, PARTICIPANTS[name])
         added = store.add_path(payload) if isinstance(payload, Path) else store.add_bytes(payload)
         cid = str(added.cid)
@@ -198,10 +221,20 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
         pending = commit(platform, sender, data_dir / "participants" / name, on, cid,
                          parents, weights)  # fmt: skip
         entry = Entry(name, model, reveal(platform, sender, pending), parents)
-        (result.entries if on == challenge_id else result.code_entries).append(entry)
+        into.append(entry)
         forked = f", building on {list(parents)}" if parents else ""
         say(f"  {name:6} submitted #{entry.submission_id}: {model}{forked}")
         return entry
+
+    members = [(Sender.from_key(w3, PARTICIPANTS[n]), share) for n, share in TEAM]
+    team_id = form_team(platform, challenge_id, members)
+    result.team = (team_id, tuple(n for n, _ in TEAM))
+    (proposer, _), *joiners = TEAM
+    shares = " / ".join(f"{n} {share * 100 // PPM}%" for n, share in TEAM)
+    say(f"{' and '.join(n for n, _ in TEAM)} form team {team_id} on challenge {challenge_id} "
+        f"before submitting ({proposer} proposes, {', '.join(n for n, _ in joiners)} joins; "
+        f"shares {shares}): one daily cap for all, and the rewards rule splits what the team "
+        "earns by the shares.")  # fmt: skip
 
     say(f"Participants train models on {EXAMPLE} and submit (commit, then reveal):")
     predictions = {}
@@ -218,6 +251,8 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
     submit("dev", "gradient boosting", outputs["dev"])
     truncated = b"\n".join(outputs["ada"].splitlines()[:-5]) + b"\n"
     eve = submit("eve", "ada's file with five rows cut off (invalid)", truncated)
+    submit("eve", "ada's predictions with a little noise, rows reversed, no parent named "
+           "(a near-copy)", disguised_copy(outputs["ada"]))  # fmt: skip
 
     say("Reviews:")
     for reviewer, target, verdict in (("ben", ada, VERDICT_APPROVE), ("ada", result.entries[2],
@@ -232,11 +267,20 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
         say(f"Challenge {code_id} (the same data) takes code on hidden test features: a folder "
             "with main.py that each oracle runs in its sandbox on features only the oracles "
             "hold:")  # fmt: skip
-        ada_code = submit("ada", "ridge regression (examples/code/diabetes-ridge)", EXAMPLE_CODE,
-                          on=code_id)  # fmt: skip
-        submit("ben", "ada's program forked: ridge on the features' pairwise products",
-               forked_program(data_dir / "code" / "ben-fork"), (ada_code.submission_id,),
-               (PPM,), on=code_id)  # fmt: skip
+        result.licensed = pair = submit_two_licences(
+            platform, (Sender.from_key(w3, PARTICIPANTS["ada"]),
+                       Sender.from_key(w3, PARTICIPANTS["ben"])),
+            store, data_dir / "participants", code_id, EXAMPLE_CODE,
+            forked_program(data_dir / "code" / "ben-fork"), LICENCES)  # fmt: skip
+        result.code_entries += [
+            Entry("ada", "ridge regression (examples/code/diabetes-ridge)", pair.original),
+            Entry("ben", "ada's program forked: ridge on the features' pairwise products",
+                  pair.fork, (pair.original,)),
+        ]  # fmt: skip
+        for entry, licence in zip(result.code_entries, pair.licences, strict=True):
+            forked = f", building on {list(entry.parents)}" if entry.parents else ""
+            say(f"  {entry.name:6} submitted #{entry.submission_id} under {licence} "
+                f"(`coop submit --licence {licence}`): {entry.model}{forked}")  # fmt: skip
 
     ids = [e.submission_id for e in result.entries]
     say("Waiting for the oracles to score and post (2 of 3 signatures per batch)…")
@@ -285,6 +329,9 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
             amount = claim(Sender.from_key(w3, key), challenge_id)
             result.claimed[name] = amount
             say(f"  {name:6} claimed {amount / 10**18:,.2f} COOP")
+    result.near_copies = credited_copies(ledger, challenge_id, store, _names())
+    for line in result.near_copies:
+        say(f"  {line}")
     refund = refund_remainder(
         platform, owner, check_refundable(platform, challenge_id, owner.address)
     )
@@ -299,7 +346,40 @@ def run_story(platform: Platform, store: ContentStore, data_dir: Path, seeded: S
             "with a new figure of merit…")  # fmt: skip
         result.sprint = announce_next_sprint(platform, store, owner, data_dir, code_id,
                                              code.data_dir)  # fmt: skip
+        say(f"  {result.sprint.describe()}")
+        if is_anvil(w3):
+            _play_sprint(platform, store, data_dir, result, submit, say, timeout)
+        else:
+            say("  (the contracts' shortest notice period is one day and this chain's clock "
+                "cannot be moved: on anvil the demo plays the new phase)")  # fmt: skip
     return result
+
+
+def _play_sprint(platform: Platform, store: ContentStore, data_dir: Path, result: DemoResult,
+                 submit: Callable[..., Entry], say: Say, timeout: float) -> None:  # fmt: skip
+    """The announced phase played: the clock moved past the notice period, ada's program and
+    ben's fork submitted into it, scored by the oracles under its figure of merit."""
+    assert result.sprint is not None
+    sprint = result.sprint.published
+    say(f"The notice period passes (the demo moves anvil's clock); phase {sprint.phase} of "
+        f"challenge {sprint.challenge_id} takes commits:")  # fmt: skip
+    reach_chain_time(platform.w3, sprint.commit_start)
+    into = result.sprint_entries
+    ada = submit("ada", "her program again (examples/code/diabetes-ridge)", EXAMPLE_CODE,
+                 on=sprint.challenge_id, into=into)  # fmt: skip
+    submit("ben", "his fork again: ridge on the features' pairwise products",
+           data_dir / "code" / "ben-fork", (ada.submission_id,), (PPM,),
+           on=sprint.challenge_id, into=into)  # fmt: skip
+    say(f"Waiting for the oracles to run them and score phase {sprint.phase} by its new "
+        "figure of merit…")  # fmt: skip
+    _say_code_scores(platform, store, into, say, timeout + CODE_EXTRA_SECONDS)
+    result.played = played_sprint(platform, store, result.sprint)
+    say(f"  {result.played.describe(_names())}")
+
+
+def _names() -> dict[str, str]:
+    """The demo's participants by address."""
+    return {Account.from_key(key).address: name for name, key in PARTICIPANTS.items()}
 
 
 def _reveal_and_rerun(platform: Platform, store: ContentStore, data_dir: Path,

@@ -30,9 +30,12 @@ def disguised_copy(predictions_csv: bytes, seed: int = 16) -> bytes:
     return ("\n".join([header, *lines[::-1]]) + "\n").encode()
 
 
-def credited_copies(ledger: Ledger, challenge_id: int, store: ContentStore) -> list[str]:
+def credited_copies(ledger: Ledger, challenge_id: int, store: ContentStore,
+                    names: dict[str, str] | None = None) -> list[str]:  # fmt: skip
     """One line per near-copy in the challenge's live rewards reports, e.g. "#6 (0x…) is a
-    near-copy of #1 (0x…), distance 0.004913: it passed 1,234.5 COOP of its 1,371.7 to #1"."""
+    near-copy of #1 (0x…), distance 0.004913: it passed 1,234.5 COOP of its 1,371.7 to #1,
+    credited as a fork"; `names` puts a name for an address (the demo's participants)."""
+    named = names or {}
     lines = []
     for root in ledger.challenges[challenge_id].roots:
         if root.state is RootStanding.VOIDED:
@@ -45,9 +48,11 @@ def credited_copies(ledger: Ledger, challenge_id: int, store: ContentStore) -> l
             passed = sum(p.amount for p in award.passes if p.parent_id == near.source_id)
             received = award.final + award.passed_to_parents
             who = ledger.submissions[near.submission_id].submitter
+            source = near.source_submitter
             lines.append(
-                f"#{near.submission_id} ({who}) is a near-copy of #{near.source_id} "
-                f"({near.source_submitter}), distance {ppm_text(near.distance_ppm)}: it passed "
-                f"{passed / 10**18:,.2f} COOP of its {received / 10**18:,.2f} to #{near.source_id}"
+                f"#{near.submission_id} ({named.get(who, who)}) is a near-copy of "
+                f"#{near.source_id} ({named.get(source, source)}), distance "
+                f"{ppm_text(near.distance_ppm)}: it passed {passed / 10**18:,.2f} COOP of its "
+                f"{received / 10**18:,.2f} to #{near.source_id}, credited as a fork"
             )
     return lines

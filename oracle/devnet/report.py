@@ -1,18 +1,24 @@
-"""The demo's closing tables: both leaderboards (the private one with its 95% intervals and
-tie groups), the rewards with fork pass-through, the audits, the next sprint."""
+"""The demo's closing tables: the submissions with their licences, the team, both
+leaderboards (the private one with its 95% intervals and tie groups), the rewards with fork
+pass-through and near-copies credited, the audits, the next sprint and its board."""
 
 import json
 
 from eth_account import Account
 
 from oracle.chain.platform import Platform
+from oracle.chain.teams import read_team
 from oracle.devnet.demo import DemoResult
 from oracle.errors import CoopError
 from oracle.ipfs.store import ContentStore
 from oracle.ledger.boards import BoardEntry, private_board, public_board, score_text
+from oracle.ledger.licences import licence_source, read_licence
+from oracle.ledger.model import Ledger, Phase
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.ties import TiedEntry, phase_spec, private_ties
+from oracle.spec import SPEC_MAX_BYTES, ChallengeSpec, load_spec
 from oracle.status import Status
+from oracle.types import PPM
 
 TOKEN = 10**18
 
@@ -22,12 +28,26 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
     names = {Account.from_key(k).address: n for n, k in participants.items()}
     ledger = read_ledger(platform)
     challenge = ledger.challenge(result.challenge_id)
-    models = {e.submission_id: e.model for e in result.entries}
-    out = ["", "Submissions:"]
-    for entry in result.entries:
+    everyone = [*result.entries, *result.code_entries, *result.sprint_entries]
+    models = {e.submission_id: e.model for e in everyone}
+    out = ["", "Submissions (status, licence):"]
+    for entry in everyone:
         s = ledger.submissions[entry.submission_id]
         status = Status(s.score.status).name if s.score else "not scored"
-        out.append(f"  #{entry.submission_id} {entry.name:6} {status:12} {entry.model}")
+        where = "" if s.challenge_id == result.challenge_id else (
+            f"  (challenge {s.challenge_id}, phase {s.phase})")  # fmt: skip
+        licence = _licence(ledger, store, entry.submission_id)
+        out.append(f"  #{entry.submission_id} {entry.name:6} {status:12} {licence:13} "
+                   f"{entry.model}{where}")  # fmt: skip
+    if result.team is not None:
+        team_id, members = result.team
+        team = read_team(platform, team_id)
+        held = zip(team.members, team.shares_ppm, strict=True)
+        shares = ", ".join(f"{names.get(m, m)} {share * 100 / PPM:g}%" for m, share in held)
+        state = "formed" if team.formed else "not formed"
+        out.extend(["", f"Team {team_id} on challenge {team.challenge_id} ({state}): {shares}; "
+                        "its members claim their own shares of what the team earns:"])  # fmt: skip
+        out += [f"  {n:6} claimed {result.claimed.get(n, 0) / TOKEN:,.2f} COOP" for n in members]
 
     def board(title: str, entries: list[BoardEntry], ties: dict[int, TiedEntry]) -> None:
         out.extend(["", title])
@@ -78,6 +98,10 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
             reviews = int(account["from_reviews"]) / TOKEN
             out.append(f"  {who:6} is owed {int(account['total']) / TOKEN:>9,.2f} COOP"
                        f"  (of which reviews {reviews:,.2f})")  # fmt: skip
+    if result.near_copies:
+        out.extend(["", "Near-copies (a later submission too close to an earlier one by "
+                        "another participant, naming no parent):"])  # fmt: skip
+        out += [f"  {line}" for line in result.near_copies]
     if result.claimed:
         out.append("")
         out += [f"  {n:6} claimed {a / TOKEN:,.2f} COOP" for n, a in result.claimed.items()]
@@ -100,7 +124,25 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
         out.extend(["", f"Next sprint: {result.sprint.describe()}. The web app's timeline (the "
                         f"challenge page) shows the change; `coop challenge status "
                         f"{result.sprint.published.challenge_id}` says the same."])  # fmt: skip
+    if result.played is not None:
+        played, merit = result.played, result.played.status.merit
+        out.append(f"Played: {played.describe(names)}.")
+        board(f"Phase {played.status.phase.index}'s public leaderboard ({merit.metric} on the "
+              f"public rows; {merit.direction} is better):", list(played.board), {})  # fmt: skip
     return "\n".join(out)
+
+
+def _licence(ledger: Ledger, store: ContentStore, submission_id: int) -> str:
+    """The submission's licence: its artifact's manifest's, else its phase's default."""
+
+    def spec_of(phase: Phase) -> ChallengeSpec:
+        return load_spec(store.cat(phase.spec_cid, max_bytes=SPEC_MAX_BYTES))
+
+    try:
+        return read_licence(store, licence_source(ledger, ledger.submissions[submission_id],
+                                                  spec_of))  # fmt: skip
+    except CoopError as exc:
+        return f"(unknown: {exc})"
 
 
 def _ties_text(tied: list[TiedEntry], names: dict[str, str], shared_prizes: bool) -> str:

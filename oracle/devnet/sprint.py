@@ -1,6 +1,7 @@
 """The demo's next sprint: the owner adds a phase that changes the figure of merit (MAE with
 its own baseline and target instead of RMSE), and says what changed as `coop challenge
-status` and the web app's timeline do (oracle/figure_of_merit.py)."""
+status` and the web app's timeline do (oracle/figure_of_merit.py); once the phase is played,
+its public board under the new figure of merit (`played_sprint`)."""
 
 import json
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from oracle.chain.platform import Platform
 from oracle.chain.publish import PhaseOptions, Published, publish_phase
 from oracle.chain.sender import Sender
 from oracle.ipfs.store import ContentStore
+from oracle.ledger.boards import BoardEntry, public_board, score_text
 from oracle.ledger.challenge_status import PhaseStatus, challenge_status
 from oracle.ledger.replay import read_ledger
 from oracle.spec import SPEC_MAX_BYTES, ZERO_HASH
@@ -56,3 +58,30 @@ def announce_next_sprint(platform: Platform, store: ContentStore, owner: Sender,
                               data / "labels.csv", options, data)  # fmt: skip
     status = challenge_status(platform, store, challenge_id).phases[published.phase]
     return Sprint(published, status)
+
+
+@dataclass(frozen=True)
+class PlayedSprint:
+    """The sprint's phase once submissions into it are scored: its status (figure of merit,
+    what changed, best public score) and its public board."""
+
+    status: PhaseStatus
+    board: tuple[BoardEntry, ...]
+
+    def describe(self, names: dict[str, str]) -> str:
+        merit, phase = self.status.merit, self.status.phase.index
+        best = self.status.best_public
+        top = "no valid submission yet" if best is None else (
+            f"best public {score_text(best.score)} by #{best.submission_id} "
+            f"({names.get(best.participant, best.participant)})")  # fmt: skip
+        return (f"phase {phase} judged by {merit.metric} ({merit.direction} is better, baseline "
+                f"{wad_text(merit.baseline)}, target {wad_text(merit.target)}; changed: "
+                f"{'; '.join(self.status.changed)}): {top}")  # fmt: skip
+
+
+def played_sprint(platform: Platform, store: ContentStore, sprint: Sprint) -> PlayedSprint:
+    challenge_id, phase = sprint.published.challenge_id, sprint.published.phase
+    status = challenge_status(platform, store, challenge_id).phases[phase]
+    ledger = read_ledger(platform)
+    board = public_board(ledger, ledger.challenge(challenge_id), phase)
+    return PlayedSprint(status, tuple(board))

@@ -5,8 +5,10 @@ file order: it runs everything (a second challenge taking code on hidden test fe
 an oracle and the API killed -9 come back and scoring goes on; a newcomer runs and submits
 the example program with the banner's commands; Ctrl-C leaves nothing running. The demo
 runs on both clients too: on geth its windows are waited for in real time (no evm_*
-calls), about 8 minutes; it prints the private board's intervals and tie groups and ends
-with the code challenge's next sprint (a new figure of merit) announced.
+calls), about 8 minutes; it prints the private board's intervals and tie groups, a team,
+a near-copy credited to its source, two licences (a GPL fork of Apache-2.0 code), and ends
+with the code challenge's next sprint (a new figure of merit) announced, and on anvil played
+and scored under it.
 """
 
 import json
@@ -283,3 +285,38 @@ def test_demo_plays_a_whole_challenge_and_the_audit_passes(tmp_path: Path, chain
         "target 40 (changed: metric rmse -> mae; baseline 84 -> 70; target 50 -> 40); "
         "commits open "
     ) in out, out
+    # ... and on anvil the demo plays it: the clock passes the notice period (the contracts'
+    # minimum, a day), ada's program and ben's fork are scored again under MAE, and the new
+    # phase's board says what changed; geth's clock cannot be moved, so it stops there.
+    if chain == "anvil":
+        played = re.search(
+            r"Played: phase 1 judged by mae \(lower is better, baseline 70, target 40; changed: "
+            r"metric rmse -> mae; baseline 84 -> 70; target 50 -> 40\): best public ([0-9.]+) "
+            r"by #(\d+) \((ada|ben)\)",
+            out,
+        )
+        assert played, out
+        board = out.split("Phase 1's public leaderboard (mae on the public rows; lower is better):")
+        assert len(board) == 2, out
+        ranked = re.findall(r"  (\d)\. (\w+)\s+([0-9.]+)  #(\d+) ", board[1])
+        assert [(r[0], r[3]) for r in ranked][:1] == [("1", played[2])], board[1]
+        assert {r[1] for r in ranked} == {"ada", "ben"} and ranked[0][2] == played[1], board[1]
+        # an MAE, not the RMSE of phase 0 (RMSE >= MAE on the same predictions)
+        assert float(played[1]) < 70, "better than the new baseline"
+    else:
+        assert "on anvil the demo plays the new phase" in story, story
+    # Issue 16: a team formed before submitting, shown with its shares and its members'
+    # claims (members are listed as the book stores them, by address).
+    team = re.search(r"Team (\d+) on challenge 1 \(formed\): (.*); its members claim", out)
+    assert team and sorted(team[2].split(", ")) == ["ben 60%", "dev 40%"], out
+    assert re.search(rf"form team {team[1]} on challenge 1 before submitting", story), story
+    # ... a near-copy credited to its source as a fork (eve's noisy copy of ada's file) ...
+    assert re.search(
+        r"#(\d+) \(eve\) is a near-copy of #(\d+) \(ada\), distance 0\.\d+: it passed "
+        r"[1-9][0-9,.]* COOP of its [0-9,.]+ to #\2, credited as a fork",
+        out,
+    ), out
+    # ... and two licences, the second a GPL fork of the Apache-2.0 program, both scored.
+    assert re.search(r"#(\d+) ada\s+VALID\s+Apache-2\.0\s+ridge regression", out), out
+    assert re.search(r"#(\d+) ben\s+VALID\s+GPL-3\.0-only\s+ada's program forked", out), out
+    assert re.search(r"#\d+ chloe\s+VALID\s+MIT\s+", out), "no manifest: the default licence"

@@ -1,8 +1,10 @@
 """`make demo`'s next sprint (issue 15): after the first phase the owner adds one judged by
 MAE with a new baseline and target (oracle/devnet/sprint.py); what the demo prints about it
-is what `coop challenge status` tells, and the web app's timeline shows the change, in real
-Chromium over the real API and index of a real anvil chain."""
+is what `coop challenge status` tells, and the web app's timeline shows the change and, once
+the phase is played, its best public score, in real Chromium over the real API and index of a
+real anvil chain."""
 
+import json
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
@@ -10,6 +12,8 @@ from playwright.sync_api import Page, expect
 from oracle.chain.sender import Sender
 from oracle.devnet.demo import OWNER_KEY
 from oracle.devnet.sprint import announce_next_sprint
+from oracle.ledger.replay import read_ledger
+from oracle.types import wad_text
 from tests.indexer.story import ALICE, BOB
 from tests.ledger.lifecycle import predictions
 from tests.web.conftest import WAIT_MS, Site, screenshot
@@ -53,3 +57,21 @@ def test_the_demos_next_sprint_says_what_changed_and_the_timeline_shows_it(
     expect(best).to_have_text("Best public none yet · best private none yet")
     page.locator("#timeline").scroll_into_view_if_needed()
     screenshot(page, "demo-next-sprint")
+
+    # The demo plays the phase on anvil: past the notice period a submission is scored under
+    # MAE, and the timeline's phase 1 shows its best public score (phase 0's stays RMSE).
+    life.later_salts[1] = bytes.fromhex(
+        json.loads(sprint.published.secret_path.read_text())["split_salt"][2:]
+    )
+    life.travel_to(sprint.published.commit_start)
+    played = life.submit(ALICE, predictions(life.files, "linear"))
+    life.score_and_post(phase=1)
+    public = read_ledger(life.platform).submissions[played].score
+    assert public is not None and public.status == 0
+    site.wait_indexed()
+    page.reload()
+    expect(steps.nth(1).locator(".best")).to_contain_text(
+        f"Best public {wad_text(public.public_score)} by #{played}"
+    )
+    assert public.public_score < rules.baseline  # the linear model beats the mean's MAE, 70
+    screenshot(page, "demo-sprint-played")
