@@ -37,7 +37,7 @@ def demo_tables(platform: Platform, store: ContentStore, result: DemoResult,
         where = "" if s.challenge_id == result.challenge_id else (
             f"  (challenge {s.challenge_id}, phase {s.phase})")  # fmt: skip
         licence = _licence(ledger, store, entry.submission_id)
-        out.append(f"  #{entry.submission_id} {entry.name:6} {status:12} {licence:13} "
+        out.append(f"  #{entry.submission_id} {entry.name:6} {status:15} {licence:13} "
                    f"{entry.model}{where}")  # fmt: skip
     if result.team is not None:
         team_id, members = result.team
