@@ -119,18 +119,24 @@ def up(data_dir: Path | None, rpc_url: str | None, chain_port: int, api_port: in
 def demo(data_dir: Path | None, timeout: float, chain: str) -> None:
     """Play a challenge's whole life in a few minutes, on a private local chain.
 
-    Five simulated participants train real scikit-learn models and submit; one blends two
-    others' predictions (a fork that passes part of its reward to its parents); there are
-    reviews and an invalid file whose reason is shown. Three oracles score everything;
-    the phase ends, private scores are opened, the owner reveals the holdout, the oracles
-    post the rewards root, everyone claims, the owner takes back the rest, and an audit
-    replays it all. Beside it, a challenge on hidden test features takes code: a program
-    and a fork of it are run by the three oracles (receipts printed), and after the
-    holdout reveal the audit reruns both from their receipts. Prints the public
-    and private leaderboards and the reward table with each fork pass-through.
-    On anvil the chain's clock is moved past each window; on geth (--chain geth) the
-    windows are short and waited for in real time (about 8 minutes: the contracts' dispute
-    window is at least 5).
+    Five simulated participants train real scikit-learn models and submit; two of them
+    form a team first; one blends two others' predictions (a fork that passes part of its
+    reward to its parents); one submits another's predictions with a little noise (a
+    near-copy, credited to its source as a fork); there are reviews and an invalid file
+    whose reason is shown. Three oracles score everything; the phase ends, private scores
+    are opened, the owner reveals the holdout, the oracles post the rewards root,
+    everyone claims, the owner takes back the rest, and an audit replays it all. Beside
+    it, a challenge on hidden test features takes code: a program under Apache-2.0 and a
+    GPL-3.0-only fork of it are run by the three oracles (receipts printed), and after
+    the holdout reveal the audit reruns both from their receipts; its owner then
+    announces a next phase judged by MAE. Prints each submission's licence, the team,
+    the public and private leaderboards, the reward table with each fork pass-through
+    and near-copy, and what the new phase changed.
+    On anvil the chain's clock is moved past each window, and past the new phase's
+    notice period to play it (both programs scored under MAE, its board printed); on
+    geth (--chain geth) the windows are short and waited for in real time (about 8
+    minutes: the contracts' dispute window is at least 5), and the demo stops at the
+    new phase's announcement (its notice period is at least a day).
 
     Exit status 0 when the audits pass.
 
