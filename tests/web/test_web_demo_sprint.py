@@ -9,9 +9,10 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.sender import Sender
 from oracle.devnet.demo import OWNER_KEY
-from oracle.devnet.sprint import announce_next_sprint
+from oracle.devnet.sprint import announce_next_sprint, played_sprint
 from oracle.ledger.replay import read_ledger
 from oracle.types import wad_text
 from tests.indexer.story import ALICE, BOB
@@ -75,3 +76,11 @@ def test_the_demos_next_sprint_says_what_changed_and_the_timeline_shows_it(
     )
     assert public.public_score < rules.baseline  # the linear model beats the mean's MAE, 70
     screenshot(page, "demo-sprint-played")
+    # what the demo prints once it has played the phase: the same best, the same change
+    alice = Sender.from_key(life.w3, ANVIL_KEYS[ALICE]).address
+    said = played_sprint(life.platform, life.store, sprint)
+    assert said.describe({alice: "alice"}) == (
+        f"phase 1 judged by mae (lower is better, baseline 70, target 40; changed: {CHANGED}): "
+        f"best public {wad_text(public.public_score)} by #{played} (alice)"
+    )
+    assert [(e.rank, e.submission_id) for e in said.board] == [(1, played)]
