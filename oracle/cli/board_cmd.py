@@ -50,7 +50,8 @@ def leaderboard(challenge_id: int, private: bool, phase: int | None, changes: bo
     phase's is shown, titled with its phase, or only --phase N's. A public
     board holds each participant's released best of that phase: the oracles round public
     scores to the challenge's eta grid and a best only moves by at least eta (the Ladder),
-    so the board cannot be climbed by probing the public rows. A private board appears
+    so the board cannot be climbed by probing the public rows. A formed team shows once,
+    as its members' best, labelled "team N (members)". A private board appears
     once the phase's private scores are opened; once the holdout is revealed too, each
     entry shows the 95% bootstrap interval of its score and its tie group (1 = tied with
     the leader), recomputed here from the labels and artifacts on IPFS.
@@ -110,8 +111,13 @@ class PhaseBoard:
 
 
 def _entry_json(e: BoardEntry) -> dict[str, object]:
-    return {"rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
-            "score": score_text(e.score), "score_wad": str(e.score)}  # fmt: skip
+    found: dict[str, object] = {
+        "rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
+        "score": score_text(e.score), "score_wad": str(e.score),
+    }  # fmt: skip
+    if e.team is not None:  # rows of participants outside teams keep their keys
+        found |= {"team_id": e.team.team_id, "members": list(e.team.members)}
+    return found
 
 
 def _tie_json(tied: TiedEntry | None) -> dict[str, object]:
@@ -174,7 +180,7 @@ def _board_text(title: str, rules: Phase, entries: list[BoardEntry], empty: str,
         header += "  95% interval  tie group"
     lines.append(header + "  licence")
     for e in entries:
-        line = f"{e.rank:>4}  {e.participant:42}  {e.submission_id:>10}  {score_text(e.score)}"
+        line = f"{e.rank:>4}  {e.label:42}  {e.submission_id:>10}  {score_text(e.score)}"
         tied = ties.get(e.submission_id)
         if tied is not None:
             low, high = score_text(tied.interval.low), score_text(tied.interval.high)

@@ -24,3 +24,8 @@ export function teamList(answer) {
     ),
   );
 }
+
+/** A team's board label: "team 3 (0xab…, 0xcd…)", each member linked to its profile. */
+export function teamLabel(team) {
+  return h("span", { class: "team-label" }, `team ${team.team_id} (`, ...team.members.flatMap((m, i) => [i ? ", " : "", profileLink(m)]), ")");
+}
