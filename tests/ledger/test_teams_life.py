@@ -204,5 +204,12 @@ def test_the_team_appears_once_on_every_board(
         expect(row.locator(".team-label")).to_contain_text(f"team {team_id} (")
         expect(row.locator(".team-label a")).to_have_count(2)
         expect(page.locator("#public-board tbody tr")).to_have_count(3)
+        if public_board(ledger, challenge, 0)[0].team is not None:  # the summary's best too
+            expect(page.locator("[data-field='best'] .team-label")).to_have_count(1)
         screenshot(page, "board-team")
+        page.goto(f"{served.url}/#/profiles/{BOB}")  # Bob's profile lists the team's work
+        team_row = page.locator(f".profile-teams tr[data-team='{team_id}']")
+        expect(team_row).to_contain_text("30%", timeout=WAIT_MS)
+        expect(team_row.locator(f"a[href='#/submissions/{ids[ALICE]}']")).to_have_count(1)
+        expect(team_row.locator(f"a[href='#/submissions/{ids[BOB]}']")).to_have_count(1)
         page.close()
