@@ -102,7 +102,8 @@ def public_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[Board
     for s in _phase_releases(ledger, challenge, phase):
         assert s.score is not None
         best[s.submitter] = (s.submission_id, s.score.public_score)
-    return _ranked(challenge.phases[phase], best, formed_teams(ledger, challenge.challenge_id, phase))
+    teams = formed_teams(ledger, challenge.challenge_id, phase)
+    return _ranked(challenge.phases[phase], best, teams)
 
 
 def _gain(rules: Phase, score: int, best: int) -> int:

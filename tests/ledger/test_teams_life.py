@@ -58,7 +58,8 @@ def life(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Life, dict[
         neighbours = predictions(world.files, "neighbours")
         baseline = predictions(world.files, "baseline")
         ids = {ALICE: world.submit(1, linear), BOB: world.submit(2, neighbours),
-               CAROL: world.submit(3, baseline), DAVE: world.submit(4, blend(linear, baseline))}  # fmt: skip
+               CAROL: world.submit(3, baseline),
+               DAVE: world.submit(4, blend(linear, baseline))}  # fmt: skip
         senders = [Sender.from_key(world.w3, k) for k in ANVIL_KEYS[1:5]]
         team = form_team(world.platform, world.challenge_id,
                          [(senders[0], SHARES[ALICE]), (senders[1], SHARES[BOB])])  # fmt: skip
@@ -101,10 +102,10 @@ def test_the_team_pools_its_members_rewards_and_splits_them_by_its_shares(
     assert payout.pool == earned.get(ALICE, 0) + earned.get(BOB, 0) > 0
     parts = {p.account: p.paid for p in payout.members}
     first = payout.members[0].account  # the lowest address takes the rounding dust
+    dust = payout.pool - sum(payout.pool * s // 1_000_000 for s in SHARES.values())
     for who in (ALICE, BOB):
         floor = payout.pool * SHARES[who] // 1_000_000
-        assert parts[who] == floor + (payout.pool - sum(
-            payout.pool * s // 1_000_000 for s in SHARES.values()) if who == first else 0)  # fmt: skip
+        assert parts[who] == floor + (dust if who == first else 0)
     leaves = {leaf.account: leaf.amount for leaf in report.leaves}
     assert {who: leaves[who] for who in (ALICE, BOB)} == parts
     for alone in (CAROL, DAVE):  # their team formed too late for phase 0
@@ -187,7 +188,8 @@ def test_the_team_appears_once_on_every_board(
         answer = client.get(f"/v1/challenges/{world.challenge_id}/leaderboard/{kind}").json()
         assert answer["total"] == 3 and len(answer["items"]) == 3
         (item,) = [i for i in answer["items"] if "team" in i]
-        assert item["team"] == {"team_id": team_id, "members": sorted(SHARES, key=lambda a: int(a, 16))}
+        members = sorted(SHARES, key=lambda a: int(a, 16))  # as the book stores them
+        assert item["team"] == {"team_id": team_id, "members": members}
         assert [i["rank"] for i in answer["items"]] == [1, 2, 3]
         ledger_order = [e.submission_id for e in (
             public_board if kind == "public" else private_board)(ledger, challenge, 0)]  # fmt: skip
