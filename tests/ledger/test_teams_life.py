@@ -179,6 +179,10 @@ def test_the_team_appears_once_on_every_board(
     code, text = coop(env, "leaderboard", str(world.challenge_id))
     assert f"team {team_id} (0x" in text and CAROL in text and DAVE in text
     assert ALICE not in text and BOB not in text  # the team's row names them short
+    code, text = coop(env, "profile", BOB)  # how Bob's leaf came out of the team's pool
+    assert code == 0, text
+    assert f"team {team_id} challenge {world.challenge_id} (formed): share 30%" in text
+    assert f"team {team_id}'s pool " in text and "split by shares: 30% of it" in text
 
     index = tmp_path_factory.mktemp("index") / "index.sqlite3"
     indexer = Indexer(index, world.platform, world.store, confirmations=0)
