@@ -25,7 +25,7 @@ from oracle.chain.sender import Sender
 from oracle.chain.teams import form_team
 from oracle.cli.main import cli
 from oracle.indexer.runner import Indexer
-from oracle.ledger.boards import private_board, public_board
+from oracle.ledger.boards import private_board, public_board, score_text
 from oracle.ledger.claims import claim_rewards
 from oracle.ledger.replay import read_ledger
 from oracle.ledger.teams import formed_teams
@@ -179,6 +179,10 @@ def test_the_team_appears_once_on_every_board(
     code, text = coop(env, "leaderboard", str(world.challenge_id))
     assert f"team {team_id} (0x" in text and CAROL in text and DAVE in text
     assert ALICE not in text and BOB not in text  # the team's row names them short
+    code, text = coop(env, "challenge", "status", str(world.challenge_id))
+    best = public_board(ledger, challenge, 0)[0]
+    assert code == 0 and f"best: public {score_text(best.score)} (submission " in text, text
+    assert f"{best.submission_id}, {best.label})" in text  # "team N (…)" when it is the team
     code, text = coop(env, "profile", BOB)  # how Bob's leaf came out of the team's pool
     assert code == 0, text
     assert f"team {team_id} challenge {world.challenge_id} (formed): share 30%" in text
