@@ -6,7 +6,7 @@ timestamps and counts are numbers.
 
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from oracle.ledger.model import RootStanding
 from oracle.types import WAD
@@ -35,12 +35,21 @@ class Page(Model, Generic[T]):
     next_cursor: str | None
 
 
+class BoardTeam(Model):
+    """The formed team a board entry stands for: it appears once, as its members' best."""
+
+    team_id: int
+    members: list[str]  # ascending, as the book stores them
+
+
 class BoardEntry(Model):
     rank: int
-    participant: str
+    participant: str  # the submitter of the entry's submission
     submission_id: int
     score: Score
     block: int
+    # present only on a team's entry: the rows of participants outside teams keep their keys
+    team: BoardTeam | None = Field(default=None, exclude_if=lambda team: team is None)
     # private boards, once derived: the 95% bootstrap interval [low, high] of the score and
     # the tie group (1 = statistically tied with the leader); docs/rewards.md, "Ties"
     interval: tuple[Score, Score] | None = None

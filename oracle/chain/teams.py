@@ -12,7 +12,7 @@ from oracle.chain.platform import Platform
 from oracle.chain.quota import simulate
 from oracle.chain.sender import Sender, tx_hash_of
 from oracle.errors import CoopError
-from oracle.rewards.teams import PPM
+from oracle.types import PPM
 
 
 class TeamRefused(CoopError, ValueError):

@@ -50,7 +50,8 @@ def leaderboard(challenge_id: int, private: bool, phase: int | None, changes: bo
     phase's is shown, titled with its phase, or only --phase N's. A public
     board holds each participant's released best of that phase: the oracles round public
     scores to the challenge's eta grid and a best only moves by at least eta (the Ladder),
-    so the board cannot be climbed by probing the public rows. A private board appears
+    so the board cannot be climbed by probing the public rows. A formed team shows once,
+    as its members' best, labelled "team N (members)". A private board appears
     once the phase's private scores are opened; once the holdout is revealed too, each
     entry shows the 95% bootstrap interval of its score and its tie group (1 = tied with
     the leader), recomputed here from the labels and artifacts on IPFS.
@@ -110,8 +111,13 @@ class PhaseBoard:
 
 
 def _entry_json(e: BoardEntry) -> dict[str, object]:
-    return {"rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
-            "score": score_text(e.score), "score_wad": str(e.score)}  # fmt: skip
+    found: dict[str, object] = {
+        "rank": e.rank, "participant": e.participant, "submission_id": e.submission_id,
+        "score": score_text(e.score), "score_wad": str(e.score),
+    }  # fmt: skip
+    if e.team is not None:  # rows of participants outside teams keep their keys
+        found |= {"team_id": e.team.team_id, "members": list(e.team.members)}
+    return found
 
 
 def _tie_json(tied: TiedEntry | None) -> dict[str, object]:
@@ -174,7 +180,7 @@ def _board_text(title: str, rules: Phase, entries: list[BoardEntry], empty: str,
         header += "  95% interval  tie group"
     lines.append(header + "  licence")
     for e in entries:
-        line = f"{e.rank:>4}  {e.participant:42}  {e.submission_id:>10}  {score_text(e.score)}"
+        line = f"{e.rank:>4}  {e.label:42}  {e.submission_id:>10}  {score_text(e.score)}"
         tied = ties.get(e.submission_id)
         if tied is not None:
             low, high = score_text(tied.interval.low), score_text(tied.interval.high)
@@ -228,12 +234,14 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
         done = plural(len(work), "submission")
         lines.append(f"  team {t.team_id} challenge {t.challenge_id} ({state}): share "
                      f"{share / 10_000:g}%, {done} by the team {work}")  # fmt: skip
-    owed = owed_rewards(ctx, ledger, found.address)
+    owed, pooled = owed_rewards(ctx, ledger, found.address)
     claimed = {(c.challenge_id, c.phase) for c in found.claims}
     lines.append(f"rewards given by posted roots: {tokens(sum(owed.values()))} COOP")
-    lines += [f"  challenge {c} phase {p}: {tokens(a)} "
-              f"({'claimed' if (c, p) in claimed else f'to claim: coop claim {c} --phase {p}'})"
-              for (c, p), a in owed.items()]  # fmt: skip
+    for (c, p), a in owed.items():
+        state = "claimed" if (c, p) in claimed else f"to claim: coop claim {c} --phase {p}"
+        lines.append(f"  challenge {c} phase {p}: {tokens(a)} ({state})")
+        if (c, p) in pooled:
+            lines.append(f"    {pooled[(c, p)]}")
     lines.append(f"claimed: {tokens(found.claimed_total)} COOP in "
                  f"{plural(len(found.claims), 'claim')}")  # fmt: skip
     ctx.emit("\n".join(lines), {
@@ -257,16 +265,22 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
                    "submissions": [x.submission_id for x in team_submissions(ledger, t)]}
                   for t, s in teams],
         "owed": [{"challenge_id": c, "phase": p, "amount": str(a),
-                  "claimed": (c, p) in claimed} for (c, p), a in owed.items()],
+                  "claimed": (c, p) in claimed, **({"team": pooled[(c, p)]}
+                                                   if (c, p) in pooled else {})}
+                 for (c, p), a in owed.items()],
         "claims": [{"challenge_id": c.challenge_id, "phase": c.phase, "amount": str(c.amount)}
                    for c in found.claims],
     })  # fmt: skip
 
 
-def owed_rewards(ctx: ChainContext, ledger: Ledger, address: str) -> dict[tuple[int, int], int]:
+def owed_rewards(
+    ctx: ChainContext, ledger: Ledger, address: str
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], str]]:
     """What the live rewards roots give `address`: their reports fetched from IPFS and
-    checked against the roots on chain, as the indexer and `coop claim` check them."""
+    checked against the roots on chain, as the indexer and `coop claim` check them; and,
+    where `address` was paid as a team member, how its part came out of the team's pool."""
     owed: dict[tuple[int, int], int] = {}
+    pooled: dict[tuple[int, int], str] = {}
     for challenge in ledger.challenges.values():
         for root in challenge.roots:
             if root.state is RootStanding.VOIDED:
@@ -279,7 +293,16 @@ def owed_rewards(ctx: ChainContext, ledger: Ledger, address: str) -> dict[tuple[
                 click.echo(f"note: the rewards of challenge {challenge.challenge_id} phase "
                            f"{root.phase} are not shown: {outcome.detail}", err=True)  # fmt: skip
                 continue
+            where = (challenge.challenge_id, root.phase)
             for leaf in outcome.report.leaves:
                 if leaf.account.lower() == address.lower():
-                    owed[(challenge.challenge_id, root.phase)] = leaf.amount
-    return owed
+                    owed[where] = leaf.amount
+            for team in outcome.report.teams:
+                for part in team.members:
+                    if part.account.lower() == address.lower():
+                        pooled[where] = (
+                            f"team {team.team_id}'s pool {tokens(team.pool)} split by shares: "
+                            f"{part.share_ppm / 10_000:g}% of it (this account earned "
+                            f"{tokens(part.earned)} itself)"
+                        )
+    return owed, pooled

@@ -308,7 +308,7 @@ def _phase_text(p: PhaseStatus, now: int) -> list[str]:
 def _best_text(entry: BoardEntry | None) -> str:
     if entry is None:
         return "none yet"
-    return f"{wad_text(entry.score)} (submission {entry.submission_id}, {entry.participant})"
+    return f"{wad_text(entry.score)} (submission {entry.submission_id}, {entry.label})"
 
 
 def _best_json(entry: BoardEntry | None) -> dict[str, Any] | None:

@@ -10,6 +10,8 @@ together.
   Ladder is per phase too).
 - Private board of a phase: each participant's best opened private score among valid
   submissions; it exists once the phase's private scores are opened, and decides prizes.
+- A team formed for the challenge (oracle/ledger/teams.py says which count in a phase)
+  appears once on both boards: its entry is its members' best, labelled by the team.
 - Improvements of a phase: its releases that moved the phase's public best past the
   running best (starting at the baseline), in the order they happened.
 """
@@ -18,6 +20,8 @@ from dataclasses import dataclass, field
 
 from oracle.ledger.model import Challenge, Claim, Ledger, Phase, ReviewEntry, Submission
 from oracle.ledger.reward_inputs import private_score
+from oracle.ledger.teams import formed_teams
+from oracle.rewards.model import TeamShares
 from oracle.status import Status
 from oracle.types import Address, wad_text
 
@@ -25,9 +29,18 @@ from oracle.types import Address, wad_text
 @dataclass(frozen=True)
 class BoardEntry:
     rank: int
-    participant: Address
+    participant: Address  # the submitter of the entry's submission
     submission_id: int
     score: int  # WAD
+    team: TeamShares | None = None  # the formed team the entry stands for
+
+    @property
+    def label(self) -> str:
+        """The participant's address, or "team 3 (0xab…, 0xcd…)" for a team."""
+        if self.team is None:
+            return self.participant
+        members = ", ".join(f"{m[:6]}…" for m in self.team.members)
+        return f"team {self.team.team_id} ({members})"
 
 
 @dataclass(frozen=True)
@@ -43,12 +56,24 @@ def _better(rules: Phase, a: int, b: int) -> bool:
     return a > b if rules.higher_is_better else a < b
 
 
-def _ranked(rules: Phase, best: dict[Address, tuple[int, int]]) -> list[BoardEntry]:
+def _ranked(
+    rules: Phase, best: dict[Address, tuple[int, int]], teams: tuple[TeamShares, ...]
+) -> list[BoardEntry]:
+    """One entry per participant outside the teams and one per team (its members' best; on
+    equal scores the earlier submission), best first, then the earlier submission."""
     sign = -1 if rules.higher_is_better else 1
-    ordered = sorted(best.items(), key=lambda kv: (sign * kv[1][1], kv[1][0]))
+    team_of = {m.lower(): t for t in teams for m in t.members}
+    entries: dict[object, tuple[int, int, Address]] = {}
+    for who, (submission_id, score) in best.items():
+        team = team_of.get(who.lower())
+        key = ("team", team.team_id) if team else who
+        held = entries.get(key)
+        if held is None or (sign * score, submission_id) < (sign * held[1], held[0]):
+            entries[key] = (submission_id, score, who)
+    ordered = sorted(entries.values(), key=lambda e: (sign * e[1], e[0]))
     return [
-        BoardEntry(rank, who, submission_id, score)
-        for rank, (who, (submission_id, score)) in enumerate(ordered, start=1)
+        BoardEntry(rank, who, submission_id, score, team_of.get(who.lower()))
+        for rank, (submission_id, score, who) in enumerate(ordered, start=1)
     ]
 
 
@@ -77,7 +102,8 @@ def public_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[Board
     for s in _phase_releases(ledger, challenge, phase):
         assert s.score is not None
         best[s.submitter] = (s.submission_id, s.score.public_score)
-    return _ranked(challenge.phases[phase], best)
+    teams = formed_teams(ledger, challenge.challenge_id, phase)
+    return _ranked(challenge.phases[phase], best, teams)
 
 
 def _gain(rules: Phase, score: int, best: int) -> int:
@@ -105,7 +131,7 @@ def private_board(ledger: Ledger, challenge: Challenge, phase: int) -> list[Boar
         held = best.get(s.submitter)
         if held is None or _better(rules, score, held[1]):
             best[s.submitter] = (s.submission_id, score)
-    return _ranked(rules, best)
+    return _ranked(rules, best, formed_teams(ledger, challenge.challenge_id, phase))
 
 
 def improvements(ledger: Ledger, challenge: Challenge, phase: int) -> list[Improvement]:

@@ -8,6 +8,7 @@ from oracle.rewards.model import NearCopy
 from oracle.rewards.report import RewardReport
 from oracle.rewards.rule_v1 import compute_rewards
 from oracle.rewards.rule_v2 import compute_rewards_v2
+from oracle.rewards.teams import with_teams
 from oracle.spec import ChallengeSpec
 from oracle.types import SubmissionId
 
@@ -18,11 +19,14 @@ def phase_rewards(
     prize_ineligible: tuple[SubmissionId, ...] = (),
     near_copies: tuple[NearCopy, ...] = (),
 ) -> RewardReport:  # fmt: skip
-    """`prize_tie_groups`, `prize_ineligible` and `near_copies` as reward_inputs takes them."""
+    """`prize_tie_groups`, `prize_ineligible` and `near_copies` as reward_inputs takes them.
+    The teams formed by the phase's holdout reveal rank once for prizes and then share
+    their members' rewards by their shares (oracle/rewards/teams.py)."""
     args = (ledger, challenge_id, phase, spec, escrow, prize_tie_groups, prize_ineligible)
     inputs = reward_inputs(*args, near_copies)
     if spec.rewards.rule_version != 2:
-        return compute_rewards(inputs)
+        return with_teams(compute_rewards(inputs), inputs.teams)
     corrected = ledger.challenges[challenge_id].phases[phase].correction > 0
     before = reward_inputs(*args, near_copies, before_correction=True) if corrected else None
-    return compute_rewards_v2(inputs, before, spec.rewards.compensation_bps)
+    report = compute_rewards_v2(inputs, before, spec.rewards.compensation_bps)
+    return with_teams(report, inputs.teams)

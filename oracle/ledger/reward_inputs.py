@@ -6,6 +6,7 @@ it valid and its private score was opened on chain; everything else earns nothin
 """
 
 from oracle.ledger.model import Ledger, Submission
+from oracle.ledger.teams import formed_teams
 from oracle.rewards.model import NearCopy, ParentRef, Review, RewardInputs, SubmissionRecord
 from oracle.spec import ChallengeSpec, Direction
 from oracle.status import Status
@@ -61,6 +62,7 @@ def reward_inputs(
         prize_tie_groups=prize_tie_groups,
         prize_ineligible=prize_ineligible,
         near_copies=near_copies,
+        teams=formed_teams(ledger, challenge_id, phase),
     )
 
 

@@ -54,7 +54,8 @@ def rank_key(direction: Direction, record: SubmissionRecord) -> tuple[int, int, 
 
 
 def prize_awards(inputs: RewardInputs, pool: int) -> dict[SubmissionId, tuple[int, int]]:
-    """Step 3: rank each address by its best valid submission; rank i gets its bps of the pool.
+    """Step 3: rank each address, or each formed team as one, by its best valid submission;
+    rank i gets its bps of the pool.
 
     Returns submission id -> (rank starting at 1, amount). Ranks nobody fills pay nothing.
     """
@@ -63,10 +64,11 @@ def prize_awards(inputs: RewardInputs, pool: int) -> dict[SubmissionId, tuple[in
         key=lambda record: rank_key(inputs.direction, record),
     )
     winners: list[SubmissionRecord] = []
-    seen: set[Address] = set()
+    seen: set[str] = set()
     for record in ranked:
-        if record.submitter not in seen:
-            seen.add(record.submitter)
+        competitor = competitor_of(inputs, record.submitter)
+        if competitor not in seen:
+            seen.add(competitor)
             winners.append(record)
     return {
         record.submission_id: (rank, pool * rank_bps // BPS)
@@ -76,11 +78,18 @@ def prize_awards(inputs: RewardInputs, pool: int) -> dict[SubmissionId, tuple[in
     }
 
 
+def competitor_of(inputs: RewardInputs, account: Address) -> str:
+    """Who competes: "team N" for a member of a formed team, else the account itself."""
+    team = next((t for t in inputs.teams if account in t.members), None)
+    return account if team is None else f"team {team.team_id}"
+
+
 def review_awards(inputs: RewardInputs, pool: int) -> tuple[ReviewAward, ...]:
     """Step 4: split the pool equally over counted (reviewer, valid submission) pairs.
 
     Reviews are taken earliest first; a reviewer's pairs beyond the cap, repeats, reviews of
-    unknown or invalid submissions and reviews by the submitter count for nothing.
+    unknown or invalid submissions and reviews by the submitter (or a member of its team)
+    count for nothing.
     """
     by_id = {record.submission_id: record for record in inputs.submissions}
     per_reviewer: Counter[Address] = Counter()
@@ -93,7 +102,7 @@ def review_awards(inputs: RewardInputs, pool: int) -> tuple[ReviewAward, ...]:
             status = ReviewStatus.UNKNOWN_SUBMISSION
         elif not record.valid:
             status = ReviewStatus.INVALID_SUBMISSION
-        elif record.submitter == review.reviewer:
+        elif competitor_of(inputs, record.submitter) == competitor_of(inputs, review.reviewer):
             status = ReviewStatus.OWN_SUBMISSION
         elif pair in seen:
             status = ReviewStatus.REPEATED_PAIR

@@ -129,6 +129,31 @@ class NearCopy:
             raise InvalidRewardInputs(f"near-copy evidence of #{sid}: {self.evidence!r}")
 
 
+class InvalidTeam(InvalidRewardInputs):
+    """Shares that do not match the members, or an account in two teams."""
+
+
+@dataclass(frozen=True)
+class TeamShares:
+    """A formed team (SubmissionBook `TeamFormed`): its members, ascending as the book stores
+    them, and their reward shares in ppm."""
+
+    team_id: int
+    members: tuple[Address, ...]
+    shares_ppm: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "members", tuple(checksum(m, "member") for m in self.members))
+        object.__setattr__(self, "shares_ppm", tuple(self.shares_ppm))
+        if len(self.members) != len(self.shares_ppm) or sum(self.shares_ppm) != PPM:
+            raise InvalidTeam(
+                f"team {self.team_id}: {len(self.members)} members with shares "
+                f"{list(self.shares_ppm)}; give one share per member, summing to {PPM}"
+            )
+        if len(set(self.members)) != len(self.members):
+            raise InvalidTeam(f"team {self.team_id} lists a member twice")
+
+
 @dataclass(frozen=True)
 class RewardInputs:
     """Everything reward rule v1 reads for one phase; arrival order of the lists is irrelevant."""
@@ -156,8 +181,15 @@ class RewardInputs:
     # Uncredited near-copies, each rewarded as a fork of its source (docs/rewards.md,
     # "Near-copies"), in commit order of the copies.
     near_copies: tuple[NearCopy, ...] = ()
+    # Teams formed for the challenge by the time the phase's holdout was revealed, by team
+    # id: each ranks once for prizes, and pools its members' rewards (oracle/rewards/teams.py).
+    teams: tuple[TeamShares, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "teams", tuple(sorted(self.teams, key=lambda t: t.team_id)))
+        members = [m for team in self.teams for m in team.members]
+        if len(set(members)) != len(members):
+            raise InvalidTeam("an account is a member of two teams; a team holds each member once")
         object.__setattr__(self, "prize_ranks_bps", tuple(self.prize_ranks_bps))
         object.__setattr__(
             self, "prize_tie_groups", tuple(tuple(group) for group in self.prize_tie_groups)

@@ -50,6 +50,19 @@ class ReportNearCopy(_Lenient):
     evidence: str
 
 
+class ReportTeamPart(_Lenient):
+    account: str
+    share_ppm: int
+    earned: int
+    paid: int
+
+
+class ReportTeam(_Lenient):
+    team_id: int
+    pool: int
+    members: tuple[ReportTeamPart, ...]
+
+
 class PublishedReport(_Lenient):
     """The parts of a reward report (oracle/rewards/report.py) the index keeps."""
 
@@ -61,6 +74,7 @@ class PublishedReport(_Lenient):
     submissions: tuple[ReportAward, ...]
     leaves: tuple[ReportLeaf, ...]
     near_copies: tuple[ReportNearCopy, ...] = ()  # absent from reports without any
+    teams: tuple[ReportTeam, ...] = ()  # a formed team's pool and parts; absent without any
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,25 @@ class Compensation:
 
 
 @dataclass(frozen=True)
+class TeamPart:
+    """One member of a team: its share, what its own account earned, what its leaf pays."""
+
+    account: Address
+    share_ppm: int
+    earned: int
+    paid: int
+
+
+@dataclass(frozen=True)
+class TeamPayout:
+    """A formed team's pool (what its members' accounts earned together) and its split."""
+
+    team_id: int
+    pool: int
+    members: tuple[TeamPart, ...]
+
+
+@dataclass(frozen=True)
 class RewardReport:
     """The published result of reward rule v1 for one phase (see docs/rewards.md)."""
 
@@ -130,6 +149,9 @@ class RewardReport:
     prize_ineligible: tuple[SubmissionId, ...] = ()
     near_copies: tuple[NearCopy, ...] = ()  # the evidence of each near-copy credited as a fork
     compensations: tuple[Compensation, ...] = ()  # rule v2 only (left out of v1's JSON)
+    # formed teams: `accounts` says what each account earned, and a member's leaf pays its
+    # part of its team's pool instead (listed only when there are some)
+    teams: tuple[TeamPayout, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data; every integer is a decimal string. `near_copies`
@@ -141,6 +163,8 @@ class RewardReport:
             del data["prize_ineligible"]
         if not self.near_copies:
             del data["near_copies"]
+        if not self.teams:
+            del data["teams"]
         if self.rule_version == RULE_VERSION:
             del data["compensations"]  # v1 reports read as they always did
         return data
@@ -177,11 +201,11 @@ def _canonical_text(data: Any) -> str:
 def inputs_digest(inputs: RewardInputs) -> str:
     """keccak256 of the canonical JSON of the inputs (already sorted), as 0x-hex.
 
-    `prize_tie_groups`, `prize_ineligible` and `near_copies` are left out when empty, so
-    inputs without shared prizes, licence rules or near-copies keep the digest they had
-    before those rules existed."""
+    `prize_tie_groups`, `prize_ineligible`, `near_copies` and `teams` are left out when
+    empty, so inputs without shared prizes, licence rules, near-copies or teams keep the
+    digest they had before those rules existed."""
     data = to_jsonable(inputs)
-    for name in ("prize_tie_groups", "prize_ineligible", "near_copies"):
+    for name in ("prize_tie_groups", "prize_ineligible", "near_copies", "teams"):
         if not data[name]:
             del data[name]
     return "0x" + keccak(text=_canonical_text(data)).hex()

@@ -2,10 +2,18 @@
 
 import sqlite3
 
-from oracle.api.models import BoardEntry, Improvement, Improvements, Leaderboard, Score
+from oracle.api.models import (
+    BoardEntry,
+    BoardTeam,
+    Improvement,
+    Improvements,
+    Leaderboard,
+    Score,
+)
 from oracle.api.pagination import PageRequest, split_page
 from oracle.api.read.common import challenge_exists, latest_phase, phase_exists
 from oracle.api.read.rankings import board_page
+from oracle.api.read.teams import board_teams
 from oracle.indexer.intervals import private_scores_opened
 
 
@@ -25,11 +33,14 @@ def _phase_rules(
     return phase, bool(row[0]), Score.of(row[1]), Score.of(row[2])
 
 
-def _entries(rows: list[tuple[str, int, str, int]], offset: int) -> list[BoardEntry]:
+def _entries(
+    rows: list[tuple[str, int, str, int]], offset: int, teams: dict[str, BoardTeam]
+) -> list[BoardEntry]:
     return [
-        BoardEntry(rank=offset + i, participant=p, submission_id=s, score=Score.of(v), block=b)
+        BoardEntry(rank=offset + i, participant=p, submission_id=s, score=Score.of(v), block=b,
+                   team=teams.get(p.lower()))
         for i, (p, s, v, b) in enumerate(rows, start=1)
-    ]
+    ]  # fmt: skip
 
 
 def best_entry(db: sqlite3.Connection, challenge_id: int) -> BoardEntry | None:
@@ -48,7 +59,7 @@ def top_entry(
         "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id LIMIT 1",
         (challenge_id, phase),
     ).fetchone()
-    return None if row is None else _entries([row], 0)[0]
+    return None if row is None else _entries([row], 0, board_teams(db, challenge_id, phase))[0]
 
 
 def public_board(
@@ -59,16 +70,16 @@ def public_board(
     rows, total = board_page(db, "public_board", challenge_id, phase, offset, page.limit + 1)
     rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
     note = (
-        f"each participant's released best in phase {phase}, scored on this phase's holdout "
-        "split: public scores are on the eta grid and a best moves only by at least eta "
-        "(the Ladder)"
+        f"each participant's released best in phase {phase} (a formed team's once), scored "
+        "on this phase's holdout split: public scores are on the eta grid and a best moves "
+        "only by at least eta (the Ladder)"
     )
     if total == 0:
         note = f"no scores in phase {phase} yet: the oracles post them shortly after each reveal"
     return Leaderboard(
         challenge_id=challenge_id, board="public", phase=phase, higher_is_better=higher,
         baseline=baseline, target=target, opened=True, note=note, total=int(total),
-        items=_entries(rows, offset), next_cursor=cursor,
+        items=_entries(rows, offset, board_teams(db, challenge_id, phase)), next_cursor=cursor,
     )  # fmt: skip
 
 
@@ -81,11 +92,13 @@ def private_board(
     rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
     opened = private_scores_opened(db, challenge_id, phase)
     if opened:
-        note = "each participant's best private score among valid submissions; it decides prizes"
+        note = ("each participant's (a formed team's once) best private score among valid "
+                "submissions; it decides prizes")  # fmt: skip
     else:
         note = ("private scores are opened after the phase's reveal end, once the oracles "
                 "reveal them; until then only the public board exists")  # fmt: skip
-    items, intervals_note = _with_intervals(db, challenge_id, phase, _entries(rows, offset))
+    entries = _entries(rows, offset, board_teams(db, challenge_id, phase))
+    items, intervals_note = _with_intervals(db, challenge_id, phase, entries)
     return Leaderboard(
         challenge_id=challenge_id, board="private", phase=phase, higher_is_better=higher,
         baseline=baseline, target=target, opened=opened, note=note, total=int(total),

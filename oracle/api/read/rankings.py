@@ -11,6 +11,7 @@ import sqlite3
 from collections import OrderedDict
 
 from oracle.api.db import StateKey, index_state
+from oracle.api.read.teams import board_teams
 
 BOARDS = ("public_board", "private_board")
 KEPT = 8  # orders kept per process: the boards being looked at in the current state
@@ -23,15 +24,20 @@ Row = tuple[str, int, str, int]  # participant, submission id, score, block
 def board_order(
     db: sqlite3.Connection, board: str, challenge_id: int, phase: int
 ) -> tuple[int, ...]:
-    """The row ids of a phase's `board`, best first (ties: the lower submission id)."""
+    """The row ids of a phase's `board`, best first (ties: the lower submission id); a
+    formed team keeps only its best row (oracle/api/read/teams.py says which teams)."""
     if board not in BOARDS:
         raise ValueError(f"no board named {board!r}")
     key = (index_state(db), board, challenge_id, phase)
     order = _orders.get(key)
     if order is None:
-        order = tuple(r[0] for r in db.execute(
-            f"SELECT rowid FROM {board} WHERE challenge_id = ? AND phase = ? "
-            "ORDER BY rank_key, submission_id", (challenge_id, phase)))  # fmt: skip
+        rows = db.execute(
+            f"SELECT rowid, participant FROM {board} WHERE challenge_id = ? AND phase = ? "
+            "ORDER BY rank_key, submission_id", (challenge_id, phase))  # fmt: skip
+        team_of = {m: t.team_id for m, t in board_teams(db, challenge_id, phase).items()}
+        shown: set[object] = set()
+        order = tuple(rowid for rowid, who in rows
+                      if not _seen(shown, team_of.get(who.lower(), who)))  # fmt: skip
         _orders[key] = order
         while len(_orders) > KEPT:
             _orders.popitem(last=False)
@@ -54,3 +60,11 @@ def board_page(db: sqlite3.Connection, board: str, challenge_id: int, phase: int
         )
     }  # fmt: skip
     return [found[rowid] for rowid in wanted if rowid in found], len(order)
+
+
+def _seen(shown: set[object], competitor: object) -> bool:
+    """Whether `competitor` (a team id, or an address outside teams) had a row already."""
+    if competitor in shown:
+        return True
+    shown.add(competitor)
+    return False

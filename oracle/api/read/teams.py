@@ -3,7 +3,7 @@
 import json
 import sqlite3
 
-from oracle.api.models import Team, TeamMember, Teams
+from oracle.api.models import BoardTeam, Team, TeamMember, Teams
 from oracle.api.read.common import challenge_exists
 
 
@@ -28,3 +28,23 @@ def teams_of(db: sqlite3.Connection, challenge_id: int) -> Teams:
             submission_ids=work, block=block,
         ))  # fmt: skip
     return Teams(challenge_id=challenge_id, teams=found)
+
+
+def board_teams(db: sqlite3.Connection, challenge_id: int, phase: int) -> dict[str, BoardTeam]:
+    """The teams that show once on a phase's boards, by member (lower case): those formed
+    by the block the phase's holdout was first revealed in, or every formed one while it
+    is hidden (the rule of oracle/ledger/teams.py)."""
+    (cut,) = db.execute(
+        "SELECT min(b) FROM (SELECT block AS b FROM holdouts WHERE challenge_id = ? AND "
+        "phase = ? UNION ALL SELECT revealed_block FROM superseded_holdouts "
+        "WHERE challenge_id = ? AND phase = ?)", (challenge_id, phase, challenge_id, phase),
+    ).fetchone()  # fmt: skip
+    found: dict[str, BoardTeam] = {}
+    for team_id, members in db.execute(
+        "SELECT t.team_id, t.members FROM teams t JOIN team_formations f USING (team_id) "
+        "WHERE t.challenge_id = ? AND (? IS NULL OR f.block <= ?) ORDER BY t.team_id",
+        (challenge_id, cut, cut),
+    ):
+        team = BoardTeam(team_id=team_id, members=json.loads(members))
+        found |= {m.lower(): team for m in team.members}
+    return found

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oracle.rewards.model import Leaf
-from oracle.rewards.teams import InvalidTeam, TeamShares, split_team_leaves
+from oracle.rewards.model import InvalidTeam, Leaf, TeamShares
+from oracle.rewards.teams import split_team_leaves
 
 A = "0x" + "0a" * 20
 B = "0x" + "0b" * 20

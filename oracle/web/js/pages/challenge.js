@@ -10,7 +10,7 @@ import { cidLink, duration, plural, profileLink, score, submissionLink, time, to
 import { grantPools, loadGrants } from "../ui/grants.js";
 import { bestScorePlot } from "../ui/plot.js";
 import { extensionNote, quotaRule } from "../ui/quota.js";
-import { teamList } from "../ui/teams.js";
+import { teamLabel, teamList } from "../ui/teams.js";
 import { boardTable, challengeTitle, loadSpec, stateBadge, submissionStatus } from "./common.js";
 
 export const name = "challenge";
@@ -226,7 +226,16 @@ function numbers(c, spec) {
       h(
         "dd",
         { "data-field": "best" },
-        c.best ? [score(c.best.score), " by ", profileLink(c.best.participant), " (", submissionLink(c.best.submission_id), ")"] : "none yet",
+        c.best
+          ? [
+              score(c.best.score),
+              " by ",
+              c.best.team ? teamLabel(c.best.team) : profileLink(c.best.participant),
+              " (",
+              submissionLink(c.best.submission_id),
+              ")",
+            ]
+          : "none yet",
       ),
       h("dt", {}, termLabel("escrow", "bounty")),
       h("dd", {}, `${tokens(c.bounty)} tokens escrowed, ${tokens(c.escrow.claimed)} claimed so far`),

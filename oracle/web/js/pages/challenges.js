@@ -3,6 +3,7 @@
 import { getAll } from "../api.js";
 import { add, empty, h } from "../ui/dom.js";
 import { challengeLink, plural, profileLink, score, tokens } from "../ui/format.js";
+import { teamLabel } from "../ui/teams.js";
 import { challengeTitle, loadSpec, stateBadge } from "./common.js";
 
 export const name = "challenges";
@@ -55,7 +56,11 @@ function card(c, spec) {
       h("dt", {}, "baseline → target"),
       h("dd", {}, `${score(c.baseline)} → ${score(c.target)}`),
       h("dt", {}, "best so far"),
-      h("dd", { class: "best" }, c.best ? [score(c.best.score), " by ", profileLink(c.best.participant)] : "no valid score yet"),
+      h(
+        "dd",
+        { class: "best" },
+        c.best ? [score(c.best.score), " by ", c.best.team ? teamLabel(c.best.team) : profileLink(c.best.participant)] : "no valid score yet",
+      ),
       h("dt", {}, "bounty"),
       h("dd", {}, `${tokens(c.bounty)} tokens`),
       h("dt", {}, "activity"),

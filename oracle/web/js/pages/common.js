@@ -5,6 +5,7 @@ import { empty, h, table } from "../ui/dom.js";
 import { boardScale, errorBar } from "../ui/errorbars.js";
 import { badge, profileLink, score, submissionLink } from "../ui/format.js";
 import { licenceCell } from "../ui/licence.js";
+import { teamLabel } from "../ui/teams.js";
 
 /** The spec JSON of a challenge (cached per CID), or null when the node cannot serve it. */
 export async function loadSpec(ctx, specCid) {
@@ -37,7 +38,7 @@ export function stateBadge(state) {
 }
 
 /** A leaderboard's entries as a table (or an empty state saying why there are none). A
- * private board with intervals also shows each entry's 95% interval as an error bar and
+ * formed team is one row, labelled "team N (its members)". A private board with intervals also shows each entry's 95% interval as an error bar and
  * its tie group (1: statistically tied with the leader). */
 export function boardTable(board, emptyText) {
   if (board.items.length === 0) return empty("No scores yet.", emptyText);
@@ -46,7 +47,8 @@ export function boardTable(board, emptyText) {
   if (scale) headers.push("95% interval", "tie group");
   headers.push("licence");
   const rows = board.items.map((e) => {
-    const cells = [String(e.rank), profileLink(e.participant), submissionLink(e.submission_id), h("span", { class: "score" }, score(e.score)), String(e.block)];
+    const who = e.team ? teamLabel(e.team) : profileLink(e.participant);
+    const cells = [String(e.rank), who, submissionLink(e.submission_id), h("span", { class: "score" }, score(e.score)), String(e.block)];
     if (scale) {
       const interval = e.interval ? `[${score(e.interval[0])}, ${score(e.interval[1])}]` : "—";
       cells.push(
@@ -55,7 +57,9 @@ export function boardTable(board, emptyText) {
       );
     }
     cells.push(licenceCell(e.licence));
-    return { attrs: { "data-participant": e.participant, "data-submission": e.submission_id, "data-tie-group": e.tie_group }, cells };
+    const attrs = { "data-participant": e.participant, "data-submission": e.submission_id, "data-tie-group": e.tie_group };
+    if (e.team) attrs["data-team"] = String(e.team.team_id);
+    return { attrs, cells };
   });
   const note = board.board === "private" && board.intervals_note ? h("p", { class: "muted intervals-note" }, board.intervals_note) : null;
   return h("div", {}, table(headers, rows, { class: `board board-${board.board}` }), note);

@@ -1,5 +1,5 @@
 // A participant: their submissions (each linked to the improvement it made), reviews,
-// rewards earned and claimed; the connected account can claim from here.
+// the teams they are in (with the team's work), rewards earned and claimed; the connected account can claim from here.
 
 import { get } from "../api.js";
 import { claimButton } from "../actions/claim.js";
@@ -7,12 +7,14 @@ import { add, empty, h, table } from "../ui/dom.js";
 import { challengeLink, cidLink, plural, score, submissionLink, time, tokens } from "../ui/format.js";
 import { explain, termLabel } from "../ui/glossary.js";
 import { grantsReceived, loadGrants } from "../ui/grants.js";
+import { teamsOf } from "../ui/teams.js";
 import { submissionStatus } from "./common.js";
 
 export const name = "profile";
 
 export async function render({ address }, ctx) {
   const [profile, status, grants] = await Promise.all([get(`profiles/${address}`), get("status"), loadGrants(`profiles/${address}/grants`)]);
+  const teams = await Promise.all(profile.challenges.map((id) => get(`challenges/${id}/teams`)));
   const own = ctx.account !== null && ctx.account.toLowerCase() === address.toLowerCase();
   const improvementOf = new Map(profile.improvements.map((i) => [i.submission_id, i]));
   const page = h(
@@ -72,6 +74,7 @@ export async function render({ address }, ctx) {
           )
         : empty("No reviews written."),
     ),
+    teamsOf(profile.address, teams),
     rewards(ctx, profile, own, status.chain_time),
     grantsReceived(grants),
   );

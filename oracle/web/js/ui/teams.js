@@ -2,7 +2,7 @@
 // whether every member consented, and the team's submissions (docs/participant.md, "Teams").
 
 import { h, table } from "./dom.js";
-import { percent, profileLink, submissionLink } from "./format.js";
+import { challengeLink, percent, profileLink, submissionLink } from "./format.js";
 
 export function teamList(answer) {
   if (!answer.teams.length) return null;
@@ -18,6 +18,38 @@ export function teamList(answer) {
           String(t.team_id),
           t.members.map((m, i) => [i ? ", " : "", profileLink(m.address), ` (${percent(m.share_ppm)})`]),
           t.formed ? "formed: one shared daily cap" : "waiting for every member's consent",
+          t.submission_ids.length ? t.submission_ids.map((id, i) => [i ? ", " : "", submissionLink(id)]) : "none yet",
+        ],
+      })),
+    ),
+  );
+}
+
+/** A team's board label: "team 3 (0xab…, 0xcd…)", each member linked to its profile. */
+export function teamLabel(team) {
+  return h("span", { class: "team-label" }, `team ${team.team_id} (`, ...team.members.flatMap((m, i) => [i ? ", " : "", profileLink(m)]), ")");
+}
+
+/** The teams `address` is a member of, from each challenge's teams answer: its share, the
+ * team's state and the team's submissions (its members' work); null when there are none. */
+export function teamsOf(address, answers) {
+  const lower = address.toLowerCase();
+  const mine = answers.flatMap((a) => a.teams.filter((t) => t.members.some((m) => m.address.toLowerCase() === lower)));
+  if (!mine.length) return null;
+  return h(
+    "section",
+    { class: "profile-teams" },
+    h("h2", {}, "Teams"),
+    table(
+      ["team", "challenge", "share of its rewards", "members", "state", "the team's submissions"],
+      mine.map((t) => ({
+        attrs: { "data-team": String(t.team_id) },
+        cells: [
+          String(t.team_id),
+          challengeLink(t.challenge_id),
+          percent(t.members.find((m) => m.address.toLowerCase() === lower).share_ppm),
+          t.members.map((m, i) => [i ? ", " : "", profileLink(m.address)]),
+          t.formed ? "formed: one shared daily cap, one board entry, rewards split by shares" : "waiting for every member's consent",
           t.submission_ids.length ? t.submission_ids.map((id, i) => [i ? ", " : "", submissionLink(id)]) : "none yet",
         ],
       })),
