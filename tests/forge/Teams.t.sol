@@ -291,6 +291,72 @@ contract TeamsTest is Base {
         assertEq(book.capCommits(c, dave), 2 * CAP, "both teams' commits in one cap");
     }
 
+    function test_aMergedTeamMergesAgainAndItsOldPartsCannotBeTakenApart() public {
+        uint256 c = _capped(3);
+        address dave = makeAddr("dave");
+        uint256 first = _form(c);
+        _commits(c, alice, 1, "pair");
+        address[] memory three = new address[](3);
+        (three[0], three[1], three[2]) = (alice, bob, carol);
+        uint256 second = _formOf(c, _ascending(three));
+        _commits(c, carol, 1, "trio");
+        // Team `first` retired into `second`: taking alice and bob alone splits `second`.
+        uint256 pair = _proposeAs(alice, c, _ascending(alice, bob));
+        vm.prank(bob);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubmissionBook.MergeLeavesOutMember.selector, second, carol)
+        );
+        book.joinTeam(pair);
+        address[] memory four = new address[](4);
+        (four[0], four[1], four[2], four[3]) = (alice, bob, carol, dave);
+        four = _ascending(four);
+        uint256 third = _proposeAs(four[0], c, four);
+        for (uint256 i = 1; i < 3; ++i) {
+            vm.prank(four[i]);
+            book.joinTeam(third);
+        }
+        vm.expectEmit(address(book));
+        emit ISubmissionBook.TeamMerged(second, third);
+        vm.expectEmit(address(book));
+        emit ISubmissionBook.TeamFormed(third, c, 2);
+        vm.prank(four[3]);
+        book.joinTeam(third);
+        assertEq(book.teamOf(c, bob), third, "bob's newest team");
+        assertEq(book.capCommits(c, dave), 2, "alice's and carol's commits, each once");
+        (,,, bool formed) = book.getTeam(first);
+        assertTrue(formed, "the first team stays formed, retired twice over");
+    }
+
+    function test_aFormedTeamReformsWithNewSharesKeepingItsCommits() public {
+        uint256 c = _capped(CAP);
+        uint256 first = _form(c);
+        _commits(c, alice, CAP, "full");
+        (address[] memory members,) = _pair();
+        uint256 again = _proposeAs(bob, c, members);
+        vm.expectEmit(address(book));
+        emit ISubmissionBook.TeamMerged(first, again);
+        vm.prank(alice);
+        book.joinTeam(again);
+        assertEq(book.capCommits(c, alice), CAP, "the same commits");
+        (,, uint32[] memory shares,) = book.getTeam(again);
+        assertEq(shares[0], 500_000, "the new shares");
+        vm.prank(bob);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISubmissionBook.DailyCapReached.selector, bob, CAP, block.timestamp + 1 days
+            )
+        );
+        book.commit(c, bytes32("b1"));
+    }
+
+    function _proposeAs(address who, uint256 c, address[] memory members)
+        internal
+        returns (uint256)
+    {
+        vm.prank(who);
+        return book.proposeTeam(c, members, _even(members.length));
+    }
+
     function test_aMemberWhoDidNotConsentBlocksTheMerge() public {
         uint256 c = _capped(CAP);
         address dave = makeAddr("dave");
