@@ -324,7 +324,7 @@ contract TeamsTest is Base {
         assertEq(book.teamOf(c, bob), third, "bob's newest team");
         assertEq(book.capCommits(c, dave), 2, "alice's and carol's commits, each once");
         (,,, bool formed) = book.getTeam(first);
-        assertTrue(formed, "the first team stays formed, retired twice over");
+        assertTrue(formed, "a retired team still reads as formed");
     }
 
     function test_aFormedTeamReformsWithNewSharesKeepingItsCommits() public {
