@@ -13,6 +13,7 @@ from eth_abi.abi import encode
 from eth_account import Account
 from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from bench.gas_trace import KINDS, GasBreakdown, breakdown
@@ -75,13 +76,14 @@ class GasBench:
             self.w3.provider.make_request("anvil_setBalance", [address, hex(10**20)])  # type: ignore[arg-type]
         self.labels_digest, self.salt = secrets.token_bytes(32), secrets.token_bytes(32)
 
-    def challenge(self, bounty: int) -> int:
+    def challenge(self, bounty: int, daily_cap: int = 0) -> int:
         self.owner.transact(self.p.token.functions.mint(self.owner.address, bounty))
         now = self.w3.eth.get_block("latest")["timestamp"]
         terms = ChallengeTerms(
             token=self.p.token.address, bounty=bounty,
             oracles=tuple(Account.from_key(k).address for k in ORACLE_KEYS),
             quorum=2, arbiter=self.owner.address, dispute_window=3600, dispute_bond=10**16,
+            daily_cap=daily_cap,
         )  # fmt: skip
         commitment = holdout_commitment_of_digest(self.labels_digest, self.salt)
         phase = PhaseTerms(
@@ -147,6 +149,33 @@ class GasBench:
         funded = self.owner.transact(fund)
         pool_id = int(grants.functions.poolCount().call())
         return funded, self.owner.transact(grants.functions.claim(pool_id, participant))
+
+    def teams(self) -> tuple[TxReceipt, TxReceipt]:
+        """In a challenge capped at 5 commits a day, four participants commit once each, form
+        two teams of two, then merge them into one of four: the forming consents' receipts
+        (a pair, the merge)."""
+        challenge = self.challenge(0, daily_cap=5)
+        people = [Sender.from_key(self.w3, k) for k in self.keys[:4]]
+        for who in people:
+            who.transact(self.p.book.functions.commit(challenge, keccak(text=who.address)))
+        pair = self.form_team(challenge, people[:2])
+        self.form_team(challenge, people[2:])
+        return pair, self.form_team(challenge, people)
+
+    def form_team(self, challenge: int, members: list[Sender]) -> TxReceipt:
+        """Equal shares; the first (by address) proposes, the others consent: the last
+        consent's receipt."""
+        ordered = sorted(members, key=lambda s: int(s.address, 16))
+        shares = [1_000_000 // len(ordered)] * len(ordered)
+        shares[0] += 1_000_000 - sum(shares)
+        book = self.p.book
+        proposal = book.functions.proposeTeam(challenge, [s.address for s in ordered], shares)
+        (event,) = book.events.TeamProposed().process_receipt(
+            ordered[0].transact(proposal), errors=DISCARD
+        )
+        consents = [s.transact(book.functions.joinTeam(event["args"]["teamId"]))
+                    for s in ordered[1:]]  # fmt: skip
+        return consents[-1]
 
     def warp(self, seconds: int) -> None:
         self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
@@ -275,6 +304,8 @@ def measure() -> Measured:
         b.post_root(third, leaves)
         dispute_fn = b.p.vault.functions.dispute(third, 0, "bafkreireason")
         dispute = b.owner.transact(dispute_fn, 10**16)["gasUsed"]
+        print("  two teams of two form, then merge ...")
+        team_pair, team_merge = b.teams()
         print("  tracing the steps with a target ...")
         typical = steady[-1]
         breakdowns = {
@@ -336,6 +367,8 @@ def measure() -> Measured:
         Row("gas.dispute", dispute, "gas", base, transfer),
         Row("gas.grant.fund", grant_funded["gasUsed"], "gas", base, transfer),
         Row("gas.grant.claim.to_new_holder", grant_claimed["gasUsed"], "gas", base, transfer),
+        Row("gas.team.form_pair", team_pair["gasUsed"], "gas", base, transfer),
+        Row("gas.team.merge_two_pairs", team_merge["gasUsed"], "gas", base, transfer),
     ]
     return Measured(rows, breakdowns, data)
 

@@ -427,8 +427,10 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         return false;
     }
 
-    /// @dev Every member consented: checks the merge rule, then moves the members' commit
-    /// stamps (the six newest of all) and counts to the team's key.
+    /// @dev Every member consented: checks the merge rule, then moves the commit stamps (the
+    /// six newest of all) and counts of each distinct cap key to the new team's key. A
+    /// member's key is its own, or its formed team's: such a team must be taken whole, and
+    /// it retires (counted once, with its first member; the others check that one is here).
     function _formTeam(uint256 teamId, Team storage t) private {
         uint256 challengeId = t.challengeId;
         uint256 n = t.members.length;
@@ -436,14 +438,30 @@ contract SubmissionBook is ISubmissionBook, ReentrancyGuardTransient {
         uint256[] memory stamps = new uint256[](n * 6);
         for (uint256 i = 0; i < n; ++i) {
             address member = t.members[i];
-            uint256 other = _teamOf[challengeId][member];
-            if (other != 0) revert MemberInAnotherTeam(member, other);
-            uint256 word = _recentCommits[challengeId][member];
+            address key = member;
+            uint256 old = _teamOf[challengeId][member];
+            _teamOf[challengeId][member] = teamId;
+            if (old != 0) {
+                address[] storage oldMembers = _teams[old].members;
+                if (member != oldMembers[0]) {
+                    if (!_isMember(t, oldMembers[0])) {
+                        revert MergeLeavesOutMember(old, oldMembers[0]);
+                    }
+                    continue;
+                }
+                for (uint256 j = 1; j < oldMembers.length; ++j) {
+                    if (!_isMember(t, oldMembers[j])) {
+                        revert MergeLeavesOutMember(old, oldMembers[j]);
+                    }
+                }
+                key = _teamKey(old);
+                emit TeamMerged(old, teamId);
+            }
+            uint256 word = _recentCommits[challengeId][key];
             combined += word >> COUNT_SHIFT;
             for (uint256 j = 0; j < 6; ++j) {
                 stamps[i * 6 + j] = (word >> (STAMP_BITS * j)) & STAMP_MASK;
             }
-            _teamOf[challengeId][member] = teamId;
         }
         uint256 dailyCap = registry.getChallenge(challengeId).dailyCap;
         if (dailyCap != 0) {

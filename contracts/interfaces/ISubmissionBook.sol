@@ -78,6 +78,9 @@ interface ISubmissionBook {
     event TeamFormed(
         uint256 indexed teamId, uint256 indexed challengeId, uint256 combinedSubmissions
     );
+    /// @notice Formed team `teamId` retired: all its members consented to the formed team
+    /// `intoTeamId` (emitted just before its `TeamFormed`), which took over its cap.
+    event TeamMerged(uint256 indexed teamId, uint256 indexed intoTeamId);
 
     error WrongCommitBond(uint256 sent, uint256 required);
     error DailyCapReached(address submitter, uint8 cap, uint256 nextCommitAt);
@@ -114,7 +117,9 @@ interface ISubmissionBook {
     error UnknownTeam(uint256 teamId);
     error TeamAlreadyFormed(uint256 teamId);
     error AlreadyConsented(uint256 teamId, address member);
-    error MemberInAnotherTeam(address member, uint256 teamId);
+    /// @notice A proposal holding a member of a formed team must hold all of its members
+    /// (two formed teams merge whole): `member` of `teamId` is missing.
+    error MergeLeavesOutMember(uint256 teamId, address member);
     /// @notice Merging would put more submissions in one cap than it allows for the days so
     /// far (cap × days since the challenge's first commit window opened, counting today).
     error TeamOverCap(uint256 teamId, uint256 combinedSubmissions, uint256 allowed);
@@ -163,7 +168,8 @@ interface ISubmissionBook {
     /// @notice Proposes a team for a challenge: 2 to MAX_TEAM_SIZE members, strictly
     /// ascending, the caller among them, each with a reward share in ppm (summing to
     /// 1,000,000). The caller consents by proposing; the team forms when every member has
-    /// sent `joinTeam`.
+    /// sent `joinTeam`. Members may be individuals or whole formed teams: forming merges
+    /// those teams into the new one (`TeamMerged`).
     function proposeTeam(
         uint256 challengeId,
         address[] calldata members,
@@ -171,11 +177,14 @@ interface ISubmissionBook {
     ) external returns (uint256 teamId);
 
     /// @notice A member's consent. The last one forms the team: its members then share one
-    /// daily cap, allowed only while their combined commits in the challenge are at most
-    /// the cap times the days so far (a merge cannot launder extra submissions).
+    /// daily cap, allowed only while their combined commits in the challenge (summed over
+    /// the individuals and the merged teams) are at most the cap times the days so far (a
+    /// merge cannot launder extra submissions). A formed team in it must be there whole
+    /// (`MergeLeavesOutMember`); its members' `teamOf` moves to the new team.
     function joinTeam(uint256 teamId) external;
 
-    /// @notice The formed team an account belongs to in a challenge (0: none).
+    /// @notice The formed team an account belongs to in a challenge (0: none): its newest,
+    /// after merges.
     function teamOf(uint256 challengeId, address account) external view returns (uint256);
 
     function getTeam(uint256 teamId)

@@ -96,7 +96,8 @@ class TeamMember(Model):
 
 
 class Team(Model):
-    """A team proposed for a challenge; `formed` once every member consented on chain."""
+    """A team proposed for a challenge; `formed` once every member consented on chain;
+    `merged_into` once a newer team took it over whole (its members all consented)."""
 
     team_id: int
     challenge_id: int
@@ -104,6 +105,7 @@ class Team(Model):
     members: list[TeamMember]
     formed: bool
     combined_submissions: int | None  # what the members brought into the shared cap
+    merged_into: int | None
     submission_ids: list[int]  # the members' submissions in the challenge: the team's work
     block: int
 

@@ -66,7 +66,8 @@ _ADVICE = {
     "UnknownPhase": "check the phase number (`coop challenge status ID`)",
     "TeamOverCap": "together you committed more than the cap allows for the days so far; "
     "wait for more days to pass",
-    "MemberInAnotherTeam": "a member is in another formed team of this challenge",
+    "MergeLeavesOutMember": "a formed team merges whole: list every one of its members "
+    "(`coop team show TEAM`)",
     "NotATeamMember": "only a listed member may propose or join the team",
     "AlreadyConsented": "you consented already; the other members must join",
     "TeamAlreadyFormed": "every member consented already",

@@ -1,6 +1,7 @@
 """Teams for a challenge on chain (SubmissionBook `proposeTeam`, `joinTeam`, `getTeam`):
 members consent one by one; once formed they share one daily cap, and the rewards rule
-splits the team's rewards by the shares (oracle/rewards/teams.py)."""
+splits the team's rewards by the shares (oracle/rewards/teams.py). A proposal may take
+formed teams whole: forming it merges them (each retires with `TeamMerged`)."""
 
 from dataclasses import dataclass
 
@@ -26,6 +27,14 @@ class Team:
     members: tuple[str, ...]
     shares_ppm: tuple[int, ...]
     formed: bool
+    merged_into: int | None  # the team its members are in now, when a merge retired this one
+
+
+@dataclass(frozen=True)
+class Consent:
+    formed: bool  # this consent was the last one
+    merged: tuple[int, ...]  # the formed teams the new team took over whole
+    tx_hash: str
 
 
 def parse_member(text: str) -> tuple[str, int]:
@@ -53,13 +62,15 @@ def propose_team(platform: Platform, sender: Sender, challenge_id: int,
     return int(event["args"]["teamId"])
 
 
-def join_team(platform: Platform, sender: Sender, team_id: int) -> tuple[bool, str]:
-    """Consents to the team; (whether this consent formed it, the transaction hash)."""
+def join_team(platform: Platform, sender: Sender, team_id: int) -> Consent:
+    """Consents to the team: whether this consent formed it and which teams it merged."""
     fn = platform.book.functions.joinTeam(team_id)
     simulate(fn, sender, TeamRefused)
     receipt = sender.transact(fn)
     formed = platform.book.events.TeamFormed().process_receipt(receipt, errors=DISCARD)
-    return bool(formed), tx_hash_of(receipt)
+    merged = platform.book.events.TeamMerged().process_receipt(receipt, errors=DISCARD)
+    return Consent(bool(formed), tuple(int(e["args"]["teamId"]) for e in merged),
+                   tx_hash_of(receipt))  # fmt: skip
 
 
 def read_team(platform: Platform, team_id: int) -> Team:
@@ -67,8 +78,11 @@ def read_team(platform: Platform, team_id: int) -> Team:
         challenge_id, members, shares, formed = platform.book.functions.getTeam(team_id).call()
     except (ContractCustomError, ContractLogicError):
         raise TeamRefused(f"there is no team {team_id}: check the id") from None
+    # A merge moves every member of a formed team to the newer team, so the first member's
+    # team tells whether this one still stands.
+    now_in = int(platform.book.functions.teamOf(challenge_id, members[0]).call()) if formed else 0
     return Team(team_id, int(challenge_id), tuple(members), tuple(int(s) for s in shares),
-                bool(formed))  # fmt: skip
+                bool(formed), now_in if now_in not in (0, team_id) else None)  # fmt: skip
 
 
 def form_team(platform: Platform, challenge_id: int,

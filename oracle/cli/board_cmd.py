@@ -230,7 +230,8 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
     lines.append(f"teams: {len(teams)}")
     for t, share in teams:
         work = [s.submission_id for s in team_submissions(ledger, t)]
-        state = "formed" if t.formed_block is not None else "waiting for consents"
+        state = ("waiting for consents" if t.formed_block is None else "formed"
+                 if t.merged_into is None else f"merged into team {t.merged_into}")  # fmt: skip
         done = plural(len(work), "submission")
         lines.append(f"  team {t.team_id} challenge {t.challenge_id} ({state}): share "
                      f"{share / 10_000:g}%, {done} by the team {work}")  # fmt: skip
@@ -260,7 +261,8 @@ def profile_cmd(address: str | None, config: Path | None, rpc_url: str | None,
         "reviews": [{"submission_id": r.submission_id, "verdict": r.verdict}
                     for r in found.reviews],
         "teams": [{"team_id": t.team_id, "challenge_id": t.challenge_id,
-                   "formed": t.formed_block is not None, "share_ppm": s,
+                   "formed": t.formed_block is not None, "merged_into": t.merged_into,
+                   "share_ppm": s,
                    "members": list(t.members),
                    "submissions": [x.submission_id for x in team_submissions(ledger, t)]}
                   for t, s in teams],

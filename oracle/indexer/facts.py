@@ -104,6 +104,10 @@ def _team_formed(db: sqlite3.Connection, e: ChainEvent) -> None:
     ))  # fmt: skip
 
 
+def _team_merged(db: sqlite3.Connection, e: ChainEvent) -> None:
+    _insert(db, "team_merges", (int(e["teamId"]), int(e["intoTeamId"]), *_place(e)))
+
+
 def _bounty_escrowed(db: sqlite3.Connection, e: ChainEvent) -> None:
     _insert(db, "escrows", (int(e["challengeId"]), e["from"], str(e["amount"]), *_place(e)))
 
@@ -265,6 +269,7 @@ HANDLERS: dict[str, Handler] = {
     "QuotaReleased": _quota_released,
     "TeamProposed": _team_proposed,
     "TeamFormed": _team_formed,
+    "TeamMerged": _team_merged,
     "BountyEscrowed": _bounty_escrowed,
     "Committed": _committed,
     "Revealed": _revealed,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from oracle.errors import ConfigError
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 FACT_TABLES: dict[str, str] = {
     "challenges": """
@@ -71,7 +71,8 @@ FACT_TABLES: dict[str, str] = {
         outage INTEGER NOT NULL, extension INTEGER NOT NULL, commit_end INTEGER NOT NULL,
         reveal_end INTEGER NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
         PRIMARY KEY (challenge_id, phase)""",
-    # TeamProposed (members and shares as JSON lists), and TeamFormed once every member consented
+    # TeamProposed (members and shares as JSON lists), TeamFormed once every member consented,
+    # TeamMerged when a newer team took a formed one over whole
     "teams": """
         team_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL, proposer TEXT NOT NULL,
         members TEXT NOT NULL, shares_ppm TEXT NOT NULL,
@@ -79,6 +80,9 @@ FACT_TABLES: dict[str, str] = {
     "team_formations": """
         team_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL,
         combined_submissions INTEGER NOT NULL, block INTEGER NOT NULL,
+        log_index INTEGER NOT NULL""",
+    "team_merges": """
+        team_id INTEGER PRIMARY KEY, into_team_id INTEGER NOT NULL, block INTEGER NOT NULL,
         log_index INTEGER NOT NULL""",
     "quota_releases": """
         submission_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL,

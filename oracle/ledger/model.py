@@ -74,7 +74,8 @@ class QuotaRelease:
 
 @dataclass
 class Team:
-    """A TeamProposed event, formed once TeamFormed follows (every member consented)."""
+    """A TeamProposed event, formed once TeamFormed follows (every member consented), retired
+    once TeamMerged names the newer team its members all consented to."""
 
     team_id: int
     challenge_id: int
@@ -83,6 +84,7 @@ class Team:
     proposed_block: int
     formed_block: int | None = None
     combined_submissions: int = 0  # the commits the members brought into the shared cap
+    merged_into: int | None = None  # the team that took it over whole (TeamMerged)
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,10 @@ def _team_formed(ledger: Ledger, e: ChainEvent) -> None:
     team.combined_submissions = int(e["combinedSubmissions"])
 
 
+def _team_merged(ledger: Ledger, e: ChainEvent) -> None:
+    ledger.teams[int(e["teamId"])].merged_into = int(e["intoTeamId"])
+
+
 def _correction_published(ledger: Ledger, e: ChainEvent) -> None:
     """Scores of the phase start over: each submission's score and opening move to its
     history, and the corrected labels (if any) wait for their own reveal."""
@@ -333,6 +337,7 @@ _HANDLERS: dict[str, Callable[[Ledger, ChainEvent], None]] = {
     "QuotaReleased": _quota_released,
     "TeamProposed": _team_proposed,
     "TeamFormed": _team_formed,
+    "TeamMerged": _team_merged,
     "CorrectionPublished": _correction_published,
     "BountyEscrowed": _bounty_escrowed,
     "Committed": _committed,

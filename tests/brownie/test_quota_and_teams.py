@@ -371,21 +371,32 @@ def test_a_merge_must_fit_the_cap_for_the_days_so_far(platform, owner, oracles) 
     assert book.capCommits(challenge_id, alice) == 8
 
 
-def test_a_member_is_in_one_team_per_challenge(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]
+def test_a_merge_takes_each_formed_team_whole(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]
     _, _, _, _, book, _ = platform
-    alice, carol = accounts[1], accounts[3]
+    alice, bob, carol = accounts[1], accounts[2], accounts[3]
     challenge_id = capped(platform, owner, oracles)
     first = form(book, challenge_id)
+    carols = book.commit(challenge_id, b"\x01" * 32, {"from": carol})
+    # alice without bob would split team `first`: refused, naming the member left out.
     second = propose(book, challenge_id, *pair(alice, carol), carol)
     assert fails(book.joinTeam, second, {"from": alice}) == (
-        f"MemberInAnotherTeam: {low(alice)}, {first}"
+        f"MergeLeavesOutMember: {first}, {low(bob)}"
     )
     assert book.teamOf(challenge_id, carol) == 0 and book.teamOf(challenge_id, alice) == first
-    # In another challenge alice is free to team up with carol.
-    elsewhere = capped(platform, owner, oracles)
-    third = propose(book, elsewhere, *pair(alice, carol), carol)
+    # The whole team and carol: every member consents, `first` retires into the new team.
+    trio = sorted([alice.address, bob.address, carol.address], key=lambda a: int(a, 16))
+    third = propose(book, challenge_id, trio, [400_000, 300_000, 300_000], carol)
     book.joinTeam(third, {"from": alice})
-    assert book.teamOf(elsewhere, alice) == book.teamOf(elsewhere, carol) == third
+    tx = book.joinTeam(third, {"from": bob})
+    assert dict(tx.events["TeamMerged"]) == {"teamId": first, "intoTeamId": third}
+    assert tx.events["TeamFormed"]["combinedSubmissions"] == 1
+    assert {book.teamOf(challenge_id, a) for a in (alice, bob, carol)} == {third}
+    # One cap for the three: carol's commit and one more fill it.
+    book.commit(challenge_id, b"\x02" * 32, {"from": bob})
+    assert book.capCommits(challenge_id, alice) == CAP
+    assert fails(book.commit, challenge_id, b"\x03" * 32, {"from": alice}) == (
+        f"DailyCapReached: {low(alice)}, {CAP}, {carols.timestamp + DAY}"
+    )
 
 
 def test_a_malformed_team_is_refused(platform, owner, oracles) -> None:  # type: ignore[no-untyped-def]

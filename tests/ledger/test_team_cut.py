@@ -43,3 +43,14 @@ def test_corrected_labels_do_not_move_the_cut() -> None:
     rules = phase(reveal(80), [corrected])  # the corrected labels revealed at block 80
     assert teams_cut_block(rules) == 50
     assert [t.team_id for t in formed_teams(ledger_with(rules), 1, 0)] == [1]
+
+
+def test_a_merged_team_gives_way_to_the_newer_one_from_the_block_it_formed() -> None:
+    ledger = ledger_with(phase(reveal(50)))
+    ledger.teams[4] = Team(4, 1, (A, B, C, D), (250_000,) * 4, 40, formed_block=45)
+    ledger.teams[1].merged_into = 4
+    assert [t.team_id for t in formed_teams(ledger, 1, 0)] == [4]  # merged before the cut
+    late = ledger_with(phase(reveal(50)))
+    late.teams[4] = Team(4, 1, (A, B, C, D), (250_000,) * 4, 40, formed_block=55)
+    late.teams[1].merged_into = late.teams[2].merged_into = 4
+    assert [t.team_id for t in formed_teams(late, 1, 0)] == [1]  # merged after it: 1 counts

@@ -1,4 +1,4 @@
-"""A challenge's teams as the index saw them (TeamProposed, TeamFormed)."""
+"""A challenge's teams as the index saw them (TeamProposed, TeamFormed, TeamMerged)."""
 
 import json
 import sqlite3
@@ -10,9 +10,10 @@ from oracle.api.read.common import challenge_exists
 def teams_of(db: sqlite3.Connection, challenge_id: int) -> Teams:
     challenge_exists(db, challenge_id)
     found = []
-    for team_id, proposer, members, shares, block, combined in db.execute(
-        "SELECT t.team_id, t.proposer, t.members, t.shares_ppm, t.block, f.combined_submissions "
-        "FROM teams t LEFT JOIN team_formations f USING (team_id) "
+    for team_id, proposer, members, shares, block, combined, merged_into in db.execute(
+        "SELECT t.team_id, t.proposer, t.members, t.shares_ppm, t.block, f.combined_submissions, "
+        "m.into_team_id FROM teams t LEFT JOIN team_formations f USING (team_id) "
+        "LEFT JOIN team_merges m USING (team_id) "
         "WHERE t.challenge_id = ? ORDER BY t.team_id", (challenge_id,)
     ):  # fmt: skip
         addresses = json.loads(members)
@@ -24,7 +25,7 @@ def teams_of(db: sqlite3.Connection, challenge_id: int) -> Teams:
             team_id=team_id, challenge_id=challenge_id, proposer=proposer,
             members=[TeamMember(address=a, share_ppm=s)
                      for a, s in zip(addresses, json.loads(shares), strict=True)],
-            formed=combined is not None, combined_submissions=combined,
+            formed=combined is not None, combined_submissions=combined, merged_into=merged_into,
             submission_ids=work, block=block,
         ))  # fmt: skip
     return Teams(challenge_id=challenge_id, teams=found)

@@ -194,7 +194,7 @@ export const ERRORS = {
   "UnknownTeam(uint256 teamId)": "There is no team {teamId} on this chain.",
   "AlreadyConsented(uint256 teamId, address member)": "{member} has consented to team {teamId} already.",
   "TeamAlreadyFormed(uint256 teamId)": "Team {teamId} is formed already: every member consented.",
-  "MemberInAnotherTeam(address member, uint256 teamId)": "{member} is already in team {teamId} of this challenge.",
+  "MergeLeavesOutMember(uint256 teamId, address member)": "Team {teamId} is formed: a new team may take it only whole, and {member} of it is not listed.",
   "TeamOverCap(uint256 teamId, uint256 combinedSubmissions, uint256 allowed)":
     "Team {teamId}'s members made {combinedSubmissions} commits so far, more than the shared daily cap allows for the days so far ({allowed}); the team can form later.",
   // -- mini-grants ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // A challenge's teams (GET /v1/challenges/{id}/teams): members with their reward shares,
-// whether every member consented, and the team's submissions (docs/participant.md, "Teams").
+// whether every member consented (or a newer team took it over whole), and the team's
+// submissions (docs/participant.md, "Teams").
 
 import { h, table } from "./dom.js";
 import { challengeLink, percent, profileLink, submissionLink } from "./format.js";
@@ -17,7 +18,7 @@ export function teamList(answer) {
         cells: [
           String(t.team_id),
           t.members.map((m, i) => [i ? ", " : "", profileLink(m.address), ` (${percent(m.share_ppm)})`]),
-          t.formed ? "formed: one shared daily cap" : "waiting for every member's consent",
+          teamState(t),
           t.submission_ids.length ? t.submission_ids.map((id, i) => [i ? ", " : "", submissionLink(id)]) : "none yet",
         ],
       })),
@@ -49,10 +50,15 @@ export function teamsOf(address, answers) {
           challengeLink(t.challenge_id),
           percent(t.members.find((m) => m.address.toLowerCase() === lower).share_ppm),
           t.members.map((m, i) => [i ? ", " : "", profileLink(m.address)]),
-          t.formed ? "formed: one shared daily cap, one board entry, rewards split by shares" : "waiting for every member's consent",
+          teamState(t),
           t.submission_ids.length ? t.submission_ids.map((id, i) => [i ? ", " : "", submissionLink(id)]) : "none yet",
         ],
       })),
     ),
   );
+}
+
+function teamState(t) {
+  if (t.merged_into !== null) return `merged into team ${t.merged_into}`;
+  return t.formed ? "formed: one shared daily cap, one board entry, rewards split by shares" : "waiting for every member's consent";
 }
