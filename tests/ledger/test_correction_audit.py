@@ -1,0 +1,115 @@
+"""The audit of a corrected phase (issue 15): the scores a correction set aside are
+recomputed with the material of their own correction, the rank changes are re-derived, and
+a rule v2 report must compensate exactly those who lost a prize rank.
+
+The owner corrects phase 0's scorer after its root was posted: the corrected program ranks
+by the opposite of the RMSE, so the first and the last submission swap ranks (two rank
+changes) and the first loses its prize rank. Real anvil, real contracts, the corrected
+scorer run in its bubblewrap sandbox; the oracles' part is tests/ledger/lifecycle.py's.
+"""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from lifecycle import Life, Tamper, diabetes_files, predictions
+
+from oracle.audit.run import audit_challenge
+from oracle.chain.attestation import ScoreItem
+from oracle.chain.platform import Platform
+from oracle.devnet.datasets import spec_path
+from oracle.ipfs.embedded import EmbeddedStore
+
+COMPENSATION_BPS = 500
+REWARDS_V2 = json.loads(spec_path("diabetes-regression").read_text())["rewards"] | {
+    "rule_version": 2, "compensation_bps": COMPENSATION_BPS,
+}  # fmt: skip
+OPPOSITE_SCORER = (
+    b"import numpy as np\n"
+    b"def score(y_true, y_pred):\n"
+    b"    return -float(np.sqrt(np.mean((y_true - y_pred) ** 2)))\n"
+)
+REASON = b"The scorer must rank by the opposite of the RMSE."
+
+
+@pytest.fixture
+def life(fast_platform: Platform, tmp_path: Path) -> Life:
+    store = EmbeddedStore(tmp_path / "ipfs")
+    world = Life(fast_platform, store, tmp_path, diabetes_files(),
+                 spec_changes={"rewards": REWARDS_V2})  # fmt: skip
+    world.publish()
+    return world
+
+
+def _scored_then_corrected(life: Life, tamper: Tamper = lambda items: items) -> list[int]:
+    """Three submissions scored (through `tamper`), the root posted, the scorer corrected
+    and the phase scored and opened again; the submission ids, best RMSE first."""
+    ids = [life.submit(who, predictions(life.files, model))
+           for who, model in ((1, "linear"), (2, "neighbours"), (3, "baseline"))]  # fmt: skip
+    life.score_and_post(tamper=tamper)
+    life.end_phase()
+    life.post_root(life.rewards())
+    done = life.correct(REASON, scorer=OPPOSITE_SCORER)
+    assert (done.correction, done.voided_root) == (1, True)
+    life.score_and_post()
+    life.end_phase()
+    return ids
+
+
+def test_an_honest_correction_audits_clean_with_both_boards_and_the_diff(life: Life) -> None:
+    linear, neighbours, baseline = _scored_then_corrected(life)
+    report = life.rewards()
+    assert [(c.submission_id, c.old_prize_rank, c.new_prize_rank)
+            for c in report.compensations] == [(linear, 1, 3)]  # fmt: skip
+    life.post_root(report)
+
+    steps: list[str] = []
+    audit = audit_challenge(life.platform, life.store, life.challenge_id, steps.append)
+
+    assert audit.ok, [str(f) for f in audit.findings]
+    assert "recomputing scores set aside by corrections" in steps
+    assert "recomputing rank changes" in steps
+    assert audit.checked["scores"] == 3, "the current scores, with the corrected scorer"
+    assert audit.checked["corrections"] == 3, "the set-aside ones, with the spec's scorer"
+    assert audit.checked["rank changes"] == 2, "the view, and the root's compensations"
+    (view,) = [n for n in audit.notes if n.startswith("rank changes of phase 0 (correction 1)")]
+    assert f"#{linear} rank 1 → 3" in view and f"#{baseline} rank 3 → 1" in view, view
+    assert f"#{neighbours}" not in view, "the middle one kept its rank"
+
+
+def test_a_wrong_score_set_aside_by_the_correction_is_named(life: Life) -> None:
+    def flatter_the_last(items: list[ScoreItem]) -> list[ScoreItem]:
+        first, second, last = items
+        return [first, second, dataclasses.replace(last, public_score=first.public_score)]
+
+    _, _, baseline = _scored_then_corrected(life, tamper=flatter_the_last)
+    life.post_root(life.rewards())
+
+    audit = audit_challenge(life.platform, life.store, life.challenge_id)
+
+    assert not audit.ok
+    (finding,) = audit.findings
+    assert finding.check == "corrections"
+    assert finding.subject == f"submission #{baseline}, as posted under correction 0"
+    posted = life.batches[0][1][2].public_score
+    assert finding.detail.startswith(f"public score on chain {posted}, recomputed "), finding
+    assert audit.checked["scores"] == 3, "the current scores are right"
+    assert any("rank changes of phase 0 (correction 1): not derived" in n for n in audit.notes)
+
+
+def test_a_report_that_compensates_nobody_is_named(life: Life) -> None:
+    linear, _, _ = _scored_then_corrected(life)
+    honest = life.rewards()
+    life.post_root(dataclasses.replace(honest, compensations=()), leaves=honest.leaves)
+
+    audit = audit_challenge(life.platform, life.store, life.challenge_id)
+
+    assert not audit.ok
+    (finding,) = [f for f in audit.findings if f.check == "rank changes"]
+    assert finding.subject == "compensations of rewards root of phase 0 (seq 2)"
+    lost = honest.compensations[0].lost
+    assert finding.detail == (
+        f"the report compensates nobody; by the recomputed scores #{linear} (prize rank 1 → 3, "
+        f"lost {lost}) lost a prize rank"
+    )
