@@ -2,8 +2,9 @@
 root was posted; the correction voids the root, three oracles rescore every submission of
 the phase under the correction and post the new scores through the quorum, the rank-changes
 view shows what moved, and the new root follows the corrected scores with rule v2's
-compensation for the two who lost a prize rank; the audit passes. Real anvil, real
-contracts, three `coop oracle run` processes."""
+compensation for the two who lost a prize rank; the audit passes, the scores set aside
+recomputed against the labels the correction replaced. Real anvil, real contracts, three
+`coop oracle run` processes."""
 
 import csv
 import io
@@ -129,3 +130,9 @@ def test_a_labels_correction_is_rescored_by_the_quorum_and_the_root_follows(
     assert all(int(c["award"]) > 0 for c in report["compensations"])
     audit = audit_challenge(world.platform, world.store, world.challenge_id)
     assert audit.ok, [f.__dict__ for f in audit.findings]
+    # the scores the correction set aside, recomputed against the labels it replaced
+    assert audit.checked["corrections"] == len(ids)
+    # the rank changes re-derived, and the root compensates exactly the two who lost
+    assert audit.checked["rank changes"] == 2
+    (view,) = [n for n in audit.notes if n.startswith("rank changes of phase 0 (correction 1)")]
+    assert all(f"#{sid} rank {old} → {new}" in view for sid, (old, new) in moved.items()), view
