@@ -109,8 +109,21 @@ def _check_under(ledger: Ledger, challenge: Challenge, phase: Phase, correction:
             posted = replace(submissions[item.submission_id], score=item.score,
                              private=item.opened)  # fmt: skip
             _check_one(posted, spec, revealed[0], program, inner)
+        _note_skipped(scratch, report, where, len(scores))
     _carry_over(scratch, report, correction)
     return revealed is not None and not scratch.findings and not scratch.unchecked
+
+
+def _note_skipped(scratch: AuditReport, report: AuditReport, where: str, total: int) -> None:
+    """Notes the scores recompute.py leaves to other checks (a code submission's rerun, a
+    licence status), which are not rerun under an earlier correction."""
+    named = [f for f in [*scratch.findings, *scratch.unchecked] if f.subject.startswith("sub")]
+    skipped = total - scratch.checked["scores"] - len(named)
+    if skipped > 0:
+        report.notes.append(
+            f"{where}: {skipped} set-aside scores not recomputed: code submissions (rerun "
+            "under the current correction only) or refused for their licence"
+        )
 
 
 def _carry_over(scratch: AuditReport, report: AuditReport, correction: int) -> None:

@@ -43,12 +43,9 @@ def check_rank_changes(
         if phase.correction == 0:
             continue
         subject = f"rank changes of phase {phase.index} (correction {phase.correction})"
-        if phase.index not in set_aside_clean or not _current_clean(ledger, challenge, phase,
-                                                                    report):  # fmt: skip
-            report.notes.append(
-                f"{subject}: not derived, the scores of one version were not all recomputed "
-                "as posted (see the scores and corrections checks)"
-            )
+        unsure = _why_not_derived(ledger, challenge, phase, report, set_aside_clean)
+        if unsure:
+            report.notes.append(f"{subject}: not derived, {unsure}")
             continue
         view = ledger_changes(ledger, challenge, phase.index)
         report.notes.append(f"{subject}: {_describe(view)}")
@@ -58,16 +55,22 @@ def check_rank_changes(
                 _check_compensations(ledger, challenge, root, fetch, tie_groups)
 
 
-def _current_clean(ledger: Ledger, challenge: Challenge, phase: Phase,
-                   report: AuditReport) -> bool:  # fmt: skip
-    """Whether the phase's current scores were all recomputed as posted by check_scores."""
+def _why_not_derived(ledger: Ledger, challenge: Challenge, phase: Phase, report: AuditReport,
+                     set_aside_clean: set[int]) -> str:  # fmt: skip
+    """Why the phase's two versions of scores are not both known to be as posted ("" when
+    they are): check_corrections recomputed the set-aside ones, check_scores the current."""
     if phase.holdout is None:
-        return False  # the corrected labels are not revealed yet: nothing recomputed
-    subjects = {f"submission #{s.submission_id}"
-                for s in ledger.submissions_of(challenge.challenge_id, phase.index)}  # fmt: skip
-    return not any(
+        return "the corrected labels are not revealed yet: the current scores wait for them"
+    subjects = {f"holdout of phase {phase.index}", f"phase {phase.index}"} | {
+        f"submission #{s.submission_id}"
+        for s in ledger.submissions_of(challenge.challenge_id, phase.index)
+    }
+    if phase.index not in set_aside_clean or any(
         f.check == "scores" and f.subject in subjects for f in [*report.findings, *report.unchecked]
-    )
+    ):
+        return ("the scores of one version were not all recomputed as posted (see the scores "
+                "and corrections checks)")  # fmt: skip
+    return ""
 
 
 def _describe(view: RankChanges) -> str:
