@@ -86,9 +86,12 @@ def _check_under(ledger: Ledger, challenge: Challenge, phase: Phase, correction:
     where = f"phase {phase.index}, correction {correction}"
     reveal = holdout_under(phase, correction)
     if reveal is None:
+        replaced = any(any(c.holdout_commitment) for c in phase.corrections[correction:])
+        why = ("a later correction replaced them before anyone revealed them" if replaced
+               else "they are not revealed yet")  # fmt: skip
         report.notes.append(
-            f"{where}: the labels in force were never revealed (a later correction replaced "
-            f"them first), so its {len(scores)} set-aside scores cannot be recomputed"
+            f"{where}: {len(scores)} set-aside scores not recomputed: the labels they were "
+            f"scored with are not public ({why})"
         )
         return False
     spec = fetch.spec(phase)

@@ -13,13 +13,17 @@ import json
 from pathlib import Path
 
 import pytest
+from eth_utils.crypto import keccak
 from lifecycle import Life, Tamper, diabetes_files, predictions
 
+from oracle.audit.corrections import holdout_under, scorer_under
 from oracle.audit.run import audit_challenge
 from oracle.chain.attestation import ScoreItem
 from oracle.chain.platform import Platform
 from oracle.devnet.datasets import spec_path
 from oracle.ipfs.embedded import EmbeddedStore
+from oracle.ledger.model import Correction, HoldoutReveal, Phase
+from oracle.types import Address
 
 COMPENSATION_BPS = 500
 REWARDS_V2 = json.loads(spec_path("diabetes-regression").read_text())["rewards"] | {
@@ -113,3 +117,30 @@ def test_a_report_that_compensates_nobody_is_named(life: Life) -> None:
         f"the report compensates nobody; by the recomputed scores #{linear} (prize rank 1 → 3, "
         f"lost {lost}) lost a prize rank"
     )
+
+
+def _reveal(name: str) -> HoldoutReveal:
+    return HoldoutReveal(name, keccak(text=name), bytes(32), 0, Address("0x" + "00" * 20))
+
+
+def _correction(number: int, scorer: str = "", relabel_of: HoldoutReveal | None = None,
+                relabelled: bool = False) -> Correction:  # fmt: skip
+    commitment = b"\1" * 32 if relabelled or relabel_of else bytes(32)
+    return Correction(number, scorer, commitment, "reason", 0, relabel_of)
+
+
+def test_each_correction_s_scores_are_recomputed_with_the_material_then_in_force() -> None:
+    first, second = _reveal("labels as published"), _reveal("labels of correction 2")
+    phase = Phase(0, "spec", False, 0, 0, 0, 0, 0, 0, b"\1" * 32, 0, 0, holdout=None)
+    phase.corrections = [
+        _correction(1, scorer="scorer-1"),  # the scorer only: the labels stand
+        _correction(2, relabel_of=first),  # new labels, the published ones revealed first
+        _correction(3, relabelled=True),  # new labels again, those of correction 2 never revealed
+        _correction(4, scorer="scorer-4"),
+    ]
+    phase.holdout = _reveal("labels of correction 3")
+    scorers = [scorer_under(phase, k) for k in range(5)]
+    assert scorers == ["", "scorer-1", "scorer-1", "scorer-1", "scorer-4"]
+    holdouts = [holdout_under(phase, k) for k in range(5)]
+    assert holdouts == [first, first, None, phase.holdout, phase.holdout]
+    assert second not in holdouts, "replaced before anyone revealed it: nothing to score with"
