@@ -46,7 +46,10 @@ def check_corrections(ledger: Ledger, challenge: Challenge, fetch: Fetcher) -> s
     for phase in challenge.phases:
         if phase.correction == 0:
             continue
-        if all(_check_under(ledger, challenge, phase, k, fetch) for k in range(phase.correction)):
+        # every earlier correction is checked, whatever the first ones found
+        matched = [_check_under(ledger, challenge, phase, k, fetch)
+                   for k in range(phase.correction)]  # fmt: skip
+        if all(matched):
             clean.add(phase.index)
     return clean
 
@@ -62,8 +65,8 @@ def set_aside(ledger: Ledger, challenge_id: int, phase: int, correction: int) ->
 
 
 def scorer_under(phase: Phase, correction: int) -> str:
-    """The corrected scorer's CID scores were posted with under `correction` ("" for the
-    spec's own scorer)."""
+    """The CID of the corrected scorer in force under `correction` ("" while the spec's own
+    scorer stood)."""
     in_force = phase.corrections[:correction]
     return next((c.scorer_cid for c in reversed(in_force) if c.scorer_cid), "")
 
