@@ -4,8 +4,9 @@ a rule v2 report must compensate exactly those who lost a prize rank.
 
 The owner corrects phase 0's scorer after its root was posted: the corrected program ranks
 by the opposite of the RMSE, so the first and the last submission swap ranks (two rank
-changes) and the first loses its prize rank. Real anvil, real contracts, the corrected
-scorer run in its bubblewrap sandbox; the oracles' part is tests/ledger/lifecycle.py's.
+changes) and the first loses its prize rank. A labels correction's set-aside scores meet
+the labels it replaced. Real anvil, real contracts, the corrected scorer run in its
+bubblewrap sandbox; the oracles' part is tests/ledger/lifecycle.py's.
 """
 
 import dataclasses
@@ -117,6 +118,39 @@ def test_a_report_that_compensates_nobody_is_named(life: Life) -> None:
         f"the report compensates nobody; by the recomputed scores #{linear} (prize rank 1 → 3, "
         f"lost {lost}) lost a prize rank"
     )
+
+
+def test_after_a_labels_correction_set_aside_scores_meet_the_labels_they_replaced(
+    life: Life,
+) -> None:
+    """The last submission's public score was flattered before the labels were corrected
+    (every target one unit higher): only it is named, so the first, honest one was scored
+    against the replaced labels, not the corrected ones."""
+
+    def flatter_the_last(items: list[ScoreItem]) -> list[ScoreItem]:
+        first, last = items
+        return [first, dataclasses.replace(last, public_score=first.public_score)]
+
+    first = life.submit(1, predictions(life.files, "linear"))
+    last = life.submit(2, predictions(life.files, "baseline"))
+    life.score_and_post(tamper=flatter_the_last)
+    life.end_phase()
+    life.post_root(life.rewards())
+    lines = life.files["labels.csv"].decode().splitlines()
+    shifted = [f"{row.rsplit(',', 1)[0]},{float(row.rsplit(',', 1)[1]) + 1.0!r}"
+               for row in lines[1:]]  # fmt: skip
+    life.correct(REASON, labels="\n".join([lines[0], *shifted, ""]).encode())
+    life.score_and_post()
+    life.end_phase()  # opens the new scores and reveals the corrected labels
+    life.post_root(life.rewards())
+
+    audit = audit_challenge(life.platform, life.store, life.challenge_id)
+
+    assert [(f.check, f.subject) for f in audit.findings] == [
+        ("corrections", f"submission #{last}, as posted under correction 0")
+    ], [str(f) for f in audit.findings]
+    assert audit.checked["corrections"] == 1, f"#{first} matched the replaced labels"
+    assert audit.checked["scores"] == 2, "the current scores match the corrected labels"
 
 
 def _reveal(name: str) -> HoldoutReveal:
