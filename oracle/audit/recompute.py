@@ -27,6 +27,7 @@ from oracle.rewards.model import NearCopy
 from oracle.rewards.report import REPORT_MAX_BYTES
 from oracle.scoring.artifacts import is_code, predictions_file
 from oracle.scoring.commitment import private_commitment
+from oracle.scoring.correction import corrected_spec
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.scoring.rejection import ArtifactRejected
@@ -117,6 +118,7 @@ def check_scores(
                     "fetched",
                 )  # fmt: skip
             continue
+        spec = corrected_spec(spec, phase.corrected_scorer_cid)
         program = fetch.scorer_program(spec)
         if spec.scorer.kind is ScorerKind.PROGRAM and program is None:
             continue

@@ -1,13 +1,15 @@
 """Auditing one challenge: replay the ledger, then check signatures, content, licences,
-scores, rewards."""
+scores (and those a correction set aside), rank changes, rewards."""
 
 from collections.abc import Callable
 from pathlib import Path
 
+from oracle.audit.corrections import check_corrections
 from oracle.audit.findings import AuditReport
 from oracle.audit.grants import check_grants
 from oracle.audit.licences import check_licences
 from oracle.audit.near_copies import check_near_copies
+from oracle.audit.rank_changes import check_rank_changes
 from oracle.audit.recompute import Counted, Fetcher, check_rewards, check_scores
 from oracle.audit.rerun import check_code_reruns
 from oracle.audit.rules import note_rules
@@ -41,8 +43,12 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     check_licences(ledger, challenge, fetch)
     progress("recomputing scores")
     check_scores(ledger, challenge, fetch, scores_counted)
+    progress("recomputing scores set aside by corrections")
+    set_aside_clean = check_corrections(ledger, challenge, fetch)
     progress("recomputing rank intervals")
     tie_groups = check_ties(ledger, challenge, store, report)
+    progress("recomputing rank changes")
+    check_rank_changes(ledger, challenge, fetch, set_aside_clean, tie_groups)
     if runtime_dir is not None:
         progress("rerunning code submissions")
         check_code_reruns(ledger, challenge, fetch, platform.w3.eth.chain_id, runtime_dir,

@@ -29,7 +29,7 @@ RULE_VERSION_2 = "2"
 def compute_rewards_v2(
     inputs: RewardInputs, before: RewardInputs | None, compensation_bps: int
 ) -> RewardReport:
-    losses = _losses(inputs, before) if before is not None and compensation_bps else ()
+    losses = prize_losses(inputs, before) if before is not None and compensation_bps else ()
     if not losses:
         return replace(compute_rewards(inputs), rule_version=RULE_VERSION_2)
     pool = inputs.bounty * compensation_bps // BPS
@@ -52,7 +52,10 @@ def _prizes(inputs: RewardInputs) -> dict[SubmissionId, tuple[int | None, int]]:
     return share_tied_prizes(prize_awards(prize_contenders(inputs), pool), inputs.prize_tie_groups)
 
 
-def _losses(inputs: RewardInputs, before: RewardInputs) -> tuple[Compensation, ...]:
+def prize_losses(inputs: RewardInputs, before: RewardInputs) -> tuple[Compensation, ...]:
+    """The submissions that held a prize rank under `before` and hold a worse one, or none,
+    under `inputs`, with what they lost (awards still 0); the auditor checks a report's
+    compensations against them."""
     old, new = _prizes(before), _prizes(inputs)
     submitters = {r.submission_id: r.submitter for r in inputs.submissions}
     found = []

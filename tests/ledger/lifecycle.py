@@ -2,7 +2,9 @@
 
 The oracles' part (score, sign, post, open private scores, post the rewards root) is done
 here with the library's own pieces and real oracle keys, with a hook to make the quorum
-lie, so the auditor can be shown both an honest and a colluding ledger.
+lie, so the auditor can be shown both an honest and a colluding ledger. The owner may
+correct a phase's scorer or labels (`correct`); the phase is then scored again under the
+correction, with its material, as the oracles' Rescoring duty does.
 """
 
 import json
@@ -31,6 +33,7 @@ from oracle.chain.attestation import (
     sign_typed,
 )
 from oracle.chain.challenges import read_phase_judges, reveal_holdout
+from oracle.chain.corrections import PublishedCorrection, correct_phase
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.publish import PhaseOptions, Published, PublishOptions, publish_phase
 from oracle.chain.sender import Sender
@@ -47,8 +50,9 @@ from oracle.ledger.ties import shared_prize_groups
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import Leaf
 from oracle.rewards.report import RewardReport
-from oracle.scoring.artifacts import predictions_file
+from oracle.scoring.artifacts import fetch_scorer_program, predictions_file
 from oracle.scoring.commitment import commitment_salt, private_commitment
+from oracle.scoring.correction import corrected_spec
 from oracle.scoring.engine import score_submission
 from oracle.scoring.labels import Holdout, load_holdout
 from oracle.spec import ChallengeSpec, load_spec
@@ -118,6 +122,8 @@ class Life:
     batches: list[tuple[int, list[ScoreItem]]] = field(default_factory=list)
     batch_phases: dict[int, int] = field(default_factory=dict)  # seq → phase
     spec_changes: dict[str, Any] = field(default_factory=dict)  # top-level keys of the spec
+    corrected_labels: dict[int, bytes] = field(default_factory=dict)  # phase → its labels now
+    opened: set[int] = field(default_factory=set)  # seqs of the batches opened
 
     @property
     def w3(self) -> Web3:
@@ -159,10 +165,25 @@ class Life:
     def spec_of(self, phase: int) -> ChallengeSpec:
         return load_spec(self.store.cat(self.phase(phase).spec_cid))
 
+    def labels_of(self, phase: int) -> bytes:
+        """The phase's labels file under its newest correction."""
+        return self.corrected_labels.get(phase, self.files["labels.csv"])
+
     def holdout(self, phase: int = 0) -> Holdout:
         commitment = self.phase(phase).holdout_commitment
-        spec, labels = self.spec_of(phase), self.files["labels.csv"]
+        spec, labels = self.spec_of(phase), self.labels_of(phase)
         return load_holdout(spec, labels, self.salt_of(phase), commitment)
+
+    def correct(self, reason: bytes, scorer: bytes | None = None, labels: bytes | None = None,
+                phase: int = 0) -> PublishedCorrection:  # fmt: skip
+        """The owner corrects `phase`'s scorer program and/or labels (`coop challenge
+        correct`); score_and_post then scores the whole phase again under the correction."""
+        done = correct_phase(self.platform, self.owner, self.store, self.data_dir,
+                             self.challenge_id, phase, reason, labels=labels,
+                             scorer=scorer)  # fmt: skip
+        if labels is not None:
+            self.corrected_labels[phase] = labels
+        return done
 
     def phase(self, index: int) -> Phase:
         return read_ledger(self.platform).challenges[self.challenge_id].phases[index]
@@ -199,13 +220,17 @@ class Life:
         assert self.spec is not None
         p = self.platform
         ledger = read_ledger(p)
-        holdout, spec = self.holdout(phase), self.spec_of(phase)
+        judged = ledger.challenges[self.challenge_id].phases[phase]
+        holdout = self.holdout(phase)
+        spec = corrected_spec(self.spec_of(phase), judged.corrected_scorer_cid)
+        program = fetch_scorer_program(self.store, spec)
         items = []
         for s in ledger.submissions_of(self.challenge_id, phase):
             if s.reveal is None or s.score is not None:
                 continue
             artifact = predictions_file(self.store, s.reveal.artifact_cid)  # a file, or a folder's
-            result = score_submission(spec, holdout, self.store.cat(artifact))
+            result = score_submission(spec, holdout, self.store.cat(artifact),
+                                      scorer_program=program)  # fmt: skip
             salt = commitment_salt(
                 SHARED_ORACLE_KEY, chain_id=self.w3.eth.chain_id,
                 score_board=p.score_board.address, challenge_id=self.challenge_id, phase=phase,
@@ -221,7 +246,7 @@ class Life:
         items = tamper(items)
         seq = p.score_board.functions.lastSeq(self.challenge_id).call() + 1
         digest = read_phase_judges(p, self.challenge_id, phase).config_digest
-        batch = score_batch(self.challenge_id, phase, seq, digest, items)
+        batch = score_batch(self.challenge_id, phase, seq, digest, items, judged.correction)
         typed = score_batch_typed_data(batch, self.w3.eth.chain_id, p.score_board.address)
         signatures = ordered_signatures(sign_typed(typed, k) for k in ORACLE_KEYS[:2])
         self.owner.transact(p.score_board.functions.postScores(
@@ -230,7 +255,8 @@ class Life:
         self.batch_phases[seq] = phase
 
     def end_phase(self, phase: int = 0) -> None:
-        """Past the reveal end: open every private score, then reveal the holdout."""
+        """Past the reveal end: open every private score not opened yet, then reveal the
+        holdout (unless it is: a scorer correction keeps the revealed labels)."""
         p = self.platform
         if phase == 0:
             self.w3.provider.make_request(
@@ -240,15 +266,19 @@ class Life:
         else:
             self.travel_to(self.phase(phase).reveal_end + 10)
         for seq, items in self.batches:
-            if self.batch_phases[seq] != phase:
+            if self.batch_phases[seq] != phase or seq in self.opened:
                 continue
             scores = [self.private[i.submission_id][0] for i in items]
             salts = [self.private[i.submission_id][1] for i in items]
             self.owner.transact(p.score_board.functions.revealPrivateScores(
                 self.challenge_id, seq, items_as_call_arg(items), scores, salts))  # fmt: skip
-        labels_cid = str(self.store.add_bytes(self.files["labels.csv"]).cid)
-        reveal_holdout(p, self.owner, self.challenge_id, phase, labels_cid,
-                       keccak(self.files["labels.csv"]), self.salt_of(phase))  # fmt: skip
+            self.opened.add(seq)
+        if self.phase(phase).holdout is not None:
+            return
+        labels = self.labels_of(phase)
+        labels_cid = str(self.store.add_bytes(labels).cid)
+        reveal_holdout(p, self.owner, self.challenge_id, phase, labels_cid, keccak(labels),
+                       self.salt_of(phase))  # fmt: skip
 
     def rewards(self, phase: int = 0) -> RewardReport:
         assert self.spec is not None
@@ -271,8 +301,10 @@ class Life:
         tree = build_tree(leaves)
         report_cid = str(self.store.add_bytes(report.to_json().encode()).cid)
         digest = read_phase_judges(p, self.challenge_id, phase).config_digest
-        seq = max((r.seq for r in read_ledger(p).challenges[self.challenge_id].roots), default=0)
-        root = RewardRoot(self.challenge_id, phase, 0, seq + 1, digest,
+        challenge = read_ledger(p).challenges[self.challenge_id]
+        seq = max((r.seq for r in challenge.roots), default=0)
+        correction = challenge.phases[phase].correction
+        root = RewardRoot(self.challenge_id, phase, correction, seq + 1, digest,
                           bytes.fromhex(tree.root[2:]), sum(leaf.amount for leaf in leaves),
                           keccak(text=report_cid))  # fmt: skip
         typed = reward_root_typed_data(root, self.w3.eth.chain_id, p.vault.address)

@@ -2,8 +2,11 @@
 root was posted; the correction voids the root, three oracles rescore every submission of
 the phase under the correction and post the new scores through the quorum, the rank-changes
 view shows what moved, and the new root follows the corrected scores with rule v2's
-compensation for the two who lost a prize rank; the audit passes. Real anvil, real
-contracts, three `coop oracle run` processes."""
+compensation for the two who lost a prize rank; the audit passes, the scores set aside
+recomputed against the labels the correction replaced. A scorer correction likewise: the
+corrected program swaps the first and last ranks, the first is compensated, and the audit
+recomputes the current scores with the corrected program and the set-aside ones with the
+spec's metric. Real anvil, real contracts, three `coop oracle run` processes."""
 
 import csv
 import io
@@ -129,3 +132,57 @@ def test_a_labels_correction_is_rescored_by_the_quorum_and_the_root_follows(
     assert all(int(c["award"]) > 0 for c in report["compensations"])
     audit = audit_challenge(world.platform, world.store, world.challenge_id)
     assert audit.ok, [f.__dict__ for f in audit.findings]
+    # the scores the correction set aside, recomputed against the labels it replaced
+    assert audit.checked["corrections"] == len(ids)
+    # the rank changes re-derived, and the root compensates exactly the two who lost
+    assert audit.checked["rank changes"] == 2
+    (view,) = [n for n in audit.notes if n.startswith("rank changes of phase 0 (correction 1)")]
+    assert all(f"#{sid} rank {old} → {new}" in view for sid, (old, new) in moved.items()), view
+
+
+OPPOSITE_SCORER = (
+    b"import numpy as np\n"
+    b"def score(y_true, y_pred):\n"
+    b"    return -float(np.sqrt(np.mean((y_true - y_pred) ** 2)))\n"
+)
+
+
+def test_a_scorer_correction_swaps_two_ranks_and_the_audit_recomputes_both_versions(
+    world: World,
+) -> None:
+    spec = json.loads((EXAMPLES / "diabetes-regression.json").read_text())
+    spec["rewards"] |= {"rule_version": 2, "compensation_bps": 500}
+    spec_file = world.base / "spec-v2.json"
+    spec_file.write_text(json.dumps(spec))
+    world.publish(oracle_count=3, quorum=2, spec_file=spec_file)
+    oracles = world.make_oracles(3)
+    world.start_oracles()
+    ids = [world.submit(world.artifact(seed, noise)) for seed, noise in ((1, 2.0), (2, 8.0),
+                                                                          (3, 30.0))]  # fmt: skip
+    wait_for("the scores", lambda: set(ids) <= world.scored_ids(), 90, oracles)
+    world.end_phase(oracles)
+    owner = Sender.from_key(world.w3, OWNER_KEY)
+    owner_dir = world.base / "owner"
+    reveal_stored_holdout(world.platform, owner, world.store, owner_dir, world.challenge_id, 0)
+    before = wait_for("the rewards root", lambda: _live_root(world), 90, oracles)
+    first_root = before.challenges[world.challenge_id].roots[-1]
+
+    done = correct_phase(
+        world.platform, owner, world.store, owner_dir, world.challenge_id, 0,
+        b"The scorer must rank by the opposite of the RMSE.", scorer=OPPOSITE_SCORER,
+    )  # fmt: skip
+    assert (done.correction, done.voided_root) == (1, True)
+    final = wait_for("the corrected root", lambda: _live_root(world, first_root.seq), 180, oracles)
+
+    # the scorer reverses the order: the first and the last swap, the middle one stays
+    found = ledger_changes(final, final.challenges[world.challenge_id], 0)
+    moved = {c.submission_id: (c.old_rank, c.new_rank) for c in found.changes}
+    assert moved == {ids[0]: (1, 3), ids[2]: (3, 1)}, moved
+    new_root = final.challenges[world.challenge_id].roots[-1]
+    report = json.loads(world.store.cat(new_root.report_cid))
+    assert [(int(c["submission_id"]), int(c["old_prize_rank"]), int(c["new_prize_rank"]))
+            for c in report["compensations"]] == [(ids[0], 1, 3)]  # fmt: skip
+    audit = audit_challenge(world.platform, world.store, world.challenge_id)
+    assert audit.ok, [str(f) for f in audit.findings]
+    assert (audit.checked["scores"], audit.checked["corrections"]) == (3, 3)
+    assert audit.checked["rank changes"] == 2
