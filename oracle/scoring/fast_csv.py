@@ -17,6 +17,8 @@ Below FAST_CSV_BYTES the general path reads the file and numba is not even impor
 ~1 s of import and load, once per process, would outweigh what it saves).
 """
 
+import mmap
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -26,6 +28,7 @@ from oracle.scoring.files import UTF8_BOM, Blob
 from oracle.scoring.labels import Labels
 
 FAST_CSV_BYTES = 4 * 2**20  # smaller files take the general path (no JIT, no numba import)
+READ_BLOCK_ROWS = 2**18  # rows read between two lettings-go of the pages read (~4 MiB here)
 
 
 def aligned_values(
@@ -48,11 +51,14 @@ def aligned_values(
     aside_bytes = np.empty(len(body) - body_start, dtype=np.uint8)  # pages touched if used
     from oracle.scoring.compiled import DONE, scan  # imports numba: only for large files
 
-    outcome, aside = scan(
-        body, body_start, id_offsets, id_bytes, values, aside_rows, aside_offsets, aside_bytes
-    )
-    if outcome != DONE:
-        return None
+    pos, aside = body_start, 0
+    for first in range(0, rows, READ_BLOCK_ROWS):  # the file is let go of as it is read
+        block = np.array([first, min(first + READ_BLOCK_ROWS, rows)], dtype=np.int64)
+        outcome, aside, pos = scan(body, pos, block, id_offsets, id_bytes, values, aside,
+                                   aside_rows, aside_offsets, aside_bytes)  # fmt: skip
+        if outcome != DONE:
+            return None
+        _let_go(data, pos)
     if aside:
         spelled = pa.Array.from_buffers(
             pa.large_string(),
@@ -66,6 +72,13 @@ def aligned_values(
             return None  # not a number to Arrow either: the general path words the refusal
         values[aside_rows[:aside]] = converted.to_numpy()
     return values
+
+
+def _let_go(data: Blob, end: int) -> None:
+    """Drops the mapped pages before `end` from this process's memory (the file stays in
+    the page cache): a large file is never resident whole."""
+    if isinstance(data, mmap.mmap):
+        data.madvise(mmap.MADV_DONTNEED, 0, end - end % mmap.PAGESIZE)
 
 
 def _body_start(data: Blob, header: bytes) -> int | None:
