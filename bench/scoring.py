@@ -266,9 +266,10 @@ def big_file(rows: int) -> list[Row]:
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             run = pool.apply(_big_run, (labels, preds))
     load = os.getloadavg()[0]
-    print(f"  {rows:,} rows: holdout {run.holdout_seconds:.1f} s, peak {run.holdout_peak_rss_mib:.0f}"
-          f" MiB; scoring {run.seconds:.1f} s, peak {run.peak_rss_mib:.0f} MiB; rmse public "
-          f"{run.public!r}; load average {load:.1f}")  # fmt: skip
+    print(f"  {rows:,} rows: holdout {run.holdout_seconds:.1f} s, peak "
+          f"{run.holdout_peak_rss_mib:.0f} MiB; scoring {run.seconds:.1f} s, peak "
+          f"{run.peak_rss_mib:.0f} MiB; rmse public {run.public!r}; "
+          f"load average {load:.1f}")  # fmt: skip
     name = f"scoring.rmse_{rows}_rows.big_file"
     return [
         Row(f"{name}.peak_rss_mib", round(run.peak_rss_mib, 1), "MiB", "4 GiB bound", 4096.0,

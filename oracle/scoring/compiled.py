@@ -23,7 +23,9 @@ _LOWER_E, _UPPER_E = 101, 69
 
 
 @njit(cache=True, nogil=True)
-def scan(body, start, rows, id_offsets, id_bytes, values, aside, aside_rows, aside_offsets, aside_bytes):  # type: ignore[no-untyped-def]  # noqa: E501
+def scan(  # type: ignore[no-untyped-def]
+    body, start, rows, id_offsets, id_bytes, values, aside, aside_rows, aside_offsets, aside_bytes
+):
     """Reads the rows [rows[0], rows[1]) from byte `start` on: (DONE or NOT_FAST, how many
     numbers are put aside in all (`aside` before), where the next row begins)."""
     end = body.shape[0]

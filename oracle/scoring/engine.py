@@ -10,6 +10,7 @@ an unusable holdout or scorer program raises (it is not the submitter's fault).
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -124,7 +125,7 @@ def _scores(
     if name in BY_BLOCKS:
         # Sums of per-row terms: each part is read in blocks of the test rows, never gathered
         # whole (exact sums: the same float as one block). No copy of a part is kept.
-        def blocks(public: bool) -> Iterator[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        def blocks(public: bool) -> Iterator[tuple[NDArray[Any], NDArray[np.float64]]]:
             for start in range(0, len(truth), METRIC_BLOCK_ROWS):
                 end = start + METRIC_BLOCK_ROWS
                 rows = holdout.public[start:end] if public else ~holdout.public[start:end]

@@ -30,7 +30,8 @@ def string_buffers(ids: pa.Array) -> tuple[Offsets, NDArray[np.uint8]]:
         ids = ids.cast(pa.large_string())
     width = np.int32 if pa.types.is_string(ids.type) else np.int64
     _, offsets_buffer, data_buffer = ids.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=width)[ids.offset : ids.offset + len(ids) + 1]
+    all_offsets: Offsets = np.frombuffer(offsets_buffer, dtype=width)  # type: ignore[assignment]
+    offsets = all_offsets[ids.offset : ids.offset + len(ids) + 1]
     text = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else _NO_TEXT
     text = text[offsets[0] : offsets[-1]]
     return (offsets - offsets[0] if offsets[0] else offsets), text
