@@ -1,13 +1,14 @@
 """The fast path for the usual predictions file: a large `id,prediction` CSV in test-set order.
 
 Most submissions are one id column and one number column, rows in the order of the test
-set. For those, one compiled pass over the bytes (numba) checks each row's id against the
-test id at that position, byte for byte, and parses plain decimals (`-12.5`, `0.300000`:
-at most 2^53 as an integer once the point is dropped, at most 22 digits after it) as that
-integer divided by a power of ten: both are exact doubles, so the one division is correctly
-rounded, the double that Arrow's parser gives. Numbers of any other spelling (`1e-3`, 17
-significant digits, `+1`) are copied aside and converted by Arrow's own string-to-double
-cast afterwards.
+set. For those, one compiled pass over the bytes (numba, READ_BLOCK_ROWS rows per call, the
+mapped pages behind it let go of between calls, so a large file is never resident whole)
+checks each row's id against the test id at that position, byte for byte, and parses plain
+decimals (`-12.5`, `0.300000`: at most 2^53 as an integer once the point is dropped, at
+most 22 digits after it) as that integer divided by a power of ten: both are exact
+doubles, so the one division is correctly rounded, the double that Arrow's parser gives.
+Numbers of any other spelling (`1e-3`, 17 significant digits, `+1`) are copied aside and
+converted by Arrow's own string-to-double cast afterwards.
 
 Anything else gives None and the file takes the general path (files.read_table and the id
 alignment of predictions.py), which also words the refusals: another column layout, quotes,
