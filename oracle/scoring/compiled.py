@@ -2,7 +2,7 @@
 cached on disk beside this file). Imported only for large inputs: importing numba alone
 takes about half a second.
 
-`scan` (for fast_csv) walks the rows once: the id must be the test id at that row, byte
+`scan` (for fast_csv) walks a block of rows once: the id must be the test id at that row, byte
 for byte, then a comma, then a number, then a line end (LF or CRLF; the last line may have
 none). A plain decimal that converts exactly (see fast_csv) is stored at its row; any other
 spelling made only of digits, '.', '+', '-', 'e' and 'E' is copied to the `aside` buffers
@@ -23,21 +23,23 @@ _LOWER_E, _UPPER_E = 101, 69
 
 
 @njit(cache=True, nogil=True)
-def scan(body, start, id_offsets, id_bytes, values, aside_rows, aside_offsets, aside_bytes):  # type: ignore[no-untyped-def]
-    """(DONE or NOT_FAST, how many numbers were put aside)."""
+def scan(  # type: ignore[no-untyped-def]
+    body, start, rows, id_offsets, id_bytes, values, aside, aside_rows, aside_offsets, aside_bytes
+):
+    """Reads the rows [rows[0], rows[1]) from byte `start` on: (DONE or NOT_FAST, how many
+    numbers are put aside in all (`aside` before), where the next row begins)."""
     end = body.shape[0]
     pos = start
-    aside = 0
-    for row in range(values.shape[0]):
+    for row in range(rows[0], rows[1]):
         first, last = id_offsets[row], id_offsets[row + 1]
         if pos + (last - first) >= end:
-            return NOT_FAST, aside
+            return NOT_FAST, aside, pos
         for k in range(last - first):
             if body[pos + k] != id_bytes[first + k]:
-                return NOT_FAST, aside
+                return NOT_FAST, aside, pos
         pos += last - first
         if body[pos] != _COMMA:
-            return NOT_FAST, aside
+            return NOT_FAST, aside, pos
         pos += 1
         token = pos
         negative = False
@@ -67,13 +69,13 @@ def scan(body, start, id_offsets, id_bytes, values, aside_rows, aside_offsets, a
             elif c == _DOT or c == _MINUS or c == _PLUS or c == _LOWER_E or c == _UPPER_E:  # noqa: SIM109
                 plain = False
             else:
-                return NOT_FAST, aside
+                return NOT_FAST, aside, pos
             pos += 1
         if pos == token:
-            return NOT_FAST, aside  # an empty cell
+            return NOT_FAST, aside, pos  # an empty cell
         if pos < end and body[pos] == _CR:
             if pos + 1 < end and body[pos + 1] != _LF:
-                return NOT_FAST, aside
+                return NOT_FAST, aside, pos
             size = pos - token
             pos += 2
         else:
@@ -95,11 +97,13 @@ def scan(body, start, id_offsets, id_bytes, values, aside_rows, aside_offsets, a
             aside_rows[aside] = row
             aside_offsets[aside + 1] = at + size
             aside += 1
+    if rows[1] < values.shape[0]:
+        return DONE, aside, pos
     while pos < end:  # after the last test row only line ends may follow
         if body[pos] != _LF and body[pos] != _CR:
-            return NOT_FAST, aside
+            return NOT_FAST, aside, pos
         pos += 1
-    return DONE, aside
+    return DONE, aside, pos
 
 
 @njit(cache=True, nogil=True)

@@ -1,13 +1,14 @@
 """The fast path for the usual predictions file: a large `id,prediction` CSV in test-set order.
 
 Most submissions are one id column and one number column, rows in the order of the test
-set. For those, one compiled pass over the bytes (numba) checks each row's id against the
-test id at that position, byte for byte, and parses plain decimals (`-12.5`, `0.300000`:
-at most 2^53 as an integer once the point is dropped, at most 22 digits after it) as that
-integer divided by a power of ten: both are exact doubles, so the one division is correctly
-rounded, the double that Arrow's parser gives. Numbers of any other spelling (`1e-3`, 17
-significant digits, `+1`) are copied aside and converted by Arrow's own string-to-double
-cast afterwards.
+set. For those, one compiled pass over the bytes (numba, READ_BLOCK_ROWS rows per call, the
+mapped pages behind it let go of between calls, so a large file is never resident whole)
+checks each row's id against the test id at that position, byte for byte, and parses plain
+decimals (`-12.5`, `0.300000`: at most 2^53 as an integer once the point is dropped, at
+most 22 digits after it) as that integer divided by a power of ten: both are exact
+doubles, so the one division is correctly rounded, the double that Arrow's parser gives.
+Numbers of any other spelling (`1e-3`, 17 significant digits, `+1`) are copied aside and
+converted by Arrow's own string-to-double cast afterwards.
 
 Anything else gives None and the file takes the general path (files.read_table and the id
 alignment of predictions.py), which also words the refusals: another column layout, quotes,
@@ -16,6 +17,8 @@ shuffled file stops at its first row), a row count that differs, gzip or Parquet
 Below FAST_CSV_BYTES the general path reads the file and numba is not even imported (its
 ~1 s of import and load, once per process, would outweigh what it saves).
 """
+
+import mmap
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +29,7 @@ from oracle.scoring.files import UTF8_BOM, Blob
 from oracle.scoring.labels import Labels
 
 FAST_CSV_BYTES = 4 * 2**20  # smaller files take the general path (no JIT, no numba import)
+READ_BLOCK_ROWS = 2**18  # rows read between two lettings-go of the pages read (~4 MiB here)
 
 
 def aligned_values(
@@ -48,11 +52,14 @@ def aligned_values(
     aside_bytes = np.empty(len(body) - body_start, dtype=np.uint8)  # pages touched if used
     from oracle.scoring.compiled import DONE, scan  # imports numba: only for large files
 
-    outcome, aside = scan(
-        body, body_start, id_offsets, id_bytes, values, aside_rows, aside_offsets, aside_bytes
-    )
-    if outcome != DONE:
-        return None
+    pos, aside = body_start, 0
+    for first in range(0, rows, READ_BLOCK_ROWS):  # the file is let go of as it is read
+        block = np.array([first, min(first + READ_BLOCK_ROWS, rows)], dtype=np.int64)
+        outcome, aside, pos = scan(body, pos, block, id_offsets, id_bytes, values, aside,
+                                   aside_rows, aside_offsets, aside_bytes)  # fmt: skip
+        if outcome != DONE:
+            return None
+        _let_go(data, pos)
     if aside:
         spelled = pa.Array.from_buffers(
             pa.large_string(),
@@ -66,6 +73,13 @@ def aligned_values(
             return None  # not a number to Arrow either: the general path words the refusal
         values[aside_rows[:aside]] = converted.to_numpy()
     return values
+
+
+def _let_go(data: Blob, end: int) -> None:
+    """Drops the mapped pages before `end` from this process's memory (the file stays in
+    the page cache): a large file is never resident whole."""
+    if isinstance(data, mmap.mmap):
+        data.madvise(mmap.MADV_DONTNEED, 0, end - end % mmap.PAGESIZE)
 
 
 def _body_start(data: Blob, header: bytes) -> int | None:

@@ -37,6 +37,7 @@ UNSUPPORTED = {  # magic bytes of containers people upload by mistake
 }
 FORMATS = "CSV, gzip-compressed CSV or Parquet"
 Blob = bytes | mmap.mmap  # a file's content: in memory, or mapped read-only
+STREAMED_BYTES = 4 * 2**20  # larger files are mapped without reading them in at once
 PARALLEL_CSV_BYTES = 4 * 2**20  # smaller CSV bodies are parsed in one thread
 MAX_CSV_THREADS = 8
 CSV_BLOCK_BYTES = 16 * 2**20  # Arrow parses in blocks (16 MiB measured best): the longest row
@@ -70,6 +71,10 @@ def load_bytes(source: bytes | str | os.PathLike[str], max_bytes: int) -> Blob:
                 )
             if info.st_size == 0:
                 return b""
+            if info.st_size > STREAMED_BYTES:  # read in blocks: its pages come in as read
+                mapped = mmap.mmap(handle.fileno(), 0, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ)
+                mapped.madvise(mmap.MADV_SEQUENTIAL)
+                return mapped
             flags = mmap.MAP_PRIVATE | getattr(mmap, "MAP_POPULATE", 0)  # read ahead at once
             return mmap.mmap(handle.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
     except OSError as exc:

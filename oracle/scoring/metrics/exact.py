@@ -32,15 +32,33 @@ def exact_sum(values: ArrayLike) -> float:
 
     NaN or an infinity among the values gives what `sum` gives; a finite sum beyond the
     largest float raises OverflowError, as `math.fsum` does."""
-    array = np.ascontiguousarray(values, dtype=np.float64).ravel()
-    total = 0
-    for start in range(0, array.size, _CHUNK):
-        chunk = array[start : start + _CHUNK]
-        scaled = _scaled_sum(chunk)
-        if scaled is None:
-            return float(np.sum(array))  # NaN or an infinity decides the sum
-        total += scaled
-    return total / (1 << 1074)  # correctly rounded; OverflowError beyond the largest float
+    return ExactSum().add(values).value()
+
+
+class ExactSum:
+    """An exact running sum: `add` arrays one after another, `value` is the correctly
+    rounded sum of all of them, the float `exact_sum` gives for them joined into one array
+    (the integer total is exact, so how the values are cut does not change a bit)."""
+
+    def __init__(self) -> None:
+        self._scaled = 0  # the exact sum so far times 2^1074, a Python integer
+        self._not_finite: float | None = None  # NaN or an infinity seen: what sum gives
+
+    def add(self, values: ArrayLike) -> "ExactSum":
+        array = np.ascontiguousarray(values, dtype=np.float64).ravel()
+        for start in range(0, array.size, _CHUNK):
+            chunk = array[start : start + _CHUNK]
+            scaled = None if self._not_finite is not None else _scaled_sum(chunk)
+            if scaled is None:  # NaN or an infinity decides the sum
+                self._not_finite = (self._not_finite or 0.0) + float(np.sum(chunk))
+            else:
+                self._scaled += scaled
+        return self
+
+    def value(self) -> float:
+        if self._not_finite is not None:
+            return self._not_finite
+        return self._scaled / (1 << 1074)  # correctly rounded; OverflowError beyond the max
 
 
 def _scaled_sum(chunk: NDArray[np.float64]) -> int | None:
