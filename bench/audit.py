@@ -8,8 +8,10 @@ real `check_scores` (with the progress callback the CLI draws its bar from) over
 ledger of COOP_BENCH_AUDIT_SCORES scored submissions (default 20,000; issue 18's size is
 100,000) of the diabetes example challenge: the labels revealed, 200 distinct real
 predictions files in an embedded IPFS store, each submission naming one of them with its
-honest score. Each size runs in a fresh process (spawn) so its peak RSS (VmHWM) is its own;
-a quarter of the size runs too, so the rows show whether memory grows with the count.
+honest score. A quarter of the size runs at the same time, so both see the same load and
+the rows show whether time and memory grow faster than the count; each in a fresh process
+(spawn), so its peak RSS (VmHWM) and CPU time are its own. The rows measure `check_scores`
+only; bench/audit_near_copies.py measures the step of the audit that grows faster.
 """
 
 import json
