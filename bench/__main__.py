@@ -5,7 +5,7 @@ import argparse
 from bench import (
     api,
     audit,
-    audit_near_copies,
+    audit_steps,
     coderuns,
     first_submission,
     gas,
@@ -17,7 +17,7 @@ from bench import (
 BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "first_submission": first_submission.main,
               "api": api.main, "latency": latency.main, "sandbox": sandbox.main,
               "coderuns": coderuns.main, "audit": audit.main,
-              "audit_near_copies": audit_near_copies.main}  # fmt: skip
+              "audit_steps": audit_steps.main}  # fmt: skip
 
 
 def main() -> None:
