@@ -240,7 +240,8 @@ def check_rewards(
     for root in challenge.roots:
         subject = f"rewards root of phase {root.phase} (seq {root.seq})"
         if root.state is RootStanding.VOIDED:
-            report.notes.append(f"{subject} was voided by the arbiter; not recomputed")
+            by = "a correction of its phase" if root.voided_by_correction else "the arbiter"
+            report.notes.append(f"{subject} was voided by {by}; not recomputed")
             continue
         spec = fetch.spec(challenge.phases[root.phase])
         if spec is None:

@@ -247,6 +247,7 @@ class RewardRootPosted:
     position: Position = (0, 0)
     state: RootStanding = RootStanding.LIVE
     disputes: list[DisputeFiled] = field(default_factory=list)  # in order
+    voided_by_correction: bool = False  # voided by a correction of its phase, not the arbiter
 
 
 @dataclass(frozen=True)

@@ -313,6 +313,7 @@ def _dispute_lapsed(ledger: Ledger, e: ChainEvent) -> None:
 def _voided_by_correction(ledger: Ledger, e: ChainEvent) -> None:
     root = _latest_root(ledger, e)
     root.state = RootStanding.VOIDED
+    root.voided_by_correction = True
     _escrow_move(ledger, e, root.total, "root voided by a correction")
 
 

@@ -138,6 +138,8 @@ def test_a_labels_correction_is_rescored_by_the_quorum_and_the_root_follows(
     assert audit.checked["rank changes"] == 2
     (view,) = [n for n in audit.notes if n.startswith("rank changes of phase 0 (correction 1)")]
     assert all(f"#{sid} rank {old} → {new}" in view for sid, (old, new) in moved.items()), view
+    voided = f"rewards root of phase 0 (seq {first_root.seq}) was voided by a correction of its"
+    assert any(n.startswith(voided) for n in audit.notes), audit.notes
 
 
 OPPOSITE_SCORER = (
