@@ -104,7 +104,8 @@ def synthetic_events(seed: int = 7) -> Iterator[ChainEvent]:
     config = {
         "token": people[0], "bounty": 0, "oracles": (people[0],), "quorum": 1,
         "disputeWindow": 3600, "disputeBond": 0, "arbiter": people[0], "noticePeriod": 86400,
-        "dailyCap": 0, "commitBond": 0, "parentChallenge": 0,
+        "dailyCap": 0, "commitBond": 0, "parentChallenge": 0, "scoringDeadline": 0,
+        "maxOutageExtension": 0,
     }  # fmt: skip
     phase = {"specCid": "bafkspec", "higherIsBetter": False, "baseline": 100 * WAD,
              "target": 40 * WAD, "eta": ETA, "commitStart": 0, "commitEnd": 10**10,
