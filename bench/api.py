@@ -142,7 +142,7 @@ def synthetic_events(seed: int = 7) -> Iterator[ChainEvent]:
                 index += 1
         yield _event("ScoresPosted", block + 2, index, challengeId=1, phase=0,
                      seq=start // BATCH + 1, itemsHash=b"\4" * 32, itemCount=len(ids),
-                     relayer=people[0])  # fmt: skip
+                     relayer=people[0], correction=0)  # fmt: skip
         for i, sid in enumerate(ids):
             if rng.random() < 0.1:
                 reviewer = people[(sid + 1) % PARTICIPANTS]
@@ -196,7 +196,7 @@ def start_server(db: Path, data_dir: Path, workers: int) -> tuple[subprocess.Pop
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded machine takes a while to import the app
     while time.monotonic() < deadline:
         try:
             httpx.get(f"{url}/v1/status").raise_for_status()
