@@ -3,9 +3,10 @@
 uvicorn's own `--workers` shares one socket, and the worker that wakes first accepts a
 burst: 50 keep-alive clients split 35/15 to 46/4 between two workers, so one CPU queued
 most of them while the other idled (docs/scale.md). Here every worker binds the port with
-SO_REUSEPORT and the kernel spreads connections over the sockets by hash. The workers are
-spawned (not forked: the indexer's thread stays in this process); SIGINT or SIGTERM here,
-or one worker ending, stops them all, each draining as uvicorn does.
+SO_REUSEPORT and the kernel (Linux; BSDs give one socket all of them) spreads connections
+over the sockets by hash. The workers are spawned (not forked: the indexer's thread stays
+in this process); SIGINT or SIGTERM here, or one worker ending, stops them all, each
+draining as uvicorn does.
 """
 
 import multiprocessing
