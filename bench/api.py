@@ -51,7 +51,7 @@ from web3.types import FilterParams, RPCEndpoint
 from bench.report import Row, merge_rows
 from oracle.api.read.profiles import render_pending
 from oracle.chain.anvil import ANVIL_KEYS, free_port, start_anvil
-from oracle.chain.artifacts import CONTRACT_NAMES, load_artifact
+from oracle.chain.artifacts import load_artifact
 from oracle.chain.attestation import (
     ScoreItem,
     items_as_call_arg,
@@ -363,10 +363,13 @@ def real_chain_events(url: str, submissions: int) -> Platform:
 def web3_read_and_decode(platform: Platform) -> list[AttributeDict[str, Any]]:
     """The baseline: `eth_getLogs` through web3 and each log decoded by web3's
     `ContractEvent.process_log`, the path the follower took before oracle/chain/log_layouts.py."""
-    contracts = [platform.token, platform.registry, platform.book, platform.score_board,
-                 platform.vault]  # fmt: skip
+    # the contracts the follower decodes (oracle/chain/events.py), by artifact name
+    named = {"CoopToken": platform.token, "ChallengeRegistry": platform.registry,
+             "SubmissionBook": platform.book, "ScoreBoard": platform.score_board,
+             "RewardVault": platform.vault}  # fmt: skip
+    contracts = list(named.values())
     by_topic = {}
-    for name, contract in zip(CONTRACT_NAMES, contracts, strict=True):
+    for name, contract in named.items():
         for abi in load_artifact(name).abi:
             if abi.get("type") == "event":
                 layout = EventLayout.from_abi(name, abi)
