@@ -1,7 +1,6 @@
 """`coop api serve`: the REST API, the web app and the IPFS gateway over uvicorn."""
 
 import logging
-import os
 import threading
 from pathlib import Path
 
@@ -47,7 +46,8 @@ def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: i
     """
     import uvicorn
 
-    from oracle.api.app import CONFIG_ENV, create_app
+    from oracle.api.app import create_app
+    from oracle.api.workers import serve_workers
 
     ctx = ChainContext.from_options(config, rpc_url, deployment, account, as_json)
     s = ctx.settings
@@ -71,10 +71,8 @@ def serve(host: str | None, port: int | None, no_follow: bool, max_upload_mib: i
                  "timeout_graceful_shutdown": 5}  # fmt: skip
         if workers == 1:
             uvicorn.run(create_app(app_config), **where)  # type: ignore[arg-type]
-        else:
-            os.environ[CONFIG_ENV] = app_config.to_json()
-            uvicorn.run("oracle.api.app:app_from_environment", factory=True, workers=workers,
-                        **where)  # type: ignore[arg-type]  # fmt: skip
+        elif code := serve_workers(app_config, workers=workers, **where):  # type: ignore[arg-type]
+            raise SystemExit(code)
     finally:
         stop.set()
         if follower is not None:

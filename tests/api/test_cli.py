@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -98,3 +99,19 @@ def test_api_serve_with_two_worker_processes_answers_from_the_index(
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_api_serve_workers_on_a_port_in_use_says_so(indexer: Indexer, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [*COOP, "api", "serve", "--no-follow", "--workers", "2", "--db",
+             str(indexer.db_path), "--host", "127.0.0.1", "--port", str(port)],
+            env={**os.environ, "COOP_DATA_DIR": str(tmp_path)}, capture_output=True,
+            text=True, timeout=120,
+        )  # fmt: skip
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr, result.stderr
+    assert "Pick another --port" in result.stderr

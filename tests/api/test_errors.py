@@ -3,7 +3,9 @@
 import pytest
 from fastapi.testclient import TestClient
 
+from oracle.api.read.profiles import profile, rendered_profile
 from oracle.indexer.runner import Indexer
+from oracle.indexer.schema import bump_version
 from tests.indexer.story import ALICE, BOB, address
 from tests.ledger.lifecycle import Life, predictions
 
@@ -113,3 +115,22 @@ def test_etag_gives_304_until_the_board_changes(indexed: Life, indexer: Indexer,
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     assert [e["participant"] for e in changed.json()["items"]] == [address(BOB), address(ALICE)]
+
+
+def test_a_profile_is_served_as_the_indexer_rendered_it(indexed: Life, indexer: Indexer,
+                                                       client: TestClient) -> None:  # fmt: skip
+    alice = address(ALICE)
+    stored = rendered_profile(indexer.db, alice)
+    assert stored is not None and stored == profile(indexer.db, alice).model_dump_json().encode()
+    for asked in (alice, alice.lower()):
+        first = client.get(f"/v1/profiles/{asked}")
+        assert first.status_code == 200 and first.content == stored
+        assert first.headers["content-type"] == "application/json"
+        etag = first.headers["etag"]
+        again = client.get(f"/v1/profiles/{asked}", headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.headers["etag"] == etag
+
+    indexer.db.execute("UPDATE profile_answers SET body = NULL WHERE address = ?", (alice,))
+    bump_version(indexer.db)  # pending again: the route renders it, byte for byte the same
+    pending = client.get(f"/v1/profiles/{alice}")
+    assert pending.status_code == 200 and pending.content == stored

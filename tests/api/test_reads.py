@@ -36,6 +36,8 @@ def test_challenge_and_boards_are_the_ledgers(life: Life, indexer: Indexer, clie
     assert summary["challenge_id"] == cid and summary["bounty"] == str(BOUNTY)
     assert summary["submission_count"] == 3 and summary["participant_count"] == 3
     assert summary["higher_is_better"] is False and summary["state"] == "ended"
+    status = get(client, "/v1/status")
+    assert (status["challenge_count"], status["submission_count"]) == (1, 3)
     assert summary["best"]["participant"] == address(BOB)
 
     challenge = get(client, f"/v1/challenges/{cid}")

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from oracle.indexer.runner import Indexer
-from oracle.indexer.schema import read_meta
+from oracle.indexer.schema import read_meta, row_count
 from oracle.ledger.boards import improvements, private_board, public_board
 from oracle.ledger.replay import read_ledger
 from oracle.rewards.merkle import verify
@@ -108,6 +108,7 @@ def test_a_reorg_removes_what_the_chain_forgot(
     story = scored(life)
     indexer.catch_up()
     assert rows(indexer, "SELECT count(*) FROM public_board") == [(2,)]
+    assert row_count(indexer.db, "submissions") == 4  # what /v1/status shows
     before_reorg = dump(indexer.db)
 
     w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
@@ -117,6 +118,7 @@ def test_a_reorg_removes_what_the_chain_forgot(
 
     ids = [r[0] for r in rows(indexer, "SELECT submission_id FROM submissions ORDER BY 1")]
     assert story.linear not in ids and len(ids) == 2  # the new history reuses id 2
+    assert row_count(indexer.db, "submissions") == 2  # the rewind counted down, then up
     assert rows(indexer, "SELECT count(*) FROM scores") == [(0,)]
     assert rows(indexer, "SELECT count(*) FROM public_board") == [(0,)]
     assert rows(indexer, "SELECT count(*) FROM reviews") == [(0,)]

@@ -36,10 +36,7 @@ def _default(store: ContentStore, spec_cid: str) -> str | None:
     return _defaults[spec_cid]
 
 
-def licence_of(store: ContentStore, spec_cid: str, artifact_cid: str) -> SubmissionLicence | None:
-    default = _default(store, spec_cid)
-    if default is None:
-        return None
+def _licence_of(store: ContentStore, default: str, artifact_cid: str) -> SubmissionLicence | None:
     if artifact_cid not in _manifests:
         try:
             manifest = read_manifest(store, artifact_cid)
@@ -65,7 +62,13 @@ def licences(
         f"WHERE s.submission_id IN ({', '.join('?' * len(ids))})",
         ids,
     ).fetchall()
-    found = {int(sid): licence_of(store, spec, cid) for sid, spec, cid in rows}
+    # each phase's spec once per call: one the store lacks is not tried fifty times a page
+    defaults = {spec: _default(store, spec) for spec in {str(r[1]) for r in rows}}
+    found = {
+        int(sid): _licence_of(store, default, cid)
+        for sid, spec, cid in rows
+        if (default := defaults[spec]) is not None
+    }
     return {sid: licence for sid, licence in found.items() if licence is not None}
 
 

@@ -17,10 +17,14 @@ RENDER_BATCH = 200  # profiles per write transaction: readers never wait long
 def profile_json(db: sqlite3.Connection, address: str) -> bytes:
     """The profile's JSON: as the indexer rendered it ahead of time (oracle/indexer/
     profile_answers.py), or rendered now when that one is pending or was never made."""
+    body = rendered_profile(db, address)
+    return profile(db, address).model_dump_json().encode() if body is None else body
+
+
+def rendered_profile(db: sqlite3.Connection, address: str) -> bytes | None:
+    """The profile's JSON as the indexer rendered it; None while pending or never made."""
     row = db.execute("SELECT body FROM profile_answers WHERE address = ?", (address,)).fetchone()
-    if row is not None and row[0] is not None:
-        return bytes(row[0])
-    return profile(db, address).model_dump_json().encode()
+    return None if row is None or row[0] is None else bytes(row[0])
 
 
 def render_pending(db: sqlite3.Connection) -> int:

@@ -4,6 +4,7 @@ import sqlite3
 
 from oracle.api.models import DeploymentInfo, Status
 from oracle.api.read.common import chain_time, meta
+from oracle.indexer.schema import row_count
 
 
 def status(db: sqlite3.Connection) -> Status:
@@ -11,7 +12,6 @@ def status(db: sqlite3.Connection) -> Status:
         return meta(db, key) or ""
 
     (challenges,) = db.execute("SELECT count(*) FROM challenges").fetchone()
-    (submissions,) = db.execute("SELECT count(*) FROM submissions").fetchone()
     return Status(
         chain_id=int(need("chain_id") or 0),
         deployment=DeploymentInfo(
@@ -23,5 +23,5 @@ def status(db: sqlite3.Connection) -> Status:
         chain_time=chain_time(db),
         schema_version=need("schema_version"),
         challenge_count=int(challenges),
-        submission_count=int(submissions),
+        submission_count=row_count(db, "submissions"),
     )  # fmt: skip
