@@ -39,7 +39,8 @@ class RankedRows:
                         self.scores[offset:end], self.blocks[offset:end], strict=True))  # fmt: skip
 
 
-_kept: OrderedDict[tuple[StateKey, str, int, int], RankedRows] = OrderedDict()
+# keyed by the index's file too: one process may read several indexes (tests, tools)
+_kept: OrderedDict[tuple[str, StateKey, str, int, int], RankedRows] = OrderedDict()
 
 
 def ranked_rows(db: sqlite3.Connection, board: str, challenge_id: int, phase: int) -> RankedRows:
@@ -47,7 +48,8 @@ def ranked_rows(db: sqlite3.Connection, board: str, challenge_id: int, phase: in
     formed team keeps only its best row (oracle/api/read/teams.py says which teams)."""
     if board not in BOARDS:
         raise ValueError(f"no board named {board!r}")
-    key = (index_state(db), board, challenge_id, phase)
+    (_, _, index_file) = db.execute("PRAGMA database_list").fetchone()
+    key = (index_file, index_state(db), board, challenge_id, phase)
     rows = _kept.get(key)
     if rows is None:
         found = db.execute(
