@@ -2,11 +2,11 @@
 
 import argparse
 
-from bench import api, audit, coderuns, first_submission, gas, latency, sandbox, scoring
+from bench import api, audit, coderuns, first_submission, gas, latency, sandbox, scoring, ties
 
 BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "first_submission": first_submission.main,
               "api": api.main, "latency": latency.main, "sandbox": sandbox.main,
-              "coderuns": coderuns.main, "audit": audit.main}  # fmt: skip
+              "coderuns": coderuns.main, "audit": audit.main, "ties": ties.main}  # fmt: skip
 
 
 def main() -> None:
