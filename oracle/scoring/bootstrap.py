@@ -174,7 +174,7 @@ def _summed_scores(
 
 def _correctly_rounded(weighted: NDArray[np.float64]) -> NDArray[np.float64]:
     """The correctly rounded sum over the last axis of exact floats (resamples x entries x
-    parts): one IEEE addition when at most two parts are nonzero, else math.fsum."""
+    parts): one IEEE addition where only the first two parts are nonzero, else math.fsum."""
     total = weighted[:, :, 0] + weighted[:, :, 1] if weighted.shape[2] > 1 else weighted[:, :, 0]
     if weighted.shape[2] > 2:
         deep = np.flatnonzero(weighted[:, :, 2:].any(axis=(0, 2))).tolist()
