@@ -12,12 +12,13 @@ from bench import (
     latency,
     sandbox,
     scoring,
+    ties,
 )
 
 BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "first_submission": first_submission.main,
               "api": api.main, "latency": latency.main, "sandbox": sandbox.main,
               "coderuns": coderuns.main, "audit": audit.main,
-              "audit_steps": audit_steps.main}  # fmt: skip
+              "audit_steps": audit_steps.main, "ties": ties.main}  # fmt: skip
 
 
 def main() -> None:

@@ -97,3 +97,32 @@ def _compiled_bins(
     high, low, count = (np.zeros(_KEYS, dtype=np.int64) for _ in range(3))
     exponent_bins(bits, high, low, count)
     return high, low, count
+
+
+def exact_parts(values: NDArray[np.float64], width: int) -> NDArray[np.float64]:
+    """Nonnegative finite `values` (entries x rows) cut exactly into parts along each entry's
+    bit boundaries, as an array parts x entries x rows whose sum over parts is `values`.
+
+    Part k of an entry holds the bits from 2^(top - (k+1)·width) (or 2^-1074, the last) up
+    to 2^(top - k·width), top the exponent just above the entry's largest value: each part
+    is an integer below 2^width times that power of two. So any sum of one part's values
+    with nonnegative integer weights totalling under 2^(53 - width) is an exact float64,
+    whatever the order of additions (a matrix product computes it exactly), and the exactly
+    rounded weighted sum of an entry's values is the correctly rounded sum of its few parts'
+    weighted sums. Stops when every bit is taken: typically 2 or 3 parts."""
+    if not 1 <= width <= 52:
+        raise ValueError(f"a part's width must be 1 to 52 bits, not {width}")
+    remainder = np.array(values, dtype=np.float64, ndmin=2)
+    if not np.all(np.isfinite(remainder)) or np.any(remainder < 0):
+        raise ValueError("exact parts are cut from nonnegative finite values only")
+    _, top = np.frexp(remainder.max(axis=1, initial=0.0))  # every value < 2^top
+    boundary = top.astype(np.int32)[:, None]
+    parts = []
+    while remainder.any():
+        boundary = boundary - width
+        lowest = np.maximum(boundary, -1074)  # the last part takes every bit down to 2^-1074
+        units = np.floor(np.ldexp(remainder, -lowest))  # < 2^width: exact, no overflow
+        part = np.ldexp(units, lowest)  # an integer below 2^53 times 2^lowest: exact
+        remainder = remainder - part  # the lower bits, exactly
+        parts.append(part)
+    return np.array(parts) if parts else np.zeros((1, *remainder.shape))
