@@ -2,11 +2,22 @@
 
 import argparse
 
-from bench import api, audit, coderuns, first_submission, gas, latency, sandbox, scoring
+from bench import (
+    api,
+    audit,
+    coderuns,
+    first_submission,
+    gas,
+    latency,
+    near_copies,
+    sandbox,
+    scoring,
+)
 
 BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "first_submission": first_submission.main,
               "api": api.main, "latency": latency.main, "sandbox": sandbox.main,
-              "coderuns": coderuns.main, "audit": audit.main}  # fmt: skip
+              "coderuns": coderuns.main, "audit": audit.main,
+              "near_copies": near_copies.main}  # fmt: skip
 
 
 def main() -> None:
