@@ -10,6 +10,7 @@ from bench import (
     first_submission,
     gas,
     latency,
+    near_copies,
     sandbox,
     scoring,
     ties,
@@ -18,7 +19,8 @@ from bench import (
 BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "first_submission": first_submission.main,
               "api": api.main, "latency": latency.main, "sandbox": sandbox.main,
               "coderuns": coderuns.main, "audit": audit.main,
-              "audit_steps": audit_steps.main, "ties": ties.main}  # fmt: skip
+              "audit_steps": audit_steps.main, "ties": ties.main,
+              "near_copies": near_copies.main}  # fmt: skip
 
 
 def main() -> None:

@@ -11,8 +11,12 @@ a parent is an ordinary declared fork; otherwise the earliest submission it is w
 that distance of is its source, and the rewards treat it as a fork of that source
 (oracle/rewards/near_copy_credit.py).
 
-Cost: one predictions file per valid submission is read, and each pair is compared once
-(n^2 / 2 comparisons of the public rows).
+Cost: one predictions file per valid submission is read; its public rows and spread are
+taken once. A BLAS screen (oracle/scoring/near_copy_screen.py) rules out, provably, the
+pairs that cannot be within the distance, and only the rest get the exact distance: the
+same near-copies as comparing every pair, in seconds at 10,000 submissions and minutes at
+100,000 (bench/near_copies.py). Identical files are found through a dict from file set to
+its earliest submissions.
 """
 
 from dataclasses import dataclass
@@ -31,7 +35,8 @@ from oracle.ledger.reward_inputs import private_score
 from oracle.rewards.model import NearCopy, NearCopyEvidence
 from oracle.scoring.artifacts import is_code, predictions_file
 from oracle.scoring.labels import Holdout, load_holdout
-from oracle.scoring.near_copy import distance_ppm
+from oracle.scoring.near_copy import distance_ppm_given_spread, spread
+from oracle.scoring.near_copy_screen import BLOCK, screened_pairs
 from oracle.scoring.predictions import read_predictions
 from oracle.scoring.receipt import CodeReceipt
 from oracle.scoring.rejection import ArtifactRejected
@@ -73,49 +78,145 @@ def phase_near_copies(
         key=lambda s: (s.commit_block, s.submission_id),
     )
     compared = [_compared(s, spec, store, holdout) for s in valid]
-    limit = spec.near_copies.max_distance_ppm
-    rows = holdout.part_rows["public"]
-    found = (_near_copy(c, compared[:position], rows, limit) for position, c in enumerate(compared))
-    return tuple(near for near in found if near is not None)
+    return near_copies_among(
+        compared, holdout.part_rows["public"], spec.near_copies.max_distance_ppm
+    )
+
+
+def near_copies_among(
+    compared: list[Compared], rows: NDArray[np.intp], limit: int, block: int = BLOCK
+) -> tuple[NearCopy, ...]:
+    """The near-copies among `compared` (in commit order) on the public `rows`: each
+    submission against the earlier ones, with the exact distance run only on the pairs
+    the screen keeps (oracle/scoring/near_copy_screen.py, `block` submissions at a time)."""
+    public = _PublicRows(compared, rows)
+    files = _EarliestFiles(compared)
+    found: list[NearCopy] = []
+    position = 0
+    for stop, sources, candidates in screened_pairs(public.vectors, public.columns, limit, block):
+        block_positions = np.arange(position, stop)
+        starts = np.searchsorted(candidates, block_positions, side="left")
+        ends = np.searchsorted(candidates, block_positions, side="right")
+        for begin, end in zip(starts, ends, strict=True):
+            near = _near_copy(position, compared, public, files, sources[begin:end], limit)
+            if near is not None:
+                found.append(near)
+            position += 1
+    return tuple(found)
 
 
 def _near_copy(
-    candidate: Compared, earlier: list[Compared], rows: NDArray[np.intp], limit: int
+    position: int,
+    compared: list[Compared],
+    public: "_PublicRows",
+    files: "_EarliestFiles",
+    screened: NDArray[np.intp],
+    limit: int,
 ) -> NearCopy | None:
-    """The candidate as a near-copy of the earliest submission by another address it is
-    within `limit` of; None when it is within `limit` of none, or of a parent it named."""
-    mine = candidate.submission
+    """The submission at `position` as a near-copy of the earliest earlier submission by
+    another address it is within `limit` of; None when it is within `limit` of none, or of
+    a parent it named. `screened`: the earlier submissions the screen kept, in order."""
+    mine = compared[position].submission
     assert mine.reveal is not None
-    named = set(mine.reveal.parents)
-    first: NearCopy | None = None
-    for other in earlier:
-        theirs = other.submission
-        if theirs.submitter == mine.submitter:
-            continue
-        distance = _distance(candidate, other, rows)
-        if distance is None or distance[0] > limit:
-            continue
-        if theirs.submission_id in named:
+
+    def within(other: int) -> tuple[int, NearCopyEvidence] | None:
+        if compared[other].submission.submitter == mine.submitter:
+            return None
+        if files.same(other, position):
+            return 0, NearCopyEvidence.FILES
+        distance = public.distance_ppm(other, position)
+        if distance is None or distance > limit:
+            return None
+        return distance, NearCopyEvidence.PREDICTIONS
+
+    for parent in mine.reveal.parents:
+        other = public.position_of.get(parent)
+        if other is not None and other < position and within(other) is not None:
             return None  # a declared fork of what it is close to
-        if first is None:
-            first = NearCopy(
-                SubmissionId(mine.submission_id),
-                SubmissionId(theirs.submission_id),
-                Address(theirs.submitter),
-                *distance,
-            )
-    return first
-
-
-def _distance(
-    candidate: Compared, other: Compared, rows: NDArray[np.intp]
-) -> tuple[int, NearCopyEvidence] | None:
-    if candidate.files is not None and candidate.files == other.files:
-        return 0, NearCopyEvidence.FILES
-    if candidate.predictions is None or other.predictions is None:
+    earliest = files.earliest_other(position)
+    for screened_other in screened:
+        if earliest is not None and screened_other >= earliest:
+            break
+        if within(int(screened_other)) is not None:
+            earliest = int(screened_other)
+            break
+    if earliest is None:
         return None
-    found = distance_ppm(other.predictions, candidate.predictions, rows)
-    return None if found is None else (found, NearCopyEvidence.PREDICTIONS)
+    distance = within(earliest)
+    assert distance is not None
+    theirs = compared[earliest].submission
+    return NearCopy(
+        SubmissionId(mine.submission_id),
+        SubmissionId(theirs.submission_id),
+        Address(theirs.submitter),
+        *distance,
+    )
+
+
+class _PublicRows:
+    """Each submission's predictions on the public rows, one row of `vectors` each (NaN
+    for a submission without predictions), and its exact spread once it is a source."""
+
+    def __init__(self, compared: list[Compared], rows: NDArray[np.intp]) -> None:
+        shapes = {c.predictions.shape for c in compared if c.predictions is not None}
+        if len(shapes) > 1:
+            raise ValueError(f"predictions of shapes {sorted(shapes)} differ")
+        self.table: tuple[int, ...] = (len(rows), *(shapes.pop()[1:] if shapes else ()))
+        self.columns = int(np.prod(self.table[1:]))
+        self.vectors = np.full((len(compared), len(rows) * self.columns), np.nan)
+        for position, c in enumerate(compared):
+            if c.predictions is not None:
+                self.vectors[position] = c.predictions[rows].ravel()
+        self.position_of = {c.submission.submission_id: p for p, c in enumerate(compared)}
+        self._spreads: dict[int, float] = {}
+
+    def distance_ppm(self, source: int, candidate: int) -> int | None:
+        """`distance_ppm` of the two submissions' predictions on the public rows; None when
+        either has none or the source has no spread."""
+        theirs, ours = self.vectors[source], self.vectors[candidate]
+        if len(theirs) == 0 or np.isnan(theirs).any() or np.isnan(ours).any():
+            return None
+        if source not in self._spreads:
+            self._spreads[source] = spread(theirs.reshape(self.table))
+        source_spread = self._spreads[source]
+        if source_spread == 0.0:
+            return None
+        return distance_ppm_given_spread(theirs, ours, source_spread)
+
+
+class _EarliestFiles:
+    """Code submissions with the same files (their paths and bytes): for each file set its
+    earliest submission, and the earliest one by another address than that one's."""
+
+    def __init__(self, compared: list[Compared]) -> None:
+        self.compared = compared
+        self.first: dict[Files, int] = {}
+        self.first_other: dict[Files, int] = {}
+        for position, c in enumerate(compared):
+            if c.files is None:
+                continue
+            first = self.first.setdefault(c.files, position)
+            if c.files not in self.first_other and _owner(compared[first]) != _owner(c):
+                self.first_other[c.files] = position
+
+    def same(self, one: int, other: int) -> bool:
+        mine = self.compared[one].files
+        return mine is not None and mine == self.compared[other].files
+
+    def earliest_other(self, position: int) -> int | None:
+        """The earliest earlier submission with the same files by another address."""
+        mine = self.compared[position]
+        if mine.files is None:
+            return None
+        first = self.first[mine.files]
+        found = first if _owner(self.compared[first]) != _owner(mine) else None
+        if found is None:
+            found = self.first_other.get(mine.files)
+        return found if found is not None and found < position else None
+
+
+def _owner(compared: Compared) -> str:
+    return compared.submission.submitter
 
 
 def _compared(

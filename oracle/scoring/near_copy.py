@@ -36,12 +36,25 @@ def distance_ppm(
     if len(rows) == 0:
         return None
     theirs = source[rows]
-    ours = candidate[rows]
-    spread = exact_sum(np.square(theirs - _column_means(theirs)))
-    if spread == 0.0:
+    source_spread = spread(theirs)
+    if source_spread == 0.0:
         return None
+    return distance_ppm_given_spread(theirs, candidate[rows], source_spread)
+
+
+def spread(values: NDArray[np.float64]) -> float:
+    """The source's spread: the exactly rounded sum of its values' squared deviations from
+    their column means (`values` already cut to the public rows)."""
+    return exact_sum(np.square(values - _column_means(values)))
+
+
+def distance_ppm_given_spread(
+    theirs: NDArray[np.float64], ours: NDArray[np.float64], source_spread: float
+) -> int:
+    """`distance_ppm` on predictions already cut to the public rows, with the source's
+    `spread` (> 0) computed once for all its comparisons."""
     difference = exact_sum(np.square(ours - theirs))
-    return math.floor(math.sqrt(difference / spread) * PPM)
+    return math.floor(math.sqrt(difference / source_spread) * PPM)
 
 
 def _column_means(values: NDArray[np.float64]) -> NDArray[np.float64]:
