@@ -127,9 +127,7 @@ def read_table_blocks(
     large file is never resident whole, nor is its table. A file that cannot be cut at line
     ends (gzip, Parquet, a quote anywhere) is one table. Same refusals, same row numbers."""
     plain = data[:2] != GZIP_MAGIC and data[:4] != PARQUET_MAGIC
-    quoted = plain and len(data) > block_bytes and data.find(b'"') >= 0
-    let_go(data, len(data))  # the search for a quote read every page
-    if not plain or len(data) <= block_bytes or quoted:
+    if not plain or len(data) <= block_bytes or _has_quote(data, block_bytes):
         yield read_table(data, types, max_uncompressed)
         return
     for magic, what in UNSUPPORTED.items():
@@ -148,6 +146,17 @@ def read_table_blocks(
         let_go(data, end)
         yield table
         start = end
+
+
+def _has_quote(data: Blob, block_bytes: int) -> bool:
+    """Whether a quote is anywhere in `data`, searched a block at a time, the pages of each
+    let go of (a search of the whole mapped file at once made all of it resident)."""
+    for start in range(0, len(data), block_bytes):
+        end = min(start + block_bytes, len(data))
+        if data.find(b'"', start, end) >= 0:
+            return True
+        let_go(data, end)
+    return False
 
 
 def _parse_part(
