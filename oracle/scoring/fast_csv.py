@@ -13,7 +13,8 @@ converted by Arrow's own string-to-double cast afterwards.
 Anything else gives None and the file takes the general path (files.read_table and the id
 alignment of predictions.py), which also words the refusals: another column layout, quotes,
 spaces, empty cells or lines, letters, ids that differ from the test set's at any row (a
-shuffled file stops at its first row), a row count that differs, gzip or Parquet.
+shuffled file stops at its first row), a row count that differs, gzip or Parquet. (A large
+plain CSV in another order is then read in blocks by streamed.py, before the general path.)
 Below FAST_CSV_BYTES the general path reads the file and numba is not even imported (its
 ~1 s of import and load, once per process, would outweigh what it saves).
 """

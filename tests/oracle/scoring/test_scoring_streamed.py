@@ -190,3 +190,15 @@ def test_a_fault_late_in_the_labels_gets_the_same_error(
     with pytest.raises(InvalidHoldout) as blocks:
         read_labels(SPEC, data)
     assert words in str(blocks.value) and str(blocks.value) == str(whole.value)
+
+
+def test_crlf_labels_without_a_last_line_end_read_in_blocks_as_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = csv_bytes("id,target", list(zip(IDS, TRUTH.tolist(), strict=True)))
+    data = b"\xef\xbb\xbf" + text.replace(b"\n", b"\r\n").rstrip(b"\r\n")  # BOM, CRLF, no end
+    whole = read_labels(SPEC, data)
+    monkeypatch.setattr(labels, "LABELS_BLOCK_BYTES", SMALL_BLOCK)
+    blocks = read_labels(SPEC, data)
+    assert blocks.ids.to_pylist() == IDS and blocks.y.tolist() == TRUTH.tolist()
+    assert blocks.ids.equals(whole.ids) and blocks.y.tolist() == whole.y.tolist()
