@@ -211,78 +211,104 @@ def _throughput(path: Path) -> tuple[float, float, float]:
     return size_mb / timings["cid"], size_mb / timings["add"], size_mb / timings["sha"]
 
 
-def write_big_files(folder: Path, rows: int) -> tuple[Path, Path]:
-    """labels.csv and predictions.csv of `rows` rows (ratings 1-5, predictions with 6
-    decimals), written by Arrow's CSV writer in blocks of BIG_BLOCK_ROWS."""
+def write_big_files(folder: Path, rows: int) -> tuple[Path, Path, Path]:
+    """labels.csv, predictions.csv (the labels' order) and shuffled.csv (the same rows in
+    a random order) of `rows` rows (ratings 1-5, predictions with 6 decimals), written by
+    Arrow's CSV writer in blocks of BIG_BLOCK_ROWS."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
     rng = np.random.default_rng(0)
-    labels, preds = folder / "labels.csv", folder / "predictions.csv"
+    paths = folder / "labels.csv", folder / "predictions.csv", folder / "shuffled.csv"
     plain = pa_csv.WriteOptions(include_header=False, quoting_style="none")
-    with labels.open("wb") as label_file, preds.open("wb") as pred_file:
-        label_file.write(b"id,target\n")
-        pred_file.write(b"id,prediction\n")
+    truth = rng.integers(1, 6, rows).astype(np.float64)
+    pred = np.round(np.clip(truth + rng.normal(0, 0.9, rows), 1, 5), 6)
+    order = rng.permutation(rows)
+    with paths[0].open("wb") as labels, paths[1].open("wb") as preds, \
+            paths[2].open("wb") as shuffled:  # fmt: skip
+        labels.write(b"id,target\n")
+        preds.write(b"id,prediction\n")
+        shuffled.write(b"id,prediction\n")
         for start in range(0, rows, BIG_BLOCK_ROWS):
             ids = np.arange(start, min(start + BIG_BLOCK_ROWS, rows))
-            truth = rng.integers(1, 6, len(ids)).astype(np.float64)
-            pred = np.round(np.clip(truth + rng.normal(0, 0.9, len(ids)), 1, 5), 6)
-            pa_csv.write_csv(pa.table({"id": ids, "target": truth}), label_file, plain)
-            pa_csv.write_csv(pa.table({"id": ids, "prediction": pred}), pred_file, plain)
-    return labels, preds
+            pa_csv.write_csv(pa.table({"id": ids, "target": truth[ids]}), labels, plain)
+            pa_csv.write_csv(pa.table({"id": ids, "prediction": pred[ids]}), preds, plain)
+            ids = order[start : start + BIG_BLOCK_ROWS]
+            pa_csv.write_csv(pa.table({"id": ids, "prediction": pred[ids]}), shuffled, plain)
+    return paths
 
 
 @dataclass(frozen=True)
 class BigRun:
     holdout_seconds: float
     holdout_peak_rss_mib: float  # reading the labels, hashing the split (once per phase)
-    seconds: float  # one submission, the holdout loaded beforehand
-    peak_rss_mib: float  # the scoring's peak, the holdout resident
+    seconds: float  # one submission in the labels' order, the holdout loaded beforehand
+    peak_rss_mib: float  # its peak, the holdout resident
+    shuffled_seconds: float  # the same rows in a random order, in the same process
+    shuffled_peak_rss_mib: float  # its peak, the holdout resident
     public: float
+    shuffled_public: float
 
 
-def _big_run(labels: Path, predictions: Path) -> BigRun:
-    """In a fresh process: load the holdout, then reset the peak RSS and score once."""
+def _big_run(labels: Path, predictions: Path, shuffled: Path) -> BigRun:
+    """In a fresh process: load the holdout, then score once in the labels' order and once
+    shuffled, the peak RSS (VmHWM) reset before each submission."""
     spec = published_spec()
     start = time.perf_counter()
     holdout = load_holdout(spec, labels.read_bytes(), SALT)
     holdout_seconds = time.perf_counter() - start
     holdout_peak = _peak_rss_mib()
-    Path("/proc/self/clear_refs").write_text("5")  # VmHWM starts again from VmRSS
-    start = time.perf_counter()
-    public, _ = _scores(spec, holdout, predictions)
-    seconds = time.perf_counter() - start
-    return BigRun(holdout_seconds, holdout_peak, seconds, _peak_rss_mib(), public)
+    timed: list[tuple[float, float, float]] = []
+    for path in (predictions, shuffled):
+        Path("/proc/self/clear_refs").write_text("5")  # VmHWM starts again from VmRSS
+        start = time.perf_counter()
+        public, _ = _scores(spec, holdout, path)
+        timed.append((time.perf_counter() - start, _peak_rss_mib(), public))
+    (seconds, peak, public), (shuffled_seconds, shuffled_peak, shuffled_public) = timed
+    return BigRun(holdout_seconds, holdout_peak, seconds, peak, shuffled_seconds,
+                  shuffled_peak, public, shuffled_public)  # fmt: skip
 
 
 def big_file(rows: int) -> list[Row]:
-    """A predictions file of `rows` rows (COOP_BENCH_SCORING_ROWS; 100,000,000 is the full
-    Netflix data) scored in a fresh process: peak RSS and time of the one submission."""
+    """The holdout of `rows` test rows (COOP_BENCH_SCORING_ROWS; 100,000,000 is the full
+    Netflix data) loaded in a fresh process, then a predictions file scored in the labels'
+    order and the same rows shuffled: peak RSS and time of each."""
     with tempfile.TemporaryDirectory() as tmp:
         print(f"  writing {rows:,} rows for the big-file run ...")
-        labels, preds = write_big_files(Path(tmp), rows)
+        labels, preds, shuffled = write_big_files(Path(tmp), rows)
         size_mb = preds.stat().st_size / 1e6
-        print(f"  scoring the {size_mb:,.0f} MB file in a fresh process ...")
+        labels_mb = labels.stat().st_size / 1e6
+        print(f"  loading the {labels_mb:,.0f} MB labels, scoring the {size_mb:,.0f} MB file "
+              "in order and shuffled, in a fresh process ...")  # fmt: skip
         with multiprocessing.get_context("spawn").Pool(1) as pool:
-            run = pool.apply(_big_run, (labels, preds))
+            run = pool.apply(_big_run, (labels, preds, shuffled))
     load = os.getloadavg()[0]
     print(f"  {rows:,} rows: holdout {run.holdout_seconds:.1f} s, peak "
-          f"{run.holdout_peak_rss_mib:.0f} MiB; scoring {run.seconds:.1f} s, peak "
-          f"{run.peak_rss_mib:.0f} MiB; rmse public {run.public!r}; "
+          f"{run.holdout_peak_rss_mib:.0f} MiB; in order {run.seconds:.1f} s, peak "
+          f"{run.peak_rss_mib:.0f} MiB; shuffled {run.shuffled_seconds:.1f} s, peak "
+          f"{run.shuffled_peak_rss_mib:.0f} MiB; rmse public {run.public!r}; "
           f"load average {load:.1f}")  # fmt: skip
+    assert run.shuffled_public == run.public, (run.shuffled_public, run.public)  # to the bit
     name = f"scoring.rmse_{rows}_rows.big_file"
     return [
         Row(f"{name}.peak_rss_mib", round(run.peak_rss_mib, 1), "MiB", "4 GiB bound", 4096.0,
-            f"ratio <= 1 (issue 18): one submission of {size_mb:,.0f} MB, the holdout "
-            f"resident; load average {load:.1f}"),
+            f"ratio <= 1 (issue 18): one submission of {size_mb:,.0f} MB in the labels' "
+            f"order, the holdout resident; load average {load:.1f}"),
         Row(f"{name}.seconds", round(run.seconds, 1), "s", "none", 0.0,
             f"report only: the first submission in the process (numba's machine code "
             f"loaded in it); load average {load:.1f}"),
+        Row(f"{name}.shuffled.peak_rss_mib", round(run.shuffled_peak_rss_mib, 1), "MiB",
+            "4 GiB bound", 4096.0, f"ratio <= 1 (issue 18): the same {size_mb:,.0f} MB in a "
+            "random order, read in blocks and matched by id, the holdout resident (its "
+            f"sorted ids built then); same score to the bit; load average {load:.1f}"),
+        Row(f"{name}.shuffled.seconds", round(run.shuffled_seconds, 1), "s", "none", 0.0,
+            f"report only: the shuffled submission; load average {load:.1f}"),
         Row(f"{name}.holdout.peak_rss_mib", round(run.holdout_peak_rss_mib, 1), "MiB",
-            "4 GiB bound", 4096.0, "report only: reading the labels and hashing the split, "
-            "once per phase (not streamed)"),
+            "4 GiB bound", 4096.0, f"ratio <= 1 (issue 18): reading the {labels_mb:,.0f} MB "
+            "labels (given as bytes) in blocks and hashing the split, once per phase; "
+            f"load average {load:.1f}"),
         Row(f"{name}.holdout.seconds", round(run.holdout_seconds, 1), "s", "none", 0.0,
-            "report only: once per phase"),
+            f"report only: once per phase; load average {load:.1f}"),
     ]  # fmt: skip
 
 

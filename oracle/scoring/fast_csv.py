@@ -13,19 +13,18 @@ converted by Arrow's own string-to-double cast afterwards.
 Anything else gives None and the file takes the general path (files.read_table and the id
 alignment of predictions.py), which also words the refusals: another column layout, quotes,
 spaces, empty cells or lines, letters, ids that differ from the test set's at any row (a
-shuffled file stops at its first row), a row count that differs, gzip or Parquet.
+shuffled file stops at its first row), a row count that differs, gzip or Parquet. (A large
+plain CSV in another order is then read in blocks by streamed.py, before the general path.)
 Below FAST_CSV_BYTES the general path reads the file and numba is not even imported (its
 ~1 s of import and load, once per process, would outweigh what it saves).
 """
-
-import mmap
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from oracle.scoring.files import UTF8_BOM, Blob
+from oracle.scoring.files import UTF8_BOM, Blob, let_go
 from oracle.scoring.labels import Labels
 
 FAST_CSV_BYTES = 4 * 2**20  # smaller files take the general path (no JIT, no numba import)
@@ -59,7 +58,7 @@ def aligned_values(
                                    aside_rows, aside_offsets, aside_bytes)  # fmt: skip
         if outcome != DONE:
             return None
-        _let_go(data, pos)
+        let_go(data, pos)
     if aside:
         spelled = pa.Array.from_buffers(
             pa.large_string(),
@@ -73,13 +72,6 @@ def aligned_values(
             return None  # not a number to Arrow either: the general path words the refusal
         values[aside_rows[:aside]] = converted.to_numpy()
     return values
-
-
-def _let_go(data: Blob, end: int) -> None:
-    """Drops the mapped pages before `end` from this process's memory (the file stays in
-    the page cache): a large file is never resident whole."""
-    if isinstance(data, mmap.mmap):
-        data.madvise(mmap.MADV_DONTNEED, 0, end - end % mmap.PAGESIZE)
 
 
 def _body_start(data: Blob, header: bytes) -> int | None:

@@ -13,7 +13,7 @@ import re
 import stat
 import zlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -119,6 +119,78 @@ def read_table(data: Blob, types: Mapping[str, pa.DataType], max_uncompressed: i
     return _read_csv(data, types)
 
 
+def read_table_blocks(
+    data: Blob, types: Mapping[str, pa.DataType], max_uncompressed: int, block_bytes: int
+) -> Iterator[pa.Table]:
+    """The file as `read_table` reads it, in tables of about `block_bytes` of CSV rows
+    each (cut at line ends), the mapped pages of each block let go of once it is parsed: a
+    large file is never resident whole, nor is its table. A file that cannot be cut at line
+    ends (gzip, Parquet, a quote anywhere) is one table. Same refusals, same row numbers."""
+    plain = data[:2] != GZIP_MAGIC and data[:4] != PARQUET_MAGIC
+    if not plain or len(data) <= block_bytes or _has_quote(data, block_bytes):
+        yield read_table(data, types, max_uncompressed)
+        return
+    for magic, what in UNSUPPORTED.items():
+        if data[: len(magic)] == magic:
+            raise ArtifactRejected(Status.UNREADABLE, f"this is {what}; submit {FORMATS}")
+    if _NON_SPACE.search(data) is None:
+        raise ArtifactRejected(Status.UNREADABLE, "the file is empty")
+    header, body_start = _read_header(data, list(types))
+    convert = _convert_options(types)
+    buffer, start, rows_before = pa.py_buffer(data), body_start, 0
+    while start < len(data):
+        end = data.find(b"\n", min(start + block_bytes, len(data) - 1))
+        end = len(data) if end < 0 else end + 1
+        table = _parse_part(buffer.slice(start, end - start), header, types, convert, rows_before)
+        rows_before += len(table)
+        let_go(data, end)
+        yield table
+        start = end
+
+
+def _has_quote(data: Blob, block_bytes: int) -> bool:
+    """Whether a quote is anywhere in `data`, searched a block at a time, the pages of each
+    let go of (a search of the whole mapped file at once made all of it resident)."""
+    for start in range(0, len(data), block_bytes):
+        end = min(start + block_bytes, len(data))
+        if data.find(b'"', start, end) >= 0:
+            return True
+        let_go(data, end)
+    return False
+
+
+def _parse_part(
+    part: pa.Buffer,
+    header: list[str],
+    types: Mapping[str, pa.DataType],
+    convert: pa_csv.ConvertOptions,
+    rows_before: int,
+) -> pa.Table:
+    read = pa_csv.ReadOptions(
+        column_names=header, use_threads=False, block_size=min(CSV_BLOCK_BYTES, part.size + 1)
+    )
+    return _parsed(
+        lambda: pa_csv.read_csv(pa.BufferReader(part), read_options=read, convert_options=convert),
+        part, header, types, rows_before,
+    )  # fmt: skip
+
+
+def let_go(data: Blob, end: int) -> None:
+    """Drops the mapped pages before `end` from this process's memory (the file stays in
+    the page cache): a large file is never resident whole."""
+    if isinstance(data, mmap.mmap):
+        data.madvise(mmap.MADV_DONTNEED, 0, end - end % mmap.PAGESIZE)
+
+
+def _convert_options(types: Mapping[str, pa.DataType]) -> pa_csv.ConvertOptions:
+    return pa_csv.ConvertOptions(
+        column_types=dict(types),
+        null_values=[""],  # an empty cell is missing; "nan" and "inf" stay numbers
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+
+
 def _check_columns(found: list[str], wanted: list[str]) -> None:
     """Refuses unless `found` is `wanted` in some order; linear in the number of columns."""
     counts = Counter(found)
@@ -149,12 +221,7 @@ def _read_csv(data: Blob, types: Mapping[str, pa.DataType]) -> pa.Table:
     header, body_start = _read_header(data, list(types))
     if _NON_SPACE.search(data, body_start) is None:
         return pa.table({name: pa.array([], type=kind) for name, kind in types.items()})
-    convert = pa_csv.ConvertOptions(
-        column_types=dict(types),
-        null_values=[""],  # an empty cell is missing; "nan" and "inf" stay numbers
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-    )
+    convert = _convert_options(types)
 
     def parse(part: pa.Buffer) -> pa.Table:
         # A block no larger than the part: Arrow allocates the whole block for every read,

@@ -18,6 +18,7 @@ Positions = NDArray[np.int64]  # index into the test rows, -1 for an id not amon
 Offsets = NDArray[np.int32] | NDArray[np.int64]
 
 
+CANONICAL_BLOCK_ROWS = 2**20  # ids checked per block (8 MiB of int64)
 _POWERS_OF_TEN = np.array([10**k for k in range(19)], dtype=np.int64)  # 1 ... 10^18
 _NO_TEXT = np.empty(0, dtype=np.uint8)
 
@@ -37,12 +38,48 @@ def string_buffers(ids: pa.Array) -> tuple[Offsets, NDArray[np.uint8]]:
     return (offsets - offsets[0] if offsets[0] else offsets), text
 
 
+def joined_strings(blocks: list[pa.Array]) -> pa.Array:
+    """String arrays end to end as one array, each block let go of once copied (so the
+    text is never twice in memory); large_string when the text passes 2 GiB."""
+    if len(blocks) == 1:
+        return blocks.pop()
+    buffers = [string_buffers(block) for block in blocks]
+    rows, size = sum(len(b) for b in blocks), sum(len(text) for _, text in buffers)
+    del buffers
+    large = size >= 2**31
+    offsets = np.empty(rows + 1, dtype=np.int64 if large else np.int32)
+    text = np.empty(size, dtype=np.uint8)
+    offsets[0], row, end = 0, 0, 0
+    blocks.reverse()
+    while blocks:
+        block_offsets, block_text = string_buffers(blocks.pop())
+        count = len(block_offsets) - 1
+        offsets[row + 1 : row + 1 + count] = block_offsets[1:].astype(offsets.dtype) + end
+        text[end : end + len(block_text)] = block_text
+        row, end = row + count, end + len(block_text)
+        del block_offsets, block_text
+        pa.default_memory_pool().release_unused()
+    kind = pa.large_string() if large else pa.string()
+    return pa.Array.from_buffers(kind, rows, [None, pa.py_buffer(offsets), pa.py_buffer(text)])
+
+
 def canonical_ints(ids: pa.Array) -> NDArray[np.int64] | None:
     """The ids as int64 when each one is exactly the decimal form of its integer.
 
     An id that parses as an integer but is not its canonical form ("007", "+7", "-0", " 7")
     is always longer than that form, so comparing lengths is enough (and needs no second
-    string array)."""
+    string array). Checked CANONICAL_BLOCK_ROWS ids at a time: only the result is as long
+    as the ids (at 100 M ids, one whole-array pass held ~3 GB of temporaries)."""
+    values = np.empty(len(ids), dtype=np.int64)
+    for start in range(0, len(ids), CANONICAL_BLOCK_ROWS):
+        block = _canonical_block(ids.slice(start, CANONICAL_BLOCK_ROWS))
+        if block is None:
+            return None
+        values[start : start + len(block)] = block
+    return values
+
+
+def _canonical_block(ids: pa.Array) -> NDArray[np.int64] | None:
     try:
         ints = pc.cast(ids, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -63,9 +100,10 @@ class IdIndex:
     """The test ids; `locate` maps other ids to their positions.
 
     `integer`: every test id is a canonical integer, so ids are matched by binary search in
-    the sorted ids. Those sorted ids (and their order) are built when a file first needs
-    them, a file in another order than the labels', and kept from then on: a phase whose
-    files come in the labels' order never holds them (2 x 22 MiB at 2.8 M rows)."""
+    the sorted ids. Those sorted ids (and their order, unless the test ids ascend already)
+    are built when a file first needs them, a file in another order than the labels', and
+    kept from then on: a phase whose files come in the labels' order never holds them
+    (2 x 22 MiB at 2.8 M rows)."""
 
     ids: pa.Array
     integer: bool = False
@@ -75,7 +113,7 @@ class IdIndex:
         return cls(ids, canonical_ints(ids) is not None)
 
     @cached_property
-    def _sorted(self) -> tuple[NDArray[np.int64], NDArray[np.intp]] | None:
+    def _sorted(self) -> tuple[NDArray[np.int64], NDArray[np.intp] | None] | None:
         return _sorted_ints(self.ids) if self.integer else None
 
     @property
@@ -85,7 +123,7 @@ class IdIndex:
     def first_repeated(self) -> str | None:
         """An id that appears more than once, if any (the sorted ids are not kept for it)."""
         if self.integer:
-            sorted_ints, _ = self.__dict__.get("_sorted") or _sorted_ints(self.ids)
+            sorted_ints = _ints_in_order(self.__dict__.get("_sorted"), self.ids)
             same = np.flatnonzero(sorted_ints[1:] == sorted_ints[:-1])
             return str(sorted_ints[same[0]]) if len(same) else None
         if pc.count_distinct(self.ids).as_py() == len(self.ids):
@@ -104,15 +142,33 @@ class IdIndex:
         queries = np.argsort(ints, kind="stable")  # sorted queries keep the search in cache
         wanted = ints[queries]
         slot = np.minimum(np.searchsorted(sorted_ints, wanted), len(sorted_ints) - 1)
-        found = np.where(sorted_ints[slot] == wanted, order[slot], -1)
+        found = np.where(sorted_ints[slot] == wanted, slot if order is None else order[slot], -1)
         positions = np.empty(len(ints), dtype=np.int64)
         positions[queries] = found
         return positions
 
 
-def _sorted_ints(ids: pa.Array) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
-    """The ids as int64 in ascending order, and where each came from."""
+def _ints_in_order(
+    kept: tuple[NDArray[np.int64], NDArray[np.intp] | None] | None, ids: pa.Array
+) -> NDArray[np.int64]:
+    """The ids as int64 in ascending order: the kept sorted ids, or the ids themselves when
+    they ascend already, or sorted in place (never an argsort and its copy: 2 x 8 bytes an
+    id more, ~1.6 GB at 100 M ids)."""
+    if kept is not None:
+        return kept[0]
     ints = canonical_ints(ids)
     assert ints is not None  # IdIndex.integer said so
+    if not bool((ints[1:] > ints[:-1]).all()):
+        ints.sort()
+    return ints
+
+
+def _sorted_ints(ids: pa.Array) -> tuple[NDArray[np.int64], NDArray[np.intp] | None]:
+    """The ids as int64 in ascending order, and where each came from (None when the ids
+    ascend already: each is where it is, and no order array is held, 8 bytes an id)."""
+    ints = canonical_ints(ids)
+    assert ints is not None  # IdIndex.integer said so
+    if bool((ints[1:] > ints[:-1]).all()):
+        return ints, None
     order = np.argsort(ints, kind="stable")
     return ints[order], order

@@ -5,6 +5,7 @@ split salt against the commitments) and scores every submission against it. Prob
 the labels are the owner's, so they raise InvalidHoldout instead of giving a status.
 """
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -18,8 +19,8 @@ from numpy.typing import NDArray
 
 from oracle.errors import InvalidHoldout
 from oracle.scoring.commitment import holdout_commitment
-from oracle.scoring.files import read_table
-from oracle.scoring.ids import IdIndex, Offsets, string_buffers
+from oracle.scoring.files import load_bytes, read_table_blocks
+from oracle.scoring.ids import IdIndex, Offsets, joined_strings, string_buffers
 from oracle.scoring.rejection import ArtifactRejected
 from oracle.scoring.split import public_mask
 from oracle.spec import ChallengeSpec, Task
@@ -27,6 +28,7 @@ from oracle.text import quote_value
 
 MIN_ROWS_PER_PART = 2
 MAX_LABELS_BYTES = 2**36
+LABELS_BLOCK_BYTES = 64 * 2**20  # CSV bytes parsed per block (~5 M rows of `id,target`)
 _QUOTED_BYTES = np.frombuffer(b',"\r\n', dtype=np.uint8)  # an id with one needs quotes
 
 
@@ -82,30 +84,46 @@ class Holdout:
         return MappingProxyType({name: self.labels.y[rows] for name, rows in parts})
 
 
-def read_labels(spec: ChallengeSpec, data: bytes) -> Labels:
-    """The labels file (`id,target` or the spec's columns; CSV, gzip CSV or Parquet)."""
+def read_labels(spec: ChallengeSpec, data: bytes | str | os.PathLike[str]) -> Labels:
+    """The labels file (`id,target` or the spec's columns; CSV, gzip CSV or Parquet), its
+    bytes or its path. A plain CSV file is read in blocks of LABELS_BLOCK_BYTES (a path:
+    mapped, its pages let go of as read), so what stays resident is the ids' text and
+    offsets and the targets, not the file or its Arrow table."""
     classification = spec.task is not Task.REGRESSION
     target_type = pa.string() if classification else pa.float64()
     types = {spec.columns.id: pa.string(), spec.columns.target: target_type}
+    id_blocks: list[pa.Array] = []
+    target_blocks: list[NDArray[np.float64] | NDArray[np.int64]] = []
     try:
-        table = read_table(data, types, MAX_LABELS_BYTES)
+        blob = load_bytes(data if isinstance(data, bytes) else os.fspath(data), MAX_LABELS_BYTES)
+        for table in read_table_blocks(blob, types, MAX_LABELS_BYTES, LABELS_BLOCK_BYTES):
+            ids = table.column(spec.columns.id).combine_chunks()
+            target = table.column(spec.columns.target).combine_chunks()
+            del table
+            if ids.null_count or target.null_count:
+                raise InvalidHoldout("the labels file has an empty id or target; fill it in")
+            target_blocks.append(_targets(spec, target))
+            id_blocks.append(ids)
+            _release_freed()
     except ArtifactRejected as exc:
         raise InvalidHoldout(f"the labels file is unusable: {exc.reason}") from None
-    ids = table.column(spec.columns.id).combine_chunks()
-    target = table.column(spec.columns.target).combine_chunks()
-    del table
+    ids = joined_strings(id_blocks)
+    y = _joined_numbers(target_blocks)
     _release_freed()
     if len(ids) == 0:
         raise InvalidHoldout("the labels file has no rows")
-    if ids.null_count or target.null_count:
-        raise InvalidHoldout("the labels file has an empty id or target; fill it in")
     index = IdIndex.build(ids)
     repeated = index.first_repeated()
     if repeated is not None:
         raise InvalidHoldout(
             f"the labels file repeats the id {quote_value(repeated)}; ids are unique"
         )
-    if classification:
+    return Labels(ids, y, len(spec.classes) if classification else 0, index)
+
+
+def _targets(spec: ChallengeSpec, target: pa.Array) -> NDArray[np.float64] | NDArray[np.int64]:
+    """A block's targets: floats, or each class's index in the spec's classes."""
+    if spec.task is not Task.REGRESSION:
         class_of = pc.index_in(target, value_set=pa.array(spec.classes))
         if class_of.null_count:
             unknown = target.filter(class_of.is_null())[0].as_py()
@@ -113,12 +131,31 @@ def read_labels(spec: ChallengeSpec, data: bytes) -> Labels:
                 f"the label {quote_value(unknown)} is not one of the spec's classes "
                 f"{list(spec.classes)}; fix the labels file or the spec's classes"
             )
-        y: NDArray[np.float64] | NDArray[np.int64] = class_of.to_numpy().astype(np.int64)
-        return Labels(ids, y, len(spec.classes), index)
+        classes: NDArray[np.int64] = class_of.to_numpy().astype(np.int64)
+        return classes
     values = target.to_numpy()
     if not np.isfinite(values).all():
         raise InvalidHoldout("the labels file has a NaN or infinite target; fix it")
-    return Labels(ids, values.astype(np.float64), 0, index)
+    floats: NDArray[np.float64] = values.astype(np.float64)
+    return floats
+
+
+def _joined_numbers(
+    blocks: list[NDArray[np.float64] | NDArray[np.int64]],
+) -> NDArray[np.float64] | NDArray[np.int64]:
+    """The blocks end to end, each let go of once copied (never all twice in memory)."""
+    if len(blocks) == 1:
+        return blocks.pop()
+    kind = blocks[0].dtype if blocks else np.float64
+    joined = np.empty(sum(len(b) for b in blocks), dtype=kind)
+    row = 0
+    blocks.reverse()
+    while blocks:
+        block = blocks.pop()
+        joined[row : row + len(block)] = block
+        row += len(block)
+        del block
+    return joined
 
 
 def split_holdout(spec: ChallengeSpec, labels: Labels, split_salt: bytes) -> Holdout:

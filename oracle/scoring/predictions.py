@@ -13,6 +13,7 @@ from oracle.scoring.fast_csv import aligned_values
 from oracle.scoring.files import load_bytes, read_table
 from oracle.scoring.labels import Labels
 from oracle.scoring.rejection import ArtifactRejected
+from oracle.scoring.streamed import streamed_values
 from oracle.spec import ChallengeSpec, Task
 from oracle.status import Status
 from oracle.text import quote_value
@@ -32,6 +33,9 @@ def read_predictions(
         if fast is not None:
             _check_values(spec, _finite(fast, column, labels.ids)[:, np.newaxis], labels.ids)
             return fast
+    streamed = streamed_values(spec, data, labels)  # None: not its shape, or a fault
+    if streamed is not None:
+        return streamed
     types = {spec.columns.id: pa.string(), **{c: pa.float64() for c in spec.columns.prediction}}
     table = read_table(data, types, spec.max_uncompressed_bytes)
     ids = table.column(spec.columns.id).combine_chunks()
