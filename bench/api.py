@@ -48,7 +48,7 @@ from web3 import Web3
 from web3.datastructures import AttributeDict
 from web3.types import FilterParams, RPCEndpoint
 
-from bench.report import Row, merge_rows
+from bench.report import Row, record
 from oracle.api.read.profiles import render_pending
 from oracle.chain.anvil import ANVIL_KEYS, free_port, start_anvil
 from oracle.chain.artifacts import load_artifact
@@ -452,9 +452,7 @@ def catch_up_main() -> None:
     """Only part 3: `python -c "from bench.api import catch_up_main; catch_up_main()"`."""
     with tempfile.TemporaryDirectory(prefix="coop-bench-catch-up-") as scratch:
         rows = catch_up_rows(catch_up_rate(Path(scratch), CHAIN_SUBMISSIONS))
-    merge_rows(rows)
-    for row in rows:
-        print(row.as_json())
+    record(rows)
 
 
 def latency_rows(db: Path, folder: Path) -> list[Row]:
@@ -499,9 +497,7 @@ def latency_main() -> None:
     latency_main()" /tmp/index-copy.sqlite3`."""
     with tempfile.TemporaryDirectory(prefix="coop-bench-api-") as scratch:
         rows = latency_rows(Path(sys.argv[1]), Path(scratch))
-    merge_rows(rows)
-    for row in rows:
-        print(row.as_json())
+    record(rows)
 
 
 def main() -> None:
@@ -521,9 +517,7 @@ def main() -> None:
                         "s", "indexer.apply_synthetic.seconds", round(applied, 2)))  # fmt: skip
         rows += latency_rows(db, folder)
         rows += catch_up_rows(catch_up_rate(folder, CHAIN_SUBMISSIONS))
-    merge_rows(rows)
-    for row in rows:
-        print(row.as_json())
+    record(rows)
 
 
 if __name__ == "__main__":

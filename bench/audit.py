@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from eth_utils.crypto import keccak
 
-from bench.report import Row, merge_rows
+from bench.report import Row, record
 from oracle.audit.findings import AuditReport
 from oracle.audit.recompute import Fetcher, check_scores
 from oracle.devnet.datasets import example_files, spec_path
@@ -145,9 +145,7 @@ def main() -> None:
             f"audit.recompute_{sizes[0]}_scores.peak_rss_mib", round(small[2], 1),
             "bounded: the ratio shows the growth for 4x the scores"),
     ]  # fmt: skip
-    merge_rows(rows)
-    for row in rows:
-        print(row.as_json())
+    record(rows)
 
 
 if __name__ == "__main__":

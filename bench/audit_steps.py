@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.audit import NOBODY, TARGET_MINUTES, build_ledger
-from bench.report import Row, merge_rows
+from bench.report import Row, record
 from oracle.audit.findings import AuditReport
 from oracle.audit.licences import check_licences
 from oracle.audit.near_copies import check_near_copies
@@ -88,9 +88,7 @@ def main() -> None:
             f"{FULL:,} submissions <= {TARGET_MINUTES:g} min: {verdict} ({minutes:,.0f} min of "
             f"CPU extrapolated, {growth}); docs/scale.md",
         ))  # fmt: skip
-    merge_rows(rows)
-    for row in rows:
-        print(row.as_json())
+    record(rows)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.cluster import deploy, publish_options, start_oracles, timestamps, wait_scored
-from bench.report import Row, merge_rows
+from bench.report import Row, record
 from oracle.chain.anvil import ANVIL_KEYS, start_anvil
 from oracle.chain.holdout_secrets import load_secret
 from oracle.chain.platform import Platform
@@ -240,9 +240,7 @@ def main() -> None:
         for oracle in oracles:
             oracle.stop()
         anvil.stop()
-    merge_rows(rows)
-    for row in rows:
-        print(row.as_json())
+    record(rows)
 
 
 def _scoring_only_rate(

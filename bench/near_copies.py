@@ -22,7 +22,7 @@ import numpy as np
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-from bench.report import Row, merge_rows
+from bench.report import Row, record
 from oracle.devnet.datasets import example_files, spec_path
 from oracle.ledger.model import Reveal, Submission
 from oracle.ledger.near_copies import Compared, near_copies_among
@@ -121,9 +121,7 @@ def main() -> None:
             f"near_copies.compare_{SUBMISSIONS // 10}.peak_rss_mib", round(small[1], 1),
             "bounded: blocks of 2,048 x 2,048; the ratio shows the growth for 10x the count"),
     ]  # fmt: skip
-    merge_rows(report)
-    for row in report:
-        print(row.as_json())
+    record(report)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,16 @@ class Row:
 
 
 def merge_rows(rows: list[Row], path: Path = REPORT) -> None:
-    """Replaces rows with the same name, keeps the others (other benchmarks' rows)."""
+    """Replaces rows with the same name where they stand, appends new ones, keeps the others
+    (other benchmarks' rows), so a re-run changes only its own lines of the file."""
     existing = json.loads(path.read_text()) if path.exists() else []
-    names = {r.name for r in rows}
-    kept = [r for r in existing if r["name"] not in names]
-    path.write_text(json.dumps(kept + [r.as_json() for r in rows], indent=2) + "\n")
+    fresh = {r.name: r.as_json() for r in rows}
+    merged = [fresh.pop(r["name"], r) for r in existing] + list(fresh.values())
+    path.write_text(json.dumps(merged, indent=2) + "\n")
+
+
+def record(rows: list[Row], path: Path = REPORT) -> None:
+    """merge_rows, then each row printed as JSON (what every bench ends with)."""
+    merge_rows(rows, path)
+    for row in rows:
+        print(row.as_json())

@@ -16,7 +16,7 @@ import tracemalloc
 
 import numpy as np
 
-from bench.report import Row, merge_rows
+from bench.report import Row, record
 from oracle.devnet.datasets import example_files, spec_path
 from oracle.scoring.bootstrap import private_intervals, resample_rows
 from oracle.scoring.labels import Holdout, read_labels, split_holdout
@@ -89,9 +89,7 @@ def main() -> None:
             round(AUDIT_ENTRIES * spec.ties.resamples * 8 / 2**20, 1),
             "bounded: one block of entries' resample scores, not entries x resamples"),
     ]  # fmt: skip
-    merge_rows(result)
-    for row in result:
-        print(row.as_json())
+    record(result)
 
 
 if __name__ == "__main__":
