@@ -16,7 +16,7 @@ ROWS = {
     "gas.post_rewards", "gas.claim.to_new_holder", "gas.claim.to_holder.proof_4",
     "gas.claim.to_holder.proof_5", "gas.claim.to_holder.proof_7", "gas.claim.to_holder.proof_11",
     "gas.claim.to_holder.proof_11.first_in_its_word", "gas.dispute", "gas.grant.fund",
-    "gas.grant.claim.to_new_holder",
+    "gas.grant.claim.to_new_holder", "gas.team.form_pair", "gas.team.merge_two_pairs",
 }  # fmt: skip
 
 
