@@ -5,9 +5,11 @@ Once both versions of a phase's scores are recomputed as posted (the set-aside o
 oracle/audit/corrections.py, the current ones by recompute.py), the rank-changes view is
 derived from them with the ledger's rule (oracle/ledger/rank_changes.py) and noted. A live
 rewards root of the phase under rule v2 must compensate exactly the submissions that lost a
-prize rank through the correction, each with its old and new prize rank and what it lost
-(oracle/rewards/rule_v2.py's `prize_losses` on the recomputed scores); its award is checked
-with the whole root by `check_rewards`.
+prize rank through the correction, each with its old and new prize rank and what it lost:
+the compensations of the report `check_rewards` recomputed for the root (the one
+`phase_rewards` the oracles use, rule_v2.py's `prize_losses` within it). The awards are
+checked with the whole root by `check_rewards`; this check names who was left out or
+added.
 """
 
 import json
@@ -15,17 +17,10 @@ from collections.abc import Mapping
 
 from oracle.audit.findings import AuditReport
 from oracle.audit.recompute import Fetcher
-from oracle.errors import IpfsError
 from oracle.ledger.boards import score_text
-from oracle.ledger.licences import prize_ineligible
 from oracle.ledger.model import Challenge, Ledger, Phase, RewardRootPosted, RootStanding
 from oracle.ledger.rank_changes import RankChanges, ledger_changes
-from oracle.ledger.reward_inputs import reward_inputs
-from oracle.rewards.report import REPORT_MAX_BYTES, to_jsonable
-from oracle.rewards.rule_v2 import prize_losses
-from oracle.types import SubmissionId
-
-TieGroups = tuple[tuple[SubmissionId, ...], ...]
+from oracle.rewards.report import REPORT_MAX_BYTES, RewardReport, to_jsonable
 
 
 def check_rank_changes(
@@ -33,11 +28,12 @@ def check_rank_changes(
     challenge: Challenge,
     fetch: Fetcher,
     set_aside_clean: set[int],
-    tie_groups: Mapping[int, TieGroups],
+    recomputed: Mapping[int, RewardReport],
 ) -> None:
     """Notes each corrected phase's recomputed rank changes and checks its live rule v2
     roots' compensations; `set_aside_clean` are the phases whose set-aside scores recomputed
-    as posted (check_corrections), `tie_groups` as check_ties gives them."""
+    as posted (check_corrections), `recomputed` the reports check_rewards recomputed, by
+    root seq."""
     report = fetch.report
     for phase in challenge.phases:
         if phase.correction == 0:
@@ -52,7 +48,7 @@ def check_rank_changes(
         report.passed("rank changes")
         for root in challenge.roots:
             if root.phase == phase.index and root.state is not RootStanding.VOIDED:
-                _check_compensations(ledger, challenge, root, fetch, tie_groups)
+                _check_compensations(challenge, root, fetch, recomputed.get(root.seq))
 
 
 def _why_not_derived(ledger: Ledger, challenge: Challenge, phase: Phase, report: AuditReport,
@@ -89,32 +85,26 @@ def _score(wad: int | None) -> str:
     return "-" if wad is None else score_text(wad)
 
 
-def _check_compensations(ledger: Ledger, challenge: Challenge, root: RewardRootPosted,
-                         fetch: Fetcher, tie_groups: Mapping[int, TieGroups]) -> None:  # fmt: skip
+def _check_compensations(challenge: Challenge, root: RewardRootPosted, fetch: Fetcher,
+                         ours: RewardReport | None) -> None:  # fmt: skip
     report = fetch.report
     subject = f"compensations of rewards root of phase {root.phase} (seq {root.seq})"
     spec = fetch.spec(challenge.phases[root.phase])
     if spec is None or spec.rewards.rule_version != 2:
         return  # rule v1 compensates nobody; an unreadable spec is check_rewards' finding
-    if spec.ties.share_prizes and root.phase not in tie_groups:
-        report.could_not_check("rank changes", subject, "the phase's tie groups not derived")
+    if ours is None:
+        report.could_not_check("rank changes", subject, "the root's rewards not recomputed "
+                               "(see the rewards check)")  # fmt: skip
         return
     published = fetch.get(root.report_cid, REPORT_MAX_BYTES, f"report of {subject}")
     if published is None:
         return
     try:
-        closed = prize_ineligible(ledger, fetch.store, challenge.challenge_id, root.phase, spec)
         posted = json.loads(published)["compensations"]
-    except IpfsError as exc:
-        report.could_not_check("rank changes", subject, f"an artifact's licence: {exc}")
-        return
     except (ValueError, KeyError, TypeError) as exc:
         report.fail("rank changes", subject, f"the report holds no readable compensations: {exc}")
         return
-    ties = tie_groups[root.phase] if spec.ties.share_prizes else ()
-    args = (ledger, challenge.challenge_id, root.phase, spec, root.total, ties, closed)
-    losses = prize_losses(reward_inputs(*args), reward_inputs(*args, before_correction=True))
-    expected = [_lost(to_jsonable(c)) for c in losses] if spec.rewards.compensation_bps else []
+    expected = [_lost(to_jsonable(c)) for c in ours.compensations]
     got = [_lost(c) for c in posted] if isinstance(posted, list) else posted
     if got != expected:
         report.fail("rank changes", subject,

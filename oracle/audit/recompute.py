@@ -24,7 +24,7 @@ from oracle.ledger.model import Challenge, Ledger, Phase, RootStanding, Submissi
 from oracle.ledger.phase_rewards import phase_rewards
 from oracle.rewards.merkle import build_tree
 from oracle.rewards.model import NearCopy
-from oracle.rewards.report import REPORT_MAX_BYTES
+from oracle.rewards.report import REPORT_MAX_BYTES, RewardReport
 from oracle.scoring.artifacts import is_code, predictions_file
 from oracle.scoring.commitment import private_commitment
 from oracle.scoring.correction import corrected_spec
@@ -232,11 +232,13 @@ def check_rewards(
     fetch: Fetcher,
     tie_groups: Mapping[int, tuple[tuple[SubmissionId, ...], ...]],
     near_copies: Mapping[int, tuple[NearCopy, ...]],
-) -> None:
+) -> dict[int, RewardReport]:
     """Recomputes every live root; `tie_groups` (per phase, from check_ties) are shared
     prizes' groups, used when the phase's spec shares prizes within ties; `near_copies`
-    (per phase, from check_near_copies) are rewarded as forks."""
+    (per phase, from check_near_copies) are rewarded as forks. Returns the reports it
+    recomputed, by root seq (what the rank-changes check reads the compensations from)."""
     report = fetch.report
+    recomputed: dict[int, RewardReport] = {}
     for root in challenge.roots:
         subject = f"rewards root of phase {root.phase} (seq {root.seq})"
         if root.state is RootStanding.VOIDED:
@@ -277,6 +279,7 @@ def check_rewards(
         except CoopError as exc:
             report.fail("rewards", subject, f"cannot recompute: {exc}")
             continue
+        recomputed[root.seq] = ours
         our_root = bytes.fromhex(build_tree(ours.leaves).root[2:]) if ours.leaves else None
         if ours.total != root.total or our_root != root.merkle_root:
             report.fail(
@@ -290,3 +293,4 @@ def check_rewards(
             report.fail("rewards", subject, "the report on IPFS differs from the recomputed one")
             continue
         report.passed("rewards")
+    return recomputed

@@ -47,8 +47,6 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     set_aside_clean = check_corrections(ledger, challenge, fetch)
     progress("recomputing rank intervals")
     tie_groups = check_ties(ledger, challenge, store, report)
-    progress("recomputing rank changes")
-    check_rank_changes(ledger, challenge, fetch, set_aside_clean, tie_groups)
     if runtime_dir is not None:
         progress("rerunning code submissions")
         check_code_reruns(ledger, challenge, fetch, platform.w3.eth.chain_id, runtime_dir,
@@ -56,7 +54,9 @@ def audit_challenge(platform: Platform, store: ContentStore, challenge_id: int,
     progress("finding near-copies")
     near_copies = check_near_copies(ledger, challenge, store, report)
     progress("recomputing rewards")
-    check_rewards(ledger, challenge, fetch, tie_groups, near_copies)
+    recomputed = check_rewards(ledger, challenge, fetch, tie_groups, near_copies)
+    progress("recomputing rank changes")
+    check_rank_changes(ledger, challenge, fetch, set_aside_clean, recomputed)
     progress("checking grant payments")
     check_grants(platform, ledger, challenge, report)
     return report
