@@ -8,7 +8,7 @@ compares them with the new ones, so they are recomputed too: each with the score
 holdout of its own correction.
 
 - The scorer under correction k: the newest corrected scorer among corrections 1..k, else
-  the spec's own (oracle/scoring/correction.py's `corrected_spec`).
+  the spec's own (`Phase.scorer_cid_under`, oracle/scoring/correction.py's `corrected_spec`).
 - The holdout under correction k: the reveal the first later labels correction replaced
   (`Correction.replaced_holdout`), else the phase's current reveal (the labels stood). Its
   commitment is re-derived from the reveal's digest and salt, which the registry checked
@@ -64,13 +64,6 @@ def set_aside(ledger: Ledger, challenge_id: int, phase: int, correction: int) ->
     ]
 
 
-def scorer_under(phase: Phase, correction: int) -> str:
-    """The CID of the corrected scorer in force under `correction` ("" while the spec's own
-    scorer stood)."""
-    in_force = phase.corrections[:correction]
-    return next((c.scorer_cid for c in reversed(in_force) if c.scorer_cid), "")
-
-
 def holdout_under(phase: Phase, correction: int) -> HoldoutReveal | None:
     """The holdout reveal of the labels in force under `correction` (None: never revealed)."""
     for later in phase.corrections[correction:]:
@@ -100,7 +93,7 @@ def _check_under(ledger: Ledger, challenge: Challenge, phase: Phase, correction:
     spec = fetch.spec(phase)
     if spec is None:
         return False
-    spec = corrected_spec(spec, scorer_under(phase, correction))
+    spec = corrected_spec(spec, phase.scorer_cid_under(correction))
     # Recomputed through a report of its own: its findings are renamed to name the correction.
     scratch = AuditReport(report.challenge_id, report.last_block)
     inner = Fetcher(fetch.store, scratch)

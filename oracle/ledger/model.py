@@ -126,7 +126,13 @@ class Phase:
     @property
     def corrected_scorer_cid(self) -> str:
         """The newest corrected scorer program's CID ("" while the spec's scorer stands)."""
-        return next((c.scorer_cid for c in reversed(self.corrections) if c.scorer_cid), "")
+        return self.scorer_cid_under(self.correction)
+
+    def scorer_cid_under(self, correction: int) -> str:
+        """The CID of the corrected scorer in force under `correction` (corrections 1 to
+        `correction`; "" while the spec's own scorer stood)."""
+        in_force = self.corrections[:correction]
+        return next((c.scorer_cid for c in reversed(in_force) if c.scorer_cid), "")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pytest
 from eth_utils.crypto import keccak
 from lifecycle import Life, Tamper, diabetes_files, predictions
 
-from oracle.audit.corrections import holdout_under, scorer_under
+from oracle.audit.corrections import holdout_under
 from oracle.audit.run import audit_challenge
 from oracle.chain.attestation import ScoreItem
 from oracle.chain.platform import Platform
@@ -173,7 +173,7 @@ def test_each_correction_s_scores_are_recomputed_with_the_material_then_in_force
         _correction(4, scorer="scorer-4"),
     ]
     phase.holdout = _reveal("labels of correction 3")
-    scorers = [scorer_under(phase, k) for k in range(5)]
+    scorers = [phase.scorer_cid_under(k) for k in range(5)]
     assert scorers == ["", "scorer-1", "scorer-1", "scorer-1", "scorer-4"]
     holdouts = [holdout_under(phase, k) for k in range(5)]
     assert holdouts == [first, first, None, phase.holdout, phase.holdout]
