@@ -3,7 +3,7 @@ two indexes in the same state (tests, tools) gets each its own board."""
 
 from pathlib import Path
 
-from oracle.api.read.rankings import board_page
+from oracle.api.read.rankings import ranked_rows
 from oracle.indexer.schema import create_tables, open_index
 
 
@@ -24,6 +24,7 @@ def test_two_indexes_in_the_same_state_keep_their_own_boards(tmp_path: Path) -> 
     _index(tmp_path / "empty.sqlite3", 0)
     full = open_index(tmp_path / "full.sqlite3", readonly=True)
     empty = open_index(tmp_path / "empty.sqlite3", readonly=True)
-    rows, total = board_page(full, "public_board", 1, 0, 0, 50)
-    assert total == 3 and [r[1] for r in rows] == [1, 2, 3]
-    assert board_page(empty, "public_board", 1, 0, 0, 50) == ([], 0)
+    board = ranked_rows(full, "public_board", 1, 0)
+    assert board.total == 3 and [r[1] for r in board.page(0, 50)] == [1, 2, 3]
+    nothing = ranked_rows(empty, "public_board", 1, 0)
+    assert (nothing.page(0, 50), nothing.total) == ([], 0)

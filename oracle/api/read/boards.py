@@ -12,7 +12,7 @@ from oracle.api.models import (
 )
 from oracle.api.pagination import PageRequest, split_page
 from oracle.api.read.common import challenge_exists, latest_phase, phase_exists
-from oracle.api.read.rankings import board_page
+from oracle.api.read.rankings import ranked_rows
 from oracle.api.read.teams import board_teams
 from oracle.indexer.intervals import private_scores_opened
 
@@ -67,19 +67,20 @@ def public_board(
 ) -> Leaderboard:
     phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     offset = page.after() or 0
-    rows, total = board_page(db, "public_board", challenge_id, phase, offset, page.limit + 1)
-    rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
+    board = ranked_rows(db, "public_board", challenge_id, phase)
+    rows, cursor = split_page(board.page(offset, page.limit + 1), page.limit,
+                              lambda _: offset + page.limit)  # fmt: skip
     note = (
         f"each participant's released best in phase {phase} (a formed team's once), scored "
         "on this phase's holdout split: public scores are on the eta grid and a best moves "
         "only by at least eta (the Ladder)"
     )
-    if total == 0:
+    if board.total == 0:
         note = f"no scores in phase {phase} yet: the oracles post them shortly after each reveal"
     return Leaderboard(
         challenge_id=challenge_id, board="public", phase=phase, higher_is_better=higher,
-        baseline=baseline, target=target, opened=True, note=note, total=int(total),
-        items=_entries(rows, offset, board_teams(db, challenge_id, phase)), next_cursor=cursor,
+        baseline=baseline, target=target, opened=True, note=note, total=board.total,
+        items=_entries(rows, offset, board.teams), next_cursor=cursor,
     )  # fmt: skip
 
 
@@ -88,8 +89,9 @@ def private_board(
 ) -> Leaderboard:
     phase, higher, baseline, target = _phase_rules(db, challenge_id, phase)
     offset = page.after() or 0
-    rows, total = board_page(db, "private_board", challenge_id, phase, offset, page.limit + 1)
-    rows, cursor = split_page(rows, page.limit, lambda _: offset + page.limit)
+    board = ranked_rows(db, "private_board", challenge_id, phase)
+    rows, cursor = split_page(board.page(offset, page.limit + 1), page.limit,
+                              lambda _: offset + page.limit)  # fmt: skip
     opened = private_scores_opened(db, challenge_id, phase)
     if opened:
         note = ("each participant's (a formed team's once) best private score among valid "
@@ -97,11 +99,11 @@ def private_board(
     else:
         note = ("private scores are opened after the phase's reveal end, once the oracles "
                 "reveal them; until then only the public board exists")  # fmt: skip
-    entries = _entries(rows, offset, board_teams(db, challenge_id, phase))
+    entries = _entries(rows, offset, board.teams)
     items, intervals_note = _with_intervals(db, challenge_id, phase, entries)
     return Leaderboard(
         challenge_id=challenge_id, board="private", phase=phase, higher_is_better=higher,
-        baseline=baseline, target=target, opened=opened, note=note, total=int(total),
+        baseline=baseline, target=target, opened=opened, note=note, total=board.total,
         items=items, next_cursor=cursor, intervals_note=intervals_note,
     )  # fmt: skip
 

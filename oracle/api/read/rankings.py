@@ -16,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from oracle.api.db import StateKey, index_state
+from oracle.api.models import BoardTeam
 from oracle.api.read.teams import board_teams
 
 BOARDS = ("public_board", "private_board")
@@ -26,12 +27,18 @@ Row = tuple[str, int, str, int]  # participant, submission id, score, block
 
 @dataclass(frozen=True)
 class RankedRows:
-    """A board best first (ties: the lower submission id), one tuple per column."""
+    """A board best first (ties: the lower submission id), one tuple per column, and the
+    teams that show once on it, by member (lower case)."""
 
     participants: tuple[str, ...]
     submission_ids: tuple[int, ...]
     scores: tuple[str, ...]
     blocks: tuple[int, ...]
+    teams: dict[str, BoardTeam]
+
+    @property
+    def total(self) -> int:
+        return len(self.participants)
 
     def page(self, offset: int, count: int) -> list[Row]:
         end = offset + count
@@ -57,23 +64,22 @@ def ranked_rows(db: sqlite3.Connection, board: str, challenge_id: int, phase: in
             "WHERE challenge_id = ? AND phase = ? ORDER BY rank_key, submission_id",
             (challenge_id, phase),
         ).fetchall()
-        team_of = {m: t.team_id for m, t in board_teams(db, challenge_id, phase).items()}
-        if team_of:
+        teams = board_teams(db, challenge_id, phase)
+        if teams:
             shown: set[object] = set()
-            found = [r for r in found if not _seen(shown, team_of.get(r[0].lower(), r[0]))]
+            found = [r for r in found if not _seen(shown, _competitor(teams, r[0]))]
         participants, ids, scores, blocks = zip(*found, strict=True) if found else ((),) * 4
-        rows = RankedRows(participants, ids, scores, blocks)
+        rows = RankedRows(participants, ids, scores, blocks, teams)
         _kept[key] = rows
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return rows
 
 
-def board_page(db: sqlite3.Connection, board: str, challenge_id: int, phase: int,
-               offset: int, count: int) -> tuple[list[Row], int]:  # fmt: skip
-    """(`count` rows of the board from `offset` on, the board's size)."""
-    rows = ranked_rows(db, board, challenge_id, phase)
-    return rows.page(offset, count), len(rows.participants)
+def _competitor(teams: dict[str, BoardTeam], participant: str) -> object:
+    """A team's id for its members, the address itself outside the teams."""
+    team = teams.get(participant.lower())
+    return participant if team is None else team.team_id
 
 
 def _seen(shown: set[object], competitor: object) -> bool:
