@@ -16,6 +16,7 @@ from oracle.chain.clock import chain_now
 from oracle.chain.platform import Platform
 from oracle.chain.publish import InvalidTerms, check_oracles
 from oracle.chain.sender import Sender, transact_explained, tx_hash_of
+from oracle.types import address_problem
 
 
 class NotChallengeOwner(InvalidTerms, PermissionError):
@@ -60,8 +61,9 @@ def plan_rotation(platform: Platform, caller: str, challenge_id: int, oracles: t
     most = int(platform.registry.functions.MAX_ORACLES().call())
     if len(oracles) > most:
         raise InvalidTerms(f"{len(oracles)} oracles named; a challenge has at most {most}")
-    if not Web3.is_address(arbiter) or int(arbiter, 16) == 0:
-        raise InvalidTerms(f"the arbiter {arbiter!r} is not an address")
+    problem = address_problem(arbiter)
+    if problem is not None or int(arbiter, 16) == 0:
+        raise InvalidTerms(f"the arbiter {arbiter!r} {problem or 'is the zero address'}")
     registry = platform.registry.functions
     version = challenge.config_version
     return RotationPlan(

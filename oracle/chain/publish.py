@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eth_account import Account
-from web3 import Web3
 
 from oracle.chain.anvil import ANVIL_KEYS
 from oracle.chain.challenges import (
@@ -33,7 +32,7 @@ from oracle.ipfs.fallback import FallbackStore
 from oracle.ipfs.gateway import GatewayStore
 from oracle.ipfs.store import ContentStore, replicate
 from oracle.spec import ChallengeSpec
-from oracle.types import wad_text
+from oracle.types import address_problem, wad_text
 
 DAY = 86400
 
@@ -214,9 +213,10 @@ def rules_of(spec: ChallengeSpec) -> PhaseRules:
 def check_oracles(oracles: tuple[str, ...], quorum: int) -> None:
     if not oracles:
         raise InvalidTerms("name at least one oracle (--oracle ADDRESS)")
-    if not all(Web3.is_address(o) for o in oracles):
-        bad = next(o for o in oracles if not Web3.is_address(o))
-        raise InvalidTerms(f"oracle {bad!r} is not an Ethereum address")
+    for oracle in oracles:
+        problem = address_problem(oracle)
+        if problem is not None:
+            raise InvalidTerms(f"oracle {oracle!r} {problem}")
     if len({o.lower() for o in oracles}) != len(oracles):
         raise InvalidTerms("an oracle is named twice; each oracle address counts once")
     if not 1 <= quorum <= len(oracles):
@@ -228,8 +228,11 @@ def check_oracles(oracles: tuple[str, ...], quorum: int) -> None:
 def check_bounds(platform: Platform, options: PublishOptions) -> None:
     """The registry's bounds on the owner's parameters (docs/security.md), said in words."""
     registry = platform.registry.functions
-    if not Web3.is_address(options.arbiter) or int(options.arbiter, 16) == 0:
-        raise InvalidTerms(f"the arbiter {options.arbiter!r} is not an address (--arbiter)")
+    problem = address_problem(options.arbiter)
+    if problem is not None or int(options.arbiter, 16) == 0:
+        raise InvalidTerms(
+            f"the arbiter {options.arbiter!r} {problem or 'is the zero address'}" " (--arbiter)"
+        )
     low, high = registry.MIN_DISPUTE_WINDOW().call(), registry.MAX_DISPUTE_WINDOW().call()
     if not low <= options.dispute_window <= high:
         raise InvalidTerms(

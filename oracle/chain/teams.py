@@ -13,7 +13,7 @@ from oracle.chain.platform import Platform
 from oracle.chain.quota import simulate
 from oracle.chain.sender import Sender, tx_hash_of
 from oracle.errors import CoopError
-from oracle.types import PPM
+from oracle.types import PPM, address_problem
 
 
 class TeamRefused(CoopError, ValueError):
@@ -40,8 +40,11 @@ class Consent:
 def parse_member(text: str) -> tuple[str, int]:
     """`ADDRESS:PERCENT` (e.g. 0xabc…:60) as (checksummed address, ppm)."""
     address, _, percent = text.partition(":")
-    if not Web3.is_address(address) or not percent:
+    if not percent:
         raise TeamRefused(f"{text!r} is not ADDRESS:PERCENT (for example 0x70997970…79C8:60)")
+    problem = address_problem(address)
+    if problem is not None:
+        raise TeamRefused(f"the member {address!r} in {text!r} {problem}")
     try:
         ppm = round(float(percent) * PPM / 100)
     except ValueError:

@@ -6,13 +6,12 @@ import sys
 from decimal import Decimal
 
 import click
-from web3 import Web3
 
 from oracle.cli.context import ChainContext, chain_options, password_for_new_key
 from oracle.errors import ConfigError
 from oracle.keystore import KeystoreEntry, list_keys, new_key, save_key
 from oracle.settings import load_settings
-from oracle.types import WAD
+from oracle.types import WAD, address_problem
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
@@ -116,7 +115,10 @@ def fund(who: str, eth: Decimal, tokens: Decimal, **options: object) -> None:
     from oracle.devnet.faucet import fund as send_funds
 
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
-    if Web3.is_address(who):
+    if who.lower().startswith("0x"):
+        problem = address_problem(who)
+        if problem is not None:
+            raise ConfigError(f"{who!r} {problem}")
         address = who
     else:
         known = {e.name: e.address for e in list_keys(ctx.settings.keystore_dir)}

@@ -6,11 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from oracle.errors import InvalidRewardInputs
 from oracle.spec import Direction
-from oracle.types import BPS, PPM, Address, ChallengeId, PhaseIndex, SubmissionId, Wad
+from oracle.types import (
+    BPS,
+    PPM,
+    Address,
+    ChallengeId,
+    PhaseIndex,
+    SubmissionId,
+    Wad,
+    address_problem,
+)
 
 UINT256_MAX = 2**256 - 1
 INT256_MIN = -(2**255)
@@ -19,9 +28,10 @@ INT256_MAX = 2**255 - 1
 
 def checksum(value: str, what: str) -> Address:
     """Return `value` as a checksummed address, or raise naming the field that holds it."""
-    if not isinstance(value, str) or not is_address(value):
-        raise InvalidRewardInputs(f"{what} is not an Ethereum address: {value!r}")
-    return Address(to_checksum_address(value))
+    problem = address_problem(value)
+    if problem is not None:
+        raise InvalidRewardInputs(f"{what} {value!r} {problem}")
+    return Address(to_checksum_address(str(value)))
 
 
 def _check_range(value: int, low: int, high: int, what: str) -> None:

@@ -35,6 +35,7 @@ CASES = [
     ("/v1/challenges/1/rewards/0/proofs/0xnothex", 422, "invalid_address"),
     ("/v1/challenges/1/rewards/0/leaves", 404, "no_reward_root"),
     ("/v1/profiles/not-an-address", 422, "invalid_address"),
+    ("/v1/profiles/0x000000000000000000000000000000000000DEaD", 422, "invalid_address"),
     (
         "/v1/profiles/0x000000000000000000000000000000000000dEaD/submissions?cursor=-1",
         422,

@@ -170,7 +170,8 @@ def test_create_names_an_arbiter_other_than_the_owner_and_a_notice_period(
         ("--dispute-window", "1m", "a dispute window of 60 s is out of range: use 300 s"),
         ("--dispute-bond", "5", "more than the 1000000000000000000 wei a participant can"),
         ("--notice-period", "1h", "a notice period of 3600 s is out of range: use 86400 s"),
-        ("--arbiter", "0x" + "00" * 20, "is not an address (--arbiter)"),
+        ("--arbiter", "0x" + "00" * 20, "is the zero address (--arbiter)"),
+        ("--arbiter", "0x70997970c51812dc3A010C7d01b50e0d17dc79C8", "does not match its EIP-55"),
     ],
 )
 def test_create_refuses_parameters_out_of_the_registrys_bounds(

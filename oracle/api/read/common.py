@@ -4,11 +4,11 @@ import functools
 import sqlite3
 from typing import Literal
 
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from oracle.api.problems import invalid, not_found
 from oracle.status import Status
-from oracle.types import Verdict
+from oracle.types import Verdict, address_problem
 
 SQLITE_MAX_INT = 2**63 - 1
 
@@ -63,8 +63,9 @@ def checksummed(address: str) -> str:
     """A path or query address as the index stores it (checksummed); 422 if not one.
 
     Kept: checksumming hashes the address (keccak), a fifth of a profile request's CPU."""
-    if not is_address(address):
-        raise invalid("invalid_address", f"{address!r} is not an Ethereum address (0x + 40 hex)")
+    problem = address_problem(address)
+    if problem is not None:
+        raise invalid("invalid_address", f"{address!r} {problem}")
     return str(to_checksum_address(address))
 
 
