@@ -6,8 +6,8 @@ than hashing strings; otherwise (or when a predictions file has other ids) Arrow
 hash-based `index_in` matches the strings. Both give the same positions.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -97,78 +97,149 @@ def _canonical_block(ids: pa.Array) -> NDArray[np.int64] | None:
 
 @dataclass(frozen=True, eq=False)
 class IdIndex:
-    """The test ids; `locate` maps other ids to their positions.
+    """The test ids, in one of two forms; `locate` maps other ids to their positions.
 
-    `integer`: every test id is a canonical integer, so ids are matched by binary search in
-    the sorted ids. Those sorted ids (and their order, unless the test ids ascend already)
-    are built when a file first needs them, a file in another order than the labels', and
-    kept from then on: a phase whose files come in the labels' order never holds them
-    (2 x 22 MiB at 2.8 M rows)."""
+    `integer`: every test id is a canonical integer, and only the integers are kept, sorted
+    (8 bytes an id), with the file row of each (`order`, 8 bytes more) unless the ids ascend
+    in the file already: no text (at 100 M ids the text and its offsets were ~1.1 GiB). Other
+    ids are kept as `text`, matched by Arrow's hash join. Anything that needs an id's text
+    gets it from the integers a block at a time (`text_blocks`, `text_between`) or for a
+    few rows (`text_at`); the two forms give the same rows, texts and errors."""
 
-    ids: pa.Array
-    integer: bool = False
+    text: pa.Array | None = None  # the ids in file order, when one is not a canonical integer
+    sorted_ints: NDArray[np.int64] | None = None  # the canonical integer ids, ascending
+    order: NDArray[np.intp] | None = None  # the file row of each sorted id; None: ids ascend
 
     @classmethod
     def build(cls, ids: pa.Array) -> "IdIndex":
-        return cls(ids, canonical_ints(ids) is not None)
+        ints = canonical_ints(ids)
+        return cls(text=ids) if ints is None else cls.of_ints(ints)
 
-    @cached_property
-    def _sorted(self) -> tuple[NDArray[np.int64], NDArray[np.intp] | None] | None:
-        return _sorted_ints(self.ids) if self.integer else None
+    @classmethod
+    def of_ints(cls, ints: NDArray[np.int64]) -> "IdIndex":
+        """Canonical integer ids in file order, sorted in place: the array becomes the index
+        (never a second copy of the ids, only the order, and that only if they do not ascend)."""
+        if bool((ints[1:] > ints[:-1]).all()):
+            return cls(sorted_ints=ints)
+        order = np.argsort(ints)
+        ints.sort()
+        return cls(sorted_ints=ints, order=order)
 
     @property
-    def sorted_ints(self) -> NDArray[np.int64] | None:
-        return None if self._sorted is None else self._sorted[0]
+    def integer(self) -> bool:
+        return self.sorted_ints is not None
+
+    def __len__(self) -> int:
+        return len(self.sorted_ints) if self.sorted_ints is not None else len(self._text)
+
+    @property
+    def _text(self) -> pa.Array:
+        assert self.text is not None  # one of the two forms is always set
+        return self.text
 
     def first_repeated(self) -> str | None:
-        """An id that appears more than once, if any (the sorted ids are not kept for it)."""
-        if self.integer:
-            sorted_ints = _ints_in_order(self.__dict__.get("_sorted"), self.ids)
-            same = np.flatnonzero(sorted_ints[1:] == sorted_ints[:-1])
-            return str(sorted_ints[same[0]]) if len(same) else None
-        if pc.count_distinct(self.ids).as_py() == len(self.ids):
+        """An id that appears more than once, if any (for integer ids, the smallest)."""
+        if self.sorted_ints is not None:
+            same = np.flatnonzero(self.sorted_ints[1:] == self.sorted_ints[:-1])
+            return str(self.sorted_ints[same[0]]) if len(same) else None
+        if pc.count_distinct(self._text).as_py() == len(self._text):
             return None
-        counts = pc.value_counts(self.ids)
+        counts = pc.value_counts(self._text)
         repeated: str = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"].as_py()
         return repeated
 
     def locate(self, other: pa.Array) -> Positions:
-        ints = canonical_ints(other) if self.integer else None
-        if self._sorted is None or ints is None:
-            found = pc.index_in(other, value_set=self.ids).fill_null(-1)
+        """The file row of each of `other`'s ids (a string array), -1 for one not among them."""
+        if self.sorted_ints is None:
+            found = pc.index_in(other, value_set=self._text).fill_null(-1)
             positions: Positions = found.to_numpy().astype(np.int64)
             return positions
-        sorted_ints, order = self._sorted
+        ints = canonical_ints(other)
+        if ints is not None:
+            return self._search(ints)
+        # Some of `other` are not canonical integers: those match no test id; the rest do
+        canonical = pc.match_substring_regex(other, _CANONICAL).fill_null(False)
+        rows = np.flatnonzero(canonical.to_numpy(zero_copy_only=False))
+        texts = other.filter(canonical)
+        try:
+            wanted = pc.cast(texts, pa.int64()).to_numpy()
+        except pa.ArrowInvalid:  # a 19-digit id past int64: it matches no test id either
+            values = [int(text) for text in texts.to_pylist()]
+            fits = np.array([-(2**63) < value < 2**63 for value in values], dtype=np.bool_)
+            rows, wanted = rows[fits], np.array(values, dtype=object)[fits].astype(np.int64)
+        positions = np.full(len(other), -1, dtype=np.int64)
+        positions[rows] = self._search(wanted)
+        return positions
+
+    def _search(self, ints: NDArray[np.int64]) -> Positions:
+        sorted_ints = self.sorted_ints
+        assert sorted_ints is not None
+        if len(sorted_ints) == 0:
+            return np.full(len(ints), -1, dtype=np.int64)
         queries = np.argsort(ints, kind="stable")  # sorted queries keep the search in cache
         wanted = ints[queries]
         slot = np.minimum(np.searchsorted(sorted_ints, wanted), len(sorted_ints) - 1)
-        found = np.where(sorted_ints[slot] == wanted, slot if order is None else order[slot], -1)
+        rows = slot if self.order is None else self.order[slot]
+        found = np.where(sorted_ints[slot] == wanted, rows, -1)
         positions = np.empty(len(ints), dtype=np.int64)
         positions[queries] = found
         return positions
 
+    def in_file_order(self, other: pa.Array) -> bool:
+        """`other` (a string array) is exactly the test ids in their file order."""
+        if self.sorted_ints is None:
+            return len(other) == len(self._text) and other.equals(self._text)
+        ints = canonical_ints(other)
+        if ints is None or len(ints) != len(self.sorted_ints):
+            return False
+        in_sorted_order = ints if self.order is None else ints[self.order]
+        return bool(np.array_equal(in_sorted_order, self.sorted_ints))
 
-def _ints_in_order(
-    kept: tuple[NDArray[np.int64], NDArray[np.intp] | None] | None, ids: pa.Array
-) -> NDArray[np.int64]:
-    """The ids as int64 in ascending order: the kept sorted ids, or the ids themselves when
-    they ascend already, or sorted in place (never an argsort and its copy: 2 x 8 bytes an
-    id more, ~1.6 GB at 100 M ids)."""
-    if kept is not None:
-        return kept[0]
-    ints = canonical_ints(ids)
-    assert ints is not None  # IdIndex.integer said so
-    if not bool((ints[1:] > ints[:-1]).all()):
-        ints.sort()
-    return ints
+    def text_at(self, rows: NDArray[np.intp] | NDArray[np.int64]) -> list[str]:
+        """The ids at these file rows (a few: for messages)."""
+        if self.sorted_ints is None:
+            return [self._text[int(row)].as_py() for row in rows]
+        if self.order is None:
+            return [str(self.sorted_ints[int(row)]) for row in rows]
+        slots = np.flatnonzero(np.isin(self.order, rows))  # one pass over the order
+        by_row = {int(self.order[slot]): str(self.sorted_ints[slot]) for slot in slots}
+        return [by_row[int(row)] for row in rows]
+
+    def text_between(self, start: int, stop: int) -> pa.Array | None:
+        """The ids of the file rows [start, stop) as strings, or None when they are not at
+        hand in file order (integer ids that do not ascend are kept in sorted order)."""
+        if self.sorted_ints is None:
+            return self._text.slice(start, stop - start)
+        if self.order is not None:
+            return None
+        return decimal_text(self.sorted_ints[start:stop])
+
+    def text_blocks(self, rows: int) -> Iterator[tuple[slice | NDArray[np.intp], pa.Array]]:
+        """Every id as a string, `rows` at a time, with the file rows they are at: in file
+        order, or in sorted order (with their rows) for integer ids that do not ascend."""
+        for start in range(0, len(self), rows):
+            stop = min(start + rows, len(self))
+            if self.sorted_ints is None:
+                yield slice(start, stop), self._text.slice(start, stop - start)
+            else:
+                where = slice(start, stop) if self.order is None else self.order[start:stop]
+                yield where, decimal_text(self.sorted_ints[start:stop])
+
+    def as_text(self) -> pa.Array:
+        """All the ids as strings in file order (built whole for integer ids: for small sets
+        and checks, not for scoring at scale)."""
+        if self.sorted_ints is None:
+            return self._text
+        if self.order is None:
+            return decimal_text(self.sorted_ints)
+        in_file_order = np.empty_like(self.sorted_ints)
+        in_file_order[self.order] = self.sorted_ints
+        return decimal_text(in_file_order)
 
 
-def _sorted_ints(ids: pa.Array) -> tuple[NDArray[np.int64], NDArray[np.intp] | None]:
-    """The ids as int64 in ascending order, and where each came from (None when the ids
-    ascend already: each is where it is, and no order array is held, 8 bytes an id)."""
-    ints = canonical_ints(ids)
-    assert ints is not None  # IdIndex.integer said so
-    if bool((ints[1:] > ints[:-1]).all()):
-        return ints, None
-    order = np.argsort(ints, kind="stable")
-    return ints[order], order
+_CANONICAL = r"^(0|-?[1-9][0-9]{0,18})$"  # what canonical_ints accepts, one id at a time
+
+
+def decimal_text(ints: NDArray[np.int64]) -> pa.Array:
+    """Integers as their canonical decimal strings (what canonical_ints read them from)."""
+    return pc.cast(pa.array(ints, pa.int64()), pa.string())
