@@ -213,8 +213,9 @@ def _throughput(path: Path) -> tuple[float, float, float]:
 
 def write_big_files(folder: Path, rows: int) -> tuple[Path, Path, Path]:
     """labels.csv, predictions.csv (the labels' order) and shuffled.csv (the same rows in
-    a random order) of `rows` rows (ratings 1-5, predictions with 6 decimals), written by
-    Arrow's CSV writer in blocks of BIG_BLOCK_ROWS."""
+    another order) of `rows` rows (ratings 1-5, predictions with 6 decimals), written by
+    Arrow's CSV writer in blocks of BIG_BLOCK_ROWS. The labels' ids (0 to rows - 1) are in
+    a random order, as in a holdout drawn at random: they do not ascend."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
@@ -223,14 +224,14 @@ def write_big_files(folder: Path, rows: int) -> tuple[Path, Path, Path]:
     plain = pa_csv.WriteOptions(include_header=False, quoting_style="none")
     truth = rng.integers(1, 6, rows).astype(np.float64)
     pred = np.round(np.clip(truth + rng.normal(0, 0.9, rows), 1, 5), 6)
-    order = rng.permutation(rows)
+    drawn, order = rng.permutation(rows), rng.permutation(rows)
     with paths[0].open("wb") as labels, paths[1].open("wb") as preds, \
             paths[2].open("wb") as shuffled:  # fmt: skip
         labels.write(b"id,target\n")
         preds.write(b"id,prediction\n")
         shuffled.write(b"id,prediction\n")
         for start in range(0, rows, BIG_BLOCK_ROWS):
-            ids = np.arange(start, min(start + BIG_BLOCK_ROWS, rows))
+            ids = drawn[start : start + BIG_BLOCK_ROWS]
             pa_csv.write_csv(pa.table({"id": ids, "target": truth[ids]}), labels, plain)
             pa_csv.write_csv(pa.table({"id": ids, "prediction": pred[ids]}), preds, plain)
             ids = order[start : start + BIG_BLOCK_ROWS]

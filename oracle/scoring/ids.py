@@ -6,7 +6,6 @@ than hashing strings; otherwise (or when a predictions file has other ids) Arrow
 hash-based `index_in` matches the strings. Both give the same positions.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +14,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 Positions = NDArray[np.int64]  # index into the test rows, -1 for an id not among them
+Places = NDArray[np.int32] | NDArray[np.intp]  # a permutation of the test rows
 Offsets = NDArray[np.int32] | NDArray[np.int64]
 
 
@@ -100,15 +100,17 @@ class IdIndex:
     """The test ids, in one of two forms; `locate` maps other ids to their positions.
 
     `integer`: every test id is a canonical integer, and only the integers are kept, sorted
-    (8 bytes an id), with the file row of each (`order`, 8 bytes more) unless the ids ascend
-    in the file already: no text (at 100 M ids the text and its offsets were ~1.1 GiB). Other
+    (8 bytes an id), and unless they ascend in the file already, the file row of each sorted
+    id (`order`) and the sorted place of each file row (`rank`), int32 below 2^31 ids: 8
+    bytes an id more. No text: at 100 M ids the text and its offsets were ~1.1 GiB. Other
     ids are kept as `text`, matched by Arrow's hash join. Anything that needs an id's text
-    gets it from the integers a block at a time (`text_blocks`, `text_between`) or for a
-    few rows (`text_at`); the two forms give the same rows, texts and errors."""
+    gets it from the integers a block at a time (`text_between`) or for a few rows
+    (`text_at`); the two forms give the same rows, texts and errors."""
 
     text: pa.Array | None = None  # the ids in file order, when one is not a canonical integer
     sorted_ints: NDArray[np.int64] | None = None  # the canonical integer ids, ascending
-    order: NDArray[np.intp] | None = None  # the file row of each sorted id; None: ids ascend
+    order: Places | None = None  # the file row of each sorted id; None: the ids ascend
+    rank: Places | None = None  # the sorted place of each file row; None: the ids ascend
 
     @classmethod
     def build(cls, ids: pa.Array) -> "IdIndex":
@@ -118,12 +120,15 @@ class IdIndex:
     @classmethod
     def of_ints(cls, ints: NDArray[np.int64]) -> "IdIndex":
         """Canonical integer ids in file order, sorted in place: the array becomes the index
-        (never a second copy of the ids, only the order, and that only if they do not ascend)."""
+        (never a second copy of the ids; the order and rank only if they do not ascend)."""
         if bool((ints[1:] > ints[:-1]).all()):
             return cls(sorted_ints=ints)
-        order = np.argsort(ints)
-        ints.sort()
-        return cls(sorted_ints=ints, order=order)
+        order = _sorted_in_place(ints)
+        rank = np.empty_like(order)
+        for start in range(0, len(order), CANONICAL_BLOCK_ROWS):  # no n-long arange
+            places = order[start : start + CANONICAL_BLOCK_ROWS]
+            rank[places] = np.arange(start, start + len(places), dtype=rank.dtype)
+        return cls(sorted_ints=ints, order=order, rank=rank)
 
     @property
     def integer(self) -> bool:
@@ -192,52 +197,81 @@ class IdIndex:
         ints = canonical_ints(other)
         if ints is None or len(ints) != len(self.sorted_ints):
             return False
-        in_sorted_order = ints if self.order is None else ints[self.order]
-        return bool(np.array_equal(in_sorted_order, self.sorted_ints))
+        for start in range(0, len(ints), CANONICAL_BLOCK_ROWS):  # a block of ids at a time
+            rows = slice(start, start + CANONICAL_BLOCK_ROWS)
+            if not np.array_equal(ints[rows], self._ints_between(rows)):
+                return False
+        return True
 
     def text_at(self, rows: NDArray[np.intp] | NDArray[np.int64]) -> list[str]:
         """The ids at these file rows (a few: for messages)."""
         if self.sorted_ints is None:
             return [self._text[int(row)].as_py() for row in rows]
-        if self.order is None:
-            return [str(self.sorted_ints[int(row)]) for row in rows]
-        slots = np.flatnonzero(np.isin(self.order, rows))  # one pass over the order
-        by_row = {int(self.order[slot]): str(self.sorted_ints[slot]) for slot in slots}
-        return [by_row[int(row)] for row in rows]
+        return [str(value) for value in self._ints_between(rows).tolist()]
 
-    def text_between(self, start: int, stop: int) -> pa.Array | None:
-        """The ids of the file rows [start, stop) as strings, or None when they are not at
-        hand in file order (integer ids that do not ascend are kept in sorted order)."""
+    def text_between(self, start: int, stop: int) -> pa.Array:
+        """The ids of the file rows [start, stop) as strings."""
         if self.sorted_ints is None:
             return self._text.slice(start, stop - start)
-        if self.order is not None:
-            return None
-        return decimal_text(self.sorted_ints[start:stop])
+        return decimal_text(self._ints_between(slice(start, stop)))
 
-    def text_blocks(self, rows: int) -> Iterator[tuple[slice | NDArray[np.intp], pa.Array]]:
-        """Every id as a string, `rows` at a time, with the file rows they are at: in file
-        order, or in sorted order (with their rows) for integer ids that do not ascend."""
-        for start in range(0, len(self), rows):
-            stop = min(start + rows, len(self))
-            if self.sorted_ints is None:
-                yield slice(start, stop), self._text.slice(start, stop - start)
-            else:
-                where = slice(start, stop) if self.order is None else self.order[start:stop]
-                yield where, decimal_text(self.sorted_ints[start:stop])
+    def _ints_between(
+        self, rows: slice | NDArray[np.intp] | NDArray[np.int64]
+    ) -> NDArray[np.int64]:
+        assert self.sorted_ints is not None
+        return self.sorted_ints[rows if self.rank is None else self.rank[rows]]
 
     def as_text(self) -> pa.Array:
         """All the ids as strings in file order (built whole for integer ids: for small sets
         and checks, not for scoring at scale)."""
         if self.sorted_ints is None:
             return self._text
-        if self.order is None:
-            return decimal_text(self.sorted_ints)
-        in_file_order = np.empty_like(self.sorted_ints)
-        in_file_order[self.order] = self.sorted_ints
-        return decimal_text(in_file_order)
+        return decimal_text(self._ints_between(slice(None)))
 
 
 _CANONICAL = r"^(0|-?[1-9][0-9]{0,18})$"  # what canonical_ints accepts, one id at a time
+
+
+def _sorted_in_place(ints: NDArray[np.int64]) -> Places:
+    """Sorts the ids in place; gives the file row of each sorted id. When the ids' span
+    leaves room for a row number beside each (below 2^36 at 100 M ids), id and row are
+    packed into one int64 and sorted together: only the rows (int32) are more memory. Else
+    numpy's argsort, whose int64 result is 8 bytes an id more while it is narrowed."""
+    size, low, high = len(ints), int(ints.min()), int(ints.max())
+    shift = max(size - 1, 1).bit_length()
+    if size >= 2**31 or high - low >= 2 ** (63 - shift):
+        order = _narrowed(np.argsort(ints))
+        ints.sort()
+        return order
+    for start in range(0, size, CANONICAL_BLOCK_ROWS):  # (id - low) << shift | row, in place
+        block = ints[start : start + CANONICAL_BLOCK_ROWS]
+        block -= low
+        block <<= shift
+        block |= np.arange(start, start + len(block), dtype=np.int64)
+    ints.sort()
+    rows = np.empty(size, dtype=np.int32)
+    for start in range(0, size, CANONICAL_BLOCK_ROWS):  # unpacked, in place
+        block = ints[start : start + CANONICAL_BLOCK_ROWS]
+        rows[start : start + len(block)] = block & ((1 << shift) - 1)
+        block >>= shift
+        block += low
+    return rows
+
+
+def _narrowed(places: NDArray[np.intp]) -> Places:
+    """A permutation as int32 when it fits (half the memory), in the array's own memory:
+    each int32 is written over int64s already read, and the second half is given back."""
+    if len(places) >= 2**31:
+        return places
+    narrow = places.view(np.int32)
+    for start in range(0, len(places), CANONICAL_BLOCK_ROWS):  # the first block overlaps
+        stop = min(start + CANONICAL_BLOCK_ROWS, len(places))  # (numpy copies it); then writes
+        narrow[start:stop] = places[start:stop]  # end before the reads start
+    del narrow
+    size = len(places)
+    places.resize((size + 1) // 2, refcheck=False)  # the same memory, shrunk in place
+    halved: NDArray[np.int32] = places.view(np.int32)[:size]
+    return halved
 
 
 def decimal_text(ints: NDArray[np.int64]) -> pa.Array:

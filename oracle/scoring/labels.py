@@ -69,11 +69,10 @@ class Labels:
     ) -> tuple[Offsets, NDArray[np.uint8]] | None:
         """The ids of the rows [start, stop) as a CSV writer leaves them (offsets from 0, one
         per row plus one, and bytes), or None when one of the test ids needs quotes (a comma,
-        a quote or a line break in it) or integer ids are not at hand in file order (they do
-        not ascend). fast_csv compares predictions files with it, a block at a time."""
+        a quote or a line break in it). fast_csv compares predictions files with it, a block
+        at a time."""
         if self.index.integer:  # digits and '-': never quoted
-            text = self.index.text_between(start, stop)
-            return None if text is None else string_buffers(text)
+            return string_buffers(self.index.text_between(start, stop))
         whole = self._unquoted_text
         if whole is None:
             return None
