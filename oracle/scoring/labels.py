@@ -158,11 +158,11 @@ class _IdBlocks:
         self.text: list[pa.Array] = []
 
     def add(self, ids: pa.Array) -> None:
-        ints = canonical_ints(ids) if self.ints is not None else None
-        if ints is not None and self.ints is not None:
-            self.ints.append(ints)
-            return
         if self.ints is not None:
+            ints = canonical_ints(ids)
+            if ints is not None:
+                self.ints.append(ints)
+                return
             self.text = [decimal_text(block) for block in self.ints]
             self.ints = None
         self.text.append(ids)
