@@ -7,7 +7,9 @@ canonical matches none of them. Otherwise Arrow's hash-based `index_in` matches 
 strings. Both give the same positions, and the same text wherever an id is shown.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -102,16 +104,16 @@ class IdIndex:
 
     `integer`: every test id is a canonical integer, and only the integers are kept, sorted
     (8 bytes an id), and unless they ascend in the file already, the file row of each sorted
-    id (`order`) and the sorted place of each file row (`rank`), int32 below 2^31 ids: 8
-    bytes an id more. No text: at 100 M ids the text and its offsets were ~1.1 GiB. Other
-    ids are kept as `text`, matched by Arrow's hash join. Anything that needs an id's text
-    gets it from the integers a block at a time (`text_between`) or for a few rows
+    id (`order`) and, once a file in the labels' order needs it, the sorted place of each
+    file row (`rank`), int32 below 2^31 ids: 4 bytes an id each. No text: at 100 M ids the
+    text and its offsets were ~1.1 GiB. Other ids are kept as `text`, matched by Arrow's
+    hash join. Anything that needs an id's text gets it from the integers a block at a time
+    (`text_between` in file order, `text_blocks` in the order kept) or for a few rows
     (`text_at`); the two forms give the same rows, texts and errors."""
 
     text: pa.Array | None = None  # the ids in file order, when one is not a canonical integer
     sorted_ints: NDArray[np.int64] | None = None  # the canonical integer ids, ascending
     order: Places | None = None  # the file row of each sorted id; None: the ids ascend
-    rank: Places | None = None  # the sorted place of each file row; None: the ids ascend
 
     @classmethod
     def build(cls, ids: pa.Array) -> "IdIndex":
@@ -121,15 +123,22 @@ class IdIndex:
     @classmethod
     def of_ints(cls, ints: NDArray[np.int64]) -> "IdIndex":
         """Canonical integer ids in file order, sorted in place: the array becomes the index
-        (never a second copy of the ids; the order and rank only if they do not ascend)."""
+        (never a second copy of the ids; their order only if they do not ascend)."""
         if bool((ints[1:] > ints[:-1]).all()):
             return cls(sorted_ints=ints)
-        order = _sorted_in_place(ints)
-        rank = np.empty_like(order)
-        for start in range(0, len(order), CANONICAL_BLOCK_ROWS):  # no n-long arange
-            places = order[start : start + CANONICAL_BLOCK_ROWS]
+        return cls(sorted_ints=ints, order=_sorted_in_place(ints))
+
+    @cached_property
+    def rank(self) -> Places | None:
+        """The sorted place of each file row (None when the ids ascend): built when ids are
+        first needed in file order (a file in the labels' order, a refusal), then kept."""
+        if self.order is None:
+            return None
+        rank = np.empty_like(self.order)
+        for start in range(0, len(rank), CANONICAL_BLOCK_ROWS):  # no n-long arange
+            places = self.order[start : start + CANONICAL_BLOCK_ROWS]
             rank[places] = np.arange(start, start + len(places), dtype=rank.dtype)
-        return cls(sorted_ints=ints, order=order, rank=rank)
+        return rank
 
     @property
     def integer(self) -> bool:
@@ -221,6 +230,16 @@ class IdIndex:
     ) -> NDArray[np.int64]:
         assert self.sorted_ints is not None
         return self.sorted_ints[rows if self.rank is None else self.rank[rows]]
+
+    def text_blocks(self, rows: int) -> Iterator[tuple[slice | Places, pa.Array]]:
+        """Every id as a string, `rows` at a time, with the file rows they are at: in file
+        order, or in sorted order for integer ids that do not ascend (no rank needed)."""
+        for start in range(0, len(self), rows):
+            stop = min(start + rows, len(self))
+            if self.sorted_ints is None or self.order is None:
+                yield slice(start, stop), self.text_between(start, stop)
+            else:
+                yield self.order[start:stop], decimal_text(self.sorted_ints[start:stop])
 
     def as_text(self) -> pa.Array:
         """All the ids as strings in file order (built whole for integer ids: for small sets

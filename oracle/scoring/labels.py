@@ -218,13 +218,15 @@ def split_holdout(spec: ChallengeSpec, labels: Labels, split_salt: bytes) -> Hol
 @lru_cache(maxsize=4)
 def _split(labels: Labels, salt: bytes, threshold: int, classes: tuple[str, ...]) -> Holdout:
     public = public_mask(labels.index, salt, threshold)
-    for name, part in (("public", public), ("private", ~public)):
-        if int(part.sum()) < MIN_ROWS_PER_PART:
+    public_rows = int(public.sum())
+    for name, rows in (("public", public_rows), ("private", len(labels) - public_rows)):
+        if rows < MIN_ROWS_PER_PART:
             raise InvalidHoldout(
-                f"the {name} part has {int(part.sum())} row(s) under this salt; it needs at "
+                f"the {name} part has {rows} row(s) under this salt; it needs at "
                 f"least {MIN_ROWS_PER_PART}: use more test rows or another public_fraction"
             )
         if labels.n_classes:
+            part = public if name == "public" else ~public
             present = np.bincount(labels.y[part], minlength=labels.n_classes)
             if (present == 0).any():
                 absent = classes[int(np.flatnonzero(present == 0)[0])]

@@ -37,10 +37,9 @@ def public_mask(ids: pa.Array | IdIndex, split_salt: bytes, threshold: int) -> N
     index = ids if isinstance(ids, IdIndex) else IdIndex(text=ids)
     public = np.empty(len(index), dtype=np.bool_)
     salted = hashlib.sha256(split_salt)
-    for start in range(0, len(index), HASH_BLOCK_ROWS):  # a block's Python objects at a time
-        end = min(start + HASH_BLOCK_ROWS, len(index))
-        offsets, text = string_buffers(index.text_between(start, end))
-        public[start:end] = _hashes(salted, offsets, text) < np.uint64(threshold)
+    for rows, ids_text in index.text_blocks(HASH_BLOCK_ROWS):  # a block's objects at a time
+        offsets, text = string_buffers(ids_text)
+        public[rows] = _hashes(salted, offsets, text) < np.uint64(threshold)
     return public
 
 

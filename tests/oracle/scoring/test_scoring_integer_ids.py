@@ -128,15 +128,17 @@ def resident_bytes(thing: Any, seen: set[int] | None = None) -> int:
 def test_the_holdout_keeps_8_bytes_an_id_and_no_text(
     test_ids: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """8 bytes an id when they ascend, 16 when not (the int32 order and rank), and the 8
-    of its target: after a file in order and a shuffled one have been scored (before, the
-    text stayed beside the sorted ids and an int64 order: ~33 bytes a row here)."""
+    """8 bytes an id when they ascend; when not, 12 once loaded (the int32 order), 16 once
+    a file in the labels' order needed the int32 rank; and the 8 of its target: after a
+    file in order and a shuffled one have been scored (before, the text stayed beside the
+    sorted ids and an int64 order: ~33 bytes a row here)."""
     monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 0)
     monkeypatch.setattr(streamed_module, "STREAMED_CSV_BYTES", 0)
     holdout = holdout_of(test_ids)
+    ascending = test_ids == sorted(test_ids, key=int)
+    assert resident_bytes(holdout.labels.index) == (8 if ascending else 12) * N
     assert score(holdout, in_order(test_ids), tmp_path / "in_order.csv").valid
     assert score(holdout, shuffled(test_ids), tmp_path / "shuffled.csv").valid
-    ascending = test_ids == sorted(test_ids, key=int)
     assert resident_bytes(holdout.labels.index) == (8 if ascending else 16) * N
     assert resident_bytes(holdout.labels) == (16 if ascending else 24) * N
 
