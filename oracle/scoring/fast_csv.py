@@ -39,7 +39,7 @@ def aligned_values(
     if len(data) < FAST_CSV_BYTES:
         return None
     body_start = _body_start(data, f"{id_column},{prediction_column}".encode())
-    if body_start is None or labels.unquoted_ids_between(0, 0) is None:
+    if body_start is None or labels.unquoted_ids_between(0, 0) is None:  # a quoted test id
         return None
     body = np.frombuffer(data, dtype=np.uint8)
     rows = len(labels)

@@ -104,8 +104,8 @@ class IdIndex:
 
     `integer`: every test id is a canonical integer, and only the integers are kept, sorted
     (8 bytes an id), and unless they ascend in the file already, the file row of each sorted
-    id (`order`) and, once a file in the labels' order needs it, the sorted place of each
-    file row (`rank`), int32 below 2^31 ids: 4 bytes an id each. No text: at 100 M ids the
+    id (`order`) and, once ids are needed in file order, the sorted place of each file
+    row (`rank`), int32 below 2^31 ids: 4 bytes an id each. No text: at 100 M ids the
     text and its offsets were ~1.1 GiB. Other ids are kept as `text`, matched by Arrow's
     hash join. Anything that needs an id's text gets it from the integers a block at a time
     (`text_between` in file order, `text_blocks` in the order kept) or for a few rows
@@ -131,7 +131,7 @@ class IdIndex:
     @cached_property
     def rank(self) -> Places | None:
         """The sorted place of each file row (None when the ids ascend): built when ids are
-        first needed in file order (a file in the labels' order, a refusal), then kept."""
+        first needed in file order (fast_csv's first block, a refusal's examples), then kept."""
         if self.order is None:
             return None
         rank = np.empty_like(self.order)

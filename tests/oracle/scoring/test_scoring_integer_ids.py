@@ -129,7 +129,7 @@ def test_the_holdout_keeps_8_bytes_an_id_and_no_text(
     test_ids: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """8 bytes an id when they ascend; when not, 12 once loaded (the int32 order), 16 once
-    a file in the labels' order needed the int32 rank; and the 8 of its target: after a
+    the in-order reader needed the int32 rank; and the 8 of its target: after a
     file in order and a shuffled one have been scored (before, the text stayed beside the
     sorted ids and an int64 order: ~33 bytes a row here)."""
     monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 0)
