@@ -39,9 +39,8 @@ def aligned_values(
     if len(data) < FAST_CSV_BYTES:
         return None
     body_start = _body_start(data, f"{id_column},{prediction_column}".encode())
-    if body_start is None or labels.unquoted_ids is None:
+    if body_start is None or labels.unquoted_ids_between(0, 0) is None:  # a quoted test id
         return None
-    id_offsets, id_bytes = labels.unquoted_ids
     body = np.frombuffer(data, dtype=np.uint8)
     rows = len(labels)
     values = np.empty(rows, dtype=np.float64)
@@ -53,11 +52,15 @@ def aligned_values(
 
     pos, aside = body_start, 0
     for first in range(0, rows, READ_BLOCK_ROWS):  # the file is let go of as it is read
-        block = np.array([first, min(first + READ_BLOCK_ROWS, rows)], dtype=np.int64)
-        outcome, aside, pos = scan(body, pos, block, id_offsets, id_bytes, values, aside,
+        last = min(first + READ_BLOCK_ROWS, rows)
+        test_ids = labels.unquoted_ids_between(first, last)  # this block's, from row 0
+        assert test_ids is not None  # the first block's were
+        block, before = np.array([0, last - first], dtype=np.int64), aside
+        outcome, aside, pos = scan(body, pos, block, *test_ids, values[first:], aside,
                                    aside_rows, aside_offsets, aside_bytes)  # fmt: skip
         if outcome != DONE:
             return None
+        aside_rows[before:aside] += first  # scan counted the block's rows from 0
         let_go(data, pos)
     if aside:
         spelled = pa.Array.from_buffers(

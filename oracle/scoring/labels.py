@@ -20,7 +20,14 @@ from numpy.typing import NDArray
 from oracle.errors import InvalidHoldout
 from oracle.scoring.commitment import holdout_commitment
 from oracle.scoring.files import load_bytes, read_table_blocks
-from oracle.scoring.ids import IdIndex, Offsets, joined_strings, string_buffers
+from oracle.scoring.ids import (
+    IdIndex,
+    Offsets,
+    canonical_ints,
+    decimal_text,
+    joined_strings,
+    string_buffers,
+)
 from oracle.scoring.rejection import ArtifactRejected
 from oracle.scoring.split import public_mask
 from oracle.spec import ChallengeSpec, Task
@@ -34,24 +41,44 @@ _QUOTED_BYTES = np.frombuffer(b',"\r\n', dtype=np.uint8)  # an id with one needs
 
 @dataclass(frozen=True, eq=False)
 class Labels:
-    """Test rows in file order: unique string ids and their targets (float, or class index)."""
+    """Test rows in file order: their targets (float, or class index) and their unique ids
+    (`index`: for canonical integer ids only the integers are kept, not their text)."""
 
-    ids: pa.Array
     y: NDArray[np.float64] | NDArray[np.int64]
     n_classes: int  # 0 for regression
     index: IdIndex
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.y)
+
+    @property
+    def ids(self) -> pa.Array:
+        """The ids as strings in file order, built whole for integer ids (for checks and
+        small sets; scoring asks `index` for a few ids or a block)."""
+        return self.index.as_text()
 
     @cached_property
-    def unquoted_ids(self) -> tuple[Offsets, NDArray[np.uint8]] | None:
-        """The ids as a CSV writer leaves them (offsets, one per row plus one, and bytes),
-        or None when one needs quotes (a comma, a quote or a line break in it). Computed
-        once; fast_csv compares predictions files with it."""
-        offsets, text = string_buffers(self.ids)
+    def _unquoted_text(self) -> tuple[Offsets, NDArray[np.uint8]] | None:
+        """Text ids' offsets and bytes, or None when one needs quotes (computed once)."""
+        offsets, text = string_buffers(self.index.as_text())
         quoted = any(bool((text == byte).any()) for byte in _QUOTED_BYTES)  # no np.isin copies
         return None if quoted else (offsets, text)
+
+    def unquoted_ids_between(
+        self, start: int, stop: int
+    ) -> tuple[Offsets, NDArray[np.uint8]] | None:
+        """The ids of the rows [start, stop) as a CSV writer leaves them (offsets from 0, one
+        per row plus one, and bytes), or None when one of the test ids needs quotes (a comma,
+        a quote or a line break in it). fast_csv compares predictions files with it, a block
+        at a time."""
+        if self.index.integer:  # digits and '-': never quoted
+            return string_buffers(self.index.text_between(start, stop))
+        whole = self._unquoted_text
+        if whole is None:
+            return None
+        offsets, text = whole
+        first, last = int(offsets[start]), int(offsets[stop])
+        return offsets[start : stop + 1] - first, text[first:last]
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,33 +119,58 @@ def read_labels(spec: ChallengeSpec, data: bytes | str | os.PathLike[str]) -> La
     classification = spec.task is not Task.REGRESSION
     target_type = pa.string() if classification else pa.float64()
     types = {spec.columns.id: pa.string(), spec.columns.target: target_type}
-    id_blocks: list[pa.Array] = []
+    ids = _IdBlocks()
     target_blocks: list[NDArray[np.float64] | NDArray[np.int64]] = []
     try:
         blob = load_bytes(data if isinstance(data, bytes) else os.fspath(data), MAX_LABELS_BYTES)
         for table in read_table_blocks(blob, types, MAX_LABELS_BYTES, LABELS_BLOCK_BYTES):
-            ids = table.column(spec.columns.id).combine_chunks()
+            block_ids = table.column(spec.columns.id).combine_chunks()
             target = table.column(spec.columns.target).combine_chunks()
             del table
-            if ids.null_count or target.null_count:
+            if block_ids.null_count or target.null_count:
                 raise InvalidHoldout("the labels file has an empty id or target; fill it in")
             target_blocks.append(_targets(spec, target))
-            id_blocks.append(ids)
+            ids.add(block_ids)
+            del block_ids
             _release_freed()
     except ArtifactRejected as exc:
         raise InvalidHoldout(f"the labels file is unusable: {exc.reason}") from None
-    ids = joined_strings(id_blocks)
     y = _joined_numbers(target_blocks)
+    index = ids.index()
     _release_freed()
-    if len(ids) == 0:
+    if len(y) == 0:
         raise InvalidHoldout("the labels file has no rows")
-    index = IdIndex.build(ids)
     repeated = index.first_repeated()
     if repeated is not None:
         raise InvalidHoldout(
             f"the labels file repeats the id {quote_value(repeated)}; ids are unique"
         )
-    return Labels(ids, y, len(spec.classes) if classification else 0, index)
+    return Labels(y, len(spec.classes) if classification else 0, index)
+
+
+class _IdBlocks:
+    """The labels' ids, a block at a time: as int64 while every id is a canonical integer
+    (8 bytes an id, the block's text let go of), as text from the first one that is not
+    (the integers read so far turned back into their text, which is exactly what was read)."""
+
+    def __init__(self) -> None:
+        self.ints: list[NDArray[np.int64]] | None = []
+        self.text: list[pa.Array] = []
+
+    def add(self, ids: pa.Array) -> None:
+        if self.ints is not None:
+            ints = canonical_ints(ids)
+            if ints is not None:
+                self.ints.append(ints)
+                return
+            self.text = [decimal_text(block) for block in self.ints]
+            self.ints = None
+        self.text.append(ids)
+
+    def index(self) -> IdIndex:
+        if self.ints is not None:
+            return IdIndex.of_ints(_joined_numbers(self.ints))  # type: ignore[arg-type]
+        return IdIndex(text=joined_strings(self.text))
 
 
 def _targets(spec: ChallengeSpec, target: pa.Array) -> NDArray[np.float64] | NDArray[np.int64]:
@@ -165,14 +217,16 @@ def split_holdout(spec: ChallengeSpec, labels: Labels, split_salt: bytes) -> Hol
 
 @lru_cache(maxsize=4)
 def _split(labels: Labels, salt: bytes, threshold: int, classes: tuple[str, ...]) -> Holdout:
-    public = public_mask(labels.ids, salt, threshold)
-    for name, part in (("public", public), ("private", ~public)):
-        if int(part.sum()) < MIN_ROWS_PER_PART:
+    public = public_mask(labels.index, salt, threshold)
+    public_rows = int(public.sum())
+    for name, rows in (("public", public_rows), ("private", len(labels) - public_rows)):
+        if rows < MIN_ROWS_PER_PART:
             raise InvalidHoldout(
-                f"the {name} part has {int(part.sum())} row(s) under this salt; it needs at "
+                f"the {name} part has {rows} row(s) under this salt; it needs at "
                 f"least {MIN_ROWS_PER_PART}: use more test rows or another public_fraction"
             )
         if labels.n_classes:
+            part = public if name == "public" else ~public
             present = np.bincount(labels.y[part], minlength=labels.n_classes)
             if (present == 0).any():
                 absent = classes[int(np.flatnonzero(present == 0)[0])]

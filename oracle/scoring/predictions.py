@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from oracle.scoring.fast_csv import aligned_values
 from oracle.scoring.files import load_bytes, read_table
+from oracle.scoring.ids import IdIndex
 from oracle.scoring.labels import Labels
 from oracle.scoring.rejection import ArtifactRejected
 from oracle.scoring.streamed import streamed_values
@@ -31,7 +32,7 @@ def read_predictions(
         column = spec.columns.prediction[0]
         fast = aligned_values(data, spec.columns.id, column, labels)  # None: not its shape
         if fast is not None:
-            _check_values(spec, _finite(fast, column, labels.ids)[:, np.newaxis], labels.ids)
+            _check_values(spec, _finite(fast, column, labels.index)[:, np.newaxis], labels.index)
             return fast
     streamed = streamed_values(spec, data, labels)  # None: not its shape, or a fault
     if streamed is not None:
@@ -47,8 +48,11 @@ def read_predictions(
     return aligned[:, 0] if spec.task is not Task.MULTICLASS else aligned
 
 
-def _quote(ids: pa.Array, rows: NDArray[np.intp]) -> str:
-    shown = ", ".join(quote_value(ids[int(i)].as_py()) for i in rows[:EXAMPLES])
+def _quote(ids: pa.Array | IdIndex, rows: NDArray[np.intp]) -> str:
+    """The first few ids at these rows: of a predictions table, or of the test rows."""
+    shown_ids = (ids.text_at(rows[:EXAMPLES]) if isinstance(ids, IdIndex)
+                 else [ids[int(i)].as_py() for i in rows[:EXAMPLES]])  # fmt: skip
+    shown = ", ".join(quote_value(i) for i in shown_ids)
     return shown + (", ..." if len(rows) > EXAMPLES else "")
 
 
@@ -62,7 +66,7 @@ def _numbers(column: pa.Array, name: str, ids: pa.Array) -> NDArray[np.float64]:
     return _finite(column.to_numpy().astype(np.float64, copy=False), name, ids)
 
 
-def _finite(values: NDArray[np.float64], name: str, ids: pa.Array) -> NDArray[np.float64]:
+def _finite(values: NDArray[np.float64], name: str, ids: pa.Array | IdIndex) -> NDArray[np.float64]:
     bad = np.flatnonzero(~np.isfinite(values))
     if len(bad):
         raise ArtifactRejected(
@@ -78,7 +82,7 @@ def _positions(ids: pa.Array, labels: Labels) -> NDArray[np.intp] | None:
     if ids.null_count:
         raise ArtifactRejected(Status.WRONG_IDS, "a row has no id")
     expected = len(labels)
-    if len(ids) == expected and ids.equals(labels.ids):
+    if labels.index.in_file_order(ids):
         return None
     found = labels.index.locate(ids)
     unknown = np.flatnonzero(found < 0)
@@ -88,12 +92,12 @@ def _positions(ids: pa.Array, labels: Labels) -> NDArray[np.intp] | None:
     repeated = np.flatnonzero(counts > 1)
     problems = []
     if len(missing):
-        problems.append(f"{len(missing)} test id(s) missing, e.g. {_quote(labels.ids, missing)}")
+        problems.append(f"{len(missing)} test id(s) missing, e.g. {_quote(labels.index, missing)}")
     if len(unknown):
         problems.append(f"{len(unknown)} id(s) not in the test set, e.g. {_quote(ids, unknown)}")
     if len(repeated):
         problems.append(
-            f"id {_quote(labels.ids, repeated)} appears {int(counts[repeated[0]])} times"
+            f"id {_quote(labels.index, repeated)} appears {int(counts[repeated[0]])} times"
         )
     if len(ids) != expected:
         raise ArtifactRejected(
@@ -113,7 +117,9 @@ def _scatter(values: NDArray[np.float64], order: NDArray[np.intp], n: int) -> ND
     return aligned
 
 
-def _check_values(spec: ChallengeSpec, values: NDArray[np.float64], ids: pa.Array) -> None:
+def _check_values(
+    spec: ChallengeSpec, values: NDArray[np.float64], ids: pa.Array | IdIndex
+) -> None:
     if spec.task is Task.REGRESSION:
         return
     outside = np.flatnonzero(((values < 0) | (values > 1)).any(axis=1))

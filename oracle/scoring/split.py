@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from oracle.scoring.ids import Offsets, string_buffers
+from oracle.scoring.ids import IdIndex, Offsets, string_buffers
 
 # Ids hashed per block: the offsets of 2.8 M ids as one Python list held ~100 MiB at once
 HASH_BLOCK_ROWS = 65_536
@@ -27,19 +27,19 @@ def row_hash(split_salt: bytes, row_id: str) -> int:
     return int.from_bytes(hashlib.sha256(split_salt + row_id.encode()).digest()[:8], "big")
 
 
-def public_mask(ids: pa.Array, split_salt: bytes, threshold: int) -> NDArray[np.bool_]:
-    """True for the public rows among `ids` (an Arrow string array)."""
+def public_mask(ids: pa.Array | IdIndex, split_salt: bytes, threshold: int) -> NDArray[np.bool_]:
+    """True for the public rows among `ids`: an Arrow string array, or a holdout's IdIndex
+    (integer ids are hashed as their decimal text, made a block at a time)."""
     if len(split_salt) != 32:
         raise ValueError(f"the split salt is 32 bytes, got {len(split_salt)}")
     if threshold >= 2**64:
         return np.ones(len(ids), bool)
-    offsets, text = string_buffers(ids)
-    public = np.empty(len(ids), dtype=np.bool_)
+    index = ids if isinstance(ids, IdIndex) else IdIndex(text=ids)
+    public = np.empty(len(index), dtype=np.bool_)
     salted = hashlib.sha256(split_salt)
-    for start in range(0, len(ids), HASH_BLOCK_ROWS):  # a block's Python objects at a time
-        end = min(start + HASH_BLOCK_ROWS, len(ids))
-        hashes = _hashes(salted, offsets[start : end + 1], text)
-        public[start:end] = hashes < np.uint64(threshold)
+    for rows, ids_text in index.text_blocks(HASH_BLOCK_ROWS):  # a block's objects at a time
+        offsets, text = string_buffers(ids_text)
+        public[rows] = _hashes(salted, offsets, text) < np.uint64(threshold)
     return public
 
 

@@ -124,7 +124,7 @@ def test_other_files_are_left_to_the_general_path(name: str) -> None:
 def test_ids_that_need_quotes_never_take_the_fast_path() -> None:
     ids = [f"a,{i}" if i == 3 else str(i) for i in range(N)]
     labels = labels_of([f'"{i}"' if "," in i else i for i in ids])
-    assert labels.ids[3].as_py() == "a,3" and labels.unquoted_ids is None
+    assert labels.ids[3].as_py() == "a,3" and labels.unquoted_ids_between(0, N) is None
     assert aligned_values(GOOD, "id", "prediction", labels) is None
 
 

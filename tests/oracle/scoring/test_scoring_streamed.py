@@ -73,7 +73,7 @@ def test_ascending_test_ids_are_matched_without_an_order_array(
     rows = shuffled_rows()
     whole = score(holdout, rows, tmp_path / "whole.csv", False, monkeypatch)
     blocks = score(holdout, rows, tmp_path / "blocks.csv", True, monkeypatch)
-    assert holdout.labels.index._sorted is not None and holdout.labels.index._sorted[1] is None
+    assert holdout.labels.index.sorted_ints is not None and holdout.labels.index.order is None
     assert whole.valid and blocks == whole
 
 
