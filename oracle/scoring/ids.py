@@ -147,6 +147,15 @@ class IdIndex:
         positions[queries] = found
         return positions
 
+    def in_order_at(self, other: pa.Array, start: int) -> bool:
+        """Whether `other` is exactly the test ids from position `start` on, in their order
+        (a block of a file in the labels' order: placed without a search)."""
+        if len(other) == 0 or start + len(other) > len(self.ids):
+            return False
+        mine = self.ids.slice(start, len(other))
+        same_type = other if other.type == mine.type else other.cast(mine.type)
+        return bool(same_type.equals(mine))
+
 
 def _ints_in_order(
     kept: tuple[NDArray[np.int64], NDArray[np.intp] | None] | None, ids: pa.Array
