@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from oracle.scoring.fast_csv import aligned_values
 from oracle.scoring.files import load_bytes, read_table
 from oracle.scoring.labels import Labels
 from oracle.scoring.rejection import ArtifactRejected
@@ -26,6 +27,12 @@ def read_predictions(
 ) -> NDArray[np.float64]:
     """The predictions file (bytes or a path) checked and aligned to `labels`."""
     data = load_bytes(source, spec.max_artifact_bytes)
+    if len(spec.columns.prediction) == 1 and spec.task is not Task.MULTICLASS:
+        column = spec.columns.prediction[0]
+        fast = aligned_values(data, spec.columns.id, column, labels)  # None: not its shape
+        if fast is not None:
+            _check_values(spec, _finite(fast, column, labels.ids)[:, np.newaxis], labels.ids)
+            return fast
     streamed = streamed_values(spec, data, labels)  # None: not its shape, or a fault
     if streamed is not None:
         return streamed

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scoring_helpers import SALT, csv_bytes, make_spec
 
-from oracle.scoring import engine, files, read_labels, score_submission, split_holdout, streamed
+from oracle.scoring import engine, fast_csv, files, read_labels, score_submission, split_holdout
 from oracle.scoring.engine import ScoreResult
 from oracle.spec import ChallengeSpec
 from oracle.status import Status
@@ -32,9 +32,9 @@ def score(
     monkeypatch: pytest.MonkeyPatch,
 ) -> ScoreResult:  # fmt: skip
     """The file written to disk and scored, in small blocks or in one."""
+    monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 0)  # the compiled path for every size
     monkeypatch.setattr(files, "STREAMED_BYTES", 0 if blocks else 2**40)  # mapped, not read in
-    monkeypatch.setattr(streamed, "STREAMED_FILE_BYTES", 0 if blocks else 2**40)
-    monkeypatch.setattr(streamed, "BLOCK_BYTES", 150)  # about 7 rows a block
+    monkeypatch.setattr(fast_csv, "READ_BLOCK_ROWS", 7 if blocks else 2**40)
     monkeypatch.setattr(engine, "METRIC_BLOCK_ROWS", 100 if blocks else 2**40)
     labels = read_labels(spec, csv_bytes("id,target", list(zip(IDS, TRUTH.tolist(), strict=True))))
     path = folder / ("blocks.csv" if blocks else "whole.csv")
@@ -52,7 +52,7 @@ def test_blocks_give_the_same_scores_to_the_bit(
     metric: str, shuffled: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = in_order()
-    if shuffled:  # another order: each block's ids found by binary search
+    if shuffled:  # another order: the general path, ids matched
         rows = [rows[i] for i in RNG.permutation(N)]
     whole = score(spec_for(metric), rows, tmp_path, False, monkeypatch)
     blocked = score(spec_for(metric), rows, tmp_path, True, monkeypatch)

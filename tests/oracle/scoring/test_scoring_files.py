@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from scoring_helpers import SALT, csv_bytes, make_spec
 
-from oracle.scoring import files, read_labels, score_submission, split_holdout, streamed
+from oracle.scoring import fast_csv, files, read_labels, score_submission, split_holdout, streamed
 from oracle.scoring.engine import ScoreResult
 from oracle.scoring.files import read_table
 from oracle.scoring.rejection import ArtifactRejected
@@ -41,10 +41,13 @@ def parquet(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(params=["general path", "streamed path"])
+@pytest.fixture(params=["general path", "fast path", "streamed path"])
 def either_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Small files take the general path; with the size limit lifted, the same files are
-    first read in blocks of a few rows (streamed.py): both must give the same verdicts."""
+    """Small files take the general path; with a size limit lifted, the same files try the
+    compiled fast path first (fast_csv), or are read in blocks of a few rows (streamed.py):
+    every path must give the same verdicts."""
+    if request.param == "fast path":
+        monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 0)
     if request.param == "streamed path":
         monkeypatch.setattr(streamed, "STREAMED_FILE_BYTES", 0)
         monkeypatch.setattr(streamed, "BLOCK_BYTES", 64)

@@ -16,7 +16,7 @@ import pytest
 from scoring_helpers import SALT, csv_bytes, make_spec
 
 from oracle.errors import InvalidHoldout
-from oracle.scoring import files, labels, read_labels, score_submission, split_holdout
+from oracle.scoring import fast_csv, files, labels, read_labels, score_submission, split_holdout
 from oracle.scoring import streamed as streamed_module
 from oracle.scoring.engine import ScoreResult
 from oracle.scoring.labels import Holdout
@@ -49,6 +49,7 @@ def score(
     monkeypatch: pytest.MonkeyPatch, spec: ChallengeSpec = SPEC,
 ) -> ScoreResult:  # fmt: skip
     """The file written to `path` and scored, streamed in small blocks or read whole."""
+    monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 2**40)  # not the in-order fast path
     monkeypatch.setattr(files, "STREAMED_BYTES", 0)  # mapped, its pages let go of
     monkeypatch.setattr(streamed_module, "STREAMED_FILE_BYTES", 0 if streamed else 2**40)
     monkeypatch.setattr(streamed_module, "BLOCK_BYTES", SMALL_BLOCK)
@@ -237,6 +238,7 @@ def score_bytes(
     spec: ChallengeSpec = SPEC,
 ) -> ScoreResult:  # fmt: skip
     """`data` written to `path` and scored, streamed in small blocks or read whole."""
+    monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 2**40)  # not the in-order fast path
     monkeypatch.setattr(files, "STREAMED_BYTES", 0)
     monkeypatch.setattr(streamed_module, "STREAMED_FILE_BYTES", 0 if streamed else 2**40)
     monkeypatch.setattr(streamed_module, "BLOCK_BYTES", SMALL_BLOCK)
