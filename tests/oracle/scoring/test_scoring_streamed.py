@@ -4,6 +4,7 @@ same holdout, and a bad file or labels file gets the same status and reason as w
 whole, wherever in it the fault is. Blocks here are a few hundred bytes, so a 3,000-row
 file spans dozens of them."""
 
+import functools
 import gzip
 import io
 from collections.abc import Callable
@@ -19,7 +20,8 @@ from oracle.errors import InvalidHoldout
 from oracle.scoring import fast_csv, files, labels, read_labels, score_submission, split_holdout
 from oracle.scoring import streamed as streamed_module
 from oracle.scoring.engine import ScoreResult
-from oracle.scoring.labels import Holdout
+from oracle.scoring.labels import Holdout, Labels
+from oracle.scoring.predictions import check_values
 from oracle.scoring.rejection import ArtifactRejected
 from oracle.scoring.streamed import streamed_values
 from oracle.spec import ChallengeSpec
@@ -33,6 +35,11 @@ PREDICTIONS = TRUTH + RNG.normal(0, 1, N) * 10.0 ** RNG.integers(-8, 5, N)
 SMALL_BLOCK = 400  # bytes: ~20 rows a block
 SPEC = make_spec(max_artifact_bytes=2**30)
 BINARY = make_spec("breast-cancer-binary", max_artifact_bytes=2**30)
+
+
+def streamed_of(spec: ChallengeSpec, data: bytes, labels: Labels) -> np.ndarray | None:
+    """What the block path makes of `data`: the aligned values, or None (not for it)."""
+    return streamed_values(spec, data, labels, functools.partial(check_values, spec))
 
 
 def holdout_of(spec: ChallengeSpec, rows: list[tuple[str, object]]) -> Holdout:
@@ -65,7 +72,7 @@ def test_a_shuffled_file_read_in_blocks_scores_the_same_to_the_bit(
     whole = score(holdout, rows, tmp_path / "whole.csv", False, monkeypatch)
     blocks = score(holdout, rows, tmp_path / "blocks.csv", True, monkeypatch)
     data = (tmp_path / "blocks.csv").read_bytes()
-    aligned = streamed_values(SPEC, data, holdout.labels)
+    aligned = streamed_of(SPEC, data, holdout.labels)
     assert aligned is not None  # this file did take the block path
     assert aligned.tolist() == [PREDICTIONS[IDS.index(i)] for i in holdout.labels.ids.to_pylist()]
     assert whole.valid and blocks == whole  # floats compared exactly, WADs too
@@ -260,7 +267,7 @@ def test_every_format_is_read_in_blocks_and_scores_the_same_to_the_bit(
     data = FORMATS[fmt](rows)
     whole = score_bytes(holdout, data, tmp_path / "whole", False, monkeypatch)
     blocks = score_bytes(holdout, data, tmp_path / "blocks", True, monkeypatch)
-    aligned = streamed_values(SPEC, data, holdout.labels)
+    aligned = streamed_of(SPEC, data, holdout.labels)
     assert aligned is not None  # it did take the block path, to the end
     assert aligned.tolist() == [PREDICTIONS[IDS.index(i)] for i in holdout.labels.ids.to_pylist()]
     assert whole.valid and blocks == whole
@@ -295,8 +302,8 @@ def test_text_ids_in_order_are_streamed_and_shuffled_are_read_whole(
     shuffled = [rows[i] for i in RNG.permutation(N)]
     monkeypatch.setattr(streamed_module, "STREAMED_FILE_BYTES", 0)
     monkeypatch.setattr(streamed_module, "BLOCK_BYTES", SMALL_BLOCK)
-    assert streamed_values(SPEC, csv_bytes("id,prediction", rows), holdout.labels) is not None
-    assert streamed_values(SPEC, csv_bytes("id,prediction", shuffled), holdout.labels) is None
+    assert streamed_of(SPEC, csv_bytes("id,prediction", rows), holdout.labels) is not None
+    assert streamed_of(SPEC, csv_bytes("id,prediction", shuffled), holdout.labels) is None
     in_order, other = (score_bytes(holdout, csv_bytes("id,prediction", r), tmp_path / name,
                                    True, monkeypatch)
                        for name, r in (("in order", rows), ("shuffled", shuffled)))  # fmt: skip
@@ -317,7 +324,7 @@ def test_a_quoted_line_break_cut_at_a_block_end_is_left_to_the_whole_read(
     data = csv_bytes("id,prediction", rows)
     monkeypatch.setattr(streamed_module, "STREAMED_FILE_BYTES", 0)
     monkeypatch.setattr(streamed_module, "BLOCK_BYTES", SMALL_BLOCK)
-    assert streamed_values(SPEC, data, holdout.labels) is None
+    assert streamed_of(SPEC, data, holdout.labels) is None
     whole = score_bytes(holdout, data, tmp_path / "whole", False, monkeypatch)
     blocks = score_bytes(holdout, data, tmp_path / "blocks", True, monkeypatch)
     assert whole.valid and blocks == whole
@@ -337,7 +344,57 @@ def test_a_gzip_bomb_late_in_the_stream_is_refused_as_it_is_inflated(
     monkeypatch.setattr(streamed_module, "STREAMED_FILE_BYTES", 0)
     monkeypatch.setattr(streamed_module, "BLOCK_BYTES", SMALL_BLOCK)
     with pytest.raises(ArtifactRejected) as raised:
-        streamed_values(spec, bomb, holdout.labels)
+        streamed_of(spec, bomb, holdout.labels)
     whole = score_submission(spec, holdout, bomb)
     assert raised.value.status is whole.status is Status.TOO_LARGE
     assert raised.value.reason == whole.reason and "decompression bomb" in whole.reason
+
+
+MULTICLASS = make_spec("digits-multiclass", max_artifact_bytes=2**30)
+HEADER = "id," + ",".join(MULTICLASS.columns.prediction)
+
+
+def class_rows(seed: int) -> list[tuple[str, ...]]:
+    """A probability row per id, each summing to 1 as written (rows drawn from a Dirichlet)."""
+    chances = np.random.default_rng(seed).dirichlet(np.ones(10), N)
+    return [(i, *map(repr, row.tolist())) for i, row in zip(IDS, chances, strict=True)]
+
+
+def multiclass_holdout() -> Holdout:
+    return holdout_of(MULTICLASS, [(i, k % 10) for k, i in enumerate(IDS)])
+
+
+@pytest.mark.parametrize("shuffled", [False, True], ids=["in order", "shuffled"])
+def test_a_multiclass_file_is_read_in_blocks_and_scores_the_same_to_the_bit(
+    shuffled: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holdout = multiclass_holdout()
+    rows = class_rows(1)
+    if shuffled:
+        rows = [rows[i] for i in RNG.permutation(N)]
+    data = csv_bytes(HEADER, rows)
+    whole = score_bytes(holdout, data, tmp_path / "whole", False, monkeypatch, MULTICLASS)
+    blocks = score_bytes(holdout, data, tmp_path / "blocks", True, monkeypatch, MULTICLASS)
+    aligned = streamed_of(MULTICLASS, data, holdout.labels)
+    assert aligned is not None and aligned.shape == (N, 10)
+    by_id = {row[0]: [float(v) for v in row[1:]] for row in rows}
+    assert aligned.tolist() == [by_id[i] for i in holdout.labels.ids.to_pylist()]
+    assert whole.valid and blocks == whole
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("0.5", "sum to"), ("1.5", "outside [0, 1]"), ("nan", "is nan for id")],
+)
+def test_a_bad_multiclass_row_late_gets_the_same_refusal(
+    value: str, words: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holdout = multiclass_holdout()
+    rows = class_rows(2)
+    rows = [rows[i] for i in RNG.permutation(N)]
+    rows[2800] = (rows[2800][0], value, *rows[2800][2:])
+    data = csv_bytes(HEADER, rows)
+    whole = score_bytes(holdout, data, tmp_path / "whole", False, monkeypatch, MULTICLASS)
+    blocks = score_bytes(holdout, data, tmp_path / "blocks", True, monkeypatch, MULTICLASS)
+    assert not blocks.valid and words in blocks.reason and f"'{rows[2800][0]}'" in blocks.reason
+    assert blocks == whole
