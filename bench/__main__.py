@@ -18,6 +18,7 @@ from bench import (
 )
 
 BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "scoring_formats": scoring_formats.main,
+              "scoring_shapes": scoring_formats.shapes_main,
               "first_submission": first_submission.main,
               "api": api.main, "latency": latency.main, "sandbox": sandbox.main,
               "coderuns": coderuns.main, "audit": audit.main,

@@ -23,18 +23,22 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from eth_utils.crypto import keccak
 
 from bench.report import Row, record
-from bench.scoring import SALT, _peak_rss_mib, _scores, published_spec, write_big_files
+from bench.scoring import SALT, SPEC, _peak_rss_mib, _scores, published_spec, write_big_files
 from oracle.scoring import fast_csv, load_holdout, streamed
 from oracle.scoring.fast_csv import FAST_CSV_BYTES
 from oracle.scoring.files import GZIP_MAGIC
+from oracle.spec import ChallengeSpec, SplitSpec, Task, load_spec
 
 DEFAULT_ROWS = 10_000_000
 COPY_BYTES = 16 * 2**20
+COPY_ROWS = 1_000_000
 PARQUET_ROW_GROUP = 2**20
 FORMATS = ("csv", "gzip", "quoted", "parquet")
 ORDERS = ("in_order", "shuffled")
@@ -178,3 +182,101 @@ def _rows(
             f"report only: (peak RSS - RSS with the holdout loaded) / rows; {what}"),
         seconds,
     ]  # fmt: skip
+
+
+SHAPES = {  # name: (example spec, rows as a fraction of COOP_BENCH_FORMAT_ROWS, text ids)
+    "text_ids_rmse": ("diabetes-regression", 1, True),
+    "binary_roc_auc": ("breast-cancer-binary", 1, False),
+    "multiclass_log_loss_10_classes": ("digits-multiclass", 10, False),
+}
+
+
+def shapes_main() -> None:
+    """The files the block path reads whole or whose metric gathers a part: text test ids
+    in another order (read whole, matched by hashing), roc_auc (sorts each part) and a
+    10-class log_loss (rows a tenth, the file about as large): per-submission peak RSS
+    above the process holding the holdout, in bytes a row, each in a fresh process."""
+    rows = int(os.environ.get("COOP_BENCH_FORMAT_ROWS", DEFAULT_ROWS))
+    results: list[Row] = []
+    for name, (example, fraction, text_ids) in SHAPES.items():
+        count = rows // fraction
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"  {name}: writing {count:,} rows ...")
+            spec = _example_spec(example)
+            labels, shuffled = _write_shape(Path(tmp), spec, count, text_ids)
+            size_mb = shuffled.stat().st_size / 1e6
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                resident, run = pool.apply(_measure_shape, (example, labels, shuffled))
+        load = os.getloadavg()[0]
+        above = (run.peak_rss_mib - resident) * 2**20 / count
+        print(f"  {name}: {count:,} rows, {size_mb:,.0f} MB shuffled, {run.seconds:.1f} s, peak "
+              f"{run.peak_rss_mib:.0f} MiB, {above:.1f} bytes a row above the {resident:.0f} "
+              f"MiB held; load average {load:.1f}")  # fmt: skip
+        what = (
+            f"a {size_mb:,.0f} MB shuffled predictions file of {count:,} rows, the second "
+            f"submission in a process holding the holdout ({resident:.0f} MiB)"
+        )
+        full = f"scoring.shapes_{count}_rows.{name}"
+        results += [
+            Row(f"{full}.peak_rss_mib", round(run.peak_rss_mib, 1), "MiB", "none", 0.0,
+                f"report only: {what}; load average {load:.1f}"),
+            Row(f"{full}.bytes_a_row", round(above, 1), "B", "none", 0.0,
+                f"report only: (peak RSS - RSS held before it) / rows; {what}"),
+            Row(f"{full}.seconds", round(run.seconds, 1), "s", "none", 0.0,
+                f"report only: {what}; load average {load:.1f}"),
+        ]  # fmt: skip
+    record(results)
+
+
+def _example_spec(example: str) -> ChallengeSpec:
+    spec = load_spec(SPEC.with_name(f"{example}.json"))
+    split = SplitSpec(spec.split.public_fraction, "0x" + keccak(SALT).hex())
+    return dataclasses.replace(spec, split=split, max_artifact_bytes=2**31,
+                               max_uncompressed_bytes=20 * 2**31)  # fmt: skip
+
+
+def _write_shape(folder: Path, spec: ChallengeSpec, rows: int, text_ids: bool) -> tuple[Path, Path]:
+    """labels.csv and shuffled.csv for the spec's task, written in blocks."""
+    rng = np.random.default_rng(1)
+    plain = pa_csv.WriteOptions(include_header=False, quoting_style="none")
+    classes = len(spec.classes)
+    labels, shuffled = folder / "labels.csv", folder / "shuffled.csv"
+    order = rng.permutation(rows)
+    columns = spec.columns
+    with labels.open("wb") as truth_file, shuffled.open("wb") as predictions_file:
+        truth_file.write(f"{columns.id},{columns.target}\n".encode())
+        predictions_file.write((",".join([columns.id, *columns.prediction]) + "\n").encode())
+        for start in range(0, rows, COPY_ROWS):
+            ids = np.arange(start, min(start + COPY_ROWS, rows))
+            shown = pa.array([f"u{i}" for i in ids]) if text_ids else pa.array(ids)
+            target = rng.integers(0, classes, len(ids)) if classes else rng.normal(size=len(ids))
+            pa_csv.write_csv(pa.table({"id": shown, "target": target}), truth_file, plain)
+        for start in range(0, rows, COPY_ROWS):
+            ids = order[start : start + COPY_ROWS]
+            shown = pa.array([f"u{i}" for i in ids]) if text_ids else pa.array(ids)
+            table = {"id": shown} | _predictions(rng, spec, len(ids))
+            pa_csv.write_csv(pa.table(table), predictions_file, plain)
+    return labels, shuffled
+
+
+def _predictions(rng: np.random.Generator, spec: ChallengeSpec, count: int) -> dict[str, object]:
+    names = spec.columns.prediction
+    if spec.task is Task.MULTICLASS:  # rows summing to 1 (Arrow writes each double exactly)
+        chances = rng.dirichlet(np.ones(len(names)), count)
+        return {n: chances[:, k] for k, n in enumerate(names)}
+    if spec.task is Task.BINARY:
+        return {names[0]: np.round(rng.uniform(size=count), 6)}
+    return {names[0]: np.round(rng.normal(size=count), 6)}
+
+
+def _measure_shape(example: str, labels: Path, shuffled: Path) -> tuple[float, Measured]:
+    """In a fresh process: the holdout, one submission (the sorted ids built, numba
+    loaded), then the same file again with VmHWM reset: the RSS before it and its run."""
+    spec = _example_spec(example)
+    holdout = load_holdout(spec, labels.read_bytes(), SALT)
+    _scores(spec, holdout, shuffled)
+    resident = _rss_mib()
+    Path("/proc/self/clear_refs").write_text("5")
+    start = time.perf_counter()
+    public, private = _scores(spec, holdout, shuffled)
+    return resident, Measured(time.perf_counter() - start, _peak_rss_mib(), public, private)
