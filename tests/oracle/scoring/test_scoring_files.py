@@ -120,6 +120,7 @@ def test_invalid_file_gets_its_status_and_reason(
     assert result.public_wad is None and result.private_score is None
 
 
+@pytest.mark.usefixtures("either_path")
 def test_parquet_columns_of_the_wrong_type_or_inflating_too_far() -> None:
     text = pa.table({"id": IDS, "prediction": [str(t) for t in TRUTH]})
     result = score(parquet(text))
@@ -149,6 +150,7 @@ def test_a_large_file_on_disk_is_refused_without_being_read(tmp_path: Path) -> N
     assert result.status is Status.TOO_LARGE
 
 
+@pytest.mark.usefixtures("either_path")
 def test_every_container_and_row_order_gives_identical_results() -> None:
     rng = np.random.default_rng(3)
     preds = TRUTH + rng.normal(size=N)
