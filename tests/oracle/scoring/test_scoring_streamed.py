@@ -1,4 +1,5 @@
-"""A predictions file in any row order is read in blocks and lined up by id (streamed.py),
+"""A predictions file in any row order and any format (plain, quoted or gzip CSV, Parquet;
+one column or a multiclass file's k) is read in blocks and lined up by id (streamed.py),
 and the labels are read in blocks (labels.read_labels): the same scores to the bit, the
 same holdout, and a bad file or labels file gets the same status and reason as when read
 whole, wherever in it the fault is. Blocks here are a few hundred bytes, so a 3,000-row
