@@ -13,10 +13,13 @@ from bench import (
     near_copies,
     sandbox,
     scoring,
+    scoring_formats,
     ties,
 )
 
-BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "first_submission": first_submission.main,
+BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "scoring_formats": scoring_formats.main,
+              "scoring_shapes": scoring_formats.shapes_main,
+              "first_submission": first_submission.main,
               "api": api.main, "latency": latency.main, "sandbox": sandbox.main,
               "coderuns": coderuns.main, "audit": audit.main,
               "audit_steps": audit_steps.main, "ties": ties.main,

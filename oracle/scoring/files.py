@@ -6,6 +6,7 @@ raises anything else for bad input.
 """
 
 import csv
+import functools
 import itertools
 import mmap
 import os
@@ -38,6 +39,8 @@ UNSUPPORTED = {  # magic bytes of containers people upload by mistake
 FORMATS = "CSV, gzip-compressed CSV or Parquet"
 Blob = bytes | mmap.mmap  # a file's content: in memory, or mapped read-only
 STREAMED_BYTES = 4 * 2**20  # larger files are mapped without reading them in at once
+GZIP_INPUT_BYTES = 2**20  # compressed bytes handed to the inflater at a time
+GZIP_PIECE_BYTES = 16 * 2**20  # inflated bytes taken from it at a time (whole-file reads)
 PARALLEL_CSV_BYTES = 4 * 2**20  # smaller CSV bodies are parsed in one thread
 MAX_CSV_THREADS = 8
 CSV_BLOCK_BYTES = 16 * 2**20  # Arrow parses in blocks (16 MiB measured best): the longest row
@@ -83,26 +86,44 @@ def load_bytes(source: bytes | str | os.PathLike[str], max_bytes: int) -> Blob:
 
 def _gunzip(data: Blob, limit: int) -> bytes:
     """Inflates (possibly multi-member) gzip data, stopping as soon as it passes `limit`."""
-    out = bytearray()
-    rest = data
-    while rest:
-        if rest[:2] != GZIP_MAGIC:
+    return b"".join(_inflated(data, limit, GZIP_PIECE_BYTES))
+
+
+def _inflated(data: Blob, limit: int, piece_bytes: int) -> Iterator[bytes]:
+    """The inflated bytes of (possibly multi-member) gzip data, in pieces of at most
+    `piece_bytes`, refused as soon as they pass `limit` (a bomb is never inflated whole);
+    the compressed pages are let go of as read. The one inflater of both read paths, so a
+    refusal is the same sentence at the same byte whichever path reads."""
+    total, start = 0, 0
+    while start < len(data):  # one gzip member after another
+        if data[start : start + 2] != GZIP_MAGIC:
             raise ArtifactRejected(Status.UNREADABLE, "bytes follow the gzip data; remove them")
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            out += inflater.decompress(rest, limit + 1 - len(out))
-        except zlib.error as exc:
-            raise ArtifactRejected(Status.UNREADABLE, f"the gzip data is corrupt ({exc})") from None
-        if len(out) > limit:
-            raise ArtifactRejected(
-                Status.TOO_LARGE,
-                f"it decompresses to more than {limit} bytes (a decompression bomb?); "
-                "submit a smaller file",
-            )
-        if not inflater.eof:
-            raise ArtifactRejected(Status.UNREADABLE, "the gzip data is truncated")
-        rest = inflater.unused_data
-    return bytes(out)
+        pending = b""
+        while not inflater.eof:
+            if not pending:
+                if start >= len(data):
+                    raise ArtifactRejected(Status.UNREADABLE, "the gzip data is truncated")
+                pending = data[start : start + GZIP_INPUT_BYTES]
+                start += len(pending)
+                let_go(data, start)
+            try:
+                piece = inflater.decompress(pending, min(piece_bytes, limit + 1 - total))
+            except zlib.error as exc:
+                raise ArtifactRejected(
+                    Status.UNREADABLE, f"the gzip data is corrupt ({exc})"
+                ) from None
+            pending = inflater.unconsumed_tail
+            total += len(piece)
+            if total > limit:
+                raise ArtifactRejected(
+                    Status.TOO_LARGE,
+                    f"it decompresses to more than {limit} bytes (a decompression bomb?); "
+                    "submit a smaller file",
+                )
+            if piece:
+                yield piece
+        start -= len(inflater.unused_data)  # the next member starts there
 
 
 def read_table(data: Blob, types: Mapping[str, pa.DataType], max_uncompressed: int) -> pa.Table:
@@ -136,16 +157,104 @@ def read_table_blocks(
     if _NON_SPACE.search(data) is None:
         raise ArtifactRejected(Status.UNREADABLE, "the file is empty")
     header, body_start = _read_header(data, list(types))
-    convert = _convert_options(types)
-    buffer, start, rows_before = pa.py_buffer(data), body_start, 0
+    yield from _csv_blocks(_mapped_parts(data, body_start, block_bytes), header, types, data)
+
+
+class CannotStream(Exception):
+    """The file cannot be read in blocks with the result of reading it whole (a quoted
+    value that may hold a line break, a Parquet column whose decoded size needs the whole
+    file): read it whole (read_table), which also words any refusal."""
+
+
+def stream_table_blocks(
+    data: Blob, types: Mapping[str, pa.DataType], max_uncompressed: int, block_bytes: int
+) -> Iterator[pa.Table]:
+    """The file in tables of about `block_bytes` each, for a caller that reads it whole
+    again (read_table) to word a refusal: a CSV, quoted or not, plain or gzip-compressed
+    (inflated as read), cut at line ends; Parquet in batches of rows. The mapped pages are
+    let go of as read. Refusals from the file as a whole (TOO_LARGE: a gzip bomb, Parquet
+    metadata or columns over the limit) are read_table's own; others may be worded
+    differently, and CannotStream says to read the file whole."""
+    if data[:4] == PARQUET_MAGIC:
+        yield from _parquet_blocks(data, types, max_uncompressed, max(1, block_bytes // 16))
+        return
+    if data[:2] != GZIP_MAGIC:
+        header, body_start = _read_header(data, list(types))
+        yield from _csv_blocks(_mapped_parts(data, body_start, block_bytes), header, types, data)
+        return
+    pieces = _inflated(data, max_uncompressed, block_bytes)
+    first = b""
+    for piece in pieces:  # at least the header line
+        first += piece
+        if b"\n" in first:
+            break
+    header, body_start = _read_header(first, list(types))
+    body = itertools.chain([first[body_start:]], pieces)
+    yield from _csv_blocks(_line_parts(body, block_bytes), header, types)
+
+
+Part = tuple[pa.Buffer, bool, int]  # CSV rows, whether they hold a quote, where they end
+
+
+def _mapped_parts(data: Blob, start: int, block_bytes: int) -> Iterator[Part]:
+    """data[start:] in parts of about `block_bytes` cut at line ends (no copy), each with
+    whether it holds a quote and the offset it ends at (its pages let go of from there)."""
+    buffer = pa.py_buffer(data)
     while start < len(data):
         end = data.find(b"\n", min(start + block_bytes, len(data) - 1))
         end = len(data) if end < 0 else end + 1
-        table = _parse_part(buffer.slice(start, end - start), header, types, convert, rows_before)
+        yield buffer.slice(start, end - start), data.find(b'"', start, end) >= 0, end
+        start = end
+
+
+def _line_parts(pieces: Iterator[bytes], block_bytes: int) -> Iterator[Part]:
+    """The bytes of `pieces` end to end, in parts of at least `block_bytes` (but the last)
+    cut at line ends, each with whether it holds a quote (and 0: nothing mapped)."""
+    rest = b""
+    for piece in pieces:
+        rest += piece
+        end = rest.rfind(b"\n") + 1 if len(rest) >= block_bytes else 0
+        if end:
+            part, rest = rest[:end], rest[end:]
+            yield pa.py_buffer(part), b'"' in part, 0
+    if rest:
+        yield pa.py_buffer(rest), b'"' in rest, 0
+
+
+def _csv_blocks(
+    parts: Iterator[Part], header: list[str], types: Mapping[str, pa.DataType], data: Blob = b""
+) -> Iterator[pa.Table]:
+    """Each part of the CSV body parsed as a table (its own copy of the values), its rows
+    numbered after the parts before it; `data`'s pages before a part's end let go of once
+    it is parsed, not kept while its table is used.
+    (Parsing the next part in a second thread meanwhile was measured no faster on two busy
+    cores.) A part cut at a line end inside a quoted value leaves a text value holding a
+    quote or a line break: CannotStream, whenever a part with a quote has such a value."""
+    convert = _convert_options(types)
+    text_columns = [name for name, kind in types.items() if kind == pa.string()]
+    rows_before = 0
+    for buffer, quoted, end in parts:
+        reading = functools.partial(_read_part, buffer, header, convert)
+        table = _parsed(reading, buffer, header, types, rows_before)
+        if quoted and any(_holds_cut_marks(table.column(c)) for c in text_columns):
+            raise CannotStream
         rows_before += len(table)
         let_go(data, end)
         yield table
-        start = end
+
+
+def _holds_cut_marks(column: pa.ChunkedArray) -> bool:
+    return bool(pc.any(pc.match_substring_regex(column, '["\r\n]')).as_py())
+
+
+def _read_part(part: pa.Buffer, header: list[str], convert: pa_csv.ConvertOptions) -> pa.Table:
+    """Arrow's parse of CSV rows (no header) in this thread. A block no larger than the part:
+    Arrow allocates the whole block for every read, 0.7 ms of a small file's 0.85 ms with
+    16 MiB (an audit reads 100,000 small files)."""
+    read = pa_csv.ReadOptions(
+        column_names=header, use_threads=False, block_size=min(CSV_BLOCK_BYTES, part.size + 1)
+    )
+    return pa_csv.read_csv(pa.BufferReader(part), read_options=read, convert_options=convert)
 
 
 def _has_quote(data: Blob, block_bytes: int) -> bool:
@@ -157,22 +266,6 @@ def _has_quote(data: Blob, block_bytes: int) -> bool:
             return True
         let_go(data, end)
     return False
-
-
-def _parse_part(
-    part: pa.Buffer,
-    header: list[str],
-    types: Mapping[str, pa.DataType],
-    convert: pa_csv.ConvertOptions,
-    rows_before: int,
-) -> pa.Table:
-    read = pa_csv.ReadOptions(
-        column_names=header, use_threads=False, block_size=min(CSV_BLOCK_BYTES, part.size + 1)
-    )
-    return _parsed(
-        lambda: pa_csv.read_csv(pa.BufferReader(part), read_options=read, convert_options=convert),
-        part, header, types, rows_before,
-    )  # fmt: skip
 
 
 def let_go(data: Blob, end: int) -> None:
@@ -221,14 +314,7 @@ def _read_csv(data: Blob, types: Mapping[str, pa.DataType]) -> pa.Table:
     header, body_start = _read_header(data, list(types))
     if _NON_SPACE.search(data, body_start) is None:
         return pa.table({name: pa.array([], type=kind) for name, kind in types.items()})
-    convert = _convert_options(types)
-
-    def parse(part: pa.Buffer) -> pa.Table:
-        # A block no larger than the part: Arrow allocates the whole block for every read,
-        # 0.7 ms of a small file's 0.85 ms with 16 MiB (an audit reads 100,000 small files)
-        block = min(CSV_BLOCK_BYTES, part.size + 1)
-        read = pa_csv.ReadOptions(column_names=header, use_threads=False, block_size=block)
-        return pa_csv.read_csv(pa.BufferReader(part), read_options=read, convert_options=convert)
+    parse = functools.partial(_read_part, header=header, convert=_convert_options(types))
 
     buffer = pa.py_buffer(data)
     cuts = _line_cuts(data, body_start)
@@ -399,6 +485,53 @@ def _converts(column: pa.Array, kind: pa.DataType) -> bool:
 
 
 def _read_parquet(data: Blob, types: Mapping[str, pa.DataType], limit: int) -> pa.Table:
+    encoded, rows, text = _open_parquet(data, types, limit)
+    try:
+        table = encoded.read(columns=list(types), use_threads=False)  # see _read_csv
+    except (pa.ArrowException, OSError) as exc:
+        raise ArtifactRejected(Status.UNREADABLE, f"not a readable Parquet file ({exc})") from None
+    decoded = rows * 12 * len(types) + sum(_text_bytes(table.column(n)) for n in text)
+    if decoded > limit:
+        raise ArtifactRejected(
+            Status.TOO_LARGE, f"its columns decode to about {decoded} bytes, over {limit}"
+        )
+    return pa.table({name: _cast(table.column(name), name, t) for name, t in types.items()})
+
+
+def _parquet_blocks(
+    data: Blob, types: Mapping[str, pa.DataType], limit: int, batch_rows: int
+) -> Iterator[pa.Table]:
+    """The Parquet file in tables of `batch_rows` rows, checked as _read_parquet checks the
+    whole; the mapped pages let go of after each batch. Over the decoded limit: CannotStream
+    (the whole read words it, with the total)."""
+    encoded, rows, text = _open_parquet(data, types, limit)
+    decoded = rows * 12 * len(types)
+    batches = encoded.iter_batches(batch_rows, columns=list(types), use_threads=False)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:
+            raise ArtifactRejected(
+                Status.UNREADABLE, f"not a readable Parquet file ({exc})"
+            ) from None
+        if batch is None:
+            return
+        columns = {name: pa.chunked_array([batch.column(name)]) for name in types}
+        decoded += sum(_text_bytes(columns[n]) for n in text)
+        if decoded > limit:
+            raise CannotStream
+        table = pa.table({name: _cast(columns[name], name, t) for name, t in types.items()})
+        del batch, columns
+        let_go(data, len(data))  # read again from the page cache if a later batch needs it
+        yield table
+
+
+def _open_parquet(
+    data: Blob, types: Mapping[str, pa.DataType], limit: int
+) -> tuple[pq.ParquetFile, int, list[str]]:
+    """The Parquet file opened for reading `types`' columns, text columns kept
+    dictionary-encoded (until their decoded size is known), after the checks that need
+    only its metadata; with its row count and the text columns' names."""
     footer = int.from_bytes(data[-8:-4], "little") if len(data) >= 12 else 0
     if MAX_PARQUET_FOOTER_BYTES < footer <= len(data) - 12:  # longer: truncated, for Arrow
         raise ArtifactRejected(
@@ -420,17 +553,11 @@ def _read_parquet(data: Blob, types: Mapping[str, pa.DataType], limit: int) -> p
     _check_columns(parquet.schema_arrow.names, list(types))
     schema = parquet.schema_arrow
     text = [n for n in types if _is_bytes(schema.field(n).type)]
-    try:  # strings stay dictionary-encoded until their decoded size is known
+    try:
         encoded = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text)
-        table = encoded.read(columns=list(types), use_threads=False)  # see _read_csv
     except (pa.ArrowException, OSError) as exc:
         raise ArtifactRejected(Status.UNREADABLE, f"not a readable Parquet file ({exc})") from None
-    decoded = meta.num_rows * 12 * len(types) + sum(_text_bytes(table.column(n)) for n in text)
-    if decoded > limit:
-        raise ArtifactRejected(
-            Status.TOO_LARGE, f"its columns decode to about {decoded} bytes, over {limit}"
-        )
-    return pa.table({name: _cast(table.column(name), name, t) for name, t in types.items()})
+    return encoded, meta.num_rows, text
 
 
 def _is_bytes(kind: pa.DataType) -> bool:

@@ -202,14 +202,25 @@ class IdIndex:
 
     def in_file_order(self, other: pa.Array) -> bool:
         """`other` (a string array) is exactly the test ids in their file order."""
-        if self.sorted_ints is None:
-            return len(other) == len(self._text) and other.equals(self._text)
-        ints = canonical_ints(other)
-        if ints is None or len(ints) != len(self.sorted_ints):
+        return len(other) == len(self) and (len(other) == 0 or self.in_order_at(other, 0))
+
+    def in_order_at(self, other: pa.Array, start: int) -> bool:
+        """Whether `other` (a string array) is exactly the test ids of the file rows from
+        `start` on, in their order (a block of a file in the labels' order is placed
+        without a search)."""
+        if len(other) == 0 or start + len(other) > len(self):
             return False
-        for start in range(0, len(ints), CANONICAL_BLOCK_ROWS):  # a block of ids at a time
-            rows = slice(start, start + CANONICAL_BLOCK_ROWS)
-            if not np.array_equal(ints[rows], self._ints_between(rows)):
+        if self.sorted_ints is None:
+            mine = self._text.slice(start, len(other))
+            same_type = other if other.type == mine.type else other.cast(mine.type)
+            return bool(same_type.equals(mine))
+        ints = canonical_ints(other)
+        if ints is None:
+            return False
+        for first in range(0, len(ints), CANONICAL_BLOCK_ROWS):  # a block of ids at a time
+            rows = slice(start + first, start + min(first + CANONICAL_BLOCK_ROWS, len(ints)))
+            if not np.array_equal(ints[first : first + CANONICAL_BLOCK_ROWS],
+                                  self._ints_between(rows)):  # fmt: skip
                 return False
         return True
 

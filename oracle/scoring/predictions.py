@@ -5,6 +5,8 @@ binary (the probability of the positive class), (n, k) for multiclass (one proba
 class, each row summing to 1). Anything else is an ArtifactRejected with a status.
 """
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
@@ -32,10 +34,10 @@ def read_predictions(
         column = spec.columns.prediction[0]
         fast = aligned_values(data, spec.columns.id, column, labels)  # None: not its shape
         if fast is not None:
-            _check_values(spec, _finite(fast, column, labels.index)[:, np.newaxis], labels.index)
+            check_values(spec, _finite(fast, column, labels.index)[:, np.newaxis], labels.index)
             return fast
-    streamed = streamed_values(spec, data, labels)  # None: not its shape, or a fault
-    if streamed is not None:
+    streamed = streamed_values(spec, data, labels, functools.partial(check_values, spec))
+    if streamed is not None:  # None: not its shape, or a fault (worded below)
         return streamed
     types = {spec.columns.id: pa.string(), **{c: pa.float64() for c in spec.columns.prediction}}
     table = read_table(data, types, spec.max_uncompressed_bytes)
@@ -43,7 +45,7 @@ def read_predictions(
     columns = [_numbers(table.column(c).combine_chunks(), c, ids) for c in spec.columns.prediction]
     values = columns[0][:, np.newaxis] if len(columns) == 1 else np.column_stack(columns)
     order = _positions(ids, labels)
-    _check_values(spec, values, ids)
+    check_values(spec, values, ids)
     aligned = values if order is None else _scatter(values, order, len(labels))
     return aligned[:, 0] if spec.task is not Task.MULTICLASS else aligned
 
@@ -117,7 +119,7 @@ def _scatter(values: NDArray[np.float64], order: NDArray[np.intp], n: int) -> ND
     return aligned
 
 
-def _check_values(
+def check_values(
     spec: ChallengeSpec, values: NDArray[np.float64], ids: pa.Array | IdIndex
 ) -> None:
     if spec.task is Task.REGRESSION:

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from scoring_helpers import SALT, csv_bytes, make_spec
 
-from oracle.scoring import fast_csv, files, read_labels, score_submission, split_holdout
+from oracle.scoring import fast_csv, files, read_labels, score_submission, split_holdout, streamed
 from oracle.scoring.engine import ScoreResult
 from oracle.scoring.files import read_table
 from oracle.scoring.rejection import ArtifactRejected
@@ -41,12 +41,16 @@ def parquet(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(params=["general path", "fast path"])
+@pytest.fixture(params=["general path", "fast path", "streamed path"])
 def either_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Small files take the general path; with the size limit lifted, the same files try
-    the compiled fast path first (fast_csv): both must give the same verdicts."""
+    """Small files take the general path; with a size limit lifted, the same files try the
+    compiled fast path first (fast_csv), or are read in blocks of a few rows (streamed.py):
+    every path must give the same verdicts."""
     if request.param == "fast path":
         monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 0)
+    if request.param == "streamed path":
+        monkeypatch.setattr(streamed, "STREAMED_FILE_BYTES", 0)
+        monkeypatch.setattr(streamed, "BLOCK_BYTES", 64)
 
 
 @pytest.mark.usefixtures("either_path")
@@ -116,6 +120,7 @@ def test_invalid_file_gets_its_status_and_reason(
     assert result.public_wad is None and result.private_score is None
 
 
+@pytest.mark.usefixtures("either_path")
 def test_parquet_columns_of_the_wrong_type_or_inflating_too_far() -> None:
     text = pa.table({"id": IDS, "prediction": [str(t) for t in TRUTH]})
     result = score(parquet(text))
@@ -145,6 +150,7 @@ def test_a_large_file_on_disk_is_refused_without_being_read(tmp_path: Path) -> N
     assert result.status is Status.TOO_LARGE
 
 
+@pytest.mark.usefixtures("either_path")
 def test_every_container_and_row_order_gives_identical_results() -> None:
     rng = np.random.default_rng(3)
     preds = TRUTH + rng.normal(size=N)
