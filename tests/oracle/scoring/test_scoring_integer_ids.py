@@ -86,7 +86,7 @@ def test_integer_ids_score_as_the_same_ids_kept_as_text(
         monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 0)
         monkeypatch.setattr(fast_csv, "READ_BLOCK_ROWS", 256)
         monkeypatch.setattr(files, "STREAMED_BYTES", 0)
-        monkeypatch.setattr(streamed_module, "STREAMED_CSV_BYTES", 0)
+        monkeypatch.setattr(streamed_module, "STREAMED_FILE_BYTES", 0)
         monkeypatch.setattr(streamed_module, "BLOCK_BYTES", 400)
     rows = FILES[kind](test_ids)
     expected = score(text, rows, tmp_path / "text.csv")
@@ -133,7 +133,7 @@ def test_the_holdout_keeps_8_bytes_an_id_and_no_text(
     file in order and a shuffled one have been scored (before, the text stayed beside the
     sorted ids and an int64 order: ~33 bytes a row here)."""
     monkeypatch.setattr(fast_csv, "FAST_CSV_BYTES", 0)
-    monkeypatch.setattr(streamed_module, "STREAMED_CSV_BYTES", 0)
+    monkeypatch.setattr(streamed_module, "STREAMED_FILE_BYTES", 0)
     holdout = holdout_of(test_ids)
     ascending = test_ids == sorted(test_ids, key=int)
     assert resident_bytes(holdout.labels.index) == (8 if ascending else 12) * N
