@@ -4,14 +4,16 @@ Each block of rows (files.stream_table_blocks: CSV, quoted or not, plain or
 gzip-compressed, cut at line ends; Parquet in batches of rows; the file's pages let go of
 as read) is checked (finite; for classification predictions.py's own check of
 probabilities and multiclass sums) and put at its test rows. A block whose ids are the
-test ids that come next (IdIndex.in_order_at, one comparison of the ids as Arrow holds
-them) goes there as it is: a file in the labels' order is never searched. Any other block,
+test ids that come next (IdIndex.in_order_at: the block's ids compared with the kept
+integers of those rows, or with the text ids) goes there as it is: a file in the labels'
+order is never searched. Any other block,
 against integer test ids, is matched with the sorted test ids by binary search
 (IdIndex.locate). The test rows start as NaN: a row found already filled is an id given
 twice, one still NaN at the end a missing id (a value read is finite). So a file of any
 size is never resident whole, nor is its table: what grows with the test set is the
-aligned predictions (8 bytes a row and class) and, once a file in another order has come,
-the holdout's sorted ids (8 bytes a row, 16 unless the test ids ascend).
+aligned predictions (8 bytes a row and class); the holdout's integer ids are kept sorted
+from the load (8 bytes a row; 12, then 16 with the rank a file's first in-order block
+builds, when the test ids do not ascend: oracle/scoring/ids.py).
 
 Only a valid file is read this way to the end: at the first fault (a parse error, an empty
 or non-finite value, an id unknown or given twice, a probability outside [0, 1] or a
