@@ -12,6 +12,7 @@ from oracle.audit.grants import check_grants
 from oracle.audit.licences import check_licences
 from oracle.audit.near_copies import check_near_copies
 from oracle.audit.rank_changes import check_rank_changes
+from oracle.audit.read_once import ReadOnce
 from oracle.audit.recompute import Counted, Fetcher, check_rewards, check_scores
 from oracle.audit.rerun import check_code_reruns
 from oracle.audit.rules import note_rules
@@ -63,8 +64,10 @@ def audit_ledger(ledger: Ledger, challenge: Challenge, store: ContentStore, repo
                  reruns: Reruns | None = None) -> None:  # fmt: skip
     """The checks that need only the replayed `ledger` and the content `store` (no chain
     reads), recorded in `report`: every step of `audit_challenge` but the signatures and the
-    grant payments, which read transactions and the GrantPool from the chain."""
+    grant payments, which read transactions and the GrantPool from the chain. Each block
+    and file is fetched and verified once for all the steps (oracle/audit/read_once.py)."""
     note_rules(challenge, report)
+    store = ReadOnce(store)
     fetch = Fetcher(store, report)
     progress("checking licences")
     check_licences(ledger, challenge, fetch)
