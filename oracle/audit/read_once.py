@@ -4,7 +4,7 @@ The licence, score, tie and near-copy checks each read every submission's artifa
 licences its root block, the others the whole file), and each read parses the CID's text,
 names the block by its base32 text and hashes it: most of what a small file costs. This
 store in front of the auditor's keeps what it has verified, up to a byte budget (the
-content of a phase of 100,000 small files is about 130 MB), and reads through once the
+content of a phase of 100,000 small files is about 160 MB), and reads through once the
 budget is spent, so memory stays bounded whatever the challenge holds.
 """
 
