@@ -5,6 +5,7 @@ import argparse
 from bench import (
     api,
     audit,
+    audit_run,
     audit_steps,
     coderuns,
     first_submission,
@@ -22,7 +23,7 @@ BENCHMARKS = {"gas": gas.main, "scoring": scoring.main, "scoring_formats": scori
               "first_submission": first_submission.main,
               "api": api.main, "latency": latency.main, "sandbox": sandbox.main,
               "coderuns": coderuns.main, "audit": audit.main,
-              "audit_steps": audit_steps.main, "ties": ties.main,
+              "audit_steps": audit_steps.main, "audit_run": audit_run.main, "ties": ties.main,
               "near_copies": near_copies.main}  # fmt: skip
 
 

@@ -290,20 +290,27 @@ def measure(url: str, paths: list[str], server_pid: int) -> Latency:
 # -- 3. catch-up from a real chain ----------------------------------------------------------
 
 
+BLOCK_TXS = 200  # transactions mined a block: under half of anvil's 30 M gas limit
+
+
 def _send_all(w3: Web3, txs: list[dict[str, str]]) -> None:
     """Sends anvil-unlocked transactions in JSON-RPC batches (the chain, not the Python
-    client, is what this part measures), then mines blocks until all are in."""
-    for start in range(0, len(txs), 500):
+    client, is what this part measures), mining a block after each batch, then blocks until
+    all are in. A block stays under half full, so the base fee never rises above the 1 gwei
+    they pay: sent all at once, full blocks raised it 12.5% each, the later transactions
+    were priced out and never mined, and this waited for ever (from ~2,400 submissions)."""
+    for start in range(0, len(txs), BLOCK_TXS):
         answers = w3.provider.make_batch_request(  # type: ignore[attr-defined]
-            [(RPCEndpoint("eth_sendTransaction"), [tx]) for tx in txs[start : start + 500]]
+            [(RPCEndpoint("eth_sendTransaction"), [tx]) for tx in txs[start : start + BLOCK_TXS]]
         )
         failed = [a["error"] for a in answers if "error" in a]
         if failed:
             raise RuntimeError(f"{len(failed)} transactions refused, the first: {failed[0]}")
+        w3.provider.make_request(RPCEndpoint("evm_mine"), [])
     last_nonce = {tx["from"]: int(tx["nonce"], 16) for tx in txs}
     while any(w3.eth.get_transaction_count(to_checksum_address(who)) <= n
               for who, n in last_nonce.items()):  # fmt: skip
-        w3.provider.make_request(RPCEndpoint("evm_mine"), [])  # a block holds ~500 of them
+        w3.provider.make_request(RPCEndpoint("evm_mine"), [])
 
 
 def real_chain_events(url: str, submissions: int) -> Platform:

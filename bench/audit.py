@@ -11,7 +11,7 @@ predictions files in an embedded IPFS store, each submission naming one of them 
 honest score. A quarter of the size runs at the same time, so both see the same load and
 the rows show whether time and memory grow faster than the count; each in a fresh process
 (spawn), so its peak RSS (VmHWM) and CPU time are its own. The rows measure `check_scores`
-only; bench/audit_near_copies.py measures the step of the audit that grows faster.
+only; bench/audit_run.py runs every step of the audit at once.
 """
 
 import json

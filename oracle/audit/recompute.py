@@ -49,6 +49,7 @@ class Fetcher:
         self.store = store
         self.report = report
         self._fetched: dict[str, bytes | None] = {}
+        self._specs: dict[tuple[int, str], ChallengeSpec | None] = {}
         self.unreachable: set[str] = set()  # CIDs no backend delivered
 
     def get(self, cid: str, max_bytes: int, what: str) -> bytes | None:
@@ -73,14 +74,20 @@ class Fetcher:
         return self.get(spec.scorer.cid, spec.max_artifact_bytes, "scorer program")
 
     def spec(self, phase: Phase) -> ChallengeSpec | None:
+        """The phase's spec, read and checked against the schema once per phase (the licence
+        check asks for it once per submission: 100,000 times at issue 18's size)."""
+        key = (phase.index, phase.spec_cid)
+        if key in self._specs:
+            return self._specs[key]
         raw = self.get(phase.spec_cid, SPEC_MAX_BYTES, f"spec of phase {phase.index}")
-        if raw is None:
-            return None
-        try:
-            return load_spec(raw)
-        except CoopError as exc:
-            self.report.fail("content", f"spec of phase {phase.index}", str(exc))
-            return None
+        spec = None
+        if raw is not None:
+            try:
+                spec = load_spec(raw)
+            except CoopError as exc:
+                self.report.fail("content", f"spec of phase {phase.index}", str(exc))
+        self._specs[key] = spec
+        return spec
 
 
 def check_scores(
