@@ -21,6 +21,7 @@ import os
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +35,8 @@ from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.model import Challenge, HoldoutReveal, Ledger, Phase, Reveal, Score, Submission
 from oracle.scoring.commitment import holdout_commitment
 from oracle.scoring.engine import score_submission
-from oracle.scoring.labels import load_holdout
-from oracle.spec import load_spec
+from oracle.scoring.labels import Holdout, load_holdout
+from oracle.spec import ChallengeSpec, load_spec
 from oracle.types import Address
 
 SCORES = int(os.environ.get("COOP_BENCH_AUDIT_SCORES", "20000"))
@@ -54,16 +55,33 @@ def _predictions(files: dict[str, bytes], rng: np.random.Generator) -> bytes:
     return ("id,prediction\n" + rows).encode()
 
 
-def build_ledger(folder: Path, count: int) -> tuple[Ledger, EmbeddedStore]:
-    """A ledger of `count` honestly scored submissions, its phase's holdout revealed."""
-    store = EmbeddedStore(folder / "ipfs")
+@dataclass(frozen=True)
+class Material:
+    """The diabetes example's files, its spec (split salted with SALT) and its holdout."""
+
+    files: dict[str, bytes]
+    spec_bytes: bytes
+    spec: ChallengeSpec
+    labels: bytes
+    holdout: Holdout
+
+
+def diabetes_material() -> Material:
     files = example_files("diabetes-regression")
     spec_json = json.loads(spec_path("diabetes-regression").read_text())
     spec_json["split"]["salt_hash"] = "0x" + keccak(SALT).hex()
     spec_bytes = json.dumps(spec_json).encode()
     spec = load_spec(spec_bytes)
     labels = files["labels.csv"]
-    holdout = load_holdout(spec, labels, SALT)
+    return Material(files, spec_bytes, spec, labels, load_holdout(spec, labels, SALT))
+
+
+def build_ledger(folder: Path, count: int) -> tuple[Ledger, EmbeddedStore]:
+    """A ledger of `count` honestly scored submissions, its phase's holdout revealed."""
+    store = EmbeddedStore(folder / "ipfs")
+    material = diabetes_material()
+    files, spec_bytes, spec = material.files, material.spec_bytes, material.spec
+    labels, holdout = material.labels, material.holdout
     rng = np.random.default_rng(5)
     artifacts = []
     for _ in range(FILES):

@@ -38,7 +38,7 @@ import numpy as np
 from eth_utils.crypto import keccak
 
 from bench.api import real_chain_events
-from bench.audit import NOBODY, SALT, TARGET_MINUTES
+from bench.audit import NOBODY, SALT, TARGET_MINUTES, diabetes_material
 from bench.report import REPORT, Row, record
 from oracle.audit.findings import AuditReport
 from oracle.audit.grants import check_grants
@@ -46,7 +46,6 @@ from oracle.audit.run import audit_ledger
 from oracle.audit.signatures import check_signatures
 from oracle.chain.anvil import start_anvil
 from oracle.daemon.phase_end import form_root
-from oracle.devnet.datasets import example_files, spec_path
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ledger.model import (
     Challenge,
@@ -65,8 +64,6 @@ from oracle.ledger.model import (
 from oracle.ledger.replay import read_ledger
 from oracle.scoring.commitment import holdout_commitment, private_commitment
 from oracle.scoring.engine import score_submission
-from oracle.scoring.labels import load_holdout
-from oracle.spec import load_spec
 from oracle.status import Status
 from oracle.types import WAD, Address
 
@@ -112,13 +109,9 @@ def build_phase(folder: Path, count: int) -> Path:
     folder/ipfs, the ledger pickled to folder/ledger.pickle (returned)."""
     folder.mkdir(parents=True, exist_ok=True)
     store = EmbeddedStore(folder / "ipfs")
-    files = example_files("diabetes-regression")
-    spec_json = json.loads(spec_path("diabetes-regression").read_text())
-    spec_json["split"]["salt_hash"] = "0x" + keccak(SALT).hex()
-    spec_bytes = json.dumps(spec_json).encode()
-    spec = load_spec(spec_bytes)
-    labels = files["labels.csv"]
-    holdout = load_holdout(spec, labels, SALT)
+    material = diabetes_material()
+    files, spec_bytes, spec = material.files, material.spec_bytes, material.spec
+    labels, holdout = material.labels, material.holdout
     spec_cid = str(store.add_bytes(spec_bytes).cid)
     reveal = HoldoutReveal(str(store.add_bytes(labels).cid), keccak(labels), SALT, 5, NOBODY)
     phase = Phase(0, spec_cid, False, spec.wad(spec.baseline), spec.wad(spec.target),
