@@ -119,9 +119,7 @@ def _scatter(values: NDArray[np.float64], order: NDArray[np.intp], n: int) -> ND
     return aligned
 
 
-def check_values(
-    spec: ChallengeSpec, values: NDArray[np.float64], ids: pa.Array | IdIndex
-) -> None:
+def check_values(spec: ChallengeSpec, values: NDArray[np.float64], ids: pa.Array | IdIndex) -> None:
     if spec.task is Task.REGRESSION:
         return
     outside = np.flatnonzero(((values < 0) | (values > 1)).any(axis=1))
