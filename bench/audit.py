@@ -15,7 +15,6 @@ only; bench/audit_run.py runs every step of the audit at once.
 """
 
 import json
-import math
 import multiprocessing
 import os
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from eth_utils.crypto import keccak
 
+from bench.memory import peak_rss_mib
 from bench.report import Row, record
 from oracle.audit.findings import AuditReport
 from oracle.audit.recompute import Fetcher, check_scores
@@ -117,14 +117,7 @@ def audit_scores(count: int) -> tuple[float, float, float, int]:
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert report.ok and report.complete, report.findings[:3] + report.unchecked[:3]
     assert ticks[-1] == count - count % 1000, ticks[-3:]
-    return seconds, cpu, _peak_rss_mib(), report.checked["scores"]
-
-
-def _peak_rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return math.nan
+    return seconds, cpu, peak_rss_mib(), report.checked["scores"]
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ from eth_utils.crypto import keccak
 
 from bench.api import real_chain_events
 from bench.audit import NOBODY, SALT, TARGET_MINUTES, diabetes_material
+from bench.memory import peak_rss_mib
 from bench.report import REPORT, Row, record
 from oracle.audit.findings import AuditReport
 from oracle.audit.grants import check_grants
@@ -193,7 +194,7 @@ def audit_once(folder: Path) -> OneRun:
     assert report.ok and report.complete, report.findings[:3] + report.unchecked[:3]
     steps = timed.steps()
     (_, wall, cpu), (_, end_wall, end_cpu) = timed.marks[1], timed.marks[-1]
-    return OneRun(end_wall - wall, end_cpu - cpu, _peak_rss_mib(), steps, dict(report.checked),
+    return OneRun(end_wall - wall, end_cpu - cpu, peak_rss_mib(), steps, dict(report.checked),
                   ticks[-1], (load, os.getloadavg()[0]))  # fmt: skip
 
 
@@ -228,13 +229,6 @@ def chain_reads(count: int) -> ChainReads:
                           steps["signatures"], steps["grants"], os.getloadavg()[0])  # fmt: skip
     finally:
         anvil.stop()
-
-
-def _peak_rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return math.nan
 
 
 T = TypeVar("T")

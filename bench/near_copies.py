@@ -12,16 +12,15 @@ the same count compared pair by pair with the exact distance (`distance_ppm`), t
 """
 
 import json
-import math
 import multiprocessing
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
+from bench.memory import peak_rss_mib
 from bench.report import Row, record
 from oracle.devnet.datasets import example_files, spec_path
 from oracle.ledger.model import Reveal, Submission
@@ -73,7 +72,7 @@ def compare(count: int) -> tuple[float, float, int, int]:
     started = time.perf_counter()
     found = near_copies_among(compared, rows, limit)
     seconds = time.perf_counter() - started
-    return seconds, _peak_rss_mib(), len(found), len(rows)
+    return seconds, peak_rss_mib(), len(found), len(rows)
 
 
 def every_pair_seconds(count: int) -> float:
@@ -89,13 +88,6 @@ def every_pair_seconds(count: int) -> float:
         distance_ppm(one, two, rows)
     per_pair = (time.perf_counter() - started) / len(pairs)
     return per_pair * count * (count - 1) / 2
-
-
-def _peak_rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return math.nan
 
 
 def main() -> None:

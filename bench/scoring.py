@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 from eth_utils.crypto import keccak
 
+from bench.memory import peak_rss_mib
 from bench.report import Row, merge_rows
 from oracle.ipfs.embedded import EmbeddedStore
 from oracle.ipfs.importer import import_path
@@ -171,7 +172,7 @@ def race(contenders: list[str], labels: Path, predictions: Path, repeats: int) -
             for i, pool in enumerate(pools):
                 seconds, cpu, scores[i] = pool.apply(_time_once)
                 best[i], best_cpu[i] = min(best[i], seconds), min(best_cpu[i], cpu)
-        peaks = [pool.apply(_peak_rss_mib) for pool in pools]
+        peaks = [pool.apply(peak_rss_mib) for pool in pools]
     finally:
         for pool in pools:
             pool.close()
@@ -180,15 +181,6 @@ def race(contenders: list[str], labels: Path, predictions: Path, repeats: int) -
         Run(wall, cpu, score[0], score[1], peak)
         for wall, cpu, score, peak in zip(best, best_cpu, scores, peaks, strict=True)
     ]
-
-
-def _peak_rss_mib() -> float:
-    """This process's own peak RSS (VmHWM). Not ru_maxrss: Linux carries that over from
-    the parent that forked the worker, so every contender would report the parent's."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return math.nan
 
 
 def _throughput(path: Path) -> tuple[float, float, float]:
@@ -258,13 +250,13 @@ def _big_run(labels: Path, predictions: Path, shuffled: Path) -> BigRun:
     start = time.perf_counter()
     holdout = load_holdout(spec, labels.read_bytes(), SALT)
     holdout_seconds = time.perf_counter() - start
-    holdout_peak = _peak_rss_mib()
+    holdout_peak = peak_rss_mib()
     timed: list[tuple[float, float, float]] = []
     for path in (predictions, shuffled):
         Path("/proc/self/clear_refs").write_text("5")  # VmHWM starts again from VmRSS
         start = time.perf_counter()
         public, _ = _scores(spec, holdout, path)
-        timed.append((time.perf_counter() - start, _peak_rss_mib(), public))
+        timed.append((time.perf_counter() - start, peak_rss_mib(), public))
     (seconds, peak, public), (shuffled_seconds, shuffled_peak, shuffled_public) = timed
     return BigRun(holdout_seconds, holdout_peak, seconds, peak, shuffled_seconds,
                   shuffled_peak, public, shuffled_public)  # fmt: skip

@@ -30,8 +30,9 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from eth_utils.crypto import keccak
 
+from bench.memory import peak_rss_mib
 from bench.report import Row, record
-from bench.scoring import SALT, SPEC, _peak_rss_mib, _scores, published_spec, write_big_files
+from bench.scoring import SALT, SPEC, _scores, published_spec, write_big_files
 from oracle.scoring import fast_csv, load_holdout, streamed
 from oracle.scoring.fast_csv import FAST_CSV_BYTES
 from oracle.scoring.files import GZIP_MAGIC
@@ -121,7 +122,7 @@ def _measure_all(labels: Path, files: list[tuple[str, Path]]) -> tuple[float, di
         Path("/proc/self/clear_refs").write_text("5")  # VmHWM starts again from VmRSS
         start = time.perf_counter()
         public, private = _scores(spec, holdout, path)
-        measured[name] = Measured(time.perf_counter() - start, _peak_rss_mib(), public, private)
+        measured[name] = Measured(time.perf_counter() - start, peak_rss_mib(), public, private)
     return resident, measured
 
 
@@ -281,4 +282,4 @@ def _measure_shape(example: str, labels: Path, shuffled: Path) -> tuple[float, M
     Path("/proc/self/clear_refs").write_text("5")
     start = time.perf_counter()
     public, private = _scores(spec, holdout, shuffled)
-    return resident, Measured(time.perf_counter() - start, _peak_rss_mib(), public, private)
+    return resident, Measured(time.perf_counter() - start, peak_rss_mib(), public, private)
