@@ -214,6 +214,8 @@ class IdIndex:
             mine = self._text.slice(start, len(other))
             same_type = other if other.type == mine.type else other.cast(mine.type)
             return bool(same_type.equals(mine))
+        if other[0].as_py() != str(self._ints_between(slice(start, start + 1))[0]):
+            return False  # a block out of order: not converted here, and again by locate
         ints = canonical_ints(other)
         if ints is None:
             return False
