@@ -115,11 +115,11 @@ def fund(who: str, eth: Decimal, tokens: Decimal, **options: object) -> None:
     from oracle.devnet.faucet import fund as send_funds
 
     ctx = ChainContext.from_options(**options)  # type: ignore[arg-type]
-    if who.lower().startswith("0x"):
-        problem = address_problem(who)
-        if problem is not None:
-            raise ConfigError(f"{who!r} {problem}")
+    problem = address_problem(who)
+    if problem is None:
         address = who
+    elif who.lower().startswith("0x"):
+        raise ConfigError(f"{who!r} {problem}")
     else:
         known = {e.name: e.address for e in list_keys(ctx.settings.keystore_dir)}
         if who not in known:

@@ -88,6 +88,11 @@ def test_submit_refuses_before_the_commit_what_the_reveal_would_refuse(
     poor = run(cli_env, "submit", "1", str(file), "--account", "pauper")
     assert poor.exit_code == 2 and "holds 0 ETH" in poor.output
     assert "coop account fund" in poor.output
+    mistyped = "0x70997970c51812dc3A010C7d01b50e0d17dc79C8"  # anvil's second, one case changed
+    held = platform.w3.eth.get_balance(address(ALICE))
+    typo = run(cli_env, "account", "fund", mistyped, "--eth", "1", "--tokens", "0")
+    assert typo.exit_code == 2 and "does not match its EIP-55 checksum" in typo.output
+    assert platform.w3.eth.get_balance(address(ALICE)) == held, "nothing was sent"
 
     end = platform.registry.functions.getPhase(1, 0).call()[1]
     reach_chain_time(platform.w3, end + 1)
