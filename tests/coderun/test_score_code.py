@@ -67,8 +67,8 @@ def test_a_program_that_reads_the_clock_gives_another_predictions_cid_each_run(
     (folder / "main.py").write_text(
         "import os, time\nimport pandas as pd\n"
         "ids = pd.read_csv('/in/test_features.csv')['id']\n"
-        "noise = int.from_bytes(os.urandom(2), 'big') + time.time_ns() % 1000\n"
-        "pd.DataFrame({'id': ids, 'prediction': 150 + noise % 7}).to_csv("
+        "noise = [int.from_bytes(os.urandom(2), 'big') + time.time_ns() % 1000 for _ in ids]\n"
+        "pd.DataFrame({'id': ids, 'prediction': [150 + n % 7 for n in noise]}).to_csv("
         "'/out/predictions.csv', index=False)\n"
     )
     cids = {score(store, folder).receipt.predictions_cid for _ in range(3)}

@@ -7,25 +7,19 @@ the program from its receipt and passes."""
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
 from oracle.cli.main import cli
 from oracle.coderun.hidden_features import features_commitment
-from oracle.coderun.record import RunRecord
 from oracle.devnet.seed import code_spec
 from oracle.ipfs.importer import import_bytes
 from oracle.scoring.score_report import read_report, score_report_cid
 from oracle.status import Status
+from tests.oracle.daemon.test_code_submissions import LIMITS, RIDGE, RUNTIMES, runs
 from tests.oracle.daemon.world import OWNER_KEY, World, wait_for
 
-ROOT = Path(__file__).resolve().parents[3]
-RUNTIMES = ROOT / ".tools" / "runtimes"  # shared with tests/coderun: built once
-LIMITS: dict[str, float] = {"cpu_seconds": 20, "wall_seconds": 40, "memory_mb": 768}
-RIDGE = ROOT / "examples" / "code" / "diabetes-ridge"
 # Prints the hidden features, as a program trying to leak them through its log would.
 LEAKY = (
     "import pandas as pd\n"
@@ -89,17 +83,13 @@ def test_code_on_hidden_features_is_scored_without_its_log_and_the_audit_reruns_
         expected = world.expected(world.store.cat(receipt.predictions_cid))
         assert report.public_score == int(expected.public_wad or 0)
         # Each oracle's own record: resources, but no log (the leaky one printed the features).
-        for oracle in world.oracles:
-            answer = httpx.get(f"{oracle.url}/v1/runs/{sid}", timeout=10)
-            assert answer.status_code == 200, answer.text
-            record = RunRecord.model_validate(answer.json()["record"])
+        # (`runs` waits for a third oracle still running, and checks each record is the
+        # one published at its CID.)
+        for record in runs(world, sid):
             assert record.outcome == receipt.predictions_cid
             assert record.usage is not None and record.usage.cpu_seconds > 0
             assert record.log_tail is None
-            assert (
-                features.splitlines()[1].decode()
-                not in world.store.cat(answer.json()["cid"]).decode()
-            )
+            assert features.splitlines()[1].decode() not in record.to_bytes().decode()
 
     world.end_phase(world.oracles)
     owner = {"COOP_DATA_DIR": str(world.base / "owner"), "COOP_PRIVATE_KEY": OWNER_KEY}

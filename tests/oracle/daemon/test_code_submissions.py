@@ -9,6 +9,7 @@ NOT_REPRODUCIBLE with every oracle's outcome in its receipt; two runs go at once
 import json
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -42,8 +43,12 @@ WRITE = (
 PROGRAMS = {
     "loop": "while True:\n    pass\n",
     "hog": "chunks = []\nwhile True:\n    chunks.append(bytearray(64 << 20))\n",
+    # Each row draws its own value: two runs agree by chance with odds of 97**-rows, where
+    # one value for the whole file made two oracles agree about once in 97 challenges.
     "noisy": "import os, time\n"
-    + WRITE.replace("VALUE", "150 + (int.from_bytes(os.urandom(4), 'big') + time.time_ns()) % 97"),
+    + WRITE.replace(
+        "VALUE", "[150 + (int.from_bytes(os.urandom(4), 'big') + time.time_ns()) % 97 for _ in ids]"
+    ),
     "syntax": "def broken(:\n    pass\n",
     "network": "import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=5)\n",
     "sleepy": "import time\ntime.sleep(4)\n" + WRITE.replace("VALUE", "150.0"),
@@ -104,11 +109,22 @@ def test_an_honest_model_gets_its_score_and_a_receipt(world: World) -> None:
     assert json.loads(world.store.cat(score_report_cid(score.report_digest)))["version"] == 2
 
 
+def served_run(url: str, submission_id: int) -> httpx.Response | None:
+    """An oracle's answer for its run of a submission; None while it has none (404)."""
+    answer = httpx.get(f"{url}/v1/runs/{submission_id}", timeout=10)
+    return None if answer.status_code == 404 else answer
+
+
 def runs(world: World, submission_id: int) -> list[RunRecord]:
-    """Each oracle's own record of its run, as it serves it, checked against its CID."""
+    """Each oracle's own record of its run, as it serves it, checked against its CID.
+
+    The score is posted once two of the three have signed, so the third oracle may still
+    be running the program: its record is waited for (404 until its run ends)."""
     found = []
     for oracle in world.oracles:
-        answer = httpx.get(f"{oracle.url}/v1/runs/{submission_id}", timeout=10)
+        answer = wait_for(f"{oracle.name}'s record of run {submission_id}",
+                          partial(served_run, oracle.url, submission_id), 120,
+                          world.oracles)  # fmt: skip
         assert answer.status_code == 200, answer.text
         record = RunRecord.model_validate(answer.json()["record"])
         assert str(import_bytes(record.to_bytes()).cid) == answer.json()["cid"]
