@@ -21,7 +21,7 @@ from web3 import Web3
 from oracle.chain.anvil import ANVIL_KEYS, Anvil, start_anvil
 from oracle.chain.events import ChainEvent
 from oracle.chain.holdout_reveal import reveal_stored_holdout
-from oracle.chain.holdout_secrets import secret_in
+from oracle.chain.holdout_secrets import HoldoutSecret, secret_in
 from oracle.chain.platform import Platform, deploy_platform
 from oracle.chain.publish import PublishOptions
 from oracle.chain.sender import Sender
@@ -164,15 +164,22 @@ class World:
     def events(self, name: str) -> list[ChainEvent]:
         return [e for e in read_events(self.platform) if e.name == name]
 
+    def labels(self) -> bytes:
+        """The owner's labels of phase 0, found the way the oracles find them (by the
+        holdout's commitment)."""
+        return self.holdout_secret()[1].labels(self.holdout_dir)
+
     def holdout(self) -> Holdout:
-        """The owner's holdout, found the way the oracles find it (by its commitment)."""
+        """The owner's holdout of phase 0, as the oracles load it."""
         assert self.spec is not None
+        commitment, secret = self.holdout_secret()
+        return load_holdout(self.spec, self.labels(), secret.salt_bytes, commitment)
+
+    def holdout_secret(self) -> tuple[bytes, HoldoutSecret]:
         commitment = self.ledger().challenges[self.challenge_id].phases[0].holdout_commitment
         found = secret_in(self.holdout_dir, commitment)
         assert found is not None
-        _, secret = found
-        labels = secret.labels(self.holdout_dir)
-        return load_holdout(self.spec, labels, secret.salt_bytes, commitment)
+        return commitment, found[1]
 
     def expected(self, artifact: bytes) -> ScoreResult:
         """What an honest oracle computes for `artifact`."""
