@@ -14,9 +14,8 @@ from web3.logs import DISCARD
 from oracle.chain.challenges import read_challenge, sorted_oracles
 from oracle.chain.clock import chain_now
 from oracle.chain.platform import Platform
-from oracle.chain.publish import InvalidTerms, check_oracles
+from oracle.chain.publish import InvalidTerms, check_arbiter, check_oracles
 from oracle.chain.sender import Sender, transact_explained, tx_hash_of
-from oracle.types import address_problem
 
 
 class NotChallengeOwner(InvalidTerms, PermissionError):
@@ -61,9 +60,7 @@ def plan_rotation(platform: Platform, caller: str, challenge_id: int, oracles: t
     most = int(platform.registry.functions.MAX_ORACLES().call())
     if len(oracles) > most:
         raise InvalidTerms(f"{len(oracles)} oracles named; a challenge has at most {most}")
-    problem = address_problem(arbiter)
-    if problem is not None or int(arbiter, 16) == 0:
-        raise InvalidTerms(f"the arbiter {arbiter!r} {problem or 'is the zero address'}")
+    check_arbiter(arbiter)
     registry = platform.registry.functions
     version = challenge.config_version
     return RotationPlan(

@@ -225,14 +225,18 @@ def check_oracles(oracles: tuple[str, ...], quorum: int) -> None:
         )
 
 
+def check_arbiter(arbiter: str) -> None:
+    """The arbiter decides disputes: it must be a typed-right address, and not zero."""
+    problem = address_problem(arbiter)
+    if problem is not None or int(arbiter, 16) == 0:
+        wrong = problem or "is the zero address"
+        raise InvalidTerms(f"the arbiter {arbiter!r} {wrong} (--arbiter)")
+
+
 def check_bounds(platform: Platform, options: PublishOptions) -> None:
     """The registry's bounds on the owner's parameters (docs/security.md), said in words."""
     registry = platform.registry.functions
-    problem = address_problem(options.arbiter)
-    if problem is not None or int(options.arbiter, 16) == 0:
-        raise InvalidTerms(
-            f"the arbiter {options.arbiter!r} {problem or 'is the zero address'}" " (--arbiter)"
-        )
+    check_arbiter(options.arbiter)
     low, high = registry.MIN_DISPUTE_WINDOW().call(), registry.MAX_DISPUTE_WINDOW().call()
     if not low <= options.dispute_window <= high:
         raise InvalidTerms(

@@ -282,6 +282,10 @@ def test_set_oracles_by_the_owner_changes_the_config_digest(published: World) ->
     assert f"only its owner may rotate its oracles (you sign as {address(CAROL)})" in line
     line = published.refused(OWNER, "challenge", "set-oracles", str(cid), *args, "--quorum", "4")
     assert "quorum 4 is impossible with 3 oracle(s)" in line
+    zero = "0x" + "00" * 20  # the last --arbiter given is the one taken
+    line = published.refused(OWNER, "challenge", "set-oracles", str(cid), *args, "--quorum", "2",
+                             "--arbiter", zero)  # fmt: skip
+    assert f"the arbiter '{zero}' is the zero address (--arbiter)" in line
     assert read_phase_judges(p, cid, 0) == old
 
     # Issue 13, point 2: the owner's change reaches only phases opening a notice period later.
