@@ -173,7 +173,8 @@ class World:
         """The owner's holdout of phase 0, as the oracles load it."""
         assert self.spec is not None
         commitment, secret = self.holdout_secret()
-        return load_holdout(self.spec, self.labels(), secret.salt_bytes, commitment)
+        labels = secret.labels(self.holdout_dir)
+        return load_holdout(self.spec, labels, secret.salt_bytes, commitment)
 
     def holdout_secret(self) -> tuple[bytes, HoldoutSecret]:
         commitment = self.ledger().challenges[self.challenge_id].phases[0].holdout_commitment
